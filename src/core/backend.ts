@@ -1,0 +1,88 @@
+/**
+ * Backend selection: tfjs-node-gpu where it loads (a CUDA machine), else the
+ * WebAssembly backend (SIMD), else the plain JS backend as a last resort.
+ * The choice and the reason are printed by the caller and kept in the report.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { GenreportError } from './errors.ts';
+import { registerWasmKernels } from './kernels/index.ts';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export const BACKEND_CHOICES: BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+let current: BackendChoice | null = null;
+
+/** Initialise tfjs once per process; later calls return the first choice. */
+export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+  if (current) return current;
+  const tried: string[] = [];
+  const order: BackendName[] = preference === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preference];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure === null) {
+      const reason =
+        preference === 'auto'
+          ? tried.length === 0
+            ? `${describe(name)} loaded`
+            : `${describe(name)}; ${tried.join('; ')}`
+          : `requested with --backend ${name}`;
+      current = { name, reason };
+      return current;
+    }
+    tried.push(`${name} unavailable: ${failure}`);
+  }
+  throw new GenreportError(
+    { field: '--backend', message: `no TensorFlow.js backend could start (${tried.join('; ')})` },
+    preference === 'auto' ? 'internal' : 'input',
+  );
+}
+
+export function currentBackend(): BackendChoice | null {
+  return current;
+}
+
+function describe(name: BackendName): string {
+  switch (name) {
+    case 'tensorflow':
+      return 'tfjs-node-gpu (native TensorFlow, GPU where CUDA is present)';
+    case 'wasm':
+      return 'WebAssembly backend with SIMD';
+    case 'cpu':
+      return 'plain JavaScript backend (slow: about 30x slower than wasm)';
+  }
+}
+
+/** Returns null on success, else a one-line reason. */
+async function tryBackend(name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'tensorflow') {
+      // Optional dependency: absent wherever its libtensorflow download failed.
+      const pkg = '@tensorflow/tfjs-node-gpu';
+      await import(pkg);
+    } else if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+    }
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'setBackend returned false';
+    await tf.ready();
+    if (name === 'wasm') registerWasmKernels();
+    // The JS backend greets Node users with a banner suggesting tfjs-node on
+    // first write; we already printed our own choice and reason.
+    if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+    return null;
+  } catch (e) {
+    return firstLine((e as Error).message ?? String(e));
+  }
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n')[0].trim();
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
