@@ -1,0 +1,138 @@
+/**
+ * NumPy `.npy` files: the magic `\x93NUMPY`, a version, a little-endian
+ * header length, a Python-dict header (`descr`, `fortran_order`, `shape`),
+ * then raw C-order values. We support exactly the dtypes images and features
+ * come in (float32, float64, uint8), little-endian, so that anything else
+ * fails with a message instead of being silently misread.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { inputError } from '../core/errors.ts';
+import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
+
+export type NpyDtype = 'float32' | 'float64' | 'uint8';
+
+export interface NdArray {
+  dtype: NpyDtype;
+  shape: number[];
+  data: Float32Array | Float64Array | Uint8Array;
+}
+
+const MAGIC = [0x93, ...Array.from('NUMPY', (c) => c.charCodeAt(0))];
+
+const DESCR_TO_DTYPE: Record<string, NpyDtype> = {
+  '<f4': 'float32',
+  '<f8': 'float64',
+  '|u1': 'uint8',
+  '<u1': 'uint8',
+  '>u1': 'uint8',
+};
+
+const DTYPE_TO_DESCR: Record<NpyDtype, string> = { float32: '<f4', float64: '<f8', uint8: '|u1' };
+
+const BYTES: Record<NpyDtype, number> = { float32: 4, float64: 8, uint8: 1 };
+
+export function readNpy(file: string): NdArray {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw inputError(file, `cannot read .npy file: ${(err as Error).message}`);
+  }
+  return parseNpy(bytes, file);
+}
+
+export function writeNpy(file: string, array: NdArray): void {
+  writeFileSync(file, encodeNpy(array));
+}
+
+/** Parses `.npy` bytes; `file` names the source in errors (for npz: `archive.npz:member.npy`). */
+export function parseNpy(bytes: Uint8Array, file: string): NdArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw inputError(file, 'not a .npy file (missing \\x93NUMPY magic)');
+  }
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerStart: number;
+  let headerLength: number;
+  if (major === 1) {
+    headerStart = 10;
+    headerLength = view.getUint16(8, true);
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw inputError(file, '.npy header truncated');
+    headerStart = 12;
+    headerLength = view.getUint32(8, true);
+  } else {
+    throw inputError(file, `unsupported .npy format version ${major}.${bytes[7]}`);
+  }
+  const dataStart = headerStart + headerLength;
+  if (bytes.length < dataStart) {
+    throw inputError(file, `.npy header truncated: needs ${dataStart} bytes, file has ${bytes.length}`);
+  }
+  const header = new TextDecoder().decode(bytes.subarray(headerStart, dataStart));
+  const { dtype, shape } = parseHeader(header, file);
+
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expected = dataStart + count * BYTES[dtype];
+  if (bytes.length !== expected) {
+    throw inputError(
+      file,
+      `.npy size mismatch: shape (${shape.join(', ')}) of ${dtype} needs ${expected} bytes, file has ${bytes.length}`,
+    );
+  }
+  // Copy so the typed array is aligned and owns its memory (a Buffer's slice would be a view into
+  // Node's shared pool). Assumes a little-endian host, as every supported one is.
+  const raw = new Uint8Array(bytes.subarray(dataStart, expected)).buffer;
+  const data = dtype === 'float32' ? new Float32Array(raw) : dtype === 'float64' ? new Float64Array(raw) : new Uint8Array(raw);
+  return { dtype, shape, data };
+}
+
+function parseHeader(header: string, file: string): { dtype: NpyDtype; shape: number[] } {
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw inputError(file, `malformed .npy header: ${JSON.stringify(header.trim())}`);
+  }
+  if (fortran === 'True') {
+    throw inputError(file, '.npy array is in Fortran order; save it in C order (numpy.ascontiguousarray) and try again');
+  }
+  const dtype = DESCR_TO_DTYPE[descr];
+  if (!dtype) {
+    throw inputError(file, `unsupported .npy dtype '${descr}'; use float32 (<f4), float64 (<f8) or uint8 (|u1)`);
+  }
+  const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (dims.some((d) => !/^\d+$/.test(d))) {
+    throw inputError(file, `malformed .npy shape (${shapeText})`);
+  }
+  return { dtype, shape: dims.map(Number) };
+}
+
+/** Encodes as format version 1.0, padding the header to 64 bytes like numpy does. */
+export function encodeNpy(array: NdArray): Uint8Array {
+  const count = array.shape.reduce((a, b) => a * b, 1);
+  if (count !== array.data.length) {
+    throw new Error(`encodeNpy: shape (${array.shape.join(', ')}) needs ${count} values, got ${array.data.length}`);
+  }
+  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
+  const dict = `{'descr': '${DTYPE_TO_DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const unpadded = 10 + dict.length + 1;
+  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const headerBytes = new TextEncoder().encode(header);
+  const out = new Uint8Array(10 + headerBytes.length + array.data.byteLength);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, headerBytes.length, true);
+  out.set(headerBytes, 10);
+  out.set(new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength), 10 + headerBytes.length);
+  return out;
+}
+
+/** A 2-D array as float64 features (rows = samples); `file` names the source in errors. */
+export function toFeatureMatrix(array: NdArray, file: string): FeatureMatrix {
+  if (array.shape.length !== 2) {
+    throw inputError(file, `features must be a 2-D array (samples × features), got shape (${array.shape.join(', ')})`);
+  }
+  const [rows, cols] = array.shape;
+  return featureMatrix(rows, cols, Float64Array.from(array.data));
+}

@@ -1,0 +1,103 @@
+/**
+ * Turns the data spec a user writes in the config (`mnist:test`, a folder,
+ * an `.npy`/`.npz` file) into images in [0, 1] and, where known, labels.
+ */
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { inputError } from '../core/errors.ts';
+import { imageBatch, type ImageBatch } from '../core/types.ts';
+import { loadImageFolder, type ImageFolderOptions } from './image-folder.ts';
+import { loadMnist, type MnistSplit } from './mnist.ts';
+import { readNpy, type NdArray } from './npy.ts';
+import { readNpz } from './npz.ts';
+
+export interface ImageSource {
+  images: ImageBatch;
+  labels?: Uint8Array;
+  /** Where the images came from, for the report. */
+  source: string;
+}
+
+/** Folder options apply to image folders only; `limit` to every kind. */
+export type ImageSourceOptions = ImageFolderOptions;
+
+const BUILTINS: Record<string, MnistSplit> = { 'mnist:train': 'train', 'mnist:test': 'test' };
+
+export async function resolveImageSource(spec: string, options: ImageSourceOptions = {}): Promise<ImageSource> {
+  const split = BUILTINS[spec];
+  if (split) return loadMnist(split, options.limit);
+
+  const extension = extname(spec).toLowerCase();
+  if (extension === '.npy') {
+    return { images: arrayToImages(readNpy(spec), spec, options.limit), source: spec };
+  }
+  if (extension === '.npz') return npzSource(spec, options.limit);
+  if (isDirectory(spec)) {
+    return { images: await loadImageFolder(spec, options), source: spec };
+  }
+  throw inputError(
+    spec,
+    `unknown data source: expected ${Object.keys(BUILTINS).join(' or ')}, a folder of images, or a .npy/.npz file`,
+  );
+}
+
+/** An npz holds `images` (or a single array) and optionally `labels`. */
+function npzSource(file: string, limit?: number): ImageSource {
+  const arrays = readNpz(file);
+  const names = Object.keys(arrays);
+  const imagesName = 'images' in arrays ? 'images' : names.length === 1 ? names[0] : undefined;
+  if (!imagesName) {
+    throw inputError(file, `cannot tell which array holds the images (found ${names.join(', ')}); name it 'images'`);
+  }
+  const images = arrayToImages(arrays[imagesName], `${file}:${imagesName}`, limit);
+  const labels = arrays.labels ? toLabels(arrays.labels, `${file}:labels`, images.n) : undefined;
+  return { images, labels, source: file };
+}
+
+/** (N,H,W) or (N,H,W,C) with C ∈ {1,3}; uint8 is scaled by 1/255, floats must already lie in [0, 1]. */
+export function arrayToImages(array: NdArray, file: string, limit?: number): ImageBatch {
+  const { shape } = array;
+  if (shape.length !== 3 && !(shape.length === 4 && (shape[3] === 1 || shape[3] === 3))) {
+    throw inputError(file, `images must have shape (N, H, W) or (N, H, W, C) with C = 1 or 3, got (${shape.join(', ')})`);
+  }
+  const [total, height, width] = shape;
+  const channels = shape[3] ?? 1;
+  const n = Math.min(limit ?? total, total);
+  const count = n * height * width * channels;
+  const data = new Float32Array(count);
+  if (array.dtype === 'uint8') {
+    for (let i = 0; i < count; i++) data[i] = array.data[i] / 255;
+  } else {
+    for (let i = 0; i < count; i++) {
+      const value = array.data[i];
+      if (!(value >= 0 && value <= 1)) {
+        throw inputError(file, `float images must lie in [0, 1]; value ${value} at index ${i} (rescale, e.g. from [-1, 1], before saving)`);
+      }
+      data[i] = value;
+    }
+  }
+  return imageBatch(n, height, width, channels, data);
+}
+
+function toLabels(array: NdArray, file: string, n: number): Uint8Array {
+  if (array.shape.length !== 1 || array.shape[0] < n) {
+    throw inputError(file, `labels must be a 1-D array with at least ${n} entries, got shape (${array.shape.join(', ')})`);
+  }
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = array.data[i];
+    if (!Number.isInteger(value) || value < 0 || value > 255) {
+      throw inputError(file, `labels must be integers in 0..255; value ${value} at index ${i}`);
+    }
+    labels[i] = value;
+  }
+  return labels;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imageBatch } from '../../src/core/types.ts';
+import { writeImageFolder } from '../../src/data/image-folder.ts';
+import { writeNpy, type NdArray } from '../../src/data/npy.ts';
+import { writeNpz } from '../../src/data/npz.ts';
+import { resolveImageSource } from '../../src/data/source.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'genreport-source-'));
+const fixtures = new URL('../fixtures/data/', import.meta.url).pathname;
+
+test('mnist:test resolves to MNIST with labels, honouring limit', async () => {
+  const { images, labels, source } = await resolveImageSource('mnist:test', { limit: 5 });
+  assert.deepEqual([images.n, images.height, images.width, images.channels], [5, 28, 28, 1]);
+  assert.equal(labels?.[0], 7);
+  assert.match(source, /t10k-images/);
+});
+
+test('an image folder resolves to its images, without labels', async () => {
+  const folder = join(dir, 'folder');
+  await writeImageFolder(folder, imageBatch(2, 3, 3, 3, new Float32Array(54).fill(1)));
+  const resolved = await resolveImageSource(folder, { channels: 1 });
+  assert.equal(resolved.images.n, 2);
+  assert.equal(resolved.images.channels, 1);
+  assert.equal(resolved.labels, undefined);
+  assert.equal(resolved.source, folder);
+});
+
+test('uint8 (N,H,W) arrays are scaled by 1/255; float (N,H,W,C) arrays pass through', async () => {
+  const { images, labels } = await resolveImageSource(join(fixtures, 'numpy-images.npz'));
+  assert.deepEqual([images.n, images.height, images.width, images.channels], [2, 3, 4, 1]);
+  assert.equal(images.data[1], Math.fround(10 / 255));
+  assert.deepEqual(Array.from(labels ?? []), [7, 1]);
+
+  const file = join(dir, 'rgb.npy');
+  const values = Float32Array.from({ length: 2 * 2 * 2 * 3 }, (_, i) => i / 23);
+  writeNpy(file, { dtype: 'float32', shape: [2, 2, 2, 3], data: values });
+  const rgb = await resolveImageSource(file, { limit: 1 });
+  assert.deepEqual([rgb.images.n, rgb.images.channels], [1, 3]);
+  assert.deepEqual(rgb.images.data, values.slice(0, 12));
+});
+
+test('bad specs and bad arrays fail with a message naming the source', async () => {
+  await assert.rejects(resolveImageSource('mnist:validation'), /^GenreportError: mnist:validation: unknown data source/);
+  await assert.rejects(resolveImageSource(join(dir, 'nowhere')), /nowhere: unknown data source/);
+
+  const outOfRange = join(dir, 'tanh.npy');
+  writeNpy(outOfRange, { dtype: 'float32', shape: [1, 1, 2], data: Float32Array.from([-1, 1]) });
+  await assert.rejects(resolveImageSource(outOfRange), /tanh\.npy: float images must lie in \[0, 1\]; value -1/);
+
+  const flat = join(dir, 'flat.npy');
+  writeNpy(flat, { dtype: 'uint8', shape: [4, 16], data: new Uint8Array(64) });
+  await assert.rejects(resolveImageSource(flat), /flat\.npy: images must have shape \(N, H, W\)/);
+
+  const ambiguous = join(dir, 'two.npz');
+  const array: NdArray = { dtype: 'uint8', shape: [1, 1, 1], data: new Uint8Array(1) };
+  writeNpz(ambiguous, { a: array, b: array });
+  await assert.rejects(resolveImageSource(ambiguous), /two\.npz: cannot tell which array holds the images \(found a, b\)/);
+});
