@@ -1,0 +1,68 @@
+/**
+ * HTML file → PDF with a headless Chromium. The page may load only itself and
+ * data: URIs; everything else is refused, so printing never reaches the network.
+ */
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import puppeteer from 'puppeteer';
+import { GenreportError } from '../core/errors.ts';
+import { CHROMIUM_ARGS, resolveBrowser } from './browser.ts';
+
+export type Paper = 'A4' | 'Letter';
+
+export interface PdfOptions {
+  paper: Paper;
+}
+
+/** Same margins as report.css's @page, so the running header and footer sit in them. */
+const MARGINS = { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' };
+
+// Chromium fills the `title`, `pageNumber` and `totalPages` spans itself (escaped); these templates need explicit font sizes.
+const HEADER_TEMPLATE =
+  '<div style="font-size:8px;font-family:DejaVu Sans,Helvetica,Arial,sans-serif;color:#5b6270;width:100%;margin:0 14mm;padding-bottom:1.5mm;border-bottom:0.5px solid #c0c4cc;"><span class="title"></span></div>';
+const FOOTER_TEMPLATE =
+  '<div style="font-size:8px;font-family:DejaVu Sans,Helvetica,Arial,sans-serif;color:#5b6270;width:100%;margin:0 14mm;text-align:right;">page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
+
+export async function printPdf(htmlPath: string, pdfPath: string, options: PdfOptions): Promise<void> {
+  const browser = resolveBrowser();
+  if ('missing' in browser) throw new GenreportError({ file: pdfPath, message: browser.missing });
+
+  const pageUrl = pathToFileURL(resolve(htmlPath)).href;
+  // Written beside the target and renamed over it: a failed print leaves an earlier PDF intact.
+  const partialPdf = join(dirname(resolve(pdfPath)), `.${basename(pdfPath)}.${process.pid}.partial`);
+  const profileDir = await mkdtemp(join(tmpdir(), 'genreport-chromium-'));
+  try {
+    const chromium = await puppeteer.launch({
+      executablePath: browser.path,
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--user-data-dir=${profileDir}`],
+    });
+    try {
+      const page = await chromium.newPage();
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        const url = request.url();
+        if (url === pageUrl || url.startsWith('data:')) void request.continue();
+        else void request.abort('blockedbyclient');
+      });
+      await page.goto(pageUrl, { waitUntil: 'load' });
+      await page.pdf({
+        path: partialPdf,
+        format: options.paper,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: HEADER_TEMPLATE,
+        footerTemplate: FOOTER_TEMPLATE,
+        margin: MARGINS,
+      });
+    } finally {
+      await chromium.close();
+    }
+    await rename(partialPdf, pdfPath);
+  } finally {
+    await rm(partialPdf, { force: true });
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}

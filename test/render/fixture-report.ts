@@ -1,0 +1,112 @@
+/**
+ * A small but realistic ReportData for render tests: two models (a GAN and a
+ * VAE), FID with an interval, KID with a std, a bits/dim cell that does not
+ * apply to the GAN, the FID/KID chart and one sample grid per model.
+ */
+import { REPORT_FORMAT, type ReportData } from '../../src/assemble/report-data.ts';
+import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
+import { fidKidChartSpec, renderChart } from '../../src/render/chart.ts';
+import { imageGridPng, pngDataUri } from '../../src/render/image-grid.ts';
+
+export interface FixtureOptions {
+  /** Names for the GAN and the VAE, e.g. to test escaping. */
+  modelNames?: [string, string];
+}
+
+/** 28×28 rings of varying size and thickness, soft-edged when `blur` > 0: digit-like enough to look at. */
+export function ringImages(n: number, blur: number): ImageBatch {
+  const batch = imageBatch(n, 28, 28, 1);
+  for (let i = 0; i < n; i++) {
+    const radiusX = 5 + (i % 4) * 1.5;
+    const radiusY = 7 + (i % 3) * 1.5;
+    const thickness = 1.2 + (i % 2);
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        const r = Math.hypot((x - 13.5) / radiusX, (y - 13.5) / radiusY);
+        const distance = Math.abs(r - 1) * Math.min(radiusX, radiusY);
+        const ink = blur > 0 ? Math.exp(-((distance / (thickness + blur)) ** 2)) : distance < thickness ? 1 : 0;
+        batch.data[(i * 28 + y) * 28 + x] = ink;
+      }
+    }
+  }
+  return batch;
+}
+
+export async function buildFixtureReport(options: FixtureOptions = {}): Promise<ReportData> {
+  const [gan, vae] = options.modelNames ?? ['dcgan-mnist', 'vae-mnist'];
+  const data: ReportData = {
+    format: REPORT_FORMAT,
+    title: 'MNIST generative models: weekly comparison',
+    createdAt: '2025-03-01T14:05:00.000Z',
+    tool: { name: 'genreport', version: '0.1.0' },
+    run: {
+      command: 'genreport run --config samples/demo.yaml --out reports/demo',
+      seed: 1234,
+      samples: 2000,
+      backend: { name: 'wasm', reason: 'tfjs-node-gpu did not load (no CUDA); wasm with SIMD is available' },
+      timings: [
+        { stage: 'sample', seconds: 4.2 },
+        { stage: 'features', seconds: 11.8 },
+        { stage: 'metrics', seconds: 2.05 },
+      ],
+    },
+    dataset: { name: 'MNIST', split: 'test', count: 10000, shape: [28, 28, 1] },
+    extractor: {
+      id: 'mnist-classifier',
+      name: 'MNIST LeNet classifier',
+      layer: 'dense_1',
+      dim: 128,
+      hash: '9f2c4e1ab77d0c3e5f8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566',
+      note: 'test accuracy 99.1%',
+    },
+    models: [
+      { name: gan, family: 'gan', bundle: 'samples/models/dcgan', hash: 'a1b2c3d4e5f6a7b8c9d0', parameters: 1_052_673, status: 'ok', samplesPerSecond: 5120 },
+      { name: vae, family: 'vae', bundle: 'samples/models/vae', hash: 'f0e1d2c3b4a5968778695a4b', parameters: 652_304, status: 'ok', samplesPerSecond: 8800 },
+    ],
+    metrics: [
+      { id: 'fid', label: 'FID', unit: '', direction: 'lower', definition: 'Fréchet distance between Gaussians fitted to real and generated features.', reference: 'Heusel et al. 2017; pytorch-fid' },
+      { id: 'kid', label: 'KID', unit: '', direction: 'lower', definition: 'Unbiased MMD² with a cubic polynomial kernel, over 100 subsets.', reference: 'Bińkowski et al. 2018; torch-fidelity' },
+      { id: 'precision', label: 'Precision', unit: '', direction: 'higher', definition: 'Share of generated samples inside the real k-NN manifold (k = 3).', reference: 'Kynkäänniemi et al. 2019' },
+      { id: 'bits-per-dim', label: 'Bits/dim', unit: 'bits', direction: 'lower', definition: '−log₂ p(x) / (H·W·C) on 8-bit data.', reference: 'Theis et al. 2016' },
+    ],
+    results: {
+      [gan]: {
+        fid: { kind: 'value', value: 12.43, interval: [11.61, 13.38], n: 2000, best: true },
+        kid: { kind: 'value', value: 0.0114, std: 0.0021, n: 2000, best: true },
+        precision: { kind: 'value', value: 0.812, interval: [0.797, 0.829], n: 2000, best: true },
+        'bits-per-dim': { kind: 'not-applicable', reason: 'a GAN defines no likelihood' },
+      },
+      [vae]: {
+        fid: { kind: 'value', value: 31.9, interval: [30.2, 33.7], n: 2000 },
+        kid: { kind: 'value', value: 0.0352, std: 0.0034, n: 2000 },
+        precision: { kind: 'value', value: 0.574, interval: [0.552, 0.596], n: 2000 },
+        'bits-per-dim': { kind: 'value', value: 1.41, n: 10000, best: true },
+      },
+    },
+    charts: [],
+    images: [],
+    warnings: ['Only 2,000 samples per model: FID is biased upwards at this size; compare models only within this report.'],
+  };
+
+  const spec = fidKidChartSpec(data);
+  data.charts.push({
+    id: 'fid-kid',
+    title: 'FID and KID per model',
+    caption: 'Dots: value; bars: 95% interval (FID) or ± one standard deviation over subsets (KID).',
+    spec,
+    svg: await renderChart(spec),
+  });
+  for (const [model, blur] of [[gan, 0], [vae, 1.2]] as const) {
+    const png = await imageGridPng(ringImages(16, blur), { columns: 8, padding: 2, scale: 2 });
+    data.images.push({
+      id: `samples-${model}`,
+      title: `Samples: ${model}`,
+      caption: `16 samples from ${model}, seed 1234.`,
+      model,
+      dataUri: pngDataUri(png),
+      width: 8 * 56 + 9 * 2,
+      height: 2 * 56 + 3 * 2,
+    });
+  }
+  return data;
+}
