@@ -1,0 +1,95 @@
+/**
+ * Results -> ReportData. Pure: no I/O, no clock, no randomness; everything
+ * it needs arrives as arguments, so the same results always make the same report.
+ */
+import {
+  REPORT_FORMAT,
+  type BackendInfo,
+  type DatasetInfo,
+  type ExtractorInfo,
+  type ImageEntry,
+  type MetricCell,
+  type MetricInfo,
+  type ModelEntry,
+  type ReportData,
+  type StageTiming,
+} from './report-data.ts';
+
+export interface AssembleInput {
+  title: string;
+  createdAt: string;
+  tool: { name: string; version: string };
+  command: string;
+  seed: number;
+  samples: number;
+  backend: BackendInfo;
+  timings: StageTiming[];
+  dataset: DatasetInfo;
+  extractor: ExtractorInfo;
+  metrics: MetricInfo[];
+  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[];
+  images: ImageEntry[];
+}
+
+/** Fewer generated samples than this make FID visibly biased upwards. */
+export const STABLE_FID_SAMPLES = 2000;
+
+export function assembleReport(input: AssembleInput): ReportData {
+  const results: Record<string, Record<string, MetricCell>> = {};
+  for (const m of input.models) {
+    results[m.entry.name] = Object.fromEntries(
+      input.metrics.map((info) => [info.id, m.cells[info.id] ?? missingCell(m.entry)]),
+    );
+  }
+  markBest(results, input.metrics);
+  return {
+    format: REPORT_FORMAT,
+    title: input.title,
+    createdAt: input.createdAt,
+    tool: input.tool,
+    run: { command: input.command, seed: input.seed, samples: input.samples, backend: input.backend, timings: input.timings },
+    dataset: input.dataset,
+    extractor: input.extractor,
+    models: input.models.map((m) => m.entry),
+    metrics: input.metrics,
+    results,
+    charts: [],
+    images: [...input.images, ...input.models.flatMap((m) => m.images)],
+    warnings: warningsFor(input),
+  };
+}
+
+function missingCell(entry: ModelEntry): MetricCell {
+  return entry.status === 'failed'
+    ? { kind: 'failed', reason: entry.error ?? 'the model failed' }
+    : { kind: 'failed', reason: 'not computed' };
+}
+
+/** Mark the best value per metric column among models that have one. */
+function markBest(results: ReportData['results'], metrics: MetricInfo[]): void {
+  for (const info of metrics) {
+    let best: { value: number } | null = null;
+    const cells = Object.values(results).map((row) => row[info.id]);
+    for (const cell of cells) {
+      if (cell.kind !== 'value') continue;
+      if (!best || (info.direction === 'lower' ? cell.value < best.value : cell.value > best.value)) best = cell;
+    }
+    const valued = cells.filter((c) => c.kind === 'value');
+    if (best && valued.length > 1) {
+      for (const cell of valued) if (cell.kind === 'value' && cell.value === best.value) cell.best = true;
+    }
+  }
+}
+
+function warningsFor(input: AssembleInput): string[] {
+  const warnings: string[] = [];
+  if (input.samples < STABLE_FID_SAMPLES && input.metrics.some((m) => m.id === 'fid')) {
+    warnings.push(
+      `Only ${input.samples} generated samples per model: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (${STABLE_FID_SAMPLES} or more is steadier).`,
+    );
+  }
+  for (const m of input.models) {
+    if (m.entry.status === 'failed') warnings.push(`Model ${m.entry.name} failed: ${m.entry.error}`);
+  }
+  return warnings;
+}

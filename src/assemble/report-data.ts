@@ -1,0 +1,120 @@
+/**
+ * ReportData: the single contract between the numbers and everything that
+ * shows them. Templates, charts, report.json and `genreport render` all read
+ * this and nothing else. Bump REPORT_FORMAT when a field changes meaning.
+ */
+
+export const REPORT_FORMAT = 'genreport-report/1';
+
+export type Direction = 'lower' | 'higher';
+export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive';
+
+export interface ReportData {
+  format: typeof REPORT_FORMAT;
+  title: string;
+  createdAt: string;
+  tool: { name: string; version: string };
+  /** How the report was made: enough to make it again. */
+  run: {
+    command: string;
+    seed: number;
+    samples: number;
+    backend: BackendInfo;
+    timings: StageTiming[];
+  };
+  dataset: DatasetInfo;
+  extractor: ExtractorInfo;
+  models: ModelEntry[];
+  metrics: MetricInfo[];
+  /** One row per model (same order as `models`), one cell per metric id. */
+  results: Record<string, Record<string, MetricCell>>;
+  charts: ChartEntry[];
+  images: ImageEntry[];
+  warnings: string[];
+}
+
+export interface BackendInfo {
+  name: string;
+  reason: string;
+}
+
+export interface StageTiming {
+  stage: string;
+  seconds: number;
+}
+
+export interface DatasetInfo {
+  name: string;
+  split: string;
+  count: number;
+  shape: [number, number, number];
+}
+
+export interface ExtractorInfo {
+  id: string;
+  name: string;
+  layer: string;
+  dim: number;
+  /** sha256 of the extractor's weights, so two reports can tell they used the same one. */
+  hash: string;
+  /** e.g. test accuracy of the domain classifier. */
+  note?: string;
+}
+
+export interface ModelEntry {
+  name: string;
+  /** 'unknown' only for a model whose manifest could not be read. */
+  family: Family | 'unknown';
+  bundle: string;
+  /** sha256 over the bundle's manifest and weight files. */
+  hash: string;
+  parameters: number;
+  status: 'ok' | 'failed';
+  /** Present when status is 'failed': the message the user needs. */
+  error?: string;
+  /** Images per second while sampling, on the named backend. */
+  samplesPerSecond?: number;
+}
+
+export interface MetricInfo {
+  id: string;
+  label: string;
+  unit: string;
+  direction: Direction;
+  definition: string;
+  reference: string;
+}
+
+export type MetricCell =
+  | {
+      kind: 'value';
+      value: number;
+      /** 95% interval, when one was computed. */
+      interval?: [number, number];
+      /** Standard deviation over subsets/splits, when the metric defines one. */
+      std?: number;
+      n: number;
+      best?: boolean;
+    }
+  | { kind: 'not-applicable'; reason: string }
+  | { kind: 'failed'; reason: string };
+
+export interface ChartEntry {
+  id: string;
+  title: string;
+  caption: string;
+  /** The Vega-Lite spec, so the chart can be re-made or restyled. */
+  spec: unknown;
+  svg: string;
+}
+
+export interface ImageEntry {
+  id: string;
+  title: string;
+  caption: string;
+  model?: string;
+  /** data:image/png;base64,... */
+  dataUri: string;
+  width: number;
+  height: number;
+}

@@ -1,0 +1,82 @@
+/**
+ * The run configuration (YAML): parse -> normalise -> validate, collecting
+ * every problem before reporting, each with the file and field named.
+ * Paths in the file are relative to the file itself.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { GenreportError, inputError } from '../core/errors.ts';
+
+const positiveInt = z.number().int().positive();
+
+export const configSchema = z
+  .object({
+    title: z.string().min(1).default('Generative model comparison'),
+    data: z
+      .object({
+        /** The real reference set: `mnist:test`, `mnist:train`, an image folder, or .npy/.npz of images. */
+        real: z.string().min(1).default('mnist:test'),
+        /** How many real images to use (default: all). */
+        count: positiveInt.optional(),
+      })
+      .strict()
+      .default({ real: 'mnist:test' }),
+    models: z.array(z.string().min(1)).min(1, 'list at least one model bundle folder'),
+    samples: positiveInt.default(1000),
+    seed: z.number().int().nonnegative().default(1),
+    batchSize: positiveInt.default(250),
+    metrics: z.array(z.string()).optional(),
+    kid: z
+      .object({ subsets: positiveInt.default(100), subsetSize: positiveInt.default(1000) })
+      .strict()
+      .default({ subsets: 100, subsetSize: 1000 }),
+    output: z
+      .object({ pdf: z.boolean().default(true), paper: z.enum(['A4', 'Letter']).default('A4') })
+      .strict()
+      .default({ pdf: true, paper: 'A4' }),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof configSchema>;
+
+export interface LoadedConfig {
+  config: RunConfig;
+  /** Absolute path of the config file ('' for a config built in code). */
+  file: string;
+}
+
+export function readConfig(path: string): LoadedConfig {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw inputError(path, 'config file not found');
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw inputError(path, `is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  return { config: validateConfig(raw, path, dirname(file)), file };
+}
+
+/** Validate a raw object; model and data paths become absolute against `baseDir`. */
+export function validateConfig(raw: unknown, file: string, baseDir: string): RunConfig {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new GenreportError(
+      parsed.error.issues.map((issue) => ({ file, field: issue.path.join('.') || undefined, message: issue.message })),
+    );
+  }
+  const config = parsed.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return {
+    ...config,
+    models: config.models.map(abs),
+    data: { ...config.data, real: config.data.real.includes(':') ? config.data.real : abs(config.data.real) },
+  };
+}

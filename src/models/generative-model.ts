@@ -1,0 +1,73 @@
+/**
+ * What the pipeline asks of any model family. Each family implements what
+ * it has; a missing capability is a typed absence with a reason, never a
+ * hidden row.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assertFinite, inputError } from '../core/errors.ts';
+import type { Rng } from '../core/rng.ts';
+import { imageBatch, type ImageBatch } from '../core/types.ts';
+import type { Bundle } from './bundle.ts';
+import type { ComponentName } from './manifest.ts';
+import type { TfjsModel } from './tfjs-files.ts';
+
+export interface GenerativeModel {
+  readonly bundle: Bundle;
+  /** n images, NHWC float32 in [0, 1], from seeded randomness, in batches. */
+  sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch>;
+}
+
+/** Run one component on one input tensor, whichever kind of tfjs model it is. */
+export function runComponent(model: TfjsModel, input: tf.Tensor): tf.Tensor {
+  const out = model instanceof tf.LayersModel ? model.predict(input) : model.execute(input);
+  if (Array.isArray(out)) {
+    throw new Error('component returned several outputs; genreport expects one');
+  }
+  return out as tf.Tensor;
+}
+
+export function requireComponent(bundle: Bundle, name: ComponentName): TfjsModel {
+  const model = bundle.components[name];
+  if (!model) throw inputError(bundle.manifestFile, `the ${bundle.manifest.family} adapter needs this component`, `components.${name}`);
+  return model;
+}
+
+/**
+ * Check a component's image output against the manifest and bring it from the
+ * model's declared range to [0, 1]. Wrong shapes and NaN stop the model with
+ * a message naming the bundle and component.
+ */
+export async function imagesFromOutput(output: tf.Tensor, bundle: Bundle, component: ComponentName): Promise<ImageBatch> {
+  const { height, width, channels, range } = bundle.manifest.image;
+  const expected = [output.shape[0], height, width, channels];
+  if (output.rank !== 4 || output.shape.some((d, i) => d !== expected[i])) {
+    throw inputError(
+      bundle.manifestFile,
+      `${component} produced shape [${output.shape.join(', ')}], but the manifest declares images of [n, ${height}, ${width}, ${channels}]`,
+      `components.${component}`,
+    );
+  }
+  const values = (await output.data()) as Float32Array;
+  assertFinite(values, bundle.manifestFile, `components.${component}`);
+  const [lo, hi] = range;
+  const scale = 1 / (hi - lo);
+  const data = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = (values[i] - lo) * scale;
+    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+  return imageBatch(output.shape[0], height, width, channels, data);
+}
+
+/** Concatenate batches of the same image shape. */
+export function concatImages(parts: ImageBatch[]): ImageBatch {
+  const first = parts[0];
+  const n = parts.reduce((s, p) => s + p.n, 0);
+  const data = new Float32Array(parts.reduce((s, p) => s + p.data.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    data.set(p.data, offset);
+    offset += p.data.length;
+  }
+  return imageBatch(n, first.height, first.width, first.channels, data);
+}
