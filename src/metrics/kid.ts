@@ -1,0 +1,110 @@
+/**
+ * Kernel Inception Distance as torch-fidelity computes it (metric_kid.py):
+ * the unbiased MMD² estimate with the cubic polynomial kernel
+ * k(x, y) = (x·y/d + 1)³, averaged over `subsets` random subsets of
+ * `subsetSize` rows drawn without replacement from each set (real first,
+ * then fake, for every subset). The spread is np.std(mmds), i.e. the
+ * population standard deviation (ddof = 0) over subsets, not a standard error.
+ *
+ * Where torch-fidelity refuses a subset size larger than either set, we use
+ * min(subsetSize, nReal, nFake), as DESIGN.md asks.
+ */
+import { Rng } from '../core/rng.ts';
+import type { FeatureMatrix } from '../core/types.ts';
+import { innerProductsBlock } from './stats/inner-products.ts';
+
+export const KID_SUBSETS = 100;
+export const KID_SUBSET_SIZE = 1000;
+
+export interface KidOptions {
+  seed: number;
+  subsets?: number;
+  subsetSize?: number;
+}
+
+export interface KidResult {
+  mean: number;
+  /** Population standard deviation (ddof = 0) over subsets, as torch-fidelity. */
+  std: number;
+  subsets: number;
+  subsetSize: number;
+}
+
+export function kidFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, options: KidOptions): KidResult {
+  if (real.cols !== fake.cols) throw new Error(`KID: feature dimensions differ (${real.cols} vs ${fake.cols})`);
+  const subsets = options.subsets ?? KID_SUBSETS;
+  const subsetSize = Math.min(options.subsetSize ?? KID_SUBSET_SIZE, real.rows, fake.rows);
+  if (subsetSize < 2) throw new Error(`KID: need at least 2 rows in each set, got ${real.rows} and ${fake.rows}`);
+  if (subsets < 1) throw new Error(`KID: need at least 1 subset, got ${subsets}`);
+
+  const rng = new Rng(options.seed);
+  const d = real.cols;
+  const x = new Float64Array(subsetSize * d);
+  const y = new Float64Array(subsetSize * d);
+  const mmds = new Float64Array(subsets);
+  for (let s = 0; s < subsets; s++) {
+    gatherRows(real, rng.choose(real.rows, subsetSize), x);
+    gatherRows(fake, rng.choose(fake.rows, subsetSize), y);
+    mmds[s] = polynomialMmd2(x, y, subsetSize, d);
+  }
+
+  let mean = 0;
+  for (const v of mmds) mean += v;
+  mean /= subsets;
+  let variance = 0;
+  for (const v of mmds) variance += (v - mean) * (v - mean);
+  return { mean, std: Math.sqrt(variance / subsets), subsets, subsetSize };
+}
+
+/**
+ * Unbiased MMD² between two m-row samples x and y (row-major, d columns):
+ *   Σ_{i≠j} k(x_i,x_j)/(m(m−1)) + Σ_{i≠j} k(y_i,y_j)/(m(m−1)) − 2·Σ_{i,j} k(x_i,y_j)/m²
+ * (torch-fidelity's mmd2 with mmd_est='unbiased': the cross term keeps its diagonal).
+ */
+export function polynomialMmd2(x: Float64Array, y: Float64Array, m: number, d: number): number {
+  const offDiagonalXX = 2 * kernelSumBelowDiagonal(x, m, d);
+  const offDiagonalYY = 2 * kernelSumBelowDiagonal(y, m, d);
+  const cross = kernelSumCross(x, y, m, d);
+  return (offDiagonalXX + offDiagonalYY) / (m * (m - 1)) - (2 * cross) / (m * m);
+}
+
+const BLOCK_ROWS = 32;
+
+/** Σ_{j<i} k(a_i, a_j): the Gram matrix is symmetric, so half of it is enough. */
+function kernelSumBelowDiagonal(a: Float64Array, m: number, d: number): number {
+  const out = new Float64Array(BLOCK_ROWS * m);
+  const gamma = 1 / d;
+  let sum = 0;
+  for (let start = 0; start < m; start += BLOCK_ROWS) {
+    const end = Math.min(start + BLOCK_ROWS, m);
+    innerProductsBlock(a, start, end, a, end, d, out);
+    for (let i = start; i < end; i++) {
+      const row = (i - start) * end;
+      for (let j = 0; j < i; j++) sum += cubicKernel(out[row + j], gamma);
+    }
+  }
+  return sum;
+}
+
+function kernelSumCross(a: Float64Array, b: Float64Array, m: number, d: number): number {
+  const out = new Float64Array(BLOCK_ROWS * m);
+  const gamma = 1 / d;
+  let sum = 0;
+  for (let start = 0; start < m; start += BLOCK_ROWS) {
+    const end = Math.min(start + BLOCK_ROWS, m);
+    innerProductsBlock(a, start, end, b, m, d, out);
+    for (let k = 0, len = (end - start) * m; k < len; k++) sum += cubicKernel(out[k], gamma);
+  }
+  return sum;
+}
+
+/** torch-fidelity's defaults: degree 3, gamma = 1/d, coef0 = 1 (multiplied by gamma, as numpy does). */
+function cubicKernel(dot: number, gamma: number): number {
+  const t = dot * gamma + 1;
+  return t * t * t;
+}
+
+function gatherRows(m: FeatureMatrix, rows: Int32Array, out: Float64Array): void {
+  const d = m.cols;
+  for (let r = 0; r < rows.length; r++) out.set(m.data.subarray(rows[r] * d, rows[r] * d + d), r * d);
+}
