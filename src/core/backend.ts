@@ -36,7 +36,7 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
       current = { name, reason };
       return current;
     }
-    tried.push(`${name} unavailable: ${failure}`);
+    tried.push(`${name === 'tensorflow' ? 'tfjs-node-gpu' : name}: ${failure}`);
   }
   throw new GenreportError(
     { field: '--backend', message: `no TensorFlow.js backend could start (${tried.join('; ')})` },
@@ -78,6 +78,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
     return null;
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND') return 'package not installed';
     return firstLine((e as Error).message ?? String(e));
   }
 }

@@ -4,9 +4,10 @@
  * HTTP, so we read and write model.json + weight shards ourselves and fail
  * loudly with the file named.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import { inputError } from '../core/errors.ts';
 
 export type TfjsModel = tf.LayersModel | tf.GraphModel;
@@ -89,17 +90,11 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      writeAtomic(join(dir, 'weights.bin'), bytes);
-      writeAtomic(join(dir, 'model.json'), JSON.stringify(json));
+      writeFileAtomic(join(dir, 'weights.bin'), bytes);
+      writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   });
-}
-
-export function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 function bytesPer(dtype: string): number {

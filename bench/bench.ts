@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: speed figures, printed, never asserted.
+ * - backend chosen and why
+ * - our wasm conv kernels against the built-in ones
+ * - images/s for sampling (per model) and for feature extraction
+ * - seconds per pipeline stage for the demo report
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readConfig } from '../src/config/config.ts';
+import { initBackend } from '../src/core/backend.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { loadMnist } from '../src/data/mnist.ts';
+import { loadMnistClassifier } from '../src/features/mnist-classifier.ts';
+import { runPipeline } from '../src/pipeline.ts';
+import { benchKernels } from './kernels.ts';
+
+const backend = await initBackend('auto');
+console.log(`backend: ${backend.name} (${backend.reason})`);
+
+if (backend.name === 'wasm') {
+  console.log('\nwasm conv kernels (median ms, batch 64):');
+  for (const row of await benchKernels()) {
+    const ratio = row.builtinMs === null ? 'built-in: none' : `built-in ${row.builtinMs.toFixed(1)} ms, ${(row.builtinMs / row.oursMs).toFixed(1)}x faster`;
+    console.log(`  ${row.name.padEnd(48)} ${row.oursMs.toFixed(1).padStart(7)} ms  (${ratio})`);
+  }
+}
+
+const extractor = await loadMnistClassifier();
+const images = loadMnist('test', 5000).images;
+await extractor.extract(loadMnist('test', 250).images, 250); // warm-up
+const started = performance.now();
+await extractor.extract(images, 250);
+const seconds = (performance.now() - started) / 1000;
+console.log(`\nfeature extraction (${extractor.info.name}): ${(images.n / seconds).toFixed(0)} images/s over ${images.n} images`);
+extractor.dispose();
+
+const demo = fileURLToPath(new URL('../samples/demo.yaml', import.meta.url));
+const { config } = readConfig(demo);
+const out = mkdtempSync(join(tmpdir(), 'genreport-bench-'));
+const result = await runPipeline(config, { out, backend: 'auto', command: 'npm run bench', logger: createLogger({ quiet: true }) });
+console.log(`\ndemo report (${config.models.length} models, ${config.samples} samples each, ${result.data.dataset.count} real images):`);
+for (const m of result.data.models) {
+  console.log(`  sampling ${m.name.padEnd(20)} ${m.samplesPerSecond?.toFixed(0).padStart(7)} images/s`);
+}
+let total = 0;
+for (const t of result.data.run.timings) {
+  total += t.seconds;
+  console.log(`  stage ${t.stage.padEnd(10)} ${t.seconds.toFixed(2).padStart(7)} s`);
+}
+console.log(`  total            ${total.toFixed(2).padStart(7)} s${result.pdfSkipped ? ' (PDF skipped: no browser)' : ''}`);

@@ -1,0 +1,177 @@
+/**
+ * genreport's command line. The only place that calls process.exit:
+ * 0 success, 1 an internal fault, 2 bad input (file, config, model output).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { ReportData } from '../assemble/report-data.ts';
+import { readConfig, type RunConfig } from '../config/config.ts';
+import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
+import { GenreportError, inputError } from '../core/errors.ts';
+import { ChecksFailed, checkCommand } from './commands/check.ts';
+import { metricsCommand } from './commands/metrics.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { runPipeline, type RunResult } from '../pipeline.ts';
+import { ensureBrowser } from '../render/browser-install.ts';
+import { renderHtml } from '../render/html.ts';
+import { printPdf } from '../render/pdf.ts';
+import { resolveBrowser } from '../render/browser.ts';
+import { writeFileAtomic } from '../core/atomic-file.ts';
+
+const DEMO_CONFIG = fileURLToPath(new URL('../../samples/demo.yaml', import.meta.url));
+
+interface RunFlags {
+  out?: string;
+  backend: BackendPreference;
+  seed?: number;
+  samples?: number;
+  pdf: boolean;
+  paper?: 'A4' | 'Letter';
+  template?: string;
+  quiet: boolean;
+}
+
+function runOptions(y: Argv): Argv<RunFlags> {
+  return y
+    .option('out', { type: 'string', describe: 'output folder for report.html, report.pdf and report.json' })
+    .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference, describe: 'TensorFlow.js backend: auto tries tensorflow (tfjs-node-gpu), then wasm, then cpu' })
+    .option('seed', { type: 'number', describe: 'seed for latents, subsets and resamples (overrides the config)' })
+    .option('samples', { type: 'number', describe: 'generated images per model (overrides the config)' })
+    .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
+    .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
+    .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' }) as Argv<RunFlags>;
+}
+
+async function runCommand(configPath: string, flags: RunFlags, defaultOut: string, logger: Logger): Promise<void> {
+  const { config } = readConfig(configPath);
+  const merged: RunConfig = {
+    ...config,
+    seed: flags.seed ?? config.seed,
+    samples: flags.samples ?? config.samples,
+    output: { pdf: flags.pdf && config.output.pdf, paper: flags.paper ?? config.output.paper },
+  };
+  for (const [field, value] of [['--seed', merged.seed], ['--samples', merged.samples]] as const) {
+    if (!Number.isInteger(value) || value < (field === '--seed' ? 0 : 1)) {
+      throw inputError(undefined, `must be a ${field === '--seed' ? 'non-negative' : 'positive'} whole number, got ${value}`, field);
+    }
+  }
+  const out = resolve(flags.out ?? defaultOut);
+  const result = await runPipeline(merged, {
+    out,
+    backend: flags.backend,
+    command: `genreport ${process.argv.slice(2).join(' ')}`,
+    logger,
+    templateDir: flags.template,
+  });
+  report(result, logger);
+}
+
+function report(result: RunResult, logger: Logger): void {
+  for (const w of result.data.warnings) logger.warn(w);
+  process.stderr.write(`wrote ${result.files.join(', ')}\n`);
+  if (result.pdfSkipped) process.stderr.write(`PDF skipped: ${result.pdfSkipped}\n`);
+}
+
+async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
+  let data: ReportData;
+  try {
+    data = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  } catch (e) {
+    throw inputError(jsonPath, existsSync(jsonPath) ? `is not valid JSON (${(e as Error).message})` : 'report file not found');
+  }
+  if (data?.format !== 'genreport-report/1') throw inputError(jsonPath, `is not a genreport report (format is ${JSON.stringify(data?.format)})`, 'format');
+  const out = resolve(flags.out ?? join(resolve(jsonPath, '..')));
+  const stem = basename(jsonPath, extname(jsonPath));
+  const htmlPath = join(out, `${stem}.html`);
+  writeFileAtomic(htmlPath, await renderHtml(data, { templateDir: flags.template }));
+  const written = [htmlPath];
+  if (flags.pdf) {
+    const browser = resolveBrowser();
+    if ('missing' in browser) process.stderr.write(`PDF skipped: ${browser.missing}\n`);
+    else {
+      await printPdf(htmlPath, join(out, `${stem}.pdf`), { paper: flags.paper ?? 'A4' });
+      written.push(join(out, `${stem}.pdf`));
+    }
+  }
+  process.stderr.write(`wrote ${written.join(', ')}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName('genreport')
+    .usage(
+      'genreport — compare deep generative image models (GAN, VAE, flow, autoregressive)\n' +
+        'and write the comparison as HTML, PDF and JSON.\n\n' +
+        'Usage: $0 <command> [options]',
+    )
+    .command(
+      'run <config>',
+      'run the comparison a YAML config describes',
+      (y) => runOptions(y).positional('config', { type: 'string', describe: 'YAML config: models, real data, samples, seed, metrics' }),
+      async (args) => {
+        const config = args.config as string;
+        await runCommand(config, args, join('reports', basename(config, extname(config))), createLogger({ quiet: args.quiet }));
+      },
+    )
+    .command(
+      'demo',
+      'compare the shipped sample models on MNIST test (writes reports/demo/)',
+      (y) => runOptions(y).option('install-browser', { type: 'boolean', default: true, describe: 'install Chromium for the PDF when none is found' }),
+      async (args) => {
+        const logger = createLogger({ quiet: args.quiet });
+        if (args.pdf && args['install-browser']) ensureBrowser(logger);
+        await runCommand(DEMO_CONFIG, args, join('reports', 'demo'), logger);
+      },
+    )
+    .command(
+      'render <report>',
+      're-render report.html (and .pdf) from a report.json',
+      (y) =>
+        y
+          .positional('report', { type: 'string', describe: 'a report.json written by genreport' })
+          .option('out', { type: 'string', describe: 'output folder (default: beside the report)' })
+          .option('pdf', { type: 'boolean', default: true })
+          .option('paper', { choices: ['A4', 'Letter'] as const })
+          .option('template', { type: 'string' }),
+      async (args) => renderCommand(args.report as string, args),
+    )
+    .command(checkCommand)
+    .command(metricsCommand)
+    .example('$0 demo', 'the sample models side by side, in reports/demo/')
+    .example('$0 run samples/demo.yaml --samples 2000 --out reports/weekly', 'your own run, more samples')
+    .example('$0 render reports/demo/report.json --paper Letter', 'a Letter PDF from an existing report')
+    .epilogue('Exit codes: 0 success, 1 internal fault, 2 bad input (the message names the file and field).')
+    .demandCommand(1, 'name a command: run, demo or render (see --help)')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`genreport: ${message}\nRun "genreport --help" for usage.\n`);
+      exitCode = 2;
+    });
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof ChecksFailed) {
+      process.stderr.write(`genreport: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof GenreportError) {
+      process.stderr.write(`genreport: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`genreport: internal error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+  return exitCode;
+}
+
+process.exitCode = await main(hideBin(process.argv));

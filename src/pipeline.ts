@@ -1,0 +1,241 @@
+/**
+ * The pipeline, in order:
+ *
+ *   config ──► load ──► sample ──► features ──► metrics ──► assemble ──► render ──► write
+ *
+ * Data flows one way. A model that fails (bad bundle, NaN, wrong shape) is
+ * reported as failed and the others go on; a run that fails as a whole writes
+ * nothing, so the last good report stays where it was.
+ */
+import { renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { join, relative } from 'node:path';
+import { assembleReport } from './assemble/assemble.ts';
+import type { ImageEntry, MetricCell, ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
+import type { RunConfig } from './config/config.ts';
+import { initBackend, type BackendPreference } from './core/backend.ts';
+import { GenreportError } from './core/errors.ts';
+import type { Logger } from './core/logger.ts';
+import { Rng } from './core/rng.ts';
+import { sliceImages, type FeatureMatrix, type ImageBatch } from './core/types.ts';
+import { resolveImageSource } from './data/source.ts';
+import { loadMnistClassifier } from './features/mnist-classifier.ts';
+import { disposeBundle, loadBundle } from './models/bundle.ts';
+import { modelForBundle } from './models/families.ts';
+import { concatImages } from './models/generative-model.ts';
+import { computeMetrics, isNotApplicable, METRICS, metricInfo } from './metrics/registry.ts';
+import { fidKidChartSpec, renderChart } from './render/chart.ts';
+import { renderHtml } from './render/html.ts';
+import { imageGridPng } from './render/image-grid.ts';
+import { printPdf } from './render/pdf.ts';
+import { resolveBrowser } from './render/browser.ts';
+import { stageFile, writeFileAtomic } from './core/atomic-file.ts';
+
+export interface RunOptions {
+  out: string;
+  backend: BackendPreference;
+  /** The command line that reproduces this run, for the methods section. */
+  command: string;
+  logger: Logger;
+  templateDir?: string;
+}
+
+export interface RunResult {
+  data: ReportData;
+  files: string[];
+  /** Set when the PDF could not be printed; HTML and JSON were still written. */
+  pdfSkipped?: string;
+}
+
+const GRID_SAMPLES = 64;
+
+export async function runPipeline(config: RunConfig, options: RunOptions): Promise<RunResult> {
+  const { logger } = options;
+  const timings: StageTiming[] = [];
+  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const previous = timings.find((t) => t.stage === stage);
+      const seconds = (performance.now() - started) / 1000;
+      if (previous) previous.seconds += seconds;
+      else timings.push({ stage, seconds });
+    }
+  };
+
+  const backend = await initBackend(options.backend);
+  logger.info(`backend: ${backend.name} (${backend.reason})`);
+  const metricIds = config.metrics ?? METRICS.map((m) => m.id);
+  const metrics = metricIds.map(metricInfo);
+
+  // load: the real data and the feature extractor
+  const { real, extractor } = await timed('load', async () => ({
+    real: await resolveImageSource(config.data.real, { limit: config.data.count }),
+    extractor: await loadMnistClassifier(),
+  }));
+  logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
+  const realFeatures = await timed('features', async () => {
+    logger.info('extracting features of the real images');
+    return (await extractor.extract(real.images, config.batchSize)).features;
+  });
+
+  const images: ImageEntry[] = [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))];
+  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
+
+  for (const [index, path] of config.models.entries()) {
+    logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
+    try {
+      const bundle = await timed('load', () => loadBundle(path));
+      try {
+        const model = modelForBundle(bundle);
+        const name = bundle.manifest.name;
+        if (models.some((m) => m.entry.name === name)) {
+          throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
+        }
+        // Every model sees the same latent stream for the same seed.
+        const rng = new Rng(config.seed).fork('samples');
+        const sampleStart = performance.now();
+        const fake = await timed('sample', () => sampleWithProgress(model.sample.bind(model), config.samples, rng, config.batchSize, logger));
+        const sampleSeconds = (performance.now() - sampleStart) / 1000;
+        const fakeFeatures = await timed('features', async () => (await extractor.extract(fake, config.batchSize)).features);
+        const values = await timed('metrics', async () => metricValues(metricIds, realFeatures, fakeFeatures, config));
+        const grid = await timed('render', () => gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name));
+        models.push({
+          entry: {
+            name,
+            family: bundle.manifest.family,
+            bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
+            hash: bundle.hash,
+            parameters: bundle.parameters,
+            status: 'ok',
+            samplesPerSecond: config.samples / sampleSeconds,
+          },
+          cells: values,
+          images: [grid],
+        });
+        logger.info(`  ${summaryLine(values)}`);
+      } finally {
+        disposeBundle(bundle);
+      }
+    } catch (e) {
+      if (!(e instanceof GenreportError) || e.kind !== 'input') throw e;
+      logger.warn(e.message);
+      models.push({ entry: failedEntry(path, e.message), cells: {}, images: [] });
+    }
+  }
+  extractor.dispose();
+
+  const data = assembleReport({
+    title: config.title,
+    createdAt: new Date().toISOString(),
+    tool: { name: 'genreport', version: toolVersion() },
+    command: options.command,
+    seed: config.seed,
+    samples: config.samples,
+    backend,
+    timings,
+    dataset: { name: config.data.real, split: config.data.real.split(':')[1] ?? 'all', count: real.images.n, shape: [real.images.height, real.images.width, real.images.channels] },
+    extractor: extractor.info,
+    metrics,
+    models,
+    images,
+  });
+  if (models.every((m) => m.entry.status === 'failed')) {
+    throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${data.warnings.join('\n')}` });
+  }
+
+  const html = await timed('render', async () => {
+    const spec = fidKidChartSpec(data);
+    data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
+    return renderHtml(data, { templateDir: options.templateDir });
+  });
+  return writeOutputs(data, html, config, options, timed);
+}
+
+async function writeOutputs(
+  data: ReportData,
+  html: string,
+  config: RunConfig,
+  options: RunOptions,
+  timed: <T>(stage: string, work: () => Promise<T>) => Promise<T>,
+): Promise<RunResult> {
+  const files: string[] = [];
+  const jsonPath = join(options.out, 'report.json');
+  const htmlPath = join(options.out, 'report.html');
+  const pdfPath = join(options.out, 'report.pdf');
+  let pdfSkipped: string | undefined;
+  await timed('write', async () => {
+    // The PDF is printed from a staged HTML file, so a failed print leaves
+    // every earlier output (HTML, PDF, JSON) as it was.
+    const staged = stageFile(htmlPath, html);
+    try {
+      if (config.output.pdf) {
+        const browser = resolveBrowser();
+        if ('missing' in browser) pdfSkipped = browser.missing;
+        else {
+          await printPdf(staged, pdfPath, { paper: config.output.paper });
+          files.push(pdfPath);
+        }
+      }
+      renameSync(staged, htmlPath);
+      files.unshift(htmlPath);
+    } finally {
+      rmSync(staged, { force: true });
+    }
+  });
+  // report.json last, with the final timings, so it describes the whole run.
+  writeFileAtomic(jsonPath, JSON.stringify(data, null, 2) + '\n');
+  files.push(jsonPath);
+  return { data, files, pdfSkipped };
+}
+
+async function sampleWithProgress(
+  sample: (n: number, rng: Rng, batchSize: number) => Promise<ImageBatch>,
+  n: number,
+  rng: Rng,
+  batchSize: number,
+  logger: Logger,
+): Promise<ImageBatch> {
+  const parts: ImageBatch[] = [];
+  for (let done = 0; done < n; ) {
+    const m = Math.min(batchSize, n - done);
+    parts.push(await sample(m, rng, batchSize));
+    done += m;
+    logger.progress('sampling', done, n);
+  }
+  return concatImages(parts);
+}
+
+function metricValues(ids: string[], real: FeatureMatrix, fake: FeatureMatrix, config: RunConfig): Record<string, MetricCell> {
+  const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: 0 };
+  const results = computeMetrics(ids, { real: { features: real }, fake: { features: fake } }, options);
+  return Object.fromEntries(
+    Object.entries(results).map(([id, r]): [string, MetricCell] => [
+      id,
+      isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
+    ]),
+  );
+}
+
+async function gridEntry(id: string, title: string, caption: string, batch: ImageBatch, model?: string): Promise<ImageEntry> {
+  const png = await imageGridPng(batch, { columns: 16, scale: 2, padding: 2 });
+  const { width = 0, height = 0 } = await sharp(png).metadata();
+  return { id, title, caption, model, dataUri: `data:image/png;base64,${png.toString('base64')}`, width, height };
+}
+
+function failedEntry(path: string, error: string): ModelEntry {
+  const name = path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+  return { name, family: 'unknown', bundle: relative(process.cwd(), path) || path, hash: '', parameters: 0, status: 'failed', error };
+}
+
+function summaryLine(values: Record<string, MetricCell>): string {
+  return Object.entries(values)
+    .map(([id, c]) => (c.kind === 'value' ? `${id} ${c.value.toPrecision(4)}` : `${id} -`))
+    .join(', ');
+}
+
+export function toolVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
