@@ -1,0 +1,119 @@
+/**
+ * The report's trend section, read from the history: each headline metric
+ * over time per model (a Vega-Lite spec for renderChart) and the change of
+ * the latest run against the previous one.
+ */
+import type { Direction } from '../assemble/report-data.ts';
+import type { VegaLiteSpec } from '../render/chart.ts';
+import type { HistoryRecord, HistoryValue } from './record.ts';
+
+/**
+ * Only runs that measured the same way belong on one trend: the records with
+ * the latest record's dataset and extractor, in date order.
+ */
+export function comparableRecords(records: readonly HistoryRecord[]): HistoryRecord[] {
+  const byDate = [...records].sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
+  const latest = byDate.at(-1);
+  if (!latest) return [];
+  const key = (r: HistoryRecord) => JSON.stringify([r.dataset, r.extractor]);
+  return byDate.filter((r) => key(r) === key(latest));
+}
+
+interface MetricMeta {
+  id: string;
+  label: string;
+  direction: Direction;
+}
+
+/** The newest label and direction each requested metric had, in the order asked. */
+function metricsOf(records: readonly HistoryRecord[], metricIds: readonly string[]): MetricMeta[] {
+  const newestFirst = [...records].reverse();
+  return metricIds.flatMap((id) => {
+    const meta = newestFirst.flatMap((r) => r.metrics).find((m) => m.id === id);
+    return meta ? [meta] : [];
+  });
+}
+
+function panelTitle(m: MetricMeta): string {
+  return `${m.label} (${m.direction} is better)`;
+}
+
+/** Error bar bounds: the 95% interval, else ± std (as the FID/KID chart draws it), else none. */
+function spread(v: HistoryValue): { low: number; high: number } {
+  if (v.interval) return { low: v.interval[0], high: v.interval[1] };
+  if (v.std !== undefined) return { low: v.value - v.std, high: v.value + v.std };
+  return { low: v.value, high: v.value };
+}
+
+/** One panel per metric (scales differ), a line per model, dots per run with their error bars. */
+export function trendChartSpec(records: readonly HistoryRecord[], metricIds: readonly string[]): VegaLiteSpec {
+  const metrics = metricsOf(records, metricIds);
+  const points = records.flatMap((record) =>
+    record.models.flatMap((model) =>
+      metrics.flatMap((metric) => {
+        const v = model.values[metric.id];
+        return v ? [{ date: record.date, model: model.name, bundle: model.hash.slice(0, 12), metric: panelTitle(metric), value: v.value, ...spread(v) }] : [];
+      }),
+    ),
+  );
+  const modelOrder = [...new Set(records.flatMap((r) => r.models.map((m) => m.name)))];
+  const x = { field: 'date', type: 'temporal', title: null, axis: { format: '%Y-%m-%d', labelAngle: -30 } } as const;
+  const color = { field: 'model', type: 'nominal', sort: modelOrder, title: 'model' } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: points },
+    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: metrics.map(panelTitle) } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 420,
+      height: 140,
+      layer: [
+        { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color } },
+        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
+        { mark: { type: 'point' }, encoding: { x, y: { field: 'value', type: 'quantitative' }, color } },
+      ],
+    },
+  };
+}
+
+export interface TrendChange {
+  model: string;
+  metricId: string;
+  metricLabel: string;
+  latest: number;
+  /** Undefined when no earlier run measured this model and metric. */
+  previous?: number;
+  previousDate?: string;
+  /** latest − previous. */
+  change?: number;
+  verdict: 'better' | 'worse' | 'unchanged' | 'first run';
+  /** True when the bundle hash differs from the previous run's: a new model version. */
+  bundleChanged: boolean;
+}
+
+/** For the latest run: each model × metric against the most recent earlier run that measured it. */
+export function trendChanges(records: readonly HistoryRecord[], metricIds: readonly string[]): TrendChange[] {
+  const latest = records.at(-1);
+  if (!latest) return [];
+  const earlierNewestFirst = records.slice(0, -1).reverse();
+  const changes: TrendChange[] = [];
+  for (const model of latest.models) {
+    for (const metric of metricsOf([latest], metricIds)) {
+      const now = model.values[metric.id];
+      if (!now) continue;
+      const base = { model: model.name, metricId: metric.id, metricLabel: metric.label, latest: now.value };
+      const previousRecord = earlierNewestFirst.find((r) => r.models.some((m) => m.name === model.name && m.values[metric.id]));
+      const previousModel = previousRecord?.models.find((m) => m.name === model.name);
+      if (!previousRecord || !previousModel) {
+        changes.push({ ...base, verdict: 'first run', bundleChanged: false });
+        continue;
+      }
+      const previous = previousModel.values[metric.id].value;
+      const change = now.value - previous;
+      const improvement = metric.direction === 'lower' ? -change : change;
+      const verdict = improvement > 0 ? 'better' : improvement < 0 ? 'worse' : 'unchanged';
+      changes.push({ ...base, previous, previousDate: previousRecord.date, change, verdict, bundleChanged: previousModel.hash !== model.hash });
+    }
+  }
+  return changes;
+}
