@@ -21,12 +21,20 @@ import { Rng } from './core/rng.ts';
 import { sliceImages, type FeatureMatrix, type ImageBatch } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { loadMnistClassifier } from './features/mnist-classifier.ts';
+import { argmaxHistogram, diagnoseBundle, labelHistogram, type BundleDiagnostics } from './diagnostics/bundle-diagnostics.ts';
+import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
+import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
+import { currentGitCommit } from './history/git-commit.ts';
+import { historyRecordFromReport } from './history/record.ts';
+import { appendHistory, readHistory } from './history/store.ts';
+import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
 import { disposeBundle, loadBundle } from './models/bundle.ts';
 import { modelForBundle } from './models/families.ts';
 import { concatImages } from './models/generative-model.ts';
 import { computeMetrics, isNotApplicable, METRICS, metricInfo } from './metrics/registry.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
 import { renderHtml } from './render/html.ts';
+import { TREND_CHART_ID } from './render/view-model.ts';
 import { imageGridPng } from './render/image-grid.ts';
 import { printPdf } from './render/pdf.ts';
 import { resolveBrowser } from './render/browser.ts';
@@ -39,6 +47,8 @@ export interface RunOptions {
   command: string;
   logger: Logger;
   templateDir?: string;
+  /** JSON-lines history to read the trend from and append this run to. */
+  history?: string;
 }
 
 export interface RunResult {
@@ -49,6 +59,8 @@ export interface RunResult {
 }
 
 const GRID_SAMPLES = 64;
+/** Metrics the trend section follows over time, when the run computed them. */
+const TREND_METRICS = ['fid', 'kid', 'precision', 'recall'];
 
 export async function runPipeline(config: RunConfig, options: RunOptions): Promise<RunResult> {
   const { logger } = options;
@@ -76,13 +88,18 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     extractor: await loadMnistClassifier(),
   }));
   logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
-  const realFeatures = await timed('features', async () => {
+  const realExtraction = await timed('features', async () => {
     logger.info('extracting features of the real images');
-    return (await extractor.extract(real.images, config.batchSize)).features;
+    return extractor.extract(real.images, config.batchSize);
   });
+  const realFeatures = realExtraction.features;
+  const realClassHistogram = real.labels
+    ? labelHistogram(real.labels, 10)
+    : realExtraction.probabilities && argmaxHistogram(realExtraction.probabilities);
 
   const images: ImageEntry[] = [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))];
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
+  const training: BundleDiagnostics[] = [];
 
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
@@ -99,7 +116,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         const sampleStart = performance.now();
         const fake = await timed('sample', () => sampleWithProgress(model.sample.bind(model), config.samples, rng, config.batchSize, logger));
         const sampleSeconds = (performance.now() - sampleStart) / 1000;
-        const fakeFeatures = await timed('features', async () => (await extractor.extract(fake, config.batchSize)).features);
+        const fakeExtraction = await timed('features', () => extractor.extract(fake, config.batchSize));
+        const fakeFeatures = fakeExtraction.features;
         const values = await timed('metrics', async () => metricValues(metricIds, realFeatures, fakeFeatures, config));
         const grid = await timed('render', () => gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name));
         models.push({
@@ -116,6 +134,11 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
           images: [grid],
         });
         logger.info(`  ${summaryLine(values)}`);
+        const diagnosed = await timed('diagnostics', async () =>
+          diagnoseBundle(bundle, { generated: fakeExtraction, real: { features: realFeatures, classHistogram: realClassHistogram } }, config.diagnostics, logger.warn),
+        );
+        training.push(diagnosed);
+        logger.info(`  training: ${diagnosed.diagnostics.verdict}`);
       } finally {
         disposeBundle(bundle);
       }
@@ -141,17 +164,41 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     metrics,
     models,
     images,
+    training: { thresholds: config.diagnostics, models: training.map((t) => t.diagnostics) },
   });
   if (models.every((m) => m.entry.status === 'failed')) {
     throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${data.warnings.join('\n')}` });
   }
 
+  const gitCommit = options.history ? currentGitCommit() : null;
+  const trendRecords = options.history ? comparableRecords([...readHistory(options.history, logger.warn), historyRecordFromReport(data, gitCommit)]) : [];
+  const trendMetrics = metricIds.filter((id) => TREND_METRICS.includes(id));
+  if (options.history) data.trend = { history: options.history, runs: trendRecords.length, changes: trendChanges(trendRecords, trendMetrics) };
+
   const html = await timed('render', async () => {
     const spec = fidKidChartSpec(data);
     data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
+    const logged = training.filter((t) => t.log !== null).map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
+    if (logged.length > 0) {
+      const lossSpec = trainingLossChartSpec(logged, { thresholds: config.diagnostics });
+      data.charts.push({
+        id: TRAINING_CHART_ID,
+        title: 'Training losses',
+        caption: 'Smoothed losses (EMA) over the faint raw per-step range; shaded: detected episodes (orange: warning, red: critical).',
+        spec: lossSpec,
+        svg: await renderChart(lossSpec),
+      });
+    }
+    if (trendRecords.length >= 2) {
+      const trendSpec = trendChartSpec(trendRecords, trendMetrics);
+      data.charts.push({ id: TREND_CHART_ID, title: 'Headline metrics over time', caption: `${trendRecords.length} comparable runs from ${options.history}; bars: 95% interval or ± std.`, spec: trendSpec, svg: await renderChart(trendSpec) });
+    }
     return renderHtml(data, { templateDir: options.templateDir });
   });
-  return writeOutputs(data, html, config, options, timed);
+  const result = await writeOutputs(data, html, config, options, timed);
+  // Appended only once the report is written, so a failed run leaves no record.
+  if (options.history) appendHistory(options.history, data, { gitCommit });
+  return result;
 }
 
 async function writeOutputs(

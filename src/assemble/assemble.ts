@@ -14,6 +14,7 @@ import {
   type ReportData,
   type StageTiming,
 } from './report-data.ts';
+import type { TrainingSection } from '../diagnostics/report-section.ts';
 
 export interface AssembleInput {
   title: string;
@@ -29,6 +30,7 @@ export interface AssembleInput {
   metrics: MetricInfo[];
   models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[];
   images: ImageEntry[];
+  training?: TrainingSection;
 }
 
 /** Fewer generated samples than this make FID visibly biased upwards. */
@@ -56,6 +58,7 @@ export function assembleReport(input: AssembleInput): ReportData {
     charts: [],
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
     warnings: warningsFor(input),
+    training: input.training,
   };
 }
 

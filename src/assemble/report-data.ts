@@ -4,6 +4,9 @@
  * this and nothing else. Bump REPORT_FORMAT when a field changes meaning.
  */
 
+import type { TrainingSection } from '../diagnostics/report-section.ts';
+import type { TrendChange } from '../history/trend.ts';
+
 export const REPORT_FORMAT = 'genreport-report/1';
 
 export type Direction = 'lower' | 'higher';
@@ -31,6 +34,18 @@ export interface ReportData {
   charts: ChartEntry[];
   images: ImageEntry[];
   warnings: string[];
+  /** Training diagnostics from each bundle's loss log (absent in reports made before them). */
+  training?: TrainingSection;
+  /** Change against earlier runs, when the run keeps a history (--history). */
+  trend?: TrendSection;
+}
+
+export interface TrendSection {
+  /** The history file, as the user named it. */
+  history: string;
+  /** Comparable runs in the history, this one included. */
+  runs: number;
+  changes: TrendChange[];
 }
 
 export interface BackendInfo {

@@ -31,6 +31,7 @@ interface RunFlags {
   pdf: boolean;
   paper?: 'A4' | 'Letter';
   template?: string;
+  history?: string;
   quiet: boolean;
 }
 
@@ -43,6 +44,7 @@ function runOptions(y: Argv): Argv<RunFlags> {
     .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
     .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
     .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
+    .option('history', { type: 'string', describe: 'JSON-lines history: the report shows the trend from it, and this run is appended' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' }) as Argv<RunFlags>;
 }
 
@@ -66,6 +68,7 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
     command: `genreport ${process.argv.slice(2).join(' ')}`,
     logger,
     templateDir: flags.template,
+    history: flags.history,
   });
   report(result, logger);
 }

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { GenreportError, inputError } from '../core/errors.ts';
+import { DEFAULT_THRESHOLDS, diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -32,6 +33,8 @@ export const configSchema = z
       .object({ subsets: positiveInt.default(100), subsetSize: positiveInt.default(1000) })
       .strict()
       .default({ subsets: 100, subsetSize: 1000 }),
+    /** Thresholds for the training diagnostics; see src/diagnostics/thresholds.ts. */
+    diagnostics: diagnosticThresholdsSchema.default(DEFAULT_THRESHOLDS),
     output: z
       .object({ pdf: z.boolean().default(true), paper: z.enum(['A4', 'Letter']).default('A4') })
       .strict()

@@ -3,7 +3,8 @@
  * about how a number, a missing value or a failure looks is made here, so the
  * templates hold only loops and conditionals.
  */
-import type { Direction, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
+import type { ChartEntry, Direction, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
+import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
 import { isInlineSafeSvg } from './svg-guard.ts';
 
@@ -19,7 +20,20 @@ export interface ReportView {
   scorecard: ScorecardView;
   charts: ChartView[];
   images: ImageView[];
+  training: TrainingView | null;
+  trend: TrendView | null;
   methods: MethodsView;
+}
+
+export interface TrainingView {
+  chart: ChartView | null;
+  rows: { model: string; label: string; severity: string; verdict: string; log: string; findings: { severity: string; text: string }[] }[];
+}
+
+export interface TrendView {
+  chart: ChartView | null;
+  summary: string;
+  rows: { model: string; metric: string; latest: string; previous: string; change: string; verdict: string }[];
 }
 
 export interface BestView {
@@ -85,6 +99,9 @@ export interface MethodsView {
   timings: { stage: string; time: string }[];
 }
 
+/** Id of the history trend chart (see pipeline.ts). */
+export const TREND_CHART_ID = 'trend';
+
 const FAMILY_LABELS: Record<ModelEntry['family'], string> = { gan: 'GAN', vae: 'VAE', flow: 'Flow', autoregressive: 'Autoregressive', unknown: 'unknown family' };
 const ARROWS: Record<Direction, string> = { lower: '↓', higher: '↑' };
 const DIRECTIONS: Record<Direction, string> = { lower: 'lower is better', higher: 'higher is better' };
@@ -106,7 +123,10 @@ export function toViewModel(data: ReportData): ReportView {
       .filter((m) => m.status === 'failed')
       .map((m) => ({ name: m.name, error: m.error ?? 'failed without a message' })),
     scorecard: scorecard(data),
-    charts: data.charts.map((c) => ({ title: c.title, caption: c.caption, svg: isInlineSafeSvg(c.svg) ? c.svg : null })),
+    // Charts that belong to a section of their own are shown there.
+    charts: data.charts.filter((c) => !SECTION_CHARTS.includes(c.id)).map(chartView),
+    training: trainingView(data),
+    trend: trendView(data),
     images: data.images.map((i) => ({
       title: i.title,
       caption: i.caption,
@@ -115,6 +135,56 @@ export function toViewModel(data: ReportData): ReportView {
       height: i.height,
     })),
     methods: methods(data),
+  };
+}
+
+const SECTION_CHARTS = [TRAINING_CHART_ID, TREND_CHART_ID];
+
+function chartView(c: ChartEntry): ChartView {
+  return { title: c.title, caption: c.caption, svg: isInlineSafeSvg(c.svg) ? c.svg : null };
+}
+
+function sectionChart(data: ReportData, id: string): ChartView | null {
+  const chart = data.charts.find((c) => c.id === id);
+  return chart ? chartView(chart) : null;
+}
+
+function trainingView(data: ReportData): TrainingView | null {
+  if (!data.training || data.training.models.length === 0) return null;
+  return {
+    chart: sectionChart(data, TRAINING_CHART_ID),
+    rows: data.training.models.map((t) => ({
+      model: t.model,
+      label: t.label,
+      severity: t.severity,
+      verdict: t.verdict,
+      log: t.log ?? 'none',
+      findings: t.findings.filter((f) => f.severity !== 'info').map((f) => ({
+        severity: f.severity,
+        text: f.steps ? `steps ${formatCount(f.steps[0])}–${formatCount(f.steps[1])}: ${f.evidence}` : f.evidence,
+      })),
+    })),
+  };
+}
+
+function trendView(data: ReportData): TrendView | null {
+  if (!data.trend) return null;
+  const { runs, history, changes } = data.trend;
+  return {
+    chart: sectionChart(data, TREND_CHART_ID),
+    summary: runs <= 1
+      ? `This is the first run in ${history}; the trend starts with the next one.`
+      : `${runs} comparable runs in ${history}. Change against the previous run of each model:`,
+    rows: runs <= 1
+      ? []
+      : changes.map((c) => ({
+          model: c.model,
+          metric: c.metricLabel,
+          latest: formatValue(c.latest),
+          previous: c.previous === undefined ? '–' : formatValue(c.previous),
+          change: c.change === undefined ? '–' : `${c.change >= 0 ? '+' : '−'}${formatValue(Math.abs(c.change))}`,
+          verdict: c.bundleChanged ? `${c.verdict} (new bundle)` : c.verdict,
+        })),
   };
 }
 
