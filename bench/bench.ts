@@ -4,6 +4,7 @@
  * - our wasm conv kernels against the built-in ones
  * - images/s for sampling (per model) and for feature extraction
  * - seconds per pipeline stage for the demo report
+ * - FID, KID and PRDC at full size against numpy/sklearn on the same data (ratios)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { loadMnist } from '../src/data/mnist.ts';
 import { loadMnistClassifier } from '../src/features/mnist-classifier.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { benchKernels } from './kernels.ts';
+import { benchMetrics } from './metrics.ts';
 
 const backend = await initBackend('auto');
 console.log(`backend: ${backend.name} (${backend.reason})`);
@@ -51,3 +53,6 @@ for (const t of result.data.run.timings) {
   console.log(`  stage ${t.stage.padEnd(10)} ${t.seconds.toFixed(2).padStart(7)} s`);
 }
 console.log(`  total            ${total.toFixed(2).padStart(7)} s${result.pdfSkipped ? ' (PDF skipped: no browser)' : ''}`);
+
+console.log('\nmetrics against the Python references (same data, same run):');
+await benchMetrics();

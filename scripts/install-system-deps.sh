@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # System packages genreport's tests and PDF output use, from Debian:
-# chromium (prints the PDF) and poppler-utils (pdftotext/pdftoppm, used by tests).
+# chromium (prints the PDF), libopenblas0-pthread (fast float64 linear algebra
+# for the metrics, loaded through koffi) and poppler-utils (pdftotext/pdftoppm,
+# used by tests).
 # Installs only what is missing; needs root (or sudo) for apt-get.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0' || need+=(libopenblas0-pthread)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

@@ -21,9 +21,13 @@ export const configSchema = z
         real: z.string().min(1).default('mnist:test'),
         /** How many real images to use (default: all). */
         count: positiveInt.optional(),
+        /** The models' training data, for the memorisation check. */
+        train: z.string().min(1).default('mnist:train'),
+        /** How many training images the memorisation check compares with. */
+        trainCount: positiveInt.default(10000),
       })
       .strict()
-      .default({ real: 'mnist:test' }),
+      .default({ real: 'mnist:test', train: 'mnist:train', trainCount: 10000 }),
     models: z.array(z.string().min(1)).min(1, 'list at least one model bundle folder'),
     samples: positiveInt.default(1000),
     seed: z.number().int().nonnegative().default(1),
@@ -33,6 +37,8 @@ export const configSchema = z
       .object({ subsets: positiveInt.default(100), subsetSize: positiveInt.default(1000) })
       .strict()
       .default({ subsets: 100, subsetSize: 1000 }),
+    /** Seeded bootstrap over the generated set for the headline metrics' 95% intervals (0: none). */
+    bootstrap: z.object({ resamples: z.number().int().nonnegative().default(100) }).strict().default({ resamples: 100 }),
     /** Thresholds for the training diagnostics; see src/diagnostics/thresholds.ts. */
     diagnostics: diagnosticThresholdsSchema.default(DEFAULT_THRESHOLDS),
     output: z
@@ -77,9 +83,10 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
   }
   const config = parsed.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const dataSpec = (spec: string) => (/^[a-z]+:[a-z]+$/.test(spec) ? spec : abs(spec));
   return {
     ...config,
     models: config.models.map(abs),
-    data: { ...config.data, real: config.data.real.includes(':') ? config.data.real : abs(config.data.real) },
+    data: { ...config.data, real: dataSpec(config.data.real), train: dataSpec(config.data.train) },
   };
 }

@@ -22,7 +22,9 @@ export function fidFromStats(a: FeatureStats, b: FeatureStats): number {
   let traces = 0;
   for (let i = 0; i < d; i++) traces += a.cov[i * d + i] + b.cov[i * d + i];
 
-  const fid = meanTerm + traces - 2 * traceSqrtProduct(a.cov, b.cov, d);
+  // Tr √(Σ1Σ2) is symmetric in its arguments: factor the one that can be positive definite.
+  const [first, second] = a.n <= d && b.n > d ? [b, a] : [a, b];
+  const fid = meanTerm + traces - 2 * traceSqrtProduct(first.cov, second.cov, d, { cov1Singular: first.n <= d });
   // The true value is ≥ 0; for (near-)identical sets the sum cancels to rounding
   // noise of order d·ε·(Tr Σ1 + Tr Σ2), which may land just below 0. Only that is
   // clamped; anything more negative means broken inputs and is raised, not hidden.

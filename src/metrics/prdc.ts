@@ -12,7 +12,9 @@
  */
 import type { FeatureMatrix } from '../core/types.ts';
 import { kthNeighbourRadii } from './stats/knn-radii.ts';
-import { distancesBlock, withRowNorms } from './stats/pairwise-distances.ts';
+import { openBlas, type Blas } from './stats/openblas.ts';
+import { blockRowsFor, squaredDistancesBlock, withRowNorms } from './stats/pairwise-distances.ts';
+import { squaredAtMost, squaredBelow } from './stats/sqrt-thresholds.ts';
 
 export const PR_K = 3;
 export const PRDC_K = 5;
@@ -22,8 +24,10 @@ export interface PrdcOptions {
   prK?: number;
   /** k for density / coverage radii (Naeem et al.: 5). */
   prdcK?: number;
-  /** Rows per distance block; results do not depend on it. */
+  /** Rows per distance block; results do not depend on it. Default: about 16 MiB of distances. */
   blockRows?: number;
+  /** OpenBLAS to use; null forces plain JS; default: openBlas(). */
+  blas?: Blas | null;
 }
 
 export interface PrdcResult {
@@ -35,61 +39,148 @@ export interface PrdcResult {
   coverage: number;
 }
 
-/** Kynkäänniemi's manifold membership: closed ball. */
-const insideClosedBall = (distance: number, radius: number): boolean => distance <= radius;
-/** Naeem et al. / clovaai prdc membership: open ball. */
-const insideOpenBall = (distance: number, radius: number): boolean => distance < radius;
+/**
+ * Per-sample contributions, from which the four values (and their bootstrap
+ * over the generated set, bootstrap.ts) follow. Radii are those of the full
+ * sets: a resample reweights generated samples, it does not move the balls.
+ */
+export interface PrdcContributions {
+  /** Generated sample j lies in some real k-NN ball (closed, prK). */
+  insideReal: Uint8Array;
+  /** Number of real open balls (prdcK) containing generated sample j. */
+  densityCounts: Int32Array;
+  /** Real sample i lies in some generated k-NN ball (closed, prK). */
+  realCovered: Uint8Array;
+  /** Real sample i has a generated sample inside its open ball (prdcK). */
+  realCoveredByNearest: Uint8Array;
+  /** With `pairs`: for each real i, the generated j whose ball holds it (recall) and those inside its ball (coverage), CSR. */
+  pairs?: { recall: CsrLists; coverage: CsrLists };
+  prdcK: number;
+}
+
+/** Lists by row: items[offsets[i] .. offsets[i + 1]). */
+export interface CsrLists {
+  offsets: Int32Array;
+  items: Int32Array;
+}
 
 export function prdcFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions = {}): PrdcResult {
-  if (real.cols !== fake.cols) throw new Error(`PRDC: feature dimensions differ (${real.cols} vs ${fake.cols})`);
-  const prK = options.prK ?? PR_K;
-  const prdcK = options.prdcK ?? PRDC_K;
-  const blockRows = Math.max(1, options.blockRows ?? 256);
+  return prdcFromContributions(prdcContributions(real, fake, options));
+}
 
-  const x = withRowNorms(real);
-  const y = withRowNorms(fake);
-  const [realPrRadii, realDcRadii] = kthNeighbourRadii(x, [prK, prdcK], blockRows);
-  const [fakePrRadii] = kthNeighbourRadii(y, [prK], blockRows);
-
-  const n = real.rows;
-  const m = fake.rows;
-  const realCovered = new Uint8Array(n); // for recall: inside some fake's ball
-  const nearestFake = new Float64Array(n).fill(Infinity); // for coverage
+export function prdcFromContributions(c: PrdcContributions): PrdcResult {
+  const m = c.insideReal.length;
+  const n = c.realCovered.length;
   let precisionHits = 0;
   let densityCount = 0;
-
-  const out = new Float64Array(blockRows * n);
-  for (let start = 0; start < m; start += blockRows) {
-    const end = Math.min(start + blockRows, m);
-    distancesBlock(y, start, end, x, out);
-    for (let j = start; j < end; j++) {
-      const row = (j - start) * n;
-      const fakeRadius = fakePrRadii[j];
-      let inside = false;
-      for (let i = 0; i < n; i++) {
-        const dist = out[row + i];
-        if (insideClosedBall(dist, realPrRadii[i])) inside = true;
-        if (insideOpenBall(dist, realDcRadii[i])) densityCount++;
-        if (insideClosedBall(dist, fakeRadius)) realCovered[i] = 1;
-        if (dist < nearestFake[i]) nearestFake[i] = dist;
-      }
-      if (inside) precisionHits++;
-    }
+  for (let j = 0; j < m; j++) {
+    precisionHits += c.insideReal[j];
+    densityCount += c.densityCounts[j];
   }
-
   let recallHits = 0;
   let covered = 0;
   for (let i = 0; i < n; i++) {
-    recallHits += realCovered[i];
-    if (insideOpenBall(nearestFake[i], realDcRadii[i])) covered++;
+    recallHits += c.realCovered[i];
+    covered += c.realCoveredByNearest[i];
   }
-  const precision = precisionHits / m;
-  const recall = recallHits / n;
+  return prdcFromCounts(precisionHits / m, recallHits / n, densityCount / m, covered / n, c.prdcK);
+}
+
+export function prdcFromCounts(precision: number, recall: number, meanDensityCount: number, coverage: number, prdcK: number): PrdcResult {
   return {
     precision,
     recall,
     f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
-    density: (1 / prdcK) * (densityCount / m), // prdc's order of operations, so values agree to the bit
-    coverage: covered / n,
+    density: (1 / prdcK) * meanDensityCount, // prdc's order of operations, so values agree to the bit
+    coverage,
   };
+}
+
+/**
+ * Memberships are tested on squared distances against squared thresholds
+ * (sqrt-thresholds.ts), which answers exactly as comparing √s with r would:
+ * closed balls (Kynkäänniemi) as s ≤ squaredAtMost(r), open balls (Naeem)
+ * as s ≤ squaredBelow(r).
+ */
+export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions & { pairs?: boolean } = {}): PrdcContributions {
+  if (real.cols !== fake.cols) throw new Error(`PRDC: feature dimensions differ (${real.cols} vs ${fake.cols})`);
+  const prK = options.prK ?? PR_K;
+  const prdcK = options.prdcK ?? PRDC_K;
+  const blas = options.blas === undefined ? openBlas() : options.blas;
+  const n = real.rows;
+  const m = fake.rows;
+  const blockRows = Math.max(1, options.blockRows ?? blockRowsFor(n));
+
+  const x = withRowNorms(real);
+  const y = withRowNorms(fake);
+  const [realPrRadii, realDcRadii] = kthNeighbourRadii(x, [prK, prdcK], { blas });
+  const [fakePrRadii] = kthNeighbourRadii(y, [prK], { blas });
+  const realPr = realPrRadii.map(squaredAtMost);
+  const realDc = realDcRadii.map(squaredBelow);
+
+  const insideReal = new Uint8Array(m);
+  const densityCounts = new Int32Array(m);
+  const realCovered = new Uint8Array(n);
+  const nearestFake = new Float64Array(n).fill(Infinity); // squared, for coverage
+  const recallPairs = options.pairs ? new PairList() : null;
+  const coveragePairs = options.pairs ? new PairList() : null;
+
+  const out = new Float64Array(blockRows * n);
+  const all = { start: 0, end: n };
+  for (let start = 0; start < m; start += blockRows) {
+    const end = Math.min(start + blockRows, m);
+    squaredDistancesBlock(y, { start, end }, x, all, out, blas);
+    for (let j = start; j < end; j++) {
+      const row = (j - start) * n;
+      const fakeBall = squaredAtMost(fakePrRadii[j]);
+      let inside = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const sq = out[row + i];
+        if (sq <= realPr[i]) inside = 1;
+        if (sq <= realDc[i]) {
+          count++;
+          coveragePairs?.push(i, j);
+        }
+        if (sq <= fakeBall) {
+          realCovered[i] = 1;
+          recallPairs?.push(i, j);
+        }
+        if (sq < nearestFake[i]) nearestFake[i] = sq;
+      }
+      insideReal[j] = inside;
+      densityCounts[j] = count;
+    }
+  }
+
+  const realCoveredByNearest = new Uint8Array(n);
+  for (let i = 0; i < n; i++) realCoveredByNearest[i] = nearestFake[i] <= realDc[i] ? 1 : 0;
+  const pairs = recallPairs && coveragePairs ? { recall: recallPairs.byRow(n), coverage: coveragePairs.byRow(n) } : undefined;
+  return { insideReal, densityCounts, realCovered, realCoveredByNearest, pairs, prdcK };
+}
+
+/** (row, item) pairs in a growable buffer, grouped by row at the end (counting sort). */
+class PairList {
+  private data = new Int32Array(1 << 16);
+  private length = 0;
+
+  push(row: number, item: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = row;
+    this.data[this.length++] = item;
+  }
+
+  byRow(rows: number): CsrLists {
+    const offsets = new Int32Array(rows + 1);
+    for (let p = 0; p < this.length; p += 2) offsets[this.data[p] + 1]++;
+    for (let i = 0; i < rows; i++) offsets[i + 1] += offsets[i];
+    const fill = offsets.slice(0, rows);
+    const items = new Int32Array(this.length / 2);
+    for (let p = 0; p < this.length; p += 2) items[fill[this.data[p]]++] = this.data[p + 1];
+    return { offsets, items };
+  }
 }

@@ -8,9 +8,38 @@
  */
 import type { MetricInfo } from '../assemble/report-data.ts';
 import type { FeatureMatrix } from '../core/types.ts';
-import { fidFromFeatures } from './fid.ts';
+import type { Manifest } from '../models/manifest.ts';
+import { fidWithInterval, meanWithInterval, prdcWithIntervals, withInterval } from './bootstrap.ts';
+import { topProbabilities } from './classifier-confidence.ts';
+import { classifierScoreFromProbabilities, CLASSIFIER_SCORE_SPLITS } from './classifier-score.ts';
 import { kidFromFeatures, KID_SUBSETS, KID_SUBSET_SIZE } from './kid.ts';
-import { prdcFromFeatures, PR_K, PRDC_K } from './prdc.ts';
+import { BASELINE_QUANTILE, memorisationFromFeatures } from './memorisation.ts';
+import { COVERED_FRACTION, modeCoverage, topClasses } from './mode-coverage.ts';
+import { nearestRows } from './nearest-neighbours.ts';
+import { PR_K, PRDC_K } from './prdc.ts';
+import { slicedWassersteinFromFeatures, SWD_PROJECTIONS } from './sliced-wasserstein.ts';
+import { PAIRWISE_ROWS, spreadRatios } from './spread-ratios.ts';
+
+export type ModelFamily = Manifest['family'];
+export const ALL_FAMILIES: readonly ModelFamily[] = ['gan', 'vae', 'flow', 'autoregressive'];
+
+/** One side of a comparison: features, and what a classifier extractor adds. */
+export interface SampleSet {
+  features: FeatureMatrix;
+  /** n × classes class probabilities, when the extractor is a classifier. */
+  probabilities?: FeatureMatrix;
+  /** Known labels (real data only). */
+  labels?: Uint8Array;
+}
+
+export interface MetricInput {
+  real: SampleSet;
+  fake: SampleSet;
+  /** The model's training set, for memorisation metrics. */
+  train?: SampleSet;
+  /** The generating model's family, when there is one (the features-in command has none). */
+  family?: ModelFamily;
+}
 
 export interface MetricOptions {
   seed: number;
@@ -18,6 +47,8 @@ export interface MetricOptions {
   kidSubsetSize: number;
   prK: number;
   prdcK: number;
+  /** Bootstrap resamples of the generated set for 95% intervals; 0 computes none. */
+  bootstrapResamples: number;
 }
 
 export const DEFAULT_METRIC_OPTIONS: MetricOptions = {
@@ -26,142 +57,364 @@ export const DEFAULT_METRIC_OPTIONS: MetricOptions = {
   kidSubsetSize: KID_SUBSET_SIZE,
   prK: PR_K,
   prdcK: PRDC_K,
+  bootstrapResamples: 0,
 };
 
 export interface MetricValue {
   value: number;
   /** Spread the metric itself defines (KID: std over subsets, ddof = 0). */
   std?: number;
+  /** Seeded bootstrap 95% interval over the generated set, when resamples were asked for. */
+  interval?: [number, number];
   /** Generated samples the value rests on. */
   n: number;
+  /** Per-generated-sample values behind a mean, for a distribution chart. */
+  distribution?: Float64Array;
+  /** Memorisation: the closest generated–training pairs (row indices), nearest first, for an image grid. */
+  closestPairs?: { generated: number; train: number; distance: number }[];
+}
+
+export interface NotApplicable {
+  notApplicable: string;
+}
+
+export type MetricResult = MetricValue | NotApplicable;
+
+/** A metric as the report shows it, plus where it exists. */
+export interface MetricSpec extends MetricInfo {
+  /** Families whose samples the metric can be computed for (all of them, for sample-based metrics). */
+  families: readonly ModelFamily[];
 }
 
 export interface MetricGroup {
   id: string;
-  metrics: readonly MetricInfo[];
+  metrics: readonly MetricSpec[];
+  /** Why the group cannot run on this input (missing probabilities, no training set), or null. */
+  notApplicable?(input: MetricInput): string | null;
   /** Values for every id in `metrics`. */
-  compute(real: FeatureMatrix, fake: FeatureMatrix, options: MetricOptions): Record<string, MetricValue>;
+  compute(input: MetricInput, options: MetricOptions): Record<string, MetricValue>;
 }
 
-const FID: MetricInfo = {
+const FID: MetricSpec = {
   id: 'fid',
   label: 'FID',
   unit: '',
   direction: 'lower',
   definition: 'Fréchet distance between Gaussians fitted to real and generated features: ‖μr−μg‖² + Tr(Σr + Σg − 2(ΣrΣg)^½).',
   reference: 'Heusel et al. 2017; conventions of pytorch-fid and torch-fidelity',
+  families: ALL_FAMILIES,
 };
 
-const KID: MetricInfo = {
+const KID: MetricSpec = {
   id: 'kid',
   label: 'KID',
   unit: '',
   direction: 'lower',
   definition: 'Unbiased MMD² with the kernel (x·y/d + 1)³, mean over random subsets; ± is the std over subsets.',
   reference: 'Bińkowski et al. 2018; conventions of torch-fidelity',
+  families: ALL_FAMILIES,
 };
 
-const PRECISION: MetricInfo = {
+const PRECISION: MetricSpec = {
   id: 'precision',
   label: 'Precision',
   unit: '',
   direction: 'higher',
   definition: 'Fraction of generated samples within the k-NN ball (k = 3, closed) of some real sample: fidelity.',
   reference: 'Kynkäänniemi et al. 2019',
+  families: ALL_FAMILIES,
 };
 
-const RECALL: MetricInfo = {
+const RECALL: MetricSpec = {
   id: 'recall',
   label: 'Recall',
   unit: '',
   direction: 'higher',
   definition: 'Fraction of real samples within the k-NN ball (k = 3, closed) of some generated sample: diversity.',
   reference: 'Kynkäänniemi et al. 2019',
+  families: ALL_FAMILIES,
 };
 
-const F1: MetricInfo = {
+const F1: MetricSpec = {
   id: 'f1',
   label: 'F1',
   unit: '',
   direction: 'higher',
   definition: 'Harmonic mean of precision and recall, 2PR/(P+R).',
   reference: 'Kynkäänniemi et al. 2019',
+  families: ALL_FAMILIES,
 };
 
-const DENSITY: MetricInfo = {
+const DENSITY: MetricSpec = {
   id: 'density',
   label: 'Density',
   unit: '',
   direction: 'higher',
   definition: 'Mean number of real k-NN balls (k = 5, open) containing each generated sample, divided by k; may exceed 1.',
   reference: 'Naeem et al. 2020; conventions of clovaai/generative-evaluation-prdc',
+  families: ALL_FAMILIES,
 };
 
-const COVERAGE: MetricInfo = {
+const COVERAGE: MetricSpec = {
   id: 'coverage',
   label: 'Coverage',
   unit: '',
   direction: 'higher',
   definition: 'Fraction of real samples whose k-NN ball (k = 5, open) contains at least one generated sample.',
   reference: 'Naeem et al. 2020; conventions of clovaai/generative-evaluation-prdc',
+  families: ALL_FAMILIES,
 };
+
+const SLICED_WASSERSTEIN: MetricSpec = {
+  id: 'sliced-wasserstein',
+  label: 'Sliced Wasserstein',
+  unit: '',
+  direction: 'lower',
+  definition: `Wasserstein-1 distance between real and generated features projected on ${SWD_PROJECTIONS} seeded random unit directions, averaged.`,
+  reference: 'Rabin et al. 2011; Karras et al. 2018 (SWD)',
+  families: ALL_FAMILIES,
+};
+
+const NEAREST_REAL: MetricSpec = {
+  id: 'nearest-real-distance',
+  label: 'Distance to nearest real',
+  unit: '',
+  direction: 'lower',
+  definition: 'Mean feature distance from each generated sample to its nearest real sample (the per-sample distribution is kept for a chart).',
+  reference: 'genreport',
+  families: ALL_FAMILIES,
+};
+
+const CLASSIFIER_CONFIDENCE: MetricSpec = {
+  id: 'classifier-confidence',
+  label: 'Classifier confidence',
+  unit: '',
+  direction: 'higher',
+  definition: "Mean top-class probability the domain classifier gives generated samples.",
+  reference: 'genreport',
+  families: ALL_FAMILIES,
+};
+
+const CLASSIFIER_SCORE: MetricSpec = {
+  id: 'classifier-score',
+  label: 'Classifier score',
+  unit: '',
+  direction: 'higher',
+  definition: `Inception Score computed with the domain classifier: exp E KL(p(y|x) ‖ p(y)), mean over ${CLASSIFIER_SCORE_SPLITS} splits; ± is the std over splits.`,
+  reference: 'Salimans et al. 2016; conventions of torch-fidelity',
+  families: ALL_FAMILIES,
+};
+
+const CLASSES_COVERED: MetricSpec = {
+  id: 'classes-covered',
+  label: 'Classes covered',
+  unit: 'classes',
+  direction: 'higher',
+  definition: `Classes the domain classifier finds in generated samples at ≥ ${100 * COVERED_FRACTION}% of their real rate.`,
+  reference: 'genreport (mode coverage)',
+  families: ALL_FAMILIES,
+};
+
+const CLASS_KL: MetricSpec = {
+  id: 'class-kl',
+  label: 'Class KL',
+  unit: 'nats',
+  direction: 'lower',
+  definition: "KL divergence of the generated class histogram (classifier's top class) from the real label distribution.",
+  reference: 'genreport (mode coverage)',
+  families: ALL_FAMILIES,
+};
+
+const MODE_COLLAPSE: MetricSpec = {
+  id: 'mode-collapse',
+  label: 'Mode collapse',
+  unit: 'flag',
+  direction: 'lower',
+  definition: '1 when some real class is not covered by the generated samples, else 0.',
+  reference: 'genreport (mode coverage)',
+  families: ALL_FAMILIES,
+};
+
+const FEATURE_STD_RATIO: MetricSpec = {
+  id: 'feature-std-ratio',
+  label: 'Feature std ratio',
+  unit: '',
+  direction: 'higher',
+  definition: 'Mean per-feature standard deviation across the generated set over the same for the real set (minibatch-std idea); 1 is the real spread, well below 1 signals collapse.',
+  reference: 'Karras et al. 2018 (minibatch standard deviation)',
+  families: ALL_FAMILIES,
+};
+
+const PAIRWISE_RATIO: MetricSpec = {
+  id: 'pairwise-distance-ratio',
+  label: 'Pairwise distance ratio',
+  unit: '',
+  direction: 'higher',
+  definition: `Mean distance between generated samples over that between real samples (seeded subsets of ≤ ${PAIRWISE_ROWS}); 1 is the real spread.`,
+  reference: 'genreport',
+  families: ALL_FAMILIES,
+};
+
+const MEMORISATION_SHARE: MetricSpec = {
+  id: 'memorisation-share',
+  label: 'Closer than held-out',
+  unit: '',
+  direction: 'lower',
+  definition: `Share of generated samples nearer to a training image than the ${100 * BASELINE_QUANTILE}th percentile of held-out real images' nearest-training distances (≈ ${BASELINE_QUANTILE} without copying).`,
+  reference: 'genreport (memorisation)',
+  families: ALL_FAMILIES,
+};
+
+const MEMORISATION_RATIO: MetricSpec = {
+  id: 'memorisation-distance-ratio',
+  label: 'Train distance ratio',
+  unit: '',
+  direction: 'higher',
+  definition: 'Median generated-to-nearest-training distance over the median held-out-to-nearest-training distance; well below 1 suggests copying.',
+  reference: 'genreport (memorisation)',
+  families: ALL_FAMILIES,
+};
+
+const NO_PROBABILITIES = 'the feature extractor gives no class probabilities';
 
 export const METRIC_GROUPS: readonly MetricGroup[] = [
   {
     id: 'fid',
     metrics: [FID],
-    compute: (real, fake) => ({ fid: { value: fidFromFeatures(real, fake), n: fake.rows } }),
+    compute: ({ real, fake }, o) => ({ fid: withInterval(fidWithInterval(real.features, fake.features, o), fake.features.rows) }),
   },
   {
     id: 'kid',
     metrics: [KID],
-    compute: (real, fake, o) => {
-      const kid = kidFromFeatures(real, fake, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
-      return { kid: { value: kid.mean, std: kid.std, n: fake.rows } };
+    compute: ({ real, fake }, o) => {
+      const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
+      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows } };
     },
   },
   {
     id: 'prdc',
     metrics: [PRECISION, RECALL, F1, DENSITY, COVERAGE],
-    compute: (real, fake, o) => {
-      const r = prdcFromFeatures(real, fake, { prK: o.prK, prdcK: o.prdcK });
-      const n = fake.rows;
+    compute: ({ real, fake }, o) => {
+      const r = prdcWithIntervals(real.features, fake.features, o);
+      const n = fake.features.rows;
+      return Object.fromEntries((['precision', 'recall', 'f1', 'density', 'coverage'] as const).map((id) => [id, withInterval(r[id], n)]));
+    },
+  },
+  {
+    id: 'sliced-wasserstein',
+    metrics: [SLICED_WASSERSTEIN],
+    compute: ({ real, fake }, o) => ({
+      'sliced-wasserstein': { value: slicedWassersteinFromFeatures(real.features, fake.features, { seed: o.seed }), n: fake.features.rows },
+    }),
+  },
+  {
+    id: 'nearest-real',
+    metrics: [NEAREST_REAL],
+    compute: ({ real, fake }, o) => {
+      const { distance } = nearestRows(fake.features, real.features);
+      return { 'nearest-real-distance': { ...withInterval(meanWithInterval(distance, o), distance.length), distribution: distance } };
+    },
+  },
+  {
+    id: 'classifier-confidence',
+    metrics: [CLASSIFIER_CONFIDENCE],
+    notApplicable: ({ fake }) => (fake.probabilities ? null : NO_PROBABILITIES),
+    compute: ({ fake }, o) => {
+      const top = topProbabilities(fake.probabilities!);
+      return { 'classifier-confidence': withInterval(meanWithInterval(top, o), top.length) };
+    },
+  },
+  {
+    id: 'classifier-score',
+    metrics: [CLASSIFIER_SCORE],
+    notApplicable: ({ fake }) => (!fake.probabilities ? NO_PROBABILITIES : fake.probabilities.rows < CLASSIFIER_SCORE_SPLITS ? `needs at least ${CLASSIFIER_SCORE_SPLITS} generated samples` : null),
+    compute: ({ fake }) => {
+      const score = classifierScoreFromProbabilities(fake.probabilities!);
+      return { 'classifier-score': { value: score.mean, std: score.std, n: fake.probabilities!.rows } };
+    },
+  },
+  {
+    id: 'mode-coverage',
+    metrics: [CLASSES_COVERED, CLASS_KL, MODE_COLLAPSE],
+    notApplicable: ({ real, fake }) =>
+      !fake.probabilities ? NO_PROBABILITIES : !real.labels && !real.probabilities ? 'the real data has neither labels nor class probabilities' : null,
+    compute: ({ real, fake }) => {
+      const classes = fake.probabilities!.cols;
+      const coverage = modeCoverage(topClasses(fake.probabilities!), real.labels ?? topClasses(real.probabilities!), classes);
+      const n = fake.probabilities!.rows;
       return {
-        precision: { value: r.precision, n },
-        recall: { value: r.recall, n },
-        f1: { value: r.f1, n },
-        density: { value: r.density, n },
-        coverage: { value: r.coverage, n },
+        'classes-covered': { value: coverage.classesCovered, n },
+        'class-kl': { value: coverage.klFromReal, n },
+        'mode-collapse': { value: coverage.collapsed ? 1 : 0, n },
+      };
+    },
+  },
+  {
+    id: 'spread',
+    metrics: [FEATURE_STD_RATIO, PAIRWISE_RATIO],
+    compute: ({ real, fake }, o) => {
+      const r = spreadRatios(real.features, fake.features, o.seed);
+      const n = fake.features.rows;
+      return { 'feature-std-ratio': { value: r.featureStd, n }, 'pairwise-distance-ratio': { value: r.pairwiseDistance, n } };
+    },
+  },
+  {
+    id: 'memorisation',
+    metrics: [MEMORISATION_SHARE, MEMORISATION_RATIO],
+    notApplicable: ({ train }) => (train ? null : 'no training set was given to compare with'),
+    compute: ({ real, fake, train }) => {
+      const m = memorisationFromFeatures(train!.features, real.features, fake.features);
+      const n = fake.features.rows;
+      return {
+        'memorisation-share': { value: m.shareBelowBaseline, n, distribution: m.distances, closestPairs: m.closestPairs },
+        'memorisation-distance-ratio': { value: m.medianDistanceRatio, n },
       };
     },
   },
 ];
 
 /** Every metric, in report column order. */
-export const METRICS: readonly MetricInfo[] = METRIC_GROUPS.flatMap((g) => g.metrics);
+export const METRICS: readonly MetricSpec[] = METRIC_GROUPS.flatMap((g) => g.metrics);
 
-export function metricInfo(id: string): MetricInfo {
+export function metricInfo(id: string): MetricSpec {
   const info = METRICS.find((m) => m.id === id);
   if (!info) throw new Error(`unknown metric '${id}' (known: ${METRICS.map((m) => m.id).join(', ')})`);
   return info;
 }
 
-/** Values for the requested ids, running each needed group once. */
+/**
+ * Results for the requested ids, running each needed group once. A metric
+ * that does not exist for the input's family, or whose group lacks an input
+ * (probabilities, a training set), comes back as { notApplicable: reason }.
+ */
 export function computeMetrics(
   ids: readonly string[],
-  real: FeatureMatrix,
-  fake: FeatureMatrix,
+  input: MetricInput,
   options: MetricOptions = DEFAULT_METRIC_OPTIONS,
   groups: readonly MetricGroup[] = METRIC_GROUPS,
-): Record<string, MetricValue> {
+): Record<string, MetricResult> {
   const known = groups.flatMap((g) => g.metrics.map((m) => m.id));
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length > 0) throw new Error(`unknown metric(s) ${unknown.join(', ')} (known: ${known.join(', ')})`);
-  const out: Record<string, MetricValue> = {};
+  const out: Record<string, MetricResult> = {};
   for (const group of groups) {
-    if (!group.metrics.some((m) => ids.includes(m.id))) continue;
-    const values = group.compute(real, fake, options);
-    for (const id of ids) if (id in values) out[id] = values[id];
+    const wanted = group.metrics.filter((m) => ids.includes(m.id));
+    const family = input.family;
+    const applicable = wanted.filter((m) => family === undefined || m.families.includes(family));
+    for (const m of wanted) if (!applicable.includes(m)) out[m.id] = { notApplicable: `not defined for ${family} models` };
+    if (applicable.length === 0) continue;
+    const reason = group.notApplicable?.(input) ?? null;
+    if (reason !== null) {
+      for (const m of applicable) out[m.id] = { notApplicable: reason };
+      continue;
+    }
+    const values = group.compute(input, options);
+    for (const m of applicable) out[m.id] = values[m.id];
   }
-  return out;
+  // In the order asked for.
+  return Object.fromEntries(ids.map((id) => [id, out[id]]));
+}
+
+export function isNotApplicable(result: MetricResult): result is NotApplicable {
+  return 'notApplicable' in result;
 }

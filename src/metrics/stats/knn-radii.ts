@@ -3,37 +3,67 @@
  * its k-th nearest other row. As in clovaai prdc, this is the (k+1)-th
  * smallest distance in the row's full distance list, self included; with
  * duplicate rows that counts a duplicate as a neighbour at distance 0.
+ *
+ * Distances are symmetric, so only tiles on and above the diagonal are
+ * computed, each pair once as (lower index, higher index): the value is the
+ * same whatever the tile size, and every distance updates both rows' lists.
+ * Lists hold squared distances; √ of the k-th smallest square is the k-th
+ * smallest distance exactly, since √ is monotone.
  */
-import { distancesBlock, type RowNorms } from './pairwise-distances.ts';
+import { openBlas, type Blas } from './openblas.ts';
+import { squaredDistancesBlock, type RowNorms } from './pairwise-distances.ts';
+
+export interface KnnOptions {
+  /** Tile side in rows; results do not depend on it. */
+  tileRows?: number;
+  blas?: Blas | null;
+}
+
+const DEFAULT_TILE_ROWS = 512;
 
 /** One radius array per requested k, in the order of `ks`. */
-export function kthNeighbourRadii(set: RowNorms, ks: readonly number[], blockRows: number): Float64Array[] {
+export function kthNeighbourRadii(set: RowNorms, ks: readonly number[], options: KnnOptions = {}): Float64Array[] {
   const n = set.matrix.rows;
   const kMax = Math.max(...ks);
   if (kMax >= n) throw new Error(`k-NN radii: k = ${kMax} needs more than ${n} rows`);
-  const radii = ks.map(() => new Float64Array(n));
-  const out = new Float64Array(blockRows * n);
-  const smallest = new Float64Array(kMax + 1); // ascending, the kMax+1 smallest so far
+  const blas = options.blas === undefined ? openBlas() : options.blas;
+  const tile = Math.max(1, options.tileRows ?? DEFAULT_TILE_ROWS);
+  const keep = kMax + 1;
+  // smallest[i·keep ..] ascending: the keep smallest squared distances of row i so far, self (0) included.
+  const smallest = new Float64Array(n * keep).fill(Infinity);
+  for (let i = 0; i < n; i++) insertSmallest(smallest, i * keep, keep, 0);
 
-  for (let start = 0; start < n; start += blockRows) {
-    const end = Math.min(start + blockRows, n);
-    distancesBlock(set, start, end, set, out);
-    for (let i = start; i < end; i++) {
-      const row = (i - start) * n;
-      out[row + i] = 0; // the self distance is 0 by definition, not rounding noise
-      smallest.fill(Infinity);
-      for (let j = 0; j < n; j++) insertSmallest(smallest, out[row + j]);
-      for (let q = 0; q < ks.length; q++) radii[q][i] = smallest[ks[q]];
+  const out = new Float64Array(tile * tile);
+  for (let rowStart = 0; rowStart < n; rowStart += tile) {
+    const rows = { start: rowStart, end: Math.min(rowStart + tile, n) };
+    for (let colStart = rowStart; colStart < n; colStart += tile) {
+      const cols = { start: colStart, end: Math.min(colStart + tile, n) };
+      const width = cols.end - cols.start;
+      squaredDistancesBlock(set, rows, set, cols, out, blas);
+      for (let i = rows.start; i < rows.end; i++) {
+        const row = (i - rows.start) * width - cols.start;
+        const iList = i * keep;
+        const iLast = iList + kMax;
+        for (let j = Math.max(cols.start, i + 1); j < cols.end; j++) {
+          const sq = out[row + j];
+          if (sq < smallest[iLast]) insertSmallest(smallest, iList, keep, sq);
+          if (sq < smallest[j * keep + kMax]) insertSmallest(smallest, j * keep, keep, sq);
+        }
+      }
     }
   }
-  return radii;
+  return ks.map((k) => {
+    const radii = new Float64Array(n);
+    for (let i = 0; i < n; i++) radii[i] = Math.sqrt(smallest[i * keep + k]);
+    return radii;
+  });
 }
 
-/** Keep `buf` the ascending list of the smallest values seen (insertion into a short array). */
-function insertSmallest(buf: Float64Array, v: number): void {
-  let p = buf.length - 1;
+/** Insert v into the ascending list buf[offset, offset + length), dropping the largest. */
+function insertSmallest(buf: Float64Array, offset: number, length: number, v: number): void {
+  let p = offset + length - 1;
   if (!(v < buf[p])) return;
-  while (p > 0 && buf[p - 1] > v) {
+  while (p > offset && buf[p - 1] > v) {
     buf[p] = buf[p - 1];
     p--;
   }

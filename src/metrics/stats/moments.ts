@@ -4,6 +4,7 @@
  * does in pytorch-fid and torch-fidelity.
  */
 import type { FeatureMatrix } from '../../core/types.ts';
+import { openBlas, type Blas } from './openblas.ts';
 
 export interface FeatureStats {
   /** Length d. */
@@ -15,22 +16,28 @@ export interface FeatureStats {
 }
 
 export interface MomentsOptions {
-  /** Rows per block: a transposed block of d × blockRows doubles should sit in cache. */
+  /** Rows per block; results do not depend on it beyond rounding. */
   blockRows?: number;
+  /** OpenBLAS to use; null forces the plain-JS route; default: openBlas(). */
+  blas?: Blas | null;
 }
 
-const DEFAULT_BLOCK_ROWS = 64;
+/** JS: a transposed block of d × 64 doubles sits in cache. */
+const JS_BLOCK_ROWS = 64;
+/** BLAS: large enough for dsyrk to run at full speed, small enough to copy cheaply. */
+const BLAS_BLOCK_ROWS = 512;
 
 /**
  * Two passes: the mean first, then Xcᵀ·Xc over centred rows, so that large
- * feature offsets do not cancel catastrophically. Rows are taken in blocks
- * and transposed, so every product inside a block is a contiguous dot
- * product of length blockRows; only the upper triangle is accumulated.
+ * feature offsets do not cancel catastrophically. With OpenBLAS the centred
+ * rows go to dsyrk a block at a time; otherwise blocks are transposed so
+ * that every product is a contiguous JS dot product. Only the upper
+ * triangle is accumulated, then mirrored.
  */
 export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}): FeatureStats {
   const { rows: n, cols: d, data } = m;
   if (n < 2) throw new Error(`feature stats: need at least 2 rows for a covariance, got ${n}`);
-  const blockRows = Math.max(1, Math.min(options.blockRows ?? DEFAULT_BLOCK_ROWS, n));
+  const blas = options.blas === undefined ? openBlas() : options.blas;
 
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
@@ -39,8 +46,47 @@ export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}
   }
   for (let j = 0; j < d; j++) mean[j] /= n;
 
+  const cov = blas
+    ? scatterUpperBlas(m, mean, Math.max(1, Math.min(options.blockRows ?? BLAS_BLOCK_ROWS, n)), blas)
+    : scatterUpperJs(m, mean, Math.max(1, Math.min(options.blockRows ?? JS_BLOCK_ROWS, n)));
+
+  const scale = 1 / (n - 1);
+  for (let j = 0; j < d; j++) {
+    for (let k = j; k < d; k++) {
+      const v = cov[j * d + k] * scale;
+      cov[j * d + k] = v;
+      cov[k * d + j] = v;
+    }
+  }
+  return { mean, cov, n };
+}
+
+function centredBlock(m: FeatureMatrix, mean: Float64Array, start: number, size: number, out: Float64Array): void {
+  const d = m.cols;
+  for (let b = 0; b < size; b++) {
+    const r = (start + b) * d;
+    for (let j = 0; j < d; j++) out[b * d + j] = m.data[r + j] - mean[j];
+  }
+}
+
+/** Upper triangle of Xcᵀ·Xc by dsyrk over blocks of centred rows. */
+function scatterUpperBlas(m: FeatureMatrix, mean: Float64Array, blockRows: number, blas: Blas): Float64Array {
+  const { rows: n, cols: d } = m;
   const cov = new Float64Array(d * d);
-  const block = new Float64Array(d * blockRows); // block[j·blockRows + b] = Xc[start + b, j]
+  const block = new Float64Array(blockRows * d);
+  for (let start = 0; start < n; start += blockRows) {
+    const size = Math.min(blockRows, n - start);
+    centredBlock(m, mean, start, size, block);
+    blas.addColumnGramUpper(block, size, d, cov);
+  }
+  return cov;
+}
+
+/** Upper triangle of Xcᵀ·Xc in plain JS; block[j·blockRows + b] = Xc[start + b, j]. */
+function scatterUpperJs(m: FeatureMatrix, mean: Float64Array, blockRows: number): Float64Array {
+  const { rows: n, cols: d, data } = m;
+  const cov = new Float64Array(d * d);
+  const block = new Float64Array(d * blockRows);
   for (let start = 0; start < n; start += blockRows) {
     const size = Math.min(blockRows, n - start);
     for (let b = 0; b < size; b++) {
@@ -58,14 +104,5 @@ export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}
       }
     }
   }
-
-  const scale = 1 / (n - 1);
-  for (let j = 0; j < d; j++) {
-    for (let k = j; k < d; k++) {
-      const v = cov[j * d + k] * scale;
-      cov[j * d + k] = v;
-      cov[k * d + j] = v;
-    }
-  }
-  return { mean, cov, n };
+  return cov;
 }

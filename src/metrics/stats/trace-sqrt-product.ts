@@ -6,30 +6,84 @@
  * eigenvalues as the symmetric PSD matrix S·Σ2·S, which is orthogonally
  * similar to M = √D⁺·(Vᵀ·Σ2·V)·√D⁺. So Tr √(Σ1Σ2) = Σ √λ_i(M). This holds
  * for singular Σ1 (n < d), where scipy's sqrtm loses accuracy.
+ *
+ * With OpenBLAS there is a cheaper route when Σ1 is positive definite:
+ * Σ1 = L·Lᵀ (dpotrf), and Σ1·Σ2 = L·(Lᵀ·Σ2·L)·L⁻¹ is similar to the
+ * symmetric Lᵀ·Σ2·L (dsygst), whose eigenvalues alone (dsyevd 'N') give the
+ * trace: one factorisation and one values-only eigensolve, no eigenvectors.
+ * Where Σ1 is singular (known from n ≤ d, or dpotrf says so) the eigenvector
+ * route above runs on BLAS instead; without BLAS it runs in plain JS.
  */
+import { openBlas, type Blas } from './openblas.ts';
 import { symmetricEigen, symmetricEigenvalues } from './symmetric-eigen.ts';
 
-export function traceSqrtProduct(cov1: Float64Array, cov2: Float64Array, d: number): number {
-  const { values, vectors: vt } = symmetricEigen(cov1, d); // row j of vt is eigenvector j
-  // Eigenvalues of a PSD matrix that come out slightly negative are rounding: clip to 0.
-  const root = values.map((v) => Math.sqrt(Math.max(v, 0)));
+export interface TraceSqrtOptions {
+  /** Σ1 is known to be singular (fitted to n ≤ d rows): skip the Cholesky attempt. */
+  cov1Singular?: boolean;
+  /** OpenBLAS to use; null forces plain JS; default: openBlas(). */
+  blas?: Blas | null;
+}
 
-  // t = Vᵀ·Σ2, then b = t·V; both as row-by-row dot products because Σ2 is symmetric.
-  const t = rowProducts(vt, cov2, d);
-  const b = rowProducts(t, vt, d);
+export function traceSqrtProduct(cov1: Float64Array, cov2: Float64Array, d: number, options: TraceSqrtOptions = {}): number {
+  const blas = options.blas === undefined ? openBlas() : options.blas;
+  if (!blas) return traceSqrtProductJs(cov1, cov2, d);
+  if (!options.cov1Singular) {
+    const l = Float64Array.from(cov1);
+    if (blas.choleskyLower(l, d)) {
+      const m = Float64Array.from(cov2);
+      blas.congruenceByCholesky(m, l, d);
+      return sumOfRoots(blas.symmetricEigen(m, d, false));
+    }
+  }
+  return traceSqrtProductEigenBlas(cov1, cov2, d, blas);
+}
 
+/** The eigenvector route on BLAS: M = √D·(Vᵀ·Σ2·V)·√D by two dgemm calls. */
+function traceSqrtProductEigenBlas(cov1: Float64Array, cov2: Float64Array, d: number, blas: Blas): number {
+  const vt = Float64Array.from(cov1);
+  const values = blas.symmetricEigen(vt, d, true); // row j of vt is eigenvector j
+  const t = new Float64Array(d * d);
+  blas.product(vt, d, d, cov2, d, t); // Vᵀ·Σ2
+  const b = new Float64Array(d * d);
+  blas.productWithTranspose(t, d, vt, d, d, 1, b); // (Vᵀ·Σ2)·V
+  return sumOfRoots(blas.symmetricEigen(scaledSymmetric(b, values, d), d, false));
+}
+
+/** Σ √max(λ, 0): eigenvalues of a PSD matrix that come out slightly negative are rounding. */
+function sumOfRoots(values: Float64Array): number {
+  let trace = 0;
+  for (const lambda of values) trace += Math.sqrt(Math.max(lambda, 0));
+  return trace;
+}
+
+/**
+ * √D·B·√D with B's two triangles averaged: B is symmetric up to rounding, the
+ * result must be exactly. Eigenvalues of Σ1 below d·ε·λmax are rounding noise
+ * of a singular Σ1 (n ≤ d); they count as 0, since a noise eigenvalue λ would
+ * otherwise add about √(ε·‖M‖) per direction to the trace.
+ */
+function scaledSymmetric(b: Float64Array, values: Float64Array, d: number): Float64Array {
+  let largest = 0;
+  for (const v of values) largest = Math.max(largest, v);
+  const noise = d * Number.EPSILON * largest;
+  const root = values.map((v) => (v > noise ? Math.sqrt(v) : 0));
   const m = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {
-      // Average the two triangles: b is symmetric up to rounding, M must be exactly.
       const v = 0.5 * (b[i * d + j] + b[j * d + i]) * root[i] * root[j];
       m[i * d + j] = v;
       m[j * d + i] = v;
     }
   }
-  let trace = 0;
-  for (const lambda of symmetricEigenvalues(m, d)) trace += Math.sqrt(Math.max(lambda, 0));
-  return trace;
+  return m;
+}
+
+function traceSqrtProductJs(cov1: Float64Array, cov2: Float64Array, d: number): number {
+  const { values, vectors: vt } = symmetricEigen(cov1, d); // row j of vt is eigenvector j
+  // t = Vᵀ·Σ2, then b = t·V; both as row-by-row dot products because Σ2 is symmetric.
+  const t = rowProducts(vt, cov2, d);
+  const b = rowProducts(t, vt, d);
+  return sumOfRoots(symmetricEigenvalues(scaledSymmetric(b, values, d), d));
 }
 
 /** out = a·bᵀ for d × d row-major matrices (out[i][j] = row_i(a) · row_j(b)). */

@@ -1,0 +1,168 @@
+/**
+ * `genreport metrics --real A --fake B`: the features-in command. A and B
+ * are feature files (.npy / .npz, n × d, float32 or float64) dumped by any
+ * framework, or image sources (mnist:test, a folder, an image .npy/.npz)
+ * when --extractor names one. Prints a table, or with --json one object
+ * whose keys are the metric ids in snake_case (KID as kid_mean and kid_std).
+ */
+import type { CommandModule } from 'yargs';
+import { initBackend } from '../../core/backend.ts';
+import { inputError } from '../../core/errors.ts';
+import { resolveImageSource } from '../../data/source.ts';
+import type { FeatureExtractor } from '../../features/extractor.ts';
+import { loadMnistClassifier } from '../../features/mnist-classifier.ts';
+import { readNpz } from '../../data/npz.ts';
+import { fidFromStats } from '../../metrics/fid.ts';
+import { readFeatureFile } from '../../metrics/feature-files.ts';
+import { isReferenceStats, readReferenceStats } from '../../metrics/reference-stats.ts';
+import { statsFromFeatures } from '../../metrics/stats/moments.ts';
+import {
+  computeMetrics,
+  DEFAULT_METRIC_OPTIONS,
+  isNotApplicable,
+  METRICS,
+  type MetricOptions,
+  type MetricResult,
+  type SampleSet,
+} from '../../metrics/registry.ts';
+import { openBlas, openBlasUnavailableReason } from '../../metrics/stats/openblas.ts';
+
+export const EXTRACTORS: Record<string, () => Promise<FeatureExtractor>> = { 'mnist-classifier': () => loadMnistClassifier() };
+
+/** The metrics a bare `genreport metrics` computes: the ones features alone define. */
+export const FEATURE_METRICS = ['fid', 'kid', 'precision', 'recall', 'f1', 'density', 'coverage'] as const;
+
+interface MetricsArgs {
+  real: string;
+  fake: string;
+  metrics?: string[];
+  json: boolean;
+  extractor?: string;
+  'kid-subsets': number;
+  'kid-subset-size': number;
+  'pr-k': number;
+  'prdc-k': number;
+  seed: number;
+  bootstrap: number;
+  'batch-size': number;
+}
+
+/** The JSON object --json prints: snake_case ids; KID splits into kid_mean / kid_std; intervals as <id>_interval. */
+export function metricsJson(results: Record<string, MetricResult>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const notApplicable: Record<string, string> = {};
+  for (const [id, r] of Object.entries(results)) {
+    const key = id.replaceAll('-', '_');
+    const valueKey = id === 'kid' ? 'kid_mean' : key;
+    if (isNotApplicable(r)) {
+      out[valueKey] = null;
+      notApplicable[key] = r.notApplicable;
+      continue;
+    }
+    out[valueKey] = r.value;
+    if (r.std !== undefined) out[`${key}_std`] = r.std;
+    if (r.interval) out[`${key}_interval`] = r.interval;
+  }
+  if (Object.keys(notApplicable).length > 0) out.not_applicable = notApplicable;
+  return out;
+}
+
+function metricsTable(results: Record<string, MetricResult>): string {
+  const lines = Object.entries(results).map(([id, r]) => {
+    if (isNotApplicable(r)) return `${id.padEnd(22)} n/a (${r.notApplicable})`;
+    const std = r.std !== undefined ? ` ± ${r.std.toPrecision(3)}` : '';
+    const interval = r.interval ? `  95% [${r.interval[0].toPrecision(6)}, ${r.interval[1].toPrecision(6)}]` : '';
+    return `${id.padEnd(22)} ${r.value.toPrecision(8)}${std}${interval}`;
+  });
+  return lines.join('\n') + '\n';
+}
+
+async function readSide(path: string, extractor: FeatureExtractor | null, batchSize: number): Promise<SampleSet> {
+  if (!extractor) return readFeatureFile(path);
+  const source = await resolveImageSource(path);
+  const { features, probabilities } = await extractor.extract(source.images, batchSize);
+  return { features, probabilities, labels: source.labels };
+}
+
+export async function runMetrics(args: MetricsArgs): Promise<void> {
+  const ids = args.metrics && args.metrics.length > 0 ? args.metrics.flatMap((m) => m.split(',')).filter(Boolean) : [...FEATURE_METRICS];
+  const known = METRICS.map((m) => m.id);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0) throw inputError(undefined, `unknown metric(s) ${unknown.join(', ')} (known: ${known.join(', ')})`, '--metrics');
+  for (const [flag, value, min] of [['--kid-subsets', args['kid-subsets'], 1], ['--kid-subset-size', args['kid-subset-size'], 2], ['--pr-k', args['pr-k'], 1], ['--prdc-k', args['prdc-k'], 1], ['--seed', args.seed, 0], ['--bootstrap', args.bootstrap, 0]] as const) {
+    if (!Number.isInteger(value) || value < min) throw inputError(undefined, `must be a whole number ≥ ${min}, got ${value}`, flag);
+  }
+
+  const cached = args.real.toLowerCase().endsWith('.npz') && isReferenceStats(readNpz(args.real)) ? readReferenceStats(args.real) : null;
+  if (cached && ids.some((id) => id !== 'fid')) {
+    throw inputError(args.real, `holds cached statistics (mean, covariance), which give FID only; pass --metrics fid or the features themselves`, '--metrics');
+  }
+
+  let extractor: FeatureExtractor | null = null;
+  if (args.extractor) {
+    const load = EXTRACTORS[args.extractor];
+    if (!load) throw inputError(undefined, `unknown extractor '${args.extractor}' (known: ${Object.keys(EXTRACTORS).join(', ')})`, '--extractor');
+    await initBackend('auto');
+    extractor = await load();
+  }
+  let real: SampleSet | null = null;
+  let fake: SampleSet;
+  try {
+    if (!cached) real = await readSide(args.real, extractor, args['batch-size']);
+    fake = await readSide(args.fake, extractor, args['batch-size']);
+  } finally {
+    extractor?.dispose();
+  }
+  const realDim = cached ? cached.provenance.dim : real!.features.cols;
+  if (realDim !== fake.features.cols) {
+    throw inputError(args.fake, `has ${fake.features.cols} features per row, ${args.real} has ${realDim}`);
+  }
+  if (cached) {
+    const results = { fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows } };
+    process.stdout.write(args.json ? JSON.stringify(metricsJson(results)) + '\n' : metricsTable(results));
+    return;
+  }
+
+  const options: MetricOptions = {
+    ...DEFAULT_METRIC_OPTIONS,
+    seed: args.seed,
+    kidSubsets: args['kid-subsets'],
+    kidSubsetSize: args['kid-subset-size'],
+    prK: args['pr-k'],
+    prdcK: args['prdc-k'],
+    bootstrapResamples: args.bootstrap,
+  };
+  const results = computeMetrics(ids, { real: real!, fake }, options);
+  if (args.json) {
+    process.stdout.write(JSON.stringify(metricsJson(results)) + '\n');
+    return;
+  }
+  const blas = openBlas();
+  process.stderr.write(
+    `real ${real!.features.rows} × ${real!.features.cols}, generated ${fake.features.rows} × ${fake.features.cols}; ` +
+      `linear algebra: ${blas ? `OpenBLAS (${blas.library})` : `plain JS (${openBlasUnavailableReason()})`}\n`,
+  );
+  process.stdout.write(metricsTable(results));
+}
+
+export const metricsCommand: CommandModule<object, MetricsArgs> = {
+  command: 'metrics',
+  describe: 'compute metrics from two feature files (.npy/.npz from any framework), or from images with --extractor',
+  builder: (y) =>
+    y
+      .option('real', { type: 'string', demandOption: true, describe: 'real features: .npy/.npz (n × d), or an image source with --extractor' })
+      .option('fake', { type: 'string', demandOption: true, describe: 'generated features, as --real' })
+      .option('metrics', { type: 'string', array: true, describe: `metric ids, comma- or space-separated (default: ${FEATURE_METRICS.join(',')}; known: ${METRICS.map((m) => m.id).join(', ')})` })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (keys: fid, kid_mean, kid_std, precision, recall, f1, density, coverage, …)' })
+      .option('extractor', { type: 'string', describe: `read images and extract features with: ${Object.keys(EXTRACTORS).join(', ')}` })
+      .option('kid-subsets', { type: 'number', default: DEFAULT_METRIC_OPTIONS.kidSubsets, describe: 'KID: number of random subsets' })
+      .option('kid-subset-size', { type: 'number', default: DEFAULT_METRIC_OPTIONS.kidSubsetSize, describe: 'KID: rows per subset (cut to the smaller set)' })
+      .option('pr-k', { type: 'number', default: DEFAULT_METRIC_OPTIONS.prK, describe: 'precision/recall: k of the k-NN radius' })
+      .option('prdc-k', { type: 'number', default: DEFAULT_METRIC_OPTIONS.prdcK, describe: 'density/coverage: k of the k-NN radius' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed for KID subsets, bootstrap resamples and projections' })
+      .option('bootstrap', { type: 'number', default: 0, describe: 'bootstrap resamples of the generated set for 95% intervals (0: none)' })
+      .option('batch-size', { type: 'number', default: 256, describe: 'images per extractor batch (with --extractor)' })
+      .example('$0 metrics --real real.npy --fake fake.npy --json', 'FID, KID, precision, recall, F1, density, coverage as JSON')
+      .example('$0 metrics --real mnist:test --fake samples.npz --extractor mnist-classifier', 'the same from images'),
+  handler: (args) => runMetrics(args),
+};

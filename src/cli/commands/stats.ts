@@ -1,0 +1,68 @@
+/**
+ * `genreport stats <source> --extractor X --out ref.npz`: extract features of
+ * a real image source once and cache their mean and covariance with where
+ * they came from (see metrics/reference-stats.ts). `genreport metrics
+ * --real ref.npz` computes FID against the cache.
+ */
+import type { CommandModule } from 'yargs';
+import { initBackend } from '../../core/backend.ts';
+import { inputError } from '../../core/errors.ts';
+import { resolveImageSource } from '../../data/source.ts';
+import { STATS_FORMAT, writeReferenceStats } from '../../metrics/reference-stats.ts';
+import { statsFromFeatures } from '../../metrics/stats/moments.ts';
+import { EXTRACTORS } from './metrics.ts';
+
+interface StatsArgs {
+  source: string;
+  extractor: string;
+  out: string;
+  limit?: number;
+  'batch-size': number;
+}
+
+/** The classifier works at 28 × 28: other sizes are resized bilinearly (align corners), as mnist-classifier.ts does. */
+function resizeNote(height: number, width: number): string {
+  return height === 28 && width === 28 ? 'none (28×28)' : `bilinear ${height}×${width} → 28×28, align corners`;
+}
+
+export async function runStats(args: StatsArgs): Promise<void> {
+  const load = EXTRACTORS[args.extractor];
+  if (!load) throw inputError(undefined, `unknown extractor '${args.extractor}' (known: ${Object.keys(EXTRACTORS).join(', ')})`, '--extractor');
+  if (!args.out.toLowerCase().endsWith('.npz')) throw inputError(args.out, 'the stats file must end in .npz', '--out');
+  await initBackend('auto');
+  const source = await resolveImageSource(args.source, { limit: args.limit });
+  const extractor = await load();
+  try {
+    const { features } = await extractor.extract(source.images, args['batch-size']);
+    writeReferenceStats(args.out, {
+      stats: statsFromFeatures(features),
+      provenance: {
+        format: STATS_FORMAT,
+        source: args.source,
+        extractor: extractor.info.id,
+        extractorHash: extractor.info.hash,
+        layer: extractor.info.layer,
+        resize: resizeNote(source.images.height, source.images.width),
+        rows: features.rows,
+        dim: features.cols,
+      },
+    });
+    process.stderr.write(`wrote ${args.out}: mean and covariance of ${features.rows} × ${features.cols} features (${extractor.info.id}, ${extractor.info.layer})\n`);
+  } finally {
+    extractor.dispose();
+  }
+}
+
+export const statsCommand: CommandModule<object, StatsArgs> = {
+  command: 'stats <source>',
+  describe: 'cache reference statistics (mean, covariance, provenance) of real images for FID',
+  builder: (y) =>
+    y
+      .positional('source', { type: 'string', demandOption: true, describe: 'real images: mnist:train, mnist:test, a folder, or an image .npy/.npz' })
+      .option('extractor', { type: 'string', default: 'mnist-classifier', describe: `feature extractor: ${Object.keys(EXTRACTORS).join(', ')}` })
+      .option('out', { type: 'string', demandOption: true, describe: 'the .npz to write (mu, sigma, provenance)' })
+      .option('limit', { type: 'number', describe: 'use only the first N images' })
+      .option('batch-size', { type: 'number', default: 256, describe: 'images per extractor batch' })
+      .example('$0 stats mnist:test --out mnist-test.npz', 'cache the MNIST test statistics'),
+  handler: (args) => runStats(args),
+};

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { featureMatrix, type FeatureMatrix } from '../../src/core/types.ts';
+import { bootstrapRng, fidWithInterval, percentileInterval, prdcWithIntervals, quantileSorted, resampleCounts } from '../../src/metrics/bootstrap.ts';
+import { fidFromFeatures } from '../../src/metrics/fid.ts';
+import { loadCase } from './fixtures.ts';
+
+test('quantiles interpolate linearly, as numpy.percentile (np.percentile([1,2,3,4], [2.5, 97.5]) = [1.075, 3.925])', () => {
+  assert.ok(Math.abs(quantileSorted([1, 2, 3, 4], 0.025) - 1.075) <= 1e-15);
+  assert.deepEqual(percentileInterval([4, 3, 2, 1]).map((v) => Math.round(v * 1e12) / 1e12), [1.075, 3.925]);
+  assert.deepEqual(percentileInterval([7]), [7, 7]);
+});
+
+test('resample counts add up to n and are seeded', () => {
+  const a = resampleCounts(bootstrapRng(3), 50);
+  assert.equal(a.reduce((s, v) => s + v, 0), 50);
+  assert.deepEqual(a, resampleCounts(bootstrapRng(3), 50));
+  assert.notDeepEqual(a, resampleCounts(bootstrapRng(4), 50));
+});
+
+function distance(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number): number {
+  let s = 0;
+  for (let k = 0; k < a.cols; k++) s += (a.data[i * a.cols + k] - b.data[j * b.cols + k]) ** 2;
+  return Math.sqrt(s);
+}
+
+function kthRadius(m: FeatureMatrix, i: number, k: number): number {
+  const all = Array.from({ length: m.rows }, (_, j) => distance(m, i, m, j)).sort((x, y) => x - y);
+  return all[k];
+}
+
+test('PRDC intervals equal a brute-force bootstrap that reweights generated samples with the full sets\' radii fixed', () => {
+  const { real, fake } = loadCase('anisotropic-n300-d8');
+  const resamples = 25;
+  const got = prdcWithIntervals(real, fake, { seed: 11, bootstrapResamples: resamples, prK: 3, prdcK: 5 });
+  const realPr = Array.from({ length: real.rows }, (_, i) => kthRadius(real, i, 3));
+  const realDc = Array.from({ length: real.rows }, (_, i) => kthRadius(real, i, 5));
+  const fakePr = Array.from({ length: fake.rows }, (_, j) => kthRadius(fake, j, 3));
+  const dist = Array.from({ length: fake.rows }, (_, j) => Array.from({ length: real.rows }, (_, i) => distance(fake, j, real, i)));
+  const rng = bootstrapRng(11);
+  const draws = { precision: [] as number[], recall: [] as number[], density: [] as number[], coverage: [] as number[] };
+  for (let b = 0; b < resamples; b++) {
+    const counts = resampleCounts(rng, fake.rows);
+    let p = 0, dens = 0, r = 0, c = 0;
+    for (let j = 0; j < fake.rows; j++) {
+      p += counts[j] * (dist[j].some((v, i) => v <= realPr[i]) ? 1 : 0);
+      dens += counts[j] * dist[j].filter((v, i) => v < realDc[i]).length;
+    }
+    for (let i = 0; i < real.rows; i++) {
+      if (dist.some((row, j) => counts[j] > 0 && row[i] <= fakePr[j])) r++;
+      if (dist.some((row, j) => counts[j] > 0 && row[i] < realDc[i])) c++;
+    }
+    draws.precision.push(p / fake.rows);
+    draws.density.push((1 / 5) * (dens / fake.rows));
+    draws.recall.push(r / real.rows);
+    draws.coverage.push(c / real.rows);
+  }
+  for (const id of ['precision', 'recall', 'density', 'coverage'] as const) {
+    const expected = percentileInterval(draws[id]);
+    assert.ok(got[id].interval, id);
+    for (const q of [0, 1]) assert.ok(Math.abs(got[id].interval![q] - expected[q]) <= 1e-12, `${id}: ${got[id].interval} vs ${expected}`);
+    assert.ok(got[id].interval![0] <= got[id].interval![1], id);
+  }
+  assert.ok(got.f1.interval && got.f1.interval[0] <= got.f1.value + 0.05 && got.f1.value - 0.05 <= got.f1.interval[1]);
+});
+
+test('no resamples, no interval; the point value does not depend on them', () => {
+  const { real, fake } = loadCase('gauss-n200-d16');
+  const none = prdcWithIntervals(real, fake, { seed: 1, bootstrapResamples: 0, prK: 3, prdcK: 5 });
+  const some = prdcWithIntervals(real, fake, { seed: 1, bootstrapResamples: 5, prK: 3, prdcK: 5 });
+  assert.equal(none.precision.interval, undefined);
+  for (const id of ['precision', 'recall', 'f1', 'density', 'coverage'] as const) assert.equal(none[id].value, some[id].value, id);
+  assert.equal(fidWithInterval(real, fake, { seed: 1, bootstrapResamples: 0 }).interval, undefined);
+});
+
+test('FID interval: seeded, recomputes FID on resampled generated rows, and brackets the estimate here', () => {
+  const { real, fake } = loadCase('gauss-n200-d16');
+  const a = fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 30 });
+  assert.deepEqual(a, fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 30 }));
+  assert.equal(a.value, fidFromFeatures(real, fake));
+  // One resample by hand: the interval of a single draw is that draw.
+  const rows = bootstrapRng(2).resample(fake.rows);
+  const resampled = featureMatrix(fake.rows, fake.cols);
+  rows.forEach((r, i) => resampled.data.set(fake.data.subarray(r * fake.cols, (r + 1) * fake.cols), i * fake.cols));
+  const one = fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 1 });
+  assert.ok(Math.abs(one.interval![0] - fidFromFeatures(real, resampled)) <= 1e-9 * one.value);
+  // The plug-in FID is biased upwards by resampling (duplicates shrink the spread), so only a loose bracket holds.
+  assert.ok(a.interval![0] < a.interval![1] && a.interval![0] <= a.value * 1.5 && a.interval![1] >= a.value * 0.5, `${a.interval} vs ${a.value}`);
+});

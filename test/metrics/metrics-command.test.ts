@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeNpy } from '../../src/data/npy.ts';
+import { writeNpz } from '../../src/data/npz.ts';
+import { metricsJson } from '../../src/cli/commands/metrics.ts';
+import { computeMetrics, DEFAULT_METRIC_OPTIONS } from '../../src/metrics/registry.ts';
+import { loadCase } from './fixtures.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/genreport.js', import.meta.url));
+
+function genreport(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('metricsJson: snake_case keys, KID as kid_mean/kid_std, intervals and reasons beside', () => {
+  const json = metricsJson({
+    kid: { value: 0.5, std: 0.1, n: 3 },
+    'sliced-wasserstein': { value: 2, interval: [1, 3], n: 3 },
+    'classifier-score': { notApplicable: 'no class probabilities' },
+  });
+  assert.deepEqual(json, {
+    kid_mean: 0.5,
+    kid_std: 0.1,
+    sliced_wasserstein: 2,
+    sliced_wasserstein_interval: [1, 3],
+    classifier_score: null,
+    not_applicable: { classifier_score: 'no class probabilities' },
+  });
+});
+
+test('genreport metrics --json on .npy (float32) and .npz (float64) files prints what the registry computes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-metrics-'));
+  try {
+    const { real, fake } = loadCase('gauss-n200-d16');
+    // float32 on disk: the command must compute on exactly those values, widened to float64.
+    const real32 = Float32Array.from(real.data);
+    writeNpy(join(dir, 'real.npy'), { dtype: 'float32', shape: [real.rows, real.cols], data: real32 });
+    writeNpz(join(dir, 'fake.npz'), { features: { dtype: 'float64', shape: [fake.rows, fake.cols], data: fake.data } });
+    const r = genreport(['metrics', '--real', join(dir, 'real.npy'), '--fake', join(dir, 'fake.npz'), '--json', '--kid-subsets', '4', '--kid-subset-size', '50', '--seed', '3']);
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout);
+    for (const key of ['fid', 'kid_mean', 'kid_std', 'precision', 'recall', 'f1', 'density', 'coverage']) assert.equal(typeof printed[key], 'number', key);
+    const expected = computeMetrics(
+      ['fid', 'kid', 'precision', 'recall', 'f1', 'density', 'coverage'],
+      { real: { features: { ...real, data: Float64Array.from(real32) } }, fake: { features: fake } },
+      { ...DEFAULT_METRIC_OPTIONS, seed: 3, kidSubsets: 4, kidSubsetSize: 50 },
+    );
+    assert.deepEqual(printed, metricsJson(expected));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad input exits with code 2 and names the problem', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-metrics-'));
+  try {
+    const { real } = loadCase('gauss-n200-d16');
+    writeNpy(join(dir, 'a.npy'), { dtype: 'float64', shape: [real.rows, real.cols], data: real.data });
+    writeNpy(join(dir, 'b.npy'), { dtype: 'float64', shape: [real.rows * 2, real.cols / 2], data: real.data });
+    const mismatch = genreport(['metrics', '--real', join(dir, 'a.npy'), '--fake', join(dir, 'b.npy'), '--metrics', 'fid,nope']);
+    assert.equal(mismatch.code, 2);
+    assert.match(mismatch.stderr, /--metrics: unknown metric\(s\) nope/);
+    const dims = genreport(['metrics', '--real', join(dir, 'a.npy'), '--fake', join(dir, 'b.npy'), '--metrics', 'fid']);
+    assert.equal(dims.code, 2);
+    assert.match(dims.stderr, /b\.npy: has 8 features per row, .*a\.npy has 16/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
