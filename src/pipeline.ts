@@ -18,7 +18,7 @@ import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import { Rng } from './core/rng.ts';
-import { sliceImages, type FeatureMatrix, type ImageBatch } from './core/types.ts';
+import { sliceImages, type ImageBatch } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { loadMnistClassifier } from './features/mnist-classifier.ts';
 import { argmaxHistogram, diagnoseBundle, labelHistogram, type BundleDiagnostics } from './diagnostics/bundle-diagnostics.ts';
@@ -31,9 +31,12 @@ import { comparableRecords, trendChanges, trendChartSpec } from './history/trend
 import { disposeBundle, loadBundle } from './models/bundle.ts';
 import { modelForBundle } from './models/families.ts';
 import { concatImages } from './models/generative-model.ts';
-import { computeMetrics, isNotApplicable, METRICS, metricInfo } from './metrics/registry.ts';
+import { computeMetrics, isNotApplicable, METRICS, metricInfo, type MetricInput } from './metrics/registry.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
+import { fidelityDiversityCharts } from './render/charts/fidelity-diversity.ts';
 import { renderHtml } from './render/html.ts';
+import { renderLatex } from './render/latex.ts';
+import { renderMarkdown } from './render/markdown.ts';
 import { TREND_CHART_ID } from './render/view-model.ts';
 import { imageGridPng } from './render/image-grid.ts';
 import { printPdf } from './render/pdf.ts';
@@ -93,6 +96,15 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     return extractor.extract(real.images, config.batchSize);
   });
   const realFeatures = realExtraction.features;
+  const realSet = { ...realExtraction, labels: real.labels };
+  // The training split is embedded only when a memorisation metric asks for it.
+  const trainSet = metricIds.some((id) => id.startsWith('memorisation'))
+    ? await timed('features', async () => {
+        const train = await timed('load', () => resolveImageSource(config.data.train, { limit: config.data.trainCount }));
+        logger.info(`extracting features of ${train.images.n} training images (${config.data.train}) for the memorisation check`);
+        return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
+      })
+    : undefined;
   const realClassHistogram = real.labels
     ? labelHistogram(real.labels, 10)
     : realExtraction.probabilities && argmaxHistogram(realExtraction.probabilities);
@@ -117,8 +129,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         const fake = await timed('sample', () => sampleWithProgress(model.sample.bind(model), config.samples, rng, config.batchSize, logger));
         const sampleSeconds = (performance.now() - sampleStart) / 1000;
         const fakeExtraction = await timed('features', () => extractor.extract(fake, config.batchSize));
-        const fakeFeatures = fakeExtraction.features;
-        const values = await timed('metrics', async () => metricValues(metricIds, realFeatures, fakeFeatures, config));
+        const values = await timed('metrics', async () =>
+          metricValues(metricIds, { real: realSet, fake: fakeExtraction, train: trainSet, family: bundle.manifest.family }, config),
+        );
         const grid = await timed('render', () => gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name));
         models.push({
           entry: {
@@ -178,6 +191,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const html = await timed('render', async () => {
     const spec = fidKidChartSpec(data);
     data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
+    data.charts.push(...(await fidelityDiversityCharts(data)));
     const logged = training.filter((t) => t.log !== null).map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
     if (logged.length > 0) {
       const lossSpec = trainingLossChartSpec(logged, { thresholds: config.diagnostics });
@@ -214,22 +228,28 @@ async function writeOutputs(
   const pdfPath = join(options.out, 'report.pdf');
   let pdfSkipped: string | undefined;
   await timed('write', async () => {
-    // The PDF is printed from a staged HTML file, so a failed print leaves
-    // every earlier output (HTML, PDF, JSON) as it was.
-    const staged = stageFile(htmlPath, html);
+    // Everything is staged first and renamed only once the PDF printed, so a
+    // failed print leaves every earlier output (HTML, PDF, Markdown, TeX, JSON) as it was.
+    const outputs: [string, string][] = [
+      [htmlPath, html],
+      [join(options.out, 'report.md'), renderMarkdown(data)],
+      [join(options.out, 'table.tex'), renderLatex(data)],
+    ];
+    const staged: { path: string; staged: string }[] = [];
     try {
+      for (const [path, text] of outputs) staged.push({ path, staged: stageFile(path, text) });
       if (config.output.pdf) {
         const browser = resolveBrowser();
         if ('missing' in browser) pdfSkipped = browser.missing;
         else {
-          await printPdf(staged, pdfPath, { paper: config.output.paper });
+          await printPdf(staged[0].staged, pdfPath, { paper: config.output.paper });
           files.push(pdfPath);
         }
       }
-      renameSync(staged, htmlPath);
-      files.unshift(htmlPath);
+      for (const file of staged) renameSync(file.staged, file.path);
+      files.unshift(...staged.map((f) => f.path));
     } finally {
-      rmSync(staged, { force: true });
+      for (const file of staged) rmSync(file.staged, { force: true });
     }
   });
   // report.json last, with the final timings, so it describes the whole run.
@@ -255,9 +275,9 @@ async function sampleWithProgress(
   return concatImages(parts);
 }
 
-function metricValues(ids: string[], real: FeatureMatrix, fake: FeatureMatrix, config: RunConfig): Record<string, MetricCell> {
-  const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: 0 };
-  const results = computeMetrics(ids, { real: { features: real }, fake: { features: fake } }, options);
+function metricValues(ids: string[], input: MetricInput, config: RunConfig): Record<string, MetricCell> {
+  const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
+  const results = computeMetrics(ids, input, options);
   return Object.fromEntries(
     Object.entries(results).map(([id, r]): [string, MetricCell] => [
       id,

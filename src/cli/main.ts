@@ -7,19 +7,22 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { ReportData } from '../assemble/report-data.ts';
+import { parseReportData } from '../assemble/report-schema.ts';
 import { readConfig, type RunConfig } from '../config/config.ts';
 import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
 import { GenreportError, inputError } from '../core/errors.ts';
 import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { metricsCommand } from './commands/metrics.ts';
+import { statsCommand } from './commands/stats.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { runPipeline, type RunResult } from '../pipeline.ts';
-import { ensureBrowser } from '../render/browser-install.ts';
 import { renderHtml } from '../render/html.ts';
+import { renderLatex } from '../render/latex.ts';
+import { renderMarkdown } from '../render/markdown.ts';
 import { printPdf } from '../render/pdf.ts';
 import { resolveBrowser } from '../render/browser.ts';
 import { writeFileAtomic } from '../core/atomic-file.ts';
+import { ensureSystemPackages } from './system-packages.ts';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../samples/demo.yaml', import.meta.url));
 
@@ -80,18 +83,23 @@ function report(result: RunResult, logger: Logger): void {
 }
 
 async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
-  let data: ReportData;
+  let raw: unknown;
   try {
-    data = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    raw = JSON.parse(readFileSync(jsonPath, 'utf8'));
   } catch (e) {
     throw inputError(jsonPath, existsSync(jsonPath) ? `is not valid JSON (${(e as Error).message})` : 'report file not found');
   }
-  if (data?.format !== 'genreport-report/1') throw inputError(jsonPath, `is not a genreport report (format is ${JSON.stringify(data?.format)})`, 'format');
+  const data = parseReportData(raw, jsonPath);
   const out = resolve(flags.out ?? join(resolve(jsonPath, '..')));
   const stem = basename(jsonPath, extname(jsonPath));
   const htmlPath = join(out, `${stem}.html`);
   writeFileAtomic(htmlPath, await renderHtml(data, { templateDir: flags.template }));
-  const written = [htmlPath];
+  // Named as `run` names them when the input is report.json.
+  const mdPath = join(out, `${stem}.md`);
+  const texPath = join(out, stem === 'report' ? 'table.tex' : `${stem}-table.tex`);
+  writeFileAtomic(mdPath, renderMarkdown(data));
+  writeFileAtomic(texPath, renderLatex(data));
+  const written = [htmlPath, mdPath, texPath];
   if (flags.pdf) {
     const browser = resolveBrowser();
     if ('missing' in browser) process.stderr.write(`PDF skipped: ${browser.missing}\n`);
@@ -104,7 +112,6 @@ async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boole
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
   const parser = yargs(argv)
     .scriptName('genreport')
     .usage(
@@ -124,41 +131,41 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       'demo',
       'compare the shipped sample models on MNIST test (writes reports/demo/)',
-      (y) => runOptions(y).option('install-browser', { type: 'boolean', default: true, describe: 'install Chromium for the PDF when none is found' }),
+      (y) => runOptions(y).option('install', { type: 'boolean', default: true, describe: 'install missing system parts (Chromium for the PDF, OpenBLAS) when run as root' }),
       async (args) => {
         const logger = createLogger({ quiet: args.quiet });
-        if (args.pdf && args['install-browser']) ensureBrowser(logger);
+        if (args.install) ensureSystemPackages(logger, { pdf: args.pdf });
         await runCommand(DEMO_CONFIG, args, join('reports', 'demo'), logger);
       },
     )
     .command(
       'render <report>',
-      're-render report.html (and .pdf) from a report.json',
+      're-render report.html, .pdf, .md and table.tex from a report.json (checked against schema/report.schema.json)',
       (y) =>
         y
           .positional('report', { type: 'string', describe: 'a report.json written by genreport' })
           .option('out', { type: 'string', describe: 'output folder (default: beside the report)' })
           .option('pdf', { type: 'boolean', default: true })
           .option('paper', { choices: ['A4', 'Letter'] as const })
-          .option('template', { type: 'string' }),
+          .option('template', { type: 'string', describe: 'folder with any of report.hbs, report.css, partials/*.hbs: each replaces the built-in one of that name' }),
       async (args) => renderCommand(args.report as string, args),
     )
     .command(checkCommand)
     .command(metricsCommand)
-    .example('$0 demo', 'the sample models side by side, in reports/demo/')
-    .example('$0 run samples/demo.yaml --samples 2000 --out reports/weekly', 'your own run, more samples')
-    .example('$0 render reports/demo/report.json --paper Letter', 'a Letter PDF from an existing report')
-    .epilogue('Exit codes: 0 success, 1 internal fault, 2 bad input (the message names the file and field).')
-    .demandCommand(1, 'name a command: run, demo or render (see --help)')
+    .command(statsCommand)
+    .example('$0 demo', 'sample models side by side')
+    .example('$0 run my.yaml --samples 5000', 'your models, more samples')
+    .example('$0 render report.json --paper Letter', 'Letter PDF from a report')
+    .epilogue('Exit codes: 0 success; 1 an internal fault, or (check) a gate rule failed; 2 bad input (the message names the file and field).')
+    .demandCommand(1, 'name a command: run, demo, render, check or metrics (see --help)')
     .strict()
     .help()
     .alias('help', 'h')
     .version()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`genreport: ${message}\nRun "genreport --help" for usage.\n`);
-      exitCode = 2;
+      // Throwing stops yargs from running the command after a usage error.
+      throw error ?? new GenreportError({ field: 'usage', message: `${message}\nRun "genreport --help" for usage.` });
     });
   try {
     await parser.parseAsync();
@@ -174,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`genreport: internal error: ${(e as Error).stack ?? e}\n`);
     return 1;
   }
-  return exitCode;
+  return 0;
 }
 
 process.exitCode = await main(hideBin(process.argv));
