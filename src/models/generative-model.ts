@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertFinite, inputError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
+import type { LikelihoodEstimate } from '../density/likelihood-estimate.ts';
 import type { Bundle } from './bundle.ts';
 import type { ComponentName } from './manifest.ts';
 import type { TfjsModel } from './tfjs-files.ts';
@@ -15,6 +16,46 @@ export interface GenerativeModel {
   readonly bundle: Bundle;
   /** n images, NHWC float32 in [0, 1], from seeded randomness, in batches. */
   sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch>;
+  /**
+   * log p(x) of 8-bit images (k/255) on the bundle's data space, one or more
+   * estimates (a VAE gives its ELBO and its importance-weighted bound). Absent
+   * for families without a density.
+   */
+  logLikelihood?(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]>;
+}
+
+export interface LikelihoodOptions {
+  rng: Rng;
+  batchSize: number;
+  /** Monte Carlo draws per image: K for a VAE's bounds, S dequantization draws for a flow; ignored where exact. */
+  samples: number;
+  /** Where the images came from, named when they are not 8-bit. */
+  source: string;
+}
+
+/** A model with a latent space that images can be made from (GAN, VAE, flow). */
+export interface LatentDecoder {
+  readonly latentDim: number;
+  /** Images from latents laid out [n, latentDim]. */
+  decode(latents: Float32Array, batchSize: number): Promise<ImageBatch>;
+}
+
+/** Fails with the bundle and component named when a model output has the wrong shape. */
+export function expectShape(output: tf.Tensor, expected: readonly number[], bundle: Bundle, component: ComponentName, what: string): void {
+  if (output.rank !== expected.length || output.shape.some((d, i) => d !== expected[i])) {
+    throw inputError(
+      bundle.manifestFile,
+      `${component} produced shape [${output.shape.join(', ')}], but ${what} needs [${expected.join(', ')}]`,
+      `components.${component}`,
+    );
+  }
+}
+
+/** The output's values, refused with the bundle and component named if any is NaN or infinite. */
+export async function finiteValues(output: tf.Tensor, bundle: Bundle, component: ComponentName): Promise<Float32Array> {
+  const values = (await output.data()) as Float32Array;
+  assertFinite(values, bundle.manifestFile, `components.${component}`);
+  return values;
 }
 
 /** Run one component on one input tensor, whichever kind of tfjs model it is. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { GenreportError, inputError, type Problem } from '../core/errors.ts';
+import { PIXEL_FORMS } from '../density/pixel-forms.ts';
 
 export const MANIFEST_FORMAT = 'genreport-model/1';
 export const MANIFEST_FILE = 'genmodel.json';
@@ -33,11 +34,18 @@ export const manifestSchema = z
       })
       .nullable()
       .optional(),
-    /** The discrete data space a likelihood is defined on (issue: density). */
+    /**
+     * What the model's likelihood is and the discrete space it is defined on
+     * (docs/model-bundles.md). Likelihoods are compared only within one data space.
+     */
     likelihood: z
       .object({
         kind: z.enum(['exact', 'bound']),
-        dataSpace: z.string().min(1),
+        dataSpace: z.string().regex(/^uint8-\d+x\d+x\d+$/, 'must be "uint8-<height>x<width>x<channels>" (8-bit images)'),
+        /** How a decoder or autoregressive model's per-pixel outputs are read. */
+        form: z.enum(PIXEL_FORMS).optional(),
+        /** How a flow turns 8-bit pixels into continuous values. */
+        dequantization: z.enum(['uniform']).optional(),
       })
       .nullable()
       .optional(),
@@ -85,12 +93,22 @@ export function readManifest(path: string): LoadedManifest {
   return { manifest: validateManifest(raw, file), file, dir: dirname(file) };
 }
 
-/** Components each family needs, and whether it must declare a latent. */
-const FAMILY_NEEDS: Record<Manifest['family'], { components: ComponentName[]; latent: boolean }> = {
-  gan: { components: ['generator'], latent: true },
-  vae: { components: ['encoder', 'decoder'], latent: true },
-  flow: { components: ['flow'], latent: false },
-  autoregressive: { components: ['model'], latent: false },
+interface FamilyNeeds {
+  components: ComponentName[];
+  latent: boolean;
+  /** The likelihood kind the tool computes for this family on 8-bit data; null: none. */
+  likelihood: 'exact' | 'bound' | null;
+  /** The likelihood field that says how to read the model's outputs. */
+  likelihoodField?: 'form' | 'dequantization';
+}
+
+/** Components each family needs, whether it must declare a latent, and its likelihood. */
+const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
+  gan: { components: ['generator'], latent: true, likelihood: null },
+  vae: { components: ['encoder', 'decoder'], latent: true, likelihood: 'bound', likelihoodField: 'form' },
+  // Evaluated at uniformly dequantized pixels: a lower bound on the 8-bit likelihood.
+  flow: { components: ['flow'], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
+  autoregressive: { components: ['model'], latent: false, likelihood: 'exact', likelihoodField: 'form' },
 };
 
 export function validateManifest(raw: unknown, file: string): Manifest {
@@ -113,5 +131,38 @@ function familyProblems(raw: unknown, file: string): Problem[] {
     if (!m.components?.[c]) problems.push({ file, field: `components.${c}`, message: `a ${m.family} bundle needs this component` });
   }
   if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `a ${m.family} bundle must declare its latent` });
+  problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
+  return problems;
+}
+
+type RawManifest = {
+  family: string;
+  image?: { height?: unknown; width?: unknown; channels?: unknown };
+  likelihood?: { kind?: unknown; dataSpace?: unknown; form?: unknown; dequantization?: unknown } | null;
+};
+
+function likelihoodProblems(m: RawManifest, needs: FamilyNeeds, file: string): Problem[] {
+  const declared = m.likelihood;
+  if (needs.likelihood === null) {
+    return declared
+      ? [{ file, field: 'likelihood', message: `a ${m.family} has no likelihood: set it to null (a Parzen estimate is a run option, not a model property)` }]
+      : [];
+  }
+  if (!declared) {
+    return [{ file, field: 'likelihood', message: `${m.family} bundles must declare their likelihood (kind, dataSpace, ${needs.likelihoodField})` }];
+  }
+  const problems: Problem[] = [];
+  if (declared.kind !== undefined && declared.kind !== needs.likelihood) {
+    const why = m.family === 'flow' ? ' (its density at uniformly dequantized pixels bounds the 8-bit likelihood from below)' : '';
+    problems.push({ file, field: 'likelihood.kind', message: `a ${m.family} likelihood is "${needs.likelihood}", not "${String(declared.kind)}"${why}` });
+  }
+  if (declared[needs.likelihoodField!] === undefined) {
+    problems.push({ file, field: `likelihood.${needs.likelihoodField}`, message: `a ${m.family} bundle must declare this` });
+  }
+  const image = m.image;
+  const ownSpace = image ? `uint8-${image.height}x${image.width}x${image.channels}` : undefined;
+  if (typeof declared.dataSpace === 'string' && ownSpace && declared.dataSpace !== ownSpace) {
+    problems.push({ file, field: 'likelihood.dataSpace', message: `is "${declared.dataSpace}", but the images declared are ${ownSpace}` });
+  }
   return problems;
 }

@@ -1,0 +1,189 @@
+/**
+ * VAE: encoder x → [mean | log-variance] of q(z|x), one output of 2·dim;
+ * decoder z → per-pixel distribution parameters on the 8-bit data space
+ * (likelihood.form). Samples show the decoder's mean image. Density: the ELBO
+ * and the importance-weighted bound, both lower bounds on log p(x).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../../core/errors.ts';
+import type { Rng } from '../../core/rng.ts';
+import { imageBatch, type ImageBatch } from '../../core/types.ts';
+import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../density/data-space.ts';
+import { importanceWeightedBounds, standardNormalLogDensity } from '../../density/importance-weighted.ts';
+import type { LikelihoodEstimate } from '../../density/likelihood-estimate.ts';
+import { imageLogProbability, PARAMETERS_PER_PIXEL, pixelMean, type PixelForm } from '../../density/pixel-forms.ts';
+import type { Bundle } from '../bundle.ts';
+import {
+  expectShape,
+  finiteValues,
+  requireComponent,
+  runComponent,
+  type GenerativeModel,
+  type LatentDecoder,
+  type LikelihoodOptions,
+} from '../generative-model.ts';
+
+/** q(z|x) for a batch: means and log-variances, each [n, dim]. */
+export interface Posterior {
+  mean: Float32Array;
+  logVariance: Float32Array;
+}
+
+export class VaeModel implements GenerativeModel, LatentDecoder {
+  readonly latentDim: number;
+  private readonly form: PixelForm;
+
+  constructor(readonly bundle: Bundle) {
+    requireComponent(bundle, 'encoder');
+    requireComponent(bundle, 'decoder');
+    const latent = bundle.manifest.latent!;
+    if (latent.distribution !== 'normal') {
+      throw inputError(bundle.manifestFile, 'a VAE\'s prior is N(0, I): declare "normal" (the bounds use that prior)', 'latent.distribution');
+    }
+    this.latentDim = latent.dim;
+    this.form = bundle.manifest.likelihood!.form!;
+  }
+
+  async sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch> {
+    return this.decode(rng.normals(n * this.latentDim), batchSize);
+  }
+
+  /** The decoder's mean image for each latent. */
+  async decode(latents: Float32Array, batchSize: number): Promise<ImageBatch> {
+    const { height, width, channels, range } = this.bundle.manifest.image;
+    const n = latents.length / this.latentDim;
+    const pixels = height * width * channels;
+    const p = PARAMETERS_PER_PIXEL[this.form];
+    const data = new Float32Array(n * pixels);
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const params = await this.decoderParameters(latents.subarray(start * this.latentDim, (start + m) * this.latentDim), m);
+      for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = pixelMean(this.form, params, j * p, range);
+    }
+    return imageBatch(n, height, width, channels, data);
+  }
+
+  /** q(z|x) for images in [0, 1]. */
+  async encode(images: ImageBatch, batchSize: number): Promise<Posterior> {
+    const { range } = this.bundle.manifest.image;
+    const [lo, hi] = range;
+    const per = dimensionsOf(images);
+    const mean = new Float32Array(images.n * this.latentDim);
+    const logVariance = new Float32Array(images.n * this.latentDim);
+    for (let start = 0; start < images.n; start += batchSize) {
+      const m = Math.min(batchSize, images.n - start);
+      const values = images.data.slice(start * per, (start + m) * per).map((v) => lo + v * (hi - lo));
+      const posterior = await this.encodeValues(values, m);
+      mean.set(posterior.mean, start * this.latentDim);
+      logVariance.set(posterior.logVariance, start * this.latentDim);
+    }
+    return { mean, logVariance };
+  }
+
+  /**
+   * Per image, K draws z_k ~ q(z|x): the ELBO with the analytic KL,
+   * mean_k log P(x|z_k) − KL(q ‖ N(0, I)), and IWAE_K from the same draws.
+   */
+  async logLikelihood(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]> {
+    const { rng, batchSize, samples: k, source } = options;
+    const { range } = this.bundle.manifest.image;
+    const started = performance.now();
+    const dim = this.latentDim;
+    const pixels = dimensionsOf(images);
+    const p = PARAMETERS_PER_PIXEL[this.form];
+    const levels = levelsFromImages(images, source);
+    const elbo = new Float64Array(images.n);
+    const logWeights = new Float64Array(images.n * k);
+    const imagesPerBatch = Math.max(1, Math.floor(batchSize / k));
+    for (let start = 0; start < images.n; start += imagesPerBatch) {
+      const m = Math.min(imagesPerBatch, images.n - start);
+      const q = await this.encodeValues(levelsToRange(levels.subarray(start * pixels, (start + m) * pixels), range), m);
+      // Rows [image, draw]: z = mean + σ ε.
+      const eps = rng.normals(m * k * dim);
+      const z = new Float32Array(m * k * dim);
+      for (let r = 0; r < m * k; r++) {
+        const i = Math.floor(r / k);
+        for (let j = 0; j < dim; j++) z[r * dim + j] = q.mean[i * dim + j] + Math.exp(0.5 * q.logVariance[i * dim + j]) * eps[r * dim + j];
+      }
+      const reconstruction = new Float64Array(m * k);
+      for (let rowStart = 0; rowStart < m * k; rowStart += batchSize) {
+        const rows = Math.min(batchSize, m * k - rowStart);
+        const params = await this.decoderParameters(z.subarray(rowStart * dim, (rowStart + rows) * dim), rows);
+        for (let r = 0; r < rows; r++) {
+          const image = start + Math.floor((rowStart + r) / k);
+          reconstruction[rowStart + r] = imageLogProbability(this.form, params, r * pixels * p, levels, image * pixels, pixels, range);
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        let kl = 0;
+        for (let j = i * dim; j < (i + 1) * dim; j++) {
+          const logVar = q.logVariance[j];
+          kl += 0.5 * (q.mean[j] * q.mean[j] + Math.exp(logVar) - 1 - logVar);
+        }
+        let meanReconstruction = 0;
+        for (let s = 0; s < k; s++) {
+          const r = i * k + s;
+          meanReconstruction += reconstruction[r] / k;
+          // log q(z|x) at z = mean + σ ε is log N(ε; 0, I) − Σ log σ.
+          let logQ = standardNormalLogDensity(eps, r * dim, dim);
+          for (let j = i * dim; j < (i + 1) * dim; j++) logQ -= 0.5 * q.logVariance[j];
+          logWeights[(start + i) * k + s] = reconstruction[r] + standardNormalLogDensity(z, r * dim, dim) - logQ;
+        }
+        elbo[start + i] = meanReconstruction - kl;
+      }
+    }
+    const secondsPerImage = (performance.now() - started) / 1000 / images.n;
+    const dataSpace = dataSpaceOf(images);
+    return [
+      {
+        estimator: 'elbo',
+        kind: 'bound',
+        samples: k,
+        dataSpace,
+        logLikelihoods: elbo,
+        secondsPerImage,
+        label: `ELBO (analytic KL, reconstruction term over K = ${k} draws): a lower bound on log-likelihood`,
+      },
+      {
+        estimator: 'iwae',
+        kind: 'bound',
+        samples: k,
+        dataSpace,
+        logLikelihoods: importanceWeightedBounds(logWeights, images.n, k),
+        secondsPerImage,
+        label: `importance-weighted bound, K = ${k} (Burda et al. 2016): a lower bound on log-likelihood, tighter than the ELBO`,
+      },
+    ];
+  }
+
+  private async encodeValues(values: Float32Array, m: number): Promise<Posterior> {
+    const { height, width, channels } = this.bundle.manifest.image;
+    const dim = this.latentDim;
+    const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'encoder'), tf.tensor4d(values, [m, height, width, channels])));
+    try {
+      expectShape(output, [m, 2 * dim], this.bundle, 'encoder', `a ${dim}-d latent ([mean | log-variance])`);
+      const raw = await finiteValues(output, this.bundle, 'encoder');
+      const mean = new Float32Array(m * dim);
+      const logVariance = new Float32Array(m * dim);
+      for (let i = 0; i < m; i++) {
+        mean.set(raw.subarray(i * 2 * dim, i * 2 * dim + dim), i * dim);
+        logVariance.set(raw.subarray(i * 2 * dim + dim, (i + 1) * 2 * dim), i * dim);
+      }
+      return { mean, logVariance };
+    } finally {
+      output.dispose();
+    }
+  }
+
+  private async decoderParameters(latents: Float32Array, m: number): Promise<Float32Array> {
+    const { height, width, channels } = this.bundle.manifest.image;
+    const p = PARAMETERS_PER_PIXEL[this.form];
+    const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'decoder'), tf.tensor2d(latents, [m, this.latentDim])));
+    try {
+      expectShape(output, [m, height, width, channels * p], this.bundle, 'decoder', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
+      return await finiteValues(output, this.bundle, 'decoder');
+    } finally {
+      output.dispose();
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * genreport's flow layers, registered for tfjs serialization on import, so a
+ * flow bundle saved with them loads by itself (`tf.loadLayersModel` looks the
+ * class names up in this registry). Import this module before loading bundles.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FlowActNorm } from './act-norm.ts';
+import { FlowAffineCoupling } from './affine-coupling.ts';
+import { FlowFlatten } from './flow-flatten.ts';
+import { FlowLogit } from './flow-logit.ts';
+
+for (const layer of [FlowFlatten, FlowLogit, FlowActNorm, FlowAffineCoupling]) tf.serialization.registerClass(layer);
+
+export { FlowActNorm, FlowAffineCoupling, FlowFlatten, FlowLogit };
+export { FlowLayer } from './flow-layer.ts';

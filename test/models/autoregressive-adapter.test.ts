@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend } from '../../src/core/backend.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
+import { levelsFromImages } from '../../src/density/data-space.ts';
+import { AutoregressiveModel } from '../../src/models/adapters/autoregressive.ts';
+import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
+import { modelForBundle } from '../../src/models/families.ts';
+import {
+  AR_SIDE,
+  copyDownConditionals,
+  smoothConditionals,
+  tinyAutoregressiveLogLikelihood,
+  writeTinyAutoregressive,
+  type Conditionals,
+} from '../helpers/tiny-autoregressive.ts';
+
+await initBackend('wasm');
+
+const D = AR_SIDE * AR_SIDE;
+
+async function loadAr(conditionals: Conditionals): Promise<AutoregressiveModel> {
+  const model = modelForBundle(await loadBundle(await writeTinyAutoregressive(conditionals)));
+  assert.ok(model instanceof AutoregressiveModel);
+  return model;
+}
+
+function randomImages(n: number, seed: number): ImageBatch {
+  const rng = new Rng(seed);
+  return imageBatch(n, AR_SIDE, AR_SIDE, 1, Float32Array.from({ length: n * D }, () => rng.int(256) / 255));
+}
+
+test('an autoregressive model with fixed conditionals reports the closed-form log-likelihood exactly, to 1e-4 relative', async () => {
+  const conditionals = smoothConditionals();
+  const ar = await loadAr(conditionals);
+  try {
+    const images = randomImages(7, 1);
+    const [estimate] = await ar.logLikelihood(images, { rng: new Rng(1), batchSize: 3, samples: 1, source: 'test' });
+    assert.equal(estimate.kind, 'exact');
+    const levels = levelsFromImages(images, 'test');
+    for (let i = 0; i < images.n; i++) {
+      const truth = tinyAutoregressiveLogLikelihood(levels.subarray(i * D, (i + 1) * D), conditionals);
+      assert.ok(Math.abs(estimate.logLikelihoods[i] - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate.logLikelihoods[i]} vs ${truth}`);
+    }
+  } finally {
+    disposeBundle(ar.bundle);
+  }
+});
+
+test('sampling draws the top-left pixel from its conditional: level frequencies within 4 standard errors', async () => {
+  const conditionals = smoothConditionals();
+  const ar = await loadAr(conditionals);
+  try {
+    const n = 400;
+    const samples = await ar.sample(n, new Rng(2), 200);
+    const logits = [...conditionals.b];
+    const max = Math.max(...logits);
+    const total = logits.reduce((s, l) => s + Math.exp(l - max), 0);
+    // Frequencies of the 4 most likely levels for pixel (0, 0).
+    const top = logits.map((l, k) => [Math.exp(l - max) / total, k]).sort((x, y) => y[0] - x[0]).slice(0, 4);
+    for (const [p, k] of top) {
+      let count = 0;
+      for (let i = 0; i < n; i++) if (Math.round(samples.data[i * D] * 255) === k) count++;
+      assert.ok(Math.abs(count / n - p) < 4 * Math.sqrt((p * (1 - p)) / n), `level ${k}: ${count / n} vs ${p}`);
+    }
+  } finally {
+    disposeBundle(ar.bundle);
+  }
+});
+
+test('completion keeps the top half and fills the bottom half from the conditionals', async () => {
+  const ar = await loadAr(copyDownConditionals());
+  try {
+    const rng = new Rng(3);
+    const images = imageBatch(5, AR_SIDE, AR_SIDE, 1, Float32Array.from({ length: 5 * D }, () => (rng.uniform() < 0.5 ? 0 : 1)));
+    const completed = await ar.complete(images, AR_SIDE / 2, new Rng(4), 2);
+    for (let i = 0; i < images.n; i++) {
+      for (let h = 0; h < AR_SIDE; h++) {
+        for (let w = 0; w < AR_SIDE; w++) {
+          const source = h < AR_SIDE / 2 ? h : AR_SIDE / 2 - 1; // copy-down: the last kept row repeats
+          assert.equal(completed.data[i * D + h * AR_SIDE + w], images.data[i * D + source * AR_SIDE + w]);
+        }
+      }
+    }
+  } finally {
+    disposeBundle(ar.bundle);
+  }
+});
+
+test('images off the 8-bit grid are refused for likelihood, naming the source', async () => {
+  const ar = await loadAr(smoothConditionals());
+  try {
+    const images = randomImages(1, 5);
+    images.data[3] = 0.1234;
+    await assert.rejects(
+      ar.logLikelihood(images, { rng: new Rng(1), batchSize: 1, samples: 1, source: 'data/test.npy' }),
+      /^GenreportError: data\/test\.npy: pixel 3 is 0\.1234\d*, not an 8-bit level k\/255/,
+    );
+  } finally {
+    disposeBundle(ar.bundle);
+  }
+});
