@@ -5,6 +5,7 @@
  */
 import type { ChartEntry, Direction, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
 import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
+import { axisSummaries, type AxisView } from './axis-summary.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
 import { isInlineSafeSvg } from './svg-guard.ts';
 
@@ -14,15 +15,21 @@ export interface ReportView {
   dataset: string;
   extractor: string;
   backend: string;
-  summary: { models: string; best: BestView[] };
+  summary: { models: string; axes: AxisView[] };
   warnings: string[];
   failedModels: { name: string; error: string }[];
   scorecard: ScorecardView;
   charts: ChartView[];
+  speed: SpeedView | null;
   images: ImageView[];
   training: TrainingView | null;
   trend: TrendView | null;
   methods: MethodsView;
+}
+
+export interface SpeedView {
+  backend: string;
+  rows: { model: string; family: string; speed: string; relative: string }[];
 }
 
 export interface TrainingView {
@@ -36,17 +43,15 @@ export interface TrendView {
   rows: { model: string; metric: string; latest: string; previous: string; change: string; verdict: string }[];
 }
 
-export interface BestView {
-  metric: string;
-  arrow: string;
-  models: string;
-  value: string;
-}
-
 export interface ScorecardView {
   columns: ColumnView[];
   rows: RowView[];
   footnotes: { mark: string; text: string }[];
+  /**
+   * The same cells with metrics as rows and models as columns, set when there
+   * are too many metrics for one A4 row per model; the HTML then shows this.
+   */
+  transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[] })[] } | null;
 }
 
 export interface ColumnView {
@@ -67,6 +72,8 @@ export interface CellView {
   text: string;
   /** Second line: the interval for a value, the reason for a failure. */
   detail: string | null;
+  /** The 95% interval's ends, formatted, for the outputs that lay it out themselves (Markdown, LaTeX). */
+  interval: [string, string] | null;
   best: boolean;
   footnote: string | null;
 }
@@ -116,7 +123,7 @@ export function toViewModel(data: ReportData): ReportView {
     backend: data.run.backend.name,
     summary: {
       models: data.models.map((m) => `${m.name} (${FAMILY_LABELS[m.family]})`).join(', '),
-      best: bestPerMetric(data),
+      axes: axisSummaries(data),
     },
     warnings: data.warnings,
     failedModels: data.models
@@ -125,6 +132,7 @@ export function toViewModel(data: ReportData): ReportView {
     scorecard: scorecard(data),
     // Charts that belong to a section of their own are shown there.
     charts: data.charts.filter((c) => !SECTION_CHARTS.includes(c.id)).map(chartView),
+    speed: speedView(data),
     training: trainingView(data),
     trend: trendView(data),
     images: data.images.map((i) => ({
@@ -139,6 +147,9 @@ export function toViewModel(data: ReportData): ReportView {
 }
 
 const SECTION_CHARTS = [TRAINING_CHART_ID, TREND_CHART_ID];
+
+/** Metric columns that fit the A4 text width beside the model names, at the scorecard's type size. */
+const MAX_METRIC_COLUMNS = 6;
 
 function chartView(c: ChartEntry): ChartView {
   return { title: c.title, caption: c.caption, svg: isInlineSafeSvg(c.svg) ? c.svg : null };
@@ -188,24 +199,6 @@ function trendView(data: ReportData): TrendView | null {
   };
 }
 
-function bestPerMetric(data: ReportData): BestView[] {
-  const best: BestView[] = [];
-  for (const metric of data.metrics) {
-    const winners = data.models.flatMap((m) => {
-      const cell = data.results[m.name]?.[metric.id];
-      return cell?.kind === 'value' && cell.best ? [{ name: m.name, value: cell.value }] : [];
-    });
-    if (winners.length === 0) continue;
-    best.push({
-      metric: metric.label,
-      arrow: ARROWS[metric.direction],
-      models: winners.map((w) => w.name).join(', '),
-      value: withUnit(formatValue(winners[0].value), metric.unit),
-    });
-  }
-  return best;
-}
-
 function scorecard(data: ReportData): ScorecardView {
   // Equal reasons share one footnote, numbered in reading order.
   const footnoteMarks = new Map<string, string>();
@@ -222,32 +215,59 @@ function scorecard(data: ReportData): ScorecardView {
     family: FAMILY_LABELS[model.family],
     cells: data.metrics.map((metric) => cellView(data.results[model.name]?.[metric.id], metric, markFor)),
   }));
+  const columns = data.metrics.map((m) => ({ label: m.label, unit: m.unit, arrow: ARROWS[m.direction], direction: DIRECTIONS[m.direction] }));
+  const transpose = columns.length > MAX_METRIC_COLUMNS && rows.length <= MAX_METRIC_COLUMNS;
   return {
-    columns: data.metrics.map((m) => ({ label: m.label, unit: m.unit, arrow: ARROWS[m.direction], direction: DIRECTIONS[m.direction] })),
+    columns,
     rows,
     footnotes: [...footnoteMarks].map(([text, mark]) => ({ mark, text })),
+    transposed: transpose
+      ? {
+          models: rows.map((r) => ({ name: r.model, family: r.family })),
+          rows: columns.map((column, i) => ({ ...column, cells: rows.map((r) => r.cells[i]) })),
+        }
+      : null,
   };
 }
 
 function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (reason: string) => string): CellView {
-  if (!cell) return { kind: 'missing', text: '–', detail: null, best: false, footnote: null };
+  if (!cell) return { kind: 'missing', text: '–', detail: null, interval: null, best: false, footnote: null };
   switch (cell.kind) {
     case 'not-applicable':
-      return { kind: cell.kind, text: 'n/a', detail: null, best: false, footnote: markFor(`${metric.label}: ${cell.reason}`) };
+      return { kind: cell.kind, text: 'n/a', detail: null, interval: null, best: false, footnote: markFor(`${metric.label}: ${cell.reason}`) };
     case 'failed':
-      return { kind: cell.kind, text: 'failed', detail: cell.reason, best: false, footnote: null };
+      return { kind: cell.kind, text: 'failed', detail: cell.reason, interval: null, best: false, footnote: null };
     case 'value': {
       // Spread and interval take the value's decimals so the digits line up.
       const decimals = decimalsFor(cell.value);
       const text = cell.std === undefined
         ? formatValue(cell.value, decimals)
         : `${formatValue(cell.value, decimals)} ± ${formatValue(cell.std, decimals)}`;
-      const detail = cell.interval
-        ? `95% CI ${formatValue(cell.interval[0], decimals)} – ${formatValue(cell.interval[1], decimals)}`
+      const interval: [string, string] | null = cell.interval
+        ? [formatValue(cell.interval[0], decimals), formatValue(cell.interval[1], decimals)]
         : null;
-      return { kind: cell.kind, text, detail, best: cell.best === true, footnote: null };
+      const detail = interval ? `[${interval[0]}, ${interval[1]}]` : null;
+      return { kind: cell.kind, text, detail, interval, best: cell.best === true, footnote: null };
     }
   }
+}
+
+/** Sampling speed per model, fastest first, relative to the slowest so the spread reads at a glance. */
+function speedView(data: ReportData): SpeedView | null {
+  const timed = data.models.filter((m) => m.samplesPerSecond !== undefined);
+  if (timed.length === 0) return null;
+  const slowest = Math.min(...timed.map((m) => m.samplesPerSecond!));
+  return {
+    backend: `${data.run.backend.name} (${data.run.backend.reason})`,
+    rows: [...timed]
+      .sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)
+      .map((m) => ({
+        model: m.name,
+        family: FAMILY_LABELS[m.family],
+        speed: `${formatValue(m.samplesPerSecond!)} img/s`,
+        relative: slowest > 0 ? `${formatValue(m.samplesPerSecond! / slowest, 2)}×` : '–',
+      })),
+  };
 }
 
 function methods(data: ReportData): MethodsView {
@@ -278,15 +298,12 @@ function methods(data: ReportData): MethodsView {
       name: m.name,
       family: FAMILY_LABELS[m.family],
       bundle: m.bundle,
-      hash: m.hash.slice(0, 12),
+      // In full: a reader checks it against the bundle on disk.
+      hash: m.hash ? `sha256 ${m.hash}` : 'not hashed (the bundle did not load)',
       parameters: formatCount(m.parameters),
       speed: m.samplesPerSecond === undefined ? '–' : `${formatValue(m.samplesPerSecond)} img/s`,
       status: m.status,
     })),
     timings: run.timings.map((t) => ({ stage: t.stage, time: formatSeconds(t.seconds) })),
   };
-}
-
-function withUnit(value: string, unit: string): string {
-  return unit ? `${value} ${unit}` : value;
 }

@@ -1,16 +1,20 @@
 /**
  * A small but realistic ReportData for render tests: two models (a GAN and a
  * VAE), FID with an interval, KID with a std, a bits/dim cell that does not
- * apply to the GAN, the FID/KID chart and one sample grid per model.
+ * apply to the GAN, the FID/KID chart and one sample grid per model; with
+ * `prdc`, also recall, density and coverage and the fidelity-diversity chart.
  */
 import { REPORT_FORMAT, type ReportData } from '../../src/assemble/report-data.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
 import { fidKidChartSpec, renderChart } from '../../src/render/chart.ts';
+import { fidelityDiversityCharts } from '../../src/render/charts/fidelity-diversity.ts';
 import { imageGridPng, pngDataUri } from '../../src/render/image-grid.ts';
 
 export interface FixtureOptions {
   /** Names for the GAN and the VAE, e.g. to test escaping. */
   modelNames?: [string, string];
+  /** Add recall, density and coverage (with intervals) and the fidelity-diversity chart. */
+  prdc?: boolean;
 }
 
 /** 28×28 rings of varying size and thickness, soft-edged when `blur` > 0: digit-like enough to look at. */
@@ -88,6 +92,24 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
     warnings: ['Only 2,000 samples per model: FID is biased upwards at this size; compare models only within this report.'],
   };
 
+  if (options.prdc) {
+    data.metrics.push(
+      { id: 'recall', label: 'Recall', unit: '', direction: 'higher', definition: 'Share of real samples inside the generated k-NN manifold (k = 3).', reference: 'Kynkäänniemi et al. 2019' },
+      { id: 'density', label: 'Density', unit: '', direction: 'higher', definition: 'Mean count of real k-NN balls (k = 5) holding each generated sample, over k.', reference: 'Naeem et al. 2020' },
+      { id: 'coverage', label: 'Coverage', unit: '', direction: 'higher', definition: 'Share of real k-NN balls (k = 5) holding a generated sample.', reference: 'Naeem et al. 2020' },
+    );
+    Object.assign(data.results[gan], {
+      recall: { kind: 'value', value: 0.402, interval: [0.381, 0.425], n: 2000 },
+      density: { kind: 'value', value: 1.08, interval: [1.02, 1.13], n: 2000, best: true },
+      coverage: { kind: 'value', value: 0.611, interval: [0.590, 0.634], n: 2000 },
+    });
+    Object.assign(data.results[vae], {
+      recall: { kind: 'value', value: 0.655, interval: [0.631, 0.677], n: 2000, best: true },
+      density: { kind: 'value', value: 0.713, interval: [0.684, 0.745], n: 2000 },
+      coverage: { kind: 'value', value: 0.627, interval: [0.604, 0.649], n: 2000, best: true },
+    });
+  }
+
   const spec = fidKidChartSpec(data);
   data.charts.push({
     id: 'fid-kid',
@@ -96,6 +118,7 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
     spec,
     svg: await renderChart(spec),
   });
+  if (options.prdc) data.charts.push(...(await fidelityDiversityCharts(data)));
   for (const [model, blur] of [[gan, 0], [vae, 1.2]] as const) {
     const png = await imageGridPng(ringImages(16, blur), { columns: 8, padding: 2, scale: 2 });
     data.images.push({

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { renderHtml } from '../../src/render/html.ts';
 import { buildFixtureReport } from './fixture-report.ts';
 
@@ -30,4 +33,22 @@ test('the page is self-contained: inline CSS, inline SVG, data-URI images, no ex
 
 test('a missing template folder fails with the path in the message', async () => {
   await assert.rejects(renderHtml(await buildFixtureReport(), { templateDir: '/nonexistent/templates' }), /\/nonexistent\/templates/);
+});
+
+test('--template: a folder with only some partials replaces just those; the rest are built in', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-template-test-'));
+  try {
+    mkdirSync(join(dir, 'partials'));
+    writeFileSync(join(dir, 'partials', 'header.hbs'), '<header class="ours"><h1>Lab report: {{title}}</h1></header>');
+    const html = await renderHtml(await buildFixtureReport({ modelNames: ['<b>gan</b>', 'vae'] }), { templateDir: dir });
+    assert.ok(html.includes('<header class="ours"><h1>Lab report: MNIST generative models'), 'the given partial is used');
+    assert.ok(!html.includes('class="report-header"'), 'the built-in header is not');
+    for (const builtIn of ['<section class="summary">', '<section class="scorecard">', '<section class="methods">', '/* genreport']) assert.ok(html.includes(builtIn), builtIn);
+    assert.ok(html.includes('&lt;b&gt;gan&lt;/b&gt;') && !html.includes('<b>gan</b>'), 'user strings stay escaped');
+
+    writeFileSync(join(dir, 'report.css'), 'body { color: teal; }');
+    assert.ok((await renderHtml(await buildFixtureReport(), { templateDir: dir })).includes('body { color: teal; }'), 'a given stylesheet replaces ours');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

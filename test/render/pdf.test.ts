@@ -26,14 +26,20 @@ function withTempDir(run: (dir: string) => Promise<void>): () => Promise<void> {
   };
 }
 
-test('the fixture report prints to a PDF with its text and no blank page', { skip }, withTempDir(async (dir) => {
-  writeFileSync(join(dir, 'report.html'), await renderHtml(await buildFixtureReport()));
+test('the fixture report prints to a PDF with every model, metric and section, charts as vectors, and no blank page', { skip }, withTempDir(async (dir) => {
+  const data = await buildFixtureReport({ prdc: true });
+  writeFileSync(join(dir, 'report.html'), await renderHtml(data));
   await printPdf(join(dir, 'report.html'), join(dir, 'report.pdf'), { paper: 'A4' });
 
   const text = execFileSync('pdftotext', ['-layout', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' });
-  for (const expected of ['MNIST generative models', 'dcgan-mnist', 'vae-mnist', 'FID', 'KID', 'Precision', 'Bits/dim', 'page 1 of']) {
+  const sections = ['Summary', 'Scorecard', 'Charts', 'Fidelity against diversity', 'Speed', 'Samples', 'Methods', 'Command', 'Models', 'Metrics', 'Timings'];
+  for (const expected of ['MNIST generative models', ...data.models.map((m) => m.name), ...data.metrics.map((m) => m.label), ...sections, 'page 1 of']) {
     assert.ok(text.includes(expected), `PDF text contains ${expected}`);
   }
+  // Vector charts keep their axis titles as text; a rasterised chart would not.
+  assert.ok(text.includes('Recall (diversity)'));
+  const rasters = execFileSync('pdfimages', ['-list', join(dir, 'report.pdf')], { encoding: 'utf8' }).trim().split('\n').slice(2);
+  assert.equal(rasters.filter((line) => / image /.test(line)).length, data.images.length, 'the sample grids are the only raster images');
   assert.match(execFileSync('pdfinfo', [join(dir, 'report.pdf')], { encoding: 'utf8' }), /Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
 
   execFileSync('pdftoppm', ['-r', '30', '-png', join(dir, 'report.pdf'), join(dir, 'page')]);

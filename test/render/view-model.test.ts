@@ -20,8 +20,8 @@ test('scorecard cells: KID as mean ± std, intervals in the value\'s decimals, b
   const view = toViewModel(await buildFixtureReport());
   assert.deepEqual(view.scorecard.columns.map((c) => `${c.label} ${c.arrow}`), ['FID ↓', 'KID ↓', 'Precision ↑', 'Bits/dim ↓']);
   const [gan, vae] = view.scorecard.rows;
-  assert.deepEqual(gan.cells[0], { kind: 'value', text: '12.4', detail: '95% CI 11.6 – 13.4', best: true, footnote: null });
-  assert.deepEqual(gan.cells[1], { kind: 'value', text: '0.0114 ± 0.0021', detail: null, best: true, footnote: null });
+  assert.deepEqual(gan.cells[0], { kind: 'value', text: '12.4', detail: '[11.6, 13.4]', interval: ['11.6', '13.4'], best: true, footnote: null });
+  assert.deepEqual(gan.cells[1], { kind: 'value', text: '0.0114 ± 0.0021', detail: null, interval: null, best: true, footnote: null });
   assert.equal(vae.cells[0].best, false);
   assert.equal(vae.family, 'VAE');
 });
@@ -49,25 +49,51 @@ test('failed cells show their reason; missing cells a dash; failed models are li
   data.models[1] = { ...data.models[1], status: 'failed', error: 'weights missing' };
   const view = toViewModel(data);
   const vae = view.scorecard.rows[1];
-  assert.deepEqual(vae.cells[1], { kind: 'failed', text: 'failed', detail: 'decoder produced NaN', best: false, footnote: null });
+  assert.deepEqual(vae.cells[1], { kind: 'failed', text: 'failed', detail: 'decoder produced NaN', interval: null, best: false, footnote: null });
   assert.equal(vae.cells[2].kind, 'missing');
   assert.equal(vae.cells[2].text, '–');
   assert.deepEqual(view.failedModels, [{ name: 'vae-mnist', error: 'weights missing' }]);
 });
 
-test('summary names the best model per metric; SVG and image URIs that are not ours are dropped', async () => {
+test('summary: one paragraph per axis with the best model, its margin and whether the uncertainty allows the lead', async () => {
   const data = await buildFixtureReport();
   data.charts.push({ id: 'x', title: 'x', caption: '', spec: {}, svg: '<svg onload="alert(1)"></svg>' });
   data.images.push({ ...data.images[0], dataUri: 'https://example.com/track.png' });
   const view = toViewModel(data);
-  assert.deepEqual(view.summary.best.map((b) => `${b.metric}: ${b.models} (${b.value})`), [
-    'FID: dcgan-mnist (12.4)',
-    'KID: dcgan-mnist (0.0114)',
-    'Precision: dcgan-mnist (0.812)',
-    'Bits/dim: vae-mnist (1.41 bits)',
+  assert.deepEqual(view.summary.axes.map((a) => `${a.axis}: ${a.verdict}`), [
+    'Fidelity: dcgan-mnist best on FID, KID, Precision.',
+    'Diversity: not measured in this report.',
+    'Density (likelihood): vae-mnist best on Bits/dim.',
+    'Invertibility: not measured in this report.',
+    'Speed: vae-mnist fastest at 8,800 img/s on wasm.',
   ]);
+  const [fidelity, , density, , speed] = view.summary.axes;
+  assert.match(fidelity.paragraph, /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 19\.5 below vae-mnist \(31\.9 \[30\.2, 33\.7\]\); the 95% intervals do not overlap\./);
+  assert.match(fidelity.paragraph, /KID ↓: dcgan-mnist is best at 0\.0114 ± 0\.0021, 0\.0238 below vae-mnist \(0\.0352 ± 0\.0034\); the gap exceeds the two standard deviations together\./);
+  assert.match(density.paragraph, /Bits\/dim ↓: only vae-mnist has a value, 1\.41 bits; n\/a for dcgan-mnist\./);
+  assert.equal(speed.paragraph, 'vae-mnist samples fastest at 8,800 img/s, 1.72× dcgan-mnist (5,120 img/s), on the wasm backend (one timed run, so no interval).');
+  assert.deepEqual(view.summary.axes.filter((a) => !a.measured).map((a) => a.paragraph), ['Not measured in this report.', 'Not measured in this report.']);
+  assert.deepEqual(view.speed?.rows.map((r) => `${r.model} ${r.speed} ${r.relative}`), ['vae-mnist 8,800 img/s 1.72×', 'dcgan-mnist 5,120 img/s 1.00×']);
   assert.ok(view.charts[0].svg?.startsWith('<svg'));
   assert.equal(view.charts[1].svg, null);
   assert.ok(view.images[0].src?.startsWith('data:image/png;base64,'));
   assert.equal(view.images[2].src, null);
+});
+
+test('overlapping intervals and ties are said plainly', async () => {
+  const data = await buildFixtureReport();
+  data.results['vae-mnist'].fid = { kind: 'value', value: 12.9, interval: [12.0, 13.8], n: 2000 };
+  data.results['vae-mnist'].precision = { kind: 'value', value: 0.812, interval: [0.8, 0.83], n: 2000, best: true };
+  const [fidelity] = toViewModel(data).summary.axes;
+  assert.match(fidelity.paragraph, /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 0\.5 below vae-mnist .*; the 95% intervals overlap, so the lead is not clear\./);
+  assert.match(fidelity.paragraph, /Precision ↑: dcgan-mnist and vae-mnist tie at 0\.812/);
+  assert.equal(fidelity.verdict, 'dcgan-mnist best on FID, KID; dcgan-mnist and vae-mnist on Precision.');
+});
+
+test('with more metrics than fit one A4 row per model, the scorecard is also given metric by metric', async () => {
+  assert.equal(toViewModel(await buildFixtureReport()).scorecard.transposed, null);
+  const { scorecard } = toViewModel(await buildFixtureReport({ prdc: true }));
+  assert.deepEqual(scorecard.transposed?.models, [{ name: 'dcgan-mnist', family: 'GAN' }, { name: 'vae-mnist', family: 'VAE' }]);
+  assert.deepEqual(scorecard.transposed?.rows.map((r) => r.label), scorecard.columns.map((c) => c.label));
+  assert.equal(scorecard.transposed?.rows[4].cells[1], scorecard.rows[1].cells[4], 'the same cell, recall of the VAE');
 });

@@ -1,0 +1,177 @@
+/**
+ * ReportData as a zod schema: `genreport render` checks a report.json against
+ * it before drawing anything, and schema/report.schema.json (written from it by
+ * scripts/write-report-schema.ts) lets any other tool read or diff a report.
+ * The TypeScript interfaces in report-data.ts stay the contract; the checks at
+ * the bottom fail to compile when the two drift apart.
+ */
+import { z } from 'zod';
+import { diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
+import { GenreportError } from '../core/errors.ts';
+import { REPORT_FORMAT, type ReportData } from './report-data.ts';
+
+const family = z.enum(['gan', 'vae', 'flow', 'autoregressive']);
+const severity = z.enum(['info', 'warning', 'critical']);
+const stepRange = z.tuple([z.number(), z.number()]);
+
+const metricCell = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('value'),
+    value: z.number(),
+    interval: z.tuple([z.number(), z.number()]).optional().describe('95% interval, when one was computed'),
+    std: z.number().nonnegative().optional().describe('standard deviation over subsets or splits, when the metric defines one'),
+    n: z.number().int().nonnegative(),
+    best: z.boolean().optional(),
+  }),
+  z.object({ kind: z.literal('not-applicable'), reason: z.string() }),
+  z.object({ kind: z.literal('failed'), reason: z.string() }),
+]);
+
+const finding = z.object({
+  id: z.enum(['generator-oscillation', 'discriminator-collapse', 'rising-generator-loss', 'loss-divergence', 'class-coverage', 'latent-similarity']),
+  severity,
+  steps: stepRange.nullable(),
+  evidence: z.string(),
+  values: z.record(z.string(), z.number()),
+});
+
+const trainingSection = z.object({
+  thresholds: diagnosticThresholdsSchema,
+  models: z.array(
+    z.object({
+      model: z.string(),
+      log: z.string().nullable(),
+      steps: stepRange.nullable(),
+      label: z.enum(['healthy', 'possible mode collapse', 'mode collapse', 'convergence failure', 'unstable training', 'no GAN losses', 'no training log']),
+      severity,
+      verdict: z.string(),
+      findings: z.array(finding),
+    }),
+  ),
+});
+
+const trendSection = z.object({
+  history: z.string(),
+  runs: z.number().int().nonnegative(),
+  changes: z.array(
+    z.object({
+      model: z.string(),
+      metricId: z.string(),
+      metricLabel: z.string(),
+      latest: z.number(),
+      previous: z.number().optional(),
+      previousDate: z.string().optional(),
+      change: z.number().optional(),
+      verdict: z.enum(['better', 'worse', 'unchanged', 'first run']),
+      bundleChanged: z.boolean(),
+    }),
+  ),
+});
+
+export const reportDataSchema = z
+  .object({
+    format: z.literal(REPORT_FORMAT),
+    title: z.string(),
+    createdAt: z.string(),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    run: z.object({
+      command: z.string(),
+      seed: z.number().int().nonnegative(),
+      samples: z.number().int().positive(),
+      backend: z.object({ name: z.string(), reason: z.string() }),
+      timings: z.array(z.object({ stage: z.string(), seconds: z.number().nonnegative() })),
+    }),
+    dataset: z.object({
+      name: z.string(),
+      split: z.string(),
+      count: z.number().int().nonnegative(),
+      shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).describe('height, width, channels'),
+    }),
+    extractor: z.object({
+      id: z.string(),
+      name: z.string(),
+      layer: z.string(),
+      dim: z.number().int().positive(),
+      hash: z.string().describe("sha256 of the extractor's weights"),
+      note: z.string().optional(),
+    }),
+    models: z.array(
+      z.object({
+        name: z.string(),
+        family: z.union([family, z.literal('unknown')]),
+        bundle: z.string(),
+        hash: z.string().describe("sha256 over the bundle's manifest and weight files"),
+        parameters: z.number().int().nonnegative(),
+        status: z.enum(['ok', 'failed']),
+        error: z.string().optional(),
+        samplesPerSecond: z.number().nonnegative().optional().describe('images per second while sampling, on the named backend'),
+      }),
+    ),
+    metrics: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        unit: z.string(),
+        direction: z.enum(['lower', 'higher']),
+        definition: z.string(),
+        reference: z.string(),
+      }),
+    ),
+    results: z.record(z.string(), z.record(z.string(), metricCell)).describe('model name → metric id → cell'),
+    charts: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        caption: z.string(),
+        spec: z.unknown().describe('the Vega-Lite spec the SVG was rendered from'),
+        svg: z.string(),
+      }),
+    ),
+    images: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        caption: z.string(),
+        model: z.string().optional(),
+        dataUri: z.string().describe('data:image/png;base64,...'),
+        width: z.number().int().nonnegative(),
+        height: z.number().int().nonnegative(),
+      }),
+    ),
+    warnings: z.array(z.string()),
+    training: trainingSection.optional(),
+    trend: trendSection.optional(),
+  })
+  .meta({ title: 'genreport report', description: `A report.json written by genreport (format ${REPORT_FORMAT}).` });
+
+// Drift checks: each line fails to compile when the schema and ReportData disagree.
+type Parsed = z.output<typeof reportDataSchema>;
+type Accepted = z.input<typeof reportDataSchema>;
+type Assert<T extends true> = T;
+export type SchemaMatchesReportData = [
+  Assert<Parsed extends ReportData ? true : false>,
+  Assert<ReportData extends Accepted ? true : false>,
+];
+
+/** JSON Schema (draft 2020-12) of a report.json, as committed in schema/report.schema.json. */
+export function reportJsonSchema(): Record<string, unknown> {
+  // 'input': what a file may contain (defaulted threshold fields may be left out).
+  return z.toJSONSchema(reportDataSchema, { io: 'input' });
+}
+
+/** Most problems listed in one error: a wholly foreign file would otherwise print hundreds. */
+const MAX_PROBLEMS = 10;
+
+/** Check a parsed report.json; throws an input error naming `file` and each bad field. */
+export function parseReportData(raw: unknown, file: string): ReportData {
+  const parsed = reportDataSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const problems = issues.slice(0, MAX_PROBLEMS).map((issue) => ({
+    file,
+    field: issue.path.map(String).join('.') || undefined,
+    message: issue.path[0] === 'format' ? `is not a genreport report (expected "${REPORT_FORMAT}")` : issue.message,
+  }));
+  if (issues.length > MAX_PROBLEMS) problems.push({ file, field: undefined, message: `and ${issues.length - MAX_PROBLEMS} more problems` });
+  throw new GenreportError(problems);
+}

@@ -1,0 +1,157 @@
+/**
+ * The summary's five axes (fidelity, diversity, density, invertibility,
+ * speed): for each, which model is best on each metric, by how much over the
+ * runner-up, and whether the uncertainty makes that lead real. No single
+ * number ranks generative models, so the report never merges the axes.
+ */
+import type { MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
+import { decimalsFor, formatValue } from './format.ts';
+
+export interface AxisView {
+  axis: string;
+  /** What the axis measures, in a few words. */
+  question: string;
+  /** One line: who is best where (report.md). */
+  verdict: string;
+  /** Every metric of the axis with its best model, margin and uncertainty (report.html). */
+  paragraph: string;
+  measured: boolean;
+}
+
+interface Axis {
+  label: string;
+  question: string;
+  /** Metric ids that belong to the axis, in reading order. */
+  metrics: string[];
+}
+
+/** Metric ids per axis; a metric in none of them is still in the scorecard. */
+const AXES: Axis[] = [
+  { label: 'Fidelity', question: 'how much the samples look like real images', metrics: ['fid', 'kid', 'precision', 'density'] },
+  { label: 'Diversity', question: 'how much of the real data the samples cover', metrics: ['recall', 'coverage'] },
+  // Not "Density" alone: that is also the name of a fidelity metric (Naeem et al.).
+  { label: 'Density (likelihood)', question: 'the probability a model assigns to real images', metrics: ['bits-per-dim', 'nll'] },
+  { label: 'Invertibility', question: 'how well an image is recovered from its latent', metrics: ['reconstruction-error', 'round-trip-error'] },
+];
+
+const ARROW = { lower: '↓', higher: '↑' } as const;
+
+interface Valued {
+  model: string;
+  cell: Extract<MetricCell, { kind: 'value' }>;
+}
+
+export function axisSummaries(data: ReportData): AxisView[] {
+  return [...AXES.map((axis) => metricAxis(data, axis)), speedAxis(data)];
+}
+
+function metricAxis(data: ReportData, axis: Axis): AxisView {
+  const metrics = axis.metrics.flatMap((id) => data.metrics.filter((m) => m.id === id));
+  const findings = metrics.map((metric) => metricFinding(data, metric)).filter((f) => f !== null);
+  if (findings.length === 0) return notMeasured(axis.label, axis.question);
+  return { axis: axis.label, question: axis.question, verdict: verdictLine(findings), paragraph: findings.map((f) => f.sentence).join(' '), measured: true };
+}
+
+interface Finding {
+  metric: string;
+  winners: string[];
+  sentence: string;
+}
+
+function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
+  const valued: Valued[] = data.models.flatMap((m) => {
+    const cell = data.results[m.name]?.[metric.id];
+    return cell?.kind === 'value' ? [{ model: m.name, cell }] : [];
+  });
+  if (valued.length === 0) return null;
+  const better = (a: Valued, b: Valued) => (metric.direction === 'lower' ? a.cell.value - b.cell.value : b.cell.value - a.cell.value);
+  const ranked = [...valued].sort(better);
+  const [best] = ranked;
+  const winners = ranked.filter((v) => v.cell.value === best.cell.value);
+  const runnerUp = ranked.find((v) => v.cell.value !== best.cell.value);
+  const head = `${metric.label} ${ARROW[metric.direction]}:`;
+  const unit = metric.unit ? ` ${metric.unit}` : '';
+  const missing = notApplicableNote(data, metric);
+
+  if (valued.length === 1) {
+    return { metric: metric.label, winners: [best.model], sentence: `${head} only ${best.model} has a value, ${valueText(best.cell)}${unit}${missing}.` };
+  }
+  if (!runnerUp) {
+    return { metric: metric.label, winners: winners.map((w) => w.model), sentence: `${head} ${names(winners.map((w) => w.model))} tie at ${valueText(best.cell)}${unit}${missing}.` };
+  }
+  const decimals = decimalsFor(best.cell.value);
+  const margin = formatValue(Math.abs(best.cell.value - runnerUp.cell.value), decimals);
+  const lead = winners.length > 1 ? `${names(winners.map((w) => w.model))} tie for best` : `${best.model} is best`;
+  return {
+    metric: metric.label,
+    winners: winners.map((w) => w.model),
+    sentence: `${head} ${lead} at ${valueText(best.cell)}${unit}, ${margin}${unit} ${metric.direction === 'lower' ? 'below' : 'above'} ${runnerUp.model} (${valueText(runnerUp.cell)}); ${uncertainty(best.cell, runnerUp.cell)}${missing}.`,
+  };
+}
+
+/** A value with its own uncertainty, in the value's decimals. */
+function valueText(cell: Valued['cell']): string {
+  const decimals = decimalsFor(cell.value);
+  const value = formatValue(cell.value, decimals);
+  if (cell.interval) return `${value} [${formatValue(cell.interval[0], decimals)}, ${formatValue(cell.interval[1], decimals)}]`;
+  if (cell.std !== undefined) return `${value} ± ${formatValue(cell.std, decimals)}`;
+  return value;
+}
+
+/** Whether the lead survives the uncertainty both cells carry. */
+function uncertainty(best: Valued['cell'], runnerUp: Valued['cell']): string {
+  if (best.interval && runnerUp.interval) {
+    const overlap = best.interval[0] <= runnerUp.interval[1] && runnerUp.interval[0] <= best.interval[1];
+    return overlap ? 'the 95% intervals overlap, so the lead is not clear' : 'the 95% intervals do not overlap';
+  }
+  if (best.std !== undefined && runnerUp.std !== undefined) {
+    return Math.abs(best.value - runnerUp.value) > best.std + runnerUp.std
+      ? 'the gap exceeds the two standard deviations together'
+      : 'the gap is within the two standard deviations together, so the lead is not clear';
+  }
+  return 'no uncertainty was computed';
+}
+
+function notApplicableNote(data: ReportData, metric: MetricInfo): string {
+  const na = data.models.filter((m) => data.results[m.name]?.[metric.id]?.kind === 'not-applicable');
+  return na.length > 0 ? `; n/a for ${names(na.map((m) => m.name))}` : '';
+}
+
+/** "a best on FID, KID; b on Precision": who wins where, in metric order. */
+function verdictLine(findings: Finding[]): string {
+  const byWinner = new Map<string, string[]>();
+  for (const f of findings) {
+    const key = names(f.winners);
+    byWinner.set(key, [...(byWinner.get(key) ?? []), f.metric]);
+  }
+  const parts = [...byWinner].map(([winner, metrics], i) => `${winner} ${i === 0 ? 'best on ' : 'on '}${metrics.join(', ')}`);
+  return `${parts.join('; ')}.`;
+}
+
+function speedAxis(data: ReportData): AxisView {
+  const timed = data.models.flatMap((m) => (m.samplesPerSecond === undefined ? [] : [{ model: m.name, speed: m.samplesPerSecond }]));
+  const question = 'images generated per second';
+  if (timed.length === 0) return notMeasured('Speed', question);
+  const ranked = [...timed].sort((a, b) => b.speed - a.speed);
+  const [fastest, next] = ranked;
+  const backend = data.run.backend.name;
+  const verdict = `${fastest.model} fastest at ${formatValue(fastest.speed)} img/s on ${backend}.`;
+  const comparison = next
+    ? `, ${formatValue(fastest.speed / next.speed, 2)}× ${next.model} (${formatValue(next.speed)} img/s)`
+    : '';
+  return {
+    axis: 'Speed',
+    question,
+    verdict,
+    paragraph: `${fastest.model} samples fastest at ${formatValue(fastest.speed)} img/s${comparison}, on the ${backend} backend (one timed run, so no interval).`,
+    measured: true,
+  };
+}
+
+function notMeasured(axis: string, question: string): AxisView {
+  return { axis, question, verdict: 'not measured in this report.', paragraph: 'Not measured in this report.', measured: false };
+}
+
+function names(list: string[]): string {
+  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
+}
