@@ -9,7 +9,7 @@
 import { Rng } from '../core/rng.ts';
 import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
 import { fidFromStats } from './fid.ts';
-import { prdcContributions, prdcFromCounts, type CsrLists, type PrdcResult } from './prdc.ts';
+import { prdcContributions, prdcFromCounts, type PrdcResult } from './prdc.ts';
 import { statsFromFeatures } from './stats/moments.ts';
 
 export interface BootstrapOptions {
@@ -72,14 +72,21 @@ export function fidWithInterval(real: FeatureMatrix, fake: FeatureMatrix, option
 
 export type PrdcEstimates = Record<keyof PrdcResult, Estimate>;
 
-/** Precision, recall, F1, density and coverage, each with its interval when resamples are asked for. */
+/**
+ * Precision, recall, F1, density and coverage, each with its interval when
+ * resamples are asked for. Each is a mean over one set with the other held
+ * fixed, and that set is the one resampled: precision and density average
+ * over generated samples, recall and coverage over real ones. (Resampling the
+ * generated set for recall or coverage would drop a third of the distinct
+ * samples from every replicate and bias the interval below the estimate.)
+ * The k-NN radii of the full sets stay fixed, so duplicates never shrink a ball.
+ */
 export function prdcWithIntervals(
   real: FeatureMatrix,
   fake: FeatureMatrix,
   options: BootstrapOptions & { prK: number; prdcK: number },
 ): PrdcEstimates {
-  const wantIntervals = options.bootstrapResamples > 0;
-  const c = prdcContributions(real, fake, { prK: options.prK, prdcK: options.prdcK, pairs: wantIntervals });
+  const c = prdcContributions(real, fake, { prK: options.prK, prdcK: options.prdcK });
   const m = fake.rows;
   const n = real.rows;
   const sumOver = (values: ArrayLike<number>, weights: Int32Array | null) => {
@@ -87,37 +94,26 @@ export function prdcWithIntervals(
     for (let j = 0; j < values.length; j++) s += weights ? weights[j] * values[j] : values[j];
     return s;
   };
-  const resultFor = (counts: Int32Array | null): PrdcResult => {
-    const recall = counts && c.pairs ? coveredFraction(c.pairs.recall, counts) : sumOver(c.realCovered, null) / n;
-    const coverage = counts && c.pairs ? coveredFraction(c.pairs.coverage, counts) : sumOver(c.realCoveredByNearest, null) / n;
-    return prdcFromCounts(sumOver(c.insideReal, counts) / m, recall, sumOver(c.densityCounts, counts) / m, coverage, c.prdcK);
-  };
-  const point = resultFor(null);
+  const resultFor = (fakeCounts: Int32Array | null, realCounts: Int32Array | null): PrdcResult =>
+    prdcFromCounts(
+      sumOver(c.insideReal, fakeCounts) / m,
+      sumOver(c.realCovered, realCounts) / n,
+      sumOver(c.densityCounts, fakeCounts) / m,
+      sumOver(c.realCoveredByNearest, realCounts) / n,
+      c.prdcK,
+    );
+  const point = resultFor(null, null);
   const ids = ['precision', 'recall', 'f1', 'density', 'coverage'] as const;
-  if (!wantIntervals) return Object.fromEntries(ids.map((id) => [id, { value: point[id] }])) as PrdcEstimates;
+  if (options.bootstrapResamples <= 0) return Object.fromEntries(ids.map((id) => [id, { value: point[id] }])) as PrdcEstimates;
 
   const rng = bootstrapRng(options.seed);
   const draws = ids.map(() => new Float64Array(options.bootstrapResamples));
   for (let b = 0; b < options.bootstrapResamples; b++) {
-    const r = resultFor(resampleCounts(rng, m));
+    const fakeCounts = resampleCounts(rng, m);
+    const r = resultFor(fakeCounts, resampleCounts(rng, n));
     ids.forEach((id, q) => (draws[q][b] = r[id]));
   }
   return Object.fromEntries(ids.map((id, q) => [id, { value: point[id], interval: percentileInterval(draws[q]) }])) as PrdcEstimates;
-}
-
-/** Fraction of rows with at least one listed item drawn in the resample. */
-function coveredFraction(lists: CsrLists, counts: Int32Array): number {
-  const rows = lists.offsets.length - 1;
-  let covered = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let p = lists.offsets[i]; p < lists.offsets[i + 1]; p++) {
-      if (counts[lists.items[p]] > 0) {
-        covered++;
-        break;
-      }
-    }
-  }
-  return covered / rows;
 }
 
 /** The mean of per-sample values, and its interval from resampling the samples. */

@@ -34,7 +34,7 @@ export interface SpeedView {
 
 export interface TrainingView {
   chart: ChartView | null;
-  rows: { model: string; label: string; severity: string; verdict: string; log: string; findings: { severity: string; text: string }[] }[];
+  rows: { model: string; label: string; severity: string; verdict: string; logFile: string; findings: { severity: string; text: string }[] }[];
 }
 
 export interface TrendView {
@@ -169,7 +169,7 @@ function trainingView(data: ReportData): TrainingView | null {
       label: t.label,
       severity: t.severity,
       verdict: t.verdict,
-      log: t.log ?? 'none',
+      logFile: t.log ?? 'none',
       findings: t.findings.filter((f) => f.severity !== 'info').map((f) => ({
         severity: f.severity,
         text: f.steps ? `steps ${formatCount(f.steps[0])}–${formatCount(f.steps[1])}: ${f.evidence}` : f.evidence,

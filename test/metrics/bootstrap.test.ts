@@ -29,7 +29,7 @@ function kthRadius(m: FeatureMatrix, i: number, k: number): number {
   return all[k];
 }
 
-test('PRDC intervals equal a brute-force bootstrap that reweights generated samples with the full sets\' radii fixed', () => {
+test('PRDC intervals equal a brute-force bootstrap: generated samples reweighted for precision/density, real ones for recall/coverage, radii fixed', () => {
   const { real, fake } = loadCase('anisotropic-n300-d8');
   const resamples = 25;
   const got = prdcWithIntervals(real, fake, { seed: 11, bootstrapResamples: resamples, prK: 3, prdcK: 5 });
@@ -41,14 +41,15 @@ test('PRDC intervals equal a brute-force bootstrap that reweights generated samp
   const draws = { precision: [] as number[], recall: [] as number[], density: [] as number[], coverage: [] as number[] };
   for (let b = 0; b < resamples; b++) {
     const counts = resampleCounts(rng, fake.rows);
+    const realCounts = resampleCounts(rng, real.rows);
     let p = 0, dens = 0, r = 0, c = 0;
     for (let j = 0; j < fake.rows; j++) {
       p += counts[j] * (dist[j].some((v, i) => v <= realPr[i]) ? 1 : 0);
       dens += counts[j] * dist[j].filter((v, i) => v < realDc[i]).length;
     }
     for (let i = 0; i < real.rows; i++) {
-      if (dist.some((row, j) => counts[j] > 0 && row[i] <= fakePr[j])) r++;
-      if (dist.some((row, j) => counts[j] > 0 && row[i] < realDc[i])) c++;
+      if (dist.some((row, j) => row[i] <= fakePr[j])) r += realCounts[i];
+      if (dist.some((row) => row[i] < realDc[i])) c += realCounts[i];
     }
     draws.precision.push(p / fake.rows);
     draws.density.push((1 / 5) * (dens / fake.rows));
