@@ -53,7 +53,15 @@ export interface PrdcContributions {
   realCovered: Uint8Array;
   /** Real sample i has a generated sample inside its open ball (prdcK). */
   realCoveredByNearest: Uint8Array;
+  /** With `pairs`: for each real i, the generated j whose ball holds it (recall) and those inside its ball (coverage), CSR. */
+  pairs?: { recall: CsrLists; coverage: CsrLists };
   prdcK: number;
+}
+
+/** Lists by row: items[offsets[i] .. offsets[i + 1]). */
+export interface CsrLists {
+  offsets: Int32Array;
+  items: Int32Array;
 }
 
 export function prdcFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions = {}): PrdcResult {
@@ -94,7 +102,7 @@ export function prdcFromCounts(precision: number, recall: number, meanDensityCou
  * closed balls (Kynkäänniemi) as s ≤ squaredAtMost(r), open balls (Naeem)
  * as s ≤ squaredBelow(r).
  */
-export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions = {}): PrdcContributions {
+export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions & { pairs?: boolean } = {}): PrdcContributions {
   if (real.cols !== fake.cols) throw new Error(`PRDC: feature dimensions differ (${real.cols} vs ${fake.cols})`);
   const prK = options.prK ?? PR_K;
   const prdcK = options.prdcK ?? PRDC_K;
@@ -114,6 +122,8 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   const densityCounts = new Int32Array(m);
   const realCovered = new Uint8Array(n);
   const nearestFake = new Float64Array(n).fill(Infinity); // squared, for coverage
+  const recallPairs = options.pairs ? new PairList() : null;
+  const coveragePairs = options.pairs ? new PairList() : null;
 
   const out = new Float64Array(blockRows * n);
   const all = { start: 0, end: n };
@@ -130,9 +140,11 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
         if (sq <= realPr[i]) inside = 1;
         if (sq <= realDc[i]) {
           count++;
+          coveragePairs?.push(i, j);
         }
         if (sq <= fakeBall) {
           realCovered[i] = 1;
+          recallPairs?.push(i, j);
         }
         if (sq < nearestFake[i]) nearestFake[i] = sq;
       }
@@ -143,6 +155,32 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
 
   const realCoveredByNearest = new Uint8Array(n);
   for (let i = 0; i < n; i++) realCoveredByNearest[i] = nearestFake[i] <= realDc[i] ? 1 : 0;
-  return { insideReal, densityCounts, realCovered, realCoveredByNearest, prdcK };
+  const pairs = recallPairs && coveragePairs ? { recall: recallPairs.byRow(n), coverage: coveragePairs.byRow(n) } : undefined;
+  return { insideReal, densityCounts, realCovered, realCoveredByNearest, pairs, prdcK };
 }
 
+/** (row, item) pairs in a growable buffer, grouped by row at the end (counting sort). */
+class PairList {
+  private data = new Int32Array(1 << 16);
+  private length = 0;
+
+  push(row: number, item: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = row;
+    this.data[this.length++] = item;
+  }
+
+  byRow(rows: number): CsrLists {
+    const offsets = new Int32Array(rows + 1);
+    for (let p = 0; p < this.length; p += 2) offsets[this.data[p] + 1]++;
+    for (let i = 0; i < rows; i++) offsets[i + 1] += offsets[i];
+    const fill = offsets.slice(0, rows);
+    const items = new Int32Array(this.length / 2);
+    for (let p = 0; p < this.length; p += 2) items[fill[this.data[p]]++] = this.data[p + 1];
+    return { offsets, items };
+  }
+}
