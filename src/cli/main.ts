@@ -15,6 +15,7 @@ import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { statsCommand } from './commands/stats.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { METRICS } from '../metrics/registry.ts';
 import { runPipeline, type RunResult } from '../pipeline.ts';
 import { renderHtml } from '../render/html.ts';
 import { renderLatex } from '../render/latex.ts';
@@ -53,6 +54,10 @@ function runOptions(y: Argv): Argv<RunFlags> {
 
 async function runCommand(configPath: string, flags: RunFlags, defaultOut: string, logger: Logger): Promise<void> {
   const { config } = readConfig(configPath);
+  const unknown = (config.metrics ?? []).filter((id) => !METRICS.some((m) => m.id === id));
+  if (unknown.length > 0) {
+    throw inputError(configPath, `unknown metric ${unknown.map((id) => `"${id}"`).join(', ')}; known: ${METRICS.map((m) => m.id).join(', ')}`, 'metrics');
+  }
   const merged: RunConfig = {
     ...config,
     seed: flags.seed ?? config.seed,

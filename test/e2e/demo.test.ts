@@ -96,6 +96,12 @@ test('bad input exits 2 with the file and field named, and leaves the earlier re
   assert.equal(run2.status, 2);
   assert.match(run2.stderr, /does-not-exist\/genmodel\.json: model bundle manifest not found/);
   assert.deepEqual(readFileSync(join(out, 'report.json')), before);
+
+  const unknownMetric = join(work, 'unknown-metric.yaml');
+  writeFileSync(unknownMetric, `models: [${join(root, 'samples/gan-dcgan')}]\nmetrics: [fid, fidd]\n`);
+  const run3 = genreport('run', unknownMetric, '--out', out);
+  assert.equal(run3.status, 2);
+  assert.match(run3.stderr, /unknown-metric\.yaml: metrics: unknown metric "fidd"; known: fid, kid/);
 });
 
 test('--help teaches the commands, and an unknown option is bad input', () => {
