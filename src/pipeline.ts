@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { join, relative } from 'node:path';
 import { assembleReport } from './assemble/assemble.ts';
-import type { ImageEntry, MetricCell, ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
+import type { DensityInput } from './assemble/density-section.ts';
+import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, ReportData, StageTiming, TruncationSweep } from './assemble/report-data.ts';
 import type { RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError } from './core/errors.ts';
@@ -30,10 +31,17 @@ import { appendHistory, readHistory } from './history/store.ts';
 import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
 import { disposeBundle, loadBundle } from './models/bundle.ts';
 import { modelForBundle } from './models/families.ts';
+import { GanModel } from './models/adapters/gan.ts';
+import { evaluateDensity } from './density/evaluate.ts';
+import { referenceDensity } from './density/reference.ts';
+import { evaluateInvertibility } from './invertibility/evaluate.ts';
+import { truncationSweep } from './sample/truncation.ts';
+import type { FeatureExtractor } from './features/extractor.ts';
 import { concatImages } from './models/generative-model.ts';
 import { computeMetrics, isNotApplicable, METRICS, metricInfo, type MetricInput } from './metrics/registry.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
 import { fidelityDiversityCharts } from './render/charts/fidelity-diversity.ts';
+import { densityTruncationCharts } from './render/charts/density-truncation.ts';
 import { renderHtml } from './render/html.ts';
 import { renderLatex } from './render/latex.ts';
 import { renderMarkdown } from './render/markdown.ts';
@@ -113,6 +121,16 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
   const training: BundleDiagnostics[] = [];
 
+  // density and invertibility: a few real test images, the same for every model
+  const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
+  const { reference, validation } = await timed('density', () => referenceDensity(config.data.train, config.density, densityTest, config.data.real));
+  if ('problem' in reference) logger.warn(`density reference: ${reference.problem}`);
+  const density: DensityInput = { images: densityTest.n, source: config.data.real, rows: [], entries: [], reference: 'problem' in reference ? null : reference };
+  const inversionImages = sliceImages(real.images, 0, Math.min(config.invertibility.images, real.images.n));
+  const inversionLabels = real.labels?.subarray(0, inversionImages.n);
+  const invertibility: InvertibilityRow[] = [];
+  const truncation: TruncationSweep[] = [];
+
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
     try {
@@ -133,6 +151,48 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
           metricValues(metricIds, { real: realSet, fake: fakeExtraction, train: trainSet, family: bundle.manifest.family }, config),
         );
         const grid = await timed('render', () => gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name));
+        // The same seeded streams for every model, as for sampling.
+        const measureRng = new Rng(config.seed).fork('measure');
+        const measured = await timed('density', () =>
+          evaluateDensity(name, model, {
+            test: densityTest,
+            source: config.data.real,
+            config: config.density,
+            rng: measureRng.fork('density'),
+            batchSize: config.batchSize,
+            parzen: validation ? { generated: fake, validation } : undefined,
+          }),
+        );
+        density.rows.push(...measured.rows);
+        density.entries.push(...measured.entries);
+        logger.info(`  density: ${densitySummary(measured.rows)}`);
+        const inverted = await timed('invertibility', () =>
+          evaluateInvertibility(name, model, {
+            images: inversionImages,
+            labels: inversionLabels,
+            predict: realExtraction.probabilities ? (images) => predictLabels(extractor, images, config.batchSize) : undefined,
+            source: config.data.real,
+            config: config.invertibility,
+            rng: measureRng.fork('invertibility'),
+            batchSize: config.batchSize,
+          }),
+        );
+        invertibility.push(inverted.row);
+        if (inverted.row.reason) logger.warn(`  invertibility: ${inverted.row.reason}`);
+        const invertibilityImages = await timed('render', () =>
+          Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
+        );
+        if (model instanceof GanModel) {
+          try {
+            truncation.push(
+              await timed('truncation', () =>
+                truncationSweep(name, model, extractor, realFeatures, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }),
+              ),
+            );
+          } catch (e) {
+            logger.warn(`  truncation sweep failed: ${(e as Error).message}`);
+          }
+        }
         models.push({
           entry: {
             name,
@@ -144,7 +204,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
             samplesPerSecond: config.samples / sampleSeconds,
           },
           cells: values,
-          images: [grid],
+          images: [grid, ...invertibilityImages],
         });
         logger.info(`  ${summaryLine(values)}`);
         const diagnosed = await timed('diagnostics', async () =>
@@ -178,6 +238,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     models,
     images,
     training: { thresholds: config.diagnostics, models: training.map((t) => t.diagnostics) },
+    density,
+    invertibility: { images: inversionImages.n, rows: invertibility },
+    truncation,
   });
   if (models.every((m) => m.entry.status === 'failed')) {
     throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${data.warnings.join('\n')}` });
@@ -192,6 +255,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     const spec = fidKidChartSpec(data);
     data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
     data.charts.push(...(await fidelityDiversityCharts(data)));
+    data.charts.push(...(await densityTruncationCharts(data)));
     const logged = training.filter((t) => t.log !== null).map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
     if (logged.length > 0) {
       const lossSpec = trainingLossChartSpec(logged, { thresholds: config.diagnostics });
@@ -286,10 +350,33 @@ function metricValues(ids: string[], input: MetricInput, config: RunConfig): Rec
   );
 }
 
-async function gridEntry(id: string, title: string, caption: string, batch: ImageBatch, model?: string): Promise<ImageEntry> {
-  const png = await imageGridPng(batch, { columns: 16, scale: 2, padding: 2 });
+async function gridEntry(
+  id: string,
+  title: string,
+  caption: string,
+  batch: ImageBatch,
+  model?: string,
+  layout: { columns: number; section?: ImageEntry['section'] } = { columns: 16 },
+): Promise<ImageEntry> {
+  const png = await imageGridPng(batch, { columns: layout.columns, scale: 2, padding: 2 });
   const { width = 0, height = 0 } = await sharp(png).metadata();
-  return { id, title, caption, model, dataUri: `data:image/png;base64,${png.toString('base64')}`, width, height };
+  return { id, title, caption, model, ...(layout.section ? { section: layout.section } : {}), dataUri: `data:image/png;base64,${png.toString('base64')}`, width, height };
+}
+
+/** The domain classifier's label for each image (argmax of its probabilities). */
+async function predictLabels(extractor: FeatureExtractor, images: ImageBatch, batchSize: number): Promise<Uint8Array> {
+  const { probabilities } = await extractor.extract(images, batchSize);
+  if (!probabilities) throw new Error(`${extractor.info.name} gives no class probabilities, so reconstructions cannot be checked by label`);
+  const labels = new Uint8Array(probabilities.rows);
+  for (let i = 0; i < probabilities.rows; i++) {
+    const row = probabilities.data.subarray(i * probabilities.cols, (i + 1) * probabilities.cols);
+    labels[i] = row.indexOf(Math.max(...row));
+  }
+  return labels;
+}
+
+function densitySummary(rows: DensityRow[]): string {
+  return rows.map((r) => (r.bitsPerDim ? `${r.estimator} ${r.bitsPerDim.value.toFixed(3)} bits/dim` : `${r.kind}: ${r.reason}`)).join(', ');
 }
 
 function failedEntry(path: string, error: string): ModelEntry {

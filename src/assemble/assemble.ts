@@ -13,8 +13,11 @@ import {
   type ModelEntry,
   type ReportData,
   type StageTiming,
+  type InvertibilitySection,
+  type TruncationSweep,
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
+import { densitySection, type DensityInput } from './density-section.ts';
 
 export interface AssembleInput {
   title: string;
@@ -31,6 +34,9 @@ export interface AssembleInput {
   models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[];
   images: ImageEntry[];
   training?: TrainingSection;
+  density?: DensityInput;
+  invertibility?: InvertibilitySection;
+  truncation?: TruncationSweep[];
 }
 
 /** Fewer generated samples than this make FID visibly biased upwards. */
@@ -59,6 +65,9 @@ export function assembleReport(input: AssembleInput): ReportData {
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
     warnings: warningsFor(input),
     training: input.training,
+    ...(input.density ? { density: densitySection(input.density) } : {}),
+    ...(input.invertibility ? { invertibility: input.invertibility } : {}),
+    ...(input.truncation?.length ? { truncation: input.truncation } : {}),
   };
 }
 

@@ -38,6 +38,87 @@ export interface ReportData {
   training?: TrainingSection;
   /** Change against earlier runs, when the run keeps a history (--history). */
   trend?: TrendSection;
+  /** Likelihoods on the reference test images (absent in reports made before them). */
+  density?: DensitySection;
+  /** Reconstruction, inversion, round trip or completion per model. */
+  invertibility?: InvertibilitySection;
+  /** GAN truncation sweeps: precision and recall as latents shrink by ψ. */
+  truncation?: TruncationSweep[];
+}
+
+/** A mean with its 95% interval over the evaluated images. */
+export interface Estimate95 {
+  value: number;
+  low: number;
+  high: number;
+}
+
+export interface DensitySection {
+  /** Real test images the likelihoods were measured on. */
+  images: number;
+  source: string;
+  /** One row per estimate; a VAE has two (ELBO and IWAE), a model without a density one with the reason. */
+  rows: DensityRow[];
+  /** The independent-pixels model fit on the training split, for scale; null when it could not be fit. */
+  reference: DensityRow | null;
+  /** Models ranked together, per data space, best (lowest bits/dim) first; the reference takes part. */
+  groups: { dataSpace: string; models: string[] }[];
+  /** Estimates kept out of every ranking, with the reason. */
+  apart: { model: string; label: string; reason: string }[];
+}
+
+export interface DensityRow {
+  model: string;
+  /** 'exact' and 'bound' are likelihoods; 'unreliable' is a Parzen estimate; 'none' and 'failed' carry a reason. */
+  kind: 'exact' | 'bound' | 'unreliable' | 'none' | 'failed';
+  /** e.g. 'elbo', 'iwae', 'dequantized', 'exact', 'parzen', 'independent-pixels'; absent for 'none' and 'failed'. */
+  estimator?: string;
+  /** What the number is, in words. */
+  label: string;
+  dataSpace?: string;
+  /** Negative log-likelihood, nats per image. */
+  natsPerImage?: Estimate95;
+  bitsPerDim?: Estimate95;
+  n?: number;
+  /** Monte Carlo draws per image (K, S); 1 where exact. */
+  samples?: number;
+  secondsPerImage?: number;
+  /** IWAE minus ELBO in nats per image (on the IWAE row): how much the bound tightened. */
+  gap?: number;
+  reason?: string;
+}
+
+export interface InvertibilitySection {
+  images: number;
+  rows: InvertibilityRow[];
+}
+
+export interface AbsoluteErrors {
+  max: number;
+  mean: number;
+}
+
+export interface InvertibilityRow {
+  model: string;
+  /** round-trip: flow; reconstruction: VAE encoder mean; inversion: GAN latent optimisation; completion: autoregressive. */
+  method: 'round-trip' | 'reconstruction' | 'inversion' | 'completion' | 'failed';
+  label: string;
+  n?: number;
+  /** Flow: x → z → x and z → x → z, in model units. */
+  roundTrip?: { imageToImage: AbsoluteErrors; latentToLatent: AbsoluteErrors };
+  /** MSE per image on [0, 1] pixels (completion: the drawn rows only), PSNR of the mean MSE. */
+  mse?: Estimate95;
+  psnr?: number;
+  /** Share the domain classifier gives the original's label, Wilson 95%. */
+  labelAgreement?: Estimate95 & { n: number };
+  secondsPerImage?: number;
+  reason?: string;
+}
+
+export interface TruncationSweep {
+  model: string;
+  samples: number;
+  points: { psi: number; precision: number; recall: number }[];
 }
 
 export interface TrendSection {
@@ -128,6 +209,8 @@ export interface ImageEntry {
   title: string;
   caption: string;
   model?: string;
+  /** The report section that shows the image; absent: the samples section. */
+  section?: 'invertibility';
   /** data:image/png;base64,... */
   dataUri: string;
   width: number;

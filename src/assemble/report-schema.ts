@@ -68,6 +68,57 @@ const trendSection = z.object({
   ),
 });
 
+const estimate95 = z.object({ value: z.number(), low: z.number(), high: z.number() }).describe('mean with its 95% interval');
+const absoluteErrors = z.object({ max: z.number().nonnegative(), mean: z.number().nonnegative() });
+
+const densityRow = z.object({
+  model: z.string(),
+  kind: z.enum(['exact', 'bound', 'unreliable', 'none', 'failed']),
+  estimator: z.string().optional(),
+  label: z.string(),
+  dataSpace: z.string().optional(),
+  natsPerImage: estimate95.optional().describe('negative log-likelihood, nats per image'),
+  bitsPerDim: estimate95.optional(),
+  n: z.number().int().nonnegative().optional(),
+  samples: z.number().int().positive().optional(),
+  secondsPerImage: z.number().nonnegative().optional(),
+  gap: z.number().optional().describe('IWAE minus ELBO, nats per image'),
+  reason: z.string().optional(),
+});
+
+const densitySection = z.object({
+  images: z.number().int().nonnegative(),
+  source: z.string(),
+  rows: z.array(densityRow),
+  reference: densityRow.nullable(),
+  groups: z.array(z.object({ dataSpace: z.string(), models: z.array(z.string()) })),
+  apart: z.array(z.object({ model: z.string(), label: z.string(), reason: z.string() })),
+});
+
+const invertibilitySection = z.object({
+  images: z.number().int().nonnegative(),
+  rows: z.array(
+    z.object({
+      model: z.string(),
+      method: z.enum(['round-trip', 'reconstruction', 'inversion', 'completion', 'failed']),
+      label: z.string(),
+      n: z.number().int().nonnegative().optional(),
+      roundTrip: z.object({ imageToImage: absoluteErrors, latentToLatent: absoluteErrors }).optional(),
+      mse: estimate95.optional(),
+      psnr: z.number().optional(),
+      labelAgreement: estimate95.extend({ n: z.number().int().nonnegative() }).optional(),
+      secondsPerImage: z.number().nonnegative().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+
+const truncationSweep = z.object({
+  model: z.string(),
+  samples: z.number().int().positive(),
+  points: z.array(z.object({ psi: z.number(), precision: z.number(), recall: z.number() })),
+});
+
 export const reportDataSchema = z
   .object({
     format: z.literal(REPORT_FORMAT),
@@ -133,6 +184,7 @@ export const reportDataSchema = z
         title: z.string(),
         caption: z.string(),
         model: z.string().optional(),
+        section: z.literal('invertibility').optional(),
         dataUri: z.string().describe('data:image/png;base64,...'),
         width: z.number().int().nonnegative(),
         height: z.number().int().nonnegative(),
@@ -141,6 +193,9 @@ export const reportDataSchema = z
     warnings: z.array(z.string()),
     training: trainingSection.optional(),
     trend: trendSection.optional(),
+    density: densitySection.optional(),
+    invertibility: invertibilitySection.optional(),
+    truncation: z.array(truncationSweep).optional(),
   })
   .meta({ title: 'genreport report', description: `A report.json written by genreport (format ${REPORT_FORMAT}).` });
 

@@ -41,6 +41,37 @@ export const configSchema = z
     bootstrap: z.object({ resamples: z.number().int().nonnegative().default(100) }).strict().default({ resamples: 100 }),
     /** Thresholds for the training diagnostics; see src/diagnostics/thresholds.ts. */
     diagnostics: diagnosticThresholdsSchema.default(DEFAULT_THRESHOLDS),
+    /**
+     * Likelihoods on the first `images` real images (they must be 8-bit): K draws
+     * for a VAE's ELBO and IWAE, S dequantization draws for a flow; `parzen` adds
+     * the unreliable Parzen estimate for GANs. The independent-pixels reference is
+     * fit on `referenceTrainImages` of data.train.
+     */
+    density: z
+      .object({
+        images: positiveInt.default(500),
+        iwaeSamples: positiveInt.default(16),
+        dequantizationSamples: positiveInt.default(1),
+        parzen: z.boolean().default(false),
+        referenceTrainImages: positiveInt.default(60000),
+      })
+      .strict()
+      .default({ images: 500, iwaeSamples: 16, dequantizationSamples: 1, parzen: false, referenceTrainImages: 60000 }),
+    /** Reconstruction, inversion and completion on the first `images` real images; GAN inversion by Adam. */
+    invertibility: z
+      .object({
+        images: positiveInt.default(16),
+        restarts: positiveInt.default(2),
+        steps: z.number().int().nonnegative().default(100),
+        learningRate: z.number().positive().default(0.05),
+      })
+      .strict()
+      .default({ images: 16, restarts: 2, steps: 100, learningRate: 0.05 }),
+    /** GAN truncation sweep: latents scaled by ψ, precision and recall at each. */
+    truncation: z
+      .object({ psi: z.array(z.number().positive().max(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.9, 1]), samples: positiveInt.default(500) })
+      .strict()
+      .default({ psi: [0.5, 0.6, 0.7, 0.8, 0.9, 1], samples: 500 }),
     output: z
       .object({ pdf: z.boolean().default(true), paper: z.enum(['A4', 'Letter']).default('A4') })
       .strict()

@@ -4,7 +4,7 @@
  * runner-up, and whether the uncertainty makes that lead real. No single
  * number ranks generative models, so the report never merges the axes.
  */
-import type { MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
+import type { DensityRow, Estimate95, InvertibilityRow, MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
 import { decimalsFor, formatValue } from './format.ts';
 
 export interface AxisView {
@@ -29,10 +29,11 @@ interface Axis {
 const AXES: Axis[] = [
   { label: 'Fidelity', question: 'how much the samples look like real images', metrics: ['fid', 'kid', 'precision', 'density'] },
   { label: 'Diversity', question: 'how much of the real data the samples cover', metrics: ['recall', 'coverage'] },
-  // Not "Density" alone: that is also the name of a fidelity metric (Naeem et al.).
-  { label: 'Density (likelihood)', question: 'the probability a model assigns to real images', metrics: ['bits-per-dim', 'nll'] },
-  { label: 'Invertibility', question: 'how well an image is recovered from its latent', metrics: ['reconstruction-error', 'round-trip-error'] },
 ];
+
+// Not "Density" alone: that is also the name of a fidelity metric (Naeem et al.).
+const DENSITY_AXIS = { label: 'Density (likelihood)', question: 'the probability a model assigns to real images' };
+const INVERTIBILITY_AXIS = { label: 'Invertibility', question: 'how well an image is recovered from its latent' };
 
 const ARROW = { lower: '↓', higher: '↑' } as const;
 
@@ -42,7 +43,7 @@ interface Valued {
 }
 
 export function axisSummaries(data: ReportData): AxisView[] {
-  return [...AXES.map((axis) => metricAxis(data, axis)), speedAxis(data)];
+  return [...AXES.map((axis) => metricAxis(data, axis)), densityAxis(data), invertibilityAxis(data), speedAxis(data)];
 }
 
 function metricAxis(data: ReportData, axis: Axis): AxisView {
@@ -126,6 +127,76 @@ function verdictLine(findings: Finding[]): string {
   }
   const parts = [...byWinner].map(([winner, metrics], i) => `${winner} ${i === 0 ? 'best on ' : 'on '}${metrics.join(', ')}`);
   return `${parts.join('; ')}.`;
+}
+
+/**
+ * Per ranking group: the model with the lowest bits/dim (by its tightest
+ * estimate), the runner-up, whether the intervals separate them, and the
+ * reference for scale; then who has no density and why it is apart.
+ */
+function densityAxis(data: ReportData): AxisView {
+  const section = data.density;
+  if (!section) return notMeasured(DENSITY_AXIS.label, DENSITY_AXIS.question);
+  const rows = section.reference ? [...section.rows, section.reference] : section.rows;
+  const tightest = (model: string): DensityRow | undefined =>
+    rows.filter((r) => r.model === model && r.bitsPerDim).sort((a, b) => a.bitsPerDim!.value - b.bitsPerDim!.value)[0];
+  const sentences: string[] = [];
+  const verdicts: string[] = [];
+  for (const group of section.groups) {
+    const models = group.models.filter((m) => m !== section.reference?.model);
+    const [best, next] = models.map(tightest).filter((r) => r !== undefined);
+    if (!best) continue;
+    const scale = section.reference?.bitsPerDim ? `; independent pixels: ${bits(section.reference.bitsPerDim)}` : '';
+    const versus = next
+      ? `, ahead of ${next.model} (${bits(next.bitsPerDim!)}); ${overlaps(best.bitsPerDim!, next.bitsPerDim!) ? 'the 95% intervals overlap, so the lead is not clear' : 'the 95% intervals do not overlap'}`
+      : '';
+    sentences.push(`On ${group.dataSpace}, ${best.model} is best at ${bits(best.bitsPerDim!)} bits/dim (${best.kind === 'bound' ? 'a bound: the true value is at or below it' : 'exact'})${versus}${scale}.`);
+    verdicts.push(`${best.model} best at ${formatValue(best.bitsPerDim!.value)} bits/dim`);
+  }
+  const without = section.rows.filter((r) => r.kind === 'none' || r.kind === 'failed');
+  if (without.length > 0) sentences.push(`No density for ${names([...new Set(without.map((r) => r.model))])}.`);
+  const apart = [...new Set(section.apart.map((a) => a.model))];
+  if (apart.length > 0) sentences.push(`Not ranked: ${names(apart)} (see the density section).`);
+  if (verdicts.length === 0) {
+    return { axis: DENSITY_AXIS.label, question: DENSITY_AXIS.question, verdict: 'no ranked likelihood.', paragraph: sentences.join(' ') || 'No model has a likelihood.', measured: false };
+  }
+  return { axis: DENSITY_AXIS.label, question: DENSITY_AXIS.question, verdict: `${verdicts.join('; ')}.`, paragraph: sentences.join(' '), measured: true };
+}
+
+/** Lowest reconstruction MSE among the models that reconstruct; the flow round trip stated apart. */
+function invertibilityAxis(data: ReportData): AxisView {
+  const rows = data.invertibility?.rows ?? [];
+  if (rows.length === 0) return notMeasured(INVERTIBILITY_AXIS.label, INVERTIBILITY_AXIS.question);
+  const sentences: string[] = [];
+  const ranked = rows.filter((r) => r.mse && r.method !== 'completion').sort((a, b) => a.mse!.value - b.mse!.value);
+  const [best, next] = ranked;
+  if (best) {
+    const versus = next ? `, then ${next.model} (${mse(next)}); ${overlaps(best.mse!, next.mse!) ? 'the 95% intervals overlap' : 'the 95% intervals do not overlap'}` : '';
+    sentences.push(`${best.model} recovers test images best (${best.method}), MSE ${mse(best)}${versus}.`);
+  }
+  for (const r of rows.filter((r) => r.roundTrip)) {
+    sentences.push(`${r.model} inverts exactly: round-trip error at most ${formatValue(Math.max(r.roundTrip!.imageToImage.max, r.roundTrip!.latentToLatent.max))}.`);
+  }
+  const completions = rows.filter((r) => r.method === 'completion');
+  if (completions.length > 0) sentences.push(`${names(completions.map((r) => r.model))} ${completions.length === 1 ? 'has' : 'have'} no latent; completion of the bottom half shown instead.`);
+  const failed = rows.filter((r) => r.method === 'failed');
+  if (failed.length > 0) sentences.push(`Failed for ${names(failed.map((r) => r.model))}.`);
+  const exact = rows.filter((r) => r.roundTrip).map((r) => r.model);
+  const verdict = [best ? `${best.model} best reconstruction` : '', exact.length ? `${names(exact)} exact` : ''].filter(Boolean).join('; ');
+  return { axis: INVERTIBILITY_AXIS.label, question: INVERTIBILITY_AXIS.question, verdict: `${verdict || 'no reconstruction measured'}.`, paragraph: sentences.join(' '), measured: verdict !== '' };
+}
+
+function bits(e: Estimate95): string {
+  const decimals = decimalsFor(e.value);
+  return `${formatValue(e.value, decimals)} [${formatValue(e.low, decimals)}, ${formatValue(e.high, decimals)}]`;
+}
+
+function mse(r: InvertibilityRow): string {
+  return bits(r.mse!);
+}
+
+function overlaps(a: Estimate95, b: Estimate95): boolean {
+  return a.low <= b.high && b.low <= a.high;
 }
 
 function speedAxis(data: ReportData): AxisView {

@@ -3,7 +3,8 @@
  * about how a number, a missing value or a failure looks is made here, so the
  * templates hold only loops and conditionals.
  */
-import type { ChartEntry, Direction, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
+import type { ChartEntry, DensityRow, Direction, Estimate95, ImageEntry, InvertibilityRow, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
+import { BITS_PER_DIM_CHART_ID } from './charts/density-truncation.ts';
 import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
 import { axisSummaries, type AxisView } from './axis-summary.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
@@ -21,6 +22,9 @@ export interface ReportView {
   scorecard: ScorecardView;
   charts: ChartView[];
   speed: SpeedView | null;
+  density: DensityView | null;
+  invertibility: InvertibilityView | null;
+  /** Sample grids; the invertibility section shows its own. */
   images: ImageView[];
   training: TrainingView | null;
   trend: TrendView | null;
@@ -30,6 +34,34 @@ export interface ReportView {
 export interface SpeedView {
   backend: string;
   rows: { model: string; family: string; speed: string; relative: string }[];
+}
+
+export interface DensityView {
+  intro: string;
+  chart: ChartView | null;
+  rows: DensityRowView[];
+  reference: DensityRowView | null;
+  /** One sentence per data space: who is ranked together, best first. */
+  rankings: string[];
+  /** Estimates kept out of the rankings, each with the reason. */
+  apart: string[];
+}
+
+export interface DensityRowView {
+  model: string;
+  estimate: string;
+  kind: string;
+  nats: string;
+  bitsPerDim: string;
+  n: string;
+  time: string;
+  note: string;
+}
+
+export interface InvertibilityView {
+  intro: string;
+  rows: { model: string; method: string; error: string; psnr: string; sameLabel: string; time: string; note: string }[];
+  images: ImageView[];
 }
 
 export interface TrainingView {
@@ -133,20 +165,115 @@ export function toViewModel(data: ReportData): ReportView {
     // Charts that belong to a section of their own are shown there.
     charts: data.charts.filter((c) => !SECTION_CHARTS.includes(c.id)).map(chartView),
     speed: speedView(data),
+    density: densityView(data),
+    invertibility: invertibilityView(data),
     training: trainingView(data),
     trend: trendView(data),
-    images: data.images.map((i) => ({
-      title: i.title,
-      caption: i.caption,
-      src: /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/.test(i.dataUri) ? i.dataUri : null,
-      width: i.width,
-      height: i.height,
-    })),
+    images: data.images.filter((i) => i.section !== 'invertibility').map(imageView),
     methods: methods(data),
   };
 }
 
-const SECTION_CHARTS = [TRAINING_CHART_ID, TREND_CHART_ID];
+const SECTION_CHARTS = [TRAINING_CHART_ID, TREND_CHART_ID, BITS_PER_DIM_CHART_ID];
+
+function imageView(i: ImageEntry): ImageView {
+  return {
+    title: i.title,
+    caption: i.caption,
+    src: /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/.test(i.dataUri) ? i.dataUri : null,
+    width: i.width,
+    height: i.height,
+  };
+}
+
+const DENSITY_KINDS: Record<DensityRow['kind'], string> = { exact: 'exact', bound: 'lower bound', unreliable: 'unreliable', none: 'no density', failed: 'failed' };
+
+function densityView(data: ReportData): DensityView | null {
+  const section = data.density;
+  if (!section) return null;
+  return {
+    intro: `Negative log-likelihood of the first ${formatCount(section.images)} images of ${section.source}, in nats per image and bits/dim on the 8-bit data space, with the 95% interval over images (lower is better). A lower bound on log-likelihood is an upper bound on these numbers: the model is at least this good.`,
+    chart: sectionChart(data, BITS_PER_DIM_CHART_ID),
+    rows: section.rows.map(densityRowView),
+    reference: section.reference && densityRowView(section.reference),
+    rankings: section.groups.map((g) => `Ranked together on ${g.dataSpace}, best first: ${g.models.join(', ')}.`),
+    apart: section.apart.map((a) => `${a.model} (${a.label.split(':')[0]}) is not ranked: ${a.reason}.`),
+  };
+}
+
+function densityRowView(r: DensityRow): DensityRowView {
+  const gap = r.gap === undefined ? '' : `Gap to the ELBO: ${formatValue(r.gap)} nats. `;
+  return {
+    model: r.model,
+    estimate: estimatorName(r),
+    kind: DENSITY_KINDS[r.kind],
+    nats: r.natsPerImage ? intervalText(r.natsPerImage) : '–',
+    bitsPerDim: r.bitsPerDim ? intervalText(r.bitsPerDim) : '–',
+    n: r.n === undefined ? '–' : formatCount(r.n),
+    time: perImageTime(r.secondsPerImage),
+    note: `${gap}${r.reason ?? r.label}`,
+  };
+}
+
+function estimatorName(r: DensityRow): string {
+  switch (r.estimator) {
+    case 'elbo':
+      return `ELBO, K = ${r.samples}`;
+    case 'iwae':
+      return `IWAE, K = ${r.samples}`;
+    case 'dequantized':
+      return `dequantized, S = ${r.samples}`;
+    case 'exact':
+      return 'sum of conditionals';
+    case 'parzen':
+      return 'Parzen window';
+    case 'independent-pixels':
+      return 'pixel histograms';
+    default:
+      return r.estimator ?? '–';
+  }
+}
+
+/** Milliseconds below a second, where most per-image times fall. */
+function perImageTime(seconds: number | undefined): string {
+  if (seconds === undefined) return '–';
+  return seconds < 1 ? `${formatValue(seconds * 1000)} ms` : formatSeconds(seconds);
+}
+
+function intervalText(e: Estimate95): string {
+  const decimals = decimalsFor(e.value);
+  return `${formatValue(e.value, decimals)} [${formatValue(e.low, decimals)}, ${formatValue(e.high, decimals)}]`;
+}
+
+const METHODS: Record<InvertibilityRow['method'], string> = {
+  'round-trip': 'exact inverse (round trip)',
+  reconstruction: 'encoder mean',
+  inversion: 'latent optimisation',
+  completion: 'completion (no latent)',
+  failed: 'failed',
+};
+
+function invertibilityView(data: ReportData): InvertibilityView | null {
+  const section = data.invertibility;
+  if (!section || section.rows.length === 0) return null;
+  return {
+    intro: `How well ${formatCount(section.images)} test images are recovered. Flows: absolute error of the round trip both ways (model units). Others: mean squared error per image on [0, 1] pixels with its 95% interval, PSNR of the mean, and the share the domain classifier gives the original's label.`,
+    rows: section.rows.map((r) => ({
+      model: r.model,
+      method: METHODS[r.method],
+      error: r.roundTrip
+        ? `x→z→x max ${formatValue(r.roundTrip.imageToImage.max)}, mean ${formatValue(r.roundTrip.imageToImage.mean)}; z→x→z max ${formatValue(r.roundTrip.latentToLatent.max)}, mean ${formatValue(r.roundTrip.latentToLatent.mean)}`
+        : r.mse
+          ? `MSE ${intervalText(r.mse)}`
+          : '–',
+      psnr: r.psnr === undefined ? '–' : `${formatValue(r.psnr, 1)} dB`,
+      sameLabel: r.labelAgreement ? `${formatValue(100 * r.labelAgreement.value, 0)}% [${formatValue(100 * r.labelAgreement.low, 0)}, ${formatValue(100 * r.labelAgreement.high, 0)}]` : '–',
+      time: perImageTime(r.secondsPerImage),
+      note: r.reason ?? r.label,
+    })),
+    images: data.images.filter((i) => i.section === 'invertibility').map(imageView),
+  };
+}
 
 /** Metric columns that fit the A4 text width beside the model names, at the scorecard's type size. */
 const MAX_METRIC_COLUMNS = 6;

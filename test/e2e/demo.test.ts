@@ -54,7 +54,7 @@ test('genreport run writes report.html, report.json and a readable report.pdf', 
     assert.ok(kid.kind === 'value' && kid.std !== undefined && kid.std > 0, JSON.stringify(kid));
   }
   assert.ok(data.charts.some((c) => c.svg.startsWith('<svg')));
-  assert.ok(data.images.filter((i) => i.model).length === 2);
+  assert.equal(data.images.filter((i) => i.model && i.section !== 'invertibility').length, 2);
 
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.ok(html.includes('End-to-end check &lt;script&gt;'));

@@ -8,6 +8,7 @@ import { REPORT_FORMAT, type ReportData } from '../../src/assemble/report-data.t
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
 import { fidKidChartSpec, renderChart } from '../../src/render/chart.ts';
 import { fidelityDiversityCharts } from '../../src/render/charts/fidelity-diversity.ts';
+import { densityTruncationCharts } from '../../src/render/charts/density-truncation.ts';
 import { imageGridPng, pngDataUri } from '../../src/render/image-grid.ts';
 
 export interface FixtureOptions {
@@ -15,6 +16,8 @@ export interface FixtureOptions {
   modelNames?: [string, string];
   /** Add recall, density and coverage (with intervals) and the fidelity-diversity chart. */
   prdc?: boolean;
+  /** Add the likelihood, invertibility and truncation sections and their charts: the VAE's two bounds, the GAN without density. */
+  likelihood?: boolean;
 }
 
 /** 28×28 rings of varying size and thickness, soft-edged when `blur` > 0: digit-like enough to look at. */
@@ -119,6 +122,10 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
     svg: await renderChart(spec),
   });
   if (options.prdc) data.charts.push(...(await fidelityDiversityCharts(data)));
+  if (options.likelihood) {
+    addLikelihoodSections(data, gan, vae);
+    data.charts.push(...(await densityTruncationCharts(data)));
+  }
   for (const [model, blur] of [[gan, 0], [vae, 1.2]] as const) {
     const png = await imageGridPng(ringImages(16, blur), { columns: 8, padding: 2, scale: 2 });
     data.images.push({
@@ -132,4 +139,75 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
     });
   }
   return data;
+}
+
+function addLikelihoodSections(data: ReportData, gan: string, vae: string): void {
+  const bound = (estimator: string, nats: number, low: number, high: number) => ({
+    model: vae,
+    kind: 'bound' as const,
+    estimator,
+    label: `${estimator === 'elbo' ? 'ELBO' : 'importance-weighted bound, K = 64'}: a lower bound on log-likelihood`,
+    dataSpace: 'uint8-28x28x1',
+    natsPerImage: { value: nats, low, high },
+    bitsPerDim: { value: nats / (784 * Math.LN2), low: low / (784 * Math.LN2), high: high / (784 * Math.LN2) },
+    n: 1000,
+    samples: 64,
+    secondsPerImage: 0.012,
+  });
+  const reference = {
+    model: 'independent pixels (reference)',
+    kind: 'exact' as const,
+    estimator: 'independent-pixels',
+    label: 'independent pixels: one 256-way histogram per position, fit on 60000 training images (add-1 smoothing); exact for that model',
+    dataSpace: 'uint8-28x28x1',
+    natsPerImage: { value: 880, low: 870, high: 890 },
+    bitsPerDim: { value: 880 / (784 * Math.LN2), low: 870 / (784 * Math.LN2), high: 890 / (784 * Math.LN2) },
+    n: 1000,
+    samples: 1,
+    secondsPerImage: 0.0001,
+  };
+  data.density = {
+    images: 1000,
+    source: 'mnist:test',
+    rows: [
+      { model: gan, kind: 'none', label: 'no density', reason: 'no density: a GAN defines images through a generator but no probability of an image' },
+      bound('elbo', 781, 772, 790),
+      { ...bound('iwae', 766, 757, 775), gap: 15 },
+    ],
+    reference,
+    groups: [{ dataSpace: 'uint8-28x28x1', models: [vae, reference.model] }],
+    apart: [],
+  };
+  data.invertibility = {
+    images: 64,
+    rows: [
+      {
+        model: gan,
+        method: 'inversion',
+        label: 'latent optimisation: Adam (learning rate 0.05), 200 steps, best of 2 seeded restarts, no encoder',
+        n: 64,
+        mse: { value: 0.0176, low: 0.0152, high: 0.0201 },
+        psnr: 17.5,
+        labelAgreement: { value: 0.922, low: 0.83, high: 0.966, n: 64 },
+        secondsPerImage: 0.57,
+      },
+      {
+        model: vae,
+        method: 'reconstruction',
+        label: 'decoder mean at the encoder mean: an approximate inverse',
+        n: 64,
+        mse: { value: 0.0121, low: 0.0104, high: 0.0139 },
+        psnr: 19.2,
+        labelAgreement: { value: 0.969, low: 0.893, high: 0.991, n: 64 },
+        secondsPerImage: 0.002,
+      },
+    ],
+  };
+  data.truncation = [
+    {
+      model: gan,
+      samples: 500,
+      points: [0.5, 0.75, 1].map((psi, i) => ({ psi, precision: [0.79, 0.6, 0.47][i], recall: [0.45, 0.58, 0.64][i] })),
+    },
+  ];
 }

@@ -29,7 +29,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 if (UPDATE) {
   mkdirSync(GOLDEN_DIR, { recursive: true });
-  writeFileSync(REPORT_FILE, JSON.stringify(await buildFixtureReport({ prdc: true }), null, 2) + '\n');
+  writeFileSync(REPORT_FILE, JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true }), null, 2) + '\n');
 }
 
 /** The committed report, with what changes from run to run replaced by fixed values. */
@@ -99,7 +99,8 @@ test('the HTML opens in Chromium with scripts off: no console error, every image
     assert.deepEqual(requests, [pathToFileURL(htmlPath).href], 'the page loads nothing but itself');
     assert.equal(images.length, 2);
     for (const image of images) assert.ok(image.complete && image.width > 0, `image loaded: ${image.alt}`);
-    assert.deepEqual(counts, { scripts: 0, svgs: 2 });
+    // FID/KID, fidelity-diversity, truncation, and bits/dim in the density section.
+    assert.deepEqual(counts, { scripts: 0, svgs: 4 });
   } finally {
     await chromium.close();
     rmSync(dir, { recursive: true, force: true });

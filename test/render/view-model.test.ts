@@ -63,16 +63,16 @@ test('summary: one paragraph per axis with the best model, its margin and whethe
   assert.deepEqual(view.summary.axes.map((a) => `${a.axis}: ${a.verdict}`), [
     'Fidelity: dcgan-mnist best on FID, KID, Precision.',
     'Diversity: not measured in this report.',
-    'Density (likelihood): vae-mnist best on Bits/dim.',
+    // Read from the density section (test/render/likelihood-sections.test.ts), not from a scorecard column.
+    'Density (likelihood): not measured in this report.',
     'Invertibility: not measured in this report.',
     'Speed: vae-mnist fastest at 8,800 img/s on wasm.',
   ]);
-  const [fidelity, , density, , speed] = view.summary.axes;
+  const [fidelity, , , , speed] = view.summary.axes;
   assert.match(fidelity.paragraph, /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 19\.5 below vae-mnist \(31\.9 \[30\.2, 33\.7\]\); the 95% intervals do not overlap\./);
   assert.match(fidelity.paragraph, /KID ↓: dcgan-mnist is best at 0\.0114 ± 0\.0021, 0\.0238 below vae-mnist \(0\.0352 ± 0\.0034\); the gap exceeds the two standard deviations together\./);
-  assert.match(density.paragraph, /Bits\/dim ↓: only vae-mnist has a value, 1\.41 bits; n\/a for dcgan-mnist\./);
   assert.equal(speed.paragraph, 'vae-mnist samples fastest at 8,800 img/s, 1.72× dcgan-mnist (5,120 img/s), on the wasm backend (one timed run, so no interval).');
-  assert.deepEqual(view.summary.axes.filter((a) => !a.measured).map((a) => a.paragraph), ['Not measured in this report.', 'Not measured in this report.']);
+  assert.deepEqual(view.summary.axes.filter((a) => !a.measured).map((a) => a.paragraph), ['Not measured in this report.', 'Not measured in this report.', 'Not measured in this report.']);
   assert.deepEqual(view.speed?.rows.map((r) => `${r.model} ${r.speed} ${r.relative}`), ['vae-mnist 8,800 img/s 1.72×', 'dcgan-mnist 5,120 img/s 1.00×']);
   assert.ok(view.charts[0].svg?.startsWith('<svg'));
   assert.equal(view.charts[1].svg, null);

@@ -1,0 +1,100 @@
+/**
+ * Density for one loaded model on the reference test images: every estimate
+ * the family has (exact, bounds, opt-in Parzen for GANs) as report rows, or
+ * one row saying why there is none. A NaN or a shape error fails this model's
+ * density cell with the message; it does not fail the model.
+ */
+import type { DensityRow, Estimate95 } from '../assemble/report-data.ts';
+import type { Rng } from '../core/rng.ts';
+import type { ImageBatch } from '../core/types.ts';
+import type { GenerativeModel } from '../models/generative-model.ts';
+import type { RankedEntry } from './comparability.ts';
+import { dimensionsOf } from './data-space.ts';
+import { GAN_NO_DENSITY, type LikelihoodEstimate } from './likelihood-estimate.ts';
+import { summarizeLogLikelihoods, type MeanInterval } from './nll-summary.ts';
+import { parzenLikelihood } from './parzen.ts';
+
+export interface DensityConfig {
+  iwaeSamples: number;
+  dequantizationSamples: number;
+  parzen: boolean;
+}
+
+export interface DensityContext {
+  /** Real test images, 8-bit. */
+  test: ImageBatch;
+  /** Named in messages about the test images. */
+  source: string;
+  config: DensityConfig;
+  rng: Rng;
+  batchSize: number;
+  /** For the opt-in Parzen estimate: the model's samples and images to choose σ on. */
+  parzen?: { generated: ImageBatch; validation: ImageBatch };
+}
+
+export interface ModelDensity {
+  rows: DensityRow[];
+  /** The estimates that may enter a ranking, for groupByDataSpace. */
+  entries: RankedEntry[];
+}
+
+export async function evaluateDensity(name: string, model: GenerativeModel, context: DensityContext): Promise<ModelDensity> {
+  try {
+    const estimates = await estimatesFor(model, context);
+    if (estimates === null) return { rows: [{ model: name, kind: 'none', label: 'no density', reason: GAN_NO_DENSITY }], entries: [] };
+    for (const estimate of estimates) requireFinite(estimate);
+    const elbo = estimates.find((e) => e.estimator === 'elbo');
+    const d = dimensionsOf(context.test);
+    const rows = estimates.map((e) => densityRow(name, e, d, e.estimator === 'iwae' && elbo ? meanOf(e.logLikelihoods) - meanOf(elbo.logLikelihoods) : undefined));
+    return { rows, entries: estimates.map((estimate) => ({ model: name, estimate })) };
+  } catch (e) {
+    return { rows: [{ model: name, kind: 'failed', label: 'density failed', reason: (e as Error).message }], entries: [] };
+  }
+}
+
+/** null: the family has no density and the run did not ask for Parzen. */
+async function estimatesFor(model: GenerativeModel, context: DensityContext): Promise<LikelihoodEstimate[] | null> {
+  const { test, source, config, rng, batchSize } = context;
+  if (model.logLikelihood) {
+    // K for a VAE's bounds, S for a flow's dequantization; exact models ignore it.
+    const samples = model.bundle.manifest.family === 'vae' ? config.iwaeSamples : config.dequantizationSamples;
+    return model.logLikelihood(test, { rng: rng.fork('density'), batchSize, samples, source });
+  }
+  if (config.parzen && context.parzen) {
+    const { generated, validation } = context.parzen;
+    return [parzenLikelihood(generated, validation, test, source, { rng: rng.fork('parzen') }).estimate];
+  }
+  return null;
+}
+
+/** An estimate as a report row; `dimensions` is D of the images it was measured on. */
+export function densityRow(model: string, estimate: LikelihoodEstimate, dimensions: number, gap?: number): DensityRow {
+  const summary = summarizeLogLikelihoods(estimate.logLikelihoods, dimensions);
+  return {
+    model,
+    kind: estimate.kind,
+    estimator: estimate.estimator,
+    label: estimate.label,
+    dataSpace: estimate.dataSpace,
+    natsPerImage: estimate95(summary.nats),
+    bitsPerDim: estimate95(summary.bitsPerDim),
+    n: summary.nats.n,
+    samples: estimate.samples,
+    secondsPerImage: estimate.secondsPerImage,
+    ...(gap === undefined ? {} : { gap }),
+  };
+}
+
+function estimate95(m: MeanInterval): Estimate95 {
+  // One image has no interval: its ends are the value itself.
+  return { value: m.mean, low: Number.isFinite(m.low) ? m.low : m.mean, high: Number.isFinite(m.high) ? m.high : m.mean };
+}
+
+function requireFinite(estimate: LikelihoodEstimate): void {
+  const bad = estimate.logLikelihoods.filter((v) => !Number.isFinite(v)).length;
+  if (bad > 0) throw new Error(`${estimate.estimator}: log-likelihood is not finite for ${bad} of ${estimate.logLikelihoods.length} images`);
+}
+
+function meanOf(values: Float64Array): number {
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
