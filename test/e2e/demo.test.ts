@@ -76,8 +76,9 @@ test('genreport run writes report.html, report.json and a readable report.pdf', 
   assert.ok(files.length >= 1);
   for (const f of files) {
     const { data: pixels } = await sharp(join(pages, f)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    // The running header and footer alone darken well under 0.1% of a page.
     const dark = pixels.filter((v) => v < 200).length;
-    assert.ok(dark > pixels.length * 0.005, `page ${f} is blank`);
+    assert.ok(dark > pixels.length * 0.002, `page ${f} is blank`);
   }
 });
 
