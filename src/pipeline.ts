@@ -22,6 +22,7 @@ import { Rng } from './core/rng.ts';
 import { sliceImages, type ImageBatch } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { loadMnistClassifier } from './features/mnist-classifier.ts';
+import { referenceExtraction } from './features/reference-cache.ts';
 import { argmaxHistogram, diagnoseBundle, labelHistogram, type BundleDiagnostics } from './diagnostics/bundle-diagnostics.ts';
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
 import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
@@ -100,8 +101,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   }));
   logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
   const realExtraction = await timed('features', async () => {
-    logger.info('extracting features of the real images');
-    return extractor.extract(real.images, config.batchSize);
+    const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
+    logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
+    return extraction;
   });
   const realFeatures = realExtraction.features;
   const realSet = { ...realExtraction, labels: real.labels };

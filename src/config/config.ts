@@ -21,6 +21,8 @@ export const configSchema = z
         real: z.string().min(1).default('mnist:test'),
         /** How many real images to use (default: all). */
         count: positiveInt.optional(),
+        /** A stats file (`genreport stats`) caching the real set's features: reused when it matches, written when absent. */
+        stats: z.string().min(1).optional(),
         /** The models' training data, for the memorisation check. */
         train: z.string().min(1).default('mnist:train'),
         /** How many training images the memorisation check compares with. */
@@ -118,6 +120,6 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
   return {
     ...config,
     models: config.models.map(abs),
-    data: { ...config.data, real: dataSpec(config.data.real), train: dataSpec(config.data.train) },
+    data: { ...config.data, real: dataSpec(config.data.real), train: dataSpec(config.data.train), stats: config.data.stats && abs(config.data.stats) },
   };
 }

@@ -8,6 +8,8 @@
  */
 import { inputError } from '../core/errors.ts';
 import { readNpz, writeNpz } from '../data/npz.ts';
+import { toFeatureMatrix } from '../data/npy.ts';
+import type { FeatureMatrix } from '../core/types.ts';
 import type { FeatureStats } from './stats/moments.ts';
 
 export const STATS_FORMAT = 'genreport-stats/1';
@@ -27,15 +29,27 @@ export interface StatsProvenance {
 export interface ReferenceStats {
   stats: FeatureStats;
   provenance: StatsProvenance;
+  /** The features themselves (and class probabilities), so a run can skip embedding the reference set. */
+  features?: FeatureMatrix;
+  probabilities?: FeatureMatrix;
 }
 
-export function writeReferenceStats(file: string, { stats, provenance }: ReferenceStats): void {
+/** How images reach the extractor's 28 × 28 input, for the provenance. */
+export function resizeNote(height: number, width: number): string {
+  return height === 28 && width === 28 ? 'none (28×28)' : `bilinear ${height}×${width} → 28×28, align corners`;
+}
+
+export function writeReferenceStats(file: string, { stats, provenance, features, probabilities }: ReferenceStats): void {
   const d = stats.mean.length;
   const bytes = new TextEncoder().encode(JSON.stringify(provenance));
+  // Features come from float32 models, so float32 stores them exactly at half the size.
+  const asFloat32 = (m: FeatureMatrix) => ({ dtype: 'float32' as const, shape: [m.rows, m.cols], data: Float32Array.from(m.data) });
   writeNpz(file, {
     mu: { dtype: 'float64', shape: [d], data: stats.mean },
     sigma: { dtype: 'float64', shape: [d, d], data: stats.cov },
     provenance: { dtype: 'uint8', shape: [bytes.length], data: bytes },
+    ...(features ? { features: asFloat32(features) } : {}),
+    ...(probabilities ? { probabilities: asFloat32(probabilities) } : {}),
   }, { compress: true });
 }
 
@@ -57,7 +71,16 @@ export function readReferenceStats(file: string): ReferenceStats {
     throw inputError(file, `provenance is not valid JSON (${(e as Error).message})`, 'provenance');
   }
   if (parsed.format !== STATS_FORMAT) throw inputError(file, `unsupported stats format ${JSON.stringify(parsed.format)} (expected ${STATS_FORMAT})`, 'provenance.format');
-  return { stats: { mean: new Float64Array(mu.data), cov: new Float64Array(sigma.data), n: parsed.rows }, provenance: parsed };
+  const matrix = (name: 'features' | 'probabilities') => {
+    const a = arrays[name];
+    return a ? toFeatureMatrix(a, `${file}:${name}.npy`) : undefined;
+  };
+  return {
+    stats: { mean: new Float64Array(mu.data), cov: new Float64Array(sigma.data), n: parsed.rows },
+    provenance: parsed,
+    features: matrix('features'),
+    probabilities: matrix('probabilities'),
+  };
 }
 
 /** Why a cache does not fit the run that wants to reuse it ('' when it does). */

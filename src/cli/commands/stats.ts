@@ -4,11 +4,12 @@
  * they came from (see metrics/reference-stats.ts). `genreport metrics
  * --real ref.npz` computes FID against the cache.
  */
+import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
 import { inputError } from '../../core/errors.ts';
 import { resolveImageSource } from '../../data/source.ts';
-import { STATS_FORMAT, writeReferenceStats } from '../../metrics/reference-stats.ts';
+import { resizeNote, STATS_FORMAT, writeReferenceStats } from '../../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../../metrics/stats/moments.ts';
 import { EXTRACTORS } from './metrics.ts';
 
@@ -20,11 +21,6 @@ interface StatsArgs {
   'batch-size': number;
 }
 
-/** The classifier works at 28 × 28: other sizes are resized bilinearly (align corners), as mnist-classifier.ts does. */
-function resizeNote(height: number, width: number): string {
-  return height === 28 && width === 28 ? 'none (28×28)' : `bilinear ${height}×${width} → 28×28, align corners`;
-}
-
 export async function runStats(args: StatsArgs): Promise<void> {
   const load = EXTRACTORS[args.extractor];
   if (!load) throw inputError(undefined, `unknown extractor '${args.extractor}' (known: ${Object.keys(EXTRACTORS).join(', ')})`, '--extractor');
@@ -33,12 +29,15 @@ export async function runStats(args: StatsArgs): Promise<void> {
   const source = await resolveImageSource(args.source, { limit: args.limit });
   const extractor = await load();
   try {
-    const { features } = await extractor.extract(source.images, args['batch-size']);
+    const { features, probabilities } = await extractor.extract(source.images, args['batch-size']);
     writeReferenceStats(args.out, {
       stats: statsFromFeatures(features),
+      features,
+      probabilities,
       provenance: {
         format: STATS_FORMAT,
-        source: args.source,
+        // Paths are stored absolute, as a run config resolves them.
+        source: /^[a-z]+:[a-z]+$/.test(args.source) ? args.source : resolve(args.source),
         extractor: extractor.info.id,
         extractorHash: extractor.info.hash,
         layer: extractor.info.layer,

@@ -1,0 +1,49 @@
+/**
+ * The reference set's features, cached with their provenance in a stats file
+ * (the format `genreport stats` writes). A run whose config names one reuses
+ * its features when the provenance matches, writes it when it does not exist
+ * yet, and refuses one made for other data or another extractor.
+ */
+import { existsSync } from 'node:fs';
+import { inputError } from '../core/errors.ts';
+import type { ImageBatch } from '../core/types.ts';
+import { provenanceMismatch, readReferenceStats, resizeNote, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../metrics/reference-stats.ts';
+import { statsFromFeatures } from '../metrics/stats/moments.ts';
+import type { Extraction, FeatureExtractor } from './extractor.ts';
+
+export interface CachedExtraction extends Extraction {
+  /** 'reused' when the features came from the cache file. */
+  origin: 'reused' | 'extracted';
+}
+
+export async function referenceExtraction(
+  images: ImageBatch,
+  source: string,
+  extractor: FeatureExtractor,
+  batchSize: number,
+  cacheFile: string | undefined,
+): Promise<CachedExtraction> {
+  const wanted: StatsProvenance = {
+    format: STATS_FORMAT,
+    source,
+    extractor: extractor.info.id,
+    extractorHash: extractor.info.hash,
+    layer: extractor.info.layer,
+    resize: resizeNote(images.height, images.width),
+    rows: images.n,
+    dim: extractor.info.dim,
+  };
+  if (cacheFile && existsSync(cacheFile)) {
+    const cached = readReferenceStats(cacheFile);
+    const mismatch = [provenanceMismatch(cached.provenance, wanted), cached.provenance.rows === images.n ? '' : `it holds ${cached.provenance.rows} images, the run uses ${images.n}`]
+      .filter(Boolean)
+      .join('; ');
+    if (mismatch) throw inputError(cacheFile, `was made for other reference data: ${mismatch} (delete it to rebuild)`, 'data.stats');
+    if (cached.features) return { features: cached.features, probabilities: cached.probabilities, origin: 'reused' };
+  }
+  const extraction = await extractor.extract(images, batchSize);
+  if (cacheFile) {
+    writeReferenceStats(cacheFile, { stats: statsFromFeatures(extraction.features), provenance: wanted, ...extraction });
+  }
+  return { ...extraction, origin: 'extracted' };
+}
