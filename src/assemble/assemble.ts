@@ -18,6 +18,7 @@ import {
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
+import { shortfall } from './direction.ts';
 
 export interface AssembleInput {
   title: string;
@@ -84,7 +85,7 @@ function markBest(results: ReportData['results'], metrics: MetricInfo[]): void {
     const cells = Object.values(results).map((row) => row[info.id]);
     for (const cell of cells) {
       if (cell.kind !== 'value') continue;
-      if (!best || (info.direction === 'lower' ? cell.value < best.value : cell.value > best.value)) best = cell;
+      if (!best || shortfall(info.direction, cell.value) < shortfall(info.direction, best.value)) best = cell;
     }
     const valued = cells.filter((c) => c.kind === 'value');
     if (best && valued.length > 1) {

@@ -9,7 +9,7 @@ import type { TrendChange } from '../history/trend.ts';
 
 export const REPORT_FORMAT = 'genreport-report/1';
 
-export type Direction = 'lower' | 'higher';
+export type Direction = 'lower' | 'higher' | 'near-one';
 export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive';
 
 export interface ReportData {

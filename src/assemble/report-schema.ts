@@ -163,7 +163,7 @@ export const reportDataSchema = z
         id: z.string(),
         label: z.string(),
         unit: z.string(),
-        direction: z.enum(['lower', 'higher']),
+        direction: z.enum(['lower', 'higher', 'near-one']),
         definition: z.string(),
         reference: z.string(),
       }),

@@ -4,6 +4,7 @@
  */
 import { formatValue } from '../render/format.ts';
 import { formatChange, type GateOutcome, type OutcomeStatus } from './plan.ts';
+import { DIRECTION_ARROWS } from '../assemble/direction.ts';
 
 export const STATUS_LABEL: Record<OutcomeStatus, string> = {
   pass: 'pass',
@@ -18,7 +19,7 @@ export function outcomeRow(o: GateOutcome): string[] {
   const show = (v: number | undefined) => (v === undefined ? '–' : formatValue(v));
   return [
     o.model,
-    `${o.metricLabel} (${o.direction === 'lower' ? '↓' : '↑'})`,
+    `${o.metricLabel} (${DIRECTION_ARROWS[o.direction]})`,
     show(o.baseline),
     show(o.current),
     o.change === undefined ? '–' : formatChange(o.change),

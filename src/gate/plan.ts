@@ -13,6 +13,7 @@
 import type { Direction, MetricCell, ReportData } from '../assemble/report-data.ts';
 import { formatValue } from '../render/format.ts';
 import { describeAllowance, ruleFor, type GateRule, type GateRules } from './rules.ts';
+import { shortfall } from '../assemble/direction.ts';
 
 export type OutcomeStatus = 'pass' | 'fail' | 'within-uncertainty' | 'skipped';
 
@@ -91,7 +92,7 @@ function compareCells(
     return { status: 'fail', baseline: base.value, note: `had a value in the baseline, has none now (${why})` };
   }
   const change = current.value - base.value;
-  const regression = direction === 'lower' ? change : -change;
+  const regression = shortfall(direction, current.value) - shortfall(direction, base.value);
   const values = { baseline: base.value, current: current.value, change };
   const allowed = allowedRegression(rule, base.value);
   if (regression <= 0) return { ...values, status: 'pass', note: regression === 0 ? 'unchanged' : 'improved' };

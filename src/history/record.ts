@@ -25,7 +25,7 @@ export const historyRecordSchema = z.object({
   dataset: z.object({ name: z.string(), split: z.string(), count: z.number(), shape: z.tuple([z.number(), z.number(), z.number()]) }),
   extractor: z.object({ id: z.string(), hash: z.string() }),
   run: z.object({ seed: z.number(), samples: z.number() }),
-  metrics: z.array(z.object({ id: z.string(), label: z.string(), direction: z.enum(['lower', 'higher']) })),
+  metrics: z.array(z.object({ id: z.string(), label: z.string(), direction: z.enum(['lower', 'higher', 'near-one']) })),
   models: z.array(
     z.object({
       name: z.string(),

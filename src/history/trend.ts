@@ -6,6 +6,7 @@
 import type { Direction } from '../assemble/report-data.ts';
 import type { VegaLiteSpec } from '../render/chart.ts';
 import type { HistoryRecord, HistoryValue } from './record.ts';
+import { shortfall } from '../assemble/direction.ts';
 
 /**
  * Only runs that measured the same way belong on one trend: the records with
@@ -110,7 +111,7 @@ export function trendChanges(records: readonly HistoryRecord[], metricIds: reado
       }
       const previous = previousModel.values[metric.id].value;
       const change = now.value - previous;
-      const improvement = metric.direction === 'lower' ? -change : change;
+      const improvement = shortfall(metric.direction, previous) - shortfall(metric.direction, now.value);
       const verdict = improvement > 0 ? 'better' : improvement < 0 ? 'worse' : 'unchanged';
       changes.push({ ...base, previous, previousDate: previousRecord.date, change, verdict, bundleChanged: previousModel.hash !== model.hash });
     }

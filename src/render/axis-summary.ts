@@ -6,6 +6,7 @@
  */
 import type { DensityRow, Estimate95, InvertibilityRow, MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
 import { decimalsFor, formatValue } from './format.ts';
+import { DIRECTION_ARROWS, shortfall } from '../assemble/direction.ts';
 
 export interface AxisView {
   axis: string;
@@ -35,7 +36,7 @@ const AXES: Axis[] = [
 const DENSITY_AXIS = { label: 'Density (likelihood)', question: 'the probability a model assigns to real images' };
 const INVERTIBILITY_AXIS = { label: 'Invertibility', question: 'how well an image is recovered from its latent' };
 
-const ARROW = { lower: '↓', higher: '↑' } as const;
+const ARROW = DIRECTION_ARROWS;
 
 interface Valued {
   model: string;
@@ -65,7 +66,7 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
     return cell?.kind === 'value' ? [{ model: m.name, cell }] : [];
   });
   if (valued.length === 0) return null;
-  const better = (a: Valued, b: Valued) => (metric.direction === 'lower' ? a.cell.value - b.cell.value : b.cell.value - a.cell.value);
+  const better = (a: Valued, b: Valued) => shortfall(metric.direction, a.cell.value) - shortfall(metric.direction, b.cell.value);
   const ranked = [...valued].sort(better);
   const [best] = ranked;
   const winners = ranked.filter((v) => v.cell.value === best.cell.value);
@@ -86,7 +87,7 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
   return {
     metric: metric.label,
     winners: winners.map((w) => w.model),
-    sentence: `${head} ${lead} at ${valueText(best.cell)}${unit}, ${margin}${unit} ${metric.direction === 'lower' ? 'below' : 'above'} ${runnerUp.model} (${valueText(runnerUp.cell)}); ${uncertainty(best.cell, runnerUp.cell)}${missing}.`,
+    sentence: `${head} ${lead} at ${valueText(best.cell)}${unit}, ${margin}${unit} ${{ lower: 'below', higher: 'above', 'near-one': 'nearer 1 than' }[metric.direction]} ${runnerUp.model} (${valueText(runnerUp.cell)}); ${uncertainty(best.cell, runnerUp.cell)}${missing}.`,
   };
 }
 

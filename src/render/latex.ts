@@ -31,6 +31,7 @@ const LATEX_REPLACEMENTS: Record<string, string> = {
   '—': '---',
   '×': '\\ensuremath{\\times}',
   '↓': '\\ensuremath{\\downarrow}',
+  '→': '\\ensuremath{\\rightarrow}',
   '↑': '\\ensuremath{\\uparrow}',
   '∞': '\\ensuremath{\\infty}',
   '²': '\\ensuremath{^2}',

@@ -3,8 +3,9 @@
  * about how a number, a missing value or a failure looks is made here, so the
  * templates hold only loops and conditionals.
  */
-import type { ChartEntry, DensityRow, Direction, Estimate95, ImageEntry, InvertibilityRow, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
+import type { ChartEntry, DensityRow, Estimate95, ImageEntry, InvertibilityRow, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
 import { BITS_PER_DIM_CHART_ID } from './charts/density-truncation.ts';
+import { DIRECTION_ARROWS, DIRECTION_TEXT } from '../assemble/direction.ts';
 import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
 import { axisSummaries, type AxisView } from './axis-summary.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
@@ -142,8 +143,8 @@ export interface MethodsView {
 export const TREND_CHART_ID = 'trend';
 
 const FAMILY_LABELS: Record<ModelEntry['family'], string> = { gan: 'GAN', vae: 'VAE', flow: 'Flow', autoregressive: 'Autoregressive', unknown: 'unknown family' };
-const ARROWS: Record<Direction, string> = { lower: '↓', higher: '↑' };
-const DIRECTIONS: Record<Direction, string> = { lower: 'lower is better', higher: 'higher is better' };
+const ARROWS = DIRECTION_ARROWS;
+const DIRECTIONS = DIRECTION_TEXT;
 
 export function toViewModel(data: ReportData): ReportView {
   const [height, width, channels] = data.dataset.shape;

@@ -1,3 +1,4 @@
+import { DIRECTIONS } from '../../src/assemble/direction.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fidFromFeatures } from '../../src/metrics/fid.ts';
@@ -24,7 +25,7 @@ test('ids are unique, kebab-case, and every entry says how to read it', () => {
   for (const m of METRICS) {
     assert.match(m.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.ok(m.label && m.definition && m.reference, m.id);
-    assert.ok(m.direction === 'lower' || m.direction === 'higher', m.id);
+    assert.ok(DIRECTIONS.includes(m.direction), m.id);
     assert.ok(m.families.length > 0, m.id);
   }
   assert.equal(metricInfo('fid').direction, 'lower');
@@ -78,4 +79,8 @@ test('a group that lacks an input, or a family a metric does not cover, gives a 
   assert.deepEqual(computeMetrics(['memo'], { ...input, train: { features: real }, family: 'gan' }, DEFAULT_METRIC_OPTIONS, [needsTrain]), {
     memo: { value: 1, n: 1 },
   });
+});
+
+test('spread and distance ratios are best at 1, not at either end', () => {
+  for (const id of ['feature-std-ratio', 'pairwise-distance-ratio', 'memorisation-distance-ratio']) assert.equal(metricInfo(id).direction, 'near-one', id);
 });
