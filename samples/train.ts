@@ -2,7 +2,9 @@
  * Retrain the shipped sample models with fixed seeds:
  *   npm run samples:train -- --family classifier
  *   npm run samples:train -- --family gan [--steps 2000]
- * Bundles are written under samples/ (see each family's defaults below).
+ *   npm run samples:train -- --family gan-collapsed | vae | flow | autoregressive
+ * Bundles are written under samples/ (see each family's defaults below); the
+ * generative ones are then measured and their figures recorded in card.json.
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -11,18 +13,32 @@ import { hideBin } from 'yargs/helpers';
 import { BACKEND_CHOICES, initBackend, type BackendPreference } from '../src/core/backend.ts';
 import { trainClassifier } from './classifier/train.ts';
 import { trainGan } from './gan/train.ts';
+import { trainFlow } from './flow/train.ts';
+import { trainPixelCnn } from './pixelcnn/train.ts';
+import { trainVae } from './vae/train.ts';
+import { measureAndRecord, type MeasureOptions } from './lib/measure-bundle.ts';
+
+const COLLAPSE_NOTE =
+  'Deliberately collapsed, to show that the report detects mode collapse. Same DCGAN code, sizes and loss as gan-dcgan: ' +
+  '1200 ordinary steps, then for the last 150 the generator takes 10 Adam steps per discriminator step at 10x the learning rate (2e-3 vs 2e-4). ' +
+  'A generator optimised far past a fixed discriminator moves all latents to the few images that discriminator rates most real ' +
+  '(Goodfellow 2016, NIPS tutorial, section 5.1.1), so its samples concentrate on a few shapes. ' +
+  'With seed 1 they are a few blocky stroke patterns rather than clean digits; the domain classifier reads them mostly as 5 and 7, with low confidence.';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'flow', 'autoregressive'] as const;
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('samples:train')
   .usage('$0 --family <name> [options]\n\nRetrain one of the shipped sample models with a fixed seed.')
-  .option('family', { choices: ['classifier', 'gan'] as const, demandOption: true, describe: 'which sample to train' })
+  .option('family', { choices: FAMILIES, demandOption: true, describe: 'which sample to train' })
   .option('seed', { type: 'number', default: 1, describe: 'seed for initialisation, data order and latents' })
-  .option('steps', { type: 'number', describe: 'GAN optimisation steps (default 2000)' })
+  .option('steps', { type: 'number', describe: 'optimisation steps (default per family)' })
   .option('epochs', { type: 'number', describe: 'classifier epochs over MNIST train (default 4)' })
-  .option('batch-size', { type: 'number', describe: 'images per step (default: classifier 128, gan 64)' })
+  .option('batch-size', { type: 'number', describe: 'images per step (default per family)' })
   .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/)' })
+  .option('measure', { type: 'boolean', default: true, describe: 'measure the bundle afterwards and record it in card.json' })
   .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference })
   .strict()
   .help()
@@ -31,24 +47,72 @@ const argv = await yargs(hideBin(process.argv))
 const backend = await initBackend(argv.backend);
 process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
 
-if (argv.family === 'classifier') {
-  await trainClassifier({
-    out: argv.out ?? join(here, 'mnist-classifier'),
-    seed: argv.seed,
-    epochs: argv.epochs ?? 4,
-    batchSize: argv['batch-size'] ?? 128,
-    backend: backend.name,
-  });
-} else {
-  await trainGan({
-    out: argv.out ?? join(here, 'gan-dcgan'),
-    name: 'dcgan',
-    seed: argv.seed,
-    steps: argv.steps ?? 2000,
-    batchSize: argv['batch-size'] ?? 64,
-    learningRate: 2e-4,
-    emaDecay: 0.999,
-    width: 64,
-    backend: backend.name,
-  });
-}
+const seed = argv.seed;
+const measureDefaults: MeasureOptions = { samples: 1000, testImages: 1000, likelihoodDraws: 1, batchSize: 250, seed };
+
+/** Each family: train, then the bundle folder to measure and how (null: nothing to measure). */
+const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; measure: MeasureOptions } | null>> = {
+  classifier: async () => {
+    await trainClassifier({
+      out: argv.out ?? join(here, 'mnist-classifier'),
+      seed,
+      epochs: argv.epochs ?? 4,
+      batchSize: argv['batch-size'] ?? 128,
+      backend: backend.name,
+    });
+    return null;
+  },
+  gan: async () => {
+    const out = argv.out ?? join(here, 'gan-dcgan');
+    await trainGan({
+      out,
+      name: 'dcgan',
+      seed,
+      steps: argv.steps ?? 2000,
+      batchSize: argv['batch-size'] ?? 64,
+      learningRate: 2e-4,
+      emaDecay: 0.999,
+      width: 64,
+      backend: backend.name,
+    });
+    return { out, measure: measureDefaults };
+  },
+  'gan-collapsed': async () => {
+    const out = argv.out ?? join(here, 'gan-collapsed');
+    await trainGan({
+      out,
+      name: 'dcgan-collapsed',
+      seed,
+      steps: argv.steps ?? 1350,
+      batchSize: argv['batch-size'] ?? 64,
+      learningRate: 2e-4,
+      collapse: { fromStep: 1201, generatorLearningRate: 2e-3, generatorSteps: 10 },
+      shipEma: false,
+      emaDecay: 0.999,
+      width: 64,
+      backend: backend.name,
+      note: COLLAPSE_NOTE,
+    });
+    return { out, measure: measureDefaults };
+  },
+  vae: async () => {
+    const out = argv.out ?? join(here, 'vae-conv');
+    await trainVae({ out, seed, steps: argv.steps ?? 1500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, backend: backend.name });
+    // K = 16 draws for the importance-weighted bound; the card records K.
+    return { out, measure: { ...measureDefaults, likelihoodDraws: 16 } };
+  },
+  flow: async () => {
+    const out = argv.out ?? join(here, 'flow-realnvp');
+    await trainFlow({ out, seed, steps: argv.steps ?? 1800, batchSize: argv['batch-size'] ?? 64, learningRate: 1e-3, size: { couplings: 8, hidden: 128 }, backend: backend.name });
+    return { out, measure: measureDefaults };
+  },
+  autoregressive: async () => {
+    const out = argv.out ?? join(here, 'ar-pixelcnn');
+    await trainPixelCnn({ out, seed, steps: argv.steps ?? 2000, batchSize: argv['batch-size'] ?? 32, learningRate: 2e-3, size: { filters: 16, blocks: 3, head: 32 }, backend: backend.name });
+    // Sampling is one pass per pixel: 500 samples keep the measurement to the issue's budget.
+    return { out, measure: { ...measureDefaults, samples: 500 } };
+  },
+};
+
+const trained = await trainers[argv.family]();
+if (trained && argv.measure) await measureAndRecord(trained.out, trained.measure);

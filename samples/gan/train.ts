@@ -23,11 +23,22 @@ export interface GanTrainOptions {
   steps: number;
   batchSize: number;
   learningRate: number;
+  /** From `fromStep` on, overpower the discriminator (to make a collapsed sample on purpose). */
+  collapse?: CollapseSetting;
+  /** Also ship the EMA generator as `${out}-ema`; defaults to true. */
+  shipEma?: boolean;
   emaDecay: number;
   width: number;
   backend: string;
   /** Free text for the card: why this run is configured as it is. */
   note?: string;
+}
+
+export interface CollapseSetting {
+  fromStep: number;
+  generatorLearningRate: number;
+  /** Generator updates per discriminator update. */
+  generatorSteps: number;
 }
 
 export async function trainGan(opts: GanTrainOptions): Promise<void> {
@@ -62,7 +73,6 @@ export async function trainGan(opts: GanTrainOptions): Promise<void> {
     }
     const real = tf.tensor4d(xs, [opts.batchSize, 28, 28, 1]);
     const z1 = tf.tensor2d(rng.normals(opts.batchSize * LATENT_DIM), [opts.batchSize, LATENT_DIM]);
-    const z2 = tf.tensor2d(rng.normals(opts.batchSize * LATENT_DIM), [opts.batchSize, LATENT_DIM]);
 
     let dReal = 0;
     let dFake = 0;
@@ -79,18 +89,27 @@ export async function trainGan(opts: GanTrainOptions): Promise<void> {
       true,
       dVars,
     )!;
-    const gLoss = gOpt.minimize(
-      () => {
-        const fakeLogits = D.apply(G.apply(z2, { training: true }), { training: true }) as tf.Tensor;
-        return tf.softplus(tf.neg(fakeLogits)).mean() as tf.Scalar; // non-saturating: -log sigmoid(f)
-      },
-      true,
-      gVars,
-    )!;
+    const collapsing = opts.collapse !== undefined && step >= opts.collapse.fromStep;
+    const generatorSteps = collapsing ? opts.collapse!.generatorSteps : 1;
+    (gOpt as unknown as { learningRate: number }).learningRate = collapsing ? opts.collapse!.generatorLearningRate : opts.learningRate;
+    let gLoss: tf.Scalar | undefined;
+    for (let g = 0; g < generatorSteps; g++) {
+      const z2 = tf.tensor2d(rng.normals(opts.batchSize * LATENT_DIM), [opts.batchSize, LATENT_DIM]);
+      gLoss?.dispose(); // only the last generator step's loss is logged
+      gLoss = gOpt.minimize(
+        () => {
+          const fakeLogits = D.apply(G.apply(z2, { training: true }), { training: true }) as tf.Tensor;
+          return tf.softplus(tf.neg(fakeLogits)).mean() as tf.Scalar; // non-saturating: -log sigmoid(f)
+        },
+        true,
+        gVars,
+      )!;
+      z2.dispose();
+    }
     updateEma(Gema, G, Math.min(opts.emaDecay, (1 + step) / (10 + step)));
 
-    const losses = { g_loss: gLoss.dataSync()[0], d_loss: dLoss.dataSync()[0], d_real: dReal, d_fake: dFake };
-    tf.dispose([real, z1, z2, dLoss, gLoss]);
+    const losses = { g_loss: gLoss!.dataSync()[0], d_loss: dLoss.dataSync()[0], d_real: dReal, d_fake: dFake };
+    tf.dispose([real, z1, dLoss, gLoss]);
     trainLog.append(step, losses);
     if (step % 10 === 0 || step === opts.steps) {
       const rate = step / ((performance.now() - started) / 1000);
@@ -100,9 +119,10 @@ export async function trainGan(opts: GanTrainOptions): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   log.info(`${opts.name}: ${opts.steps} steps in ${seconds.toFixed(0)} s`);
 
-  const emaOut = `${opts.out}-ema`;
   const common = { opts, seconds, parameters: G.countParams(), discriminatorParameters: D.countParams() };
   await writeGanBundle(G, opts.out, opts.name, 'raw generator weights at the last step', common);
+  if (opts.shipEma === false) return;
+  const emaOut = `${opts.out}-ema`;
   await writeGanBundle(Gema, emaOut, `${opts.name}-ema`, `exponential moving average of the generator weights (decay ${opts.emaDecay})`, common);
   mkdirSync(emaOut, { recursive: true });
   copyFileSync(logPath, join(emaOut, 'train-log.csv'));
@@ -152,6 +172,7 @@ async function writeGanBundle(
       steps: opts.steps,
       batchSize: opts.batchSize,
       optimizer: `adam lr ${opts.learningRate}, beta1 0.5`,
+      collapse: opts.collapse ?? null,
       emaDecay: opts.emaDecay,
       seed: opts.seed,
       backend: opts.backend,
