@@ -38,14 +38,19 @@ export function diagnoseBundle(
   }
   const { probabilities } = samples.generated;
   const realHistogram = samples.real.classHistogram;
+  // Collapse is a GAN failure: for the other families poor class coverage is a
+  // fidelity matter that the scorecard already shows, not a training verdict.
+  const isGan = bundle.manifest.family === 'gan';
   const diagnostics = diagnoseTraining({
     model: bundle.manifest.name,
     log,
     thresholds,
-    samples: {
-      modeCoverage: probabilities && realHistogram ? { classHistogram: argmaxHistogram(probabilities), realHistogram } : undefined,
-      latentSimilarity: { generated: samples.generated.features, real: samples.real.features },
-    },
+    samples: isGan
+      ? {
+          modeCoverage: probabilities && realHistogram ? { classHistogram: argmaxHistogram(probabilities), realHistogram } : undefined,
+          latentSimilarity: { generated: samples.generated.features, real: samples.real.features },
+        }
+      : undefined,
   });
   return { diagnostics: { ...diagnostics, log: diagnostics.log && relative(process.cwd(), diagnostics.log) }, log };
 }

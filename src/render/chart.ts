@@ -42,9 +42,10 @@ function refusingLoader(refused: string[]): vega.Loader {
 }
 
 export async function renderChart(spec: VegaLiteSpec): Promise<string> {
-  const { spec: compiled } = compile({ ...spec, config: { ...PRINT_CONFIG, ...spec.config } } as VegaLiteSpec);
+  // Compiler notes (e.g. merged scale domains) are for spec authors, not report readers.
+  const { spec: compiled } = compile({ ...spec, config: { ...PRINT_CONFIG, ...spec.config } } as VegaLiteSpec, { logger: vega.logger(vega.Error) });
   const refused: string[] = [];
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(refused) });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(refused), logLevel: vega.Error });
   try {
     const svg = await view.toSVG();
     if (refused.length > 0) throw new Error(`chart data must be inline; refusing to load ${refused.join(', ')}`);
