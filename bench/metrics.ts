@@ -31,6 +31,8 @@ export interface MetricTiming {
   reference: string;
   referenceSeconds: number | null;
   referenceValue: unknown;
+  /** Issue 4's speed target: seconds for ours, or a ratio to the reference. */
+  target?: { seconds?: number; ratio?: number };
 }
 
 /** n × d float32 features: scaled Gaussians plus one shared factor (the same for every seed), so the covariance is not diagonal. */
@@ -79,7 +81,7 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
     );
     const fid = JSON.parse(cli.value).fid;
     const fidRef = python ? runReference(['fid', file('fid-real'), file('fid-fake')]) : null;
-    rows.push({ name: 'FID 10,000 × 2,048 (whole command)', oursSeconds: cli.seconds, ours: fid, reference: 'numpy/scipy: load, np.cov, eigh(type=2)', referenceSeconds: fidRef?.seconds ?? null, referenceValue: fidRef?.value });
+    rows.push({ name: 'FID 10,000 × 2,048 (whole command)', oursSeconds: cli.seconds, ours: fid, reference: 'numpy/scipy: load, np.cov, eigh(type=2)', referenceSeconds: fidRef?.seconds ?? null, referenceValue: fidRef?.value, target: { ratio: 1.5 } });
     const sqrtmRef = python ? runReference(['fid-sqrtm', file('fid-real'), file('fid-fake')]) : null;
     rows.push({ name: 'FID 10,000 × 2,048 (whole command)', oursSeconds: cli.seconds, ours: fid, reference: 'pytorch-fid (scipy sqrtm)', referenceSeconds: sqrtmRef?.seconds ?? null, referenceValue: sqrtmRef?.value });
 
@@ -87,7 +89,7 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
     const fake = readFeatureFile(file('knn-fake')).features;
     const prdc = timed(() => prdcFromFeatures(real, fake, { prK: 5, prdcK: 5 }));
     const prdcRef = python ? runReference(['prdc', file('knn-real'), file('knn-fake')]) : null;
-    rows.push({ name: 'PRDC 10,000 × 10,000, d = 128, k = 5', oursSeconds: prdc.seconds, ours: prdc.value, reference: 'clovaai prdc (sklearn, n_jobs=8), load included', referenceSeconds: prdcRef?.seconds ?? null, referenceValue: prdcRef?.value });
+    rows.push({ name: 'PRDC 10,000 × 10,000, d = 128, k = 5', oursSeconds: prdc.seconds, ours: prdc.value, reference: 'clovaai prdc (sklearn, n_jobs=8), load included', referenceSeconds: prdcRef?.seconds ?? null, referenceValue: prdcRef?.value, target: { seconds: 3 } });
 
     const kid = timed(() => kidFromFeatures(real, fake, { seed: 0, subsets: 100, subsetSize: 1000 }));
     const kidRef = python ? runReference(['kid', file('knn-real'), file('knn-fake'), '100', '1000']) : null;
@@ -99,9 +101,24 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
     const ratio = r.referenceSeconds === null ? '' : `  ours/reference ${(r.oursSeconds / r.referenceSeconds).toFixed(2)}`;
     const ref = r.referenceSeconds === null ? '' : `; ${r.reference} ${r.referenceSeconds.toFixed(2)} s`;
     log(`  ${r.name.padEnd(40)} ours ${r.oursSeconds.toFixed(2).padStart(6)} s${ref}${ratio}`);
+    if (r.target) log(`    target: ${targetVerdict(r)}`);
     log(`    values: ours ${JSON.stringify(r.ours)}${r.referenceSeconds === null ? '' : `, reference ${JSON.stringify(r.referenceValue)}`}`);
   }
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchMetrics();
+
+/** "met" or by how much a target (issue 4: FID ≤ 1.5× numpy, PRDC ≤ 3 s) is missed. */
+function targetVerdict(r: MetricTiming): string {
+  if (r.target?.seconds !== undefined) {
+    const over = r.oursSeconds / r.target.seconds;
+    return `≤ ${r.target.seconds} s: ${over <= 1 ? 'met' : `missed by ${((over - 1) * 100).toFixed(0)}%`}`;
+  }
+  if (r.target?.ratio !== undefined) {
+    if (r.referenceSeconds === null) return `≤ ${r.target.ratio}× the reference: no reference to compare with`;
+    const ratio = r.oursSeconds / r.referenceSeconds;
+    return `≤ ${r.target.ratio}× the reference: ${ratio <= r.target.ratio ? 'met' : `missed by ${((ratio / r.target.ratio - 1) * 100).toFixed(0)}%`} (${ratio.toFixed(2)}×)`;
+  }
+  return '';
+}
