@@ -108,9 +108,11 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const realFeatures = realExtraction.features;
   const realSet = { ...realExtraction, labels: real.labels };
   // The training split is embedded only when a memorisation metric asks for it.
-  const trainSet = metricIds.some((id) => id.startsWith('memorisation'))
+  const train = metricIds.some((id) => id.startsWith('memorisation'))
+    ? await timed('load', () => resolveImageSource(config.data.train, { limit: config.data.trainCount }))
+    : undefined;
+  const trainSet = train
     ? await timed('features', async () => {
-        const train = await timed('load', () => resolveImageSource(config.data.train, { limit: config.data.trainCount }));
         logger.info(`extracting features of ${train.images.n} training images (${config.data.train}) for the memorisation check`);
         return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
       })
