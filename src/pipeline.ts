@@ -260,7 +260,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
     data.charts.push(...(await fidelityDiversityCharts(data)));
     data.charts.push(...(await densityTruncationCharts(data)));
-    const logged = training.filter((t) => t.log !== null).map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
+    // Only logs with GAN losses are charted; the others are named in the section's table.
+    const logged = training.filter((t) => t.log !== null && t.diagnostics.label !== 'no GAN losses').map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
     if (logged.length > 0) {
       const lossSpec = trainingLossChartSpec(logged, { thresholds: config.diagnostics });
       data.charts.push({
