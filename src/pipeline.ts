@@ -19,7 +19,7 @@ import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import { Rng } from './core/rng.ts';
-import { sliceImages, type ImageBatch } from './core/types.ts';
+import { pickImages, sliceImages, type FeatureMatrix, type ImageBatch } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { loadMnistClassifier } from './features/mnist-classifier.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
@@ -44,6 +44,8 @@ import { fidKidChartSpec, renderChart } from './render/chart.ts';
 import { fidelityDiversityCharts } from './render/charts/fidelity-diversity.ts';
 import { densityTruncationCharts } from './render/charts/density-truncation.ts';
 import { renderHtml } from './render/html.ts';
+import { modeCoverageChart, type ClassHistograms } from './render/charts/mode-coverage.ts';
+import { nearestRows } from './metrics/nearest-neighbours.ts';
 import { renderLatex } from './render/latex.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { TREND_CHART_ID } from './render/view-model.ts';
@@ -124,6 +126,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const images: ImageEntry[] = [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))];
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
   const training: BundleDiagnostics[] = [];
+  const classHistograms: ClassHistograms['models'] = [];
 
   // density and invertibility: a few real test images, the same for every model
   const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
@@ -151,9 +154,11 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         const fake = await timed('sample', () => sampleWithProgress(model.sample.bind(model), config.samples, rng, config.batchSize, logger));
         const sampleSeconds = (performance.now() - sampleStart) / 1000;
         const fakeExtraction = await timed('features', () => extractor.extract(fake, config.batchSize));
-        const values = await timed('metrics', async () =>
+        const { cells: values, closestPairs } = await timed('metrics', async () =>
           metricValues(metricIds, { real: realSet, fake: fakeExtraction, train: trainSet, family: bundle.manifest.family }, config),
         );
+        if (fakeExtraction.probabilities) classHistograms.push({ model: name, counts: argmaxHistogram(fakeExtraction.probabilities) });
+        const neighbourGrids = await timed('render', () => neighbourGridEntries(name, fake, fakeExtraction.features, real.images, realFeatures, train?.images, closestPairs));
         const grid = await timed('render', () => gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name));
         // The same seeded streams for every model, as for sampling.
         const measureRng = new Rng(config.seed).fork('measure');
@@ -208,7 +213,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
             samplesPerSecond: config.samples / sampleSeconds,
           },
           cells: values,
-          images: [grid, ...invertibilityImages],
+          images: [grid, ...neighbourGrids, ...invertibilityImages],
         });
         logger.info(`  ${summaryLine(values)}`);
         const diagnosed = await timed('diagnostics', async () =>
@@ -257,6 +262,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   const html = await timed('render', async () => {
     const spec = fidKidChartSpec(data);
+    if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms }));
     data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
     data.charts.push(...(await fidelityDiversityCharts(data)));
     data.charts.push(...(await densityTruncationCharts(data)));
@@ -344,15 +350,62 @@ async function sampleWithProgress(
   return concatImages(parts);
 }
 
-function metricValues(ids: string[], input: MetricInput, config: RunConfig): Record<string, MetricCell> {
+function metricValues(ids: string[], input: MetricInput, config: RunConfig): { cells: Record<string, MetricCell>; closestPairs?: ClosestPair[] } {
   const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
   const results = computeMetrics(ids, input, options);
-  return Object.fromEntries(
+  const cells = Object.fromEntries(
     Object.entries(results).map(([id, r]): [string, MetricCell] => [
       id,
       isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
     ]),
   );
+  const memorisation = results['memorisation-share'];
+  return { cells, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
+}
+
+type ClosestPair = { generated: number; train: number; distance: number };
+
+/** Top row: generated images; bottom row: the real (or training) image nearest to each, in feature space. */
+function pairRows(generated: ImageBatch, generatedIndex: ArrayLike<number>, other: ImageBatch, otherIndex: ArrayLike<number>): ImageBatch {
+  return concatImages([pickImages(generated, generatedIndex), pickImages(other, otherIndex)]);
+}
+
+const NEIGHBOUR_PAIRS = 8;
+
+/** The nearest-real-image grid, and the memorisation check's closest training pairs when it ran. */
+async function neighbourGridEntries(
+  name: string,
+  fake: ImageBatch,
+  fakeFeatures: FeatureMatrix,
+  real: ImageBatch,
+  realFeatures: FeatureMatrix,
+  train: ImageBatch | undefined,
+  closestPairs: ClosestPair[] | undefined,
+): Promise<ImageEntry[]> {
+  const count = Math.min(NEIGHBOUR_PAIRS, fake.n);
+  const first = Array.from({ length: count }, (_, i) => i);
+  const nearest = nearestRows(featureRows(fakeFeatures, count), realFeatures);
+  const entries = [
+    await gridEntry(`nearest-real-${name}`, `Nearest real images: ${name}`, `Top: the first ${count} samples; bottom: the real image nearest to each in feature space.`, pairRows(fake, first, real, nearest.index), name, { columns: count }),
+  ];
+  if (train && closestPairs && closestPairs.length > 0) {
+    const pairs = closestPairs.slice(0, NEIGHBOUR_PAIRS);
+    entries.push(
+      await gridEntry(
+        `memorisation-${name}`,
+        `Closest to training images: ${name}`,
+        `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check).`,
+        pairRows(fake, pairs.map((p) => p.generated), train, pairs.map((p) => p.train)),
+        name,
+        { columns: pairs.length },
+      ),
+    );
+  }
+  return entries;
+}
+
+function featureRows(m: FeatureMatrix, rows: number): FeatureMatrix {
+  return { rows, cols: m.cols, data: m.data.subarray(0, rows * m.cols) };
 }
 
 async function gridEntry(

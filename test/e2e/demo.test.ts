@@ -54,7 +54,9 @@ test('genreport run writes report.html, report.json and a readable report.pdf', 
     assert.ok(kid.kind === 'value' && kid.std !== undefined && kid.std > 0, JSON.stringify(kid));
   }
   assert.ok(data.charts.some((c) => c.svg.startsWith('<svg')));
-  assert.equal(data.images.filter((i) => i.model && i.section !== 'invertibility').length, 2);
+  assert.equal(data.images.filter((i) => i.id.startsWith('samples-')).length, 2);
+  assert.equal(data.images.filter((i) => i.id.startsWith('nearest-real-')).length, 2);
+  assert.ok(data.charts.some((c) => c.id === 'mode-coverage'));
 
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.ok(html.includes('End-to-end check &lt;script&gt;'));
