@@ -34,7 +34,7 @@ export interface ReportView {
 
 export interface SpeedView {
   backend: string;
-  rows: { model: string; family: string; speed: string; relative: string }[];
+  rows: { model: string; family: string; speed: string; relative: string; density: string }[];
 }
 
 export interface DensityView {
@@ -380,6 +380,14 @@ function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (re
   }
 }
 
+/** Milliseconds per image for each density estimate of a model, or the reason it has none. */
+function densityTime(data: ReportData, model: string): string {
+  const rows = data.density?.rows.filter((r) => r.model === model) ?? [];
+  const timed = rows.filter((r) => r.secondsPerImage !== undefined);
+  if (timed.length === 0) return rows.length > 0 ? 'no density' : '–';
+  return timed.map((r) => `${formatValue(r.secondsPerImage! * 1000)} ms${timed.length > 1 ? ` (${r.estimator})` : ''}`).join(', ');
+}
+
 /** Sampling speed per model, fastest first, relative to the slowest so the spread reads at a glance. */
 function speedView(data: ReportData): SpeedView | null {
   const timed = data.models.filter((m) => m.samplesPerSecond !== undefined);
@@ -394,6 +402,7 @@ function speedView(data: ReportData): SpeedView | null {
         family: FAMILY_LABELS[m.family],
         speed: `${formatValue(m.samplesPerSecond!)} img/s`,
         relative: slowest > 0 ? `${formatValue(m.samplesPerSecond! / slowest, 2)}×` : '–',
+        density: densityTime(data, m.name),
       })),
   };
 }
