@@ -16,6 +16,16 @@ export interface PixelCnnSize {
   head: number;
 }
 
+/**
+ * How far a pixel's logits reach (the manifest's `context`): the 7×7 mask-A
+ * layer sees 3 rows up and 3 columns each side, every 3×3 mask-B layer one
+ * more; the 1×1 layers add nothing.
+ */
+export function pixelCnnContext(size: PixelCnnSize): { rowsAbove: number; columnsLeft: number; columnsRight: number } {
+  const reach = 3 + size.blocks;
+  return { rowsAbove: reach, columnsLeft: reach, columnsRight: reach };
+}
+
 export interface PixelCnn {
   model: tf.LayersModel;
   /** Zero every masked tap again (call after each optimiser step). */

@@ -14,7 +14,7 @@ import { saveLayersModel } from '../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
 import { TrainingLog } from '../lib/training-log.ts';
-import { buildPixelCnn, type PixelCnnSize } from './model.ts';
+import { buildPixelCnn, pixelCnnContext, type PixelCnnSize } from './model.ts';
 
 export interface PixelCnnTrainOptions {
   out: string;
@@ -66,6 +66,7 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: null,
     likelihood: { kind: 'exact', dataSpace: MNIST_DATA_SPACE, form: 'categorical-256' },
+    context: pixelCnnContext(opts.size),
     components: { model: 'model/model.json' },
     training: { log: 'train-log.csv', card: 'card.json' },
   });

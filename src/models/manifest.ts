@@ -49,6 +49,19 @@ export const manifestSchema = z
       })
       .nullable()
       .optional(),
+    /**
+     * Autoregressive only: how far a pixel's conditional reaches. Pixel (h, w)'s
+     * parameters depend only on pixels in rows h − rowsAbove … h and columns
+     * w − columnsLeft … w + columnsRight, so sampling can run the model on that
+     * crop instead of the whole image, with the same result.
+     */
+    context: z
+      .object({
+        rowsAbove: z.number().int().nonnegative(),
+        columnsLeft: z.number().int().nonnegative(),
+        columnsRight: z.number().int().nonnegative(),
+      })
+      .optional(),
     components: z.object({
       generator: componentPath,
       encoder: componentPath,
@@ -123,7 +136,7 @@ export function validateManifest(raw: unknown, file: string): Manifest {
 }
 
 function familyProblems(raw: unknown, file: string): Problem[] {
-  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: unknown } | null;
+  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: unknown; context?: unknown } | null;
   const needs = typeof m?.family === 'string' ? FAMILY_NEEDS[m.family as Manifest['family']] : undefined;
   if (!m || !needs) return [];
   const problems: Problem[] = [];
@@ -131,6 +144,9 @@ function familyProblems(raw: unknown, file: string): Problem[] {
     if (!m.components?.[c]) problems.push({ file, field: `components.${c}`, message: `a ${m.family} bundle needs this component` });
   }
   if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `a ${m.family} bundle must declare its latent` });
+  if (m.context !== undefined && m.family !== 'autoregressive') {
+    problems.push({ file, field: 'context', message: `only autoregressive bundles declare a context (how far a pixel's conditional reaches), not a ${m.family}` });
+  }
   problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
   return problems;
 }

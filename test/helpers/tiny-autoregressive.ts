@@ -33,7 +33,17 @@ export function copyDownConditionals(): Conditionals {
   return { a, b };
 }
 
-export async function writeTinyAutoregressive(conditionals: Conditionals): Promise<string> {
+/** The manifest's context: how far a pixel's conditional reaches. */
+export interface Context {
+  rowsAbove: number;
+  columnsLeft: number;
+  columnsRight: number;
+}
+
+/** The true context of this model: the pixel above, nothing else. */
+export const TINY_AR_CONTEXT: Context = { rowsAbove: 1, columnsLeft: 0, columnsRight: 0 };
+
+export async function writeTinyAutoregressive(conditionals: Conditionals, context?: Context): Promise<string> {
   const dir = tinyBundleDir('tiny-ar');
   const model = tf.sequential({
     layers: [tf.layers.conv2d({ inputShape: [AR_SIDE, AR_SIDE, 1], filters: 256, kernelSize: [3, 1], padding: 'same' })],
@@ -48,6 +58,7 @@ export async function writeTinyAutoregressive(conditionals: Conditionals): Promi
     family: 'autoregressive',
     image: { height: AR_SIDE, width: AR_SIDE, channels: 1, range: [0, 1] },
     likelihood: { kind: 'exact', dataSpace: 'uint8-4x4x1', form: 'categorical-256' },
+    ...(context ? { context } : {}),
     components: { model: 'model/model.json' },
   });
   return dir;

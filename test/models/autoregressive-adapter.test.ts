@@ -11,17 +11,19 @@ import {
   AR_SIDE,
   copyDownConditionals,
   smoothConditionals,
+  TINY_AR_CONTEXT,
   tinyAutoregressiveLogLikelihood,
   writeTinyAutoregressive,
   type Conditionals,
+  type Context,
 } from '../helpers/tiny-autoregressive.ts';
 
 await initBackend('wasm');
 
 const D = AR_SIDE * AR_SIDE;
 
-async function loadAr(conditionals: Conditionals): Promise<AutoregressiveModel> {
-  const model = modelForBundle(await loadBundle(await writeTinyAutoregressive(conditionals)));
+async function loadAr(conditionals: Conditionals, context?: Context): Promise<AutoregressiveModel> {
+  const model = modelForBundle(await loadBundle(await writeTinyAutoregressive(conditionals, context)));
   assert.ok(model instanceof AutoregressiveModel);
   return model;
 }
@@ -86,6 +88,22 @@ test('completion keeps the top half and fills the bottom half from the condition
   } finally {
     disposeBundle(ar.bundle);
   }
+});
+
+test('a declared context samples from crops with exactly the whole-image result; a context too small changes it', async () => {
+  const draw = async (context?: Context) => {
+    const ar = await loadAr(smoothConditionals(), context);
+    try {
+      return Array.from((await ar.sample(6, new Rng(7), 4)).data);
+    } finally {
+      disposeBundle(ar.bundle);
+    }
+  };
+  const whole = await draw();
+  assert.deepEqual(await draw(TINY_AR_CONTEXT), whole);
+  assert.deepEqual(await draw({ rowsAbove: 2, columnsLeft: 1, columnsRight: 3 }), whole);
+  // Without the row above, every crop's top row reads zeros: the conditionals lose their input.
+  assert.notDeepEqual(await draw({ rowsAbove: 0, columnsLeft: 0, columnsRight: 0 }), whole);
 });
 
 test('images off the 8-bit grid are refused for likelihood, naming the source', async () => {

@@ -30,6 +30,19 @@ test('a manifest with several problems reports all of them, each naming file and
   );
 });
 
+test('a context (how far a conditional reaches) is refused on anything but an autoregressive bundle', () => {
+  const raw = {
+    format: 'genreport-model/1',
+    name: 'g',
+    family: 'gan',
+    image: { height: 28, width: 28, channels: 1, range: [0, 1] },
+    latent: { dim: 8, distribution: 'normal' },
+    context: { rowsAbove: 2, columnsLeft: 2, columnsRight: 2 },
+    components: { generator: 'g/model.json' },
+  };
+  assert.throws(() => validateManifest(raw, 'g/genmodel.json'), /^GenreportError: g\/genmodel\.json: context: only autoregressive bundles declare a context/);
+});
+
 test('an unknown manifest version is refused', () => {
   assert.throws(() => validateManifest({ format: 'genreport-model/9' }, 'x.json'), /x\.json: format:/);
 });

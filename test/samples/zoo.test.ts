@@ -95,6 +95,28 @@ test('ar-pixelcnn: a pixel\'s parameters do not depend on it or on later pixels'
   }
 });
 
+test('ar-pixelcnn: its declared context holds: pixels outside it do not move a pixel\'s parameters', async () => {
+  const bundle = await loadBundle(join(SAMPLES_DIR, 'ar-pixelcnn'));
+  try {
+    const context = bundle.manifest.context;
+    assert.ok(context, 'the bundle declares its context, so sampling runs on crops');
+    const model = requireComponent(bundle, 'model');
+    const image = loadMnist('test', 1).images.data;
+    const rng = new Rng(3);
+    for (const [h, w] of [[14, 14], [20, 3], [27, 27], [8, 0]]) {
+      const inside = (r: number, c: number) => r >= h - context.rowsAbove && r <= h && c >= w - context.columnsLeft && c <= w + context.columnsRight;
+      const changed = image.map((v, j) => (inside(Math.floor(j / 28), j % 28) ? v : rng.int(256) / 255));
+      const [before, after] = [image, changed].map((x) => tf.tidy(() => runComponent(model, tf.tensor4d(x, [1, 28, 28, 1])).dataSync()));
+      const at = (h * 28 + w) * 256;
+      let largest = 0;
+      for (let k = 0; k < 256; k++) largest = Math.max(largest, Math.abs(before[at + k] - after[at + k]));
+      assert.ok(largest < 1e-4, `pixel (${h}, ${w}): parameters changed by ${largest}`);
+    }
+  } finally {
+    disposeBundle(bundle);
+  }
+});
+
 test('flow-realnvp: inverse(forward(y)) returns y', async () => {
   const bundle = await loadBundle(join(SAMPLES_DIR, 'flow-realnvp'));
   try {

@@ -3,9 +3,11 @@
  * distribution parameters [n, H, W, C·P] (likelihood.form), where pixel
  * (h, w, c)'s parameters depend only on pixels before it in raster order
  * (masked convolutions, PixelCNN). log p(x) is one pass, exact; sampling and
- * completion go pixel by pixel, one pass per pixel.
+ * completion go pixel by pixel, one pass per pixel (over the crop the pixel
+ * depends on, when the manifest declares the model's `context`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../density/data-space.ts';
@@ -32,9 +34,8 @@ export class AutoregressiveModel implements GenerativeModel {
    * conditionals, pixel by pixel in raster order. Images must be 8-bit.
    */
   async complete(images: ImageBatch, fromRow: number, rng: Rng, batchSize: number, source = this.bundle.manifestFile): Promise<ImageBatch> {
-    const { height, width, channels, range } = this.bundle.manifest.image;
+    const { height, width, channels } = this.bundle.manifest.image;
     const d = dimensionsOf(images);
-    const p = PARAMETERS_PER_PIXEL[this.form];
     const levels = levelsFromImages(images, source);
     for (let start = 0; start < images.n; start += batchSize) {
       const m = Math.min(batchSize, images.n - start);
@@ -43,18 +44,70 @@ export class AutoregressiveModel implements GenerativeModel {
         const h = Math.floor(position / (width * channels));
         const w = Math.floor(position / channels) % width;
         const c = position % channels;
-        const output = tf.tidy(() => this.run(levelsToRange(batch, range), m));
-        try {
-          const pixelParams = tf.tidy(() => tf.slice(output, [0, h, w, c * p], [m, 1, 1, p]));
-          const params = await finiteValues(pixelParams, this.bundle, 'model');
-          pixelParams.dispose();
-          for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rng);
-        } finally {
-          output.dispose();
-        }
+        const params = await this.pixelParameters(batch, m, h, w, c);
+        for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * PARAMETERS_PER_PIXEL[this.form], this.bundle.manifest.image.range, rng);
       }
     }
     return imageBatch(images.n, height, width, channels, Float32Array.from(levels, (k) => k / (LEVELS - 1)));
+  }
+
+  /**
+   * Parameters of pixel (h, w, c) for each of m images. With a declared
+   * context the model runs on the crop the pixel depends on (about 8x fewer
+   * positions on MNIST for the sample PixelCNN); its conditional there is the
+   * same as on the whole image, because every tap it reads lies inside the
+   * crop or beyond the image's own edge.
+   */
+  private async pixelParameters(levels: Uint8Array, m: number, h: number, w: number, c: number): Promise<Float32Array> {
+    const p = PARAMETERS_PER_PIXEL[this.form];
+    const crop = this.cropAround(h, w);
+    const output = tf.tidy(() => this.runOnCrop(levels, m, crop));
+    try {
+      const pixel = tf.tidy(() => tf.slice(output, [0, h - crop.top, w - crop.left, c * p], [m, 1, 1, p]));
+      try {
+        return await finiteValues(pixel, this.bundle, 'model');
+      } finally {
+        pixel.dispose();
+      }
+    } finally {
+      output.dispose();
+    }
+  }
+
+  /** The window of the image pixel (h, w) depends on: the declared context, or the whole image. */
+  private cropAround(h: number, w: number): Crop {
+    const { height, width } = this.bundle.manifest.image;
+    const context = this.bundle.manifest.context;
+    if (!context) return { top: 0, left: 0, rows: height, columns: width };
+    const top = Math.max(0, h - context.rowsAbove);
+    const left = Math.max(0, w - context.columnsLeft);
+    const right = Math.min(width - 1, w + context.columnsRight);
+    return { top, left, rows: h - top + 1, columns: right - left + 1 };
+  }
+
+  private runOnCrop(levels: Uint8Array, m: number, crop: Crop): tf.Tensor {
+    const { height, width, channels, range } = this.bundle.manifest.image;
+    if (crop.rows === height && crop.columns === width) return this.run(levelsToRange(levels, range), m);
+    const rowLength = crop.columns * channels;
+    const cropped = new Uint8Array(m * crop.rows * rowLength);
+    for (let i = 0; i < m; i++) {
+      for (let r = 0; r < crop.rows; r++) {
+        const from = ((i * height + crop.top + r) * width + crop.left) * channels;
+        cropped.set(levels.subarray(from, from + rowLength), (i * crop.rows + r) * rowLength);
+      }
+    }
+    const input = tf.tensor4d(levelsToRange(cropped, range), [m, crop.rows, crop.columns, channels]);
+    const model = requireComponent(this.bundle, 'model');
+    let output: tf.Tensor;
+    try {
+      // predict() insists on the declared input size; apply() runs a fully convolutional model on any.
+      output = (model instanceof tf.LayersModel ? model.apply(input) : model.execute(input)) as tf.Tensor;
+    } catch (e) {
+      throw inputError(this.bundle.manifestFile, `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); remove the context to sample from whole images`, 'context');
+    }
+    const p = PARAMETERS_PER_PIXEL[this.form];
+    expectShape(output, [m, crop.rows, crop.columns, channels * p], this.bundle, 'model', `a ${crop.rows}x${crop.columns} crop (manifest context)`);
+    return output;
   }
 
   /** Exact log p(x) = Σ log p(x_i | x_<i), one pass per batch. */
@@ -97,4 +150,12 @@ export class AutoregressiveModel implements GenerativeModel {
     expectShape(output, [m, height, width, channels * p], this.bundle, 'model', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
     return output;
   }
+}
+
+/** A window of the image: first row and column, and its size. */
+interface Crop {
+  top: number;
+  left: number;
+  rows: number;
+  columns: number;
 }
