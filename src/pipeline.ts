@@ -40,6 +40,7 @@ import { truncationSweep } from './sample/truncation.ts';
 import type { FeatureExtractor } from './features/extractor.ts';
 import { concatImages } from './models/generative-model.ts';
 import { computeMetrics, isNotApplicable, METRICS, metricInfo, type MetricInput } from './metrics/registry.ts';
+import { formatValue } from './render/format.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
 import { fidelityDiversityCharts } from './render/charts/fidelity-diversity.ts';
 import { densityTruncationCharts } from './render/charts/density-truncation.ts';
@@ -444,7 +445,7 @@ function failedEntry(path: string, error: string): ModelEntry {
 
 function summaryLine(values: Record<string, MetricCell>): string {
   return Object.entries(values)
-    .map(([id, c]) => (c.kind === 'value' ? `${id} ${c.value.toPrecision(4)}` : `${id} -`))
+    .map(([id, c]) => (c.kind === 'value' ? `${id} ${formatValue(c.value)}` : `${id} -`))
     .join(', ');
 }
 

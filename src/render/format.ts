@@ -10,8 +10,12 @@ export function decimalsFor(value: number): number {
   return Math.min(6, Math.max(0, 2 - magnitude));
 }
 
-/** Three significant digits, no exponent for ordinary magnitudes: 1234 → "1,234", 12.345 → "12.3", 0.01234 → "0.0123". */
-export function formatValue(value: number, decimals = decimalsFor(value)): string {
+/**
+ * Three significant digits, no exponent for ordinary magnitudes: 1234 → "1,234",
+ * 12.345 → "12.3", 0.01234 → "0.0123"; whole numbers (counts such as classes
+ * covered) without decimals: 10 → "10".
+ */
+export function formatValue(value: number, decimals = Number.isInteger(value) ? 0 : decimalsFor(value)): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (value !== 0 && Math.abs(value) < 1e-5) return value.toExponential(2).replaceAll('-', '−');

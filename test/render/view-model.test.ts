@@ -9,6 +9,8 @@ test('numbers show three significant digits without exponents for ordinary magni
   assert.equal(formatValue(0.012345), '0.0123');
   assert.equal(formatValue(1234.5), '1,235');
   assert.equal(formatValue(0), '0');
+  assert.equal(formatValue(10), '10', 'counts print without decimals');
+  assert.equal(formatValue(10.04), '10.0');
   assert.equal(formatValue(-1.5), '−1.50');
   assert.equal(formatValue(3e-7), '3.00e−7');
   assert.equal(formatValue(Number.POSITIVE_INFINITY), '∞');
