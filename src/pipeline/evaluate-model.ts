@@ -1,0 +1,197 @@
+/**
+ * One model through every per-model stage, in order: sample → features →
+ * metrics → grids → density → invertibility → truncation (GANs) → training
+ * diagnostics. A bad bundle or bad output throws an input GenreportError; the
+ * pipeline then lists the model as failed, with none of its partial results.
+ */
+import { relative } from 'node:path';
+import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
+import type { RankedEntry } from '../density/comparability.ts';
+import type { RunConfig } from '../config/config.ts';
+import { GenreportError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { Rng } from '../core/rng.ts';
+import { sliceImages, type ImageBatch } from '../core/types.ts';
+import { evaluateDensity } from '../density/evaluate.ts';
+import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
+import type { FeatureExtractor } from '../features/extractor.ts';
+import { evaluateInvertibility } from '../invertibility/evaluate.ts';
+import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
+import { GanModel } from '../models/adapters/gan.ts';
+import { disposeBundle, loadBundle } from '../models/bundle.ts';
+import { modelForBundle } from '../models/families.ts';
+import { concatImages, type GenerativeModel } from '../models/generative-model.ts';
+import { formatValue } from '../render/format.ts';
+import { truncationSweep } from '../sample/truncation.ts';
+import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
+import type { Timed } from './stage-timer.ts';
+
+/** What every model is measured against: the same data, extractor and seeds. */
+export interface EvaluationContext {
+  config: RunConfig;
+  metricIds: string[];
+  extractor: FeatureExtractor;
+  real: { images: ImageBatch; set: MetricInput['real'] };
+  /** The training split, embedded only when a memorisation metric asks for it. */
+  train?: { images: ImageBatch; set: NonNullable<MetricInput['train']> };
+  realClassHistogram?: number[];
+  /** The test images every density is evaluated on, and held-out real images for Parzen. */
+  density: { test: ImageBatch; validation?: ImageBatch };
+  inversion: { images: ImageBatch; labels?: Uint8Array };
+  logger: Logger;
+  timed: Timed;
+}
+
+export interface ModelEvaluation {
+  entry: ModelEntry;
+  cells: Record<string, MetricCell>;
+  images: ImageEntry[];
+  density: { rows: DensityRow[]; entries: RankedEntry[] };
+  invertibility: InvertibilityRow;
+  truncation?: TruncationSweep;
+  /** Generated samples per class by the domain classifier, when it gives classes. */
+  classHistogram?: number[];
+  training: BundleDiagnostics;
+}
+
+/** Load the bundle at `path` and measure it; `takenNames` keeps names unique in one report. */
+export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<ModelEvaluation> {
+  const { config, timed, logger } = context;
+  const bundle = await timed('load', () => loadBundle(path));
+  try {
+    const model = modelForBundle(bundle);
+    const name = bundle.manifest.name;
+    if (takenNames.has(name)) {
+      throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
+    }
+    // Every model sees the same latent stream for the same seed.
+    const sampleStart = performance.now();
+    const fake = await timed('sample', () => sampleWithProgress(model, config.samples, new Rng(config.seed).fork('samples'), config.batchSize, logger));
+    const sampleSeconds = (performance.now() - sampleStart) / 1000;
+    const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
+    const { cells, closestPairs } = await timed('metrics', async () =>
+      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
+    );
+    logger.info(`  ${summaryLine(cells)}`);
+    const images = await timed('render', async () => [
+      await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
+      ...(await neighbourGridEntries(name, fake, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs)),
+    ]);
+
+    // The same seeded streams for every model, as for sampling.
+    const measureRng = new Rng(config.seed).fork('measure');
+    const density = await timed('density', () =>
+      evaluateDensity(name, model, {
+        test: context.density.test,
+        source: config.data.real,
+        config: config.density,
+        rng: measureRng.fork('density'),
+        batchSize: config.batchSize,
+        parzen: context.density.validation ? { generated: fake, validation: context.density.validation } : undefined,
+      }),
+    );
+    logger.info(`  density: ${densitySummary(density.rows)}`);
+    const inverted = await timed('invertibility', () =>
+      evaluateInvertibility(name, model, {
+        images: context.inversion.images,
+        labels: context.inversion.labels,
+        predict: context.real.set.probabilities ? (batch) => predictLabels(context.extractor, batch, config.batchSize) : undefined,
+        source: config.data.real,
+        config: config.invertibility,
+        rng: measureRng.fork('invertibility'),
+        batchSize: config.batchSize,
+      }),
+    );
+    if (inverted.row.reason) logger.warn(`  invertibility: ${inverted.row.reason}`);
+    images.push(
+      ...(await timed('render', () =>
+        Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
+      )),
+    );
+    const truncation = model instanceof GanModel ? await sweepTruncation(name, model, context, measureRng) : undefined;
+
+    const training = await timed('diagnostics', async () =>
+      diagnoseBundle(bundle, { generated: fakeSet, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
+    );
+    logger.info(`  training: ${training.diagnostics.verdict}`);
+    return {
+      entry: {
+        name,
+        family: bundle.manifest.family,
+        bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
+        hash: bundle.hash,
+        parameters: bundle.parameters,
+        status: 'ok',
+        samplesPerSecond: config.samples / sampleSeconds,
+      },
+      cells,
+      images,
+      density,
+      invertibility: inverted.row,
+      truncation,
+      classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
+      training,
+    };
+  } finally {
+    disposeBundle(bundle);
+  }
+}
+
+async function sampleWithProgress(model: GenerativeModel, n: number, rng: Rng, batchSize: number, logger: Logger): Promise<ImageBatch> {
+  const parts: ImageBatch[] = [];
+  for (let done = 0; done < n; ) {
+    const m = Math.min(batchSize, n - done);
+    parts.push(await model.sample(m, rng, batchSize));
+    done += m;
+    logger.progress('sampling', done, n);
+  }
+  return concatImages(parts);
+}
+
+function metricCells(input: MetricInput, { config, metricIds }: EvaluationContext): { cells: Record<string, MetricCell>; closestPairs?: ClosestPair[] } {
+  const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
+  const results = computeMetrics(metricIds, input, options);
+  const cells = Object.fromEntries(
+    Object.entries(results).map(([id, r]): [string, MetricCell] => [
+      id,
+      isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
+    ]),
+  );
+  const memorisation = results['memorisation-share'];
+  return { cells, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
+}
+
+/** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */
+async function sweepTruncation(name: string, model: GanModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationSweep | undefined> {
+  const { config, timed } = context;
+  try {
+    return await timed('truncation', () =>
+      truncationSweep(name, model, context.extractor, context.real.set.features, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }),
+    );
+  } catch (e) {
+    context.logger.warn(`  truncation sweep failed: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The domain classifier's label for each image (argmax of its probabilities). */
+async function predictLabels(extractor: FeatureExtractor, images: ImageBatch, batchSize: number): Promise<Uint8Array> {
+  const { probabilities } = await extractor.extract(images, batchSize);
+  if (!probabilities) throw new Error(`${extractor.info.name} gives no class probabilities, so reconstructions cannot be checked by label`);
+  const labels = new Uint8Array(probabilities.rows);
+  for (let i = 0; i < probabilities.rows; i++) {
+    const row = probabilities.data.subarray(i * probabilities.cols, (i + 1) * probabilities.cols);
+    labels[i] = row.indexOf(Math.max(...row));
+  }
+  return labels;
+}
+
+function densitySummary(rows: DensityRow[]): string {
+  return rows.map((r) => (r.bitsPerDim ? `${r.estimator} ${r.bitsPerDim.value.toFixed(3)} bits/dim` : `${r.kind}: ${r.reason}`)).join(', ');
+}
+
+function summaryLine(values: Record<string, MetricCell>): string {
+  return Object.entries(values)
+    .map(([id, c]) => (c.kind === 'value' ? `${id} ${formatValue(c.value)}` : `${id} -`))
+    .join(', ');
+}

@@ -1,0 +1,72 @@
+/**
+ * A run with broken models among good ones: each broken model is listed as
+ * failed with a message naming its file and field, and the good model's
+ * results (metrics, density, invertibility) all still appear.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ReportData } from '../../src/assemble/report-data.ts';
+import { writeTinyGan } from '../helpers/tiny-gan.ts';
+import { initBackend } from '../../src/core/backend.ts';
+
+await initBackend('wasm');
+const root = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'genreport-failed-models-'));
+
+test('a NaN generator and a bundle missing its decoder fail alone; the good model is reported in full', async () => {
+  const nanGan = await writeTinyGan({ name: 'nan-gan', nan: true });
+  // A VAE manifest whose decoder was left out: the manifest check names the component.
+  const noDecoder = join(work, 'vae-no-decoder');
+  cpSync(join(root, 'samples/vae-conv'), noDecoder, { recursive: true });
+  const manifestFile = join(noDecoder, 'genmodel.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  delete manifest.components.decoder;
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+
+  const config = join(work, 'run.yaml');
+  writeFileSync(
+    config,
+    [
+      'data: { real: mnist:test, count: 300 }',
+      `models: [${nanGan}, ${join(root, 'samples/gan-dcgan')}, ${noDecoder}]`,
+      'samples: 100',
+      'batchSize: 100',
+      'metrics: [fid, precision, recall]',
+      'kid: { subsets: 10, subsetSize: 50 }',
+      'density: { images: 20 }',
+      'invertibility: { images: 4, steps: 5, restarts: 1 }',
+      'truncation: { psi: [0.5, 1], samples: 100 }',
+      'output: { pdf: false }',
+    ].join('\n'),
+  );
+  const out = join(work, 'report');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+
+  assert.deepEqual(
+    data.models.map((m) => [m.name, m.status]),
+    [
+      [data.models[0].name, 'failed'],
+      ['dcgan', 'ok'],
+      ['vae-no-decoder', 'failed'],
+    ],
+  );
+  assert.match(data.models[0].error ?? '', /genmodel\.json: components\.generator: produced a non-finite value/);
+  assert.match(data.models[2].error ?? '', /vae-no-decoder\/genmodel\.json: components\.decoder: a vae bundle needs this component/);
+  assert.match(run.stderr, /components\.generator: produced a non-finite value/);
+
+  // The good model: metrics, density row, invertibility row, truncation sweep, samples grid.
+  assert.equal(data.results.dcgan.fid.kind, 'value');
+  assert.deepEqual(data.density.rows.map((r) => r.model), ['dcgan']);
+  assert.deepEqual(data.invertibility.rows.map((r) => r.model), ['dcgan']);
+  assert.deepEqual(data.truncation.map((t) => t.model), ['dcgan']);
+  assert.ok(data.images.some((i) => i.id === 'samples-dcgan'));
+  // The failed models leave nothing half-measured behind.
+  assert.ok(!data.images.some((i) => i.model && i.model !== 'dcgan'));
+  assert.ok(readFileSync(join(out, 'report.html'), 'utf8').includes('non-finite value'));
+});
