@@ -2,7 +2,6 @@
  * genreport's command line. The only place that calls process.exit:
  * 0 success, 1 an internal fault, 2 bad input (file, config, model output).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
@@ -11,6 +10,7 @@ import { parseReportData } from '../assemble/report-schema.ts';
 import { readConfig, type RunConfig } from '../config/config.ts';
 import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
 import { GenreportError, inputError } from '../core/errors.ts';
+import { readJsonInput } from '../core/input-file.ts';
 import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { statsCommand } from './commands/stats.ts';
@@ -88,13 +88,7 @@ function report(result: RunResult, logger: Logger): void {
 }
 
 async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(jsonPath, 'utf8'));
-  } catch (e) {
-    throw inputError(jsonPath, existsSync(jsonPath) ? `is not valid JSON (${(e as Error).message})` : 'report file not found');
-  }
-  const data = parseReportData(raw, jsonPath);
+  const data = parseReportData(readJsonInput(jsonPath, 'report file not found'), jsonPath);
   const out = resolve(flags.out ?? join(resolve(jsonPath, '..')));
   const stem = basename(jsonPath, extname(jsonPath));
   const htmlPath = join(out, `${stem}.html`);

@@ -3,11 +3,10 @@
  * every problem before reporting, each with the file and field named.
  * Paths in the file are relative to the file itself.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { GenreportError, inputError } from '../core/errors.ts';
+import { GenreportError } from '../core/errors.ts';
+import { readYamlInput } from '../core/input-file.ts';
 import { DEFAULT_THRESHOLDS, diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 
 const positiveInt = z.number().int().positive();
@@ -91,18 +90,8 @@ export interface LoadedConfig {
 
 export function readConfig(path: string): LoadedConfig {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError(path, 'config file not found');
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw inputError(path, `is not valid YAML (${(e as Error).message.split('\n')[0]})`);
-  }
+  // Messages name the path as the user wrote it.
+  const raw = readYamlInput(path, 'config file not found');
   return { config: validateConfig(raw, path, dirname(file)), file };
 }
 

@@ -5,9 +5,10 @@
  * JSON null is a value that was not logged at that step and reads as NaN, so
  * metrics logged only at checkpoints share the step axis with the losses.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { inputError } from '../core/errors.ts';
+import { readInputText } from '../core/input-file.ts';
 import type { LoadedManifest } from '../models/manifest.ts';
 
 export interface TrainingLog {
@@ -21,12 +22,7 @@ export interface TrainingLog {
 const STEP = 'step';
 
 export function readTrainingLog(file: string): TrainingLog {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError(file, 'training log not found');
-  }
+  const text = readInputText(file, 'training log not found');
   return isJsonLines(file, text) ? parseJsonLinesLog(text, file) : parseCsvLog(text, file);
 }
 

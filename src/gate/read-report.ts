@@ -3,10 +3,10 @@
  * checked, so a report with extra fields (a newer minor version) still reads,
  * and a truncated or foreign file fails with the file and field named.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { REPORT_FORMAT, type ReportData } from '../assemble/report-data.ts';
-import { GenreportError, inputError } from '../core/errors.ts';
+import { GenreportError } from '../core/errors.ts';
+import { readJsonInput } from '../core/input-file.ts';
 
 const cellSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -32,13 +32,7 @@ const comparedFieldsSchema = z.object({
 });
 
 export function readReport(path: string): ReportData {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw inputError(path, missing ? 'report file not found' : `is not valid JSON (${(e as Error).message})`);
-  }
+  const raw = readJsonInput(path, 'report file not found');
   const parsed = comparedFieldsSchema.safeParse(raw);
   if (!parsed.success) {
     throw new GenreportError(

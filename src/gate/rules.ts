@@ -9,10 +9,9 @@
  *     fid: { absolute: 1.5 }
  *     precision: { absolute: 0.02, beyondUncertainty: false }
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { GenreportError, inputError } from '../core/errors.ts';
+import { GenreportError } from '../core/errors.ts';
+import { readYamlInput } from '../core/input-file.ts';
 
 const nonNegative = z.number().nonnegative();
 
@@ -59,19 +58,7 @@ export function validateRules(raw: unknown, file: string): GateRules {
 }
 
 export function readRules(path: string): GateRules {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw inputError(path, 'rules file not found');
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw inputError(path, `is not valid YAML (${(e as Error).message.split('\n')[0]})`);
-  }
-  return validateRules(raw, path);
+  return validateRules(readYamlInput(path, 'rules file not found'), path);
 }
 
 /** "≤ 1.5" or "≤ 5% of baseline": how a rule reads in the outputs. */

@@ -3,10 +3,10 @@
  * TensorFlow.js components live. Validation reports every problem at once,
  * each naming the file and the field.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { GenreportError, inputError, type Problem } from '../core/errors.ts';
+import { GenreportError, type Problem } from '../core/errors.ts';
+import { readJsonInput } from '../core/input-file.ts';
 import { PIXEL_FORMS } from '../density/pixel-forms.ts';
 
 export const MANIFEST_FORMAT = 'genreport-model/1';
@@ -91,18 +91,7 @@ export interface LoadedManifest {
 /** Read and validate `<bundleDir>/genmodel.json` (or a path to the file itself). */
 export function readManifest(path: string): LoadedManifest {
   const file = path.endsWith('.json') ? resolve(path) : resolve(path, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw inputError(file, 'model bundle manifest not found (a bundle is a folder with genmodel.json)');
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw inputError(file, `is not valid JSON (${(e as Error).message})`);
-  }
+  const raw = readJsonInput(file, 'model bundle manifest not found (a bundle is a folder with genmodel.json)');
   return { manifest: validateManifest(raw, file), file, dir: dirname(file) };
 }
 

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { inputError } from '../core/errors.ts';
+import { readJsonInput } from '../core/input-file.ts';
 
 export type TfjsModel = tf.LayersModel | tf.GraphModel;
 
@@ -17,13 +18,7 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   const file = resolve(modelJsonPath);
   return {
     load: async () => {
-      let json: tf.io.ModelJSON;
-      try {
-        json = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw inputError(file, code === 'ENOENT' ? 'model file not found' : `is not valid JSON (${(e as Error).message})`);
-      }
+      const json = readJsonInput(file, 'model file not found') as tf.io.ModelJSON;
       if (!json || typeof json !== 'object' || !json.modelTopology) {
         throw inputError(file, 'is not a TensorFlow.js model.json (no modelTopology)', 'modelTopology');
       }

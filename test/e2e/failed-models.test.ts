@@ -62,9 +62,9 @@ test('a NaN generator and a bundle missing its decoder fail alone; the good mode
 
   // The good model: metrics, density row, invertibility row, truncation sweep, samples grid.
   assert.equal(data.results.dcgan.fid.kind, 'value');
-  assert.deepEqual(data.density.rows.map((r) => r.model), ['dcgan']);
-  assert.deepEqual(data.invertibility.rows.map((r) => r.model), ['dcgan']);
-  assert.deepEqual(data.truncation.map((t) => t.model), ['dcgan']);
+  assert.deepEqual(data.density!.rows.map((r) => r.model), ['dcgan']);
+  assert.deepEqual(data.invertibility!.rows.map((r) => r.model), ['dcgan']);
+  assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan']);
   assert.ok(data.images.some((i) => i.id === 'samples-dcgan'));
   // The failed models leave nothing half-measured behind.
   assert.ok(!data.images.some((i) => i.model && i.model !== 'dcgan'));
