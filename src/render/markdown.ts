@@ -1,11 +1,12 @@
 /**
  * ReportData → report.md: a short summary for a CI comment or a pull request.
- * Title, one verdict line per axis, the scorecard, the footnotes and every
- * warning; the rest stays in report.html. Built from the same view model as
+ * Title, one verdict line per axis, the scorecard, the footnotes, the density
+ * and invertibility tables, and every warning; charts and images stay in
+ * report.html. Built from the same view model as
  * the HTML, so both say the same thing.
  */
 import type { ReportData } from '../assemble/report-data.ts';
-import { toViewModel, type CellView } from './view-model.ts';
+import { toViewModel, type CellView, type DensityView, type InvertibilityView } from './view-model.ts';
 
 /**
  * Backslash-escape the punctuation Markdown reads as syntax, HTML, an entity,
@@ -29,6 +30,9 @@ export function renderMarkdown(data: ReportData): string {
   lines.push('', '↓ lower is better · ↑ higher is better · **bold** ★ best in column · ± std over subsets · [a, b] 95% interval');
   for (const note of footnotes) lines.push('', `<sup>${note.mark}</sup> n/a: ${markdownText(note.text)}`);
 
+  if (view.density) lines.push(...densityLines(view.density));
+  if (view.invertibility) lines.push(...invertibilityLines(view.invertibility));
+
   const problems = [...view.failedModels.map((m) => `Model ${m.name} failed: ${m.error}`), ...view.warnings];
   if (problems.length > 0) {
     lines.push('', '**Warnings**', '');
@@ -45,4 +49,30 @@ function cellText(cell: CellView): string {
   const note = cell.footnote ? `<sup>${cell.footnote}</sup>` : '';
   const reason = cell.kind === 'failed' && cell.detail ? ` (${markdownText(cell.detail)})` : '';
   return `${value}${interval}${note}${reason}`;
+}
+
+function densityLines(density: DensityView): string[] {
+  const measured = density.rows.filter((r) => r.bitsPerDim !== '–');
+  const lines = ['', '## Density', '', 'Negative log-likelihood in bits/dim, 95% interval over test images; lower is better. A lower bound on log-likelihood is an upper bound on these numbers.', ''];
+  lines.push('| Model | Estimate | Kind | bits/dim [95%] | n |', '|---|---|---|---:|---:|');
+  for (const r of measured) lines.push(`| ${markdownText(r.model)} | ${markdownText(r.estimate)} | ${r.kind} | ${r.bitsPerDim} | ${r.n} |`);
+  const ref = density.reference;
+  if (ref) lines.push(`| *${markdownText(ref.model)}* | ${markdownText(ref.estimate)} | ${ref.kind} | ${ref.bitsPerDim} | ${ref.n} |`);
+  // One paragraph each: the rankings, what is kept apart, and who has no figure and why.
+  for (const text of [...density.rankings, ...density.apart].map(markdownText)) lines.push('', text);
+  for (const text of reasonLines(density.rows.filter((r) => r.bitsPerDim === '–'))) lines.push('', text);
+  return lines;
+}
+
+function invertibilityLines(section: InvertibilityView): string[] {
+  const lines = ['', '## Invertibility', '', '| Model | Method | Error | PSNR | Same label |', '|---|---|---|---:|---:|'];
+  for (const r of section.rows) lines.push(`| ${markdownText(r.model)} | ${markdownText(r.method)} | ${markdownText(r.error)} | ${r.psnr} | ${r.sameLabel} |`);
+  return lines;
+}
+
+/** "a, b — why" for the models without a figure, once per distinct reason. */
+function reasonLines(rows: { model: string; note: string }[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const r of rows) byReason.set(r.note, [...(byReason.get(r.note) ?? []), r.model]);
+  return [...byReason].map(([reason, models]) => `${models.map(markdownText).join(', ')} — ${markdownText(reason)}`);
 }
