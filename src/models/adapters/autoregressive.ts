@@ -34,7 +34,8 @@ export class AutoregressiveModel implements GenerativeModel {
    * conditionals, pixel by pixel in raster order. Images must be 8-bit.
    */
   async complete(images: ImageBatch, fromRow: number, rng: Rng, batchSize: number, source = this.bundle.manifestFile): Promise<ImageBatch> {
-    const { height, width, channels } = this.bundle.manifest.image;
+    const { height, width, channels, range } = this.bundle.manifest.image;
+    const p = PARAMETERS_PER_PIXEL[this.form];
     const d = dimensionsOf(images);
     const levels = levelsFromImages(images, source);
     for (let start = 0; start < images.n; start += batchSize) {
@@ -45,7 +46,7 @@ export class AutoregressiveModel implements GenerativeModel {
         const w = Math.floor(position / channels) % width;
         const c = position % channels;
         const params = await this.pixelParameters(batch, m, h, w, c);
-        for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * PARAMETERS_PER_PIXEL[this.form], this.bundle.manifest.image.range, rng);
+        for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rng);
       }
     }
     return imageBatch(images.n, height, width, channels, Float32Array.from(levels, (k) => k / (LEVELS - 1)));
@@ -53,8 +54,8 @@ export class AutoregressiveModel implements GenerativeModel {
 
   /**
    * Parameters of pixel (h, w, c) for each of m images. With a declared
-   * context the model runs on the crop the pixel depends on (about 8x fewer
-   * positions on MNIST for the sample PixelCNN); its conditional there is the
+   * context the model runs on the crop the pixel depends on (at most 7×13 of
+   * 28×28 positions for the sample PixelCNN); its conditional there is the
    * same as on the whole image, because every tap it reads lies inside the
    * crop or beyond the image's own edge.
    */
