@@ -97,7 +97,7 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
   },
   vae: async () => {
     const out = argv.out ?? join(here, 'vae-conv');
-    await trainVae({ out, seed, steps: argv.steps ?? 1500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, backend: backend.name });
+    await trainVae({ out, seed, steps: argv.steps ?? 5500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, klWarmupSteps: 500, backend: backend.name });
     // K = 16 draws for the importance-weighted bound; the card records K.
     return { out, measure: { ...measureDefaults, likelihoodDraws: 16 } };
   },
