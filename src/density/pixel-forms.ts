@@ -90,8 +90,12 @@ export function samplePixelLevel(form: PixelForm, params: ArrayLike<number>, off
   return clampLevel(Math.round(((value - lo) / (hi - lo)) * (LEVELS - 1)));
 }
 
-/** The distribution's mean pixel value in [0, 1] (what a VAE shows as its sample). */
-export function pixelMean(form: PixelForm, params: ArrayLike<number>, offset: number, range: Range): number {
+/**
+ * The pixel value in [0, 1] a VAE shows for these parameters: the categorical's
+ * mean; the discretized logistic's location clipped to the range, i.e. its
+ * median (its mean, pulled toward mid-grey by the tails, gives fainter digits).
+ */
+export function displayedPixel(form: PixelForm, params: ArrayLike<number>, offset: number, range: Range): number {
   if (form === 'categorical-256') {
     let max = -Infinity;
     for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]);

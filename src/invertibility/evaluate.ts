@@ -95,9 +95,9 @@ async function vaeInvertibility(name: string, vae: VaeModel, context: Invertibil
   const metrics = await reconstructionMetrics(images, reconstructions, labelCheck(context));
   const latents = (await vae.encode(endpointImages(images), batchSize)).mean;
   return {
-    row: { model: name, method: 'reconstruction', label: 'decoder mean at the encoder mean: an approximate inverse', ...metricFields(metrics, images.n), secondsPerImage },
+    row: { model: name, method: 'reconstruction', label: 'decoded image at the encoder mean: an approximate inverse', ...metricFields(metrics, images.n), secondsPerImage },
     grids: [
-      pairGrid(name, images, reconstructions, 'Reconstructions', 'Odd rows: test images; even rows: the decoder mean at the encoder mean.'),
+      pairGrid(name, images, reconstructions, 'Reconstructions', 'Odd rows: test images; even rows: the decoded image at the encoder mean.'),
       await interpolationGrid(name, vae, latents, 'linear', 'between the encoder means of pairs of test images', batchSize),
     ],
   };

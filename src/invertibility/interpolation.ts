@@ -1,6 +1,6 @@
 /**
  * Latent interpolation between two latents, decoded (GAN generator, VAE
- * decoder mean, flow inverse). Spherical interpolation keeps Gaussian latents
+ * decoded image, flow inverse). Spherical interpolation keeps Gaussian latents
  * at a typical norm, where a straight line passes through the unlikely centre.
  */
 import type { ImageBatch } from '../core/types.ts';

@@ -194,7 +194,7 @@ function addLikelihoodSections(data: ReportData, gan: string, vae: string): void
       {
         model: vae,
         method: 'reconstruction',
-        label: 'decoder mean at the encoder mean: an approximate inverse',
+        label: 'decoded image at the encoder mean: an approximate inverse',
         n: 64,
         mse: { value: 0.0121, low: 0.0104, high: 0.0139 },
         psnr: 19.2,

@@ -1,7 +1,7 @@
 /**
  * VAE: encoder x → [mean | log-variance] of q(z|x), one output of 2·dim;
  * decoder z → per-pixel distribution parameters on the 8-bit data space
- * (likelihood.form). Samples show the decoder's mean image. Density: the ELBO
+ * (likelihood.form). Samples show the decoded image (pixel-forms.ts displayedPixel: the mean, or the logistic's median). Density: the ELBO
  * and the importance-weighted bound, both lower bounds on log p(x).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +11,7 @@ import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../density/data-space.ts';
 import { importanceWeightedBounds, standardNormalLogDensity } from '../../density/importance-weighted.ts';
 import type { LikelihoodEstimate } from '../../density/likelihood-estimate.ts';
-import { imageLogProbability, PARAMETERS_PER_PIXEL, pixelMean, type PixelForm } from '../../density/pixel-forms.ts';
+import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../density/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import {
   expectShape,
@@ -48,7 +48,7 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
     return this.decode(rng.normals(n * this.latentDim), batchSize);
   }
 
-  /** The decoder's mean image for each latent. */
+  /** The decoded image for each latent (displayedPixel of every pixel). */
   async decode(latents: Float32Array, batchSize: number): Promise<ImageBatch> {
     const { height, width, channels, range } = this.bundle.manifest.image;
     const n = latents.length / this.latentDim;
@@ -58,7 +58,7 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const params = await this.decoderParameters(latents.subarray(start * this.latentDim, (start + m) * this.latentDim), m);
-      for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = pixelMean(this.form, params, j * p, range);
+      for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = displayedPixel(this.form, params, j * p, range);
     }
     return imageBatch(n, height, width, channels, data);
   }
