@@ -103,7 +103,16 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
   },
   flow: async () => {
     const out = argv.out ?? join(here, 'flow-realnvp');
-    await trainFlow({ out, seed, steps: argv.steps ?? 1800, batchSize: argv['batch-size'] ?? 64, learningRate: 1e-3, size: { couplings: 8, hidden: 128 }, backend: backend.name });
+    await trainFlow({
+      out,
+      seed,
+      steps: argv.steps ?? 3000,
+      batchSize: argv['batch-size'] ?? 64,
+      learningRate: 1e-3,
+      warmupSteps: 200,
+      size: { steps: [2, 6, 6], hidden: [32, 64, 96] },
+      backend: backend.name,
+    });
     return { out, measure: measureDefaults };
   },
   autoregressive: async () => {

@@ -15,7 +15,7 @@ import { saveLayersModel } from '../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
 import { TrainingLog } from '../lib/training-log.ts';
-import { buildFlow, initialiseActNorms, LOGIT_ALPHA, seedConditioners, type FlowSize } from './model.ts';
+import { buildFlow, describeFlow, initialiseActNorms, seedConditioners, type FlowSize } from './model.ts';
 
 export interface FlowTrainOptions {
   out: string;
@@ -23,6 +23,8 @@ export interface FlowTrainOptions {
   steps: number;
   batchSize: number;
   learningRate: number;
+  /** Steps of linear learning-rate warm-up before the cosine decay. */
+  warmupSteps: number;
   size: FlowSize;
   backend: string;
 }
@@ -50,7 +52,10 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
   const bits = (nats: number) => nats / (D * Math.LN2) + 8;
   const started = performance.now();
   for (let step = 1; step <= opts.steps; step++) {
-    (optimizer as unknown as { learningRate: number }).learningRate = 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (step - 1)) / opts.steps));
+    const warmup = Math.min(opts.warmupSteps, opts.steps - 1);
+    const lr =
+      step <= warmup ? (opts.learningRate * step) / warmup : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (step - 1 - warmup)) / (opts.steps - warmup)));
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
     const y = nextBatch(opts.batchSize);
     let logDet = 0;
     const loss = optimizer.minimize(() => {
@@ -77,20 +82,17 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     format: MANIFEST_FORMAT,
     name: 'realnvp',
     family: 'flow',
-    description: 'RealNVP-style flow (checkerboard affine couplings, actnorm) trained on MNIST by samples/flow/train.ts.',
+    description: 'RealNVP/Glow-style flow (squeezes, convolutional affine couplings, invertible 1x1 convs, actnorm) trained on MNIST by samples/flow/train.ts.',
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: null,
     likelihood: { kind: 'bound', dataSpace: MNIST_DATA_SPACE, dequantization: 'uniform' },
     components: { flow: 'flow/model.json' },
     training: { log: 'train-log.csv', card: 'card.json' },
   });
-  const { couplings, hidden } = opts.size;
   writeCard(opts.out, {
     name: 'realnvp',
     family: 'flow',
-    architecture:
-      `logit(alpha ${LOGIT_ALPHA}), then ${couplings} x [actnorm (data-initialised), affine coupling with checkerboard mask (parity alternating), ` +
-      `conditioner dense(${hidden})-relu-dense(2x784), tanh scale]; no squeeze (a single-channel 28x28 image, and genreport's layer set has none)`,
+    architecture: describeFlow(opts.size),
     parameters: flow.countParams(),
     data: MNIST_TRAIN_DESCRIPTION,
     likelihood: 'exact change of variables at uniformly dequantized pixels (data space uint8-28x28x1): a lower bound on the 8-bit likelihood',
@@ -98,7 +100,7 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
       loss: 'negative log-likelihood at y = (k + u) / 256, u ~ U[0, 1), fresh per step',
       steps: opts.steps,
       batchSize: opts.batchSize,
-      optimizer: `adam lr ${opts.learningRate}, cosine decay to 0`,
+      optimizer: `adam lr ${opts.learningRate}, linear warm-up over ${opts.warmupSteps} steps, then cosine decay to 0`,
       seed: opts.seed,
       backend: opts.backend,
       seconds: Math.round(seconds),

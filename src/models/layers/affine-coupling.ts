@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShapeConfig } from './flow-flatten.ts';
-import { FlowLayer, joinState, rowSums, splitState, type LayerArgs } from './flow-layer.ts';
+import { CouplingLayer } from './coupling-layer.ts';
+import type { LayerArgs } from './flow-layer.ts';
 
 export interface AffineCouplingConfig extends ImageShapeConfig {
   hidden: number;
@@ -16,7 +17,7 @@ export interface AffineCouplingConfig extends ImageShapeConfig {
   parity: 0 | 1;
 }
 
-export class FlowAffineCoupling extends FlowLayer {
+export class FlowAffineCoupling extends CouplingLayer {
   static className = 'GenreportFlowAffineCoupling';
   readonly config: AffineCouplingConfig;
   private readonly mask: Float32Array;
@@ -46,20 +47,8 @@ export class FlowAffineCoupling extends FlowLayer {
     this.outputBias = this.addWeight('output_bias', [2 * d], 'float32', tf.initializers.zeros());
   }
 
-  forward(state: tf.Tensor2D): tf.Tensor2D {
-    const [x, logDet] = splitState(state);
-    const [s, t] = this.scaleAndShift(x);
-    return joinState(tf.add(tf.mul(x, tf.exp(s)), t), tf.add(logDet, rowSums(s)));
-  }
-
-  inverse(state: tf.Tensor2D): tf.Tensor2D {
-    const [z, logDet] = splitState(state);
-    const [s, t] = this.scaleAndShift(z);
-    return joinState(tf.mul(tf.sub(z, t), tf.exp(tf.neg(s))), tf.sub(logDet, rowSums(s)));
-  }
-
   /** s and t from the conditioning half, zero on that half itself. */
-  private scaleAndShift(values: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  protected scaleAndShift(values: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
     const d = this.mask.length;
     const mask = tf.tensor1d(this.mask);
     const free = tf.sub(1, mask);
