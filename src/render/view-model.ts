@@ -366,8 +366,10 @@ function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (re
     case 'failed':
       return { kind: cell.kind, text: 'failed', detail: cell.reason, interval: null, best: false, footnote: null };
     case 'value': {
-      // Spread and interval take the value's decimals so the digits line up.
-      const decimals = decimalsFor(cell.value);
+      // Spread and interval take the value's decimals so the digits line up; a
+      // whole number with neither is a count (classes covered) and has none.
+      const count = Number.isInteger(cell.value) && cell.std === undefined && !cell.interval;
+      const decimals = count ? 0 : decimalsFor(cell.value);
       const text = cell.std === undefined
         ? formatValue(cell.value, decimals)
         : `${formatValue(cell.value, decimals)} ± ${formatValue(cell.std, decimals)}`;
