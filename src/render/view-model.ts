@@ -403,7 +403,7 @@ function speedView(data: ReportData): SpeedView | null {
         model: m.name,
         family: FAMILY_LABELS[m.family],
         speed: `${formatValue(m.samplesPerSecond!)} img/s`,
-        relative: slowest > 0 ? `${formatValue(m.samplesPerSecond! / slowest, 2)}×` : '–',
+        relative: slowest > 0 ? `${formatValue(m.samplesPerSecond! / slowest)}×` : '–',
         density: densityTime(data, m.name),
       })),
   };
