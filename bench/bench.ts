@@ -59,9 +59,9 @@ for (const m of result.data.models.filter((m) => m.family === 'autoregressive' &
 let total = 0;
 for (const t of result.data.run.timings) {
   total += t.seconds;
-  console.log(`  stage ${t.stage.padEnd(10)} ${t.seconds.toFixed(2).padStart(7)} s`);
+  console.log(`  stage ${t.stage.padEnd(13)} ${t.seconds.toFixed(2).padStart(7)} s`);
 }
-console.log(`  total            ${total.toFixed(2).padStart(7)} s${result.pdfSkipped ? ' (PDF skipped: no browser)' : ''}`);
+console.log(`  total               ${total.toFixed(2).padStart(7)} s${result.pdfSkipped ? ' (PDF skipped: no browser)' : ''}`);
 
 console.log('\nmetrics against the Python references (same data, same run):');
 await benchMetrics();
