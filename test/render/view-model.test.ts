@@ -30,8 +30,8 @@ test('scorecard cells: KID as mean ± std, intervals in the value\'s decimals, b
 
 test('a whole number without spread or interval is a count and prints as one; with an interval it keeps the decimals', async () => {
   const data = await buildFixtureReport();
-  data.results['dcgan-mnist'].precision = { kind: 'value', value: 10 };
-  data.results['vae-mnist'].precision = { kind: 'value', value: 2, interval: [1.95, 2.05] };
+  data.results['dcgan-mnist'].precision = { kind: 'value', value: 10, n: 1000 };
+  data.results['vae-mnist'].precision = { kind: 'value', value: 2, interval: [1.95, 2.05], n: 1000 };
   const [gan, vae] = toViewModel(data).scorecard.rows;
   assert.equal(gan.cells[2].text, '10');
   assert.equal(vae.cells[2].text, '2.00');
