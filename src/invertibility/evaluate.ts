@@ -173,8 +173,5 @@ function endpointImages(images: ImageBatch): ImageBatch {
 }
 
 function priorDraws(gan: GanModel, rng: Rng): Float32Array {
-  const latent = gan.bundle.manifest.latent!;
-  const z = new Float32Array(2 * INTERPOLATION_ROWS * latent.dim);
-  for (let i = 0; i < z.length; i++) z[i] = latent.distribution === 'normal' ? rng.normal() : 2 * rng.uniform() - 1;
-  return z;
+  return gan.bundle.prior!.sample(2 * INTERPOLATION_ROWS, rng);
 }

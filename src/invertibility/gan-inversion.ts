@@ -83,8 +83,7 @@ async function invertBatch(bundle: Bundle, targets: Float32Array, m: number, opt
   const generator = requireComponent(bundle, 'generator');
   const rows = m * restarts;
   // Row r = restart · m + image.
-  const starts = new Float32Array(rows * latent.dim);
-  for (let i = 0; i < starts.length; i++) starts[i] = latent.distribution === 'normal' ? rng.normal() : 2 * rng.uniform() - 1;
+  const starts = bundle.prior!.sample(rows, rng);
   if (bundle.components.encoder) starts.set(await encoderLatents(bundle, targets, m));
   const z = tf.variable(tf.tensor2d(starts, [rows, latent.dim]));
   const target = tf.tidy(() => tf.tile(tf.tensor4d(targets, [m, height, width, channels]), [restarts, 1, 1, 1]));

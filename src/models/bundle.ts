@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../core/errors.ts';
 import { readManifest, type ComponentName, type Manifest } from './manifest.ts';
+import { loadLatentPrior, type LatentPrior } from './latent-prior.ts';
 import { loadTfjsModel, type TfjsModel } from './tfjs-files.ts';
 
 export interface Bundle {
@@ -17,6 +18,8 @@ export interface Bundle {
   dir: string;
   manifestFile: string;
   components: Partial<Record<ComponentName, TfjsModel>>;
+  /** The latent prior, for families with a latent. */
+  prior: LatentPrior | null;
   hash: string;
   parameters: number;
 }
@@ -34,12 +37,18 @@ export async function loadBundle(path: string): Promise<Bundle> {
     components[name] = await loadTfjsModel(modelJson);
     files.push(modelJson, ...weightFiles(modelJson));
   }
+  if (manifest.latent?.mixture && !resolve(dir, manifest.latent.mixture).startsWith(dir)) {
+    throw inputError(file, `must point inside the bundle folder, not ${manifest.latent.mixture}`, 'latent.mixture');
+  }
+  const latent = loadLatentPrior(manifest, dir);
+  if (latent?.file) files.push(latent.file);
   return {
     manifest,
     path,
     dir,
     manifestFile: file,
     components,
+    prior: latent?.prior ?? null,
     hash: hashFiles(files),
     parameters: Object.values(components).reduce((sum, m) => sum + countParameters(m!), 0),
   };

@@ -30,7 +30,10 @@ export const manifestSchema = z
     latent: z
       .object({
         dim: z.number().int().positive(),
-        distribution: z.enum(['normal', 'uniform']),
+        /** The prior: N(0, I), U[−1, 1]^d, or a mixture of diagonal Gaussians (VAE only; src/models/latent-prior.ts). */
+        distribution: z.enum(['normal', 'uniform', 'gaussian-mixture']),
+        /** With gaussian-mixture: the JSON file in the bundle holding weights, means and log-variances. */
+        mixture: z.string().min(1).optional(),
       })
       .nullable()
       .optional(),
@@ -125,7 +128,7 @@ export function validateManifest(raw: unknown, file: string): Manifest {
 }
 
 function familyProblems(raw: unknown, file: string): Problem[] {
-  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: unknown; context?: unknown } | null;
+  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: { distribution?: unknown; mixture?: unknown } | null; context?: unknown } | null;
   const needs = typeof m?.family === 'string' ? FAMILY_NEEDS[m.family as Manifest['family']] : undefined;
   if (!m || !needs) return [];
   const problems: Problem[] = [];
@@ -133,11 +136,30 @@ function familyProblems(raw: unknown, file: string): Problem[] {
     if (!m.components?.[c]) problems.push({ file, field: `components.${c}`, message: `a ${m.family} bundle needs this component` });
   }
   if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `a ${m.family} bundle must declare its latent` });
+  problems.push(...priorProblems(m.family as Manifest['family'], m.latent, file));
   if (m.context !== undefined && m.family !== 'autoregressive') {
     problems.push({ file, field: 'context', message: `only autoregressive bundles declare a context (how far a pixel's conditional reaches), not a ${m.family}` });
   }
   problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
   return problems;
+}
+
+function priorProblems(family: Manifest['family'], latent: { distribution?: unknown; mixture?: unknown } | null | undefined, file: string): Problem[] {
+  if (!latent) return [];
+  const mixture = latent.distribution === 'gaussian-mixture';
+  if (mixture && family !== 'vae') {
+    return [{ file, field: 'latent.distribution', message: `only a VAE may declare a mixture prior (a ${family}'s truncation and inversion assume N(0, I) or U[-1, 1])` }];
+  }
+  if (family === 'vae' && latent.distribution === 'uniform') {
+    return [{ file, field: 'latent.distribution', message: 'a VAE\'s prior is "normal" (N(0, I)) or "gaussian-mixture"' }];
+  }
+  if (mixture && latent.mixture === undefined) {
+    return [{ file, field: 'latent.mixture', message: 'a gaussian-mixture prior names its JSON file in the bundle (weights, means, logVariances)' }];
+  }
+  if (!mixture && latent.mixture !== undefined) {
+    return [{ file, field: 'latent.mixture', message: `only a gaussian-mixture prior has a mixture file, not a ${String(latent.distribution)} one` }];
+  }
+  return [];
 }
 
 type RawManifest = {

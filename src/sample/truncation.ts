@@ -21,9 +21,7 @@ export interface TruncationOptions {
 
 export async function truncationSweep(name: string, gan: GanModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationSweep> {
   const { psi, samples, rng, batchSize } = options;
-  const latent = gan.bundle.manifest.latent!;
-  const z = new Float32Array(samples * latent.dim);
-  for (let i = 0; i < z.length; i++) z[i] = latent.distribution === 'normal' ? rng.normal() : 2 * rng.uniform() - 1;
+  const z = gan.bundle.prior!.sample(samples, rng);
   const decoder = generatorDecoder(gan.bundle);
   const points: TruncationSweep['points'] = [];
   for (const p of [...psi].sort((a, b) => a - b)) {

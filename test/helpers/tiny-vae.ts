@@ -4,8 +4,10 @@
  * scale, discretized-logistic pixels; encoder q(z|x) = N(qMean, exp(qLogVar))
  * for every image (zero kernel), so a test can set it to the posterior or away.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { GaussianMixtureJson } from '../../src/models/latent-prior.ts';
 import { saveLayersModel } from '../../src/models/tfjs-files.ts';
 import { tinyBundleDir, writeManifest } from './tiny-bundle.ts';
 
@@ -22,6 +24,8 @@ export interface TinyVaeOptions {
   qLogVar: number;
   /** Decoder emits this many parameters per pixel instead of 2 (a wrong shape). */
   parametersPerPixel?: number;
+  /** A mixture prior (written to prior.json) instead of N(0, 1). */
+  mixture?: GaussianMixtureJson;
 }
 
 export async function writeTinyVae(options: TinyVaeOptions): Promise<string> {
@@ -42,11 +46,12 @@ export async function writeTinyVae(options: TinyVaeOptions): Promise<string> {
   await saveLayersModel(decoder, join(dir, 'decoder'));
   encoder.dispose();
   decoder.dispose();
+  if (options.mixture) writeFileSync(join(dir, 'prior.json'), JSON.stringify(options.mixture));
   writeManifest(dir, {
     name: 'tiny-vae',
     family: 'vae',
     image: { height: VAE_SIDE, width: VAE_SIDE, channels: 1, range: [0, 1] },
-    latent: { dim: 1, distribution: 'normal' },
+    latent: options.mixture ? { dim: 1, distribution: 'gaussian-mixture', mixture: 'prior.json' } : { dim: 1, distribution: 'normal' },
     likelihood: { kind: 'bound', dataSpace: 'uint8-4x4x1', form: 'discretized-logistic' },
     components: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' },
   });
@@ -67,15 +72,20 @@ export function tinyVaeLogLikelihoodGivenZ(levels: ArrayLike<number>, z: number)
   return sum;
 }
 
-/** Quadrature over z ∈ [−12, 12]: log p(x), and the posterior's mean and variance. */
-export function tinyVaeTruth(levels: ArrayLike<number>): { logLikelihood: number; posteriorMean: number; posteriorVariance: number } {
+const standardNormal = (z: number): number => -0.5 * z * z - 0.5 * Math.log(2 * Math.PI);
+
+/** Quadrature over z ∈ [−12, 12]: log p(x), and the posterior's mean and variance; the prior is N(0, 1) unless given. */
+export function tinyVaeTruth(
+  levels: ArrayLike<number>,
+  logPrior: (z: number) => number = standardNormal,
+): { logLikelihood: number; posteriorMean: number; posteriorVariance: number } {
   const points = 24001;
   const step = 24 / (points - 1);
   const logJoint = new Float64Array(points);
   let max = -Infinity;
   for (let q = 0; q < points; q++) {
     const z = -12 + q * step;
-    logJoint[q] = tinyVaeLogLikelihoodGivenZ(levels, z) - 0.5 * z * z - 0.5 * Math.log(2 * Math.PI);
+    logJoint[q] = tinyVaeLogLikelihoodGivenZ(levels, z) + logPrior(z);
     max = Math.max(max, logJoint[q]);
   }
   let mass = 0;

@@ -103,3 +103,76 @@ test('a decoder whose output disagrees with likelihood.form is stopped with the 
     disposeBundle(vae.bundle);
   }
 });
+
+// A two-component prior, far from N(0, 1), so a bound that ignored it would miss.
+const MIXTURE = { weights: [0.3, 0.7], means: [[-1.5]], logVariances: [[Math.log(0.2)]] };
+MIXTURE.means.push([1.0]);
+MIXTURE.logVariances.push([Math.log(0.5)]);
+function mixtureLogDensity(z: number): number {
+  const comp = (w: number, m: number, lv: number) => w * Math.exp(-0.5 * ((z - m) ** 2 / Math.exp(lv) + lv + Math.log(2 * Math.PI)));
+  return Math.log(comp(0.3, -1.5, Math.log(0.2)) + comp(0.7, 1.0, Math.log(0.5)));
+}
+
+test('with a mixture prior, the bounds use it: the ELBO equals its quadrature value and IWAE-256 nears the true log p(x)', async () => {
+  const levels = levelsFromImages(testImage(1), 'test');
+  const mixtureTruth = tinyVaeTruth(levels, mixtureLogDensity);
+  const q = { qMean: mixtureTruth.posteriorMean, qLogVar: Math.log(mixtureTruth.posteriorVariance) };
+  const vae = await loadVae({ ...q, mixture: MIXTURE });
+  try {
+    const [elbo, iwae] = await vae.logLikelihood(testImage(256), { rng: new Rng(3), batchSize: 4096, samples: 256, source: 'test' });
+    // E_q[log P(x|z) + log p(z) − log q(z|x)] by quadrature.
+    const s = Math.exp(0.5 * q.qLogVar);
+    let expected = 0;
+    const points = 8001;
+    for (let i = 0; i < points; i++) {
+      const e = -8 + (16 * i) / (points - 1);
+      const z = q.qMean + s * e;
+      const logQ = -0.5 * e * e - 0.5 * Math.log(2 * Math.PI) - Math.log(s);
+      expected += Math.exp(-0.5 * e * e) / Math.sqrt(2 * Math.PI) * (tinyVaeLogLikelihoodGivenZ(levels, z) + mixtureLogDensity(z) - logQ) * (16 / (points - 1));
+    }
+    const e = meanInterval(elbo.logLikelihoods);
+    assert.ok(Math.abs(e.mean - expected) < 4 * (e.sd / Math.sqrt(e.n)) + 1e-6, `ELBO ${e.mean} vs quadrature ${expected}`);
+    assert.match(elbo.label, /prior a mixture of 2 diagonal Gaussians/);
+    const w = meanInterval(iwae.logLikelihoods);
+    assert.ok(w.mean <= mixtureTruth.logLikelihood + 3 * (w.sd / Math.sqrt(w.n)), `IWAE ${w.mean} lies below ${mixtureTruth.logLikelihood}`);
+    assert.ok(mixtureTruth.logLikelihood - w.mean < 1e-3 * Math.abs(mixtureTruth.logLikelihood), `IWAE-256 ${w.mean} near ${mixtureTruth.logLikelihood}`);
+    // Under N(0, 1) the true value differs by far more than that tolerance: the prior matters here.
+    assert.ok(Math.abs(truth.logLikelihood - mixtureTruth.logLikelihood) > 0.05);
+  } finally {
+    disposeBundle(vae.bundle);
+  }
+});
+
+test('a one-component mixture at N(0, 1) gives the same IWAE as the normal prior, draw for draw', async () => {
+  const normal = await loadVae({ qMean: 0.4, qLogVar: -1 });
+  const mixture = await loadVae({ qMean: 0.4, qLogVar: -1, mixture: { weights: [1], means: [[0]], logVariances: [[0]] } });
+  try {
+    const run = (vae: VaeModel) => vae.logLikelihood(testImage(8), { rng: new Rng(5), batchSize: 64, samples: 8, source: 'test' });
+    const [[elboN, iwaeN], [elboM, iwaeM]] = [await run(normal), await run(mixture)];
+    for (let i = 0; i < 8; i++) {
+      assert.ok(Math.abs(iwaeN.logLikelihoods[i] - iwaeM.logLikelihoods[i]) < 1e-9);
+      // Analytic KL against its 8-draw Monte Carlo estimate: close, not equal.
+      assert.ok(Math.abs(elboN.logLikelihoods[i] - elboM.logLikelihoods[i]) < 0.5);
+    }
+  } finally {
+    disposeBundle(normal.bundle);
+    disposeBundle(mixture.bundle);
+  }
+});
+
+test('VAE samples decode draws from the mixture prior: their latents show its two modes', async () => {
+  const vae = await loadVae({ qMean: 0, qLogVar: 0, mixture: MIXTURE });
+  try {
+    const images = await vae.sample(2000, new Rng(4), 500);
+    // Pixel 1's mean is 0.5 + 0.2·w_1·z with w_1 = cos 1.7 < 0: read z back from it.
+    const w1 = Math.cos(1.7);
+    let low = 0;
+    for (let i = 0; i < images.n; i++) if ((images.data[i * D + 1] - 0.5) / (0.2 * w1) < -0.25) low++;
+    // P(z < −0.25) under the mixture: 0.3·Φ((−0.25 + 1.5)/√0.2) + 0.7·Φ((−0.25 − 1)/√0.5) = 0.3·0.9974 + 0.7·0.0385.
+    const expected = 0.3 * 0.99741 + 0.7 * 0.03855;
+    const se = Math.sqrt((expected * (1 - expected)) / images.n);
+    assert.ok(Math.abs(low / images.n - expected) < 4 * se, `share below −0.25: ${low / images.n} vs ${expected}`);
+  } finally {
+    disposeBundle(vae.bundle);
+  }
+});

@@ -16,8 +16,7 @@ export class GanModel implements GenerativeModel {
     const parts: ImageBatch[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const z = new Float32Array(m * latent.dim);
-      for (let i = 0; i < z.length; i++) z[i] = latent.distribution === 'normal' ? rng.normal() : 2 * rng.uniform() - 1;
+      const z = this.bundle.prior!.sample(m, rng);
       const output = tf.tidy(() => runComponent(generator, tf.tensor2d(z, [m, latent.dim])));
       try {
         parts.push(await imagesFromOutput(output, this.bundle, 'generator'));

@@ -1,15 +1,17 @@
 /**
  * VAE: encoder x → [mean | log-variance] of q(z|x), one output of 2·dim;
  * decoder z → per-pixel distribution parameters on the 8-bit data space
- * (likelihood.form). Samples show the decoded image (pixel-forms.ts displayedPixel: the mean, or the logistic's median). Density: the ELBO
- * and the importance-weighted bound, both lower bounds on log p(x).
+ * (likelihood.form). Samples decode draws from the declared prior
+ * (latent-prior.ts) and show the decoded image (pixel-forms.ts displayedPixel:
+ * the mean, or the logistic's median). Density: the ELBO and the
+ * importance-weighted bound under that prior, both lower bounds on log p(x).
  */
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../density/data-space.ts';
 import { importanceWeightedBounds, standardNormalLogDensity } from '../../density/importance-weighted.ts';
+import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { LikelihoodEstimate } from '../../density/likelihood-estimate.ts';
 import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../density/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
@@ -32,20 +34,18 @@ export interface Posterior {
 export class VaeModel implements GenerativeModel, LatentDecoder {
   readonly latentDim: number;
   private readonly form: PixelForm;
+  private readonly prior: LatentPrior;
 
   constructor(readonly bundle: Bundle) {
     requireComponent(bundle, 'encoder');
     requireComponent(bundle, 'decoder');
-    const latent = bundle.manifest.latent!;
-    if (latent.distribution !== 'normal') {
-      throw inputError(bundle.manifestFile, 'a VAE\'s prior is N(0, I): declare "normal" (the bounds use that prior)', 'latent.distribution');
-    }
-    this.latentDim = latent.dim;
+    this.latentDim = bundle.manifest.latent!.dim;
+    this.prior = bundle.prior!;
     this.form = bundle.manifest.likelihood!.form!;
   }
 
   async sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch> {
-    return this.decode(rng.normals(n * this.latentDim), batchSize);
+    return this.decode(this.prior.sample(n, rng), batchSize);
   }
 
   /** The decoded image for each latent (displayedPixel of every pixel). */
@@ -81,8 +81,10 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
   }
 
   /**
-   * Per image, K draws z_k ~ q(z|x): the ELBO with the analytic KL,
-   * mean_k log P(x|z_k) − KL(q ‖ N(0, I)), and IWAE_K from the same draws.
+   * Per image, K draws z_k ~ q(z|x): the ELBO, mean_k log P(x|z_k) − KL(q ‖ p),
+   * and IWAE_K from the same draws. The KL is analytic for an N(0, I) prior;
+   * for any other prior it is the Monte Carlo mean over the K draws of
+   * log q(z_k|x) − log p(z_k).
    */
   async logLikelihood(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]> {
     const { rng, batchSize, samples: k, source } = options;
@@ -95,6 +97,7 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
     const elbo = new Float64Array(images.n);
     const logWeights = new Float64Array(images.n * k);
     const imagesPerBatch = Math.max(1, Math.floor(batchSize / k));
+    const analyticKl = this.prior instanceof StandardNormalPrior;
     for (let start = 0; start < images.n; start += imagesPerBatch) {
       const m = Math.min(imagesPerBatch, images.n - start);
       const q = await this.encodeValues(levelsToRange(levels.subarray(start * pixels, (start + m) * pixels), range), m);
@@ -116,9 +119,11 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
       }
       for (let i = 0; i < m; i++) {
         let kl = 0;
-        for (let j = i * dim; j < (i + 1) * dim; j++) {
-          const logVar = q.logVariance[j];
-          kl += 0.5 * (q.mean[j] * q.mean[j] + Math.exp(logVar) - 1 - logVar);
+        if (analyticKl) {
+          for (let j = i * dim; j < (i + 1) * dim; j++) {
+            const logVar = q.logVariance[j];
+            kl += 0.5 * (q.mean[j] * q.mean[j] + Math.exp(logVar) - 1 - logVar);
+          }
         }
         let meanReconstruction = 0;
         for (let s = 0; s < k; s++) {
@@ -127,7 +132,9 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
           // log q(z|x) at z = mean + σ ε is log N(ε; 0, I) − Σ log σ.
           let logQ = standardNormalLogDensity(eps, r * dim, dim);
           for (let j = i * dim; j < (i + 1) * dim; j++) logQ -= 0.5 * q.logVariance[j];
-          logWeights[(start + i) * k + s] = reconstruction[r] + standardNormalLogDensity(z, r * dim, dim) - logQ;
+          const logPrior = this.prior.logDensity(z, r * dim);
+          if (!analyticKl) kl += (logQ - logPrior) / k;
+          logWeights[(start + i) * k + s] = reconstruction[r] + logPrior - logQ;
         }
         elbo[start + i] = meanReconstruction - kl;
       }
@@ -142,7 +149,9 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
         dataSpace,
         logLikelihoods: elbo,
         secondsPerImage,
-        label: `ELBO (analytic KL, reconstruction term over K = ${k} draws): a lower bound on log-likelihood`,
+        label: analyticKl
+          ? `ELBO (analytic KL, reconstruction term over K = ${k} draws): a lower bound on log-likelihood`
+          : `ELBO (prior ${this.prior.description}; KL and reconstruction over K = ${k} draws): a lower bound on log-likelihood`,
       },
       {
         estimator: 'iwae',
