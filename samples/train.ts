@@ -3,6 +3,7 @@
  *   npm run samples:train -- --family classifier
  *   npm run samples:train -- --family gan [--steps 2000]
  *   npm run samples:train -- --family gan-collapsed | vae | flow | autoregressive
+ *   npm run samples:train -- --family vae-prior   (stage two alone, on a trained VAE)
  * Bundles are written under samples/ (see each family's defaults below); the
  * generative ones are then measured and their figures recorded in card.json.
  */
@@ -15,6 +16,7 @@ import { trainClassifier } from './classifier/train.ts';
 import { trainGan } from './gan/train.ts';
 import { trainFlow } from './flow/train.ts';
 import { trainPixelCnn } from './pixelcnn/train.ts';
+import { fitVaePrior } from './vae/fit-prior.ts';
 import { trainVae } from './vae/train.ts';
 import { measureAndRecord, type MeasureOptions } from './lib/measure-bundle.ts';
 
@@ -27,7 +29,9 @@ const COLLAPSE_NOTE =
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'flow', 'autoregressive'] as const;
+const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'vae-prior', 'flow', 'autoregressive'] as const;
+/** Mixture sizes the VAE's stage-two prior chooses among. */
+const PRIOR_COMPONENTS = [1, 10, 25, 50, 100, 200];
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('samples:train')
@@ -38,6 +42,8 @@ const argv = await yargs(hideBin(process.argv))
   .option('epochs', { type: 'number', describe: 'classifier epochs over MNIST train (default 4)' })
   .option('batch-size', { type: 'number', describe: 'images per step (default per family)' })
   .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/)' })
+  .option('resume', { type: 'string', describe: 'flow only: a bundle that finished the first cycle(s); train the remaining cycles from it' })
+  .option('cycles-done', { type: 'number', default: 1, describe: 'with --resume: how many cycles that bundle finished' })
   .option('measure', { type: 'boolean', default: true, describe: 'measure the bundle afterwards and record it in card.json' })
   .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference })
   .strict()
@@ -98,7 +104,13 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
   vae: async () => {
     const out = argv.out ?? join(here, 'vae-conv');
     await trainVae({ out, seed, steps: argv.steps ?? 5500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, klWarmupSteps: 500, backend: backend.name });
+    await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     // K = 16 draws for the importance-weighted bound; the card records K.
+    return { out, measure: { ...measureDefaults, likelihoodDraws: 16 } };
+  },
+  'vae-prior': async () => {
+    const out = argv.out ?? join(here, 'vae-conv');
+    await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     return { out, measure: { ...measureDefaults, likelihoodDraws: 16 } };
   },
   flow: async () => {
@@ -106,12 +118,14 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
     await trainFlow({
       out,
       seed,
-      steps: argv.steps ?? 3000,
+      // Two cosine cycles (warm restart): the first alone gave 1.59 bits/dim with the loss still falling.
+      cycles: argv.steps ? [argv.steps] : [3000, 3000],
       batchSize: argv['batch-size'] ?? 64,
       learningRate: 1e-3,
       warmupSteps: 200,
       size: { steps: [2, 6, 6], hidden: [32, 64, 96] },
       backend: backend.name,
+      resume: argv.resume ? { bundle: argv.resume, cyclesDone: argv['cycles-done'] } : undefined,
     });
     return { out, measure: measureDefaults };
   },

@@ -4,14 +4,20 @@
  * reported in bits/dim on the 8-bit scale (+8 for the [0, 1] → [0, 256) Jacobian),
  * which is the figure genreport measures.
  * Writes per-step losses (in bits/dim) to train-log.csv beside the bundle.
+ *
+ * Training runs in cosine cycles with warm restarts (SGDR, Loshchilov & Hutter
+ * 2017): each cycle starts a fresh Adam and a fresh schedule from the last
+ * cycle's weights, with its own data order. So a bundle trained through the
+ * first cycles can be resumed (`resume`) and gives what one long run gives.
  */
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createLogger } from '../../src/core/logger.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { MANIFEST_FORMAT } from '../../src/models/manifest.ts';
-import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { loadTfjsModel, saveLayersModel } from '../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
 import { TrainingLog } from '../lib/training-log.ts';
@@ -20,13 +26,16 @@ import { buildFlow, describeFlow, initialiseActNorms, seedConditioners, type Flo
 export interface FlowTrainOptions {
   out: string;
   seed: number;
-  steps: number;
+  /** Steps of each cosine cycle, in order. */
+  cycles: number[];
   batchSize: number;
   learningRate: number;
-  /** Steps of linear learning-rate warm-up before the cosine decay. */
+  /** Steps of linear learning-rate warm-up at the start of each cycle. */
   warmupSteps: number;
   size: FlowSize;
   backend: string;
+  /** Continue from a bundle that finished the first `cyclesDone` cycles (its flow and train-log.csv). */
+  resume?: { bundle: string; cyclesDone: number };
 }
 
 const D = 28 * 28;
@@ -34,48 +43,71 @@ const D = 28 * 28;
 export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
   const log = createLogger();
   const rng = new Rng(opts.seed);
-  const batches = new ShuffledBatches(loadMnist('train').images, rng.fork('batches'));
-  const dequantize = rng.fork('dequantization');
-  const flow = buildFlow(opts.size);
-  seedConditioners(flow, rng.fork('initialisation'));
-  const nextBatch = (size: number) => {
-    const pixels = batches.next(size);
-    const y = pixels.map((v) => (Math.round(v * 255) + dequantize.uniform()) / 256);
-    return tf.tensor4d(y, [size, 28, 28, 1]);
-  };
-  const first = nextBatch(256);
-  initialiseActNorms(flow, first);
-  first.dispose();
-
-  const optimizer = tf.train.adam(opts.learningRate);
-  const trainLog = new TrainingLog(join(opts.out, 'train-log.csv'), ['nll_bpd', 'logdet_bpd']);
-  const bits = (nats: number) => nats / (D * Math.LN2) + 8;
-  const started = performance.now();
-  for (let step = 1; step <= opts.steps; step++) {
-    const warmup = Math.min(opts.warmupSteps, opts.steps - 1);
-    const lr =
-      step <= warmup ? (opts.learningRate * step) / warmup : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (step - 1 - warmup)) / (opts.steps - warmup)));
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    const y = nextBatch(opts.batchSize);
-    let logDet = 0;
-    const loss = optimizer.minimize(() => {
-      const state = flow.apply(y, { training: true }) as tf.Tensor2D;
-      const z = tf.slice(state, [0, 0], [-1, D]);
-      const det = tf.slice(state, [0, D], [-1, 1]);
-      logDet = tf.mean(det).dataSync()[0];
-      const logPrior = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), 0.5 * D * Math.log(2 * Math.PI));
-      return tf.neg(tf.mean(tf.add(logPrior, tf.reshape(det, [-1])))) as tf.Scalar;
-    }, true)!;
-    const nll = loss.dataSync()[0];
-    tf.dispose([y, loss]);
-    trainLog.append(step, { nll_bpd: bits(nll), logdet_bpd: -logDet / (D * Math.LN2) });
-    if (step % 50 === 0 || step === opts.steps) {
-      const rate = step / ((performance.now() - started) / 1000);
-      log.progress('flow', step, opts.steps, `NLL ${bits(nll).toFixed(3)} bits/dim ${rate.toFixed(2)} steps/s`);
-    }
+  const images = loadMnist('train').images;
+  const cyclesDone = opts.resume?.cyclesDone ?? 0;
+  const logPath = join(opts.out, 'train-log.csv');
+  let flow: tf.LayersModel;
+  let trainLog: TrainingLog;
+  if (opts.resume) {
+    flow = (await loadTfjsModel(join(opts.resume.bundle, 'flow', 'model.json'))) as tf.LayersModel;
+    const previousLog = join(opts.resume.bundle, 'train-log.csv');
+    if (!existsSync(previousLog)) throw new Error(`${previousLog}: missing; a resumed run continues the earlier log`);
+    if (previousLog !== logPath) copyFileSync(previousLog, logPath);
+    trainLog = TrainingLog.continue(logPath, ['nll_bpd', 'logdet_bpd']);
+  } else {
+    flow = buildFlow(opts.size);
+    seedConditioners(flow, rng.fork('initialisation'));
+    trainLog = new TrainingLog(logPath, ['nll_bpd', 'logdet_bpd']);
   }
-  const seconds = (performance.now() - started) / 1000;
-  log.info(`flow: ${opts.steps} steps in ${seconds.toFixed(0)} s`);
+  const bits = (nats: number) => nats / (D * Math.LN2) + 8;
+  const totalSteps = opts.cycles.reduce((a, b) => a + b, 0);
+  let step = opts.cycles.slice(0, cyclesDone).reduce((a, b) => a + b, 0);
+  const firstStep = step;
+  const started = performance.now();
+  for (let cycle = cyclesDone + 1; cycle <= opts.cycles.length; cycle++) {
+    // Cycle 1 keeps the stream names of the original single-cycle trainer.
+    const suffix = cycle === 1 ? '' : `-${cycle}`;
+    const batches = new ShuffledBatches(images, rng.fork(`batches${suffix}`));
+    const dequantize = rng.fork(`dequantization${suffix}`);
+    const nextBatch = (size: number) => {
+      const pixels = batches.next(size);
+      const y = pixels.map((v) => (Math.round(v * 255) + dequantize.uniform()) / 256);
+      return tf.tensor4d(y, [size, 28, 28, 1]);
+    };
+    if (cycle === 1) {
+      const first = nextBatch(256);
+      initialiseActNorms(flow, first);
+      first.dispose();
+    }
+    const optimizer = tf.train.adam(opts.learningRate);
+    const steps = opts.cycles[cycle - 1];
+    const warmup = Math.min(opts.warmupSteps, steps - 1);
+    for (let i = 1; i <= steps; i++) {
+      step++;
+      const lr = i <= warmup ? (opts.learningRate * i) / warmup : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (i - 1 - warmup)) / (steps - warmup)));
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const y = nextBatch(opts.batchSize);
+      let logDet = 0;
+      const loss = optimizer.minimize(() => {
+        const state = flow.apply(y, { training: true }) as tf.Tensor2D;
+        const z = tf.slice(state, [0, 0], [-1, D]);
+        const det = tf.slice(state, [0, D], [-1, 1]);
+        logDet = tf.mean(det).dataSync()[0];
+        const logPrior = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), 0.5 * D * Math.log(2 * Math.PI));
+        return tf.neg(tf.mean(tf.add(logPrior, tf.reshape(det, [-1])))) as tf.Scalar;
+      }, true)!;
+      const nll = loss.dataSync()[0];
+      tf.dispose([y, loss]);
+      trainLog.append(step, { nll_bpd: bits(nll), logdet_bpd: -logDet / (D * Math.LN2) });
+      if (step % 50 === 0 || step === totalSteps) {
+        const rate = (step - firstStep) / ((performance.now() - started) / 1000);
+        log.progress('flow', step, totalSteps, `cycle ${cycle}: NLL ${bits(nll).toFixed(3)} bits/dim ${rate.toFixed(2)} steps/s`);
+      }
+    }
+    optimizer.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000 + (opts.resume ? earlierSeconds(opts.resume.bundle) : 0);
+  log.info(`flow: cycles ${cyclesDone + 1}-${opts.cycles.length} (to step ${totalSteps}) in ${seconds.toFixed(0)} s`);
 
   await saveLayersModel(flow, join(opts.out, 'flow'));
   writeManifest(opts.out, {
@@ -98,12 +130,20 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     likelihood: 'exact change of variables at uniformly dequantized pixels (data space uint8-28x28x1): a lower bound on the 8-bit likelihood',
     training: {
       loss: 'negative log-likelihood at y = (k + u) / 256, u ~ U[0, 1), fresh per step',
-      steps: opts.steps,
+      steps: totalSteps,
       batchSize: opts.batchSize,
-      optimizer: `adam lr ${opts.learningRate}, linear warm-up over ${opts.warmupSteps} steps, then cosine decay to 0`,
+      optimizer:
+        `adam lr ${opts.learningRate} in ${opts.cycles.length} cosine cycles of ${opts.cycles.join(' + ')} steps (warm restarts: ` +
+        `each cycle a fresh Adam, ${opts.warmupSteps} steps of linear warm-up, then cosine decay to 0)`,
       seed: opts.seed,
       backend: opts.backend,
       seconds: Math.round(seconds),
     },
   });
+}
+
+/** Training seconds recorded in the card of the bundle a resumed run continues. */
+function earlierSeconds(bundle: string): number {
+  const card = JSON.parse(readFileSync(join(bundle, 'card.json'), 'utf8')) as { training?: { seconds?: number } };
+  return card.training?.seconds ?? 0;
 }

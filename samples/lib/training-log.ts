@@ -2,7 +2,7 @@
  * Per-step training log as CSV, written beside the bundle. Appends one line
  * per step so a crashed run still leaves the steps it made.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export class TrainingLog {
@@ -11,10 +11,20 @@ export class TrainingLog {
   constructor(
     private readonly path: string,
     columns: string[],
+    fresh = true,
   ) {
     this.columns = ['step', ...columns];
+    if (!fresh) return;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${this.columns.join(',')}\n`);
+  }
+
+  /** Append to an existing log (a resumed run); its header must name the same columns. */
+  static continue(path: string, columns: string[]): TrainingLog {
+    const log = new TrainingLog(path, columns, false);
+    const header = readFileSync(path, 'utf8').split('\n', 1)[0];
+    if (header !== log.columns.join(',')) throw new Error(`${path}: header is "${header}", expected "${log.columns.join(',')}"`);
+    return log;
   }
 
   append(step: number, values: Record<string, number>): void {
