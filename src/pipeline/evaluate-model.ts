@@ -74,7 +74,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     );
     logger.info(`  ${summaryLine(cells)}`);
     const images = await timed('render', async () => [
-      await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; the same latents for every model of the same latent size.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
+      await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
       ...(await neighbourGridEntries(name, fake, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs)),
     ]);
 
