@@ -93,9 +93,14 @@ export class Rng {
 
   /** An independent stream for a named purpose, stable under reordering of other uses. */
   fork(label: string): Rng {
+    return new Rng(this.forkSeed(label));
+  }
+
+  /** The seed `fork(label)` starts from: a number, to hand a stream to a worker thread. */
+  forkSeed(label: string): number {
     let h = 2166136261;
     for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16777619) >>> 0;
-    return new Rng((h ^ this.s0 ^ this.s3) >>> 0);
+    return (h ^ this.s0 ^ this.s3) >>> 0;
   }
 }
 

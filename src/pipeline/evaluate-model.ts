@@ -20,7 +20,6 @@ import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/re
 import { GanModel } from '../models/adapters/gan.ts';
 import { disposeBundle, loadBundle } from '../models/bundle.ts';
 import { modelForBundle } from '../models/families.ts';
-import { concatImages, type GenerativeModel } from '../models/generative-model.ts';
 import { formatValue } from '../render/format.ts';
 import { truncationSweep } from '../sample/truncation.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
@@ -66,7 +65,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     }
     // Every model sees the same latent stream for the same seed.
     const sampleStart = performance.now();
-    const fake = await timed('sample', () => sampleWithProgress(model, config.samples, new Rng(config.seed).fork('samples'), config.batchSize, logger));
+    const fake = await timed('sample', () => model.sample(config.samples, new Rng(config.seed).fork('samples'), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
     const { cells, closestPairs } = await timed('metrics', async () =>
@@ -135,17 +134,6 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
   } finally {
     disposeBundle(bundle);
   }
-}
-
-async function sampleWithProgress(model: GenerativeModel, n: number, rng: Rng, batchSize: number, logger: Logger): Promise<ImageBatch> {
-  const parts: ImageBatch[] = [];
-  for (let done = 0; done < n; ) {
-    const m = Math.min(batchSize, n - done);
-    parts.push(await model.sample(m, rng, batchSize));
-    done += m;
-    logger.progress('sampling', done, n);
-  }
-  return concatImages(parts);
 }
 
 function metricCells(input: MetricInput, { config, metricIds }: EvaluationContext): { cells: Record<string, MetricCell>; closestPairs?: ClosestPair[] } {

@@ -119,3 +119,45 @@ test('images off the 8-bit grid are refused for likelihood, naming the source', 
     disposeBundle(ar.bundle);
   }
 });
+
+test('worker threads draw the same images as one thread, batch for batch, and report progress per batch', async () => {
+  const draw = async (workers: number) => {
+    const ar = await loadAr(smoothConditionals());
+    ar.workers = workers;
+    const progress: number[] = [];
+    try {
+      const images = await ar.sample(7, new Rng(11), 2, (done) => progress.push(done));
+      return { data: Array.from(images.data), progress };
+    } finally {
+      disposeBundle(ar.bundle);
+    }
+  };
+  const one = await draw(1);
+  const two = await draw(2);
+  assert.deepEqual(two.data, one.data);
+  assert.deepEqual(one.progress, [2, 4, 6, 7]);
+  // Workers finish batches in any order; the counts still climb to n.
+  assert.equal(two.progress.length, 4);
+  assert.equal(two.progress.at(-1), 7);
+  // Different batches draw from different streams: no two images are the same.
+  const images = Array.from({ length: 7 }, (_, i) => one.data.slice(i * D, (i + 1) * D).join());
+  assert.equal(new Set(images).size, 7);
+});
+
+test('a NaN from the model inside a sampling worker is the same clear error as in one thread', async () => {
+  const nan = smoothConditionals();
+  nan.b[17] = NaN;
+  for (const workers of [1, 2]) {
+    const ar = await loadAr(nan);
+    ar.workers = workers;
+    try {
+      await assert.rejects(ar.sample(4, new Rng(1), 2), (e: Error) => {
+        assert.equal(e.name, 'GenreportError');
+        assert.match(e.message, /genmodel\.json: components\.model: produced a non-finite value \(NaN\)/);
+        return true;
+      });
+    } finally {
+      disposeBundle(ar.bundle);
+    }
+  }
+});

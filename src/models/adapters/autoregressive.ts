@@ -6,14 +6,17 @@
  * completion go pixel by pixel, one pass per pixel (over the crop the pixel
  * depends on, when the manifest declares the model's `context`).
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { currentBackend } from '../../core/backend.ts';
 import { inputError } from '../../core/errors.ts';
-import type { Rng } from '../../core/rng.ts';
+import { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../density/data-space.ts';
 import type { LikelihoodEstimate } from '../../density/likelihood-estimate.ts';
 import { imageLogProbabilities, LEVELS, PARAMETERS_PER_PIXEL, samplePixelLevel, type PixelForm } from '../../density/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
+import { completeInWorkers, type SamplingBatch } from './autoregressive-workers.ts';
 import { expectShape, finiteValues, requireComponent, runComponent, type GenerativeModel, type LikelihoodOptions } from '../generative-model.ts';
 
 export class AutoregressiveModel implements GenerativeModel {
@@ -24,32 +27,63 @@ export class AutoregressiveModel implements GenerativeModel {
     this.form = bundle.manifest.likelihood!.form!;
   }
 
-  async sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch> {
+  /**
+   * Threads that sample in parallel: 'auto' takes one per core on the wasm
+   * backend (one thread each in Node), one elsewhere (a GPU backend
+   * parallelises inside each pass). Results do not depend on it.
+   */
+  workers: number | 'auto' = 'auto';
+
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
     const { height, width, channels } = this.bundle.manifest.image;
-    return this.complete(imageBatch(n, height, width, channels), 0, rng, batchSize);
+    return this.complete(imageBatch(n, height, width, channels), 0, rng, batchSize, this.bundle.manifestFile, onProgress);
   }
 
   /**
    * Keep rows [0, fromRow) of each image and draw the rest from the model's
    * conditionals, pixel by pixel in raster order. Images must be 8-bit.
+   * Each batch draws from its own stream forked from `rng`, so batches can
+   * run on worker threads in any order and give the same images.
    */
-  async complete(images: ImageBatch, fromRow: number, rng: Rng, batchSize: number, source = this.bundle.manifestFile): Promise<ImageBatch> {
-    const { height, width, channels, range } = this.bundle.manifest.image;
-    const p = PARAMETERS_PER_PIXEL[this.form];
+  async complete(images: ImageBatch, fromRow: number, rng: Rng, batchSize: number, source = this.bundle.manifestFile, onProgress?: (done: number) => void): Promise<ImageBatch> {
+    const { height, width, channels } = this.bundle.manifest.image;
     const d = dimensionsOf(images);
     const levels = levelsFromImages(images, source);
+    const batches: SamplingBatch[] = [];
     for (let start = 0; start < images.n; start += batchSize) {
-      const m = Math.min(batchSize, images.n - start);
-      const batch = levels.subarray(start * d, (start + m) * d);
-      for (let position = fromRow * width * channels; position < d; position++) {
-        const h = Math.floor(position / (width * channels));
-        const w = Math.floor(position / channels) % width;
-        const c = position % channels;
-        const params = await this.pixelParameters(batch, m, h, w, c);
-        for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rng);
+      batches.push({ start, m: Math.min(batchSize, images.n - start), seed: rng.forkSeed(`batch ${start}`) });
+    }
+    let done = 0;
+    const finished = (m: number) => onProgress?.((done += m));
+    const workers = this.workerCount(batches.length);
+    if (workers > 1) {
+      await completeInWorkers(this.bundle, levels, d, fromRow, batches, workers, finished);
+    } else {
+      for (const { start, m, seed } of batches) {
+        await this.completeBatch(levels.subarray(start * d, (start + m) * d), m, fromRow, new Rng(seed));
+        finished(m);
       }
     }
     return imageBatch(images.n, height, width, channels, Float32Array.from(levels, (k) => k / (LEVELS - 1)));
+  }
+
+  /** Fill m images' 8-bit levels in place from row `fromRow` on, one model pass per pixel. */
+  async completeBatch(batch: Uint8Array, m: number, fromRow: number, rng: Rng): Promise<void> {
+    const { width, channels, range } = this.bundle.manifest.image;
+    const p = PARAMETERS_PER_PIXEL[this.form];
+    const d = batch.length / m;
+    for (let position = fromRow * width * channels; position < d; position++) {
+      const h = Math.floor(position / (width * channels));
+      const w = Math.floor(position / channels) % width;
+      const c = position % channels;
+      const params = await this.pixelParameters(batch, m, h, w, c);
+      for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rng);
+    }
+  }
+
+  private workerCount(batches: number): number {
+    const wanted = this.workers === 'auto' ? (currentBackend()?.name === 'wasm' ? availableParallelism() : 1) : this.workers;
+    return Math.max(1, Math.min(wanted, batches));
   }
 
   /**

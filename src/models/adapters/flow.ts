@@ -53,8 +53,10 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     this.latentDim = height * width * channels;
   }
 
-  async sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch> {
-    return this.decode(rng.normals(n * this.latentDim), batchSize);
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+    const images = await this.decode(rng.normals(n * this.latentDim), batchSize);
+    onProgress?.(n);
+    return images;
   }
 
   /** Images from latents: the inverse, then the 8-bit level each value's bin falls in. */

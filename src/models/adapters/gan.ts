@@ -10,7 +10,7 @@ export class GanModel implements GenerativeModel {
     requireComponent(bundle, 'generator');
   }
 
-  async sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch> {
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
     const generator = requireComponent(this.bundle, 'generator');
     const latent = this.bundle.manifest.latent!;
     const parts: ImageBatch[] = [];
@@ -23,6 +23,7 @@ export class GanModel implements GenerativeModel {
       } finally {
         output.dispose();
       }
+      onProgress?.(start + m);
     }
     return concatImages(parts);
   }

@@ -44,8 +44,10 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
     this.form = bundle.manifest.likelihood!.form!;
   }
 
-  async sample(n: number, rng: Rng, batchSize: number): Promise<ImageBatch> {
-    return this.decode(this.prior.sample(n, rng), batchSize);
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+    const images = await this.decode(this.prior.sample(n, rng), batchSize);
+    onProgress?.(n);
+    return images;
   }
 
   /** The decoded image for each latent (displayedPixel of every pixel). */
