@@ -170,6 +170,8 @@ export interface ModelEntry {
   error?: string;
   /** Images per second while sampling, on the named backend. */
   samplesPerSecond?: number;
+  /** Threads that drew the samples, when more than one (an autoregressive model's batches on wasm). */
+  samplingThreads?: number;
 }
 
 export interface MetricInfo {

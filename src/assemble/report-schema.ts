@@ -156,6 +156,7 @@ export const reportDataSchema = z
         status: z.enum(['ok', 'failed']),
         error: z.string().optional(),
         samplesPerSecond: z.number().nonnegative().optional().describe('images per second while sampling, on the named backend'),
+        samplingThreads: z.number().int().min(2).optional().describe('threads that drew the samples, when more than one'),
       }),
     ),
     metrics: z.array(

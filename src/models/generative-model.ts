@@ -16,6 +16,8 @@ export interface GenerativeModel {
   readonly bundle: Bundle;
   /** n images, NHWC float32 in [0, 1], from seeded randomness, in batches; `onProgress(done)` as batches finish. */
   sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch>;
+  /** Threads `sample` runs on for n images in batches of batchSize; absent: one. */
+  samplingThreads?(n: number, batchSize: number): number;
   /**
    * log p(x) of 8-bit images (k/255) on the bundle's data space, one or more
    * estimates (a VAE gives its ELBO and its importance-weighted bound). Absent

@@ -67,6 +67,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const sampleStart = performance.now();
     const fake = await timed('sample', () => model.sample(config.samples, new Rng(config.seed).fork('samples'), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
+    const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
     const { cells, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
@@ -122,6 +123,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
         parameters: bundle.parameters,
         status: 'ok',
         samplesPerSecond: config.samples / sampleSeconds,
+        ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
       images,

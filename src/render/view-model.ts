@@ -34,6 +34,8 @@ export interface ReportView {
 
 export interface SpeedView {
   backend: string;
+  /** Said when some model sampled on more threads than the others. */
+  threadsNote: string | null;
   rows: { model: string; family: string; speed: string; relative: string; density: string }[];
 }
 
@@ -395,14 +397,18 @@ function speedView(data: ReportData): SpeedView | null {
   const timed = data.models.filter((m) => m.samplesPerSecond !== undefined);
   if (timed.length === 0) return null;
   const slowest = Math.min(...timed.map((m) => m.samplesPerSecond!));
+  const threaded = timed.some((m) => m.samplingThreads);
   return {
     backend: `${data.run.backend.name} (${data.run.backend.reason})`,
+    threadsNote: threaded
+      ? 'Each model samples on one thread except where a thread count is given: an autoregressive model draws its batches on one worker thread per core, so its speed is not per thread.'
+      : null,
     rows: [...timed]
       .sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)
       .map((m) => ({
         model: m.name,
         family: FAMILY_LABELS[m.family],
-        speed: `${formatValue(m.samplesPerSecond!)} img/s`,
+        speed: `${formatValue(m.samplesPerSecond!)} img/s${m.samplingThreads ? ` on ${m.samplingThreads} threads` : ''}`,
         relative: slowest > 0 ? `${formatValue(m.samplesPerSecond! / slowest)}×` : '–',
         density: densityTime(data, m.name),
       })),

@@ -92,6 +92,15 @@ test('summary: one paragraph per axis with the best model, its margin and whethe
   assert.equal(view.images[2].src, null);
 });
 
+test('speed: a model that sampled on several threads says so, and the section says speeds are per model, not per thread', async () => {
+  const data = await buildFixtureReport();
+  assert.equal(toViewModel(data).speed?.threadsNote, null);
+  data.models[1].samplingThreads = 2;
+  const view = toViewModel(data);
+  assert.deepEqual(view.speed?.rows.map((r) => r.speed), ['8,800 img/s on 2 threads', '5,120 img/s']);
+  assert.match(view.speed?.threadsNote ?? '', /one thread except where a thread count is given/);
+});
+
 test('overlapping intervals and ties are said plainly', async () => {
   const data = await buildFixtureReport();
   data.results['vae-mnist'].fid = { kind: 'value', value: 12.9, interval: [12.0, 13.8], n: 2000 };

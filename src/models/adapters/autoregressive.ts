@@ -55,7 +55,7 @@ export class AutoregressiveModel implements GenerativeModel {
     }
     let done = 0;
     const finished = (m: number) => onProgress?.((done += m));
-    const workers = this.workerCount(batches.length);
+    const workers = this.samplingThreads(images.n, batchSize);
     if (workers > 1) {
       await completeInWorkers(this.bundle, levels, d, fromRow, batches, workers, finished);
     } else {
@@ -81,9 +81,9 @@ export class AutoregressiveModel implements GenerativeModel {
     }
   }
 
-  private workerCount(batches: number): number {
+  samplingThreads(n: number, batchSize: number): number {
     const wanted = this.workers === 'auto' ? (currentBackend()?.name === 'wasm' ? availableParallelism() : 1) : this.workers;
-    return Math.max(1, Math.min(wanted, batches));
+    return Math.max(1, Math.min(wanted, Math.ceil(n / batchSize)));
   }
 
   /**
