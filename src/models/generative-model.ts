@@ -60,8 +60,8 @@ export async function finiteValues(output: tf.Tensor, bundle: Bundle, component:
   return values;
 }
 
-/** Run one component on one input tensor, whichever kind of tfjs model it is. */
-export function runComponent(model: TfjsModel, input: tf.Tensor): tf.Tensor {
+/** Run one component on its input tensor(s), whichever kind of tfjs model it is. */
+export function runComponent(model: TfjsModel, input: tf.Tensor | tf.Tensor[]): tf.Tensor {
   const out = model instanceof tf.LayersModel ? model.predict(input) : model.execute(input);
   if (Array.isArray(out)) {
     throw new Error('component returned several outputs; genreport expects one');

@@ -71,6 +71,8 @@ export const manifestSchema = z
       decoder: componentPath,
       flow: componentPath,
       model: componentPath,
+      above: componentPath,
+      row: componentPath,
     }),
     training: z
       .object({
@@ -99,7 +101,8 @@ export function readManifest(path: string): LoadedManifest {
 }
 
 interface FamilyNeeds {
-  components: ComponentName[];
+  /** The component sets a bundle of this family may declare: exactly one of them. */
+  components: ComponentName[][];
   latent: boolean;
   /** The likelihood kind the tool computes for this family on 8-bit data; null: none. */
   likelihood: 'exact' | 'bound' | null;
@@ -109,11 +112,13 @@ interface FamilyNeeds {
 
 /** Components each family needs, whether it must declare a latent, and its likelihood. */
 const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
-  gan: { components: ['generator'], latent: true, likelihood: null },
-  vae: { components: ['encoder', 'decoder'], latent: true, likelihood: 'bound', likelihoodField: 'form' },
+  gan: { components: [['generator']], latent: true, likelihood: null },
+  vae: { components: [['encoder', 'decoder']], latent: true, likelihood: 'bound', likelihoodField: 'form' },
   // Evaluated at uniformly dequantized pixels: a lower bound on the 8-bit likelihood.
-  flow: { components: ['flow'], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
-  autoregressive: { components: ['model'], latent: false, likelihood: 'exact', likelihoodField: 'form' },
+  flow: { components: [['flow']], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
+  // One model over the whole image, or the same split in two so that sampling
+  // can reuse the rows above (src/models/adapters/autoregressive.ts).
+  autoregressive: { components: [['model'], ['above', 'row']], latent: false, likelihood: 'exact', likelihoodField: 'form' },
 };
 
 export function validateManifest(raw: unknown, file: string): Manifest {
@@ -131,17 +136,37 @@ function familyProblems(raw: unknown, file: string): Problem[] {
   const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: { distribution?: unknown; mixture?: unknown } | null; context?: unknown } | null;
   const needs = typeof m?.family === 'string' ? FAMILY_NEEDS[m.family as Manifest['family']] : undefined;
   if (!m || !needs) return [];
-  const problems: Problem[] = [];
-  for (const c of needs.components) {
-    if (!m.components?.[c]) problems.push({ file, field: `components.${c}`, message: `a ${m.family} bundle needs this component` });
-  }
-  if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `a ${m.family} bundle must declare its latent` });
+  const problems = componentProblems(m.family as Manifest['family'], m.components, needs.components, file);
+  if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `${aFamily(m.family as string)} bundle must declare its latent` });
   problems.push(...priorProblems(m.family as Manifest['family'], m.latent, file));
   if (m.context !== undefined && m.family !== 'autoregressive') {
     problems.push({ file, field: 'context', message: `only autoregressive bundles declare a context (how far a pixel's conditional reaches), not a ${m.family}` });
+  } else if (m.context !== undefined && !m.components?.model) {
+    problems.push({ file, field: 'context', message: 'a context says where components.model may be cropped; an above/row bundle has no such model' });
   }
   problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
   return problems;
+}
+
+/** "a gan", "an autoregressive": the family with its article, for messages. */
+function aFamily(family: string): string {
+  return `${/^[aeiou]/.test(family) ? 'an' : 'a'} ${family}`;
+}
+
+/** Exactly one of the family's component sets, complete, and nothing from another. */
+function componentProblems(family: Manifest['family'], components: Record<string, unknown> | undefined, sets: ComponentName[][], file: string): Problem[] {
+  const present = (c: ComponentName) => Boolean(components?.[c]);
+  const touched = sets.filter((set) => set.some(present));
+  if (touched.length > 1) {
+    const [first, second] = touched.map((set) => set.map((c) => `components.${c}`).join(' and '));
+    return [{ file, field: 'components', message: `${aFamily(family)} bundle declares ${first} or ${second}, not both` }];
+  }
+  const chosen = touched[0];
+  if (!chosen && sets.length > 1) {
+    const options = sets.map((set) => set.map((c) => `components.${c}`).join(' and ')).join(', or ');
+    return [{ file, field: 'components', message: `${aFamily(family)} bundle needs ${options}` }];
+  }
+  return (chosen ?? sets[0]).filter((c) => !present(c)).map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
 }
 
 function priorProblems(family: Manifest['family'], latent: { distribution?: unknown; mixture?: unknown } | null | undefined, file: string): Problem[] {
@@ -181,10 +206,10 @@ function likelihoodProblems(m: RawManifest, needs: FamilyNeeds, file: string): P
   const problems: Problem[] = [];
   if (declared.kind !== undefined && declared.kind !== needs.likelihood) {
     const why = m.family === 'flow' ? ' (its density at uniformly dequantized pixels bounds the 8-bit likelihood from below)' : '';
-    problems.push({ file, field: 'likelihood.kind', message: `a ${m.family} likelihood is "${needs.likelihood}", not "${String(declared.kind)}"${why}` });
+    problems.push({ file, field: 'likelihood.kind', message: `${aFamily(m.family)} likelihood is "${needs.likelihood}", not "${String(declared.kind)}"${why}` });
   }
   if (declared[needs.likelihoodField!] === undefined) {
-    problems.push({ file, field: `likelihood.${needs.likelihoodField}`, message: `a ${m.family} bundle must declare this` });
+    problems.push({ file, field: `likelihood.${needs.likelihoodField}`, message: `${aFamily(m.family)} bundle must declare this` });
   }
   const image = m.image;
   const ownSpace = image ? `uint8-${image.height}x${image.width}x${image.channels}` : undefined;

@@ -1,7 +1,10 @@
 /**
  * A tiny autoregressive bundle (4×4×1, range [0, 1], categorical-256) with
- * fixed conditionals: a 3×1 convolution whose only live tap is the pixel
- * above, so logit_k(h, w) = a_k · x(h − 1, w) + b_k (x = 0 above the top row).
+ * fixed conditionals: a 3×3 convolution whose only live taps are the pixel
+ * above and the pixel to the left, so
+ *   logit_k(h, w) = a_k · x(h − 1, w) + c_k · x(h, w − 1) + b_k
+ * (x = 0 beyond the image). The same conditionals also come split in two,
+ * `above` + `row`, the shape that samples with each row's context cached.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +16,8 @@ export const AR_SIDE = 4;
 export interface Conditionals {
   a: Float32Array;
   b: Float32Array;
+  /** Weights of the pixel to the left; absent: none. */
+  c?: Float32Array;
 }
 
 /** Smooth, distinct logits: every level has some probability. */
@@ -21,6 +26,11 @@ export function smoothConditionals(): Conditionals {
     a: Float32Array.from({ length: 256 }, (_, k) => 3 * Math.sin(k / 20)),
     b: Float32Array.from({ length: 256 }, (_, k) => Math.cos(k / 7) - (k - 128) ** 2 / 4000),
   };
+}
+
+/** Smooth logits that read the pixel to the left as well as the one above. */
+export function smoothConditionalsWithLeft(): Conditionals {
+  return { ...smoothConditionals(), c: Float32Array.from({ length: 256 }, (_, k) => 2 * Math.cos(k / 30)) };
 }
 
 /** Nearly deterministic: below a black pixel comes black, below a white one white. */
@@ -40,37 +50,70 @@ export interface Context {
   columnsRight: number;
 }
 
-/** The true context of this model: the pixel above, nothing else. */
-export const TINY_AR_CONTEXT: Context = { rowsAbove: 1, columnsLeft: 0, columnsRight: 0 };
+/** The true context of this model: the pixel above and the one to its left. */
+export const TINY_AR_CONTEXT: Context = { rowsAbove: 1, columnsLeft: 1, columnsRight: 0 };
 
 export async function writeTinyAutoregressive(conditionals: Conditionals, context?: Context): Promise<string> {
   const dir = tinyBundleDir('tiny-ar');
   const model = tf.sequential({
-    layers: [tf.layers.conv2d({ inputShape: [AR_SIDE, AR_SIDE, 1], filters: 256, kernelSize: [3, 1], padding: 'same' })],
+    layers: [tf.layers.conv2d({ inputShape: [AR_SIDE, AR_SIDE, 1], filters: 256, kernelSize: 3, padding: 'same' })],
   });
-  const kernel = new Float32Array(3 * 256);
-  kernel.set(conditionals.a, 0); // tap row 0: the pixel above
-  model.layers[0].setWeights([tf.tensor4d(kernel, [3, 1, 1, 256]), tf.tensor1d(conditionals.b)]);
+  const kernel = new Float32Array(9 * 256);
+  kernel.set(conditionals.a, 1 * 256); // tap (row 0, column 1): the pixel above
+  if (conditionals.c) kernel.set(conditionals.c, 3 * 256); // tap (row 1, column 0): the pixel to the left
+  model.layers[0].setWeights([tf.tensor4d(kernel, [3, 3, 1, 256]), tf.tensor1d(conditionals.b)]);
   await saveLayersModel(model, join(dir, 'model'));
   model.dispose();
-  writeManifest(dir, {
+  writeManifest(dir, { ...manifest(), ...(context ? { context } : {}), components: { model: 'model/model.json' } });
+  return dir;
+}
+
+/**
+ * The same conditionals split: `above` shifts the image down one row (its
+ * feature at (h, w) is x(h − 1, w)); `row` shifts its rows right one column
+ * and adds 1×1 convolutions of x(h, w − 1) and x(h − 1, w) into logits.
+ */
+export async function writeTinyRowCached(conditionals: Conditionals): Promise<string> {
+  const dir = tinyBundleDir('tiny-ar-split');
+  const image = tf.input({ shape: [null, AR_SIDE, 1] });
+  const shiftedDown = tf.layers.cropping2D({ cropping: [[0, 1], [0, 0]] }).apply(tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 0]] }).apply(image));
+  const above = tf.model({ inputs: image, outputs: shiftedDown as tf.SymbolicTensor });
+
+  const rowImage = tf.input({ shape: [null, AR_SIDE, 1] });
+  const rowAbove = tf.input({ shape: [null, AR_SIDE, 1] });
+  const left = tf.layers.cropping2D({ cropping: [[0, 0], [0, 1]] }).apply(tf.layers.zeroPadding2d({ padding: [[0, 0], [1, 0]] }).apply(rowImage));
+  const fromLeft = tf.layers.conv2d({ filters: 256, kernelSize: 1 });
+  const fromAbove = tf.layers.conv2d({ filters: 256, kernelSize: 1, useBias: false });
+  const logits = tf.layers.add().apply([fromLeft.apply(left) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
+  const row = tf.model({ inputs: [rowImage, rowAbove], outputs: logits as tf.SymbolicTensor });
+  fromLeft.setWeights([tf.tensor4d(conditionals.c ?? new Float32Array(256), [1, 1, 1, 256]), tf.tensor1d(conditionals.b)]);
+  fromAbove.setWeights([tf.tensor4d(conditionals.a, [1, 1, 1, 256])]);
+
+  await saveLayersModel(above, join(dir, 'above'));
+  await saveLayersModel(row, join(dir, 'row'));
+  above.dispose();
+  row.dispose();
+  writeManifest(dir, { ...manifest(), components: { above: 'above/model.json', row: 'row/model.json' } });
+  return dir;
+}
+
+function manifest() {
+  return {
     name: 'tiny-ar',
     family: 'autoregressive',
     image: { height: AR_SIDE, width: AR_SIDE, channels: 1, range: [0, 1] },
     likelihood: { kind: 'exact', dataSpace: 'uint8-4x4x1', form: 'categorical-256' },
-    ...(context ? { context } : {}),
-    components: { model: 'model/model.json' },
-  });
-  return dir;
+  };
 }
 
-/** The closed form: Σ_(h,w) log softmax(a · x(h − 1, w) + b)[k(h, w)]. */
-export function tinyAutoregressiveLogLikelihood(levels: ArrayLike<number>, { a, b }: Conditionals): number {
+/** The closed form: Σ_(h,w) log softmax(a · x(h − 1, w) + c · x(h, w − 1) + b)[k(h, w)]. */
+export function tinyAutoregressiveLogLikelihood(levels: ArrayLike<number>, { a, b, c }: Conditionals): number {
   let sum = 0;
   for (let h = 0; h < AR_SIDE; h++) {
     for (let w = 0; w < AR_SIDE; w++) {
       const above = h === 0 ? 0 : Math.fround(levels[(h - 1) * AR_SIDE + w] / 255);
-      const logits = Array.from({ length: 256 }, (_, k) => a[k] * above + b[k]);
+      const left = w === 0 ? 0 : Math.fround(levels[h * AR_SIDE + w - 1] / 255);
+      const logits = Array.from({ length: 256 }, (_, k) => a[k] * above + (c ? c[k] * left : 0) + b[k]);
       const max = Math.max(...logits);
       const logZ = max + Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
       sum += logits[levels[h * AR_SIDE + w]] - logZ;

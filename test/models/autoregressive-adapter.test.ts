@@ -11,9 +11,11 @@ import {
   AR_SIDE,
   copyDownConditionals,
   smoothConditionals,
+  smoothConditionalsWithLeft,
   TINY_AR_CONTEXT,
   tinyAutoregressiveLogLikelihood,
   writeTinyAutoregressive,
+  writeTinyRowCached,
   type Conditionals,
   type Context,
 } from '../helpers/tiny-autoregressive.ts';
@@ -22,8 +24,9 @@ await initBackend('wasm');
 
 const D = AR_SIDE * AR_SIDE;
 
-async function loadAr(conditionals: Conditionals, context?: Context): Promise<AutoregressiveModel> {
-  const model = modelForBundle(await loadBundle(await writeTinyAutoregressive(conditionals, context)));
+async function loadAr(conditionals: Conditionals, context?: Context | 'split'): Promise<AutoregressiveModel> {
+  const dir = context === 'split' ? await writeTinyRowCached(conditionals) : await writeTinyAutoregressive(conditionals, context);
+  const model = modelForBundle(await loadBundle(dir));
   assert.ok(model instanceof AutoregressiveModel);
   return model;
 }
@@ -33,22 +36,24 @@ function randomImages(n: number, seed: number): ImageBatch {
   return imageBatch(n, AR_SIDE, AR_SIDE, 1, Float32Array.from({ length: n * D }, () => rng.int(256) / 255));
 }
 
-test('an autoregressive model with fixed conditionals reports the closed-form log-likelihood exactly, to 1e-4 relative', async () => {
-  const conditionals = smoothConditionals();
-  const ar = await loadAr(conditionals);
-  try {
-    const images = randomImages(7, 1);
-    const [estimate] = await ar.logLikelihood(images, { rng: new Rng(1), batchSize: 3, samples: 1, source: 'test' });
-    assert.equal(estimate.kind, 'exact');
-    const levels = levelsFromImages(images, 'test');
-    for (let i = 0; i < images.n; i++) {
-      const truth = tinyAutoregressiveLogLikelihood(levels.subarray(i * D, (i + 1) * D), conditionals);
-      assert.ok(Math.abs(estimate.logLikelihoods[i] - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate.logLikelihoods[i]} vs ${truth}`);
+for (const shape of ['one model', 'split above + row'] as const) {
+  test(`an autoregressive model (${shape}) with fixed conditionals reports the closed-form log-likelihood exactly, to 1e-4 relative`, async () => {
+    const conditionals = smoothConditionalsWithLeft();
+    const ar = await loadAr(conditionals, shape === 'one model' ? undefined : 'split');
+    try {
+      const images = randomImages(7, 1);
+      const [estimate] = await ar.logLikelihood(images, { rng: new Rng(1), batchSize: 3, samples: 1, source: 'test' });
+      assert.equal(estimate.kind, 'exact');
+      const levels = levelsFromImages(images, 'test');
+      for (let i = 0; i < images.n; i++) {
+        const truth = tinyAutoregressiveLogLikelihood(levels.subarray(i * D, (i + 1) * D), conditionals);
+        assert.ok(Math.abs(estimate.logLikelihoods[i] - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate.logLikelihoods[i]} vs ${truth}`);
+      }
+    } finally {
+      disposeBundle(ar.bundle);
     }
-  } finally {
-    disposeBundle(ar.bundle);
-  }
-});
+  });
+}
 
 test('sampling draws the top-left pixel from its conditional: level frequencies within 4 standard errors', async () => {
   const conditionals = smoothConditionals();
@@ -104,6 +109,22 @@ test('a declared context samples from crops with exactly the whole-image result;
   assert.deepEqual(await draw({ rowsAbove: 2, columnsLeft: 1, columnsRight: 3 }), whole);
   // Without the row above, every crop's top row reads zeros: the conditionals lose their input.
   assert.notDeepEqual(await draw({ rowsAbove: 0, columnsLeft: 0, columnsRight: 0 }), whole);
+});
+
+test('the split bundle (above + row) samples and completes exactly the images the one-model bundle does, draw for draw', async () => {
+  const draw = async (shape: 'one model' | 'split', fromRow: number) => {
+    const ar = await loadAr(smoothConditionalsWithLeft(), shape === 'split' ? 'split' : undefined);
+    try {
+      const start = randomImages(5, 9);
+      return Array.from((await ar.complete(start, fromRow, new Rng(8), 2)).data);
+    } finally {
+      disposeBundle(ar.bundle);
+    }
+  };
+  for (const fromRow of [0, 2]) {
+    const whole = await draw('one model', fromRow);
+    assert.deepEqual(await draw('split', fromRow), whole, `from row ${fromRow}`);
+  }
 });
 
 test('images off the 8-bit grid are refused for likelihood, naming the source', async () => {

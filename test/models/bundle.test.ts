@@ -43,6 +43,37 @@ test('a context (how far a conditional reaches) is refused on anything but an au
   assert.throws(() => validateManifest(raw, 'g/genmodel.json'), /^GenreportError: g\/genmodel\.json: context: only autoregressive bundles declare a context/);
 });
 
+test('an autoregressive bundle is one model or an above + row pair, declared completely and not both', () => {
+  const manifest = (components: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    format: 'genreport-model/1',
+    name: 'ar',
+    family: 'autoregressive',
+    image: { height: 28, width: 28, channels: 1, range: [0, 1] },
+    likelihood: { kind: 'exact', dataSpace: 'uint8-28x28x1', form: 'categorical-256' },
+    components,
+    ...extra,
+  });
+  const problems = (raw: unknown) => {
+    try {
+      validateManifest(raw, 'ar/genmodel.json');
+      return [];
+    } catch (e) {
+      assert.ok(e instanceof GenreportError);
+      return e.problems.map((p) => `${p.field}: ${p.message}`);
+    }
+  };
+  assert.deepEqual(problems(manifest({ model: 'm.json' })), []);
+  assert.deepEqual(problems(manifest({ above: 'a.json', row: 'r.json' })), []);
+  assert.deepEqual(problems(manifest({})), ['components: an autoregressive bundle needs components.model, or components.above and components.row']);
+  assert.deepEqual(problems(manifest({ above: 'a.json' })), ['components.row: an autoregressive bundle needs this component']);
+  assert.deepEqual(problems(manifest({ model: 'm.json', row: 'r.json' })), [
+    'components: an autoregressive bundle declares components.model or components.above and components.row, not both',
+  ]);
+  assert.deepEqual(problems(manifest({ above: 'a.json', row: 'r.json' }, { context: { rowsAbove: 1, columnsLeft: 1, columnsRight: 1 } })), [
+    'context: a context says where components.model may be cropped; an above/row bundle has no such model',
+  ]);
+});
+
 test('an unknown manifest version is refused', () => {
   assert.throws(() => validateManifest({ format: 'genreport-model/9' }, 'x.json'), /x\.json: format:/);
 });

@@ -1,0 +1,202 @@
+/**
+ * The two shapes an autoregressive bundle's network may take, behind one
+ * interface: every pixel's conditional at once (log-likelihood), and one
+ * pixel's at a time in raster order (sampling).
+ *   model:       one network, image → parameters. Sampling runs it once per
+ *                pixel, on the crop the pixel depends on when the manifest
+ *                declares a `context`, else on the whole image.
+ *   above + row: the same split in two. `above` maps the image to features of
+ *                the rows strictly above each position; `row` maps (image
+ *                rows, their above-features) to parameters, each row on its
+ *                own, pixel (w, c) seeing only what precedes it in its row.
+ *                Sampling runs `above` once per row and `row` on one row per
+ *                pixel, so a pixel can see the whole image above it cheaply.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { GenreportError, inputError } from '../../core/errors.ts';
+import { levelsToRange } from '../../density/data-space.ts';
+import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../density/pixel-forms.ts';
+import type { Bundle } from '../bundle.ts';
+import { expectShape, finiteValues, requireComponent, runComponent } from '../generative-model.ts';
+
+export interface ConditionalNetwork {
+  /** The component whose output holds the parameters (named when it is wrong). */
+  readonly output: 'model' | 'row';
+  /** Every pixel's parameters [m, H, W, C·P] for m images in the model's range. */
+  wholeImage(values: Float32Array, m: number): tf.Tensor;
+  /** Row h's conditionals for m images of 8-bit levels whose rows above h are final. */
+  forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals>;
+}
+
+export interface RowConditionals {
+  /** Parameters of pixel (h, w, c) for each of the m images, [m · P]; pixels before it must be final. */
+  pixel(w: number, c: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export function conditionalNetwork(bundle: Bundle, form: PixelForm): ConditionalNetwork {
+  return bundle.components.above ? new RowCachedNetwork(bundle, form) : new OnePassNetwork(bundle, form);
+}
+
+/** Parameters of one pixel out of a [m, rows, columns, C·P] output, NaN refused. */
+async function pixelOf(output: tf.Tensor, m: number, row: number, column: number, c: number, p: number, bundle: Bundle, component: 'model' | 'row'): Promise<Float32Array> {
+  const pixel = tf.slice(output, [0, row, column, c * p], [m, 1, 1, p]);
+  try {
+    return await finiteValues(pixel, bundle, component);
+  } finally {
+    pixel.dispose();
+  }
+}
+
+class OnePassNetwork implements ConditionalNetwork {
+  readonly output = 'model';
+  private readonly p: number;
+
+  constructor(
+    private readonly bundle: Bundle,
+    private readonly form: PixelForm,
+  ) {
+    requireComponent(bundle, 'model');
+    this.p = PARAMETERS_PER_PIXEL[form];
+  }
+
+  wholeImage(values: Float32Array, m: number): tf.Tensor {
+    const { height, width, channels } = this.bundle.manifest.image;
+    const output = runComponent(requireComponent(this.bundle, 'model'), tf.tensor4d(values, [m, height, width, channels]));
+    expectShape(output, [m, height, width, channels * this.p], this.bundle, 'model', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    return output;
+  }
+
+  async forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals> {
+    return {
+      pixel: async (w, c) => {
+        const crop = this.cropAround(h, w);
+        const output = tf.tidy(() => this.runOnCrop(levels, m, crop));
+        try {
+          return await pixelOf(output, m, h - crop.top, w - crop.left, c, this.p, this.bundle, 'model');
+        } finally {
+          output.dispose();
+        }
+      },
+      dispose: () => {},
+    };
+  }
+
+  /**
+   * The window of the image pixel (h, w) depends on: the declared context
+   * (at most 7×13 of 28×28 positions for a small PixelCNN), or the whole
+   * image. The conditional there is the same as on the whole image, because
+   * every tap it reads lies inside the crop or beyond the image's own edge.
+   */
+  private cropAround(h: number, w: number): Crop {
+    const { height, width } = this.bundle.manifest.image;
+    const context = this.bundle.manifest.context;
+    if (!context) return { top: 0, left: 0, rows: height, columns: width };
+    const top = Math.max(0, h - context.rowsAbove);
+    const left = Math.max(0, w - context.columnsLeft);
+    const right = Math.min(width - 1, w + context.columnsRight);
+    return { top, left, rows: h - top + 1, columns: right - left + 1 };
+  }
+
+  private runOnCrop(levels: Uint8Array, m: number, crop: Crop): tf.Tensor {
+    const { height, width, channels, range } = this.bundle.manifest.image;
+    if (crop.rows === height && crop.columns === width) return this.wholeImage(levelsToRange(levels, range), m);
+    const rowLength = crop.columns * channels;
+    const cropped = new Uint8Array(m * crop.rows * rowLength);
+    for (let i = 0; i < m; i++) {
+      for (let r = 0; r < crop.rows; r++) {
+        const from = ((i * height + crop.top + r) * width + crop.left) * channels;
+        cropped.set(levels.subarray(from, from + rowLength), (i * crop.rows + r) * rowLength);
+      }
+    }
+    const input = tf.tensor4d(levelsToRange(cropped, range), [m, crop.rows, crop.columns, channels]);
+    const model = requireComponent(this.bundle, 'model');
+    let output: tf.Tensor;
+    try {
+      // predict() insists on the declared input size; apply() runs a fully convolutional model on any.
+      output = (model instanceof tf.LayersModel ? model.apply(input) : model.execute(input)) as tf.Tensor;
+    } catch (e) {
+      throw inputError(this.bundle.manifestFile, `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); remove the context to sample from whole images`, 'context');
+    }
+    expectShape(output, [m, crop.rows, crop.columns, channels * this.p], this.bundle, 'model', `a ${crop.rows}x${crop.columns} crop (manifest context)`);
+    return output;
+  }
+}
+
+/** A window of the image: first row and column, and its size. */
+interface Crop {
+  top: number;
+  left: number;
+  rows: number;
+  columns: number;
+}
+
+class RowCachedNetwork implements ConditionalNetwork {
+  readonly output = 'row';
+  private readonly p: number;
+
+  constructor(
+    private readonly bundle: Bundle,
+    private readonly form: PixelForm,
+  ) {
+    requireComponent(bundle, 'above');
+    requireComponent(bundle, 'row');
+    this.p = PARAMETERS_PER_PIXEL[form];
+  }
+
+  wholeImage(values: Float32Array, m: number): tf.Tensor {
+    const { height, width, channels } = this.bundle.manifest.image;
+    return tf.tidy(() => {
+      const images = tf.tensor4d(values, [m, height, width, channels]);
+      return this.runRow(images, this.runAbove(images));
+    });
+  }
+
+  async forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals> {
+    const { height, width, channels, range } = this.bundle.manifest.image;
+    // Row h's features come from the rows above it alone, so the pass stops at row h.
+    const aboveRow = tf.tidy(() => {
+      const rows = tf.slice(tf.tensor4d(levelsToRange(levels, range), [m, height, width, channels]), [0, 0, 0, 0], [m, h + 1, width, channels]);
+      let features: tf.Tensor;
+      try {
+        features = this.runAbove(rows);
+      } catch (e) {
+        if (e instanceof GenreportError) throw e;
+        throw inputError(this.bundle.manifestFile, `cannot run on the first ${h + 1} rows of an image (${(e as Error).message}); sampling needs an above component that takes any number of rows`, 'components.above');
+      }
+      return tf.slice(features, [0, h, 0, 0], [m, 1, width, features.shape[3]!]);
+    });
+    const rowLength = width * channels;
+    const row = new Uint8Array(m * rowLength);
+    return {
+      pixel: async (w, c) => {
+        for (let i = 0; i < m; i++) row.set(levels.subarray((i * height + h) * rowLength, (i * height + h + 1) * rowLength), i * rowLength);
+        const output = tf.tidy(() => this.runRow(tf.tensor4d(levelsToRange(row, range), [m, 1, width, channels]), aboveRow));
+        try {
+          return await pixelOf(output, m, 0, w, c, this.p, this.bundle, 'row');
+        } finally {
+          output.dispose();
+        }
+      },
+      dispose: () => aboveRow.dispose(),
+    };
+  }
+
+  /** above: [m, rows, W, C] → [m, rows, W, F], any F. */
+  private runAbove(images: tf.Tensor): tf.Tensor {
+    const [m, rows, width] = images.shape;
+    const features = runComponent(requireComponent(this.bundle, 'above'), images);
+    if (features.rank !== 4 || features.shape[0] !== m || features.shape[1] !== rows || features.shape[2] !== width) {
+      expectShape(features, [m, rows, width, features.shape[3] ?? 1], this.bundle, 'above', `${rows} rows of images`);
+    }
+    return features;
+  }
+
+  /** row: ([m, rows, W, C], [m, rows, W, F]) → [m, rows, W, C·P]. */
+  private runRow(images: tf.Tensor, features: tf.Tensor): tf.Tensor {
+    const [m, rows, width, channels] = images.shape;
+    const output = runComponent(requireComponent(this.bundle, 'row'), [images, features]);
+    expectShape(output, [m, rows, width, channels * this.p], this.bundle, 'row', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    return output;
+  }
+}
