@@ -10,7 +10,6 @@
  * cycle's weights, with its own data order. So a bundle trained through the
  * first cycles can be resumed (`resume`) and gives what one long run gives.
  */
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createLogger } from '../../src/core/logger.ts';
@@ -19,6 +18,7 @@ import { loadMnist } from '../../src/data/mnist.ts';
 import { MANIFEST_FORMAT } from '../../src/models/manifest.ts';
 import { loadTfjsModel, saveLayersModel } from '../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
+import { continueTrainingLog, earlierSeconds } from '../lib/resume.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
 import { TrainingLog } from '../lib/training-log.ts';
 import { buildFlow, describeFlow, initialiseActNorms, seedConditioners, type FlowSize } from './model.ts';
@@ -50,10 +50,7 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
   let trainLog: TrainingLog;
   if (opts.resume) {
     flow = (await loadTfjsModel(join(opts.resume.bundle, 'flow', 'model.json'))) as tf.LayersModel;
-    const previousLog = join(opts.resume.bundle, 'train-log.csv');
-    if (!existsSync(previousLog)) throw new Error(`${previousLog}: missing; a resumed run continues the earlier log`);
-    if (previousLog !== logPath) copyFileSync(previousLog, logPath);
-    trainLog = TrainingLog.continue(logPath, ['nll_bpd', 'logdet_bpd']);
+    trainLog = continueTrainingLog(opts.resume.bundle, opts.out, ['nll_bpd', 'logdet_bpd']);
   } else {
     flow = buildFlow(opts.size);
     seedConditioners(flow, rng.fork('initialisation'));
@@ -140,10 +137,4 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
       seconds: Math.round(seconds),
     },
   });
-}
-
-/** Training seconds recorded in the card of the bundle a resumed run continues. */
-function earlierSeconds(bundle: string): number {
-  const card = JSON.parse(readFileSync(join(bundle, 'card.json'), 'utf8')) as { training?: { seconds?: number } };
-  return card.training?.seconds ?? 0;
 }
