@@ -42,7 +42,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('epochs', { type: 'number', describe: 'classifier epochs over MNIST train (default 4)' })
   .option('batch-size', { type: 'number', describe: 'images per step (default per family)' })
   .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/)' })
-  .option('resume', { type: 'string', describe: 'flow only: a bundle that finished the first cycle(s); train the remaining cycles from it' })
+  .option('resume', { type: 'string', describe: 'flow and autoregressive: a bundle that finished the first cycle(s); train the remaining cycles from it' })
   .option('cycles-done', { type: 'number', default: 1, describe: 'with --resume: how many cycles that bundle finished' })
   .option('measure', { type: 'boolean', default: true, describe: 'measure the bundle afterwards and record it in card.json' })
   .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference })
@@ -131,9 +131,18 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
   },
   autoregressive: async () => {
     const out = argv.out ?? join(here, 'ar-pixelcnn');
-    await trainPixelCnn({ out, seed, steps: argv.steps ?? 2000, batchSize: argv['batch-size'] ?? 32, learningRate: 2e-3, size: { filters: 16, blocks: 3, head: 32 }, backend: backend.name });
-    // Sampling is one pass per pixel: 500 samples keep the measurement to the budget.
-    return { out, measure: { ...measureDefaults, samples: 500 } };
+    await trainPixelCnn({
+      out,
+      seed,
+      cycles: argv.steps ? [argv.steps] : [3500],
+      batchSize: argv['batch-size'] ?? 32,
+      learningRate: 2e-3,
+      restartWarmupSteps: 100,
+      size: { filters: 32, aboveBlocks: 5, columnKernel: 5, rowBlocks: 3, head: 64 },
+      backend: backend.name,
+      resume: argv.resume ? { bundle: argv.resume, cyclesDone: argv['cycles-done'] } : undefined,
+    });
+    return { out, measure: measureDefaults };
   },
 };
 

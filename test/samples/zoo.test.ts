@@ -13,7 +13,7 @@ import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { FlowModel } from '../../src/models/adapters/flow.ts';
-import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
+import { disposeBundle, loadBundle, type Bundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
 import { requireComponent, runComponent } from '../../src/models/generative-model.ts';
 
@@ -74,16 +74,23 @@ for (const name of BUNDLES) {
   });
 }
 
+/** ar-pixelcnn's logits for one image: row(x, above(x)), as the adapter's likelihood runs it. */
+function pixelCnnLogits(bundle: Bundle, image: Float32Array, rows = 28): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(image.subarray(0, rows * 28), [1, rows, 28, 1]);
+    return runComponent(requireComponent(bundle, 'row'), [x, runComponent(requireComponent(bundle, 'above'), x)]).dataSync() as Float32Array;
+  });
+}
+
 test('ar-pixelcnn: a pixel\'s parameters do not depend on it or on later pixels', async () => {
   const bundle = await loadBundle(join(SAMPLES_DIR, 'ar-pixelcnn'));
   try {
-    const model = requireComponent(bundle, 'model');
     const image = loadMnist('test', 1).images.data;
     const rng = new Rng(2);
     for (const position of [0, 200, 400, 783]) {
       const changed = image.slice();
       for (let j = position; j < changed.length; j++) changed[j] = rng.int(256) / 255;
-      const [before, after] = [image, changed].map((x) => tf.tidy(() => runComponent(model, tf.tensor4d(x, [1, 28, 28, 1])).dataSync()));
+      const [before, after] = [image, changed].map((x) => pixelCnnLogits(bundle, x));
       // Parameters of pixels up to and including `position`, 256 logits each.
       const upTo = (position + 1) * 256;
       let largest = 0;
@@ -95,22 +102,32 @@ test('ar-pixelcnn: a pixel\'s parameters do not depend on it or on later pixels'
   }
 });
 
-test('ar-pixelcnn: its declared context holds: pixels outside it do not move a pixel\'s parameters', async () => {
+test('ar-pixelcnn: its split sees far: a pixel 20 rows above moves a pixel\'s parameters', async () => {
   const bundle = await loadBundle(join(SAMPLES_DIR, 'ar-pixelcnn'));
   try {
-    const context = bundle.manifest.context;
-    assert.ok(context, 'the bundle declares its context, so sampling runs on crops');
-    const model = requireComponent(bundle, 'model');
     const image = loadMnist('test', 1).images.data;
-    const rng = new Rng(3);
-    for (const [h, w] of [[14, 14], [20, 3], [27, 27], [8, 0]]) {
-      const inside = (r: number, c: number) => r >= h - context.rowsAbove && r <= h && c >= w - context.columnsLeft && c <= w + context.columnsRight;
-      const changed = image.map((v, j) => (inside(Math.floor(j / 28), j % 28) ? v : rng.int(256) / 255));
-      const [before, after] = [image, changed].map((x) => tf.tidy(() => runComponent(model, tf.tensor4d(x, [1, 28, 28, 1])).dataSync()));
-      const at = (h * 28 + w) * 256;
+    const changed = image.slice();
+    changed[2 * 28 + 14] = 1 - changed[2 * 28 + 14];
+    const [before, after] = [image, changed].map((x) => pixelCnnLogits(bundle, x));
+    const at = (22 * 28 + 14) * 256;
+    let largest = 0;
+    for (let k = 0; k < 256; k++) largest = Math.max(largest, Math.abs(before[at + k] - after[at + k]));
+    assert.ok(largest > 1e-3, `pixel (22, 14) moved by only ${largest}`);
+  } finally {
+    disposeBundle(bundle);
+  }
+});
+
+test('ar-pixelcnn: run on rows 0 … h alone, as the sampler does, row h gets the parameters of the whole image', async () => {
+  const bundle = await loadBundle(join(SAMPLES_DIR, 'ar-pixelcnn'));
+  try {
+    const image = loadMnist('test', 1).images.data;
+    const whole = pixelCnnLogits(bundle, image);
+    for (const h of [0, 9, 27]) {
+      const part = pixelCnnLogits(bundle, image, h + 1);
       let largest = 0;
-      for (let k = 0; k < 256; k++) largest = Math.max(largest, Math.abs(before[at + k] - after[at + k]));
-      assert.ok(largest < 1e-4, `pixel (${h}, ${w}): parameters changed by ${largest}`);
+      for (let j = h * 28 * 256; j < (h + 1) * 28 * 256; j++) largest = Math.max(largest, Math.abs(part[j] - whole[j]));
+      assert.ok(largest < 1e-4, `row ${h}: parameters differ by ${largest}`);
     }
   } finally {
     disposeBundle(bundle);
