@@ -75,17 +75,28 @@ test('no resamples, no interval; the point value does not depend on them', () =>
   assert.equal(fidWithInterval(real, fake, { seed: 1, bootstrapResamples: 0 }).interval, undefined);
 });
 
-test('FID interval: seeded, recomputes FID on resampled generated rows, and brackets the estimate here', () => {
+test('FID interval: seeded, recomputed on resampled generated rows, recentred on the estimate, which it brackets', () => {
   const { real, fake } = loadCase('gauss-n200-d16');
   const a = fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 30 });
   assert.deepEqual(a, fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 30 }));
   assert.equal(a.value, fidFromFeatures(real, fake));
-  // One resample by hand: the interval of a single draw is that draw.
+  // One resample by hand: the interval of a single draw, recentred on the estimate, is the estimate.
   const rows = bootstrapRng(2).resample(fake.rows);
   const resampled = featureMatrix(fake.rows, fake.cols);
   rows.forEach((r, i) => resampled.data.set(fake.data.subarray(r * fake.cols, (r + 1) * fake.cols), i * fake.cols));
+  assert.ok(fidFromFeatures(real, resampled) > a.value, 'a resample inflates the plug-in FID');
   const one = fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 1 });
-  assert.ok(Math.abs(one.interval![0] - fidFromFeatures(real, resampled)) <= 1e-9 * one.value);
-  // The plug-in FID is biased upwards by resampling (duplicates shrink the spread), so only a loose bracket holds.
+  assert.ok(Math.abs(one.interval![0] - a.value) <= 1e-9 * a.value && Math.abs(one.interval![1] - a.value) <= 1e-9 * a.value, `${one.interval}`);
+  // 30 replicates: the percentiles of the draws, shifted so their mean is the estimate.
+  const draws = Array.from({ length: 30 }, () => 0);
+  const stream = bootstrapRng(2);
+  for (let b = 0; b < draws.length; b++) {
+    const picked = stream.resample(fake.rows);
+    picked.forEach((r, i) => resampled.data.set(fake.data.subarray(r * fake.cols, (r + 1) * fake.cols), i * fake.cols));
+    draws[b] = fidFromFeatures(real, resampled);
+  }
+  const shift = a.value - draws.reduce((x, y) => x + y, 0) / draws.length;
+  const expected = percentileInterval(draws).map((v) => Math.max(0, v + shift));
+  for (const q of [0, 1]) assert.ok(Math.abs(a.interval![q] - expected[q]) <= 1e-9 * a.value, `${a.interval} vs ${expected}`);
   assert.ok(a.interval![0] < a.interval![1] && a.interval![0] <= a.value * 1.5 && a.interval![1] >= a.value * 0.5, `${a.interval} vs ${a.value}`);
 });
