@@ -134,7 +134,8 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
     await trainPixelCnn({
       out,
       seed,
-      cycles: argv.steps ? [argv.steps] : [3500],
+      // Two cosine cycles (warm restarts): one gave 1.102 bits/dim and sample confidence 0.797, two 1.081 and 0.802.
+      cycles: argv.steps ? [argv.steps] : [3500, 2000],
       batchSize: argv['batch-size'] ?? 32,
       learningRate: 2e-3,
       restartWarmupSteps: 100,
