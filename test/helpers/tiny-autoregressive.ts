@@ -72,10 +72,11 @@ export async function writeTinyAutoregressive(conditionals: Conditionals, contex
  * The same conditionals split: `above` shifts the image down one row (its
  * feature at (h, w) is x(h − 1, w)); `row` shifts its rows right one column
  * and adds 1×1 convolutions of x(h, w − 1) and x(h − 1, w) into logits.
+ * `aboveHeight` fixes the rows `above` accepts (null: any, as sampling needs).
  */
-export async function writeTinyRowCached(conditionals: Conditionals): Promise<string> {
+export async function writeTinyRowCached(conditionals: Conditionals, aboveHeight: number | null = null): Promise<string> {
   const dir = tinyBundleDir('tiny-ar-split');
-  const image = tf.input({ shape: [null, AR_SIDE, 1] });
+  const image = tf.input({ shape: [aboveHeight, AR_SIDE, 1] });
   const shiftedDown = tf.layers.cropping2D({ cropping: [[0, 1], [0, 0]] }).apply(tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 0]] }).apply(image));
   const above = tf.model({ inputs: image, outputs: shiftedDown as tf.SymbolicTensor });
 

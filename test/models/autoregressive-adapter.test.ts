@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/core/backend.ts';
+import { GenreportError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
 import { levelsFromImages } from '../../src/density/data-space.ts';
@@ -124,6 +125,22 @@ test('the split bundle (above + row) samples and completes exactly the images th
   for (const fromRow of [0, 2]) {
     const whole = await draw('one model', fromRow);
     assert.deepEqual(await draw('split', fromRow), whole, `from row ${fromRow}`);
+  }
+});
+
+test('an above component that takes only whole images is refused when sampling, naming it', async () => {
+  const ar = modelForBundle(await loadBundle(await writeTinyRowCached(smoothConditionals(), AR_SIDE)));
+  try {
+    // The likelihood runs on whole images and works; sampling needs rows 0 … h.
+    await ar.logLikelihood!(randomImages(2, 1), { rng: new Rng(1), batchSize: 2, samples: 1, source: 'test' });
+    await assert.rejects(ar.sample(2, new Rng(1), 2), (e: Error) => {
+      assert.ok(e instanceof GenreportError);
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, /genmodel\.json: components\.above: cannot run on the first 1 rows of an image .*any number of rows/);
+      return true;
+    });
+  } finally {
+    disposeBundle(ar.bundle);
   }
 });
 

@@ -186,9 +186,7 @@ class RowCachedNetwork implements ConditionalNetwork {
   private runAbove(images: tf.Tensor): tf.Tensor {
     const [m, rows, width] = images.shape;
     const features = runComponent(requireComponent(this.bundle, 'above'), images);
-    if (features.rank !== 4 || features.shape[0] !== m || features.shape[1] !== rows || features.shape[2] !== width) {
-      expectShape(features, [m, rows, width, features.shape[3] ?? 1], this.bundle, 'above', `${rows} rows of images`);
-    }
+    expectShape(features, [m, rows, width, features.shape[3] ?? 0], this.bundle, 'above', `${rows} rows of images (any number of features)`);
     return features;
   }
 
