@@ -4,15 +4,17 @@
  * logit preprocessing; at 28×28×1, steps of (actnorm, convolutional affine
  * coupling with a checkerboard mask, parity alternating); squeeze to 14×14×4,
  * steps of (actnorm, invertible 1×1 conv, channel-split conv coupling); squeeze
- * to 7×7×16, the same steps again. Every value stays in the flow (no
- * factoring-out), so the state is 784 values throughout. Exact
- * log-determinant, exact inverse.
+ * to 7×7×16, the same steps again. Exact log-determinant, exact inverse.
+ * Optionally multi-scale (RealNVP): after the 14×14×4 steps only `keep`
+ * channels go on; the rest are factored out as final latents, and the 7×7
+ * steps model the kept half (7×7×4·keep) alone.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../src/core/rng.ts';
 import {
   FlowActNorm,
   FlowConvAffineCoupling,
+  FlowFactorOut,
   FlowFlatten,
   FlowInvertible1x1Conv,
   FlowLayer,
@@ -25,6 +27,8 @@ export interface FlowSize {
   steps: [number, number, number];
   /** Hidden feature maps of each coupling's conditioner, per scale. */
   hidden: [number, number, number];
+  /** Multi-scale: channels of the 14×14×4 image that go on to the 7×7 scale (the rest are factored out); absent, all go on. */
+  keep?: number;
 }
 
 /** RealNVP's constant for MNIST-sized data: keeps logit finite at the edges of [0, 1]. */
@@ -35,21 +39,25 @@ export function buildFlow(size: FlowSize): tf.LayersModel {
     new FlowFlatten({ inputShape: [28, 28, 1], name: 'flatten', height: 28, width: 28, channels: 1 }),
     new FlowLogit({ alpha: LOGIT_ALPHA, name: 'logit' }),
   ];
+  const keep = size.keep ?? 4;
+  // Each scale: the image its steps work on, the values factored out before it, and the image squeezed into it.
   const scales = [
-    { height: 28, width: 28, channels: 1 },
-    { height: 14, width: 14, channels: 4 },
-    { height: 7, width: 7, channels: 16 },
+    { image: { height: 28, width: 28, channels: 1 }, passive: 0 },
+    { image: { height: 14, width: 14, channels: 4 }, passive: 0, squeezed: { height: 28, width: 28, channels: 1 } },
+    { image: { height: 7, width: 7, channels: 4 * keep }, passive: 14 * 14 * (4 - keep), squeezed: { height: 14, width: 14, channels: keep } },
   ];
-  scales.forEach((shape, scale) => {
-    if (scale > 0) layers.push(new FlowSqueeze({ ...scales[scale - 1], name: `squeeze${scale}` }));
+  scales.forEach(({ image, passive, squeezed }, scale) => {
+    if (passive > 0) layers.push(new FlowFactorOut({ ...scales[scale - 1].image, keep, name: 'factor_out' }));
+    if (squeezed) layers.push(new FlowSqueeze({ ...squeezed, passive, name: `squeeze${scale}` }));
     for (let i = 0; i < size.steps[scale]; i++) {
       const name = `s${scale}_${i}`;
-      layers.push(new FlowActNorm({ channels: shape.channels, name: `actnorm_${name}` }));
+      const hidden = size.hidden[scale];
+      layers.push(new FlowActNorm({ channels: image.channels, passive, name: `actnorm_${name}` }));
       if (scale === 0) {
-        layers.push(new FlowConvAffineCoupling({ ...shape, hidden: size.hidden[scale], mask: 'checkerboard', parity: (i % 2) as 0 | 1, name: `coupling_${name}` }));
+        layers.push(new FlowConvAffineCoupling({ ...image, hidden, mask: 'checkerboard', parity: (i % 2) as 0 | 1, passive, name: `coupling_${name}` }));
       } else {
-        layers.push(new FlowInvertible1x1Conv({ ...shape, name: `invconv_${name}` }));
-        layers.push(new FlowConvAffineCoupling({ ...shape, hidden: size.hidden[scale], mask: 'channel', parity: 0, name: `coupling_${name}` }));
+        layers.push(new FlowInvertible1x1Conv({ ...image, passive, name: `invconv_${name}` }));
+        layers.push(new FlowConvAffineCoupling({ ...image, hidden, mask: 'channel', parity: 0, passive, name: `coupling_${name}` }));
       }
     }
   });
@@ -60,11 +68,15 @@ export function buildFlow(size: FlowSize): tf.LayersModel {
 export function describeFlow(size: FlowSize): string {
   const [a, b, c] = size.steps;
   const [ha, hb, hc] = size.hidden;
+  const keep = size.keep ?? 4;
   const conditioner = (h: number) => `conv3x3(${h})-relu-conv1x1(${h})-relu-conv3x3 to scale and shift (zero-initialised), scale = learned per-channel factor x tanh`;
   return (
     `logit(alpha ${LOGIT_ALPHA}); 28x28x1: ${a} x [actnorm, conv affine coupling with checkerboard mask (parity alternating), conditioner ${conditioner(ha)}]; ` +
     `squeeze to 14x14x4: ${b} x [actnorm, invertible 1x1 conv (LU, starts as channel reversal), conv affine coupling on channel halves, conditioner ${conditioner(hb)}]; ` +
-    `squeeze to 7x7x16: ${c} x [the same, hidden ${hc}]. Actnorms data-initialised per channel; no factoring-out (all 784 values flow to the end); exact log-det and inverse`
+    (keep === 4
+      ? `squeeze to 7x7x16: ${c} x [the same, hidden ${hc}]. Actnorms data-initialised per channel; no factoring-out (all 784 values flow to the end); exact log-det and inverse`
+      : `factor out channels ${keep + 1}-4 of 14x14x4 (${14 * 14 * (4 - keep)} values become final latents; the couplings before them, the last one conditioned on the kept channels, act as their learned prior); ` +
+        `squeeze the kept 14x14x${keep} to 7x7x${4 * keep}: ${c} x [the same, hidden ${hc}]. Actnorms data-initialised per channel; exact log-det and inverse`)
   );
 }
 
@@ -77,7 +89,7 @@ export function initialiseActNorms(flow: tf.LayersModel, images: tf.Tensor4D): v
     let state = flow.layers[0].apply(images) as tf.Tensor2D;
     for (const layer of flow.layers.slice(1) as FlowLayer[]) {
       if (layer instanceof FlowActNorm) {
-        const values = tf.reshape(tf.slice(state, [0, 0], [-1, state.shape[1] - 1]), [-1, layer.channels]);
+        const values = tf.reshape(tf.slice(state, [0, 0], [-1, layer.activeValues(state)]), [-1, layer.channels]);
         const { mean, variance } = tf.moments(values, 0);
         const logScale = tf.mul(-0.5, tf.log(tf.add(variance, 1e-6)));
         layer.setWeights([logScale, tf.neg(tf.mul(mean, tf.exp(logScale)))]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { FlowActNorm, FlowConvAffineCoupling, FlowFlatten, FlowInvertible1x1Conv, FlowLayer, FlowSqueeze } from '../../src/models/layers/index.ts';
+import { FlowActNorm, FlowConvAffineCoupling, FlowFactorOut, FlowFlatten, FlowInvertible1x1Conv, FlowLayer, FlowSqueeze } from '../../src/models/layers/index.ts';
 import { loadTfjsModel, saveLayersModel } from '../../src/models/tfjs-files.ts';
 
 await initBackend('wasm');
@@ -16,11 +16,14 @@ const D = SIDE * SIDE;
 /** Random weights of this size: far from the identity, yet smooth enough for finite differences in float32. */
 const WEIGHT_SCALE = 0.2;
 
-/** 4×4×1 → checkerboard couplings → squeeze 2×2×4 → actnorm, 1×1 conv, channel couplings → squeeze 1×1×16 → 1×1 conv, channel coupling. */
-function tinyFlow(): tf.LayersModel {
+/**
+ * 4×4×1 → checkerboard couplings → squeeze 2×2×4 → actnorm, 1×1 conv, channel couplings → then either
+ * squeeze 1×1×16 → 1×1 conv, channel coupling; or (multi-scale) factor out 2 of the 4 channels →
+ * squeeze the 2×2×2 rest to 1×1×8 → 1×1 conv, channel coupling, with the 8 factored values passive.
+ */
+function tinyFlow(options: { factorOut?: boolean } = {}): tf.LayersModel {
   const s0 = { height: 4, width: 4, channels: 1 };
   const s1 = { height: 2, width: 2, channels: 4 };
-  const s2 = { height: 1, width: 1, channels: 16 };
   const layers: tf.layers.Layer[] = [
     new FlowFlatten({ inputShape: [SIDE, SIDE, 1], ...s0 }),
     new FlowConvAffineCoupling({ ...s0, hidden: 5, mask: 'checkerboard', parity: 0 }),
@@ -30,10 +33,24 @@ function tinyFlow(): tf.LayersModel {
     new FlowInvertible1x1Conv({ ...s1 }),
     new FlowConvAffineCoupling({ ...s1, hidden: 6, mask: 'channel', parity: 0 }),
     new FlowConvAffineCoupling({ ...s1, hidden: 6, mask: 'channel', parity: 1 }),
-    new FlowSqueeze(s1),
-    new FlowInvertible1x1Conv({ ...s2, permutation: [3, 1, 4, 15, 9, 2, 6, 5, 8, 7, 0, 10, 11, 12, 13, 14] }),
-    new FlowConvAffineCoupling({ ...s2, hidden: 7, mask: 'channel', parity: 0 }),
   ];
+  if (options.factorOut) {
+    const kept = { height: 2, width: 2, channels: 2 };
+    const s2 = { height: 1, width: 1, channels: 8, passive: 8 };
+    layers.push(
+      new FlowFactorOut({ ...s1, keep: 2 }),
+      new FlowSqueeze({ ...kept, passive: 8 }),
+      new FlowInvertible1x1Conv({ ...s2, permutation: [3, 1, 4, 7, 2, 6, 5, 0] }),
+      new FlowConvAffineCoupling({ ...s2, hidden: 7, mask: 'channel', parity: 0 }),
+    );
+  } else {
+    const s2 = { height: 1, width: 1, channels: 16 };
+    layers.push(
+      new FlowSqueeze(s1),
+      new FlowInvertible1x1Conv({ ...s2, permutation: [3, 1, 4, 15, 9, 2, 6, 5, 8, 7, 0, 10, 11, 12, 13, 14] }),
+      new FlowConvAffineCoupling({ ...s2, hidden: 7, mask: 'channel', parity: 0 }),
+    );
+  }
   const model = tf.sequential({ layers });
   // Random weights everywhere (a fresh coupling is the identity, which would test nothing).
   const rng = new Rng(11);
@@ -42,6 +59,11 @@ function tinyFlow(): tf.LayersModel {
   }
   return model;
 }
+
+const SHAPES = [
+  { name: 'single-scale', factorOut: false },
+  { name: 'multi-scale (factored-out)', factorOut: true },
+];
 
 function forward(model: tf.LayersModel, images: tf.Tensor4D): tf.Tensor2D {
   return model.predict(images) as tf.Tensor2D;
@@ -66,8 +88,31 @@ test('squeeze moves each 2×2 block into channels (row in block, column in block
   assert.deepEqual(Array.from(layer.inverse(squeezed).dataSync()), Array.from(state.dataSync()));
 });
 
-test('conv couplings, squeezes and 1×1 convs invert exactly: x→z→x errs by under 1e-4', () => {
-  const model = tinyFlow();
+test('factoring-out puts the kept channels first (an H×W×keep image), then the factored values, and back', () => {
+  const layer = new FlowFactorOut({ height: 2, width: 2, channels: 4, keep: 1 });
+  const state = tf.tensor2d([[...Array.from({ length: 16 }, (_, i) => i), 0.5]]);
+  const split = layer.forward(state);
+  assert.deepEqual(Array.from(split.dataSync()), [0, 4, 8, 12, 1, 2, 3, 5, 6, 7, 9, 10, 11, 13, 14, 15, 0.5]);
+  assert.equal(layer.factored, 12);
+  assert.deepEqual(Array.from(layer.inverse(split).dataSync()), Array.from(state.dataSync()));
+});
+
+test('a layer with passive values transforms only the values before them, both ways', () => {
+  const layer = new FlowActNorm({ channels: 2, passive: 3 });
+  layer.build();
+  layer.setWeights([tf.tensor1d([Math.log(2), 0]), tf.tensor1d([1, -1])]);
+  const state = tf.tensor2d([[1, 2, 3, 4, 7, 8, 9, 0.25]]);
+  const out = layer.forward(state);
+  // Active [1, 2, 3, 4] by channel (scale 2 and 1, bias 1 and −1); log|det| += 2 pixels · log 2.
+  const expected = [3, 1, 7, 3, 7, 8, 9, 0.25 + 2 * Math.log(2)];
+  Array.from(out.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `value ${i}: ${v} vs ${expected[i]}`));
+  Array.from(layer.inverse(out).dataSync()).forEach((v, i) => assert.ok(Math.abs(v - state.dataSync()[i]) < 1e-6));
+  assert.equal(layer.getConfig().passive, 3);
+  assert.equal(new FlowActNorm({ channels: 2 }).getConfig().passive, undefined, 'no passive key when nothing is factored out');
+});
+
+for (const shape of SHAPES) test(`${shape.name}: conv couplings, squeezes and 1×1 convs invert exactly: x→z→x errs by under 1e-4`, () => {
+  const model = tinyFlow(shape);
   const images = randomImages(6, 1);
   const state = forward(model, images);
   const back = inverse(model, state);
@@ -78,8 +123,8 @@ test('conv couplings, squeezes and 1×1 convs invert exactly: x→z→x errs by 
   assert.ok(logDets.every((v) => Number.isFinite(v) && Math.abs(v) > 1e-3), 'a non-trivial log-determinant');
 });
 
-test('the log-determinant equals log|det| of the numerical Jacobian, to 1e-3 relative', () => {
-  const model = tinyFlow();
+for (const shape of SHAPES) test(`${shape.name}: the log-determinant equals log|det| of the numerical Jacobian, to 1e-3 relative`, () => {
+  const model = tinyFlow(shape);
   for (const seed of [2, 3]) {
     const x = randomImages(1, seed).dataSync();
     const logDet = forward(model, tf.tensor4d(x, [1, SIDE, SIDE, 1])).dataSync()[D];
@@ -108,8 +153,8 @@ test('the log-determinant equals log|det| of the numerical Jacobian, to 1e-3 rel
   }
 });
 
-test('a flow of the new layers saves and loads by itself, giving the same outputs', async () => {
-  const model = tinyFlow();
+for (const shape of SHAPES) test(`${shape.name}: a flow of the new layers saves and loads by itself, giving the same outputs`, async () => {
+  const model = tinyFlow(shape);
   const dir = join(mkdtempSync(join(tmpdir(), 'genreport-flow-layers-')), 'flow');
   await saveLayersModel(model, dir);
   const loaded = (await loadTfjsModel(join(dir, 'model.json'))) as tf.LayersModel;

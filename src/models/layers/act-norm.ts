@@ -4,7 +4,7 @@
  * the channel of value i is i mod C.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FlowLayer, joinState, splitState, type LayerArgs } from './flow-layer.ts';
+import { FlowLayer, joinState, splitState, type FlowLayerArgs } from './flow-layer.ts';
 
 export class FlowActNorm extends FlowLayer {
   static className = 'GenreportFlowActNorm';
@@ -12,7 +12,7 @@ export class FlowActNorm extends FlowLayer {
   private logScale!: tf.LayerVariable;
   private bias!: tf.LayerVariable;
 
-  constructor(config: { channels: number } & LayerArgs) {
+  constructor(config: { channels: number } & FlowLayerArgs) {
     super(config);
     this.channels = config.channels;
   }
@@ -22,14 +22,14 @@ export class FlowActNorm extends FlowLayer {
     this.bias = this.addWeight('bias', [this.channels], 'float32', tf.initializers.zeros());
   }
 
-  forward(state: tf.Tensor2D): tf.Tensor2D {
+  protected forwardActive(state: tf.Tensor2D): tf.Tensor2D {
     const [x, logDet] = splitState(state);
     const logScale = this.logScale.read();
     const z = tf.add(tf.mul(this.byChannel(x), tf.exp(logScale)), this.bias.read());
     return joinState(tf.reshape(z, x.shape), tf.add(logDet, this.logDetTerm(x, logScale)));
   }
 
-  inverse(state: tf.Tensor2D): tf.Tensor2D {
+  protected inverseActive(state: tf.Tensor2D): tf.Tensor2D {
     const [z, logDet] = splitState(state);
     const logScale = this.logScale.read();
     const x = tf.mul(tf.sub(this.byChannel(z), this.bias.read()), tf.exp(tf.neg(logScale)));

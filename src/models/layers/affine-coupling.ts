@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShapeConfig } from './flow-flatten.ts';
 import { CouplingLayer } from './coupling-layer.ts';
-import type { LayerArgs } from './flow-layer.ts';
+import type { FlowLayerArgs } from './flow-layer.ts';
 
 export interface AffineCouplingConfig extends ImageShapeConfig {
   hidden: number;
@@ -26,7 +26,7 @@ export class FlowAffineCoupling extends CouplingLayer {
   private outputKernel!: tf.LayerVariable;
   private outputBias!: tf.LayerVariable;
 
-  constructor(config: AffineCouplingConfig & LayerArgs) {
+  constructor(config: AffineCouplingConfig & FlowLayerArgs) {
     super(config);
     const { height, width, channels, hidden, parity } = config;
     this.config = { height, width, channels, hidden, parity };

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShapeConfig } from './flow-flatten.ts';
 import { CouplingLayer } from './coupling-layer.ts';
-import type { LayerArgs } from './flow-layer.ts';
+import type { FlowLayerArgs } from './flow-layer.ts';
 
 export interface ConvAffineCouplingConfig extends ImageShapeConfig {
   /** Channels of the conditioner's hidden feature maps. */
@@ -39,7 +39,7 @@ export class FlowConvAffineCoupling extends CouplingLayer {
   private shiftBias!: tf.LayerVariable;
   private scale!: tf.LayerVariable;
 
-  constructor(config: ConvAffineCouplingConfig & LayerArgs) {
+  constructor(config: ConvAffineCouplingConfig & FlowLayerArgs) {
     super(config);
     const { height, width, channels, hidden, mask, parity } = config;
     if (mask === 'channel' && channels % 2 !== 0) throw new Error(`FlowConvAffineCoupling: channel mask needs an even channel count, got ${channels}`);

@@ -12,13 +12,13 @@ export abstract class CouplingLayer extends FlowLayer {
   /** s and t [n, D] from the conditioning half of `values`, zero on that half itself. */
   protected abstract scaleAndShift(values: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D];
 
-  forward(state: tf.Tensor2D): tf.Tensor2D {
+  protected forwardActive(state: tf.Tensor2D): tf.Tensor2D {
     const [x, logDet] = splitState(state);
     const [s, t] = this.scaleAndShift(x);
     return joinState(tf.add(tf.mul(x, tf.exp(s)), t), tf.add(logDet, rowSums(s)));
   }
 
-  inverse(state: tf.Tensor2D): tf.Tensor2D {
+  protected inverseActive(state: tf.Tensor2D): tf.Tensor2D {
     const [z, logDet] = splitState(state);
     const [s, t] = this.scaleAndShift(z);
     return joinState(tf.mul(tf.sub(z, t), tf.exp(tf.neg(s))), tf.sub(logDet, rowSums(s)));

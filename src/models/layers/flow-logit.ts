@@ -4,25 +4,25 @@
  * log|det| = Σ log(1 − 2α) − log p − log(1 − p), with p = α + (1 − 2α) y.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FlowLayer, joinState, rowSums, splitState, type LayerArgs } from './flow-layer.ts';
+import { FlowLayer, joinState, rowSums, splitState, type FlowLayerArgs } from './flow-layer.ts';
 
 export class FlowLogit extends FlowLayer {
   static className = 'GenreportFlowLogit';
   readonly alpha: number;
 
-  constructor(config: { alpha: number } & LayerArgs) {
+  constructor(config: { alpha: number } & FlowLayerArgs) {
     super(config);
     this.alpha = config.alpha;
   }
 
-  forward(state: tf.Tensor2D): tf.Tensor2D {
+  protected forwardActive(state: tf.Tensor2D): tf.Tensor2D {
     const [y, logDet] = splitState(state);
     const p = tf.add(this.alpha, tf.mul(1 - 2 * this.alpha, y));
     const z = tf.sub(tf.log(p), tf.log1p(tf.neg(p))) as tf.Tensor2D;
     return joinState(z, tf.add(logDet, rowSums(this.logDerivative(p))));
   }
 
-  inverse(state: tf.Tensor2D): tf.Tensor2D {
+  protected inverseActive(state: tf.Tensor2D): tf.Tensor2D {
     const [z, logDet] = splitState(state);
     const p = tf.sigmoid(z);
     const y = tf.div(tf.sub(p, this.alpha), 1 - 2 * this.alpha) as tf.Tensor2D;

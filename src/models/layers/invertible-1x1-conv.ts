@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShapeConfig } from './flow-flatten.ts';
-import { FlowLayer, joinState, splitState, type LayerArgs } from './flow-layer.ts';
+import { FlowLayer, joinState, splitState, type FlowLayerArgs } from './flow-layer.ts';
 
 export interface Invertible1x1ConvConfig extends ImageShapeConfig {
   /** (P v)_i = v_permutation[i]; default the reversal. */
@@ -24,7 +24,7 @@ export class FlowInvertible1x1Conv extends FlowLayer {
   private upper!: tf.LayerVariable;
   private logS!: tf.LayerVariable;
 
-  constructor(config: Invertible1x1ConvConfig & LayerArgs) {
+  constructor(config: Invertible1x1ConvConfig & FlowLayerArgs) {
     super(config);
     const { height, width, channels } = config;
     this.shape = { height, width, channels };
@@ -40,7 +40,7 @@ export class FlowInvertible1x1Conv extends FlowLayer {
     this.logS = this.addWeight('log_s', [c], 'float32', tf.initializers.zeros());
   }
 
-  forward(state: tf.Tensor2D): tf.Tensor2D {
+  protected forwardActive(state: tf.Tensor2D): tf.Tensor2D {
     const [x, logDet] = splitState(state);
     const c = this.shape.channels;
     const z = tf.matMul(tf.reshape(x, [-1, c]), this.matrix(), false, true);
@@ -48,7 +48,7 @@ export class FlowInvertible1x1Conv extends FlowLayer {
     return joinState(tf.reshape(z, x.shape), tf.add(logDet, tf.mul(tf.sum(this.logS.read()), pixels)));
   }
 
-  inverse(state: tf.Tensor2D): tf.Tensor2D {
+  protected inverseActive(state: tf.Tensor2D): tf.Tensor2D {
     const [z, logDet] = splitState(state);
     const c = this.shape.channels;
     const inverse = tf.tensor2d(invert(Float64Array.from(this.matrix().dataSync()), c), [c, c]);

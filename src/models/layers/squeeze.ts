@@ -8,21 +8,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShapeConfig } from './flow-flatten.ts';
-import { FlowLayer, joinState, splitState, type LayerArgs } from './flow-layer.ts';
+import { FlowLayer, joinState, splitState, type FlowLayerArgs } from './flow-layer.ts';
 
 export class FlowSqueeze extends FlowLayer {
   static className = 'GenreportFlowSqueeze';
   /** The shape before squeezing. */
   readonly shape: ImageShapeConfig;
 
-  constructor(config: ImageShapeConfig & LayerArgs) {
+  constructor(config: ImageShapeConfig & FlowLayerArgs) {
     super(config);
     const { height, width, channels } = config;
     if (height % 2 !== 0 || width % 2 !== 0) throw new Error(`FlowSqueeze: ${height}x${width} is not divisible by 2`);
     this.shape = { height, width, channels };
   }
 
-  forward(state: tf.Tensor2D): tf.Tensor2D {
+  protected forwardActive(state: tf.Tensor2D): tf.Tensor2D {
     const [x, logDet] = splitState(state);
     const { height, width, channels } = this.shape;
     const n = x.shape[0];
@@ -31,7 +31,7 @@ export class FlowSqueeze extends FlowLayer {
     return joinState(tf.reshape(tf.transpose(blocks, [0, 2, 1, 3]), [n, -1]), logDet);
   }
 
-  inverse(state: tf.Tensor2D): tf.Tensor2D {
+  protected inverseActive(state: tf.Tensor2D): tf.Tensor2D {
     const [z, logDet] = splitState(state);
     const { height, width, channels } = this.shape;
     const n = z.shape[0];
