@@ -4,6 +4,7 @@
  *   npm run samples:train -- --family gan [--steps 2000]
  *   npm run samples:train -- --family gan-collapsed | vae | flow | autoregressive
  *   npm run samples:train -- --family vae-prior   (stage two alone, on a trained VAE)
+ *   npm run samples:train -- --family all         (the whole zoo, two families at a time)
  * Bundles are written under samples/ (see each family's defaults below); the
  * generative ones are then measured and their figures recorded in card.json.
  */
@@ -19,6 +20,7 @@ import { trainPixelCnn } from './pixelcnn/train.ts';
 import { fitVaePrior } from './vae/fit-prior.ts';
 import { trainVae } from './vae/train.ts';
 import { measureAndRecord, type MeasureOptions } from './lib/measure-bundle.ts';
+import { trainZoo } from './lib/train-zoo.ts';
 
 const COLLAPSE_NOTE =
   'Deliberately collapsed, to show that the report detects mode collapse. Same DCGAN code, sizes and loss as gan-dcgan: ' +
@@ -30,13 +32,18 @@ const COLLAPSE_NOTE =
 const here = dirname(fileURLToPath(import.meta.url));
 
 const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'vae-prior', 'flow', 'autoregressive'] as const;
+type Family = (typeof FAMILIES)[number];
 /** Mixture sizes the VAE's stage-two prior chooses among. */
 const PRIOR_COMPONENTS = [1, 10, 25, 50, 100, 200];
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('samples:train')
-  .usage('$0 --family <name> [options]\n\nRetrain one of the shipped sample models with a fixed seed.')
-  .option('family', { choices: FAMILIES, demandOption: true, describe: 'which sample to train' })
+  .usage('$0 --family <name> [options]\n\nRetrain a shipped sample model (or, with --family all, every one) with a fixed seed.')
+  .option('family', {
+    choices: [...FAMILIES, 'all'] as const,
+    demandOption: true,
+    describe: 'which sample to train; all: the whole zoo with its default settings, two families at a time (one per core)',
+  })
   .option('seed', { type: 'number', default: 1, describe: 'seed for initialisation, data order and latents' })
   .option('steps', { type: 'number', describe: 'optimisation steps (default per family)' })
   .option('epochs', { type: 'number', describe: 'classifier epochs over MNIST train (default 4)' })
@@ -50,14 +57,29 @@ const argv = await yargs(hideBin(process.argv))
   .help()
   .parse();
 
+if (argv.family === 'all') {
+  const perFamily = (['out', 'steps', 'epochs', 'batch-size', 'resume'] as const).filter((option) => argv[option] !== undefined);
+  if (perFamily.length > 0) {
+    process.stderr.write(`error: --family all trains every family with its defaults; leave out --${perFamily.join(', --')} (they set one family's training)\n`);
+    process.exit(2);
+  }
+  try {
+    await trainZoo({ seed: argv.seed, backend: argv.backend, measure: argv.measure });
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
 const backend = await initBackend(argv.backend);
 process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
 
 const seed = argv.seed;
 const measureDefaults: MeasureOptions = { samples: 1000, testImages: 1000, likelihoodDraws: 1, batchSize: 250, seed };
 
-/** Each family: train, then the bundle folder to measure and how (null: nothing to measure). */
-const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; measure: MeasureOptions } | null>> = {
+/** Each family: train, then the bundle folders to measure and how. */
+const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOptions }[]>> = {
   classifier: async () => {
     await trainClassifier({
       out: argv.out ?? join(here, 'mnist-classifier'),
@@ -66,7 +88,7 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
       batchSize: argv['batch-size'] ?? 128,
       backend: backend.name,
     });
-    return null;
+    return [];
   },
   gan: async () => {
     const out = argv.out ?? join(here, 'gan-dcgan');
@@ -81,7 +103,7 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
       width: 64,
       backend: backend.name,
     });
-    return { out, measure: measureDefaults };
+    return [out, `${out}-ema`].map((bundle) => ({ out: bundle, measure: measureDefaults }));
   },
   'gan-collapsed': async () => {
     const out = argv.out ?? join(here, 'gan-collapsed');
@@ -99,19 +121,19 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
       backend: backend.name,
       note: COLLAPSE_NOTE,
     });
-    return { out, measure: measureDefaults };
+    return [{ out, measure: measureDefaults }];
   },
   vae: async () => {
     const out = argv.out ?? join(here, 'vae-conv');
     await trainVae({ out, seed, steps: argv.steps ?? 5500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, klWarmupSteps: 500, backend: backend.name });
     await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     // K = 16 draws for the importance-weighted bound; the card records K.
-    return { out, measure: { ...measureDefaults, likelihoodDraws: 16 } };
+    return [{ out, measure: { ...measureDefaults, likelihoodDraws: 16 } }];
   },
   'vae-prior': async () => {
     const out = argv.out ?? join(here, 'vae-conv');
     await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
-    return { out, measure: { ...measureDefaults, likelihoodDraws: 16 } };
+    return [{ out, measure: { ...measureDefaults, likelihoodDraws: 16 } }];
   },
   flow: async () => {
     const out = argv.out ?? join(here, 'flow-realnvp');
@@ -127,7 +149,7 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
       backend: backend.name,
       resume: argv.resume ? { bundle: argv.resume, cyclesDone: argv['cycles-done'] } : undefined,
     });
-    return { out, measure: measureDefaults };
+    return [{ out, measure: measureDefaults }];
   },
   autoregressive: async () => {
     const out = argv.out ?? join(here, 'ar-pixelcnn');
@@ -143,9 +165,8 @@ const trainers: Record<(typeof FAMILIES)[number], () => Promise<{ out: string; m
       backend: backend.name,
       resume: argv.resume ? { bundle: argv.resume, cyclesDone: argv['cycles-done'] } : undefined,
     });
-    return { out, measure: measureDefaults };
+    return [{ out, measure: measureDefaults }];
   },
 };
 
-const trained = await trainers[argv.family]();
-if (trained && argv.measure) await measureAndRecord(trained.out, trained.measure);
+for (const { out, measure } of await trainers[argv.family]()) if (argv.measure) await measureAndRecord(out, measure);
