@@ -61,6 +61,7 @@ interface ConvCase {
 
 const CONV_CASES: ConvCase[] = [
   { x: [1, 5, 5, 2], filter: [1, 1, 2, 3], strides: 1, pad: 'valid' },
+  { x: [3, 6, 5, 7], filter: [1, 1, 7, 5], strides: 1, pad: 'same' },
   { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { x: [3, 8, 6, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'same' },
   { x: [2, 8, 8, 3], filter: [4, 4, 3, 5], strides: 2, pad: 'same' },
@@ -169,6 +170,8 @@ test('each kernel frees all its intermediates', async () => {
     () => tf.conv2dTranspose(dy, filter, [2, 9, 9, 3], 2, 1),
     () => tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))(filter, dy),
     () => tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 2, 'valid').sum())(filter),
+    // The 1×1 (pointwise) route.
+    () => tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 1, 'same').sum())(tf.tensor4d(values([1, 1, 3, 4], 4), [1, 1, 3, 4])),
   ];
   for (const [i, call] of calls.entries()) {
     const tensors = tf.memory().numTensors;

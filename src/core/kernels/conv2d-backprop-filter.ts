@@ -6,6 +6,10 @@
  * with dy as the filter ([OH, OW, N, Co]) dilated by the stride. One XNNPACK
  * Conv2D plus three transposes; an im2col from (strided) slices and a matmul
  * was 10-100x slower, the wasm Slice and StridedSlice being JS loops.
+ * A 1×1 convolution at stride 1 without padding is a plain product,
+ * dW = Xᵀ·dY over all N·H·W positions: one transpose and one matmul, 3-4x
+ * faster than the convolution route (the 1×1 convs inside flow couplings and
+ * PixelCNN blocks).
  */
 import * as tf from '@tensorflow/tfjs';
 import { composeKernels, type RunKernel } from './compose.ts';
@@ -29,6 +33,8 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
   // Only rows k + s·o (k < KH, o < OH) of the padded input are read.
   const readHeight = kh + sh * (oh - 1);
   const readWidth = kw + sw * (ow - 1);
+  const { top, bottom, left, right } = info.padInfo;
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0) return pointwiseFilterGradient(backend, x!, dy!);
 
   return composeKernels('wasm', backend, (run) => {
     const fitted = fitInput(run, x!, info.padInfo.top, readHeight, info.padInfo.left, readWidth);
@@ -41,6 +47,18 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
       dilations: [sh, sw],
     });
     return run('Transpose', { x: perChannel }, { perm: [1, 2, 0, 3] });
+  });
+}
+
+/** dW [1, 1, Ci, Co] = Xᵀ [Ci, P] · dY [P, Co], P = N·H·W. */
+function pointwiseFilterGradient(backend: object, x: tf.TensorInfo, dy: tf.TensorInfo): tf.TensorInfo {
+  const ci = x.shape[3]!;
+  const co = dy.shape[3]!;
+  const positions = x.shape[0]! * x.shape[1]! * x.shape[2]!;
+  return composeKernels('wasm', backend, (run) => {
+    const xt = run('Transpose', { x: run('Reshape', { x }, { shape: [1, positions, ci] }) }, { perm: [0, 2, 1] });
+    const product = run('BatchMatMul', { a: xt, b: run('Reshape', { x: dy }, { shape: [1, positions, co] }) }, { transposeA: false, transposeB: false });
+    return run('Reshape', { x: product }, { shape: [1, 1, ci, co] });
   });
 }
 
