@@ -8,6 +8,7 @@
  * Bundles are written under samples/ (see each family's defaults below); the
  * generative ones are then measured and their figures recorded in card.json.
  */
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import yargs from 'yargs';
@@ -51,6 +52,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/)' })
   .option('resume', { type: 'string', describe: 'flow and autoregressive: a bundle that finished the first cycle(s); train the remaining cycles from it' })
   .option('cycles-done', { type: 'number', default: 1, describe: 'with --resume: how many cycles that bundle finished' })
+  .option('workers', { type: 'number', default: availableParallelism(), describe: 'flow: worker threads sharing each batch (one core each; 1 trains on the main thread)' })
   .option('measure', { type: 'boolean', default: true, describe: 'measure the bundle afterwards and record it in card.json' })
   .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference })
   .strict()
@@ -148,6 +150,7 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
       size: { steps: [2, 6, 6], hidden: [32, 64, 96] },
       backend: backend.name,
       resume: argv.resume ? { bundle: argv.resume, cyclesDone: argv['cycles-done'] } : undefined,
+      workers: Math.max(1, Math.floor(argv.workers)),
     });
     return [{ out, measure: measureDefaults }];
   },

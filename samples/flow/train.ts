@@ -21,6 +21,8 @@ import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } f
 import { continueTrainingLog, earlierSeconds } from '../lib/resume.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
 import { TrainingLog } from '../lib/training-log.ts';
+import { GradientWorkers } from '../lib/gradient-workers.ts';
+import { loss as flowLoss } from './loss.ts';
 import { buildFlow, describeFlow, initialiseActNorms, seedConditioners, type FlowSize } from './model.ts';
 
 export interface FlowTrainOptions {
@@ -36,6 +38,8 @@ export interface FlowTrainOptions {
   backend: string;
   /** Continue from a bundle that finished the first `cyclesDone` cycles (its flow and train-log.csv). */
   resume?: { bundle: string; cyclesDone: number };
+  /** Worker threads sharing each batch (data-parallel; one core each); 1 trains on this thread. */
+  workers: number;
 }
 
 const D = 28 * 28;
@@ -61,21 +65,20 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
   let step = opts.cycles.slice(0, cyclesDone).reduce((a, b) => a + b, 0);
   const firstStep = step;
   const started = performance.now();
+  let workers: GradientWorkers | null = null;
   for (let cycle = cyclesDone + 1; cycle <= opts.cycles.length; cycle++) {
     // Cycle 1 keeps the stream names of the original single-cycle trainer.
     const suffix = cycle === 1 ? '' : `-${cycle}`;
     const batches = new ShuffledBatches(images, rng.fork(`batches${suffix}`));
     const dequantize = rng.fork(`dequantization${suffix}`);
-    const nextBatch = (size: number) => {
-      const pixels = batches.next(size);
-      const y = pixels.map((v) => (Math.round(v * 255) + dequantize.uniform()) / 256);
-      return tf.tensor4d(y, [size, 28, 28, 1]);
-    };
+    const nextBatch = (size: number) => batches.next(size).map((v) => (Math.round(v * 255) + dequantize.uniform()) / 256);
     if (cycle === 1) {
-      const first = nextBatch(256);
+      const first = tf.tensor4d(nextBatch(256), [256, 28, 28, 1]);
       initialiseActNorms(flow, first);
       first.dispose();
     }
+    // Started after the actnorms' initialisation, so the workers begin from the same weights.
+    workers ??= opts.workers > 1 ? GradientWorkers.start(flow, new URL('./loss.ts', import.meta.url), opts.workers) : null;
     const optimizer = tf.train.adam(opts.learningRate);
     const steps = opts.cycles[cycle - 1];
     const warmup = Math.min(opts.warmupSteps, steps - 1);
@@ -84,17 +87,25 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
       const lr = i <= warmup ? (opts.learningRate * i) / warmup : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (i - 1 - warmup)) / (steps - warmup)));
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const y = nextBatch(opts.batchSize);
-      let logDet = 0;
-      const loss = optimizer.minimize(() => {
-        const state = flow.apply(y, { training: true }) as tf.Tensor2D;
-        const z = tf.slice(state, [0, 0], [-1, D]);
-        const det = tf.slice(state, [0, D], [-1, 1]);
-        logDet = tf.mean(det).dataSync()[0];
-        const logPrior = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), 0.5 * D * Math.log(2 * Math.PI));
-        return tf.neg(tf.mean(tf.add(logPrior, tf.reshape(det, [-1])))) as tf.Scalar;
-      }, true)!;
-      const nll = loss.dataSync()[0];
-      tf.dispose([y, loss]);
+      let nll: number;
+      let logDet: number;
+      if (workers) {
+        const shared = await workers.gradients(y, [opts.batchSize, 28, 28, 1]);
+        optimizer.applyGradients(Object.entries(shared.gradients).map(([name, tensor]) => ({ name, tensor })));
+        tf.dispose(Object.values(shared.gradients));
+        workers.weightsUpdated();
+        [nll, logDet] = [shared.loss, shared.figures.logDet];
+      } else {
+        const images = tf.tensor4d(y, [opts.batchSize, 28, 28, 1]);
+        let meanLogDet = 0;
+        const value = optimizer.minimize(() => {
+          const out = flowLoss(flow, images);
+          meanLogDet = out.figures.logDet.dataSync()[0];
+          return out.loss;
+        }, true)!;
+        [nll, logDet] = [value.dataSync()[0], meanLogDet];
+        tf.dispose([images, value]);
+      }
       trainLog.append(step, { nll_bpd: bits(nll), logdet_bpd: -logDet / (D * Math.LN2) });
       if (step % 50 === 0 || step === totalSteps) {
         const rate = (step - firstStep) / ((performance.now() - started) / 1000);
@@ -103,6 +114,7 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     }
     optimizer.dispose();
   }
+  await workers?.stop();
   const seconds = (performance.now() - started) / 1000 + (opts.resume ? earlierSeconds(opts.resume.bundle) : 0);
   log.info(`flow: cycles ${cyclesDone + 1}-${opts.cycles.length} (to step ${totalSteps}) in ${seconds.toFixed(0)} s`);
 
@@ -131,7 +143,8 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
       batchSize: opts.batchSize,
       optimizer:
         `adam lr ${opts.learningRate} in ${opts.cycles.length} cosine cycles of ${opts.cycles.join(' + ')} steps (warm restarts: ` +
-        `each cycle a fresh Adam, ${opts.warmupSteps} steps of linear warm-up, then cosine decay to 0)`,
+        `each cycle a fresh Adam, ${opts.warmupSteps} steps of linear warm-up, then cosine decay to 0)` +
+        (opts.workers > 1 ? `; each batch's gradient shared among ${opts.workers} worker threads` : ''),
       seed: opts.seed,
       backend: opts.backend,
       seconds: Math.round(seconds),

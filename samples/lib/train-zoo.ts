@@ -36,7 +36,8 @@ export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScrip
   };
   const classifier = run('classifier', 'train.ts', ['--family', 'classifier', ...common]);
   const lane1 = (async () => {
-    await run('flow', 'train.ts', ['--family', 'flow', ...common, '--no-measure']);
+    // One worker: the other core is lane 2's.
+    await run('flow', 'train.ts', ['--family', 'flow', ...common, '--no-measure', '--workers', '1']);
     await classifier;
     if (opts.measure) await run('flow measure', 'measure.ts', [join(samples, 'flow-realnvp'), '--seed', String(opts.seed)]);
     await run('gan-collapsed', 'train.ts', ['--family', 'gan-collapsed', ...common]);
