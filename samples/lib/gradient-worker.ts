@@ -19,7 +19,12 @@ const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 parentPort!.on('message', ({ weights, batch, shape }: GradientRequest) => {
   let reply: GradientReply;
   try {
-    if (weights) model.setWeights(model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[])));
+    if (weights) {
+      const values = model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[]));
+      model.setWeights(values);
+      // The variables hold their own references; these would otherwise leak a copy of the model per step.
+      tf.dispose(values);
+    }
     const x = tf.tensor(batch, shape);
     const figures: Record<string, number> = {};
     const { value, grads } = tf.variableGrads(() => {
@@ -29,8 +34,8 @@ parentPort!.on('message', ({ weights, batch, shape }: GradientRequest) => {
     }, variables);
     // Copies with buffers of their own, to transfer.
     const gradients = variables.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
-    reply = { loss: value.dataSync()[0], figures, gradients };
-    tf.dispose([x, value, ...Object.values(grads)]);
+    tf.dispose([x, ...Object.values(grads)]);
+    reply = { loss: value.dataSync()[0], figures, gradients, tensors: (value.dispose(), tf.memory().numTensors) };
   } catch (e) {
     reply = { error: (e as Error).stack ?? String(e) };
   }

@@ -30,13 +30,15 @@ export interface GradientRequest {
   batch: Float32Array;
   shape: number[];
 }
-export type GradientReply = { loss: number; figures: Record<string, number>; gradients: Float32Array[] } | { error: string };
+export type GradientReply = { loss: number; figures: Record<string, number>; gradients: Float32Array[]; tensors: number } | { error: string };
 
 export interface BatchGradients {
   loss: number;
   figures: Record<string, number>;
   /** One per trainable weight, in `model.trainableWeights` order, keyed by variable name. */
   gradients: tf.NamedTensorMap;
+  /** Live tensors in each worker after its share: steady from step to step unless a worker leaks. */
+  workerTensors: number[];
 }
 
 export class GradientWorkers {
@@ -100,7 +102,7 @@ export class GradientWorkers {
     trainable.forEach((w, k) => {
       gradients[(w.read() as tf.Variable).name] = tf.tensor(sums[k], w.shape as number[]);
     });
-    return { loss, figures, gradients };
+    return { loss, figures, gradients, workerTensors: replies.map((r) => r.tensors) };
   }
 
   async stop(): Promise<void> {

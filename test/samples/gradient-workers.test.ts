@@ -65,10 +65,12 @@ test('three Adam steps with 2 gradient workers follow the single-thread training
     const optimizer = tf.train.adam(1e-2);
     const workers = workerCount > 1 ? GradientWorkers.start(model, LOSS_MODULE, workerCount) : null;
     try {
+      const workerTensors: number[][] = [];
       for (let step = 0; step < 3; step++) {
         const y = batch(10 + step, 8);
         if (workers) {
           const shared = await workers.gradients(y, [8, 4, 4, 1]);
+          workerTensors.push(shared.workerTensors);
           optimizer.applyGradients(Object.entries(shared.gradients).map(([name, tensor]) => ({ name, tensor })));
           workers.weightsUpdated();
         } else {
@@ -76,6 +78,8 @@ test('three Adam steps with 2 gradient workers follow the single-thread training
           optimizer.minimize(() => loss(model, images).loss);
         }
       }
+      // New weights reach the workers every step; none of it may pile up there.
+      if (workers) assert.deepEqual(workerTensors[2], workerTensors[1], `live tensors in the workers by step: ${JSON.stringify(workerTensors)}`);
       return model.getWeights().map((w) => w.dataSync() as Float32Array);
     } finally {
       await workers?.stop();
