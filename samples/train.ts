@@ -8,7 +8,6 @@
  * Bundles are written under samples/ (see each family's defaults below); the
  * generative ones are then measured and their figures recorded in card.json.
  */
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import yargs from 'yargs';
@@ -52,7 +51,11 @@ const argv = await yargs(hideBin(process.argv))
   .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/)' })
   .option('resume', { type: 'string', describe: 'flow and autoregressive: a bundle that finished the first cycle(s); train the remaining cycles from it' })
   .option('cycles-done', { type: 'number', default: 1, describe: 'with --resume: how many cycles that bundle finished' })
-  .option('workers', { type: 'number', default: availableParallelism(), describe: 'flow: worker threads sharing each batch (one core each; 1 trains on the main thread)' })
+  .option('workers', {
+    type: 'number',
+    default: 2,
+    describe: 'flow: worker threads sharing each batch, one core each (1: the main thread alone). Fixed, not the core count, so a retrain adds its gradients up in the same order on any machine',
+  })
   .option('measure', { type: 'boolean', default: true, describe: 'measure the bundle afterwards and record it in card.json' })
   .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference })
   .strict()
