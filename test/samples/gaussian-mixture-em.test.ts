@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.ts';
-import { fitGaussianMixture } from '../../samples/vae/gaussian-mixture-em.ts';
+import { fitGaussianMixture, PLAIN_PRODUCTS, type MatrixProducts } from '../../samples/lib/gaussian-mixture-em.ts';
+import { openBlas } from '../../src/metrics/stats/openblas.ts';
 
 test('EM recovers three well-separated diagonal Gaussians, and never lowers the log-likelihood', () => {
   const truth = [
@@ -45,5 +46,37 @@ test('EM is deterministic for a seed, and one component is the sample mean and v
     const variance = column.reduce((s, v) => s + (v - mean) ** 2, 0) / 200;
     assert.ok(Math.abs(one.means[0][j] - mean) < 1e-12);
     assert.ok(Math.abs(one.logVariances[0][j] - Math.log(variance)) < 1e-10);
+  }
+});
+
+test('EM\'s plain-loop products (used without OpenBLAS) equal the textbook sums, and OpenBLAS\'s where it loads, to 1e-12', () => {
+  const rng = new Rng(4);
+  const [m, n, d] = [7, 5, 9];
+  const a = Float64Array.from({ length: m * d }, () => rng.normal());
+  const b = Float64Array.from({ length: n * d }, () => rng.normal());
+  const c = Float64Array.from({ length: d * n }, () => rng.normal());
+  const expectedT = Float64Array.from({ length: m * n }, (_, q) => {
+    const [i, j] = [Math.floor(q / n), q % n];
+    let s = 0;
+    for (let l = 0; l < d; l++) s += a[i * d + l] * b[j * d + l];
+    return -0.5 * s;
+  });
+  const expected = Float64Array.from({ length: m * n }, (_, q) => {
+    const [i, j] = [Math.floor(q / n), q % n];
+    let s = 0;
+    for (let l = 0; l < d; l++) s += a[i * d + l] * c[l * n + j];
+    return s;
+  });
+  const blas = openBlas();
+  const routes: [string, MatrixProducts][] = [['plain loops', PLAIN_PRODUCTS], ...(blas ? [['OpenBLAS', { withTranspose: blas.productWithTranspose, plain: blas.product }] as [string, MatrixProducts]] : [])];
+  for (const [label, products] of routes) {
+    const outT = new Float64Array(m * n).fill(7);
+    products.withTranspose(a, m, b, n, d, -0.5, outT);
+    const out = new Float64Array(m * n).fill(7);
+    products.plain(a, m, d, c, n, out);
+    for (let q = 0; q < m * n; q++) {
+      assert.ok(Math.abs(outT[q] - expectedT[q]) < 1e-12, `${label}: A·Bᵀ entry ${q}`);
+      assert.ok(Math.abs(out[q] - expected[q]) < 1e-12, `${label}: A·B entry ${q}`);
+    }
   }
 });
