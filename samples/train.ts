@@ -3,7 +3,7 @@
  *   npm run samples:train -- --family classifier
  *   npm run samples:train -- --family gan [--steps 2000]
  *   npm run samples:train -- --family gan-collapsed | vae | flow | autoregressive
- *   npm run samples:train -- --family vae-prior   (stage two alone, on a trained VAE)
+ *   npm run samples:train -- --family vae-prior | flow-prior   (stage two alone, on a trained bundle)
  *   npm run samples:train -- --family all         (the whole zoo, two families at a time)
  * Bundles are written under samples/ (see each family's defaults below); the
  * generative ones are then measured and their figures recorded in card.json.
@@ -15,6 +15,7 @@ import { hideBin } from 'yargs/helpers';
 import { BACKEND_CHOICES, initBackend, type BackendPreference } from '../src/core/backend.ts';
 import { trainClassifier } from './classifier/train.ts';
 import { trainGan } from './gan/train.ts';
+import { fitFlowPrior } from './flow/fit-prior.ts';
 import { trainFlow } from './flow/train.ts';
 import { trainPixelCnn } from './pixelcnn/train.ts';
 import { fitVaePrior } from './vae/fit-prior.ts';
@@ -31,9 +32,9 @@ const COLLAPSE_NOTE =
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'vae-prior', 'flow', 'autoregressive'] as const;
+const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'vae-prior', 'flow', 'flow-prior', 'autoregressive'] as const;
 type Family = (typeof FAMILIES)[number];
-/** Mixture sizes the VAE's stage-two prior chooses among. */
+/** Mixture sizes the stage-two priors (VAE, flow) choose among. */
 const PRIOR_COMPONENTS = [1, 10, 25, 50, 100, 200];
 
 const argv = await yargs(hideBin(process.argv))
@@ -155,6 +156,12 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
       resume: argv.resume ? { bundle: argv.resume, cyclesDone: argv['cycles-done'] } : undefined,
       workers: Math.max(1, Math.floor(argv.workers)),
     });
+    await fitFlowPrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
+    return [{ out, measure: measureDefaults }];
+  },
+  'flow-prior': async () => {
+    const out = argv.out ?? join(here, 'flow-realnvp');
+    await fitFlowPrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     return [{ out, measure: measureDefaults }];
   },
   autoregressive: async () => {

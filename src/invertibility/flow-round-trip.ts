@@ -22,7 +22,7 @@ export interface FlowRoundTrip {
 export async function flowRoundTrip(flow: FlowModel, images: ImageBatch, source: string, rng: Rng, batchSize: number): Promise<FlowRoundTrip> {
   const x = dequantizeToRange(levelsFromImages(images, source), flow.bundle.manifest.image.range, rng.fork('round-trip-x'));
   const xBack = await flow.inverse((await flow.forward(x, batchSize)).z, batchSize);
-  const z = rng.fork('round-trip-z').normals(images.n * flow.latentDim);
+  const z = flow.prior.sample(images.n, rng.fork('round-trip-z'));
   const zBack = (await flow.forward(await flow.inverse(z, batchSize), batchSize)).z;
   return { n: images.n, imageToImage: absoluteError(x, xBack), latentToLatent: absoluteError(z, zBack) };
 }

@@ -30,7 +30,7 @@ export const manifestSchema = z
     latent: z
       .object({
         dim: z.number().int().positive(),
-        /** The prior: N(0, I), U[−1, 1]^d, or a mixture of diagonal Gaussians (VAE only; src/models/latent-prior.ts). */
+        /** The prior: N(0, I), U[−1, 1]^d, or a mixture of diagonal Gaussians (VAE and flow only; src/models/latent-prior.ts). */
         distribution: z.enum(['normal', 'uniform', 'gaussian-mixture']),
         /** With gaussian-mixture: the JSON file in the bundle holding weights, means and log-variances. */
         mixture: z.string().min(1).optional(),
@@ -115,6 +115,7 @@ const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
   gan: { components: [['generator']], latent: true, likelihood: null },
   vae: { components: [['encoder', 'decoder']], latent: true, likelihood: 'bound', likelihoodField: 'form' },
   // Evaluated at uniformly dequantized pixels: a lower bound on the 8-bit likelihood.
+  // Its latent is optional: the base distribution, N(0, I) when absent.
   flow: { components: [['flow']], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
   // One model over the whole image, or the same split in two so that sampling
   // can reuse the rows above (src/models/adapters/autoregressive.ts).
@@ -133,12 +134,12 @@ export function validateManifest(raw: unknown, file: string): Manifest {
 }
 
 function familyProblems(raw: unknown, file: string): Problem[] {
-  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: { distribution?: unknown; mixture?: unknown } | null; context?: unknown } | null;
+  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: { dim?: unknown; distribution?: unknown; mixture?: unknown } | null; context?: unknown } | null;
   const needs = typeof m?.family === 'string' ? FAMILY_NEEDS[m.family as Manifest['family']] : undefined;
   if (!m || !needs) return [];
   const problems = componentProblems(m.family as Manifest['family'], m.components, needs.components, file);
   if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `${aFamily(m.family as string)} bundle must declare its latent` });
-  problems.push(...priorProblems(m.family as Manifest['family'], m.latent, file));
+  problems.push(...priorProblems(m.family as Manifest['family'], m.latent, (raw as RawManifest).image, file));
   if (m.context !== undefined && m.family !== 'autoregressive') {
     problems.push({ file, field: 'context', message: `only autoregressive bundles declare a context (how far a pixel's conditional reaches), not a ${m.family}` });
   } else if (m.context !== undefined && !m.components?.model) {
@@ -169,20 +170,29 @@ function componentProblems(family: Manifest['family'], components: Record<string
   return (chosen ?? sets[0]).filter((c) => !present(c)).map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
 }
 
-function priorProblems(family: Manifest['family'], latent: { distribution?: unknown; mixture?: unknown } | null | undefined, file: string): Problem[] {
+function priorProblems(
+  family: Manifest['family'],
+  latent: { dim?: unknown; distribution?: unknown; mixture?: unknown } | null | undefined,
+  image: RawManifest['image'],
+  file: string,
+): Problem[] {
   if (!latent) return [];
   const mixture = latent.distribution === 'gaussian-mixture';
-  if (mixture && family !== 'vae') {
-    return [{ file, field: 'latent.distribution', message: `only a VAE may declare a mixture prior (a ${family}'s truncation and inversion assume N(0, I) or U[-1, 1])` }];
+  if (mixture && family !== 'vae' && family !== 'flow') {
+    return [{ file, field: 'latent.distribution', message: `only a VAE or a flow may declare a mixture prior (a ${family}'s truncation and inversion assume N(0, I) or U[-1, 1])` }];
   }
-  if (family === 'vae' && latent.distribution === 'uniform') {
-    return [{ file, field: 'latent.distribution', message: 'a VAE\'s prior is "normal" (N(0, I)) or "gaussian-mixture"' }];
+  if ((family === 'vae' || family === 'flow') && latent.distribution === 'uniform') {
+    return [{ file, field: 'latent.distribution', message: `${family === 'vae' ? "a VAE's prior" : "a flow's base distribution"} is "normal" (N(0, I)) or "gaussian-mixture"` }];
   }
   if (mixture && latent.mixture === undefined) {
     return [{ file, field: 'latent.mixture', message: 'a gaussian-mixture prior names its JSON file in the bundle (weights, means, logVariances)' }];
   }
   if (!mixture && latent.mixture !== undefined) {
     return [{ file, field: 'latent.mixture', message: `only a gaussian-mixture prior has a mixture file, not a ${String(latent.distribution)} one` }];
+  }
+  const values = Number(image?.height) * Number(image?.width) * Number(image?.channels);
+  if (family === 'flow' && Number.isInteger(values) && latent.dim !== values) {
+    return [{ file, field: 'latent.dim', message: `a flow's latent has one value per image value: ${values} (height x width x channels), not ${String(latent.dim)}` }];
   }
   return [];
 }

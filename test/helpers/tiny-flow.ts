@@ -4,8 +4,10 @@
  * With zero coupling kernels the whole flow is an elementwise affine map
  * z = a ⊙ y + c, whose density has a closed form (affineFlowLogDensity).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { GaussianMixtureJson } from '../../src/models/latent-prior.ts';
 import { FlowActNorm, FlowAffineCoupling, FlowFlatten, FlowLogit } from '../../src/models/layers/index.ts';
 import { saveLayersModel } from '../../src/models/tfjs-files.ts';
 import { tinyBundleDir, writeManifest } from './tiny-bundle.ts';
@@ -23,6 +25,8 @@ export interface TinyFlowOptions {
   nan?: boolean;
   /** Append a plain dense layer, which genreport cannot invert. */
   foreignLayer?: boolean;
+  /** A mixture base distribution (written to prior.json) instead of N(0, I). */
+  mixture?: GaussianMixtureJson;
 }
 
 export const ACT_LOG_SCALE = 0.3;
@@ -44,14 +48,19 @@ export function affineFlowLogDensity(y: Float32Array): Float64Array {
 
 /** Value j's factor of the affine flow's density (the density factorises over values). */
 export function affinePixelLogDensity(j: number, y: number): number {
+  const { z, logScale } = affinePixel(j, y);
+  return -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) + logScale;
+}
+
+/** The affine flow at value j: z = a·y + c and log a. */
+export function affinePixel(j: number, y: number): { z: number; logScale: number } {
   const bias = couplingBias();
   const h = Math.floor(j / FLOW_SIDE);
   const w = j % FLOW_SIDE;
   const free = (h + w) % 2 === 0 ? 0 : 1; // parity-0 coupling: odd squares are transformed
   const s = free * Math.tanh(bias[j]);
   const t = free * bias[D + j];
-  const z = Math.exp(s) * (y * Math.exp(ACT_LOG_SCALE) + ACT_BIAS) + t;
-  return -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) + ACT_LOG_SCALE + s;
+  return { z: Math.exp(s) * (y * Math.exp(ACT_LOG_SCALE) + ACT_BIAS) + t, logScale: ACT_LOG_SCALE + s };
 }
 
 export async function writeTinyFlow(options: TinyFlowOptions = {}): Promise<string> {
@@ -79,10 +88,12 @@ export async function writeTinyFlow(options: TinyFlowOptions = {}): Promise<stri
   }
   await saveLayersModel(model, join(dir, 'flow'));
   model.dispose();
+  if (options.mixture) writeFileSync(join(dir, 'prior.json'), JSON.stringify(options.mixture));
   writeManifest(dir, {
     name: 'tiny-flow',
     family: 'flow',
     image: { ...shape, range: [0, 1] },
+    ...(options.mixture ? { latent: { dim: D, distribution: 'gaussian-mixture', mixture: 'prior.json' } } : {}),
     likelihood: { kind: 'bound', dataSpace: 'uint8-4x4x1', dequantization: 'uniform' },
     components: { flow: 'flow/model.json' },
   });

@@ -75,8 +75,14 @@ test('the manifest says where a mixture prior may be declared and that it needs 
   assert.throws(() => validateManifest({ ...vae, latent: { dim: 2, distribution: 'gaussian-mixture' } }, 'v.json'), /^GenreportError: v\.json: latent\.mixture: a gaussian-mixture prior names its JSON file/);
   assert.throws(() => validateManifest({ ...vae, latent: { dim: 2, distribution: 'normal', mixture: 'p.json' } }, 'v.json'), /latent\.mixture: only a gaussian-mixture prior has a mixture file/);
   assert.throws(() => validateManifest({ ...vae, latent: { dim: 2, distribution: 'uniform' } }, 'v.json'), /latent\.distribution: a VAE's prior is "normal"/);
-  assert.throws(() => validateManifest({ ...gan, latent: { dim: 2, distribution: 'gaussian-mixture', mixture: 'p.json' } }, 'g.json'), /g\.json: latent\.distribution: only a VAE may declare a mixture prior/);
+  assert.throws(() => validateManifest({ ...gan, latent: { dim: 2, distribution: 'gaussian-mixture', mixture: 'p.json' } }, 'g.json'), /g\.json: latent\.distribution: only a VAE or a flow may declare a mixture prior/);
   validateManifest({ ...vae, latent: { dim: 2, distribution: 'gaussian-mixture', mixture: 'p.json' } }, 'v.json');
+  // A flow's latent is its base distribution: optional, one value per image value, never uniform.
+  const flow = { ...base, family: 'flow', likelihood: { kind: 'bound', dataSpace: 'uint8-4x4x1', dequantization: 'uniform' }, components: { flow: 'f/model.json' } };
+  validateManifest(flow, 'f.json');
+  validateManifest({ ...flow, latent: { dim: 16, distribution: 'gaussian-mixture', mixture: 'p.json' } }, 'f.json');
+  assert.throws(() => validateManifest({ ...flow, latent: { dim: 8, distribution: 'gaussian-mixture', mixture: 'p.json' } }, 'f.json'), /^GenreportError: f\.json: latent\.dim: a flow's latent has one value per image value: 16 \(height x width x channels\), not 8$/);
+  assert.throws(() => validateManifest({ ...flow, latent: { dim: 16, distribution: 'uniform' } }, 'f.json'), /f\.json: latent\.distribution: a flow's base distribution is "normal"/);
 });
 
 test('a prior file outside the bundle folder, or missing, is refused with the field named', async () => {

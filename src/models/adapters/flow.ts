@@ -3,8 +3,12 @@
  * layers (src/models/layers): images in the model's range → flow state
  * [n, D + 1] = (z, log|det ∂z/∂y|). The inverse runs the same layers
  * backwards, so a bundle carries one set of weights and inverts by itself.
- * Density: exact change of variables, log p(y) = log N(z; 0, I) + log|det|,
- * at uniformly dequantized pixels (a lower bound on the 8-bit likelihood).
+ * Density: exact change of variables, log p(y) = log p(z) + log|det|, at
+ * uniformly dequantized pixels (a lower bound on the 8-bit likelihood). The
+ * base p(z) is N(0, I) unless the manifest declares a latent: a mixture of
+ * diagonal Gaussians fitted to the training images' z after training (as in
+ * FlowGMM, Izmailov et al. 2020) samples where images land, not where N(0, I)
+ * puts mass that no image maps to.
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../core/errors.ts';
@@ -12,12 +16,13 @@ import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages } from '../../density/data-space.ts';
 import { dequantizeToRange, levelOfValue, rangeLogJacobian } from '../../density/dequantize.ts';
-import { logMeanExp, standardNormalLogDensity } from '../../density/importance-weighted.ts';
+import { logMeanExp } from '../../density/importance-weighted.ts';
 import type { LikelihoodEstimate } from '../../density/likelihood-estimate.ts';
 import { LEVELS } from '../../density/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { expectShape, finiteValues, requireComponent, runComponent, type GenerativeModel, type LatentDecoder, type LikelihoodOptions } from '../generative-model.ts';
 import { FlowFlatten, FlowLayer } from '../layers/index.ts';
+import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 
 /** z and log|det ∂z/∂y| for a batch. */
 export interface FlowForward {
@@ -27,6 +32,8 @@ export interface FlowForward {
 
 export class FlowModel implements GenerativeModel, LatentDecoder {
   readonly latentDim: number;
+  /** The base distribution p(z). */
+  readonly prior: LatentPrior;
   private readonly flatten: FlowFlatten;
   private readonly layers: FlowLayer[];
 
@@ -51,10 +58,12 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     this.flatten = first;
     this.layers = rest as FlowLayer[];
     this.latentDim = height * width * channels;
+    // The manifest validator makes sure a declared latent has latentDim values.
+    this.prior = bundle.prior ?? new StandardNormalPrior(this.latentDim);
   }
 
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
-    const images = await this.decode(rng.normals(n * this.latentDim), batchSize);
+    const images = await this.decode(this.prior.sample(n, rng), batchSize);
     onProgress?.(n);
     return images;
   }
@@ -123,7 +132,8 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
 
   /**
    * log p(k) ≥ log mean_s p_v(k + u_s) over S uniform draws (S = options.samples),
-   * p_v the flow's density moved from the model range to v ∈ [0, 256)^D.
+   * p_v the flow's density (its base p(z) and log|det|) moved from the model
+   * range to v ∈ [0, 256)^D.
    */
   async logLikelihood(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]> {
     const { rng, batchSize, samples, source } = options;
@@ -135,10 +145,11 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     const perDraw = new Float64Array(images.n * samples);
     for (let s = 0; s < samples; s++) {
       const { z, logDet } = await this.forward(dequantizeToRange(levels, range, rng), batchSize);
-      for (let i = 0; i < images.n; i++) perDraw[i * samples + s] = standardNormalLogDensity(z, i * d, d) + logDet[i] + jacobian;
+      for (let i = 0; i < images.n; i++) perDraw[i * samples + s] = this.prior.logDensity(z, i * d) + logDet[i] + jacobian;
     }
     const logLikelihoods = new Float64Array(images.n);
     for (let i = 0; i < images.n; i++) logLikelihoods[i] = logMeanExp(perDraw, i * samples, samples);
+    const base = this.prior instanceof StandardNormalPrior ? '' : ` (base distribution: ${this.prior.description})`;
     return [
       {
         estimator: 'dequantized',
@@ -147,7 +158,7 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
         dataSpace: dataSpaceOf(images),
         logLikelihoods,
         secondsPerImage: (performance.now() - started) / 1000 / images.n,
-        label: `exact change of variables at uniformly dequantized pixels, S = ${samples} draw${samples === 1 ? '' : 's'}: a lower bound on the 8-bit log-likelihood (in expectation)`,
+        label: `exact change of variables${base} at uniformly dequantized pixels, S = ${samples} draw${samples === 1 ? '' : 's'}: a lower bound on the 8-bit log-likelihood (in expectation)`,
       },
     ];
   }
