@@ -49,10 +49,19 @@ function traceSqrtProductEigenBlas(cov1: Float64Array, cov2: Float64Array, d: nu
   return sumOfRoots(blas.symmetricEigen(scaledSymmetric(b, values, d), d, false));
 }
 
-/** Σ √max(λ, 0): eigenvalues of a PSD matrix that come out slightly negative are rounding. */
+/**
+ * Σ √λ over the eigenvalues of a PSD matrix above its rounding noise,
+ * d·ε·λmax. Below it (slightly negative, or slightly positive where the matrix
+ * is singular, as M is when Σ1 or Σ2 is) λ is 0 up to rounding, and its root,
+ * about √(ε·‖M‖) per direction, would make the trace depend on which solver
+ * rounded it (OpenBLAS's kernels differ from one processor to the next).
+ */
 function sumOfRoots(values: Float64Array): number {
+  let largest = 0;
+  for (const lambda of values) largest = Math.max(largest, lambda);
+  const noise = values.length * Number.EPSILON * largest;
   let trace = 0;
-  for (const lambda of values) trace += Math.sqrt(Math.max(lambda, 0));
+  for (const lambda of values) if (lambda > noise) trace += Math.sqrt(lambda);
   return trace;
 }
 
