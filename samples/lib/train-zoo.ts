@@ -3,7 +3,7 @@
  * in its own process (the wasm backend runs one thread per process), two at a
  * time, in two lanes of about equal length (seconds measured on the 2-core
  * machine, from the cards):
- *   lane 1: flow (12,215 s), then gan-collapsed (1,654 s)
+ *   lane 1: flow (12,215 s, then 1,056 s to fit its base distribution), then gan-collapsed (1,654 s)
  *   lane 2: classifier (1,783 s), gan (2,055 s), vae (3,344 s), autoregressive (6,419 s)
  * Every bundle is measured with the new classifier: the lane-2 families start
  * after it, and the flow trains unmeasured and is measured once it is done.
