@@ -32,7 +32,7 @@ export interface PriorFitOptions {
   seed: number;
   /** Mixture sizes to try. */
   candidates: number[];
-  /** The bundle's latent rows of MNIST train (the bundle is loaded with its N(0, I) manifest in force). */
+  /** The bundle's latent rows of MNIST train (an encoder's or a flow's: the prior does not enter them). */
   latents: (bundle: string, rng: Rng) => Promise<LatentRows>;
   /** What the mixture is fitted to and by which script, for the manifest's description: "the aggregate posterior (samples/vae/fit-prior.ts)". */
   fittedTo: string;

@@ -26,7 +26,7 @@ export interface EmOptions {
 }
 
 export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number, k: number, rng: Rng, opts: EmOptions): MixtureFit {
-  const x = Float64Array.from(data as ArrayLike<number>);
+  const x = Float64Array.from(data);
   const xSquared = x.map((v) => v * v);
   const globalMean = new Float64Array(d);
   const globalVariance = new Float64Array(d);
