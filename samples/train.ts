@@ -102,7 +102,7 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
       out,
       name: 'dcgan',
       seed,
-      steps: argv.steps ?? 2000,
+      steps: argv.steps ?? 3000,
       batchSize: argv['batch-size'] ?? 64,
       learningRate: 2e-4,
       emaDecay: 0.999,
