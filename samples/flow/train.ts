@@ -142,8 +142,10 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
       steps: totalSteps,
       batchSize: opts.batchSize,
       optimizer:
-        `adam lr ${opts.learningRate} in ${opts.cycles.length} cosine cycles of ${opts.cycles.join(' + ')} steps (warm restarts: ` +
-        `each cycle a fresh Adam, ${opts.warmupSteps} steps of linear warm-up, then cosine decay to 0)` +
+        (opts.cycles.length === 1
+          ? `adam lr ${opts.learningRate}, ${opts.warmupSteps} steps of linear warm-up, then cosine decay to 0`
+          : `adam lr ${opts.learningRate} in ${opts.cycles.length} cosine cycles of ${opts.cycles.join(' + ')} steps (warm restarts: ` +
+            `each cycle a fresh Adam, ${opts.warmupSteps} steps of linear warm-up, then cosine decay to 0)`) +
         (opts.workers > 1 ? `; each batch's gradient shared among ${opts.workers} worker threads` : ''),
       seed: opts.seed,
       backend: opts.backend,

@@ -1,10 +1,12 @@
 /**
  * Retrain the whole zoo with one command, on both cores: each family trains
  * in its own process (the wasm backend runs one thread per process), two at a
- * time, in two lanes of about equal length (seconds measured on the 2-core
- * machine, from the cards):
- *   lane 1: flow (12,215 s, then 1,056 s to fit its base distribution), then gan-collapsed (1,654 s)
- *   lane 2: classifier (1,783 s), gan (2,055 s), vae (3,344 s), autoregressive (6,419 s)
+ * time, in two lanes (seconds measured on the 2-core machine, from the cards):
+ *   lane 1: flow (5,317 s on both cores; here it keeps to one, about 8,400 s at
+ *           its 1.6x worker speed-up), then 615 s to fit its base distribution,
+ *           then gan-collapsed (1,654 s)
+ *   lane 2: classifier (1,783 s), gan (2,055 s), vae (3,344 s + 266 s for its
+ *           prior), autoregressive (6,419 s)
  * Every bundle is measured with the new classifier: the lane-2 families start
  * after it, and the flow trains unmeasured and is measured once it is done.
  */
