@@ -23,14 +23,14 @@ const backend = await initBackend('auto');
 console.log(`backend: ${backend.name} (${backend.reason})`);
 
 if (backend.name === 'wasm') {
-  console.log('\nwasm conv kernels (median ms, batch 64):');
+  console.log('\nwasm kernels (median ms, batch 64):');
   for (const row of await benchKernels()) {
     const speedup = row.builtinMs === null ? 0 : row.builtinMs / row.oursMs;
     const ratio =
       row.builtinMs === null
         ? 'built-in: none'
         : `built-in ${row.builtinMs.toFixed(1)} ms: ours ${speedup >= 1 ? `${speedup.toFixed(1)}x faster` : `${(1 / speedup).toFixed(1)}x slower`}`;
-    console.log(`  ${row.name.padEnd(48)} ${row.oursMs.toFixed(1).padStart(7)} ms  (${ratio})`);
+    console.log(`  ${row.name.padEnd(64)} ${row.oursMs.toFixed(1).padStart(7)} ms  (${ratio})`);
   }
 }
 

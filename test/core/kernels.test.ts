@@ -5,6 +5,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels, replacedWasmKernel } from '../../src/core/kernels/index.ts';
 import { conv2DBackpropFilterConfig } from '../../src/core/kernels/conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from '../../src/core/kernels/conv2d-transpose.ts';
+import { identityConfig } from '../../src/core/kernels/identity.ts';
+import { sumConfig } from '../../src/core/kernels/sum.ts';
+import { tileConfig } from '../../src/core/kernels/tile.ts';
+import { transposeConfig } from '../../src/core/kernels/transpose.ts';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -126,11 +130,98 @@ test('conv2dTranspose on wasm matches the JS backend', async () => {
   }
 });
 
+const TILE_CASES: [number[], number[]][] = [
+  [[1, 1, 1, 32], [64, 14, 14, 1]], // a bias tiled to feature maps, as in batch-norm gradients
+  [[2, 3], [2, 2]],
+  [[3, 1, 2], [1, 4, 1]],
+  [[2, 3, 4], [1, 1, 1]],
+  [[5], [3]],
+  [[2, 1, 3, 1], [2, 3, 1, 4]],
+  [[3, 2], [5, 3]], // a span that is not a power of two of the first copy
+  [[1, 2], [0, 2]],
+];
+
+test('Tile on wasm gives exactly the JS backend values, for float32, int32 and bool', async () => {
+  for (const [shape, reps] of TILE_CASES) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const tiles = (): tf.Tensor[] => [
+      tf.tile(tf.tensor(values(shape, size), shape), reps),
+      tf.tile(tf.range(0, size, 1, 'int32').reshape(shape), reps),
+      tf.tile(tf.tensor(values(shape, size + 1), shape).greater(0), reps),
+    ];
+    const expected = await on('cpu', tiles);
+    const actual = await on('wasm', tiles);
+    actual.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(expected[i]!), `tile [${shape}] by [${reps}], output ${i}`));
+  }
+});
+
+test('Identity on wasm shares its input: the copy outlives the original and no data is left behind', async () => {
+  await on('wasm', () => []);
+  const backend = tf.backend();
+  const dataIds = backend.numDataIds();
+  const x = tf.tensor([1.5, -0, 3]);
+  const copy = tf.clone(x);
+  x.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), [1.5, -0, 3]);
+  assert.ok(Object.is(copy.dataSync()[1], -0));
+  copy.dispose();
+  assert.equal(backend.numDataIds(), dataIds);
+});
+
+const TRANSPOSE_PERMS: [number[], number[]][] = [
+  [[6, 5, 5, 34], [3, 1, 2, 0]], // the filter gradient's: tiles with ragged edges
+  [[1, 70, 9], [0, 2, 1]],
+  [[2, 3, 4, 5], [2, 0, 3, 1]],
+  [[4, 3, 2, 2, 5], [0, 1, 3, 2, 4]], // innermost axis stays: left to the builtin
+  [[2, 1, 1, 3], [3, 2, 1, 0]], // size-1 axes dropped
+  [[5, 6], [0, 1]],
+];
+
+test('Transpose on wasm gives exactly the JS backend values, for float32 and int32', async () => {
+  for (const [shape, perm] of TRANSPOSE_PERMS) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const transposes = (): tf.Tensor[] => [
+      tf.transpose(tf.tensor(values(shape, size), shape), perm),
+      tf.transpose(tf.range(0, size, 1, 'int32').reshape(shape), perm),
+    ];
+    const expected = await on('cpu', transposes);
+    const actual = await on('wasm', transposes);
+    actual.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(expected[i]!), `transpose [${shape}] by [${perm}], output ${i}`));
+  }
+});
+
+test('Sum on wasm gives bit for bit the sums of the builtin wasm kernel, over leading axes and others', async () => {
+  await on('wasm', () => []);
+  const backend = tf.backend();
+  const builtin = replacedWasmKernel(tf.Sum)!;
+  const cases: [number[], number[], boolean][] = [
+    [[16, 7, 7, 40], [0, 1, 2], false], // a bias gradient: ours
+    [[300, 9], [0], true],
+    [[50, 3], [0], false], // a short row: the builtin
+    [[4, 5, 6], [1, 2], false], // trailing axes: the builtin
+    [[4, 5, 6], [0, 2], true],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const x = tf.tensor(values(shape, shape.length), shape).mul(1000);
+    const ours = tf.sum(x, axis, keepDims);
+    const theirs = builtin.kernelFunc({ inputs: { x }, backend, attrs: { axis, keepDims } }) as tf.TensorInfo;
+    const label = `sum [${shape}] over [${axis}]`;
+    assert.deepEqual(ours.shape, theirs.shape, label);
+    assert.deepEqual(Array.from(ours.dataSync()), Array.from(backend.readSync(theirs.dataId) as Float32Array), label);
+    backend.disposeData(theirs.dataId);
+    tf.dispose([x, ours]);
+  }
+});
+
 test('registerWasmKernels replaces the builtin Conv2DBackpropInput and is idempotent', async () => {
   await on('wasm', () => []);
   registerWasmKernels();
   assert.equal(tf.getKernel(tf.Conv2DBackpropInput, 'wasm'), conv2DBackpropInputConfig);
   assert.equal(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm'), conv2DBackpropFilterConfig);
+  assert.equal(tf.getKernel(tf.Identity, 'wasm'), identityConfig);
+  assert.equal(tf.getKernel(tf.Tile, 'wasm'), tileConfig);
+  assert.equal(tf.getKernel(tf.Transpose, 'wasm'), transposeConfig);
+  assert.equal(tf.getKernel(tf.Sum, 'wasm'), sumConfig);
   const builtin = replacedWasmKernel(tf.Conv2DBackpropInput);
   assert.ok(builtin && builtin !== conv2DBackpropInputConfig);
 });

@@ -1,16 +1,20 @@
 /**
- * Kernels the WebAssembly backend lacks (Conv2DBackpropFilter) or runs slowly
- * (Conv2DBackpropInput), built from kernels it has. Registered once, right
- * after the wasm backend is chosen and ready.
+ * Kernels the WebAssembly backend lacks (Conv2DBackpropFilter) or runs slowly:
+ * Conv2DBackpropInput, built from kernels it has; Identity, Tile, Transpose and
+ * Sum over leading axes, whose data movement we do in fewer or cheaper copies
+ * with bit for bit the builtins' results. Registered once, right after the
+ * wasm backend is chosen and ready.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-transpose.ts';
+import { builtinKernel, rememberBuiltin } from './builtin-kernels.ts';
+import { identityConfig } from './identity.ts';
+import { sumConfig } from './sum.ts';
+import { tileConfig } from './tile.ts';
+import { transposeConfig } from './transpose.ts';
 
-const OURS: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
-
-/** The wasm backend's own kernels that ours replaced, kept for benchmarks. */
-const replaced = new Map<string, tf.KernelConfig>();
+const OURS: tf.KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, identityConfig, tileConfig, transposeConfig, sumConfig];
 
 /** Registers our kernels for 'wasm'; calling it again changes nothing. */
 export function registerWasmKernels(): void {
@@ -18,7 +22,7 @@ export function registerWasmKernels(): void {
     const existing = tf.getKernel(config.kernelName, 'wasm');
     if (existing === config) continue;
     if (existing) {
-      replaced.set(config.kernelName, existing);
+      rememberBuiltin(existing);
       tf.unregisterKernel(config.kernelName, 'wasm');
     }
     tf.registerKernel(config);
@@ -27,5 +31,5 @@ export function registerWasmKernels(): void {
 
 /** The builtin wasm kernel that `kernelName` replaced, if there was one. */
 export function replacedWasmKernel(kernelName: string): tf.KernelConfig | undefined {
-  return replaced.get(kernelName);
+  return builtinKernel(kernelName);
 }
