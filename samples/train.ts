@@ -3,6 +3,7 @@
  *   npm run samples:train -- --family classifier
  *   npm run samples:train -- --family gan [--steps 2000]
  *   npm run samples:train -- --family gan-collapsed | vae | flow | autoregressive
+ *   npm run samples:train -- --family gans        (gan and gan-collapsed in one run: they share their first 1200 steps)
  *   npm run samples:train -- --family vae-prior | flow-prior   (stage two alone, on a trained bundle)
  *   npm run samples:train -- --family all         (the whole zoo, two families at a time)
  * Bundles are written under samples/ (see each family's defaults below); the
@@ -14,7 +15,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BACKEND_CHOICES, initBackend, type BackendPreference } from '../src/core/backend.ts';
 import { trainClassifier } from './classifier/train.ts';
-import { trainGan } from './gan/train.ts';
+import { trainGan, type GanTrainOptions } from './gan/train.ts';
 import { fitFlowPrior } from './flow/fit-prior.ts';
 import { trainFlow } from './flow/train.ts';
 import { trainPixelCnn } from './pixelcnn/train.ts';
@@ -24,7 +25,7 @@ import { measureAndRecord, type MeasureOptions } from './lib/measure-bundle.ts';
 import { trainZoo } from './lib/train-zoo.ts';
 
 const COLLAPSE_NOTE =
-  'Deliberately collapsed, to show that the report detects mode collapse. Same DCGAN code, sizes and loss as gan-dcgan: ' +
+  'Deliberately collapsed, to show that the report detects mode collapse. Same DCGAN code, sizes and loss as gan-dcgan (the first 1200 steps replay its seed-1 run): ' +
   '1200 ordinary steps, then for the last 150 the generator takes 10 Adam steps per discriminator step at 10x the learning rate (2e-3 vs 2e-4). ' +
   'A generator optimised far past a fixed discriminator moves all latents to the few images that discriminator rates most real ' +
   '(Goodfellow 2016, NIPS tutorial, section 5.1.1), so its samples concentrate on a few shapes. ' +
@@ -32,7 +33,7 @@ const COLLAPSE_NOTE =
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'vae', 'vae-prior', 'flow', 'flow-prior', 'autoregressive'] as const;
+const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'gans', 'vae', 'vae-prior', 'flow', 'flow-prior', 'autoregressive'] as const;
 type Family = (typeof FAMILIES)[number];
 /** Mixture sizes the stage-two priors (VAE, flow) choose among. */
 const PRIOR_COMPONENTS = [1, 10, 25, 50, 100, 200];
@@ -43,7 +44,9 @@ const argv = await yargs(hideBin(process.argv))
   .option('family', {
     choices: [...FAMILIES, 'all'] as const,
     demandOption: true,
-    describe: 'which sample to train; all: the whole zoo with its default settings, two families at a time (one per core)',
+    describe:
+      'which sample to train; gans: gan and gan-collapsed in one run (the collapsed run branches off after their 1200 shared steps; --out is then a folder for both); ' +
+      'all: the whole zoo with its default settings, two families at a time (one per core)',
   })
   .option('seed', { type: 'number', default: 1, describe: 'seed for initialisation, data order and latents' })
   .option('steps', { type: 'number', describe: 'optimisation steps (default per family)' })
@@ -84,6 +87,21 @@ process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
 const seed = argv.seed;
 const measureDefaults: MeasureOptions = { samples: 1000, testImages: 1000, likelihoodDraws: 1, batchSize: 250, seed };
 
+function ganOptions(out = argv.out ?? join(here, 'gan-dcgan')): GanTrainOptions {
+  return { out, name: 'dcgan', seed, steps: argv.steps ?? 3000, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-4, emaDecay: 0.999, width: 64, backend: backend.name };
+}
+
+function collapsedGanOptions(out = argv.out ?? join(here, 'gan-collapsed')): GanTrainOptions {
+  return {
+    ...ganOptions(out),
+    name: 'dcgan-collapsed',
+    steps: argv.steps ?? 1350,
+    collapse: { fromStep: 1201, generatorLearningRate: 2e-3, generatorSteps: 10 },
+    shipEma: false,
+    note: COLLAPSE_NOTE,
+  };
+}
+
 /** Each family: train, then the bundle folders to measure and how. */
 const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOptions }[]>> = {
   classifier: async () => {
@@ -97,37 +115,25 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
     return [];
   },
   gan: async () => {
-    const out = argv.out ?? join(here, 'gan-dcgan');
-    await trainGan({
-      out,
-      name: 'dcgan',
-      seed,
-      steps: argv.steps ?? 3000,
-      batchSize: argv['batch-size'] ?? 64,
-      learningRate: 2e-4,
-      emaDecay: 0.999,
-      width: 64,
-      backend: backend.name,
-    });
-    return [out, `${out}-ema`].map((bundle) => ({ out: bundle, measure: measureDefaults }));
+    const run = ganOptions();
+    await trainGan(run);
+    return [run.out, `${run.out}-ema`].map((bundle) => ({ out: bundle, measure: measureDefaults }));
   },
   'gan-collapsed': async () => {
-    const out = argv.out ?? join(here, 'gan-collapsed');
-    await trainGan({
-      out,
-      name: 'dcgan-collapsed',
-      seed,
-      steps: argv.steps ?? 1350,
-      batchSize: argv['batch-size'] ?? 64,
-      learningRate: 2e-4,
-      collapse: { fromStep: 1201, generatorLearningRate: 2e-3, generatorSteps: 10 },
-      shipEma: false,
-      emaDecay: 0.999,
-      width: 64,
-      backend: backend.name,
-      note: COLLAPSE_NOTE,
-    });
-    return [{ out, measure: measureDefaults }];
+    const run = collapsedGanOptions();
+    await trainGan(run);
+    return [{ out: run.out, measure: measureDefaults }];
+  },
+  gans: async () => {
+    if (argv.steps !== undefined) {
+      process.stderr.write('error: --family gans trains 3000 and 1350 steps; leave out --steps (or train gan or gan-collapsed alone)\n');
+      process.exit(2);
+    }
+    // --out names a folder for all three bundles.
+    const folder = argv.out ?? here;
+    const [run, collapsed] = [ganOptions(join(folder, 'gan-dcgan')), collapsedGanOptions(join(folder, 'gan-collapsed'))];
+    await trainGan(run, collapsed);
+    return [run.out, `${run.out}-ema`, collapsed.out].map((bundle) => ({ out: bundle, measure: measureDefaults }));
   },
   vae: async () => {
     const out = argv.out ?? join(here, 'vae-conv');

@@ -26,6 +26,17 @@ export class Rng {
     this.s3 = next();
   }
 
+  /** An independent copy that continues this stream exactly where it stands. */
+  clone(): Rng {
+    const copy = new Rng(0);
+    copy.s0 = this.s0;
+    copy.s1 = this.s1;
+    copy.s2 = this.s2;
+    copy.s3 = this.s3;
+    copy.spare = this.spare;
+    return copy;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;

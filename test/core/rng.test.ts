@@ -45,3 +45,13 @@ test('choose draws distinct indices; forks are stable and independent', () => {
   assert.equal(new Rng(5).fork('kid').uniform(), new Rng(5).fork('kid').uniform());
   assert.notEqual(new Rng(5).fork('kid').uniform(), new Rng(5).fork('bootstrap').uniform());
 });
+
+test('a clone continues the stream exactly, including a pending normal, and independently', () => {
+  const rng = new Rng(3);
+  rng.normal(); // leaves the second Box–Muller value pending
+  const copy = rng.clone();
+  const expected = [rng.normal(), rng.uniform(), rng.nextUint32()];
+  assert.deepEqual([copy.normal(), copy.uniform(), copy.nextUint32()], expected);
+  copy.uniform();
+  assert.notEqual(copy.uniform(), rng.uniform(), 'the copy advanced on its own');
+});
