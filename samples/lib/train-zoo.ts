@@ -1,15 +1,16 @@
 /**
  * Retrain the whole zoo with one command, on both cores: each family trains
  * in its own process (the wasm backend runs one thread per process), two at a
- * time, in two lanes of about equal length (seconds measured on the 2-core
- * machine, from the cards):
- *   lane 1: flow (5,317 s on both cores; on one, beside another training, it
- *           ran 0.86 steps/s, so about 7,000 s), then 615 s to fit its base
- *           distribution, then gan-collapsed (1,654 s) and gan (2,055 s)
- *   lane 2: classifier (1,783 s), vae (3,344 s + 266 s for its prior),
- *           autoregressive (6,419 s)
- * Every bundle is measured with the new classifier: the lane-2 families start
- * after it, and the flow trains unmeasured and is measured once it is done.
+ * time, in two lanes of about equal length. Seconds on the 2-core machine,
+ * from step rates measured beside another training (windows of 90-110 s):
+ *   lane 1: classifier (1,872 steps at 2.4/s: 780 s), gans (gan 963 s, then
+ *           gan-collapsed branched off at step 1200: 258 s), then the flow on
+ *           one core (6,000 steps at 0.66-0.78/s: 7,700-9,100 s) and its base
+ *           distribution (615 s)
+ *   lane 2: vae (5,500 steps at 1.77/s: 3,100 s, + 266 s for its prior), then
+ *           autoregressive (5,500 steps at 0.77-0.82/s: 6,700-7,200 s)
+ * so the longer lane takes 10,300-11,700 s (2.9-3.3 h). Every bundle is measured with the new
+ * classifier, once both it and the bundle are trained.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -31,23 +32,32 @@ export type ScriptRunner = (label: string, script: string, args: string[]) => Pr
 export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScript): Promise<void> {
   const started = performance.now();
   const seconds: Record<string, number> = {};
-  const common = ['--seed', String(opts.seed), '--backend', opts.backend, ...(opts.measure ? [] : ['--no-measure'])];
+  const common = ['--seed', String(opts.seed), '--backend', opts.backend];
   const run = async (label: string, script: string, args: string[]): Promise<void> => {
     const t = performance.now();
     await runner(label, script, args);
     seconds[label] = (performance.now() - t) / 1000;
   };
   const classifier = run('classifier', 'train.ts', ['--family', 'classifier', ...common]);
-  const lane1 = (async () => {
-    // One worker: the other core is lane 2's.
-    await run('flow', 'train.ts', ['--family', 'flow', ...common, '--no-measure', '--workers', '1']);
+  // Every family trains unmeasured and is measured once the new classifier is there.
+  const train = (family: string, extra: string[] = []) => run(family, 'train.ts', ['--family', family, ...common, '--no-measure', ...extra]);
+  const measure = async (bundle: string, extra: string[] = []) => {
     await classifier;
-    if (opts.measure) await run('flow measure', 'measure.ts', [join(samples, 'flow-realnvp'), '--seed', String(opts.seed)]);
-    for (const family of ['gan-collapsed', 'gan']) await run(family, 'train.ts', ['--family', family, ...common]);
+    if (opts.measure) await run(`${bundle} measure`, 'measure.ts', [join(samples, bundle), '--seed', String(opts.seed), ...extra]);
+  };
+  const lane1 = (async () => {
+    await classifier;
+    await train('gans');
+    for (const bundle of ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed']) await measure(bundle);
+    // One worker: the other core is lane 2's.
+    await train('flow', ['--workers', '1']);
+    await measure('flow-realnvp');
   })();
   const lane2 = (async () => {
-    await classifier;
-    for (const family of ['vae', 'autoregressive']) await run(family, 'train.ts', ['--family', family, ...common]);
+    await train('vae');
+    await measure('vae-conv', ['--draws', '16']); // K = 16 for the importance-weighted bound, as samples:train measures it
+    await train('autoregressive');
+    await measure('ar-pixelcnn');
   })();
   // Both lanes run to the end or the first failure; a failure in one stops neither bundle already written.
   const results = await Promise.allSettled([lane1, lane2]);
