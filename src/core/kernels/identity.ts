@@ -6,17 +6,14 @@
  * Bit for bit the same values.
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface RefCountedBackend {
-  incRef(dataId: tf.DataId): void;
-}
+import type { WasmHeap } from './wasm-heap.ts';
 
 export const identityConfig: tf.KernelConfig = {
   kernelName: tf.Identity,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend }) => {
     const { x } = inputs as tf.IdentityInputs;
-    (backend as RefCountedBackend).incRef(x!.dataId);
+    (backend as WasmHeap).incRef(x!.dataId);
     return { dataId: x!.dataId, shape: x!.shape, dtype: x!.dtype };
   },
 };

@@ -8,12 +8,8 @@
  * dtypes other than float32 and outputs of under 8 values go to the builtin.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WasmHeap } from './wasm-heap.ts';
 import { builtinKernel } from './builtin-kernels.ts';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
 
 export const sumConfig: tf.KernelConfig = {
   kernelName: tf.Sum,
@@ -27,7 +23,7 @@ export const sumConfig: tf.KernelConfig = {
     const kept = shape.slice(axes.length);
     // Below 8 values a row the builtin's transpose is cheap and its loop faster.
     if (!leading || x!.dtype !== 'float32' || tf.util.sizeFromShape(kept) < 8) return builtinKernel(tf.Sum)!.kernelFunc({ inputs, backend, attrs });
-    const heap = backend as HeapBackend;
+    const heap = backend as WasmHeap;
     const out = heap.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
     sumLeading(heap.typedArrayFromHeap(x!) as Float32Array, heap.typedArrayFromHeap(out) as Float32Array);
     return out;

@@ -7,11 +7,7 @@
  * so bit for bit the same values.
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
+import type { WasmHeap } from './wasm-heap.ts';
 
 export const tileConfig: tf.KernelConfig = {
   kernelName: tf.Tile,
@@ -21,7 +17,7 @@ export const tileConfig: tf.KernelConfig = {
     const { reps } = attrs as unknown as tf.TileAttrs;
     // As the builtin: wasm keeps strings outside its heap.
     if (x!.dtype === 'string') throw new Error('Tile of strings is not supported on the wasm backend');
-    const heap = backend as HeapBackend;
+    const heap = backend as WasmHeap;
     const outShape = x!.shape.map((size, axis) => size * reps[axis]!);
     const out = heap.makeOutput(outShape, x!.dtype);
     if (outShape.some((size) => size === 0)) return out;

@@ -6,12 +6,8 @@
  * Pure data movement, so bit for bit the same values.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WasmHeap } from './wasm-heap.ts';
 import { builtinKernel } from './builtin-kernels.ts';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
 
 export const transposeConfig: tf.KernelConfig = {
   kernelName: tf.Transpose,
@@ -20,7 +16,7 @@ export const transposeConfig: tf.KernelConfig = {
     const { x } = inputs as tf.TransposeInputs;
     const { perm } = attrs as unknown as tf.TransposeAttrs;
     if (x!.dtype === 'string') throw new Error('Transpose of strings is not supported on the wasm backend');
-    const heap = backend as HeapBackend;
+    const heap = backend as WasmHeap;
     const out = heap.makeOutput(perm.map((axis) => x!.shape[axis]!), x!.dtype);
     if (transposeInto(heap.typedArrayFromHeap(x!), x!.shape, perm, heap.typedArrayFromHeap(out))) return out;
     (backend as tf.KernelBackend).disposeData(out.dataId);
