@@ -2,15 +2,16 @@
  * Retrain the whole zoo with one command, on both cores: each family trains
  * in its own process (the wasm backend runs one thread per process), two at a
  * time, in two lanes of about equal length. Seconds on the 2-core machine,
- * from step rates measured beside another training (windows of 90-110 s):
- *   lane 1: classifier (1,872 steps at 2.4/s: 780 s), gans (gan 963 s, then
- *           gan-collapsed branched off at step 1200: 258 s), then the flow on
- *           one core (6,000 steps at 0.66-0.78/s: 7,700-9,100 s) and its base
- *           distribution (615 s)
- *   lane 2: vae (5,500 steps at 1.77/s: 3,100 s, + 266 s for its prior), then
- *           autoregressive (5,500 steps at 0.77-0.82/s: 6,700-7,200 s)
- * so the longer lane takes 10,300-11,700 s (2.9-3.3 h). Every bundle is measured with the new
- * classifier, once both it and the bundle are trained.
+ * measured in a real run of the zoo (its first 4,700 s; the rest projected
+ * from the step rates it ran at):
+ *   lane 1: classifier 926 s, gans 1,180 s (gan 931 s, then gan-collapsed
+ *           branched off at step 1200: 249 s), the flow on one core (0.81
+ *           steps/s beside the VAE, 0.735 beside the PixelCNN: about 8,000 s)
+ *           and its base distribution (615 s): about 10,800 s
+ *   lane 2: vae 3,476 s + 112 s for its prior, then autoregressive (0.81
+ *           steps/s beside the flow: about 6,900 s): about 10,500 s
+ * So a full retrain takes about 3 hours. Every bundle is measured with the
+ * new classifier, once both it and the bundle are trained.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
