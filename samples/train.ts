@@ -87,8 +87,14 @@ process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
 const seed = argv.seed;
 const measureDefaults: MeasureOptions = { samples: 1000, testImages: 1000, likelihoodDraws: 1, batchSize: 250, seed };
 
+/**
+ * EMA decay 0.99 (about the last 100 steps): of 0.99, 0.995, 0.998 and 0.999, tracked in
+ * one run, it kept the rarest digit's share highest over sample seeds 2-5 (5.7% against
+ * 5.4%; the cards measure seed 1). 0.998 and 0.999 are the same average here: the
+ * warm-up (1 + t) / (10 + t) stays below them for all 3000 steps.
+ */
 function ganOptions(out = argv.out ?? join(here, 'gan-dcgan')): GanTrainOptions {
-  return { out, name: 'dcgan', seed, steps: argv.steps ?? 3000, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-4, emaDecay: 0.999, width: 64, backend: backend.name };
+  return { out, name: 'dcgan', seed, steps: argv.steps ?? 3000, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-4, emaDecay: 0.99, width: 64, backend: backend.name };
 }
 
 function collapsedGanOptions(out = argv.out ?? join(here, 'gan-collapsed')): GanTrainOptions {

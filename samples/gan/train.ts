@@ -188,7 +188,7 @@ async function writeGanBundles(run: GanRun, opts: GanTrainOptions, seconds: numb
   await writeGanBundle(run.G, opts.out, opts.name, 'raw generator weights at the last step', common);
   if (opts.shipEma === false) return;
   const emaOut = `${opts.out}-ema`;
-  await writeGanBundle(run.Gema, emaOut, `${opts.name}-ema`, `exponential moving average of the generator weights (decay ${opts.emaDecay})`, common);
+  await writeGanBundle(run.Gema, emaOut, `${opts.name}-ema`, `exponential moving average of the generator weights (decay min(${opts.emaDecay}, (1 + t) / (10 + t)) after step t)`, common);
   mkdirSync(emaOut, { recursive: true });
   copyFileSync(join(opts.out, 'train-log.csv'), join(emaOut, 'train-log.csv'));
 }
