@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels, replacedWasmKernel } from '../src/core/kernels/index.ts';
 import { batchMatMulConfig } from '../src/core/kernels/batch-mat-mul.ts';
-import { conv2DBackpropFilterByConvolution, conv2DBackpropFilterConfig } from '../src/core/kernels/conv2d-backprop-filter.ts';
+import { conv2DBackpropFilterConfig } from '../src/core/kernels/conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from '../src/core/kernels/conv2d-transpose.ts';
 import { sumConfig } from '../src/core/kernels/sum.ts';
 import { tileConfig } from '../src/core/kernels/tile.ts';
@@ -17,8 +17,6 @@ export interface KernelTiming {
   name: string;
   oursMs: number;
   builtinMs: number | null;
-  /** What builtinMs timed: the builtin kernel, or the baseline route where there is none. */
-  against: string;
 }
 
 type Shape4 = [number, number, number, number];
@@ -28,8 +26,6 @@ interface Case {
   kernel: tf.KernelConfig;
   inputs: Record<string, number[]>;
   attrs: tf.NamedAttrMap;
-  /** What ours is timed against where no builtin exists. */
-  baseline?: tf.KernelConfig;
 }
 
 const BATCH = 64;
@@ -44,14 +40,6 @@ const CASES: Case[] = [
   filterCase([BATCH, 14, 14, 64], [BATCH, 7, 7, 128], 5),
   filterCase([BATCH, 14, 14, 32], [BATCH, 7, 7, 64], 4),
   filterCase([BATCH, 28, 28, 1], [BATCH, 14, 14, 32], 4),
-  // Stride 1, PixelCNN (batch 32) and flow shapes: the matmul route against the convolution route.
-  stride1FilterCase([32, 32, 28, 32], [32, 28, 28, 32], [5, 1], 'valid'),
-  stride1FilterCase([32, 28, 28, 32], [32, 28, 28, 32], [1, 5], 'same'),
-  stride1FilterCase([32, 28, 30, 32], [32, 28, 28, 32], [1, 3], 'valid'),
-  stride1FilterCase([BATCH, 14, 14, 64], [BATCH, 14, 14, 64], [3, 3], 'same'),
-  stride1FilterCase([BATCH, 14, 14, 64], [BATCH, 14, 14, 4], [3, 3], 'same'),
-  stride1FilterCase([BATCH, 28, 28, 32], [BATCH, 28, 28, 1], [3, 3], 'same'),
-  stride1FilterCase([BATCH, 7, 7, 128], [BATCH, 7, 7, 8], [3, 3], 'same'),
   // Dense-layer gradients (transposed operands): the VAE encoder's 3136 -> 512 and the DCGAN generator's 100 -> 3136.
   { name: 'BatchMatMul [64,3136]ᵀ·[64,512] (a dense weight gradient)', kernel: batchMatMulConfig, inputs: { a: [BATCH, 3136], b: [BATCH, 512] }, attrs: { transposeA: true, transposeB: false } },
   { name: 'BatchMatMul [64,512]·[3136,512]ᵀ (its input gradient)', kernel: batchMatMulConfig, inputs: { a: [BATCH, 512], b: [3136, 512] }, attrs: { transposeA: false, transposeB: true } },
@@ -81,16 +69,6 @@ function filterCase(x: Shape4, dy: Shape4, k: number): Case {
   };
 }
 
-function stride1FilterCase(x: Shape4, dy: Shape4, [kh, kw]: [number, number], pad: 'same' | 'valid'): Case {
-  return {
-    name: `Conv2DBackpropFilter x[${x}] dy[${dy}] k${kh}x${kw} s1 ${pad} (vs the convolution route)`,
-    kernel: conv2DBackpropFilterConfig,
-    inputs: { x, dy },
-    attrs: { strides: 1, pad, dataFormat: 'NHWC', filterShape: [kh, kw, x[3], dy[3]] },
-    baseline: conv2DBackpropFilterByConvolution,
-  };
-}
-
 /** Median wall time of `repeats` calls, after warm-up calls (ours in JS need a few to be compiled). */
 function timeKernel(kernel: tf.KernelConfig, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, repeats: number): number {
   const backend = tf.backend();
@@ -116,12 +94,11 @@ export async function benchKernels(repeats = 5): Promise<KernelTiming[]> {
     const tensors = Object.fromEntries(
       Object.entries(c.inputs).map(([key, shape], i) => [key, tf.randomNormal(shape, 0, 1, 'float32', i + 1)]),
     );
-    const builtin = c.baseline ?? replacedWasmKernel(c.kernel.kernelName);
+    const builtin = replacedWasmKernel(c.kernel.kernelName);
     results.push({
       name: c.name,
       oursMs: timeKernel(c.kernel, tensors, c.attrs, repeats),
       builtinMs: builtin ? timeKernel(builtin, tensors, c.attrs, repeats) : null,
-      against: c.baseline ? 'convolution route' : 'built-in',
     });
     tf.dispose(Object.values(tensors));
   }

@@ -10,19 +10,15 @@ type Inputs = Record<string, tf.TensorInfo> | tf.TensorInfo[];
 /** Runs a named kernel of this backend and returns its single output. */
 export type RunKernel = (name: string, inputs: Inputs, attrs?: tf.NamedAttrMap) => tf.TensorInfo;
 
-/** Takes an intermediate made outside `run` (filled in JS) into the same clean-up. */
-export type Adopt = (info: tf.TensorInfo) => tf.TensorInfo;
-
 /**
  * Calls `build` with a `run` function bound to `backend`, then disposes every
- * intermediate `run` produced or `adopt` took except the returned one (all of
- * them on error).
+ * intermediate `run` produced except the returned one (all of them on error).
  */
 export function composeKernels(
   backendName: string,
   // Typed as kernelFunc receives it.
   backend: object,
-  build: (run: RunKernel, adopt: Adopt) => tf.TensorInfo,
+  build: (run: RunKernel) => tf.TensorInfo,
 ): tf.TensorInfo {
   const kernelBackend = backend as tf.KernelBackend;
   const made: tf.TensorInfo[] = [];
@@ -37,10 +33,7 @@ export function composeKernels(
   };
   let result: tf.TensorInfo | null = null;
   try {
-    result = build(run, (info) => {
-      made.push(info);
-      return info;
-    });
+    result = build(run);
     return result;
   } finally {
     // Views (Reshape) share a refcounted dataId, so disposing the source is safe.

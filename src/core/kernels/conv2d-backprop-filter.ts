@@ -6,22 +6,16 @@
  * with dy as the filter ([OH, OW, N, Co]) dilated by the stride. One XNNPACK
  * Conv2D plus three transposes; an im2col from (strided) slices and a matmul
  * was 10-100x slower, the wasm Slice and StridedSlice being JS loops.
- * At stride 1 with 16 or more output channels the same sums, in the same
- * order, come from one matmul over tap-shifted input rows: bit for bit the
- * convolution route's values, 1.1-1.6x sooner on the PixelCNN's and the
- * flow's shapes (shiftedProduct below).
  * A 1×1 convolution at stride 1 without padding is a plain product,
  * dW = Xᵀ·dY over all N·H·W positions: one transpose and one matmul, 3-4x
  * faster than the convolution route (the 1×1 convs inside flow couplings and
- * PixelCNN blocks). It sums over (n, h, w), not the convolution's (h, w, n).
+ * PixelCNN blocks).
  */
 import * as tf from '@tensorflow/tfjs';
 import { composeKernels, type RunKernel } from './compose.ts';
 import { assertUnitDilations, assertChannelsLast } from './conv-attrs.ts';
-import type { WasmHeap } from './wasm-heap.ts';
 
-/** `byConvolution`: always the convolution route (the reference the matmul route matches, for tests and benchmarks). */
-function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0], byConvolution = false): tf.TensorInfo {
+function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x, dy } = inputs as tf.Conv2DBackpropFilterInputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
     attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -42,11 +36,10 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
   const { top, bottom, left, right } = info.padInfo;
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0) return pointwiseFilterGradient(backend, x!, dy!);
 
-  return composeKernels('wasm', backend, (run, adopt) => {
+  return composeKernels('wasm', backend, (run) => {
     const fitted = fitInput(run, x!, info.padInfo.top, readHeight, info.padInfo.left, readWidth);
     const images = run('Transpose', { x: fitted }, { perm: [3, 1, 2, 0] });
     const kernel = run('Transpose', { x: dy! }, { perm: [1, 2, 0, 3] });
-    if (sh === 1 && sw === 1 && kernel.shape[3]! >= MIN_MATMUL_CHANNELS && !byConvolution) return shiftedProduct(run, adopt, backend as WasmHeap, images, kernel, kh, kw);
     const perChannel = run('Conv2D', { x: images, filter: kernel }, {
       strides: 1,
       pad: 'valid',
@@ -55,55 +48,6 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
     });
     return run('Transpose', { x: perChannel }, { perm: [1, 2, 0, 3] });
   });
-}
-
-/**
- * Output channels from which the matmul route beats the convolution route
- * (npm run bench): XNNPACK's matmul computes 8 columns at a time, so fewer
- * than that waste most of it.
- */
-const MIN_MATMUL_CHANNELS = 16;
-
-/**
- * The same sums as the convolution route at stride 1, as one matmul. Flatten
- * each input channel of `images` [Ci, H, W, N] to a row; the window of tap
- * (kh, kw) then starts (kh·W + kw)·N further on, and tap-shifted rows stacked
- * [KH·KW·Ci, OH·W·N] times `kernel` [OH, OW, N, Co] padded with zero columns
- * to width W ([OH·W·N, Co]) is dW. The reduction runs over (oh, ow, n) in the
- * convolution's order, the padded columns adding exact zeros, so the values
- * agree bit for bit (see the kernel tests); XNNPACK's matmul reaches about
- * 3x the rate of its convolution with a filter as large as the image.
- */
-function shiftedProduct(
-  run: RunKernel,
-  adopt: (info: tf.TensorInfo) => tf.TensorInfo,
-  heap: WasmHeap,
-  images: tf.TensorInfo,
-  kernel: tf.TensorInfo,
-  kh: number,
-  kw: number,
-): tf.TensorInfo {
-  const [ci, h, w, n] = images.shape as [number, number, number, number];
-  const [oh, ow, , co] = kernel.shape as [number, number, number, number];
-  const row = h * w * n;
-  const reduced = oh * w * n;
-  const padded = run('PadV2', { x: kernel }, { paddings: [[0, 0], [0, w - ow], [0, 0], [0, 0]], constantValue: 0 });
-  const stacked = adopt(heap.makeOutput([1, kh * kw * ci, reduced], 'float32'));
-  const source = heap.typedArrayFromHeap(images) as Float32Array;
-  const target = heap.typedArrayFromHeap(stacked) as Float32Array;
-  for (let tap = 0; tap < kh * kw; tap++) {
-    const shift = (Math.floor(tap / kw) * w + (tap % kw)) * n;
-    for (let c = 0; c < ci; c++) {
-      const from = c * row + shift;
-      const to = (tap * ci + c) * reduced;
-      // The last tap of the last channel reads past the input's end, where the kernel's padding is zero.
-      const available = Math.min(reduced, source.length - from);
-      target.set(source.subarray(from, from + available), to);
-      if (available < reduced) target.fill(0, to + available, to + reduced);
-    }
-  }
-  const product = run('BatchMatMul', { a: stacked, b: run('Reshape', { x: padded }, { shape: [1, reduced, co] }) }, { transposeA: false, transposeB: false });
-  return run('Reshape', { x: product }, { shape: [kh, kw, ci, co] });
 }
 
 /** dW [1, 1, Ci, Co] = Xᵀ [Ci, P] · dY [P, Co], P = N·H·W. */
@@ -146,11 +90,5 @@ function fitInput(run: RunKernel, x: tf.TensorInfo, top: number, height: number,
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   backendName: 'wasm',
-  kernelFunc: (args) => conv2DBackpropFilter(args),
-};
-
-/** The same kernel, always by the convolution route: not registered; the baseline in tests and benchmarks. */
-export const conv2DBackpropFilterByConvolution: tf.KernelConfig = {
-  ...conv2DBackpropFilterConfig,
-  kernelFunc: (args) => conv2DBackpropFilter(args, true),
+  kernelFunc: conv2DBackpropFilter,
 };
