@@ -1,10 +1,11 @@
 /**
  * Kernels the WebAssembly backend lacks (Conv2DBackpropFilter) or runs slowly:
  * Conv2DBackpropInput, built from kernels it has; BatchMatMul with a
- * transposed operand or a batch, in XNNPACK blocks summed as the builtin sums; Identity, Tile, Transpose and
- * Sum over leading axes, whose data movement we do in fewer or cheaper copies
- * with bit for bit the builtins' results. Registered once, right after the
- * wasm backend is chosen and ready.
+ * transposed operand or a batch, in XNNPACK blocks summed as the builtin sums
+ * them; Identity, Tile, Transpose and Sum over leading axes, whose data
+ * movement we do in fewer or cheaper copies. All but the first two give bit
+ * for bit the builtins' results. Registered once, right after the wasm
+ * backend is chosen and ready.
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
