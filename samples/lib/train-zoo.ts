@@ -2,18 +2,18 @@
  * Retrain the whole zoo with one command, on both cores: each family trains
  * in its own process (the wasm backend runs one thread per process), two at a
  * time, in two lanes of about equal length. Seconds on the 2-core machine,
- * from a real run of the zoo (its first 4,700 s; the rest projected from the
- * step rates it ran at), with the classifier and the VAE 1.30x and 1.78x
- * faster since (BatchMatMul, timed old code against new side by side):
- *   lane 1: gans 1,180 s (gan 931 s, then gan-collapsed branched off at step
- *           1200: 249 s), the flow on one core (0.81 steps/s beside the VAE,
- *           0.735 beside the PixelCNN: about 8,000 s) and its base
- *           distribution (615 s): about 9,900 s
- *   lane 2: classifier 712 s, vae 1,953 s + 112 s for its prior, then
- *           autoregressive (0.81 steps/s beside the flow: about 6,800 s):
- *           about 9,700 s
- * So a full retrain takes about 2 h 45 min. The flow (lane 1's floor) is the
- * one long job: the lanes cannot get much shorter without a faster flow.
+ * from a zoo run on 2026-12-02 (its first 4,700 s measured, the rest
+ * projected from the step rates it kept):
+ *   lane 1: gans 909 s (gan 709 s, then gan-collapsed branched off at step
+ *           1200: 200 s), the flow on one core (0.86 steps/s beside the
+ *           VAE and the PixelCNN: about 7,000 s) and its base distribution
+ *           (about 500 s): about 8,500 s
+ *   lane 2: classifier 537 s, vae 2,184 s + 102 s for its prior, then
+ *           autoregressive (0.92 steps/s beside the flow: about 6,000 s):
+ *           about 8,900 s
+ * So a full retrain takes about 2 h 30 min; days and machines vary by a
+ * third either way. The flow and the PixelCNN are the long jobs: the lanes
+ * cannot get much shorter without faster conv filter gradients.
  * Every bundle is measured with the new classifier, once both it and the
  * bundle are trained.
  */
