@@ -2,15 +2,14 @@
  * Retrain the whole zoo with one command, on both cores: each family trains
  * in its own process (the wasm backend runs one thread per process), two at a
  * time, in two lanes of about equal length. Seconds on the 2-core machine,
- * from a zoo run on 2026-12-02 (its first 4,700 s measured, the rest
- * projected from the step rates it kept):
+ * from a zoo run on 2026-12-02, 8,896 s (2 h 28 min) end to end:
  *   lane 1: gans 909 s (gan 709 s, then gan-collapsed branched off at step
  *           1200: 200 s), the flow on one core (0.86 steps/s beside the
- *           VAE and the PixelCNN: about 7,000 s) and its base distribution
- *           (about 500 s): about 8,500 s
+ *           VAE and the PixelCNN: 6,936 s) and its base distribution
+ *           (about 700 s): 8,560 s
  *   lane 2: classifier 537 s, vae 2,184 s + 102 s for its prior, then
- *           autoregressive (0.92 steps/s beside the flow: about 6,000 s):
- *           about 8,900 s
+ *           autoregressive (0.92 steps/s beside the flow: 5,961 s):
+ *           8,896 s
  * So a full retrain takes about 2 h 30 min; days and machines vary by a
  * third either way. The flow and the PixelCNN are the long jobs: the lanes
  * cannot get much shorter without faster conv filter gradients.
