@@ -5,7 +5,6 @@
  */
 
 import type { TrainingSection } from '../diagnostics/report-section.ts';
-import type { TrendChange } from '../history/trend.ts';
 
 export const REPORT_FORMAT = 'genreport-report/1';
 
@@ -127,6 +126,22 @@ export interface TrendSection {
   /** Comparable runs in the history, this one included. */
   runs: number;
   changes: TrendChange[];
+}
+
+/** One model × metric of the latest run against the most recent earlier run that measured it. */
+export interface TrendChange {
+  model: string;
+  metricId: string;
+  metricLabel: string;
+  latest: number;
+  /** Undefined when no earlier run measured this model and metric. */
+  previous?: number;
+  previousDate?: string;
+  /** latest − previous. */
+  change?: number;
+  verdict: 'better' | 'worse' | 'unchanged' | 'first run';
+  /** True when the bundle hash differs from the previous run's: a new model version. */
+  bundleChanged: boolean;
 }
 
 export interface BackendInfo {

@@ -3,7 +3,7 @@
  * over time per model (a Vega-Lite spec for renderChart) and the change of
  * the latest run against the previous one.
  */
-import type { Direction } from '../assemble/report-data.ts';
+import type { Direction, TrendChange } from '../assemble/report-data.ts';
 import type { VegaLiteSpec } from '../render/chart.ts';
 import type { HistoryRecord, HistoryValue } from './record.ts';
 import { shortfall } from '../assemble/direction.ts';
@@ -75,21 +75,6 @@ export function trendChartSpec(records: readonly HistoryRecord[], metricIds: rea
       ],
     },
   };
-}
-
-export interface TrendChange {
-  model: string;
-  metricId: string;
-  metricLabel: string;
-  latest: number;
-  /** Undefined when no earlier run measured this model and metric. */
-  previous?: number;
-  previousDate?: string;
-  /** latest − previous. */
-  change?: number;
-  verdict: 'better' | 'worse' | 'unchanged' | 'first run';
-  /** True when the bundle hash differs from the previous run's: a new model version. */
-  bundleChanged: boolean;
 }
 
 /** For the latest run: each model × metric against the most recent earlier run that measured it. */
