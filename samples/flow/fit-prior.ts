@@ -12,8 +12,8 @@
  */
 import { createLogger } from '../../src/core/logger.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
-import { levelsFromImages } from '../../src/density/data-space.ts';
-import { dequantizeToRange } from '../../src/density/dequantize.ts';
+import { levelsFromImages } from '../../src/likelihood/data-space.ts';
+import { dequantizeToRange } from '../../src/likelihood/dequantize.ts';
 import { FlowModel } from '../../src/models/adapters/flow.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { fitLatentPrior } from '../lib/fit-latent-prior.ts';

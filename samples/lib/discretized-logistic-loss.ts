@@ -1,6 +1,6 @@
 /**
  * log P(level) under the discretized logistic (PixelCNN++), as tfjs ops for
- * training. It mirrors src/density/pixel-forms.ts term by term, so the loss a
+ * training. It mirrors src/likelihood/pixel-forms.ts term by term, so the loss a
  * model is trained on is the likelihood genreport measures. Range [0, 1]:
  * level k sits at k/255 and owns ± half a level; levels 0 and 255 take the tails.
  */

@@ -4,7 +4,7 @@
  * likelihoods or bounds; the independent-pixels reference takes part for
  * scale) and which are set apart, with the reason.
  */
-import { groupByDataSpace, type RankedEntry } from '../density/comparability.ts';
+import { groupByDataSpace, type RankedEntry } from '../likelihood/comparability.ts';
 import type { DensityRow, DensitySection } from './report-data.ts';
 
 export interface DensityInput {

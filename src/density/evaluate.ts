@@ -8,10 +8,10 @@ import type { DensityRow, Estimate95 } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
 import type { GenerativeModel } from '../models/generative-model.ts';
-import type { RankedEntry } from './comparability.ts';
-import { dimensionsOf } from './data-space.ts';
-import { GAN_NO_DENSITY, type LikelihoodEstimate } from './likelihood-estimate.ts';
-import { summarizeLogLikelihoods, type MeanInterval } from './nll-summary.ts';
+import type { RankedEntry } from '../likelihood/comparability.ts';
+import { dimensionsOf } from '../likelihood/data-space.ts';
+import { GAN_NO_DENSITY, type LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
+import { summarizeLogLikelihoods, type MeanInterval } from '../likelihood/nll-summary.ts';
 import { parzenLikelihood } from './parzen.ts';
 
 export interface DensityConfig {

@@ -5,9 +5,9 @@
  */
 import { inputError } from '../core/errors.ts';
 import type { ImageBatch } from '../core/types.ts';
-import { dataSpaceOf, dimensionsOf, levelsFromImages } from './data-space.ts';
-import type { LikelihoodEstimate } from './likelihood-estimate.ts';
-import { LEVELS } from './pixel-forms.ts';
+import { dataSpaceOf, dimensionsOf, levelsFromImages } from '../likelihood/data-space.ts';
+import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
+import { LEVELS } from '../likelihood/pixel-forms.ts';
 
 export interface IndependentPixels {
   dataSpace: string;

@@ -11,10 +11,10 @@
 import type { Rng } from '../core/rng.ts';
 import { featureMatrix, type ImageBatch } from '../core/types.ts';
 import { blockRowsFor, squaredDistancesBlock, withRowNorms, type RowNorms } from '../metrics/stats/pairwise-distances.ts';
-import { dataSpaceOf, dimensionsOf, levelsFromImages } from './data-space.ts';
-import { dequantizeToRange, rangeLogJacobian } from './dequantize.ts';
-import { logMeanExp } from './importance-weighted.ts';
-import type { LikelihoodEstimate } from './likelihood-estimate.ts';
+import { dataSpaceOf, dimensionsOf, levelsFromImages } from '../likelihood/data-space.ts';
+import { dequantizeToRange, rangeLogJacobian } from '../likelihood/dequantize.ts';
+import { logMeanExp } from '../likelihood/importance-weighted.ts';
+import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
 
 export interface ParzenOptions {
   /** Candidate kernel widths, in [0, 1] pixel units. */

@@ -6,8 +6,8 @@
 import type { DensityRow } from '../assemble/report-data.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { resolveImageSource } from '../data/source.ts';
-import type { RankedEntry } from './comparability.ts';
-import { dimensionsOf } from './data-space.ts';
+import type { RankedEntry } from '../likelihood/comparability.ts';
+import { dimensionsOf } from '../likelihood/data-space.ts';
 import { densityRow } from './evaluate.ts';
 import { fitIndependentPixels, independentPixelsLikelihood } from './independent-pixels.ts';
 

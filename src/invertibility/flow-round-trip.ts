@@ -4,8 +4,8 @@
  */
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
-import { levelsFromImages } from '../density/data-space.ts';
-import { dequantizeToRange } from '../density/dequantize.ts';
+import { levelsFromImages } from '../likelihood/data-space.ts';
+import { dequantizeToRange } from '../likelihood/dequantize.ts';
 import type { FlowModel } from '../models/adapters/flow.ts';
 
 export interface AbsoluteError {

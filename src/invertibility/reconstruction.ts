@@ -5,7 +5,7 @@
  * and autoregressive completions alike.
  */
 import type { ImageBatch } from '../core/types.ts';
-import { meanInterval, type MeanInterval } from '../density/nll-summary.ts';
+import { meanInterval, type MeanInterval } from '../likelihood/nll-summary.ts';
 
 /** Predicted class per image, e.g. the argmax of the domain classifier. */
 export type LabelPredictor = (images: ImageBatch) => Promise<ArrayLike<number>>;

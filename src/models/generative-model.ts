@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertFinite, inputError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
-import type { LikelihoodEstimate } from '../density/likelihood-estimate.ts';
+import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
 import type { Bundle } from './bundle.ts';
 import type { ComponentName } from './manifest.ts';
 import type { TfjsModel } from './tfjs-files.ts';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readJsonInput } from '../core/input-file.ts';
 import type { Rng } from '../core/rng.ts';
-import { standardNormalLogDensity } from '../density/importance-weighted.ts';
+import { standardNormalLogDensity } from '../likelihood/importance-weighted.ts';
 import type { Manifest } from './manifest.ts';
 
 export interface LatentPrior {

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readJsonInput } from '../core/input-file.ts';
-import { PIXEL_FORMS } from '../density/pixel-forms.ts';
+import { PIXEL_FORMS } from '../likelihood/pixel-forms.ts';
 
 export const MANIFEST_FORMAT = 'genreport-model/1';
 export const MANIFEST_FILE = 'genmodel.json';

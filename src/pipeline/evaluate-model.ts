@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
-import type { RankedEntry } from '../density/comparability.ts';
+import type { RankedEntry } from '../likelihood/comparability.ts';
 import type { RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';

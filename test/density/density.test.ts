@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.ts';
 import { GenreportError } from '../../src/core/errors.ts';
 import { imageBatch } from '../../src/core/types.ts';
-import { groupByDataSpace } from '../../src/density/comparability.ts';
+import { groupByDataSpace } from '../../src/likelihood/comparability.ts';
 import { fitIndependentPixels, independentPixelsLikelihood } from '../../src/density/independent-pixels.ts';
-import { importanceWeightedBounds, logMeanExp } from '../../src/density/importance-weighted.ts';
-import type { LikelihoodEstimate } from '../../src/density/likelihood-estimate.ts';
-import { summarizeLogLikelihoods } from '../../src/density/nll-summary.ts';
+import { importanceWeightedBounds, logMeanExp } from '../../src/likelihood/importance-weighted.ts';
+import type { LikelihoodEstimate } from '../../src/likelihood/likelihood-estimate.ts';
+import { summarizeLogLikelihoods } from '../../src/likelihood/nll-summary.ts';
 import { parzenLikelihood } from '../../src/density/parzen.ts';
-import { pixelLogProbability } from '../../src/density/pixel-forms.ts';
+import { pixelLogProbability } from '../../src/likelihood/pixel-forms.ts';
 import { validateManifest } from '../../src/models/manifest.ts';
 
 test('bits/dim is −log2 p / D, with n and a 95% interval over images', () => {

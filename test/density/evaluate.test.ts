@@ -6,7 +6,7 @@ import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
 import { densityRow, evaluateDensity, type DensityContext } from '../../src/density/evaluate.ts';
 import { fitIndependentPixels, independentPixelsLikelihood } from '../../src/density/independent-pixels.ts';
-import { GAN_NO_DENSITY } from '../../src/density/likelihood-estimate.ts';
+import { GAN_NO_DENSITY } from '../../src/likelihood/likelihood-estimate.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
 import type { GenerativeModel } from '../../src/models/generative-model.ts';

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/core/backend.ts';
 import { GenreportError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
-import { levelsFromImages } from '../../src/density/data-space.ts';
+import { levelsFromImages } from '../../src/likelihood/data-space.ts';
 import { AutoregressiveModel } from '../../src/models/adapters/autoregressive.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';

@@ -14,8 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GenreportError, inputError } from '../../core/errors.ts';
-import { levelsToRange } from '../../density/data-space.ts';
-import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../density/pixel-forms.ts';
+import { levelsToRange } from '../../likelihood/data-space.ts';
+import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { expectShape, finiteValues, requireComponent, runComponent } from '../generative-model.ts';
 

@@ -9,11 +9,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
-import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../density/data-space.ts';
-import { importanceWeightedBounds, standardNormalLogDensity } from '../../density/importance-weighted.ts';
+import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
+import { importanceWeightedBounds, standardNormalLogDensity } from '../../likelihood/importance-weighted.ts';
 import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
-import type { LikelihoodEstimate } from '../../density/likelihood-estimate.ts';
-import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../density/pixel-forms.ts';
+import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
+import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import {
   expectShape,
