@@ -1,0 +1,87 @@
+/**
+ * The house's import rules, checked on the code of src/: no circle between
+ * files or between folders, the stage order of docs/architecture.md (with
+ * its known exceptions, each still standing), and its never-rules.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { circles, importGraph, importsOf, type ImportEdge } from './import-graph.ts';
+import { KNOWN_EXCEPTIONS, NEVER, rulesAsMarkdown, STAGES } from './stages.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const edges = importGraph(ROOT).filter((e) => e.to.startsWith('src/'));
+
+/** src/pipeline.ts and src/pipeline/x.ts are both the folder `pipeline`. */
+const folderOf = (path: string) => path.replace(/^src\//, '').replace(/\.ts$/, '').split('/')[0]!;
+const stageOf = (folder: string) => STAGES.findIndex((s) => s.folders.includes(folder));
+const show = (e: ImportEdge) => `${e.from}:${e.line} -> ${e.to}${e.typeOnly ? ' (type only)' : ''}`;
+const betweenFolders = edges.filter((e) => folderOf(e.from) !== folderOf(e.to));
+
+test('the reader sees static, type-only and dynamic imports, and none in comments or template strings', () => {
+  const source = [
+    "import { a } from './a.ts';",
+    "import type { B } from './b.ts';",
+    "import { type C, type D } from './c.ts';",
+    "export { e } from './e.ts';",
+    "import {",
+    "  f,",
+    "} from './f.ts';",
+    "import './g.ts';",
+    "// import { h } from './h.ts';",
+    "/* import { i } from './i.ts'; */",
+    "const boot = `import { j } from './j.ts';`;",
+    "let k: typeof import('./k.ts');",
+    "const l = await import('./l.ts');",
+  ].join('\n');
+  const found = importsOf(source).map((i) => `${i.specifier}${i.typeOnly ? ' type' : ''}${i.dynamic ? ' dynamic' : ''}`);
+  assert.deepEqual(found.sort(), ['./a.ts', './b.ts type', './c.ts type', './e.ts', './f.ts', './g.ts', './k.ts type', './l.ts dynamic']);
+});
+
+test('circles are found between files and within a longer loop', () => {
+  const loop = [
+    { from: 'a', to: 'b' },
+    { from: 'b', to: 'c' },
+    { from: 'c', to: 'a' },
+    { from: 'c', to: 'd' },
+  ];
+  assert.deepEqual(circles(loop), [['a', 'b', 'c']]);
+  assert.deepEqual(circles(loop.slice(1)), []);
+});
+
+test('no import circle between the files of src/', () => {
+  assert.deepEqual(circles(edges), []);
+});
+
+test('no import circle between the folders of src/', () => {
+  const found = circles(betweenFolders.map((e) => ({ from: folderOf(e.from), to: folderOf(e.to) })));
+  const ties = found.flatMap((c) => betweenFolders.filter((e) => c.includes(folderOf(e.from)) && c.includes(folderOf(e.to))).map(show));
+  assert.deepEqual(found, [], `folders in a circle, tied by:\n${ties.join('\n')}`);
+});
+
+test('every folder of src/ has its stage', () => {
+  const folders = readdirSync(`${ROOT}/src`).map((name) => name.replace(/\.ts$/, ''));
+  const staged = STAGES.flatMap((s) => s.folders);
+  assert.deepEqual([...new Set(folders)].sort(), [...staged].sort());
+});
+
+test('a file imports only its own folder and earlier stages, but for the known exceptions', () => {
+  const against = betweenFolders.filter((e) => stageOf(folderOf(e.to)) >= stageOf(folderOf(e.from)));
+  const known = (e: ImportEdge) => KNOWN_EXCEPTIONS.some((k) => k.from === e.from && k.to === e.to);
+  assert.deepEqual(against.filter((e) => !known(e)).map(show), [], 'imports against the stage order of docs/architecture.md');
+  const stale = KNOWN_EXCEPTIONS.filter((k) => !against.some((e) => e.from === k.from && e.to === k.to));
+  assert.deepEqual(stale, [], 'known exceptions that the code no longer has: strike them in stages.ts and docs/architecture.md');
+});
+
+test('the never-rules hold, exceptions or not', () => {
+  for (const rule of NEVER) {
+    const broken = betweenFolders.filter((e) => rule.from.includes(folderOf(e.from)) && rule.to.includes(folderOf(e.to)));
+    assert.deepEqual(broken.map(show), [], rule.why);
+  }
+});
+
+test('docs/architecture.md lists the rules this test reads', () => {
+  const doc = readFileSync(`${ROOT}/docs/architecture.md`, 'utf8');
+  assert.ok(doc.includes(rulesAsMarkdown()), 'docs/architecture.md differs from test/architecture/stages.ts: print rulesAsMarkdown() and paste it in');
+});

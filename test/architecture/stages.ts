@@ -1,0 +1,86 @@
+/**
+ * The rules of docs/architecture.md as data: the test reads them from here,
+ * and the doc lists the same (the test checks that it does).
+ */
+
+export interface Stage {
+  folders: readonly string[];
+  /** What the stage does, in a few words. */
+  does: string;
+}
+
+/**
+ * The folders of src/ in stage order, first to last. A file may import files
+ * of its own folder and of folders in earlier stages; folders that share a
+ * stage do not import each other. `pipeline` is src/pipeline.ts with
+ * src/pipeline/. Type-only imports count: a type belongs to a stage too.
+ */
+export const STAGES: readonly Stage[] = [
+  { folders: ['core'], does: 'errors, logger, seeded random numbers, image and feature types, the tfjs backend and its kernels' },
+  { folders: ['config'], does: 'the YAML run configuration, read and checked' },
+  { folders: ['data'], does: 'real images: MNIST, IDX, .npy/.npz, image folders' },
+  { folders: ['likelihood'], does: 'likelihood mathematics below the models: pixel forms, data spaces, dequantization, importance weighting, comparability' },
+  { folders: ['models'], does: 'model bundles, runtimes and family adapters with their capabilities' },
+  { folders: ['sample'], does: 'sampling sweeps (GAN truncation)' },
+  { folders: ['features'], does: 'feature extractors and cached reference statistics' },
+  { folders: ['metrics'], does: 'the metric registry and its numeric kernels, float64' },
+  { folders: ['density', 'invertibility', 'diagnostics'], does: 'per-capability evaluations and training-log diagnostics' },
+  { folders: ['assemble'], does: 'ReportData, the one contract, and its only writer' },
+  { folders: ['render'], does: 'charts, HTML, PDF, Markdown and LaTeX from ReportData' },
+  { folders: ['history', 'gate'], does: 'the trend across runs; `check` rules over reports' },
+  { folders: ['pipeline'], does: 'one call per stage, top to bottom' },
+  { folders: ['cli'], does: 'the command line; the only caller of process.exit' },
+];
+
+/**
+ * Imports against the stage order that stand today, each with why, so that
+ * none is added unnoticed. The test fails on an entry that no longer exists:
+ * mend the code, then strike the line here and in the doc.
+ */
+export const KNOWN_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  { from: 'src/config/config.ts', to: 'src/diagnostics/thresholds.ts', why: 'the config checks the diagnostics thresholds with their own schema and default' },
+  { from: 'src/features/extractor.ts', to: 'src/assemble/report-data.ts', why: 'an extractor describes itself as the report row ExtractorInfo' },
+  { from: 'src/features/reference-cache.ts', to: 'src/metrics/reference-stats.ts', why: 'the cache of reference features stores them as metric statistics' },
+  { from: 'src/features/reference-cache.ts', to: 'src/metrics/stats/moments.ts', why: 'the cache of reference features stores them as metric statistics' },
+  { from: 'src/metrics/registry.ts', to: 'src/assemble/report-data.ts', why: 'the registry describes each metric as the report type MetricInfo' },
+  { from: 'src/density/evaluate.ts', to: 'src/assemble/report-data.ts', why: 'density builds report rows (DensityRow) instead of returning results' },
+  { from: 'src/density/reference.ts', to: 'src/assemble/report-data.ts', why: 'density builds report rows (DensityRow) instead of returning results' },
+  { from: 'src/invertibility/evaluate.ts', to: 'src/assemble/report-data.ts', why: 'invertibility builds report rows instead of returning results' },
+  { from: 'src/sample/truncation.ts', to: 'src/assemble/report-data.ts', why: 'the truncation sweep is an evaluation filed under sample/, and it returns a report row' },
+  { from: 'src/sample/truncation.ts', to: 'src/features/extractor.ts', why: 'the truncation sweep is an evaluation filed under sample/' },
+  { from: 'src/sample/truncation.ts', to: 'src/invertibility/gan-inversion.ts', why: 'the truncation sweep is an evaluation filed under sample/' },
+  { from: 'src/sample/truncation.ts', to: 'src/metrics/prdc.ts', why: 'the truncation sweep is an evaluation filed under sample/' },
+];
+
+/** Never, and no exception above may say otherwise. */
+export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string[]; why: string }> = [
+  { from: ['assemble'], to: ['render', 'history', 'gate', 'pipeline', 'cli'], why: 'ReportData and the types it names import nothing from later stages' },
+  { from: ['models'], to: ['density', 'invertibility'], why: 'the adapters take their likelihood mathematics from likelihood/, below both' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics'], to: ['render'], why: 'numbers do not know how they are drawn' },
+  { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
+];
+
+/** The rules above as the Markdown that docs/architecture.md carries, word for word. */
+export function rulesAsMarkdown(): string {
+  const stages = STAGES.map((s, i) => `| ${i + 1} | ${s.folders.map((f) => `\`${f}/\``).join(', ')} | ${s.does} |`);
+  const exceptions = KNOWN_EXCEPTIONS.map((e) => `| \`${e.from}\` | \`${e.to}\` | ${e.why} |`);
+  const never = NEVER.map((n) => `| ${n.from.join(', ')} | ${n.to.join(', ')} | ${n.why} |`);
+  return [
+    '| stage | folders | what it does |',
+    '|---|---|---|',
+    ...stages,
+    '',
+    'Known exceptions (debts to pay, not permissions):',
+    '',
+    '| file | imports | why it does today |',
+    '|---|---|---|',
+    ...exceptions,
+    '',
+    'Never, whatever the exceptions say:',
+    '',
+    '| from | to | why |',
+    '|---|---|---|',
+    ...never,
+  ].join('\n');
+}
