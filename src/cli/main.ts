@@ -6,24 +6,14 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { parseReportData } from '../assemble/report-schema.ts';
-import { readConfig, type RunConfig } from '../config/config.ts';
+import type { RunConfig } from '../config/config.ts';
 import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
 import { GenreportError, inputError } from '../core/errors.ts';
-import { readJsonInput } from '../core/input-file.ts';
 import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { statsCommand } from './commands/stats.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { METRICS } from '../metrics/registry.ts';
-import { runPipeline, type RunResult } from '../pipeline.ts';
-import { renderHtml } from '../render/html.ts';
-import { renderLatex } from '../render/latex.ts';
-import { renderMarkdown } from '../render/markdown.ts';
-import { printPdf } from '../render/pdf.ts';
-import { resolveBrowser } from '../render/browser.ts';
-import { writeFileAtomic } from '../core/atomic-file.ts';
-import { ensureSystemPackages } from './system-packages.ts';
+import type { RunResult } from '../pipeline.ts';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../samples/demo.yaml', import.meta.url));
 
@@ -52,7 +42,10 @@ function runOptions(y: Argv): Argv<RunFlags> {
     .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' }) as Argv<RunFlags>;
 }
 
+// Each command imports what it needs when it runs: tfjs, vega, sharp and
+// puppeteer are not loaded for --help, check or metrics.
 async function runCommand(configPath: string, flags: RunFlags, defaultOut: string, logger: Logger): Promise<void> {
+  const [{ readConfig }, { METRICS }, { runPipeline }] = await Promise.all([import('../config/config.ts'), import('../metrics/registry.ts'), import('../pipeline.ts')]);
   const { config } = readConfig(configPath);
   const unknown = (config.metrics ?? []).filter((id) => !METRICS.some((m) => m.id === id));
   if (unknown.length > 0) {
@@ -88,6 +81,10 @@ function report(result: RunResult, logger: Logger): void {
 }
 
 async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
+  const { parseReportData } = await import('../assemble/report-schema.ts');
+  const { readJsonInput } = await import('../core/input-file.ts');
+  const { writeFileAtomic } = await import('../core/atomic-file.ts');
+  const [{ renderHtml }, { renderLatex }, { renderMarkdown }] = await Promise.all([import('../render/html.ts'), import('../render/latex.ts'), import('../render/markdown.ts')]);
   const data = parseReportData(readJsonInput(jsonPath, 'report file not found'), jsonPath);
   const out = resolve(flags.out ?? join(resolve(jsonPath, '..')));
   const stem = basename(jsonPath, extname(jsonPath));
@@ -100,9 +97,11 @@ async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boole
   writeFileAtomic(texPath, renderLatex(data));
   const written = [htmlPath, mdPath, texPath];
   if (flags.pdf) {
+    const { resolveBrowser } = await import('../render/browser.ts');
     const browser = resolveBrowser();
     if ('missing' in browser) process.stderr.write(`PDF skipped: ${browser.missing}\n`);
     else {
+      const { printPdf } = await import('../render/pdf.ts');
       await printPdf(htmlPath, join(out, `${stem}.pdf`), { paper: flags.paper ?? 'A4' });
       written.push(join(out, `${stem}.pdf`));
     }
@@ -133,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
       (y) => runOptions(y).option('install', { type: 'boolean', default: true, describe: 'install missing system parts (Chromium for the PDF, OpenBLAS) when run as root' }),
       async (args) => {
         const logger = createLogger({ quiet: args.quiet });
-        if (args.install) ensureSystemPackages(logger, { pdf: args.pdf });
+        if (args.install) (await import('./system-packages.ts')).ensureSystemPackages(logger, { pdf: args.pdf });
         await runCommand(DEMO_CONFIG, args, join('reports', 'demo'), logger);
       },
     )

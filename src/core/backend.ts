@@ -3,9 +3,7 @@
  * WebAssembly backend (SIMD), else the plain JS backend as a last resort.
  * The choice and the reason are printed by the caller and kept in the report.
  */
-import * as tf from '@tensorflow/tfjs';
 import { GenreportError } from './errors.ts';
-import { registerWasmKernels } from './kernels/index.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -69,10 +67,12 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
     }
+    // tfjs is loaded here, not at start-up: commands that never touch a model start fast.
+    const tf = await import('@tensorflow/tfjs');
     const ok = await tf.setBackend(name);
     if (!ok) return 'setBackend returned false';
     await tf.ready();
-    if (name === 'wasm') registerWasmKernels();
+    if (name === 'wasm') (await import('./kernels/index.ts')).registerWasmKernels();
     // The JS backend greets Node users with a banner suggesting tfjs-node on
     // first write; we already printed our own choice and reason.
     if (name === 'cpu') (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { inputError } from '../core/errors.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
-import { loadImageFolder, type ImageFolderOptions } from './image-folder.ts';
+import type { ImageFolderOptions } from './image-folder.ts';
 import { loadMnist, type MnistSplit } from './mnist.ts';
 import { readNpy, type NdArray } from './npy.ts';
 import { readNpz } from './npz.ts';
@@ -33,6 +33,8 @@ export async function resolveImageSource(spec: string, options: ImageSourceOptio
   }
   if (extension === '.npz') return npzSource(spec, options.limit);
   if (isDirectory(spec)) {
+    // sharp is loaded only when a folder of images is read.
+    const { loadImageFolder } = await import('./image-folder.ts');
     return { images: await loadImageFolder(spec, options), source: spec };
   }
   throw inputError(

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { circles, importGraph, importsOf, type ImportEdge } from './import-graph.ts';
-import { KNOWN_EXCEPTIONS, NEVER, rulesAsMarkdown, STAGES } from './stages.ts';
+import { HEAVY_PACKAGES, KNOWN_EXCEPTIONS, NEVER, rulesAsMarkdown, STAGES } from './stages.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const edges = importGraph(ROOT).filter((e) => e.to.startsWith('src/'));
@@ -79,6 +79,26 @@ test('the never-rules hold, exceptions or not', () => {
     const broken = betweenFolders.filter((e) => rule.from.includes(folderOf(e.from)) && rule.to.includes(folderOf(e.to)));
     assert.deepEqual(broken.map(show), [], rule.why);
   }
+});
+
+test('the command line reaches no heavy package through imports that load at start-up', () => {
+  const atStart = importGraph(ROOT).filter((e) => !e.dynamic && !e.typeOnly);
+  const heavy = (pkg: string) => HEAVY_PACKAGES.some((h) => (h.endsWith('/') ? pkg.startsWith(h) : pkg === h || pkg.startsWith(`${h}/`)));
+  // Breadth first from the entry, keeping the way each file was reached.
+  const via = new Map<string, ImportEdge | null>([['src/cli/main.ts', null]]);
+  const queue = ['src/cli/main.ts'];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const e of atStart.filter((e) => e.from === file && !via.has(e.to))) {
+      via.set(e.to, e);
+      if (e.to.startsWith('src/')) queue.push(e.to);
+    }
+  }
+  const route = (pkg: string): string => {
+    const steps: string[] = [];
+    for (let e = via.get(pkg); e; e = via.get(e.from)) steps.unshift(show(e));
+    return steps.join(' | ');
+  };
+  assert.deepEqual([...via.keys()].filter(heavy).map(route), []);
 });
 
 test('docs/architecture.md lists the rules this test reads', () => {

@@ -61,6 +61,13 @@ export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string
   { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
 ];
 
+/**
+ * Packages that take a noticeable part of a second to load: imported only
+ * inside the commands that need them (a dynamic import), so that --help,
+ * check and metrics on feature files start fast. Matched as a prefix.
+ */
+export const HEAVY_PACKAGES: readonly string[] = ['@tensorflow/', 'vega', 'vega-lite', 'puppeteer', 'puppeteer-core', 'sharp', 'onnxruntime-node', 'handlebars'];
+
 /** The rules above as the Markdown that docs/architecture.md carries, word for word. */
 export function rulesAsMarkdown(): string {
   const stages = STAGES.map((s, i) => `| ${i + 1} | ${s.folders.map((f) => `\`${f}/\``).join(', ')} | ${s.does} |`);
@@ -82,5 +89,7 @@ export function rulesAsMarkdown(): string {
     '| from | to | why |',
     '|---|---|---|',
     ...never,
+    '',
+    `Loaded only by the commands that need them (never by a static import reachable from \`src/cli/main.ts\`): ${HEAVY_PACKAGES.map((p) => `\`${p}\``).join(', ')}.`,
   ].join('\n');
 }

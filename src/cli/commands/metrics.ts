@@ -10,7 +10,6 @@ import { initBackend } from '../../core/backend.ts';
 import { inputError } from '../../core/errors.ts';
 import { resolveImageSource } from '../../data/source.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
-import { loadMnistClassifier } from '../../features/mnist-classifier.ts';
 import { readNpz } from '../../data/npz.ts';
 import { fidFromStats } from '../../metrics/fid.ts';
 import { readFeatureFile } from '../../metrics/feature-files.ts';
@@ -27,7 +26,10 @@ import {
 } from '../../metrics/registry.ts';
 import { openBlas, openBlasUnavailableReason } from '../../metrics/stats/openblas.ts';
 
-export const EXTRACTORS: Record<string, () => Promise<FeatureExtractor>> = { 'mnist-classifier': () => loadMnistClassifier() };
+/** Loaded when named: an extractor brings tfjs with it. */
+export const EXTRACTORS: Record<string, () => Promise<FeatureExtractor>> = {
+  'mnist-classifier': async () => (await import('../../features/mnist-classifier.ts')).loadMnistClassifier(),
+};
 
 /** The metrics a bare `genreport metrics` computes: the ones features alone define. */
 export const FEATURE_METRICS = ['fid', 'kid', 'precision', 'recall', 'f1', 'density', 'coverage'] as const;
