@@ -1,5 +1,6 @@
 /**
  * `npm run bench`: speed figures, printed, never asserted.
+ * - start time of --help and check against `node -e 0`
  * - backend chosen and why
  * - our wasm conv kernels against the built-in ones
  * - images/s for sampling (per model; the autoregressive 500-in-3-minutes target) and for feature extraction
@@ -18,6 +19,10 @@ import { loadMnistClassifier } from '../src/features/mnist-classifier.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { benchKernels } from './kernels.ts';
 import { benchMetrics } from './metrics.ts';
+import { benchStartTime } from './start-time.ts';
+
+// First, while nothing else of this process competes for the cores.
+benchStartTime();
 
 const backend = await initBackend('auto');
 console.log(`backend: ${backend.name} (${backend.reason})`);

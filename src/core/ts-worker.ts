@@ -8,6 +8,9 @@
 import { Worker } from 'node:worker_threads';
 
 export function startTsWorker(module: URL, workerData: unknown): Worker {
+  // Compiled to dist/ (see tsconfig.build.json), the module sits beside this
+  // file as .js and needs no tsx.
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL(module.href.replace(/\.ts$/, '.js')), { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
   return new Worker(boot, { eval: true, workerData });
