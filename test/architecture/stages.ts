@@ -29,7 +29,7 @@ export const STAGES: readonly Stage[] = [
   { folders: ['render'], does: 'charts, HTML, PDF, Markdown and LaTeX from ReportData' },
   { folders: ['history', 'gate'], does: 'the trend across runs; `check` rules over reports' },
   { folders: ['pipeline'], does: 'one call per stage, top to bottom' },
-  { folders: ['cli'], does: 'the command line; the only caller of process.exit' },
+  { folders: ['cli', 'api'], does: 'the command line (the only caller of process.exit); the library entry points of package.json `exports`' },
 ];
 
 /**
@@ -58,7 +58,7 @@ export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string
   { from: ['models'], to: ['density', 'invertibility'], why: 'the adapters take their likelihood mathematics from likelihood/, below both' },
   { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics'], to: ['render'], why: 'numbers do not know how they are drawn' },
   { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate', 'api'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
 ];
 
 /**

@@ -1,0 +1,46 @@
+/**
+ * What package.json promises an npm user: each `exports` entry is built from
+ * a module of src/api/ that exports what its name says, and `files` names
+ * only paths that exist, among them every bundle the demo compares.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+  exports: Record<string, string | { types: string; default: string }>;
+  files: string[];
+};
+
+/** ./dist/api/x.js (or .d.ts) is compiled from src/api/x.ts. */
+const sourceOf = (target: string) => target.replace(/^\.\/dist\//, 'src/').replace(/\.(d\.ts|js)$/, '.ts');
+
+const ENTRY_POINTS: Record<string, string[]> = {
+  './report': ['loadReport', 'parseReportData', 'REPORT_FORMAT'],
+  './metrics': ['computeMetrics', 'featureMatrix', 'METRICS', 'fidFromFeatures', 'statsFromFeatures'],
+  './render': ['renderHtml', 'renderMarkdown', 'renderLatex', 'printPdf'],
+};
+
+test('each library entry point has types and a module of src/api/ that exports its functions', async () => {
+  const entries = Object.entries(pkg.exports).filter(([name]) => name !== './package.json');
+  assert.deepEqual(entries.map(([name]) => name).sort(), Object.keys(ENTRY_POINTS).sort());
+  for (const [name, target] of entries) {
+    assert.ok(typeof target === 'object', `${name}: give types and default`);
+    assert.equal(sourceOf(target.types), sourceOf(target.default), name);
+    const source = sourceOf(target.default);
+    assert.match(source, /^src\/api\//, name);
+    assert.ok(existsSync(`${ROOT}${source}`), `${name}: ${source} is missing`);
+    const module = (await import(`${ROOT}${source}`)) as Record<string, unknown>;
+    for (const exported of ENTRY_POINTS[name]!) assert.notEqual(module[exported], undefined, `${name} exports ${exported}`);
+  }
+});
+
+test('files names only what exists, no tests, bench or training code, and every bundle of the demo', () => {
+  for (const path of pkg.files) assert.ok(existsSync(`${ROOT}${path}`), `files: ${path} does not exist`);
+  assert.deepEqual(pkg.files.filter((p) => /^(test|bench|src|\.ci|scripts)\b|train/.test(p)), []);
+  const demo = parse(readFileSync(`${ROOT}samples/demo.yaml`, 'utf8')) as { models: string[] };
+  for (const model of demo.models) assert.ok(pkg.files.includes(`samples/${model}/`), `files lacks the demo's bundle samples/${model}/`);
+});
