@@ -6,14 +6,17 @@ import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { inputError } from '../core/errors.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
-import { loadImageFolder, type ImageFolderOptions } from './image-folder.ts';
-import { loadMnist, type MnistSplit } from './mnist.ts';
+import { loadLabelledImageFolder, type ImageFolderOptions } from './image-folder.ts';
+import { CIFAR10_CLASSES, loadCifar10 } from './cifar10.ts';
+import { loadMnist } from './mnist.ts';
 import { readNpy, type NdArray } from './npy.ts';
 import { readNpz } from './npz.ts';
 
 export interface ImageSource {
   images: ImageBatch;
   labels?: Uint8Array;
+  /** Class names, index = label, where the source knows them. */
+  classes?: readonly string[];
   /** Where the images came from, for the report. */
   source: string;
 }
@@ -21,23 +24,43 @@ export interface ImageSource {
 /** Folder options apply to image folders only; `limit` to every kind. */
 export type ImageSourceOptions = ImageFolderOptions;
 
-const BUILTINS: Record<string, MnistSplit> = { 'mnist:train': 'train', 'mnist:test': 'test' };
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** The data sets genreport reads by name, each from an npm package's files. */
+const BUILTINS: Record<string, (limit?: number) => Promise<ImageSource>> = {
+  'mnist:train': async (limit) => ({ ...loadMnist('train', limit), classes: DIGITS }),
+  'mnist:test': async (limit) => ({ ...loadMnist('test', limit), classes: DIGITS }),
+  'cifar10:train': async (limit) => ({ ...(await loadCifar10('train', limit)), classes: CIFAR10_CLASSES }),
+  'cifar10:test': async (limit) => ({ ...(await loadCifar10('test', limit)), classes: CIFAR10_CLASSES }),
+};
+
+/** A data set read by name (`mnist:test`), as opposed to a path. */
+export function isNamedDataSet(spec: string): boolean {
+  return spec in BUILTINS;
+}
+
+/**
+ * The training split that goes with a named real set, for the memorisation
+ * check and the density reference; none for the user's own data.
+ */
+export function defaultTrainSource(real: string): string | undefined {
+  const [name] = real.split(':');
+  return `${name}:train` in BUILTINS ? `${name}:train` : undefined;
+}
 
 export async function resolveImageSource(spec: string, options: ImageSourceOptions = {}): Promise<ImageSource> {
-  const split = BUILTINS[spec];
-  if (split) return loadMnist(split, options.limit);
+  const builtin = BUILTINS[spec];
+  if (builtin) return builtin(options.limit);
 
   const extension = extname(spec).toLowerCase();
   if (extension === '.npy') {
     return { images: arrayToImages(readNpy(spec), spec, options.limit), source: spec };
   }
   if (extension === '.npz') return npzSource(spec, options.limit);
-  if (isDirectory(spec)) {
-    return { images: await loadImageFolder(spec, options), source: spec };
-  }
+  if (isDirectory(spec)) return { ...(await loadLabelledImageFolder(spec, options)), source: spec };
   throw inputError(
     spec,
-    `unknown data source: expected ${Object.keys(BUILTINS).join(' or ')}, a folder of images, or a .npy/.npz file`,
+    `unknown data source: expected ${Object.keys(BUILTINS).join(', ')}, a folder of images, or a .npy/.npz file`,
   );
 }
 
