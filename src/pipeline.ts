@@ -83,12 +83,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     return extraction;
   });
   // The training split is embedded only when a memorisation metric asks for it.
-  const train = metricIds.some((id) => id.startsWith('memorisation'))
-    ? await timed('load', () => resolveImageSource(config.data.train, { limit: config.data.trainCount }))
+  const trainSpec = config.data.train;
+  const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
+    ? await timed('load', () => resolveImageSource(trainSpec, { limit: config.data.trainCount }))
     : undefined;
   const trainSet = train
     ? await timed('features', async () => {
-        logger.info(`extracting features of ${train.images.n} training images (${config.data.train}) for the memorisation check`);
+        logger.info(`extracting features of ${train.images.n} training images (${trainSpec}) for the memorisation check`);
         return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
       })
     : undefined;

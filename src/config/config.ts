@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { GenreportError } from '../core/errors.ts';
 import { readYamlInput } from '../core/input-file.ts';
+import { defaultTrainSource, isNamedDataSet } from '../core/data-set-names.ts';
 import { DEFAULT_THRESHOLDS, diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 
 const positiveInt = z.number().int().positive();
@@ -22,13 +23,16 @@ export const configSchema = z
         count: positiveInt.optional(),
         /** A stats file (`genreport stats`) caching the real set's features: reused when it matches, written when absent. */
         stats: z.string().min(1).optional(),
-        /** The models' training data, for the memorisation check. */
-        train: z.string().min(1).default('mnist:train'),
+        /**
+         * The models' training data, for the memorisation check and the density reference.
+         * Default: the named set's train split (mnist:* -> mnist:train, cifar10:* -> cifar10:train); none for other data.
+         */
+        train: z.string().min(1).optional(),
         /** How many training images the memorisation check compares with. */
         trainCount: positiveInt.default(10000),
       })
       .strict()
-      .default({ real: 'mnist:test', train: 'mnist:train', trainCount: 10000 }),
+      .default({ real: 'mnist:test', trainCount: 10000 }),
     models: z.array(z.string().min(1)).min(1, 'list at least one model bundle folder'),
     samples: positiveInt.default(1000),
     seed: z.number().int().nonnegative().default(1),
@@ -105,10 +109,15 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
   }
   const config = parsed.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const dataSpec = (spec: string) => (/^[a-z]+:[a-z]+$/.test(spec) ? spec : abs(spec));
+  const dataSpec = (spec: string) => (isNamedDataSet(spec) ? spec : abs(spec));
   return {
     ...config,
     models: config.models.map(abs),
-    data: { ...config.data, real: dataSpec(config.data.real), train: dataSpec(config.data.train), stats: config.data.stats && abs(config.data.stats) },
+    data: {
+      ...config.data,
+      real: dataSpec(config.data.real),
+      train: config.data.train ? dataSpec(config.data.train) : defaultTrainSource(config.data.real),
+      stats: config.data.stats && abs(config.data.stats),
+    },
   };
 }

@@ -3,7 +3,7 @@
  * taken in code-point order of their names so a batch is reproducible; the
  * writer zero-pads names so that order is the batch order.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { inputError } from '../core/errors.ts';
@@ -41,6 +41,66 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   if (files.length === 0) {
     throw inputError(dir, 'image folder holds no .png, .jpg or .jpeg files');
   }
+  return decodeImageFiles(files, options);
+}
+
+export interface LabelledFolder {
+  images: ImageBatch;
+  /** Set for the class-folder layout only. */
+  labels?: Uint8Array;
+  classes?: string[];
+}
+
+/**
+ * A folder of images, or torchvision's ImageFolder layout: no images at the top,
+ * one subfolder per class (label = index of its name in code-point order).
+ * With a limit, images are taken from the classes in turn, so the first N
+ * cover every class rather than only the first.
+ */
+export async function loadLabelledImageFolder(dir: string, options: ImageFolderOptions = {}): Promise<LabelledFolder> {
+  if (listImageFiles(dir).length > 0) return { images: await loadImageFolder(dir, options) };
+  const classes = subfolders(dir);
+  const perClass = classes.map((name) => listImageFiles(join(dir, name)));
+  if (classes.length === 0 || perClass.every((files) => files.length === 0)) {
+    throw inputError(dir, 'image folder holds no .png, .jpg or .jpeg files, nor class subfolders holding them');
+  }
+  if (classes.length > 256) throw inputError(dir, `has ${classes.length} class subfolders; at most 256 classes are supported`);
+  const chosen = options.limit === undefined ? classMajor(perClass) : roundRobin(perClass, options.limit);
+  const images = await decodeImageFiles(
+    chosen.map((c) => c.file),
+    options,
+  );
+  return { images, labels: Uint8Array.from(chosen, (c) => c.label), classes };
+}
+
+function subfolders(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith('.') && statSync(join(dir, name)).isDirectory())
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+type Labelled = { file: string; label: number };
+
+function classMajor(perClass: string[][]): Labelled[] {
+  return perClass.flatMap((files, label) => files.map((file) => ({ file, label })));
+}
+
+function roundRobin(perClass: string[][], limit: number): Labelled[] {
+  const out: Labelled[] = [];
+  for (let i = 0; out.length < limit; i++) {
+    let any = false;
+    for (const [label, files] of perClass.entries()) {
+      if (i < files.length && out.length < limit) {
+        out.push({ file: files[i], label });
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  return out;
+}
+
+async function decodeImageFiles(files: string[], options: ImageFolderOptions): Promise<ImageBatch> {
   const first = await readMetadata(files[0]);
   const height = options.height ?? first.height;
   const width = options.width ?? first.width;

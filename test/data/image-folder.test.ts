@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
-import { loadImageFolder, writeImageFolder } from '../../src/data/image-folder.ts';
+import { loadImageFolder, loadLabelledImageFolder, writeImageFolder } from '../../src/data/image-folder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'genreport-images-'));
 
@@ -83,4 +83,32 @@ test('bad folders and images give errors naming the folder or the file', async (
   await writeImageFolder(corrupt, patterned(1, 2, 2, 1));
   writeFileSync(join(corrupt, 'zzz.png'), 'definitely not a png');
   await assert.rejects(loadImageFolder(corrupt), /zzz\.png: cannot decode image/);
+});
+
+test("torchvision's ImageFolder layout: one subfolder per class gives labels in class-name order", async () => {
+  const classRoot = mkdtempSync(join(tmpdir(), "genreport-classes-"));
+  // Each class's images carry the class index as their grey level, so a label can be checked against its pixels.
+  const shades = { cat: 3, airplane: 1, dog: 5 } as const;
+  for (const [name, shade] of Object.entries(shades)) {
+    await writeImageFolder(join(classRoot, name), imageBatch(name === 'dog' ? 1 : 3, 2, 2, 1, new Float32Array((name === 'dog' ? 1 : 3) * 4).fill(shade / 255)));
+  }
+  const all = await loadLabelledImageFolder(classRoot);
+  assert.deepEqual(all.classes, ['airplane', 'cat', 'dog']);
+  assert.deepEqual(Array.from(all.labels ?? []), [0, 0, 0, 1, 1, 1, 2]);
+  const shadeOf = (i: number) => Math.round(all.images.data[i * 4] * 255);
+  assert.deepEqual([0, 3, 6].map(shadeOf), [1, 3, 5]);
+
+  // A limit takes the classes in turn, so a small count still covers every class.
+  const few = await loadLabelledImageFolder(classRoot, { limit: 5 });
+  assert.deepEqual(Array.from(few.labels ?? []), [0, 1, 2, 0, 1]);
+  assert.deepEqual(Array.from({ length: 5 }, (_, i) => Math.round(few.images.data[i * 4] * 255)), [1, 3, 5, 1, 3]);
+
+  // A plain folder stays unlabelled.
+  const plain = await loadLabelledImageFolder(join(classRoot, 'cat'));
+  assert.equal(plain.labels, undefined);
+  assert.equal(plain.images.n, 3);
+
+  const empty = mkdtempSync(join(tmpdir(), 'genreport-noclasses-'));
+  mkdirSync(join(empty, 'nothing'));
+  await assert.rejects(loadLabelledImageFolder(empty), /holds no \.png, \.jpg or \.jpeg files, nor class subfolders holding them/);
 });

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
 import { inputError } from '../../core/errors.ts';
+import { isNamedDataSet } from '../../core/data-set-names.ts';
 import { resolveImageSource } from '../../data/source.ts';
 import { resizeNote, STATS_FORMAT, writeReferenceStats } from '../../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../../metrics/stats/moments.ts';
@@ -37,7 +38,7 @@ export async function runStats(args: StatsArgs): Promise<void> {
       provenance: {
         format: STATS_FORMAT,
         // Paths are stored absolute, as a run config resolves them.
-        source: /^[a-z]+:[a-z]+$/.test(args.source) ? args.source : resolve(args.source),
+        source: isNamedDataSet(args.source) ? args.source : resolve(args.source),
         extractor: extractor.info.id,
         extractorHash: extractor.info.hash,
         layer: extractor.info.layer,
