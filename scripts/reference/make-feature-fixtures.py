@@ -35,7 +35,7 @@ rng = np.random.default_rng(0)
 # ---------------------------------------------------------------- resize modes
 
 def torch_resize(img, size, mode):
-    x = torch.from_numpy(img).permute(2, 0, 1)[None]
+    x = torch.from_numpy(img).permute(2, 0, 1)[None].contiguous()  # NCHW, as models take it
     kw = {'align_corners': False} if mode == 'bilinear' else {}
     y = F.interpolate(x, size=size, mode=mode, **kw)
     return y[0].permute(1, 2, 0).contiguous().numpy()
