@@ -316,23 +316,6 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     compute: ({ real, fake }, o) => ({ fid: withInterval(fidWithInterval(real.features, fake.features, o), fake.features.rows) }),
   },
   {
-    id: 'kid',
-    metrics: [KID],
-    compute: ({ real, fake }, o) => {
-      const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
-      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows } };
-    },
-  },
-  {
-    id: 'prdc',
-    metrics: [PRECISION, RECALL, F1, DENSITY, COVERAGE],
-    compute: ({ real, fake }, o) => {
-      const r = prdcWithIntervals(real.features, fake.features, o);
-      const n = fake.features.rows;
-      return Object.fromEntries((['precision', 'recall', 'f1', 'density', 'coverage'] as const).map((id) => [id, withInterval(r[id], n)]));
-    },
-  },
-  {
     id: 'fid-terms',
     metrics: [FID_MEAN_TERM, FID_COV_TERM],
     compute: ({ real, fake }) => {
@@ -342,10 +325,27 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     },
   },
   {
+    id: 'kid',
+    metrics: [KID],
+    compute: ({ real, fake }, o) => {
+      const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
+      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows } };
+    },
+  },
+  {
     id: 'cmmd',
     metrics: [CMMD],
     notApplicable: ({ real, fake }) => (real.features.rows < 2 || fake.features.rows < 2 ? 'needs at least 2 real and 2 generated samples' : null),
     compute: ({ real, fake }) => ({ cmmd: { value: cmmdFromFeatures(real.features, fake.features), n: fake.features.rows } }),
+  },
+  {
+    id: 'prdc',
+    metrics: [PRECISION, RECALL, F1, DENSITY, COVERAGE],
+    compute: ({ real, fake }, o) => {
+      const r = prdcWithIntervals(real.features, fake.features, o);
+      const n = fake.features.rows;
+      return Object.fromEntries((['precision', 'recall', 'f1', 'density', 'coverage'] as const).map((id) => [id, withInterval(r[id], n)]));
+    },
   },
   {
     id: 'sliced-wasserstein',
