@@ -36,6 +36,8 @@ export interface ExtractorDeclaration {
 }
 
 export const DEFAULT_DECLARATION: ExtractorDeclaration = { layout: 'NCHW', channels: 3, range: [0, 1], size: 'any', resize: 'none' };
+/** TensorFlow.js models take NHWC, as TensorFlow does. */
+export const TFJS_DEFAULT_DECLARATION: ExtractorDeclaration = { ...DEFAULT_DECLARATION, layout: 'NHWC' };
 
 const positiveInt = z.number().int().positive();
 
@@ -82,7 +84,7 @@ export function readSidecar(file: string): Sidecar | null {
 }
 
 /** Defaults, then the preset, then the sidecar; a sidecar may not contradict its preset. */
-export function resolveDeclaration(file: string, sidecar: Sidecar | null, preset: Preset | undefined): ExtractorDeclaration {
+export function resolveDeclaration(file: string, sidecar: Sidecar | null, preset: Preset | undefined, defaults: ExtractorDeclaration = DEFAULT_DECLARATION): ExtractorDeclaration {
   const where = sidecar ? sidecarPath(file) : file;
   if (sidecar?.preset && preset && sidecar.preset !== preset.id) {
     throw inputError(where, `says preset "${sidecar.preset}", the command line names "${preset.id}"`, 'preset');
@@ -99,7 +101,7 @@ export function resolveDeclaration(file: string, sidecar: Sidecar | null, preset
       }
     }
   }
-  const merged: ExtractorDeclaration = { ...DEFAULT_DECLARATION, ...(chosen?.declaration ?? {}), ...declared, preset: chosen?.id };
+  const merged: ExtractorDeclaration = { ...defaults, ...(chosen?.declaration ?? {}), ...declared, preset: chosen?.id };
   for (const field of ['mean', 'std'] as const) {
     const v = merged[field];
     if (v && v.length !== merged.channels) throw inputError(where, `has ${v.length} values for ${merged.channels} channel(s)`, field);

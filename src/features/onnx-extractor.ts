@@ -1,23 +1,15 @@
 /**
- * A user's ONNX file as a feature extractor. What the file expects comes
- * from its declaration (sidecar, preset, defaults: declaration.ts); the file
- * is checked against it when loaded (input rank, channels, size; output
- * names; a preset's feature dimension) and every batch's output is checked
- * to be one finite vector per image. onnxruntime runs it
- * (src/models/runtimes/onnx.ts).
+ * A user's ONNX file as a feature extractor: onnxruntime runs it
+ * (src/models/runtimes/onnx.ts), declared-extractor.ts checks and feeds it.
  */
-import { basename } from 'node:path';
 import { inputError } from '../core/errors.ts';
-import { featureMatrix, sliceImages, type ImageBatch } from '../core/types.ts';
-import { openOnnxModel, type OnnxModel, type OnnxValueInfo } from '../models/runtimes/onnx.ts';
-import { readSidecar, resolveDeclaration, sidecarPath, type ExtractorDeclaration } from './declaration.ts';
-import type { Extraction, FeatureExtractor } from './extractor.ts';
-import { matchChannels } from './preprocess/colour.ts';
-import { toModelInput } from './preprocess/model-input.ts';
-import { RESIZE_DESCRIPTIONS, resizeImages } from './preprocess/resize.ts';
+import { openOnnxModel } from '../models/runtimes/onnx.ts';
+import { readSidecar, resolveDeclaration, sidecarPath } from './declaration.ts';
+import { declaredExtractor } from './declared-extractor.ts';
+import type { FeatureExtractor } from './extractor.ts';
 import { PRESETS } from './presets.ts';
 
-export interface OnnxExtractorOptions {
+export interface FileExtractorOptions {
   /** A preset id the file must match (`inception-fid=file.onnx` on the command line). */
   preset?: string;
   /** Console warnings (RGB to a 1-channel extractor). */
@@ -26,189 +18,21 @@ export interface OnnxExtractorOptions {
 
 const RUNTIME_VERSION = '1.30.0';
 
-export async function loadOnnxExtractor(file: string, options: OnnxExtractorOptions = {}): Promise<FeatureExtractor> {
+export async function loadOnnxExtractor(file: string, options: FileExtractorOptions = {}): Promise<FeatureExtractor> {
   const preset = options.preset ? PRESETS[options.preset] : undefined;
   if (options.preset && !preset) throw inputError(file, `unknown preset "${options.preset}" (known: ${Object.keys(PRESETS).join(', ')})`, 'preset');
   const sidecar = readSidecar(file);
   const declaration = resolveDeclaration(file, sidecar, preset);
-  const where = sidecar ? sidecarPath(file) : file;
   const model = await openOnnxModel(file);
   try {
-    return checkedExtractor(model, declaration, where, options.warn ?? (() => {}));
+    return declaredExtractor(
+      { ...model, kind: 'onnx', runtime: `onnxruntime-node ${RUNTIME_VERSION}, ${model.provider}, ${model.threads} threads`, run: (feeds, outputs) => model.run(feeds, outputs), dispose: () => model.dispose() },
+      declaration,
+      sidecar ? sidecarPath(file) : file,
+      options.warn ?? (() => {}),
+    );
   } catch (e) {
     await model.dispose();
     throw e;
   }
-}
-
-function checkedExtractor(model: OnnxModel, decl: ExtractorDeclaration, where: string, warn: (m: string) => void): FeatureExtractor {
-  const { file } = model;
-  const input = pickInput(model, decl, where);
-  const shape = input.shape;
-  if (shape.length > 0 && shape.length !== 4) {
-    throw inputError(file, `input "${input.name}" has rank ${shape.length} (shape [${shape.join(', ')}]); an image extractor takes rank 4, ${decl.layout}`, `inputs.${input.name}`);
-  }
-  const [cAxis, hAxis, wAxis] = decl.layout === 'NCHW' ? [1, 2, 3] : [3, 1, 2];
-  const fileChannels = shape[cAxis];
-  if (typeof fileChannels === 'number' && fileChannels !== decl.channels) {
-    const hint = where === file ? `; declare "channels": ${fileChannels} (and "layout") in ${file}.extractor.json if that is what it takes` : '';
-    throw inputError(file, `input "${input.name}" takes ${fileChannels} channel(s) on axis ${cAxis} (${decl.layout}), the declaration says ${decl.channels}${hint}`, 'channels');
-  }
-  const fixedSize = typeof shape[hAxis] === 'number' && typeof shape[wAxis] === 'number' ? ([shape[hAxis], shape[wAxis]] as [number, number]) : undefined;
-  if (decl.size !== 'any' && fixedSize && (fixedSize[0] !== decl.size[0] || fixedSize[1] !== decl.size[1])) {
-    throw inputError(file, `input "${input.name}" is ${fixedSize.join('×')}, the declaration says ${decl.size.join('×')}`, 'size');
-  }
-  const target = decl.size !== 'any' ? decl.size : fixedSize;
-  const fixedBatch = typeof shape[0] === 'number' ? shape[0] : undefined;
-
-  const featureOutput = outputNamed(model, decl.features ?? model.outputs[0]?.name, where, 'features');
-  const probOutput = decl.probabilities ? outputNamed(model, decl.probabilities, where, 'probabilities') : undefined;
-  const staticDim = perImage(featureOutput.shape);
-  const preset = decl.preset ? PRESETS[decl.preset] : undefined;
-  if (preset && staticDim !== undefined && staticDim !== preset.dim) {
-    throw inputError(file, `output "${featureOutput.name}" gives ${staticDim} features per image; preset "${preset.id}" needs ${preset.dim}: this is not that network`, 'preset');
-  }
-  if (preset && typeof fileChannels !== 'number' && shape.length === 0) {
-    throw inputError(file, `input "${input.name}" declares no shape; preset "${preset.id}" needs [batch, 3, H, W]`, 'preset');
-  }
-
-  let dim = staticDim ?? preset?.dim ?? 0;
-  const declaredResize = decl.resize === 'none' ? (target ? `none (${target.join('×')} required)` : 'none (images at their own size)') : `${RESIZE_DESCRIPTIONS[decl.resize]} to ${target ? target.join('×') : 'the input size'}`;
-  const declaredColour = decl.channels === 3 ? 'RGB; grey replicated to RGB' : 'grey; RGB averaged to grey, with a warning';
-  const warned = new Set<string>();
-
-  const info = {
-    id: decl.preset ?? 'onnx',
-    name: decl.name ?? `ONNX ${basename(file)}`,
-    layer: `${featureOutput.name} (flattened per image)`,
-    get dim() {
-      return dim;
-    },
-    hash: model.sha256,
-    kind: 'onnx' as const,
-    preset: decl.preset,
-    file,
-    output: featureOutput.name,
-    resize: declaredResize,
-    colour: declaredColour,
-    input: `${decl.layout} float32, [0, 1] → [${decl.range.join(', ')}]${decl.mean ? `, mean ${JSON.stringify(decl.mean)}, std ${JSON.stringify(decl.std ?? [])}` : ''}`,
-    runtime: `onnxruntime-node ${RUNTIME_VERSION}, ${model.provider}, ${model.threads} threads`,
-  };
-
-  async function runBatch(images: ImageBatch): Promise<{ features: Float32Array; probabilities?: Float32Array; rows: number }> {
-    const m = images.n;
-    const matched = matchChannels(images, decl.channels, info.name);
-    if (matched.warning && !warned.has(matched.warning)) {
-      warned.add(matched.warning);
-      warn(matched.warning);
-    }
-    let x = matched.images;
-    if (target && (x.height !== target[0] || x.width !== target[1])) {
-      if (decl.resize === 'none') {
-        throw inputError(where, `images are ${x.height}×${x.width}, ${file} takes ${target.join('×')}; declare a resize mode (${Object.keys(RESIZE_DESCRIPTIONS).filter((r) => r !== 'none').join(', ')})`, 'resize');
-      }
-      x = resizeImages(x, target[0], target[1], decl.resize);
-    }
-    let rows = m;
-    if (fixedBatch !== undefined && m !== fixedBatch) {
-      // A file with a fixed batch size: pad with the last image, drop the padding's outputs.
-      const per = x.height * x.width * x.channels;
-      const padded = new Float32Array(fixedBatch * per);
-      padded.set(x.data);
-      for (let i = m; i < fixedBatch; i++) padded.set(x.data.subarray((m - 1) * per, m * per), i * per);
-      x = { ...x, n: fixedBatch, data: padded };
-      rows = fixedBatch;
-    }
-    const names = [featureOutput.name, ...(probOutput ? [probOutput.name] : [])];
-    const out = await model.run({ [input.name]: toModelInput(x, decl) }, names);
-    const features = oneVectorPerImage(out[featureOutput.name], rows, featureOutput.name);
-    const probabilities = probOutput ? oneVectorPerImage(out[probOutput.name], rows, probOutput.name) : undefined;
-    return { features: features.subarray(0, m * (features.length / rows)), probabilities: probabilities?.subarray(0, m * (probabilities.length / rows)), rows: m };
-  }
-
-  function oneVectorPerImage(t: { dims: number[]; data: Float32Array }, rows: number, name: string): Float32Array {
-    if (t.dims.length < 1 || t.dims[0] !== rows || t.data.length % rows !== 0) {
-      throw inputError(file, `output "${name}" has shape [${t.dims.join(', ')}] for ${rows} images: not one vector per image`, `outputs.${name}`);
-    }
-    for (let i = 0; i < t.data.length; i++) {
-      if (!Number.isFinite(t.data[i])) {
-        const per = t.data.length / rows;
-        throw inputError(file, `output "${name}" has a non-finite value (${t.data[i]}) for image ${Math.floor(i / per)}, element ${i % per}`, `outputs.${name}`);
-      }
-    }
-    return t.data;
-  }
-
-  return {
-    info,
-    preprocessing({ height, width, channels }) {
-      const to = target ?? [height, width];
-      const resize = to[0] === height && to[1] === width ? `none (${height}×${width})` : `${RESIZE_DESCRIPTIONS[decl.resize]}, ${height}×${width} → ${to.join('×')}`;
-      const colour = channels === decl.channels ? (channels === 3 ? 'RGB as is' : 'grey as is') : channels === 1 ? 'grey → RGB by channel replication' : 'RGB → grey by channel mean (colour lost)';
-      return { resize, colour };
-    },
-    async extract(images: ImageBatch, batchSize: number): Promise<Extraction> {
-      const step = Math.max(1, fixedBatch ?? batchSize);
-      let features: ReturnType<typeof featureMatrix> | undefined;
-      let probabilities: ReturnType<typeof featureMatrix> | undefined;
-      for (let start = 0; start < images.n; start += step) {
-        const end = Math.min(images.n, start + step);
-        const r = await runBatch(sliceImages(images, start, end));
-        const d = r.features.length / r.rows;
-        if (!features) {
-          if (preset && d !== preset.dim) throw inputError(file, `output "${featureOutput.name}" gives ${d} features per image; preset "${preset.id}" needs ${preset.dim}: this is not that network`, 'preset');
-          if (dim && d !== dim) throw inputError(file, `output "${featureOutput.name}" gives ${d} features per image, its shape says ${dim}`, `outputs.${featureOutput.name}`);
-          dim = d;
-          features = featureMatrix(images.n, d);
-          if (r.probabilities) {
-            const k = r.probabilities.length / r.rows;
-            if (decl.classes && decl.classes.length !== k) throw inputError(where, `names ${decl.classes.length} classes, output "${probOutput!.name}" gives ${k}`, 'classes');
-            probabilities = featureMatrix(images.n, k);
-          }
-        } else if (d !== features.cols) {
-          throw inputError(file, `output "${featureOutput.name}" gave ${features.cols} features per image, then ${d} for images of another size`, `outputs.${featureOutput.name}`);
-        }
-        features.data.set(r.features, start * features.cols);
-        if (probabilities && r.probabilities) probabilities.data.set(r.probabilities, start * probabilities.cols);
-      }
-      return { features: features ?? featureMatrix(0, dim), probabilities, classes: decl.classes };
-    },
-    dispose() {
-      void model.dispose();
-    },
-  };
-}
-
-function pickInput(model: OnnxModel, decl: ExtractorDeclaration, where: string): OnnxValueInfo {
-  if (decl.input) {
-    const found = model.inputs.find((i) => i.name === decl.input);
-    if (!found) throw inputError(where, `names input "${decl.input}"; ${model.file} has ${model.inputs.map((i) => `"${i.name}"`).join(', ')}`, 'input');
-    return checkFloat(found, model.file);
-  }
-  if (model.inputs.length !== 1) {
-    throw inputError(model.file, `has ${model.inputs.length} inputs (${model.inputs.map((i) => `"${i.name}"`).join(', ')}); name the image input in ${model.file}.extractor.json`, 'input');
-  }
-  return checkFloat(model.inputs[0], model.file);
-}
-
-function checkFloat(input: OnnxValueInfo, file: string): OnnxValueInfo {
-  if (input.type !== 'float32') throw inputError(file, `input "${input.name}" is ${input.type}; an image extractor takes float32`, `inputs.${input.name}`);
-  return input;
-}
-
-function outputNamed(model: OnnxModel, name: string | undefined, where: string, field: string): OnnxValueInfo {
-  const found = model.outputs.find((o) => o.name === name);
-  if (!found) throw inputError(where, `names output "${name}"; ${model.file} has ${model.outputs.map((o) => `"${o.name}"`).join(', ')}`, field);
-  return found;
-}
-
-/** Values per image from a declared output shape, when every dimension after the batch is fixed. */
-function perImage(shape: (number | string)[]): number | undefined {
-  if (shape.length < 2) return undefined;
-  let d = 1;
-  for (const s of shape.slice(1)) {
-    if (typeof s !== 'number') return undefined;
-    d *= s;
-  }
-  return d;
 }

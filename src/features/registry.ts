@@ -4,7 +4,9 @@
  *   mnist-classifier           the built-in MNIST domain classifier;
  *   path/to/file.onnx          an ONNX file (declared by its sidecar, if any);
  *   <preset>=path/to/file.onnx an ONNX file checked against a preset
- *                              (inception-fid, dinov2-vitl14, clip-vitb32).
+ *                              (inception-fid, dinov2-vitl14, clip-vitb32);
+ *   path/to/model.json         a TensorFlow.js LayersModel (a layer's output)
+ *                              or GraphModel (an output node), declared alike.
  * Heavy runtimes are imported by the kind that needs them, when it loads.
  */
 import { inputError } from '../core/errors.ts';
@@ -38,6 +40,16 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
     matches: (spec) => spec === 'mnist-classifier',
     tfjs: true,
     load: async () => (await import('./mnist-classifier.ts')).loadMnistClassifier(),
+  },
+  {
+    id: 'tfjs',
+    usage: 'model.json (TensorFlow.js LayersModel or GraphModel; sidecar "features" names the layer or output node)',
+    matches: (spec) => presetAndFile(spec).file.toLowerCase().endsWith('.json'),
+    tfjs: true,
+    load: async (spec, options) => {
+      const { preset, file } = presetAndFile(spec);
+      return (await import('./tfjs-extractor.ts')).loadTfjsExtractor(file, { preset, warn: options.warn });
+    },
   },
   {
     id: 'onnx',
