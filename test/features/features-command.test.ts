@@ -79,3 +79,16 @@ test('bad input exits 2 naming the file and field, and writes nothing', () => {
   assert.equal(preset.code, 2);
   assert.match(preset.stderr, /tiny-inception\.onnx: preset: .*preset "inception-fid" needs 2048/);
 });
+
+test('metrics refuses cached statistics made with another extractor, naming the field', async () => {
+  const { runStats } = await import('../../src/cli/commands/stats.ts');
+  const { runMetrics } = await import('../../src/cli/commands/metrics.ts');
+  const { GenreportError } = await import('../../src/core/errors.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-features-'));
+  const ref = join(dir, 'ref.npz');
+  await runStats({ source: join(FIX, 'images-a'), extractor: NET, out: ref, 'batch-size': 8 });
+  const other = join(dir, 'other.onnx');
+  copyFileSync(join(FIX, 'classifier.onnx'), other);
+  const args = { real: ref, fake: join(FIX, 'images-b'), metrics: ['fid'], json: true, extractor: other, 'kid-subsets': 100, 'kid-subset-size': 1000, 'pr-k': 3, 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 8 };
+  await assert.rejects(runMetrics(args), (e: unknown) => e instanceof GenreportError && e.exitCode === 2 && /ref\.npz: provenance\.extractorHash: was made with extractorHash "1b12300a/.test(e.message));
+});

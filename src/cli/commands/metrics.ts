@@ -16,6 +16,7 @@ import { fidFromStats } from '../../metrics/fid.ts';
 import { readFeatureFile } from '../../metrics/feature-files.ts';
 import { isReferenceStats, readReferenceStats } from '../../metrics/reference-stats.ts';
 import { describeExtractor } from './features.ts';
+import { extractorProvenance } from '../../features/provenance.ts';
 import { statsFromFeatures } from '../../metrics/stats/moments.ts';
 import {
   computeMetrics,
@@ -102,6 +103,16 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
     extractorKind(args.extractor);
     extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () => initBackend('auto'));
     process.stderr.write(`features: ${describeExtractor(extractor)}\n`);
+  }
+  if (cached && extractor) {
+    // Statistics from another network (or output, or input convention) would give a meaningless FID.
+    const mine = { extractor: extractor.info.id, extractorHash: extractor.info.hash, layer: extractorProvenance(extractor, { height: 0, width: 0, channels: 0 }).layer };
+    for (const field of ['extractor', 'extractorHash', 'layer'] as const) {
+      if (cached.provenance[field] !== mine[field]) {
+        extractor.dispose();
+        throw inputError(args.real, `was made with ${field} ${JSON.stringify(cached.provenance[field])}, --extractor gives ${JSON.stringify(mine[field])}`, `provenance.${field}`);
+      }
+    }
   }
   let real: SampleSet | null = null;
   let fake: SampleSet;
