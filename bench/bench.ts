@@ -4,6 +4,7 @@
  * - backend chosen and why
  * - our wasm conv kernels against the built-in ones
  * - images/s for sampling (per model; the autoregressive 500-in-3-minutes target) and for feature extraction
+ * - images/s of the ONNX extractor on an Inception-v3-sized network beside PyTorch (onnx-extractor.ts)
  * - seconds per pipeline stage for the demo report
  * - FID, KID and PRDC at full size against numpy/sklearn on the same data (ratios)
  */
@@ -19,6 +20,7 @@ import { loadMnistClassifier } from '../src/features/mnist-classifier.ts';
 import { runPipeline } from '../src/pipeline.ts';
 import { benchKernels } from './kernels.ts';
 import { benchMetrics } from './metrics.ts';
+import { benchOnnxExtractor, formatOnnxBench } from './onnx-extractor.ts';
 import { benchStartTime } from './start-time.ts';
 
 // First, while nothing else of this process competes for the cores.
@@ -47,6 +49,7 @@ await extractor.extract(images, 250);
 const seconds = (performance.now() - started) / 1000;
 console.log(`\nfeature extraction (${extractor.info.name}): ${(images.n / seconds).toFixed(0)} images/s over ${images.n} images`);
 extractor.dispose();
+console.log(formatOnnxBench(await benchOnnxExtractor()));
 
 const demo = fileURLToPath(new URL('../samples/demo.yaml', import.meta.url));
 const { config } = readConfig(demo);

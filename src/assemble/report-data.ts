@@ -170,6 +170,22 @@ export interface ExtractorInfo {
   hash: string;
   /** e.g. test accuracy of the domain classifier. */
   note?: string;
+  /** Provenance of a file extractor (absent for reports made before feature spaces). */
+  kind?: 'builtin' | 'onnx' | 'tfjs';
+  /** The preset the file was checked against. */
+  preset?: string;
+  /** Path of the extractor file as given. */
+  file?: string;
+  /** Output (ONNX) or layer/node (tfjs) that gives the feature vector. */
+  output?: string;
+  /** How images reach the extractor's input size (a named resize mode). */
+  resize?: string;
+  /** Grey/RGB handling, e.g. 'grey → RGB by channel replication'. */
+  colour?: string;
+  /** Value range and normalisation at the input. */
+  input?: string;
+  /** Where it ran, e.g. 'onnxruntime-node 1.30.0, cpu, 16 threads'. */
+  runtime?: string;
 }
 
 export interface ModelEntry {

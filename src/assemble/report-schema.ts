@@ -145,6 +145,14 @@ export const reportDataSchema = z
       dim: z.number().int().positive(),
       hash: z.string().describe("sha256 of the extractor's weights"),
       note: z.string().optional(),
+      kind: z.enum(['builtin', 'onnx', 'tfjs']).optional(),
+      preset: z.string().optional().describe('the preset the extractor file was checked against'),
+      file: z.string().optional(),
+      output: z.string().optional().describe('output or layer that gives the feature vector'),
+      resize: z.string().optional().describe('named resize mode to the input size'),
+      colour: z.string().optional().describe('grey/RGB handling'),
+      input: z.string().optional().describe('value range and normalisation at the input'),
+      runtime: z.string().optional(),
     }),
     models: z.array(
       z.object({

@@ -10,6 +10,7 @@ import type { RunConfig } from '../config/config.ts';
 import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
 import { GenreportError, inputError } from '../core/errors.ts';
 import { ChecksFailed, checkCommand } from './commands/check.ts';
+import { featuresCommand } from './commands/features.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { statsCommand } from './commands/stats.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -151,6 +152,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(checkCommand)
     .command(metricsCommand)
     .command(statsCommand)
+    .command(featuresCommand)
     .example('$0 demo', 'sample models side by side')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')

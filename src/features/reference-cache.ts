@@ -7,9 +7,10 @@
 import { existsSync } from 'node:fs';
 import { inputError } from '../core/errors.ts';
 import type { ImageBatch } from '../core/types.ts';
-import { provenanceMismatch, readReferenceStats, resizeNote, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../metrics/reference-stats.ts';
+import { provenanceMismatch, readReferenceStats, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../metrics/stats/moments.ts';
 import type { Extraction, FeatureExtractor } from './extractor.ts';
+import { extractorProvenance } from './provenance.ts';
 
 export interface CachedExtraction extends Extraction {
   /** 'reused' when the features came from the cache file. */
@@ -26,10 +27,7 @@ export async function referenceExtraction(
   const wanted: StatsProvenance = {
     format: STATS_FORMAT,
     source,
-    extractor: extractor.info.id,
-    extractorHash: extractor.info.hash,
-    layer: extractor.info.layer,
-    resize: resizeNote(images.height, images.width),
+    ...extractorProvenance(extractor, images),
     rows: images.n,
     dim: extractor.info.dim,
   };

@@ -12,6 +12,8 @@ import type { Manifest } from '../models/manifest.ts';
 import { fidWithInterval, meanWithInterval, prdcWithIntervals, withInterval } from './bootstrap.ts';
 import { topProbabilities } from './classifier-confidence.ts';
 import { classifierScoreFromProbabilities, CLASSIFIER_SCORE_SPLITS } from './classifier-score.ts';
+import { CMMD_SCALE, CMMD_SIGMA, cmmdFromFeatures } from './cmmd.ts';
+import { fidTermsFromFeatures } from './fid-terms.ts';
 import { kidFromFeatures, KID_SUBSETS, KID_SUBSET_SIZE } from './kid.ts';
 import { BASELINE_QUANTILE, memorisationFromFeatures } from './memorisation.ts';
 import { COVERED_FRACTION, modeCoverage, topClasses } from './mode-coverage.ts';
@@ -275,6 +277,36 @@ const MEMORISATION_RATIO: MetricSpec = {
   families: ALL_FAMILIES,
 };
 
+const CMMD: MetricSpec = {
+  id: 'cmmd',
+  label: 'CMMD',
+  unit: '',
+  direction: 'lower',
+  definition: `Unbiased MMD² with the Gaussian RBF kernel exp(−‖x−y‖²/(2σ²)), σ = ${CMMD_SIGMA}, × ${CMMD_SCALE}; meant for CLIP embeddings.`,
+  reference: 'Jayasumana et al. 2024 (Rethinking FID)',
+  families: ALL_FAMILIES,
+};
+
+const FID_MEAN_TERM: MetricSpec = {
+  id: 'fid-mean-term',
+  label: 'FID mean term',
+  unit: '',
+  direction: 'lower',
+  definition: "‖μr−μg‖²: FID's mean term (feature matching); the part of FID that comes from a shifted mean.",
+  reference: 'Salimans et al. 2016 (feature matching); Heusel et al. 2017',
+  families: ALL_FAMILIES,
+};
+
+const FID_COV_TERM: MetricSpec = {
+  id: 'fid-cov-term',
+  label: 'FID covariance term',
+  unit: '',
+  direction: 'lower',
+  definition: "Tr(Σr + Σg − 2(ΣrΣg)^½): FID's covariance term, the part that comes from a wrong spread; with the mean term it sums to FID.",
+  reference: 'Heusel et al. 2017',
+  families: ALL_FAMILIES,
+};
+
 const NO_PROBABILITIES = 'the feature extractor gives no class probabilities';
 
 export const METRIC_GROUPS: readonly MetricGroup[] = [
@@ -284,12 +316,27 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     compute: ({ real, fake }, o) => ({ fid: withInterval(fidWithInterval(real.features, fake.features, o), fake.features.rows) }),
   },
   {
+    id: 'fid-terms',
+    metrics: [FID_MEAN_TERM, FID_COV_TERM],
+    compute: ({ real, fake }) => {
+      const t = fidTermsFromFeatures(real.features, fake.features);
+      const n = fake.features.rows;
+      return { 'fid-mean-term': { value: t.meanTerm, n }, 'fid-cov-term': { value: t.covTerm, n } };
+    },
+  },
+  {
     id: 'kid',
     metrics: [KID],
     compute: ({ real, fake }, o) => {
       const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
       return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows } };
     },
+  },
+  {
+    id: 'cmmd',
+    metrics: [CMMD],
+    notApplicable: ({ real, fake }) => (real.features.rows < 2 || fake.features.rows < 2 ? 'needs at least 2 real and 2 generated samples' : null),
+    compute: ({ real, fake }) => ({ cmmd: { value: cmmdFromFeatures(real.features, fake.features), n: fake.features.rows } }),
   },
   {
     id: 'prdc',

@@ -132,7 +132,7 @@ export interface ImageView {
 export interface MethodsView {
   tool: string;
   backend: { name: string; reason: string };
-  extractor: { name: string; id: string; layer: string; dim: string; hash: string; note: string | null };
+  extractor: { name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] };
   seed: string;
   samples: string;
   command: string;
@@ -415,6 +415,19 @@ function speedView(data: ReportData): SpeedView | null {
   };
 }
 
+/** A file extractor's provenance (absent for the built-in classifier and older reports), one line each. */
+function extractorProvenanceLines(e: ReportData['extractor']): string[] {
+  const lines: [string, string | undefined][] = [
+    ['file', e.file],
+    ['preset', e.preset],
+    ['input', e.input],
+    ['resize', e.resize],
+    ['colour', e.colour],
+    ['runtime', e.runtime],
+  ];
+  return lines.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`);
+}
+
 function methods(data: ReportData): MethodsView {
   const { extractor, run } = data;
   return {
@@ -427,6 +440,7 @@ function methods(data: ReportData): MethodsView {
       dim: formatCount(extractor.dim),
       hash: extractor.hash,
       note: extractor.note ?? null,
+      provenance: extractorProvenanceLines(extractor),
     },
     seed: String(run.seed),
     samples: formatCount(run.samples),

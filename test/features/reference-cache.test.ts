@@ -56,3 +56,28 @@ test('`genreport stats` writes a cache that a run reuses', async () => {
     extractor.dispose();
   }
 });
+
+test("an ONNX extractor's provenance keys the cache: another resize declaration or file is refused", async () => {
+  const { copyFileSync, writeFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const { loadOnnxExtractor } = await import('../../src/features/onnx-extractor.ts');
+  const net = fileURLToPath(new URL('../fixtures/features/tiny-inception.onnx', import.meta.url));
+  const copy = join(dir, 'net.onnx');
+  copyFileSync(net, copy);
+  writeFileSync(`${copy}.extractor.json`, JSON.stringify({ size: 43, resize: 'bilinear' }));
+  const small = images.data.length / 300;
+  const few = { ...images, n: 20, data: images.data.slice(0, 20 * small) };
+  const file = join(dir, 'onnx.npz');
+  const plain = await loadOnnxExtractor(net);
+  const resized = await loadOnnxExtractor(copy);
+  try {
+    assert.equal((await referenceExtraction(few, 'mnist:test', plain, 10, file)).origin, 'extracted');
+    assert.equal((await referenceExtraction(few, 'mnist:test', plain, 10, file)).origin, 'reused');
+    await assert.rejects(referenceExtraction(few, 'mnist:test', resized, 10, file), (e: Error) =>
+      /data\.stats: was made for other reference data: resize is "none \(28×28\); grey → RGB by channel replication", the run uses "bilinear .*28×28 → 43×43; grey → RGB by channel replication"/.test(e.message),
+    );
+  } finally {
+    plain.dispose();
+    resized.dispose();
+  }
+});

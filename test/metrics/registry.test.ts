@@ -17,7 +17,7 @@ import { loadCase } from './fixtures.ts';
 test('ids are unique, kebab-case, and every entry says how to read it', () => {
   const ids = METRICS.map((m) => m.id);
   assert.deepEqual(ids, [
-    'fid', 'kid', 'precision', 'recall', 'f1', 'density', 'coverage', 'sliced-wasserstein', 'nearest-real-distance',
+    'fid', 'fid-mean-term', 'fid-cov-term', 'kid', 'cmmd', 'precision', 'recall', 'f1', 'density', 'coverage', 'sliced-wasserstein', 'nearest-real-distance',
     'classifier-confidence', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse',
     'feature-std-ratio', 'pairwise-distance-ratio', 'memorisation-share', 'memorisation-distance-ratio',
   ]);

@@ -118,3 +118,28 @@ test('with more metrics than fit one A4 row per model, the scorecard is also giv
   assert.deepEqual(scorecard.transposed?.rows.map((r) => r.label), scorecard.columns.map((c) => c.label));
   assert.equal(scorecard.transposed?.rows[4].cells[1], scorecard.rows[1].cells[4], 'the same cell, recall of the VAE');
 });
+
+test("Methods lists a file extractor's provenance (file, input, resize, colour, runtime); none for the built-in classifier", async () => {
+  const data = await buildFixtureReport();
+  assert.deepEqual(toViewModel(data).methods.extractor.provenance, []);
+  data.extractor = {
+    ...data.extractor,
+    id: 'inception-fid',
+    kind: 'onnx',
+    preset: 'inception-fid',
+    file: 'pt_inception.onnx',
+    output: 'pool3',
+    input: 'NCHW float32, [0, 1] → [0, 1]',
+    resize: 'none (images at their own size)',
+    colour: 'RGB; grey replicated to RGB',
+    runtime: 'onnxruntime-node 1.30.0, cpu, 16 threads',
+  };
+  assert.deepEqual(toViewModel(data).methods.extractor.provenance, [
+    'file: pt_inception.onnx',
+    'preset: inception-fid',
+    'input: NCHW float32, [0, 1] → [0, 1]',
+    'resize: none (images at their own size)',
+    'colour: RGB; grey replicated to RGB',
+    'runtime: onnxruntime-node 1.30.0, cpu, 16 threads',
+  ]);
+});

@@ -10,10 +10,13 @@ import { initBackend } from '../../core/backend.ts';
 import { inputError } from '../../core/errors.ts';
 import { resolveImageSource } from '../../data/source.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
+import { EXTRACTOR_USAGE, extractorKind, loadExtractor } from '../../features/registry.ts';
 import { readNpz } from '../../data/npz.ts';
 import { fidFromStats } from '../../metrics/fid.ts';
 import { readFeatureFile } from '../../metrics/feature-files.ts';
 import { isReferenceStats, readReferenceStats } from '../../metrics/reference-stats.ts';
+import { describeExtractor } from './features.ts';
+import { extractorProvenance } from '../../features/provenance.ts';
 import { statsFromFeatures } from '../../metrics/stats/moments.ts';
 import {
   computeMetrics,
@@ -25,11 +28,6 @@ import {
   type SampleSet,
 } from '../../metrics/registry.ts';
 import { openBlas, openBlasUnavailableReason } from '../../metrics/stats/openblas.ts';
-
-/** Loaded when named: an extractor brings tfjs with it. */
-export const EXTRACTORS: Record<string, () => Promise<FeatureExtractor>> = {
-  'mnist-classifier': async () => (await import('../../features/mnist-classifier.ts')).loadMnistClassifier(),
-};
 
 /** The metrics a bare `genreport metrics` computes: the ones features alone define. */
 export const FEATURE_METRICS = ['fid', 'kid', 'precision', 'recall', 'f1', 'density', 'coverage'] as const;
@@ -102,10 +100,19 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
 
   let extractor: FeatureExtractor | null = null;
   if (args.extractor) {
-    const load = EXTRACTORS[args.extractor];
-    if (!load) throw inputError(undefined, `unknown extractor '${args.extractor}' (known: ${Object.keys(EXTRACTORS).join(', ')})`, '--extractor');
-    await initBackend('auto');
-    extractor = await load();
+    extractorKind(args.extractor);
+    extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () => initBackend('auto'));
+    process.stderr.write(`features: ${describeExtractor(extractor)}\n`);
+  }
+  if (cached && extractor) {
+    // Statistics from another network (or output, or input convention) would give a meaningless FID.
+    const mine = { extractor: extractor.info.id, extractorHash: extractor.info.hash, layer: extractorProvenance(extractor, { height: 0, width: 0, channels: 0 }).layer };
+    for (const field of ['extractor', 'extractorHash', 'layer'] as const) {
+      if (cached.provenance[field] !== mine[field]) {
+        extractor.dispose();
+        throw inputError(args.real, `was made with ${field} ${JSON.stringify(cached.provenance[field])}, --extractor gives ${JSON.stringify(mine[field])}`, `provenance.${field}`);
+      }
+    }
   }
   let real: SampleSet | null = null;
   let fake: SampleSet;
@@ -156,7 +163,7 @@ export const metricsCommand: CommandModule<object, MetricsArgs> = {
       .option('fake', { type: 'string', demandOption: true, describe: 'generated features, as --real' })
       .option('metrics', { type: 'string', array: true, describe: `metric ids, comma- or space-separated (default: ${FEATURE_METRICS.join(',')}; known: ${METRICS.map((m) => m.id).join(', ')})` })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (keys: fid, kid_mean, kid_std, precision, recall, f1, density, coverage, …)' })
-      .option('extractor', { type: 'string', describe: `read images and extract features with: ${Object.keys(EXTRACTORS).join(', ')}` })
+      .option('extractor', { type: 'string', describe: `read images and extract features with: ${EXTRACTOR_USAGE}` })
       .option('kid-subsets', { type: 'number', default: DEFAULT_METRIC_OPTIONS.kidSubsets, describe: 'KID: number of random subsets' })
       .option('kid-subset-size', { type: 'number', default: DEFAULT_METRIC_OPTIONS.kidSubsetSize, describe: 'KID: rows per subset (cut to the smaller set)' })
       .option('pr-k', { type: 'number', default: DEFAULT_METRIC_OPTIONS.prK, describe: 'precision/recall: k of the k-NN radius' })

@@ -10,9 +10,10 @@ import { initBackend } from '../../core/backend.ts';
 import { inputError } from '../../core/errors.ts';
 import { isNamedDataSet } from '../../core/data-set-names.ts';
 import { resolveImageSource } from '../../data/source.ts';
-import { resizeNote, STATS_FORMAT, writeReferenceStats } from '../../metrics/reference-stats.ts';
+import { extractorProvenance } from '../../features/provenance.ts';
+import { EXTRACTOR_USAGE, extractorKind, loadExtractor } from '../../features/registry.ts';
+import { STATS_FORMAT, writeReferenceStats } from '../../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../../metrics/stats/moments.ts';
-import { EXTRACTORS } from './metrics.ts';
 
 interface StatsArgs {
   source: string;
@@ -23,12 +24,10 @@ interface StatsArgs {
 }
 
 export async function runStats(args: StatsArgs): Promise<void> {
-  const load = EXTRACTORS[args.extractor];
-  if (!load) throw inputError(undefined, `unknown extractor '${args.extractor}' (known: ${Object.keys(EXTRACTORS).join(', ')})`, '--extractor');
   if (!args.out.toLowerCase().endsWith('.npz')) throw inputError(args.out, 'the stats file must end in .npz', '--out');
-  await initBackend('auto');
+  extractorKind(args.extractor);
   const source = await resolveImageSource(args.source, { limit: args.limit });
-  const extractor = await load();
+  const extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () => initBackend('auto'));
   try {
     const { features, probabilities } = await extractor.extract(source.images, args['batch-size']);
     writeReferenceStats(args.out, {
@@ -39,10 +38,7 @@ export async function runStats(args: StatsArgs): Promise<void> {
         format: STATS_FORMAT,
         // Paths are stored absolute, as a run config resolves them.
         source: isNamedDataSet(args.source) ? args.source : resolve(args.source),
-        extractor: extractor.info.id,
-        extractorHash: extractor.info.hash,
-        layer: extractor.info.layer,
-        resize: resizeNote(source.images.height, source.images.width),
+        ...extractorProvenance(extractor, source.images),
         rows: features.rows,
         dim: features.cols,
       },
@@ -59,7 +55,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
   builder: (y) =>
     y
       .positional('source', { type: 'string', demandOption: true, describe: 'real images: mnist:train, mnist:test, a folder, or an image .npy/.npz' })
-      .option('extractor', { type: 'string', default: 'mnist-classifier', describe: `feature extractor: ${Object.keys(EXTRACTORS).join(', ')}` })
+      .option('extractor', { type: 'string', default: 'mnist-classifier', describe: `feature extractor: ${EXTRACTOR_USAGE}` })
       .option('out', { type: 'string', demandOption: true, describe: 'the .npz to write (mu, sigma, provenance)' })
       .option('limit', { type: 'number', describe: 'use only the first N images' })
       .option('batch-size', { type: 'number', default: 256, describe: 'images per extractor batch' })
