@@ -32,6 +32,7 @@ import { comparableRecords, trendChanges, trendChartSpec } from './history/trend
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -119,15 +120,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    try {
-      const evaluation = await evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context);
-      evaluations.push(evaluation);
-      models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images });
-    } catch (e) {
-      if (!(e instanceof GenreportError) || e.kind !== 'input') throw e;
-      logger.warn(e.message);
-      models.push({ entry: failedEntry(path, e.message), cells: {}, images: [] });
+    const result = await evaluateOrFail(() => evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context), logger);
+    if ('failed' in result) {
+      models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
+      continue;
     }
+    evaluations.push(result.ok);
+    models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images });
   }
   extractor.dispose();
 
@@ -157,7 +156,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
   });
   if (evaluations.length === 0) {
-    throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${data.warnings.join('\n')}` });
+    // One line per model, its own reason only (data.warnings mixes in others).
+    const reasons = models.map(({ entry }) => `  ${entry.name}: ${(entry.error ?? 'failed').split('\n').join('; ')}`);
+    throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${reasons.join('\n')}` });
   }
 
   const gitCommit = options.history ? currentGitCommit() : null;
