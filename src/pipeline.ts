@@ -32,6 +32,7 @@ import { comparableRecords, trendChanges, trendChartSpec } from './history/trend
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
@@ -71,6 +72,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   logger.info(`backend: ${backend.name} (${backend.reason})`);
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
+  assertEnoughSamples(config, metricIds);
 
   // load: the real data and the feature extractor
   const { real, extractor } = await timed('load', async () => ({
@@ -78,6 +80,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     extractor: await loadMnistClassifier(),
   }));
   logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
+  assertEnoughRealImages(real.images.n, config, metricIds);
   const realExtraction = await timed('features', async () => {
     const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
     logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');

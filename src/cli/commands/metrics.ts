@@ -7,7 +7,8 @@
  */
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
-import { inputError } from '../../core/errors.ts';
+import { GenreportError, inputError } from '../../core/errors.ts';
+import { rowShortfalls, shortfallText } from '../../metrics/row-needs.ts';
 import { resolveImageSource } from '../../data/source.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { loadMnistClassifier } from '../../features/mnist-classifier.ts';
@@ -116,6 +117,11 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   const realDim = cached ? cached.provenance.dim : real!.features.cols;
   if (realDim !== fake.features.cols) {
     throw inputError(args.fake, `has ${fake.features.cols} features per row, ${args.real} has ${realDim}`);
+  }
+  // Too few rows for a metric is bad input, named by file, before any metric runs.
+  const shortfalls = rowShortfalls(ids, { prK: args['pr-k'], prdcK: args['prdc-k'] }, { real: real?.features.rows, generated: fake.features.rows });
+  if (shortfalls.length > 0) {
+    throw new GenreportError(shortfalls.map((s) => ({ file: s.side === 'real' ? args.real : args.fake, message: `has too few rows: ${shortfallText(s, 'rows')}` })));
   }
   if (cached) {
     const results = { fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows } };
