@@ -96,3 +96,9 @@ test('genreport metrics with a one-row feature file is bad input naming the file
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a bad number flag names the flag and the value as given, not NaN', async () => {
+  const args = { real: 'r.npy', fake: 'f.npy', json: true, 'kid-subsets': 10, 'kid-subset-size': 10, 'pr-k': 'abc', 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 10 };
+  await assert.rejects(runMetrics(args), /^GenreportError: --pr-k: must be a positive whole number, got "abc"$/);
+  await assert.rejects(runMetrics({ ...args, 'pr-k': 3, 'kid-subset-size': '1' }), /--kid-subset-size: must be a whole number ≥ 2, got "1"/);
+});
