@@ -32,6 +32,8 @@ import { comparableRecords, trendChanges, trendChartSpec } from './history/trend
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
+import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -70,6 +72,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   logger.info(`backend: ${backend.name} (${backend.reason})`);
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
+  assertEnoughSamples(config, metricIds);
 
   // load: the real data and the feature extractor
   const { real, extractor } = await timed('load', async () => ({
@@ -77,6 +80,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     extractor: await loadMnistClassifier(),
   }));
   logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
+  assertEnoughRealImages(real.images.n, config, metricIds);
   const realExtraction = await timed('features', async () => {
     const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
     logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
@@ -120,15 +124,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    try {
-      const evaluation = await evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context);
-      evaluations.push(evaluation);
-      models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images });
-    } catch (e) {
-      if (!(e instanceof GenreportError) || e.kind !== 'input') throw e;
-      logger.warn(e.message);
-      models.push({ entry: failedEntry(path, e.message), cells: {}, images: [] });
+    const result = await evaluateOrFail(() => evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context), logger);
+    if ('failed' in result) {
+      models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
+      continue;
     }
+    evaluations.push(result.ok);
+    models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images });
   }
   extractor.dispose();
 
@@ -158,7 +160,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
   });
   if (evaluations.length === 0) {
-    throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${data.warnings.join('\n')}` });
+    // One line per model, its own reason only (data.warnings mixes in others).
+    const reasons = models.map(({ entry }) => `  ${entry.name}: ${(entry.error ?? 'failed').split('\n').join('; ')}`);
+    throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${reasons.join('\n')}` });
   }
 
   const gitCommit = options.history ? currentGitCommit() : null;

@@ -15,14 +15,16 @@ import { metricsCommand } from './commands/metrics.ts';
 import { statsCommand } from './commands/stats.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { RunResult } from '../pipeline.ts';
+import { wholeNumber } from './number-flags.ts';
+import { lockOutputFolder } from './output-lock.ts';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../samples/demo.yaml', import.meta.url));
 
 interface RunFlags {
   out?: string;
   backend: BackendPreference;
-  seed?: number;
-  samples?: number;
+  seed?: unknown;
+  samples?: unknown;
   pdf: boolean;
   paper?: 'A4' | 'Letter';
   template?: string;
@@ -34,8 +36,9 @@ function runOptions(y: Argv): Argv<RunFlags> {
   return y
     .option('out', { type: 'string', describe: 'output folder for report.html, report.pdf and report.json' })
     .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference, describe: 'TensorFlow.js backend: auto tries tensorflow (tfjs-node-gpu), then wasm, then cpu' })
-    .option('seed', { type: 'number', describe: 'seed for latents, subsets and resamples (overrides the config)' })
-    .option('samples', { type: 'number', describe: 'generated images per model (overrides the config)' })
+    // No `type: 'number'`: yargs would turn "abc" into NaN; runCommand parses them (number-flags.ts).
+    .option('seed', { requiresArg: true, describe: 'seed for latents, subsets and resamples (overrides the config) [number]' })
+    .option('samples', { requiresArg: true, describe: 'generated images per model (overrides the config) [number]' })
     .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
     .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
     .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
@@ -46,7 +49,12 @@ function runOptions(y: Argv): Argv<RunFlags> {
 // Each command imports what it needs when it runs: tfjs, vega, sharp and
 // puppeteer are not loaded for --help, check or metrics.
 async function runCommand(configPath: string, flags: RunFlags, defaultOut: string, logger: Logger): Promise<void> {
-  const [{ readConfig }, { METRICS }, { runPipeline }] = await Promise.all([import('../config/config.ts'), import('../metrics/registry.ts'), import('../pipeline.ts')]);
+  const [{ readConfig }, { METRICS }, { runPipeline }, { assertEnoughSamples }] = await Promise.all([
+    import('../config/config.ts'),
+    import('../metrics/registry.ts'),
+    import('../pipeline.ts'),
+    import('../pipeline/check-inputs.ts'),
+  ]);
   const { config } = readConfig(configPath);
   const unknown = (config.metrics ?? []).filter((id) => !METRICS.some((m) => m.id === id));
   if (unknown.length > 0) {
@@ -54,25 +62,27 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
   }
   const merged: RunConfig = {
     ...config,
-    seed: flags.seed ?? config.seed,
-    samples: flags.samples ?? config.samples,
+    seed: flags.seed === undefined ? config.seed : wholeNumber('--seed', 0)(flags.seed),
+    samples: flags.samples === undefined ? config.samples : wholeNumber('--samples', 1)(flags.samples),
     output: { pdf: flags.pdf && config.output.pdf, paper: flags.paper ?? config.output.paper },
   };
-  for (const [field, value] of [['--seed', merged.seed], ['--samples', merged.samples]] as const) {
-    if (!Number.isInteger(value) || value < (field === '--seed' ? 0 : 1)) {
-      throw inputError(undefined, `must be a ${field === '--seed' ? 'non-negative' : 'positive'} whole number, got ${value}`, field);
-    }
-  }
+  // Everything that needs no model is checked before any work.
+  assertEnoughSamples(merged, merged.metrics ?? METRICS.map((m) => m.id), { file: configPath, samplesField: flags.samples === undefined ? 'samples' : '--samples' });
   const out = resolve(flags.out ?? defaultOut);
-  const result = await runPipeline(merged, {
-    out,
-    backend: flags.backend,
-    command: `genreport ${process.argv.slice(2).join(' ')}`,
-    logger,
-    templateDir: flags.template,
-    history: flags.history,
-  });
-  report(result, logger);
+  const release = lockOutputFolder(out, logger);
+  try {
+    const result = await runPipeline(merged, {
+      out,
+      backend: flags.backend,
+      command: `genreport ${process.argv.slice(2).join(' ')}`,
+      logger,
+      templateDir: flags.template,
+      history: flags.history,
+    });
+    report(result, logger);
+  } finally {
+    release();
+  }
 }
 
 function report(result: RunResult, logger: Logger): void {
@@ -84,30 +94,19 @@ function report(result: RunResult, logger: Logger): void {
 async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
   const { parseReportData } = await import('../assemble/report-schema.ts');
   const { readJsonInput } = await import('../core/input-file.ts');
-  const { writeFileAtomic } = await import('../core/atomic-file.ts');
-  const [{ renderHtml }, { renderLatex }, { renderMarkdown }] = await Promise.all([import('../render/html.ts'), import('../render/latex.ts'), import('../render/markdown.ts')]);
+  const [{ renderHtml }, { outputPaths, writeRendered }] = await Promise.all([import('../render/html.ts'), import('../pipeline/write-outputs.ts')]);
   const data = parseReportData(readJsonInput(jsonPath, 'report file not found'), jsonPath);
   const out = resolve(flags.out ?? join(resolve(jsonPath, '..')));
-  const stem = basename(jsonPath, extname(jsonPath));
-  const htmlPath = join(out, `${stem}.html`);
-  writeFileAtomic(htmlPath, await renderHtml(data, { templateDir: flags.template }));
-  // Named as `run` names them when the input is report.json.
-  const mdPath = join(out, `${stem}.md`);
-  const texPath = join(out, stem === 'report' ? 'table.tex' : `${stem}-table.tex`);
-  writeFileAtomic(mdPath, renderMarkdown(data));
-  writeFileAtomic(texPath, renderLatex(data));
-  const written = [htmlPath, mdPath, texPath];
-  if (flags.pdf) {
-    const { resolveBrowser } = await import('../render/browser.ts');
-    const browser = resolveBrowser();
-    if ('missing' in browser) process.stderr.write(`PDF skipped: ${browser.missing}\n`);
-    else {
-      const { printPdf } = await import('../render/pdf.ts');
-      await printPdf(htmlPath, join(out, `${stem}.pdf`), { paper: flags.paper ?? 'A4' });
-      written.push(join(out, `${stem}.pdf`));
-    }
+  const release = lockOutputFolder(out, createLogger({ quiet: true }));
+  try {
+    // The same writer as `run`: staged, renamed only once the PDF printed.
+    const paths = outputPaths(out, basename(jsonPath, extname(jsonPath)));
+    const written = await writeRendered(data, await renderHtml(data, { templateDir: flags.template }), paths, { pdf: flags.pdf, paper: flags.paper ?? 'A4' });
+    if (written.pdfSkipped) process.stderr.write(`PDF skipped: ${written.pdfSkipped}\n`);
+    process.stderr.write(`wrote ${written.files.join(', ')}\n`);
+  } finally {
+    release();
   }
-  process.stderr.write(`wrote ${written.join(', ')}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -33,7 +33,20 @@ export function readYamlInput(path: string, notFound: string): unknown {
   try {
     return parseYaml(text);
   } catch (e) {
-    // The parser's first line says where; the rest is a source excerpt.
-    throw inputError(path, `is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    throw inputError(path, `is not valid YAML: ${yamlProblem(e as Error, text)}`);
   }
+}
+
+/**
+ * The parser's whole explanation on one line, then where: its message is
+ * "<what> at line L, column C:" followed by a source excerpt, so taking only
+ * the first line left a sentence ending in a colon. The excerpt's line is
+ * quoted instead.
+ */
+function yamlProblem(error: Error & { linePos?: { line: number; col: number }[] }, text: string): string {
+  const [what] = error.message.split(/ at line \d+, column \d+:/);
+  const pos = error.linePos?.[0];
+  if (!pos) return error.message.split('\n').filter((l) => l.trim() !== '').join(' ');
+  const line = text.split(/\r?\n/)[pos.line - 1] ?? '';
+  return `${what.trim()} (line ${pos.line}, column ${pos.col}: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line)})`;
 }

@@ -1,8 +1,12 @@
 /**
  * Two reports compare only when their numbers mean the same thing: the same
- * models, measured against the same real data, through the same extractor,
- * with each metric pointing the same way. Bundle hashes may differ: a new
- * bundle is what a release is.
+ * models, measured against the same real data, in the same feature space
+ * (extractor, layer, size, weights), with each metric pointing the same way.
+ * Bundle hashes may differ: a new bundle is what a release is.
+ *
+ * Sample count and seed are softer: the numbers still mean the same thing,
+ * but part of any change comes from them, not the model. They are warnings
+ * (comparabilityWarnings), refused only with --strict.
  */
 import type { ReportData } from '../assemble/report-data.ts';
 
@@ -23,9 +27,10 @@ export function incompatibilities(current: ReportData, baseline: ReportData): st
   if (dataset(current) !== dataset(baseline)) {
     reasons.push(`different real data (current: ${dataset(current)}; baseline: ${dataset(baseline)})`);
   }
-  if (current.extractor.id !== baseline.extractor.id || current.extractor.hash !== baseline.extractor.hash) {
-    const extractor = (d: ReportData) => `${d.extractor.id} ${d.extractor.hash.slice(0, 12)}`;
-    reasons.push(`different feature extractor (current: ${extractor(current)}; baseline: ${extractor(baseline)})`);
+  const space = (d: ReportData) => `${d.extractor.id} ${d.extractor.hash.slice(0, 12)}, layer "${d.extractor.layer}", ${d.extractor.dim}-d`;
+  const sameSpace = (['id', 'hash', 'layer', 'dim'] as const).every((k) => current.extractor[k] === baseline.extractor[k]);
+  if (!sameSpace) {
+    reasons.push(`different feature space (current: ${space(current)}; baseline: ${space(baseline)})`);
   }
   for (const metric of current.metrics) {
     const before = baseline.metrics.find((m) => m.id === metric.id);
@@ -34,4 +39,25 @@ export function incompatibilities(current: ReportData, baseline: ReportData): st
     }
   }
   return reasons;
+}
+
+/**
+ * Differences that leave the numbers comparable but move them: FID, KID and
+ * the k-NN metrics depend on how many samples were drawn (FID is biased
+ * upwards at small n), and another seed draws other latents, subsets and
+ * resamples. Empty when run.samples and run.seed agree.
+ */
+export function comparabilityWarnings(current: ReportData, baseline: ReportData): string[] {
+  const warnings: string[] = [];
+  if (current.run.samples !== baseline.run.samples) {
+    warnings.push(
+      `different sample counts (current: ${current.run.samples} generated images per model; baseline: ${baseline.run.samples}): FID and the k-NN metrics are biased by the count (FID upwards at small n), so part of any change comes from it; compare runs with equal --samples`,
+    );
+  }
+  if (current.run.seed !== baseline.run.seed) {
+    warnings.push(
+      `different seeds (current: ${current.run.seed}; baseline: ${baseline.run.seed}): other latents, subsets and resamples, so part of any change is sampling noise; a gate compares runs with the same seed`,
+    );
+  }
+  return warnings;
 }

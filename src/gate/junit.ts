@@ -36,6 +36,8 @@ export function gateJunit(plan: GatePlan): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attrs}>`,
     `  <testsuite ${attrs}>`,
+    // JUnit has no warnings; suite-level output is what CI systems show beside the cases.
+    ...(plan.warnings.length > 0 ? [`    <system-out>${escapeXml(plan.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-out>`] : []),
     ...plan.outcomes.map(testCase),
     '  </testsuite>',
     '</testsuites>',

@@ -21,6 +21,8 @@ export function gateMarkdown(plan: GatePlan, context: MarkdownContext): string {
     '',
     `Current \`${context.currentFile}\` against baseline \`${context.baselineFile}\`.`,
     '',
+    // Above the table: a reviewer should weigh every row with them in mind.
+    ...plan.warnings.flatMap((w) => [`> **Warning:** ${escapeCell(w)}`, '']),
     row(OUTCOME_HEADER),
     `|${OUTCOME_HEADER.map(() => ' --- ').join('|')}|`,
     ...plan.outcomes.map((o) => row(outcomeRow(o))),

@@ -14,6 +14,7 @@ import type { Direction, MetricCell, ReportData } from '../assemble/report-data.
 import { formatValue } from '../render/format.ts';
 import { describeAllowance, ruleFor, type GateRule, type GateRules } from './rules.ts';
 import { shortfall } from '../assemble/direction.ts';
+import { comparabilityWarnings } from './compatibility.ts';
 
 export type OutcomeStatus = 'pass' | 'fail' | 'within-uncertainty' | 'skipped';
 
@@ -45,6 +46,8 @@ export interface GatePlan {
   bundleChanges: BundleChange[];
   /** Metric ids the rules name that neither report has: most likely a typo. */
   unknownRuleMetrics: string[];
+  /** What differs between the runs without making them incomparable (sample count, seed); compatibility.ts. */
+  warnings: string[];
   passed: boolean;
 }
 
@@ -133,7 +136,7 @@ export function planGate(current: ReportData, baseline: ReportData, rules: GateR
     return before && before.hash !== model.hash ? [{ model: model.name, baselineHash: before.hash, currentHash: model.hash }] : [];
   });
   const unknownRuleMetrics = Object.keys(rules.metrics).filter((id) => !metrics.some((m) => m.id === id));
-  return { outcomes, bundleChanges, unknownRuleMetrics, passed: outcomes.every((o) => o.status !== 'fail') };
+  return { outcomes, bundleChanges, unknownRuleMetrics, warnings: comparabilityWarnings(current, baseline), passed: outcomes.every((o) => o.status !== 'fail') };
 }
 
 export function countByStatus(plan: GatePlan): Record<OutcomeStatus, number> {

@@ -22,6 +22,7 @@ import { disposeBundle, loadBundle } from '../models/bundle.ts';
 import { modelForBundle } from '../models/families.ts';
 import { formatValue } from '../render/format.ts';
 import { truncationSweep } from '../sample/truncation.ts';
+import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
 import type { Timed } from './stage-timer.ts';
 
@@ -59,6 +60,8 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
   const bundle = await timed('load', () => loadBundle(path));
   try {
     const model = modelForBundle(bundle);
+    const shape = dataShapeProblems(bundle.manifest.image, bundle.manifestFile, context.real.images, config.data.real);
+    if (shape.length > 0) throw new GenreportError(shape);
     const name = bundle.manifest.name;
     if (takenNames.has(name)) {
       throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });

@@ -74,7 +74,12 @@ test('a GAN has no density and says why; Parzen only when asked, labelled unreli
 
 test('a shape error fails the density cell with the message instead of throwing', async () => {
   const images = eightBit(4, 4, 6);
-  const { rows, entries } = await withModel(writeTinyVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 }), (m) => evaluateDensity('bad-vae', m, context(images)));
+  // A decoder that declares no fixed shape would pass the build-time check: swap a wrong one in after it.
+  const wrong = await loadBundle(await writeTinyVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 }));
+  const { rows, entries } = await withModel(writeTinyVae({ qMean: 0, qLogVar: 0 }), (m) => {
+    m.bundle.components.decoder = wrong.components.decoder;
+    return evaluateDensity('bad-vae', m, context(images));
+  });
   assert.equal(entries.length, 0);
   assert.equal(rows.length, 1);
   assert.equal(rows[0].kind, 'failed');

@@ -1,7 +1,9 @@
 /**
  * A run with broken models among good ones: each broken model is listed as
  * failed with a message naming its file and field, and the good model's
- * results (metrics, density, invertibility) all still appear.
+ * results (metrics, density, invertibility) all still appear. Broken here: NaN
+ * output, a missing component, a latent.dim its generator does not take
+ * (which crashed the whole run once), images of another shape than the data's.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,8 +19,10 @@ await initBackend('wasm');
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'genreport-failed-models-'));
 
-test('a NaN generator and a bundle missing its decoder fail alone; the good model is reported in full', async () => {
-  const nanGan = await writeTinyGan({ name: 'nan-gan', nan: true });
+test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 images fail alone; the good model is reported in full', async () => {
+  const nanGan = await writeTinyGan({ name: 'nan-gan', nan: true, side: 28, manifestSide: 28 });
+  const wrongLatent = await writeTinyGan({ name: 'wrong-latent', side: 28, manifestSide: 28, latentDim: 4, manifestLatentDim: 5 });
+  const smallImages = await writeTinyGan({ name: 'small-images' });
   // A VAE manifest whose decoder was left out: the manifest check names the component.
   const noDecoder = join(work, 'vae-no-decoder');
   cpSync(join(root, 'samples/vae-conv'), noDecoder, { recursive: true });
@@ -32,7 +36,7 @@ test('a NaN generator and a bundle missing its decoder fail alone; the good mode
     config,
     [
       'data: { real: mnist:test, count: 300 }',
-      `models: [${nanGan}, ${join(root, 'samples/gan-dcgan')}, ${noDecoder}]`,
+      `models: [${nanGan}, ${join(root, 'samples/gan-dcgan')}, ${noDecoder}, ${wrongLatent}, ${smallImages}]`,
       'samples: 100',
       'batchSize: 100',
       'metrics: [fid, precision, recall]',
@@ -54,11 +58,22 @@ test('a NaN generator and a bundle missing its decoder fail alone; the good mode
       [data.models[0].name, 'failed'],
       ['dcgan', 'ok'],
       ['vae-no-decoder', 'failed'],
+      [data.models[3].name, 'failed'],
+      [data.models[4].name, 'failed'],
     ],
   );
   assert.match(data.models[0].error ?? '', /genmodel\.json: components\.generator: produced a non-finite value/);
   assert.match(data.models[2].error ?? '', /vae-no-decoder\/genmodel\.json: components\.decoder: a vae bundle needs this component/);
   assert.match(run.stderr, /components\.generator: produced a non-finite value/);
+  assert.equal(data.models[3].error, `${join(wrongLatent, 'genmodel.json')}: latent.dim: is 5, but components.generator takes [n, 4] (the manifest needs [n, 5])`);
+  const small = join(smallImages, 'genmodel.json');
+  assert.equal(
+    data.models[4].error,
+    [
+      `${small}: image.height: is 8, but the real images (mnist:test) are 28x28x1: a model is compared only with real images of its own shape`,
+      `${small}: image.width: is 8, but the real images (mnist:test) are 28x28x1: a model is compared only with real images of its own shape`,
+    ].join('\n'),
+  );
 
   // The good model: metrics, density row, invertibility row, truncation sweep, samples grid.
   assert.equal(data.results.dcgan.fid.kind, 'value');

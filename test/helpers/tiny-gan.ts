@@ -11,15 +11,19 @@ import { saveLayersModel } from '../../src/models/tfjs-files.ts';
 
 export interface TinyGanOptions {
   name?: string;
-  /** Side of the images the generator really makes (the manifest always says 8). */
+  /** Side of the images the generator really makes. */
   side?: number;
+  /** Side the manifest declares (default 8, whatever the generator makes). */
+  manifestSide?: number;
   /** Poison one weight with NaN, so every sample is NaN. */
   nan?: boolean;
   latentDim?: number;
+  /** latent.dim the manifest declares (default: latentDim, the generator's input). */
+  manifestLatentDim?: number;
 }
 
 export async function writeTinyGan(options: TinyGanOptions = {}): Promise<string> {
-  const { name = 'tiny-gan', side = 8, nan = false, latentDim = 4 } = options;
+  const { name = 'tiny-gan', side = 8, manifestSide = 8, nan = false, latentDim = 4, manifestLatentDim = latentDim } = options;
   const dir = mkdtempSync(join(tmpdir(), 'genreport-tiny-gan-'));
   const g = tf.sequential();
   g.add(tf.layers.dense({ inputShape: [latentDim], units: side * side, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
@@ -38,8 +42,8 @@ export async function writeTinyGan(options: TinyGanOptions = {}): Promise<string
       format: MANIFEST_FORMAT,
       name,
       family: 'gan',
-      image: { height: 8, width: 8, channels: 1, range: [-1, 1] },
-      latent: { dim: latentDim, distribution: 'normal' },
+      image: { height: manifestSide, width: manifestSide, channels: 1, range: [-1, 1] },
+      latent: { dim: manifestLatentDim, distribution: 'normal' },
       components: { generator: 'generator/model.json' },
     }),
   );

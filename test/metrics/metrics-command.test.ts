@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeNpy } from '../../src/data/npy.ts';
 import { writeNpz } from '../../src/data/npz.ts';
-import { metricsJson } from '../../src/cli/commands/metrics.ts';
+import { metricsJson, runMetrics } from '../../src/cli/commands/metrics.ts';
+import { GenreportError } from '../../src/core/errors.ts';
 import { computeMetrics, DEFAULT_METRIC_OPTIONS } from '../../src/metrics/registry.ts';
 import { loadCase } from './fixtures.ts';
 
@@ -72,4 +73,32 @@ test('bad input exits with code 2 and names the problem', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('genreport metrics with a one-row feature file is bad input naming the file and the metric, not an internal error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-metrics-rows-'));
+  try {
+    const real = join(dir, 'real.npy');
+    const fake = join(dir, 'fake.npy');
+    writeNpy(real, { dtype: 'float64', shape: [20, 3], data: Float64Array.from({ length: 60 }, (_, i) => Math.sin(i)) });
+    writeNpy(fake, { dtype: 'float64', shape: [1, 3], data: Float64Array.from([1, 2, 3]) });
+    const args = { real, fake, json: true, 'kid-subsets': 10, 'kid-subset-size': 10, 'pr-k': 3, 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 10 };
+    await assert.rejects(runMetrics({ ...args, metrics: ['fid'] }), (e: unknown) => {
+      assert.ok(e instanceof GenreportError);
+      assert.equal(e.exitCode, 2);
+      assert.equal(e.message, `${fake}: has too few rows: fid needs at least 2 generated rows (a covariance needs 2 rows), got 1`);
+      return true;
+    });
+    // Enough for FID, not for the k-NN radii of the default set (k = 5 on the real side).
+    writeNpy(real, { dtype: 'float64', shape: [5, 3], data: Float64Array.from({ length: 15 }, (_, i) => Math.sin(i)) });
+    await assert.rejects(runMetrics(args), /real\.npy: has too few rows: precision\/recall\/f1\/density\/coverage needs at least 6 real rows \(a k-th neighbour radius with k = 5 needs k \+ 1 rows\), got 5/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a bad number flag names the flag and the value as given, not NaN', async () => {
+  const args = { real: 'r.npy', fake: 'f.npy', json: true, 'kid-subsets': 10, 'kid-subset-size': 10, 'pr-k': 'abc', 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 10 };
+  await assert.rejects(runMetrics(args), /^GenreportError: --pr-k: must be a positive whole number, got "abc"$/);
+  await assert.rejects(runMetrics({ ...args, 'pr-k': 3, 'kid-subset-size': '1' }), /--kid-subset-size: must be a whole number ≥ 2, got "1"/);
 });

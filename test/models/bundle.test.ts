@@ -106,10 +106,11 @@ test('a generator that outputs NaN stops the model with a message naming the bun
   }
 });
 
-test('a generator whose output shape disagrees with the manifest is refused', async () => {
+test('a generator whose output shape disagrees with the manifest is refused when the model is built', async () => {
   const bundle = await loadBundle(await writeTinyGan({ side: 6 }));
   try {
-    await assert.rejects(modelForBundle(bundle).sample(2, new Rng(1), 2), /produced shape \[2, 6, 6, 1\], but the manifest declares images of \[n, 8, 8, 1\]/);
+    // Before sampling: the generator declares its output shape.
+    assert.throws(() => modelForBundle(bundle), /genmodel\.json: image\.height: is 8, but components\.generator makes \[n, 6, 6, 1\] \(the manifest needs \[n, 8, 8, 1\]\)\n.*image\.width: is 8/);
   } finally {
     disposeBundle(bundle);
   }

@@ -92,16 +92,9 @@ test('VAE samples are the decoder mean: seeded, in [0, 1], and decode(encode(x))
   }
 });
 
-test('a decoder whose output disagrees with likelihood.form is stopped with the component named', async () => {
-  const vae = await loadVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 });
-  try {
-    await assert.rejects(
-      vae.logLikelihood(testImage(2), { rng: new Rng(1), batchSize: 4, samples: 2, source: 'test' }),
-      /components\.decoder: decoder produced shape \[4, 4, 4, 3\], but likelihood\.form "discretized-logistic" \(2 parameters per pixel\) needs \[4, 4, 4, 2\]/,
-    );
-  } finally {
-    disposeBundle(vae.bundle);
-  }
+test('a decoder whose output disagrees with likelihood.form is stopped when the model is built, with the field named', async () => {
+  // Before any likelihood is computed: the decoder declares its output shape.
+  await assert.rejects(loadVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 }), /genmodel\.json: likelihood\.form: 1 channel\(s\) × 2 parameters per pixel \(likelihood\.form\) is 2, but components\.decoder makes \[n, 4, 4, 3\]/);
 });
 
 // A two-component prior, far from N(0, 1), so a bound that ignored it would miss.

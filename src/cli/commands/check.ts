@@ -7,7 +7,7 @@
 import { appendFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { GenreportError } from '../../core/errors.ts';
-import { incompatibilities } from '../../gate/compatibility.ts';
+import { comparabilityWarnings, incompatibilities } from '../../gate/compatibility.ts';
 import { gateJunit } from '../../gate/junit.ts';
 import { gateMarkdown } from '../../gate/markdown.ts';
 import { gateVerdict, planGate } from '../../gate/plan.ts';
@@ -27,6 +27,7 @@ interface CheckArgs {
   rules?: string;
   junit?: string;
   markdown?: string;
+  strict?: boolean;
 }
 
 export function runCheck(args: CheckArgs, env: NodeJS.ProcessEnv = process.env): void {
@@ -37,6 +38,12 @@ export function runCheck(args: CheckArgs, env: NodeJS.ProcessEnv = process.env):
     throw new GenreportError(
       reasons.map((reason) => ({ file: args.current, message: `does not compare with ${args.baseline}: ${reason}` })),
     );
+  }
+  if (args.strict) {
+    const warnings = comparabilityWarnings(current, baseline);
+    if (warnings.length > 0) {
+      throw new GenreportError(warnings.map((w) => ({ file: args.current, field: '--strict', message: `does not compare with ${args.baseline}: ${w}` })));
+    }
   }
   const rules = args.rules ? readRules(args.rules) : DEFAULT_RULES;
   const plan = planGate(current, baseline, rules);
@@ -56,10 +63,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   builder: (y) =>
     y
       .option('current', { type: 'string', demandOption: true, describe: 'report.json of the candidate (the release)' })
-      .option('baseline', { type: 'string', demandOption: true, describe: 'report.json to compare against (same models, data and extractor)' })
+      .option('baseline', { type: 'string', demandOption: true, describe: 'report.json to compare against (same models, data and feature space)' })
       .option('rules', { type: 'string', describe: 'gates.yaml: largest allowed regression per metric (default: 5% relative, beyond the 95% uncertainty)' })
       .option('junit', { type: 'string', describe: 'also write JUnit XML here: one test case per model × metric' })
       .option('markdown', { type: 'string', describe: 'also write the Markdown summary here (it goes to $GITHUB_STEP_SUMMARY when that is set)' })
+      .option('strict', { type: 'boolean', default: false, describe: 'refuse (exit 2) reports made with different sample counts or seeds, instead of warning' })
       .example('$0 check --current new/report.json --baseline main/report.json --rules gates.yaml --junit gate.xml', 'gate a release in CI')
       .epilogue('Exit codes: 0 every rule held, 1 a rule failed, 2 bad input (including reports that do not compare).'),
   handler: (args) => runCheck(args),

@@ -7,7 +7,9 @@
  */
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
-import { inputError } from '../../core/errors.ts';
+import { GenreportError, inputError } from '../../core/errors.ts';
+import { rowShortfalls, shortfallText } from '../../metrics/row-needs.ts';
+import { wholeNumber } from '../number-flags.ts';
 import { resolveImageSource } from '../../data/source.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { EXTRACTOR_USAGE, extractorKind, loadExtractor } from '../../features/registry.ts';
@@ -38,13 +40,13 @@ interface MetricsArgs {
   metrics?: string[];
   json: boolean;
   extractor?: string;
-  'kid-subsets': number;
-  'kid-subset-size': number;
-  'pr-k': number;
-  'prdc-k': number;
-  seed: number;
-  bootstrap: number;
-  'batch-size': number;
+  'kid-subsets': number | string;
+  'kid-subset-size': number | string;
+  'pr-k': number | string;
+  'prdc-k': number | string;
+  seed: number | string;
+  bootstrap: number | string;
+  'batch-size': number | string;
 }
 
 /** The JSON object --json prints: snake_case ids; KID splits into kid_mean / kid_std; intervals as <id>_interval. */
@@ -89,9 +91,15 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   const known = METRICS.map((m) => m.id);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length > 0) throw inputError(undefined, `unknown metric(s) ${unknown.join(', ')} (known: ${known.join(', ')})`, '--metrics');
-  for (const [flag, value, min] of [['--kid-subsets', args['kid-subsets'], 1], ['--kid-subset-size', args['kid-subset-size'], 2], ['--pr-k', args['pr-k'], 1], ['--prdc-k', args['prdc-k'], 1], ['--seed', args.seed, 0], ['--bootstrap', args.bootstrap, 0]] as const) {
-    if (!Number.isInteger(value) || value < min) throw inputError(undefined, `must be a whole number ≥ ${min}, got ${value}`, flag);
-  }
+  // Parsed here, not by yargs' number type, so "abc" is named as given (number-flags.ts).
+  const kidSubsets = wholeNumber('--kid-subsets', 1)(args['kid-subsets']);
+  const kidSubsetSize = wholeNumber('--kid-subset-size', 2)(args['kid-subset-size']);
+  const prK = wholeNumber('--pr-k', 1)(args['pr-k']);
+  const prdcK = wholeNumber('--prdc-k', 1)(args['prdc-k']);
+  const seed = wholeNumber('--seed', 0)(args.seed);
+  const bootstrap = wholeNumber('--bootstrap', 0)(args.bootstrap);
+  const batchSize = wholeNumber('--batch-size', 1)(args['batch-size']);
+
 
   const cached = args.real.toLowerCase().endsWith('.npz') && isReferenceStats(readNpz(args.real)) ? readReferenceStats(args.real) : null;
   if (cached && ids.some((id) => id !== 'fid')) {
@@ -117,14 +125,19 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   let real: SampleSet | null = null;
   let fake: SampleSet;
   try {
-    if (!cached) real = await readSide(args.real, extractor, args['batch-size']);
-    fake = await readSide(args.fake, extractor, args['batch-size']);
+    if (!cached) real = await readSide(args.real, extractor, batchSize);
+    fake = await readSide(args.fake, extractor, batchSize);
   } finally {
     extractor?.dispose();
   }
   const realDim = cached ? cached.provenance.dim : real!.features.cols;
   if (realDim !== fake.features.cols) {
     throw inputError(args.fake, `has ${fake.features.cols} features per row, ${args.real} has ${realDim}`);
+  }
+  // Too few rows for a metric is bad input, named by file, before any metric runs.
+  const shortfalls = rowShortfalls(ids, { prK, prdcK }, { real: real?.features.rows, generated: fake.features.rows });
+  if (shortfalls.length > 0) {
+    throw new GenreportError(shortfalls.map((s) => ({ file: s.side === 'real' ? args.real : args.fake, message: `has too few rows: ${shortfallText(s, 'rows')}` })));
   }
   if (cached) {
     const results = { fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows } };
@@ -134,12 +147,12 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
 
   const options: MetricOptions = {
     ...DEFAULT_METRIC_OPTIONS,
-    seed: args.seed,
-    kidSubsets: args['kid-subsets'],
-    kidSubsetSize: args['kid-subset-size'],
-    prK: args['pr-k'],
-    prdcK: args['prdc-k'],
-    bootstrapResamples: args.bootstrap,
+    seed,
+    kidSubsets,
+    kidSubsetSize,
+    prK,
+    prdcK,
+    bootstrapResamples: bootstrap,
   };
   const results = computeMetrics(ids, { real: real!, fake }, options);
   if (args.json) {
@@ -164,13 +177,13 @@ export const metricsCommand: CommandModule<object, MetricsArgs> = {
       .option('metrics', { type: 'string', array: true, describe: `metric ids, comma- or space-separated (default: ${FEATURE_METRICS.join(',')}; known: ${METRICS.map((m) => m.id).join(', ')})` })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (keys: fid, kid_mean, kid_std, precision, recall, f1, density, coverage, …)' })
       .option('extractor', { type: 'string', describe: `read images and extract features with: ${EXTRACTOR_USAGE}` })
-      .option('kid-subsets', { type: 'number', default: DEFAULT_METRIC_OPTIONS.kidSubsets, describe: 'KID: number of random subsets' })
-      .option('kid-subset-size', { type: 'number', default: DEFAULT_METRIC_OPTIONS.kidSubsetSize, describe: 'KID: rows per subset (cut to the smaller set)' })
-      .option('pr-k', { type: 'number', default: DEFAULT_METRIC_OPTIONS.prK, describe: 'precision/recall: k of the k-NN radius' })
-      .option('prdc-k', { type: 'number', default: DEFAULT_METRIC_OPTIONS.prdcK, describe: 'density/coverage: k of the k-NN radius' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed for KID subsets, bootstrap resamples and projections' })
-      .option('bootstrap', { type: 'number', default: 0, describe: 'bootstrap resamples of the generated set for 95% intervals (0: none)' })
-      .option('batch-size', { type: 'number', default: 256, describe: 'images per extractor batch (with --extractor)' })
+      .option('kid-subsets', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.kidSubsets, describe: 'KID: number of random subsets' })
+      .option('kid-subset-size', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.kidSubsetSize, describe: 'KID: rows per subset (cut to the smaller set)' })
+      .option('pr-k', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.prK, describe: 'precision/recall: k of the k-NN radius' })
+      .option('prdc-k', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.prdcK, describe: 'density/coverage: k of the k-NN radius' })
+      .option('seed', { requiresArg: true, default: 0, describe: 'seed for KID subsets, bootstrap resamples and projections' })
+      .option('bootstrap', { requiresArg: true, default: 0, describe: 'bootstrap resamples of the generated set for 95% intervals (0: none)' })
+      .option('batch-size', { requiresArg: true, default: 256, describe: 'images per extractor batch (with --extractor)' })
       .example('$0 metrics --real real.npy --fake fake.npy --json', 'FID, KID, precision, recall, F1, density, coverage as JSON')
       .example('$0 metrics --real mnist:test --fake samples.npz --extractor mnist-classifier', 'the same from images'),
   handler: (args) => runMetrics(args),

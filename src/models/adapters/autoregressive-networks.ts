@@ -17,6 +17,7 @@ import { GenreportError, inputError } from '../../core/errors.ts';
 import { levelsToRange } from '../../likelihood/data-space.ts';
 import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
+import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
 import { expectShape, finiteValues, requireComponent, runComponent } from '../generative-model.ts';
 
 export interface ConditionalNetwork {
@@ -58,6 +59,9 @@ class OnePassNetwork implements ConditionalNetwork {
   ) {
     requireComponent(bundle, 'model');
     this.p = PARAMETERS_PER_PIXEL[form];
+    // With a context the model also runs on crops, so only its channels are fixed.
+    const input = bundle.manifest.context ? imageAxes(bundle).map((a, i): Axis => (i === 1 || i === 2 ? { size: null } : a)) : imageAxes(bundle);
+    checkComponentShapes(bundle, [{ component: 'model', inputs: [input], output: imageAxes(bundle, this.p, 'likelihood.form') }]);
   }
 
   wholeImage(values: Float32Array, m: number): tf.Tensor {
@@ -142,6 +146,13 @@ class RowCachedNetwork implements ConditionalNetwork {
     requireComponent(bundle, 'above');
     requireComponent(bundle, 'row');
     this.p = PARAMETERS_PER_PIXEL[form];
+    // Rows are free: sampling runs `above` on the first h + 1 rows and `row` on one.
+    const rows = (axes: Axis[]): Axis[] => axes.map((a, i) => (i === 1 ? { size: null } : a));
+    const image = rows(imageAxes(bundle));
+    checkComponentShapes(bundle, [
+      { component: 'above', inputs: [image] },
+      { component: 'row', inputs: [image, rows(imageAxes(bundle)).map((a, i) => (i === 3 ? { size: null } : a))], output: rows(imageAxes(bundle, this.p, 'likelihood.form')) },
+    ]);
   }
 
   wholeImage(values: Float32Array, m: number): tf.Tensor {

@@ -20,6 +20,7 @@ import { logMeanExp } from '../../likelihood/importance-weighted.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
 import { LEVELS } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
+import { checkComponentShapes } from '../component-shapes.ts';
 import { expectShape, finiteValues, requireComponent, runComponent, type GenerativeModel, type LatentDecoder, type LikelihoodOptions } from '../generative-model.ts';
 import { FlowFlatten, FlowLayer } from '../layers/index.ts';
 import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
@@ -58,6 +59,8 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     this.flatten = first;
     this.layers = rest as FlowLayer[];
     this.latentDim = height * width * channels;
+    const d = this.latentDim;
+    checkComponentShapes(bundle, [{ component: 'flow', output: [{ size: null }, { size: d + 1, says: `${height}x${width}x${channels} images have ${d} values, so the flow state (z, log|det|) has ${d + 1}` }] }]);
     // The manifest validator makes sure a declared latent has latentDim values.
     this.prior = bundle.prior ?? new StandardNormalPrior(this.latentDim);
   }

@@ -3,11 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.ts';
 import type { ImageBatch } from '../../core/types.ts';
 import type { Bundle } from '../bundle.ts';
+import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
 import { concatImages, imagesFromOutput, requireComponent, runComponent, type GenerativeModel } from '../generative-model.ts';
 
 export class GanModel implements GenerativeModel {
   constructor(readonly bundle: Bundle) {
     requireComponent(bundle, 'generator');
+    checkComponentShapes(bundle, [{ component: 'generator', inputs: [latentAxes(bundle.manifest.latent!.dim)], output: imageAxes(bundle) }]);
   }
 
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {

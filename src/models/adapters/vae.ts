@@ -15,6 +15,7 @@ import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
 import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
+import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
 import {
   expectShape,
   finiteValues,
@@ -42,6 +43,10 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
     this.latentDim = bundle.manifest.latent!.dim;
     this.prior = bundle.prior!;
     this.form = bundle.manifest.likelihood!.form!;
+    checkComponentShapes(bundle, [
+      { component: 'encoder', inputs: [imageAxes(bundle)], output: latentAxes(this.latentDim, 2) },
+      { component: 'decoder', inputs: [latentAxes(this.latentDim)], output: imageAxes(bundle, PARAMETERS_PER_PIXEL[this.form], 'likelihood.form') },
+    ]);
   }
 
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
