@@ -24,7 +24,7 @@ export interface ContainOptions {
   allowSymlinksOut?: boolean;
   /** The message when the target does not exist. */
   notFound?: string;
-  /** The folder `rel` is relative to (inside `root`; a tfjs shard is relative to its model.json); default `root`. */
+  /** The folder `rel` is relative to, a path under the real `root` (a tfjs shard is relative to its model.json); default `root`. */
   from?: string;
 }
 
@@ -32,8 +32,10 @@ export type Contained = { path: string } | { problem: string };
 
 /**
  * Where `rel` leads from the folder `root`, or why it may not be read. The
- * path returned is the real one (symlinks resolved), so the caller reads
- * exactly what was checked.
+ * path returned is spelled under the real root, as the bundle names it (its
+ * symlinks, checked, left in): a file behind an allowed link out is then
+ * still found where the bundle says, and its own relative paths resolve
+ * from there.
  */
 export function containedPath(root: string, rel: unknown, options: ContainOptions = {}): Contained {
   const { need = 'file', allowSymlinksOut = symlinksOutAllowed(), notFound, from } = options;
@@ -41,7 +43,7 @@ export function containedPath(root: string, rel: unknown, options: ContainOption
   // Both flavours: a Windows drive or UNC path is no more a bundle file than /etc/passwd.
   if (isAbsolute(rel) || win32.isAbsolute(rel)) return { problem: `is an absolute path (${rel}); a bundle names its files relative to its own folder` };
   const realRoot = realpathSync(root);
-  const lexical = resolve(from === undefined ? realRoot : realpathSync(from), rel);
+  const lexical = resolve(from ?? realRoot, rel);
   if (lexical === realRoot) return { problem: `${rel} is the bundle folder itself, not a file` };
   if (!isInside(realRoot, lexical)) return { problem: `leads out of the bundle folder (${rel}); a bundle may name only files inside it` };
   const real = realOrMissing(lexical);
@@ -54,7 +56,7 @@ export function containedPath(root: string, rel: unknown, options: ContainOption
   const stats = statSync(real.path);
   if (stats.isDirectory()) return { problem: `${rel} is a folder, not a file` };
   if (!stats.isFile()) return { problem: `${rel} is not a regular file (a device, pipe or socket)` };
-  return { path: real.path };
+  return { path: lexical };
 }
 
 /** containedPath that throws an input error naming `file` and `field` (exit code 2). */

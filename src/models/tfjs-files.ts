@@ -5,7 +5,7 @@
  * loudly with the file named.
  */
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { inputError } from '../core/errors.ts';
@@ -16,11 +16,13 @@ export type TfjsModel = tf.LayersModel | tf.GraphModel;
 
 /**
  * An IOHandler that reads `model.json` and its shards from disk. Every shard
- * must resolve inside `root` (by default the model.json's own real folder; a
- * bundle passes its folder), checked before any shard is read.
+ * must resolve inside `root`, checked before any shard is read: a bundle
+ * passes its real folder (and a model.json path under it); by default it is
+ * the model.json's own real folder.
  */
-export function fileLoadHandler(modelJsonPath: string, root: string = realFolder(modelJsonPath)): tf.io.IOHandler {
-  const file = resolve(modelJsonPath);
+export function fileLoadHandler(modelJsonPath: string, root?: string): tf.io.IOHandler {
+  const file = root === undefined ? join(realFolder(modelJsonPath), basename(modelJsonPath)) : resolve(modelJsonPath);
+  root ??= dirname(file);
   return {
     load: async () => {
       const json = readModelJson(file);
@@ -36,8 +38,8 @@ export function fileLoadHandler(modelJsonPath: string, root: string = realFolder
   };
 }
 
-/** The real paths of a model.json's weight shards, checked as the loader checks them. */
-export function weightShardFiles(modelJsonPath: string, root: string = realFolder(modelJsonPath)): string[] {
+/** The paths of a model.json's weight shards, checked as the loader checks them (`root` as for fileLoadHandler). */
+export function weightShardFiles(modelJsonPath: string, root: string): string[] {
   return planWeights(readModelJson(resolve(modelJsonPath)).weightsManifest, resolve(modelJsonPath), root).shards;
 }
 
@@ -52,11 +54,12 @@ function readModelJson(file: string): tf.io.ModelJSON {
   return json;
 }
 
+/** The real path of the folder `file` is in (the file itself may be missing: the loader reports it). */
 function realFolder(file: string): string {
   try {
-    return dirname(realpathSync(resolve(file)));
+    return realpathSync(dirname(resolve(file)));
   } catch {
-    return dirname(resolve(file)); // missing: the loader reports it
+    return dirname(resolve(file));
   }
 }
 

@@ -15,13 +15,13 @@ const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, co
 const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
 
 export interface WeightsPlan {
-  /** Real paths of the shards, in manifest order. */
+  /** Paths of the shards (under `root`), in manifest order. */
   shards: string[];
   /** Bytes the weights need, which the shards hold together. */
   bytes: number;
 }
 
-/** Check `weightsManifest` of `file` (a model.json; shard paths are relative to its folder) against the folder `root` they must stay inside. */
+/** Check `weightsManifest` of `file` (a model.json under `root`; shard paths are relative to its folder) against the real folder `root` they must stay inside. */
 export function planWeights(weightsManifest: unknown, file: string, root: string): WeightsPlan {
   if (!Array.isArray(weightsManifest)) throw new GenreportError({ file, field: 'weightsManifest', message: 'must be a list of weight groups' });
   const problems: Problem[] = [];
