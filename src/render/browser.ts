@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer';
+import { OFFLINE_CHROMIUM_ARGS } from './offline-chromium.ts';
 
 export type BrowserResolution = { path: string } | { missing: string };
 
@@ -41,14 +42,6 @@ function puppeteerCachedBrowser(): string | undefined {
 
 /**
  * Flags that work headless as root in containers: no sandbox (root cannot
- * use it), no GPU, and nothing that phones home while we print.
+ * use it), no GPU, and nothing that phones home while we print (offline-chromium.ts).
  */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', ...OFFLINE_CHROMIUM_ARGS];

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer';
 import { GenreportError } from '../core/errors.ts';
 import { CHROMIUM_ARGS, resolveBrowser } from './browser.ts';
+import { isOfflineRequest } from './offline-chromium.ts';
 
 export type Paper = 'A4' | 'Letter';
 
@@ -44,7 +45,7 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: PdfOp
       await page.setRequestInterception(true);
       page.on('request', (request) => {
         const url = request.url();
-        if (url === pageUrl || url.startsWith('data:')) void request.continue();
+        if (isOfflineRequest(url, pageUrl)) void request.continue();
         else void request.abort('blockedbyclient');
       });
       await page.goto(pageUrl, { waitUntil: 'load' });
