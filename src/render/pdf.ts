@@ -7,7 +7,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer from 'puppeteer';
+import puppeteer from 'puppeteer-core';
 import { GenreportError } from '../core/errors.ts';
 import { CHROMIUM_ARGS, resolveBrowser } from './browser.ts';
 import { cleanUpOnSignals, killGroup, killLeftoverBrowsers, PROFILE_PREFIX, writeOwner } from './browser-leftovers.ts';
