@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Logger } from '../core/logger.ts';
-import { resolveBrowser } from '../render/browser.ts';
+import { puppeteerCacheDir, resolveBrowser } from '../render/browser.ts';
 
 export function ensureSystemPackages(logger: Logger, options: { pdf: boolean }): void {
   const missing: string[] = [];
@@ -22,8 +22,8 @@ export function ensureSystemPackages(logger: Logger, options: { pdf: boolean }):
     if (!run('apt-get', install)) run('apt-get', ['update']) && run('apt-get', install);
   }
   if (options.pdf && 'missing' in resolveBrowser()) {
-    logger.info("no browser found for the PDF: trying Puppeteer's managed Chrome (npx puppeteer browsers install chrome)");
-    run('npx', ['--no-install', 'puppeteer', 'browsers', 'install', 'chrome']);
+    logger.info("no browser found for the PDF: trying Puppeteer's managed Chrome (npx @puppeteer/browsers install chrome@stable)");
+    run('npx', ['--no-install', '@puppeteer/browsers', 'install', 'chrome@stable', '--path', puppeteerCacheDir()]);
   }
 }
 

@@ -30,7 +30,7 @@ export function diagnoseBundle(
 ): BundleDiagnostics {
   let log: TrainingLog | null = null;
   try {
-    log = readBundleTrainingLog({ manifest: bundle.manifest, file: bundle.manifestFile, dir: bundle.dir });
+    log = readBundleTrainingLog({ manifest: bundle.manifest, file: bundle.manifestFile, dir: bundle.dir, root: bundle.root });
   } catch (e) {
     // A broken log costs the model its loss diagnostics, not its place in the report.
     if (!(e instanceof GenreportError)) throw e;

@@ -5,8 +5,8 @@
  * JSON null is a value that was not logged at that step and reads as NaN, so
  * metrics logged only at checkpoints share the step axis with the losses.
  */
-import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { resolveInside } from '../core/contained-path.ts';
 import { inputError } from '../core/errors.ts';
 import { readInputText } from '../core/input-file.ts';
 import type { LoadedManifest } from '../models/manifest.ts';
@@ -35,16 +35,15 @@ function isJsonLines(file: string, text: string): boolean {
 
 /**
  * The log a bundle's manifest declares (`training.log`, relative to the
- * bundle), or null when it declares none. A declared log that is missing is
- * an error: the manifest promises something the bundle does not hold.
+ * bundle, and inside it after symlinks), or null when it declares none. A
+ * declared log that is missing is an error: the manifest promises something
+ * the bundle does not hold.
  */
 export function readBundleTrainingLog(bundle: LoadedManifest): TrainingLog | null {
   const declared = bundle.manifest.training?.log;
   if (!declared) return null;
-  const file = resolve(bundle.dir, declared);
-  if (!existsSync(file)) {
-    throw inputError(bundle.file, `declares training log ${declared}, which is not in the bundle (${file})`, 'training.log');
-  }
+  const notFound = `declares training log ${declared}, which is not in the bundle (${resolve(bundle.dir, declared)})`;
+  const file = resolveInside(bundle.root, declared, { file: bundle.file, field: 'training.log' }, { notFound });
   return readTrainingLog(file);
 }
 

@@ -4,18 +4,20 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../core/errors.ts';
+import { containedPath, type ContainOptions } from '../core/contained-path.ts';
+import { GenreportError, type Problem } from '../core/errors.ts';
 import { readManifest, type ComponentName, type Manifest } from './manifest.ts';
 import { loadLatentPrior, type LatentPrior } from './latent-prior.ts';
-import { loadTfjsModel, type TfjsModel } from './tfjs-files.ts';
+import { loadTfjsModel, weightShardFiles, type TfjsModel } from './tfjs-files.ts';
 
 export interface Bundle {
   manifest: Manifest;
   /** Path as the user gave it, for messages. */
   path: string;
   dir: string;
+  /** The bundle's real folder: everything it names resolves inside it (src/core/contained-path.ts). */
+  root: string;
   manifestFile: string;
   components: Partial<Record<ComponentName, TfjsModel>>;
   /** The latent prior, for families with a latent. */
@@ -25,27 +27,22 @@ export interface Bundle {
 }
 
 export async function loadBundle(path: string): Promise<Bundle> {
-  const { manifest, file, dir } = readManifest(path);
+  const { manifest, file, dir, root } = readManifest(path);
+  // Plan first: every path the manifest names is checked, and all problems reported, before anything is read.
+  const paths = bundlePaths(manifest, file, root);
   const components: Partial<Record<ComponentName, TfjsModel>> = {};
   const files = [file];
-  for (const [name, rel] of Object.entries(manifest.components) as [ComponentName, string | null | undefined][]) {
-    if (!rel) continue;
-    const modelJson = resolve(dir, rel);
-    if (!modelJson.startsWith(dir)) {
-      throw inputError(file, `must point inside the bundle folder, not ${rel}`, `components.${name}`);
-    }
-    components[name] = await loadTfjsModel(modelJson);
-    files.push(modelJson, ...weightFiles(modelJson));
+  for (const [name, modelJson] of paths.components) {
+    components[name] = await loadTfjsModel(modelJson, root);
+    files.push(modelJson, ...weightShardFiles(modelJson, root));
   }
-  if (manifest.latent?.mixture && !resolve(dir, manifest.latent.mixture).startsWith(dir)) {
-    throw inputError(file, `must point inside the bundle folder, not ${manifest.latent.mixture}`, 'latent.mixture');
-  }
-  const latent = loadLatentPrior(manifest, dir);
+  const latent = loadLatentPrior(manifest, paths.mixture);
   if (latent?.file) files.push(latent.file);
   return {
     manifest,
     path,
     dir,
+    root,
     manifestFile: file,
     components,
     prior: latent?.prior ?? null,
@@ -54,13 +51,43 @@ export async function loadBundle(path: string): Promise<Bundle> {
   };
 }
 
-export function disposeBundle(bundle: Bundle): void {
-  for (const m of Object.values(bundle.components)) m?.dispose();
+interface BundlePaths {
+  components: [ComponentName, string][];
+  mixture?: string;
 }
 
-function weightFiles(modelJson: string): string[] {
-  const json = JSON.parse(readFileSync(modelJson, 'utf8')) as tf.io.ModelJSON;
-  return json.weightsManifest.flatMap((g) => g.paths.map((p) => join(dirname(modelJson), p)));
+/**
+ * The real paths of the files the manifest names, each inside the bundle's
+ * real folder, or every problem at once (file and field named). The training
+ * log and card are only checked here: a missing log costs its diagnostics
+ * (src/diagnostics/training-log.ts), not the model.
+ */
+function bundlePaths(manifest: Manifest, file: string, root: string): BundlePaths {
+  const problems: Problem[] = [];
+  const check = (rel: string, field: string, options: ContainOptions = {}): string | undefined => {
+    const found = containedPath(root, rel, options);
+    if ('problem' in found) problems.push({ file, field, message: found.problem });
+    return 'path' in found ? found.path : undefined;
+  };
+  const components: [ComponentName, string][] = [];
+  for (const [name, rel] of Object.entries(manifest.components) as [ComponentName, string | null | undefined][]) {
+    if (!rel) continue;
+    const found = check(rel, `components.${name}`, { notFound: `${rel} is not in the bundle (model file not found)` });
+    if (found) components.push([name, found]);
+  }
+  const mixture = manifest.latent?.mixture
+    ? check(manifest.latent.mixture, 'latent.mixture', { notFound: `${manifest.latent.mixture} is not in the bundle (latent prior file not found)` })
+    : undefined;
+  for (const key of ['log', 'card'] as const) {
+    const rel = manifest.training?.[key];
+    if (rel) check(rel, `training.${key}`, { need: 'maybe-file' });
+  }
+  if (problems.length > 0) throw new GenreportError(problems);
+  return { components, mixture };
+}
+
+export function disposeBundle(bundle: Bundle): void {
+  for (const m of Object.values(bundle.components)) m?.dispose();
 }
 
 /** sha256 over the files' bytes in a fixed order; the first 16 hex digits are shown. */

@@ -6,7 +6,6 @@
  * aggregate posterior after training (two-stage VAE, Dai & Wipf 2019; ex-post
  * density estimation, Ghosh et al. 2020), which fills the holes N(0, I) leaves.
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readJsonInput } from '../core/input-file.ts';
@@ -24,14 +23,17 @@ export interface LatentPrior {
   logDensity(values: ArrayLike<number>, offset: number): number;
 }
 
-/** The prior a bundle declares, or null for a bundle without a latent. */
-export function loadLatentPrior(manifest: Manifest, dir: string): { prior: LatentPrior; file?: string } | null {
+/**
+ * The prior a bundle declares, or null for a bundle without a latent.
+ * `mixtureFile` is latent.mixture already resolved inside the bundle (src/models/bundle.ts).
+ */
+export function loadLatentPrior(manifest: Manifest, mixtureFile: string | undefined): { prior: LatentPrior; file?: string } | null {
   const latent = manifest.latent;
   if (!latent) return null;
   if (latent.distribution === 'normal') return { prior: new StandardNormalPrior(latent.dim) };
   if (latent.distribution === 'uniform') return { prior: new UniformPrior(latent.dim) };
-  // The manifest validator makes sure a mixture names its file.
-  const file = resolve(dir, latent.mixture!);
+  // The manifest validator makes sure a mixture names its file; the bundle loader, that it is inside the bundle.
+  const file = mixtureFile!;
   return { prior: GaussianMixturePrior.fromJson(readJsonInput(file, 'latent prior file not found (genmodel.json latent.mixture)'), latent.dim, file), file };
 }
 

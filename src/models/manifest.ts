@@ -3,8 +3,10 @@
  * TensorFlow.js components live. Validation reports every problem at once,
  * each naming the file and the field.
  */
-import { dirname, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { resolveInside } from '../core/contained-path.ts';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readJsonInput } from '../core/input-file.ts';
 import { PIXEL_FORMS } from '../likelihood/pixel-forms.ts';
@@ -12,6 +14,15 @@ import { PIXEL_FORMS } from '../likelihood/pixel-forms.ts';
 export const MANIFEST_FORMAT = 'genreport-model/1';
 export const MANIFEST_FILE = 'genmodel.json';
 
+/**
+ * Sanity limits, far above any model this tool compares: a hostile or mistyped
+ * manifest (latent.dim 1e9, 100000×100000 images) is refused with the field
+ * named instead of trying to allocate gigabytes.
+ */
+export const MAX_IMAGE_SIDE = 4096;
+export const MAX_LATENT_DIM = 2 ** 24;
+
+const side = z.number().int().positive().max(MAX_IMAGE_SIDE, `must be at most ${MAX_IMAGE_SIDE} pixels (a sanity limit)`);
 const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [low, high] with low < high');
 const componentPath = z.string().min(1).nullable().optional();
 
@@ -22,14 +33,14 @@ export const manifestSchema = z
     family: z.enum(['gan', 'vae', 'flow', 'autoregressive']),
     description: z.string().optional(),
     image: z.object({
-      height: z.number().int().positive(),
-      width: z.number().int().positive(),
+      height: side,
+      width: side,
       channels: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 (greyscale) or 3 (RGB)' }),
       range,
     }),
     latent: z
       .object({
-        dim: z.number().int().positive(),
+        dim: z.number().int().positive().max(MAX_LATENT_DIM, `must be at most ${MAX_LATENT_DIM} (a sanity limit)`),
         /** The prior: N(0, I), U[−1, 1]^d, or a mixture of diagonal Gaussians (VAE and flow only; src/models/latent-prior.ts). */
         distribution: z.enum(['normal', 'uniform', 'gaussian-mixture']),
         /** With gaussian-mixture: the JSON file in the bundle holding weights, means and log-variances. */
@@ -89,15 +100,22 @@ export interface LoadedManifest {
   manifest: Manifest;
   /** Absolute path of genmodel.json. */
   file: string;
-  /** Absolute folder of the bundle; component paths resolve against it. */
+  /** Absolute folder of the bundle, as the user named it (for display). */
   dir: string;
+  /** The bundle's real folder (symlinks resolved): every path the bundle names must resolve inside it. */
+  root: string;
 }
 
 /** Read and validate `<bundleDir>/genmodel.json` (or a path to the file itself). */
 export function readManifest(path: string): LoadedManifest {
   const file = path.endsWith('.json') ? resolve(path) : resolve(path, MANIFEST_FILE);
-  const raw = readJsonInput(file, 'model bundle manifest not found (a bundle is a folder with genmodel.json)');
-  return { manifest: validateManifest(raw, file), file, dir: dirname(file) };
+  const dir = dirname(file);
+  const notFound = 'model bundle manifest not found (a bundle is a folder with genmodel.json)';
+  // The folder may be a symlink (the user's choice); the manifest in it may not lead out.
+  const root = existsSync(dir) ? realpathSync(dir) : dir;
+  if (existsSync(dir)) resolveInside(root, basename(file), { file }, { notFound });
+  const raw = readJsonInput(file, notFound);
+  return { manifest: validateManifest(raw, file), file, dir, root };
 }
 
 interface FamilyNeeds {

@@ -4,57 +4,69 @@
  * HTTP, so we read and write model.json + weight shards ourselves and fail
  * loudly with the file named.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { inputError } from '../core/errors.ts';
 import { readJsonInput } from '../core/input-file.ts';
+import { planWeights } from './tfjs-weights-plan.ts';
 
 export type TfjsModel = tf.LayersModel | tf.GraphModel;
 
-/** An IOHandler that reads `model.json` and its shards from disk. */
-export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
-  const file = resolve(modelJsonPath);
+/**
+ * An IOHandler that reads `model.json` and its shards from disk. Every shard
+ * must resolve inside `root`, checked before any shard is read: a bundle
+ * passes its real folder (and a model.json path under it); by default it is
+ * the model.json's own real folder.
+ */
+export function fileLoadHandler(modelJsonPath: string, root?: string): tf.io.IOHandler {
+  const file = root === undefined ? join(realFolder(modelJsonPath), basename(modelJsonPath)) : resolve(modelJsonPath);
+  root ??= dirname(file);
   return {
     load: async () => {
-      const json = readJsonInput(file, 'model file not found') as tf.io.ModelJSON;
-      if (!json || typeof json !== 'object' || !json.modelTopology) {
-        throw inputError(file, 'is not a TensorFlow.js model.json (no modelTopology)', 'modelTopology');
-      }
-      if (!Array.isArray(json.weightsManifest)) {
-        throw inputError(file, 'has no weightsManifest list', 'weightsManifest');
-      }
+      const json = readModelJson(file);
+      const plan = planWeights(json.weightsManifest, file, root);
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const buffers: ArrayBuffer[] = [];
-        for (const group of manifest) {
-          for (const shard of group.paths) {
-            const shardPath = join(dirname(file), shard);
-            let bytes: Buffer;
-            try {
-              bytes = readFileSync(shardPath);
-            } catch {
-              throw inputError(file, `weight shard ${shard} not found next to it`, 'weightsManifest.paths');
-            }
-            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-          }
-        }
-        const specs = tf.io.getWeightSpecs(manifest);
-        const data = tf.io.CompositeArrayBuffer.join(buffers);
-        const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.quantization?.dtype ?? s.dtype), 0);
-        if (data.byteLength !== expected) {
-          throw inputError(file, `weights hold ${data.byteLength} bytes but the manifest describes ${expected}`, 'weightsManifest');
-        }
-        return [specs, data];
+        const buffers = plan.shards.map((shard) => {
+          const bytes = readFileSync(shard);
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        });
+        return [tf.io.getWeightSpecs(manifest), tf.io.CompositeArrayBuffer.join(buffers)];
       });
     },
   };
 }
 
-/** Load a LayersModel or GraphModel, whichever `model.json` declares. */
-export async function loadTfjsModel(modelJsonPath: string): Promise<TfjsModel> {
+/** The paths of a model.json's weight shards, checked as the loader checks them (`root` as for fileLoadHandler). */
+export function weightShardFiles(modelJsonPath: string, root: string): string[] {
+  return planWeights(readModelJson(resolve(modelJsonPath)).weightsManifest, resolve(modelJsonPath), root).shards;
+}
+
+function readModelJson(file: string): tf.io.ModelJSON {
+  const json = readJsonInput(file, 'model file not found') as tf.io.ModelJSON;
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !json.modelTopology) {
+    throw inputError(file, 'is not a TensorFlow.js model.json (no modelTopology)', 'modelTopology');
+  }
+  if (!Array.isArray(json.weightsManifest)) {
+    throw inputError(file, 'has no weightsManifest list', 'weightsManifest');
+  }
+  return json;
+}
+
+/** The real path of the folder `file` is in (the file itself may be missing: the loader reports it). */
+function realFolder(file: string): string {
+  try {
+    return realpathSync(dirname(resolve(file)));
+  } catch {
+    return dirname(resolve(file));
+  }
+}
+
+/** Load a LayersModel or GraphModel, whichever `model.json` declares; shards must resolve inside `root` (see fileLoadHandler). */
+export async function loadTfjsModel(modelJsonPath: string, root?: string): Promise<TfjsModel> {
   const file = resolve(modelJsonPath);
-  const handler = fileLoadHandler(file);
+  const handler = fileLoadHandler(file, root);
   let format: unknown;
   try {
     format = JSON.parse(readFileSync(file, 'utf8')).format;
@@ -90,8 +102,4 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   });
-}
-
-function bytesPer(dtype: string): number {
-  return dtype === 'float16' ? 2 : dtype === 'uint8' || dtype === 'bool' ? 1 : 4;
 }

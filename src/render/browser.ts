@@ -2,8 +2,11 @@
  * Which Chromium/Chrome prints the PDF. Nothing is downloaded at install time,
  * so we look where one usually is, in order, and otherwise say how to get one.
  */
-import { existsSync } from 'node:fs';
-import puppeteer from 'puppeteer';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, computeExecutablePath, detectBrowserPlatform } from '@puppeteer/browsers';
+import { OFFLINE_CHROMIUM_ARGS } from './offline-chromium.ts';
 
 export type BrowserResolution = { path: string } | { missing: string };
 
@@ -12,7 +15,7 @@ const ENV_VARIABLES = ['GENREPORT_CHROMIUM', 'PUPPETEER_EXECUTABLE_PATH'] as con
 const SYSTEM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 export const HOW_TO_GET_A_BROWSER =
-  'no Chromium or Chrome found for the PDF: install one (Debian/Ubuntu: apt-get install chromium; anywhere: npx puppeteer browsers install chrome) or set GENREPORT_CHROMIUM to its path';
+  'no Chromium or Chrome found for the PDF: install one (Debian/Ubuntu: apt-get install chromium; anywhere: npx @puppeteer/browsers install chrome@stable --path ~/.cache/puppeteer) or set GENREPORT_CHROMIUM to its path';
 
 /** `env` and `exists` are parameters so the search order can be tested without touching the machine. */
 export function resolveBrowser(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): BrowserResolution {
@@ -25,30 +28,44 @@ export function resolveBrowser(env: NodeJS.ProcessEnv = process.env, exists: (pa
   for (const path of SYSTEM_PATHS) {
     if (exists(path)) return { path };
   }
-  const cached = puppeteerCachedBrowser();
-  if (cached && exists(cached)) return { path: cached };
+  const cached = puppeteerCachedBrowsers(env).find(exists);
+  if (cached) return { path: cached };
   return { missing: HOW_TO_GET_A_BROWSER };
 }
 
-function puppeteerCachedBrowser(): string | undefined {
-  try {
-    return puppeteer.executablePath();
-  } catch {
-    // Puppeteer throws when its configuration names no browser: that just means "not cached".
-    return undefined;
-  }
+/**
+ * Browsers that `npx @puppeteer/browsers install chrome@stable --path ~/.cache/puppeteer` (or chrome-headless-shell)
+ * put in Puppeteer's cache, newest build first. We depend on puppeteer-core,
+ * which downloads nothing, so this cache is only ever filled on purpose.
+ */
+function puppeteerCachedBrowsers(env: NodeJS.ProcessEnv): string[] {
+  const cacheDir = puppeteerCacheDir(env);
+  const platform = detectBrowserPlatform();
+  if (!platform) return [];
+  return [Browser.CHROME, Browser.CHROMEHEADLESSSHELL].flatMap((browser) => {
+    let builds: string[];
+    try {
+      builds = readdirSync(join(cacheDir, browser)).filter((d) => d.startsWith(`${platform}-`));
+    } catch {
+      return [];
+    }
+    const buildIds = builds.map((d) => d.slice(platform.length + 1)).sort(newestFirst);
+    return buildIds.map((buildId) => computeExecutablePath({ cacheDir, browser, buildId, platform }));
+  });
+}
+
+/** Where Puppeteer keeps the browsers it installs. */
+export function puppeteerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PUPPETEER_CACHE_DIR ?? join(homedir(), '.cache', 'puppeteer');
+}
+
+/** "131.0.6778.85" after "131.0.6778.69", "132…" first: numeric, part by part. */
+function newestFirst(a: string, b: string): number {
+  return b.localeCompare(a, 'en', { numeric: true });
 }
 
 /**
  * Flags that work headless as root in containers: no sandbox (root cannot
- * use it), no GPU, and nothing that phones home while we print.
+ * use it), no GPU, and nothing that phones home while we print (offline-chromium.ts).
  */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', ...OFFLINE_CHROMIUM_ARGS];

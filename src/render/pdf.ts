@@ -2,13 +2,16 @@
  * HTML file → PDF with a headless Chromium. The page may load only itself and
  * data: URIs; everything else is refused, so printing never reaches the network.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer from 'puppeteer';
+import puppeteer from 'puppeteer-core';
 import { GenreportError } from '../core/errors.ts';
 import { CHROMIUM_ARGS, resolveBrowser } from './browser.ts';
+import { cleanUpOnSignals, killGroup, killLeftoverBrowsers, PROFILE_PREFIX, writeOwner } from './browser-leftovers.ts';
+import { isOfflineRequest } from './offline-chromium.ts';
 
 export type Paper = 'A4' | 'Letter';
 
@@ -32,19 +35,34 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: PdfOp
   const pageUrl = pathToFileURL(resolve(htmlPath)).href;
   // Written beside the target and renamed over it: a failed print leaves an earlier PDF intact.
   const partialPdf = join(dirname(resolve(pdfPath)), `.${basename(pdfPath)}.${process.pid}.partial`);
-  const profileDir = await mkdtemp(join(tmpdir(), 'genreport-chromium-'));
+  // A run killed earlier (SIGKILL) may have left its Chromium running.
+  killLeftoverBrowsers();
+  const profileDir = await mkdtemp(join(tmpdir(), PROFILE_PREFIX));
+  writeOwner(profileDir, { pid: process.pid });
+  let browserPid: number | undefined;
+  const detachSignals = cleanUpOnSignals(() => {
+    if (browserPid) killGroup(browserPid);
+    rmSync(partialPdf, { force: true });
+    rmSync(profileDir, { recursive: true, force: true });
+  });
   try {
     const chromium = await puppeteer.launch({
       executablePath: browser.path,
       headless: true,
       args: [...CHROMIUM_ARGS, `--user-data-dir=${profileDir}`],
+      // Ours instead (cleanUpOnSignals): puppeteer's SIGTERM handler closes the browser but leaves genreport running.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
+    browserPid = chromium.process()?.pid;
+    if (browserPid) writeOwner(profileDir, { pid: process.pid, browser: browserPid });
     try {
       const page = await chromium.newPage();
       await page.setRequestInterception(true);
       page.on('request', (request) => {
         const url = request.url();
-        if (url === pageUrl || url.startsWith('data:')) void request.continue();
+        if (isOfflineRequest(url, pageUrl)) void request.continue();
         else void request.abort('blockedbyclient');
       });
       await page.goto(pageUrl, { waitUntil: 'load' });
@@ -62,6 +80,7 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: PdfOp
     }
     await rename(partialPdf, pdfPath);
   } finally {
+    detachSignals();
     await rm(partialPdf, { force: true });
     await rm(profileDir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,7 @@ test('a CSV log without a step column, or a JSON line that is not an object, is 
 function bundleWithLog(log: string | null): LoadedManifest {
   const dir = mkdtempSync(join(tmpdir(), 'genreport-bundle-'));
   const manifest = { training: log === null ? undefined : { log } } as Manifest;
-  return { manifest, file: join(dir, 'genmodel.json'), dir };
+  return { manifest, file: join(dir, 'genmodel.json'), dir, root: realpathSync(dir) };
 }
 
 test("a bundle's log is found through the manifest's training.log, relative to the bundle", () => {

@@ -123,7 +123,7 @@ test('a corrupt model.json and a missing weight shard are named', async () => {
   writeFileSync(modelJson, '{ not json');
   await assert.rejects(loadBundle(dir), (e: Error) => e.message.startsWith(`${modelJson}: is not valid JSON`));
   writeFileSync(modelJson, original.replace('weights.bin', 'missing.bin'));
-  await assert.rejects(loadBundle(dir), /weight shard missing\.bin not found/);
+  await assert.rejects(loadBundle(dir), /model\.json: weightsManifest\[0\]\.paths\[0\]: weight shard missing\.bin not found in the bundle/);
 });
 
 test('a missing bundle folder says what a bundle is', async () => {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Browser, computeExecutablePath, detectBrowserPlatform } from '@puppeteer/browsers';
 import { HOW_TO_GET_A_BROWSER, resolveBrowser } from '../../src/render/browser.ts';
+
+const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
 const existing = (paths: string[]) => (path: string) => paths.includes(path);
 
@@ -24,5 +30,23 @@ test('with nothing found, the answer says how to get a browser', () => {
   const found = resolveBrowser({}, existing([]));
   assert.deepEqual(found, { missing: HOW_TO_GET_A_BROWSER });
   assert.match(HOW_TO_GET_A_BROWSER, /apt-get install chromium/);
-  assert.match(HOW_TO_GET_A_BROWSER, /npx puppeteer browsers install chrome/);
+  assert.match(HOW_TO_GET_A_BROWSER, /npx @puppeteer\/browsers install chrome@stable --path ~\/\.cache\/puppeteer/);
+});
+
+test("with no system browser, the newest Chrome in Puppeteer's cache is used (puppeteer-core downloads none itself)", () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'genreport-puppeteer-cache-'));
+  try {
+    const platform = detectBrowserPlatform()!;
+    const builds = ['131.0.6778.85', '132.0.6834.57', '131.0.6778.69'];
+    const paths = builds.map((buildId) => computeExecutablePath({ cacheDir, browser: Browser.CHROME, buildId, platform }));
+    for (const path of paths) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, '');
+    }
+    assert.deepEqual(resolveBrowser({ PUPPETEER_CACHE_DIR: cacheDir }, (p) => !SYSTEM.includes(p) && existsSync(p)), { path: paths[1] });
+    // A system browser still comes first.
+    assert.deepEqual(resolveBrowser({ PUPPETEER_CACHE_DIR: cacheDir }, (p) => p === '/usr/bin/chromium' || existsSync(p)), { path: '/usr/bin/chromium' });
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,49 @@
+/**
+ * Chromium switches that keep printing off the network. Headless Chromium
+ * still calls home for its own services (component and extension updates,
+ * account lists, network time, optimisation hints, media router, DNS
+ * prefetch): about 40 DNS lookups per print. A report is one self-contained
+ * file, so printing needs no connection beyond loopback (puppeteer's DevTools
+ * socket). The resolver rule answers every name "not found" without a DNS
+ * packet; the feature and service switches stop most of the asking.
+ * test/render/print-offline.test.ts traces a real print's connect() calls.
+ */
+
+/** Services that phone home, off by name (puppeteer merges these with its own --disable-features). */
+const NETWORKED_FEATURES = [
+  'AutofillServerCommunication',
+  'CertificateTransparencyComponentUpdater',
+  'DialMediaRouteProvider',
+  'InterestFeedContentSuggestions',
+  'MediaRouter',
+  'NetworkTimeServiceQuerying',
+  'OptimizationHints',
+  'PrivacySandboxSettings4',
+  'SafeBrowsing',
+  'Translate',
+];
+
+export const OFFLINE_CHROMIUM_ARGS = [
+  // No name resolves: whatever still asks gets "not found" without a DNS packet.
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  '--dns-prefetch-disable',
+  // Anything that still tries HTTP(S) goes to a proxy on a closed loopback port (nothing listens on 9, discard).
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
+  `--disable-features=${NETWORKED_FEATURES.join(',')}`,
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-sync',
+  '--metrics-recording-only',
+  '--no-pings',
+  '--safebrowsing-disable-auto-update',
+];
+
+/** A page request printing may make: the page itself, inline data, nothing else. */
+export function isOfflineRequest(url: string, pageUrl: string): boolean {
+  return url === pageUrl || url.startsWith('data:') || url === 'about:blank';
+}
