@@ -32,6 +32,7 @@ import { comparableRecords, trendChanges, trendChartSpec } from './history/trend
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { readHumanJudgments } from './human/read.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -70,6 +71,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   logger.info(`backend: ${backend.name} (${backend.reason})`);
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
+  // Read first, so a bad ratings file stops the run before any model is measured.
+  const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
 
   // load: the real data and the feature extractor
   const { real, extractor } = await timed('load', async () => ({
@@ -155,6 +158,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     },
     invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
     truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
+    human,
   });
   if (evaluations.length === 0) {
     throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${data.warnings.join('\n')}` });

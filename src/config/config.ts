@@ -73,6 +73,11 @@ export const configSchema = z
       .object({ psi: z.array(z.number().positive().max(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.9, 1]), samples: positiveInt.default(500) })
       .strict()
       .default({ psi: [0.5, 0.6, 0.7, 0.8, 0.9, 1], samples: 500 }),
+    /** Human judgments from a rating session (`genreport rate`): its ratings.jsonl; `resamples` for the preference intervals. */
+    human: z
+      .object({ ratings: z.string().min(1), resamples: z.number().int().nonnegative().default(1000) })
+      .strict()
+      .optional(),
     output: z
       .object({ pdf: z.boolean().default(true), paper: z.enum(['A4', 'Letter']).default('A4') })
       .strict()
@@ -110,5 +115,6 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
     ...config,
     models: config.models.map(abs),
     data: { ...config.data, real: dataSpec(config.data.real), train: dataSpec(config.data.train), stats: config.data.stats && abs(config.data.stats) },
+    ...(config.human ? { human: { ...config.human, ratings: abs(config.human.ratings) } } : {}),
   };
 }
