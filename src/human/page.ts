@@ -126,7 +126,14 @@ kbd { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; border: 1px solid 
       var img = document.createElement('img');
       img.alt = pair ? (i === 0 ? 'left image' : 'right image') : 'image to rate';
       img.width = 300; img.height = 300;
-      img.onload = img.onerror = function () { if (--pending === 0) { ready = true; enable(true); setBody('ready'); } };
+      var failed = false;
+      img.onerror = function () {
+        if (failed) return;
+        failed = true;
+        $('message').textContent = 'An image did not load. Reload the page to try again.';
+        setBody('error');
+      };
+      img.onload = function () { if (--pending === 0 && $('message').textContent === '') { ready = true; enable(true); setBody('ready'); } };
       if (pair) img.addEventListener('click', function () { send(i === 0 ? 'left' : 'right'); });
       img.src = src;
       figure.appendChild(img);
