@@ -48,11 +48,13 @@ function share(f: FoolRate, source: string): HumanShare {
 
 export function humanSection(input: HumanInput, models: string[]): AssembledHuman {
   const { analysis } = input;
+  const runOrder = (model: string) => (models.includes(model) ? models.indexOf(model) : models.length);
   const section: HumanSection = {
     ratings: input.ratings,
     raters: analysis.raters,
     answers: analysis.answers,
-    foolRates: analysis.foolRates.map((f) => share(f, f.model!)),
+    // In the run's model order; models the run does not have go last.
+    foolRates: [...analysis.foolRates].sort((a, b) => runOrder(a.model!) - runOrder(b.model!)).map((f) => share(f, f.model!)),
     real: analysis.real && share(analysis.real, 'real'),
     preferences: analysis.preferences && {
       interval: analysis.preferences.interval,

@@ -5,6 +5,9 @@
 import type { HumanSection, HumanShare, ReportData } from '../assemble/report-data.ts';
 import { formatCount, formatValue } from './format.ts';
 
+/** Below this many raters a bootstrap over raters has too few distinct resamples to trust its ends. */
+const FEW_RATERS = 5;
+
 export interface HumanView {
   intro: string;
   /** One row per model, then the real images as the reference. */
@@ -52,7 +55,8 @@ export function humanView(data: ReportData): HumanView | null {
   const preferences = h.preferences && {
     intro:
       `Bradley–Terry strengths from the side-by-side answers (a can't-tell counts half to each side; strengths sum to 1, so model i is preferred over j with probability s_i / (s_i + s_j)). ` +
-      (h.preferences.interval === 'none' ? 'No interval was computed.' : `95% interval: ${h.preferences.interval}, ${formatCount(h.preferences.resamples)} resamples.`),
+      (h.preferences.interval === 'none' ? 'No interval was computed.' : `95% interval: ${h.preferences.interval}, ${formatCount(h.preferences.resamples)} resamples.`) +
+      (h.preferences.interval === 'bootstrap over raters' && h.raters < FEW_RATERS ? ` With ${formatCount(h.raters)} raters there are few distinct resamples, so these intervals are rough.` : ''),
     rows: [...h.preferences.models]
       .sort((a, b) => b.strength.value - a.strength.value)
       .map((m) => ({
@@ -64,7 +68,7 @@ export function humanView(data: ReportData): HumanView | null {
   };
   const a = h.agreement;
   const agreement = a
-    ? `Agreement on real or generated: ${a.statistic === 'fleiss-kappa' ? "Fleiss' κ" : "Krippendorff's α"} = ${formatValue(a.value, 2)} (${agreementWord(a.value)}), over ${formatCount(a.items)} images that two raters or more judged${a.statistic === 'krippendorff-alpha' ? ' (not every rater saw every image, so α, which allows gaps)' : ''}.`
+    ? `Agreement on real or generated: ${a.statistic === 'fleiss-kappa' ? "Fleiss' κ" : "Krippendorff's α"} = ${formatValue(a.value, 2)} (${agreementWord(a.value)}), over ${formatCount(a.items)} images that two raters or more judged${a.statistic === 'krippendorff-alpha' ? " (images have different numbers of answers, from can't-tell answers or raters who stopped early, so α, which allows gaps)" : ''}.`
     : 'Agreement between raters: not measured (no image was judged by two raters).';
   return {
     intro,
