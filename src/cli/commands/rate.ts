@@ -50,6 +50,7 @@ export async function runRate(args: RateArgs): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : args.port;
   const host = args.host.includes(':') ? `[${args.host}]` : args.host;
   logger.info(`${resumed ? 'continuing' : 'new'} rating session in ${dir}: ${plan.items.length} screens per rater (${plan.images.length} images, ${plan.items.length - plan.images.length} pairs)`);
+  if (resumed && plan.seed !== config.seed) logger.warn(`${join(dir, 'session.json')} was drawn with seed ${plan.seed}, the config now says ${config.seed}: the session keeps its images; use another --out for a new one`);
   if (!LOOPBACK.includes(args.host)) logger.warn(`serving on ${args.host}, not only this machine: anyone who can reach it and holds a link can rate`);
   // The links go to stdout, one per line, so a script can read them.
   for (const rater of plan.raters) {
