@@ -34,6 +34,7 @@ import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './p
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
+import { readHumanJudgments } from './human/read.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -73,6 +74,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
   assertEnoughSamples(config, metricIds);
+  // Read first, so a bad ratings file stops the run before any model is measured.
+  const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
 
   // load: the real data and the feature extractor
   const { real, extractor } = await timed('load', async () => ({
@@ -158,6 +161,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     },
     invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
     truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
+    human,
   });
   if (evaluations.length === 0) {
     // One line per model, its own reason only (data.warnings mixes in others).

@@ -19,6 +19,7 @@ import {
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
 import { shortfall } from './direction.ts';
+import { humanSection, type HumanInput } from './human-section.ts';
 
 export interface AssembleInput {
   title: string;
@@ -38,19 +39,24 @@ export interface AssembleInput {
   density?: DensityInput;
   invertibility?: InvertibilitySection;
   truncation?: TruncationSweep[];
+  /** Human judgments read from a rating session's ratings.jsonl. */
+  human?: HumanInput;
 }
 
 /** Fewer generated samples than this make FID visibly biased upwards. */
 export const STABLE_FID_SAMPLES = 2000;
 
 export function assembleReport(input: AssembleInput): ReportData {
+  const human = input.human && humanSection(input.human, input.models.map((m) => m.entry.name));
+  const metrics = human ? [...input.metrics, ...human.metrics] : input.metrics;
   const results: Record<string, Record<string, MetricCell>> = {};
   for (const m of input.models) {
+    const cells = { ...m.cells, ...human?.cells[m.entry.name] };
     results[m.entry.name] = Object.fromEntries(
-      input.metrics.map((info) => [info.id, m.cells[info.id] ?? missingCell(m.entry)]),
+      metrics.map((info) => [info.id, cells[info.id] ?? missingCell(m.entry)]),
     );
   }
-  markBest(results, input.metrics);
+  markBest(results, metrics);
   return {
     format: REPORT_FORMAT,
     title: input.title,
@@ -60,15 +66,16 @@ export function assembleReport(input: AssembleInput): ReportData {
     dataset: input.dataset,
     extractor: input.extractor,
     models: input.models.map((m) => m.entry),
-    metrics: input.metrics,
+    metrics,
     results,
     charts: [],
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
-    warnings: warningsFor(input),
+    warnings: [...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(input.density ? { density: densitySection(input.density) } : {}),
     ...(input.invertibility ? { invertibility: input.invertibility } : {}),
     ...(input.truncation?.length ? { truncation: input.truncation } : {}),
+    ...(human ? { human: human.section } : {}),
   };
 }
 

@@ -43,6 +43,39 @@ export interface ReportData {
   invertibility?: InvertibilitySection;
   /** GAN truncation sweeps: precision and recall as latents shrink by ψ. */
   truncation?: TruncationSweep[];
+  /** Human judgments from a rating session (config `human.ratings`). */
+  human?: HumanSection;
+}
+
+/** What raters said about the models' images, from `genreport rate`'s ratings.jsonl. */
+export interface HumanSection {
+  /** The ratings file, as the config named it. */
+  ratings: string;
+  raters: number;
+  answers: { single: number; pair: number; unsure: number };
+  /** Per model: the share of its images judged real ("fool rate"), Wilson 95%. */
+  foolRates: HumanShare[];
+  /** The real images' own share judged real: what a perfect model would reach. */
+  real: HumanShare | null;
+  /** Bradley–Terry strengths from side-by-side answers (sum 1; P(i over j) = s_i/(s_i+s_j)). */
+  preferences: {
+    interval: 'bootstrap over raters' | 'bootstrap over answers' | 'none';
+    resamples: number;
+    models: { model: string; strength: Estimate95; wins: number; comparisons: number }[];
+  } | null;
+  /** Agreement between raters on the real-or-generated screens; null with fewer than two raters per image. */
+  agreement: { statistic: 'fleiss-kappa' | 'krippendorff-alpha'; value: number; items: number; raters: number } | null;
+}
+
+export interface HumanShare {
+  /** A model's name, or "real". */
+  source: string;
+  share: Estimate95;
+  /** Answers "real", of n (can't-tell answers are not counted in n). */
+  judgedReal: number;
+  n: number;
+  unsure: number;
+  images: number;
 }
 
 /** A mean with its 95% interval over the evaluated images. */

@@ -119,6 +119,31 @@ const truncationSweep = z.object({
   points: z.array(z.object({ psi: z.number(), precision: z.number(), recall: z.number() })),
 });
 
+const humanShare = z.object({
+  source: z.string().describe('a model name, or "real"'),
+  share: estimate95.describe('share judged real, Wilson 95% interval'),
+  judgedReal: z.number().int().nonnegative(),
+  n: z.number().int().nonnegative(),
+  unsure: z.number().int().nonnegative(),
+  images: z.number().int().nonnegative(),
+});
+
+const humanSection = z.object({
+  ratings: z.string(),
+  raters: z.number().int().nonnegative(),
+  answers: z.object({ single: z.number().int().nonnegative(), pair: z.number().int().nonnegative(), unsure: z.number().int().nonnegative() }),
+  foolRates: z.array(humanShare),
+  real: humanShare.nullable(),
+  preferences: z
+    .object({
+      interval: z.enum(['bootstrap over raters', 'bootstrap over answers', 'none']),
+      resamples: z.number().int().nonnegative(),
+      models: z.array(z.object({ model: z.string(), strength: estimate95.describe('Bradley–Terry strength, strengths sum to 1'), wins: z.number().nonnegative(), comparisons: z.number().int().nonnegative() })),
+    })
+    .nullable(),
+  agreement: z.object({ statistic: z.enum(['fleiss-kappa', 'krippendorff-alpha']), value: z.number(), items: z.number().int().nonnegative(), raters: z.number().int().nonnegative() }).nullable(),
+});
+
 export const reportDataSchema = z
   .object({
     format: z.literal(REPORT_FORMAT),
@@ -205,6 +230,7 @@ export const reportDataSchema = z
     density: densitySection.optional(),
     invertibility: invertibilitySection.optional(),
     truncation: z.array(truncationSweep).optional(),
+    human: humanSection.optional(),
   })
   .meta({ title: 'genreport report', description: `A report.json written by genreport (format ${REPORT_FORMAT}).` });
 

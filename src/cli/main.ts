@@ -12,6 +12,7 @@ import { GenreportError, inputError } from '../core/errors.ts';
 import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { featuresCommand } from './commands/features.ts';
 import { metricsCommand } from './commands/metrics.ts';
+import { rateCommand } from './commands/rate.ts';
 import { statsCommand } from './commands/stats.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { RunResult } from '../pipeline.ts';
@@ -152,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(metricsCommand)
     .command(statsCommand)
     .command(featuresCommand)
+    .command(rateCommand)
     .example('$0 demo', 'sample models side by side')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')

@@ -77,6 +77,11 @@ export const configSchema = z
       .object({ psi: z.array(z.number().positive().max(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.9, 1]), samples: positiveInt.default(500) })
       .strict()
       .default({ psi: [0.5, 0.6, 0.7, 0.8, 0.9, 1], samples: 500 }),
+    /** Human judgments from a rating session (`genreport rate`): its ratings.jsonl; `resamples` for the preference intervals. */
+    human: z
+      .object({ ratings: z.string().min(1), resamples: z.number().int().nonnegative().default(1000) })
+      .strict()
+      .optional(),
     output: z
       .object({ pdf: z.boolean().default(true), paper: z.enum(['A4', 'Letter']).default('A4') })
       .strict()
@@ -119,5 +124,6 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
       train: config.data.train ? dataSpec(config.data.train) : defaultTrainSource(config.data.real),
       stats: config.data.stats && abs(config.data.stats),
     },
+    ...(config.human ? { human: { ...config.human, ratings: abs(config.human.ratings) } } : {}),
   };
 }

@@ -64,8 +64,8 @@ function newestFirst(a: string, b: string): number {
   return b.localeCompare(a, 'en', { numeric: true });
 }
 
-/**
- * Flags that work headless as root in containers: no sandbox (root cannot
- * use it), no GPU, and nothing that phones home while we print (offline-chromium.ts).
- */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', ...OFFLINE_CHROMIUM_ARGS];
+/** Flags that work headless as root in containers: no sandbox (root cannot use it), no GPU. */
+export const HEADLESS_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+
+/** For printing: headless, and nothing that phones home while we print (offline-chromium.ts). */
+export const CHROMIUM_ARGS = [...HEADLESS_ARGS, ...OFFLINE_CHROMIUM_ARGS];

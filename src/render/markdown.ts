@@ -7,6 +7,7 @@
  */
 import type { ReportData } from '../assemble/report-data.ts';
 import { toViewModel, type CellView, type DensityView, type InvertibilityView } from './view-model.ts';
+import type { HumanView } from './human-view.ts';
 
 /**
  * Backslash-escape the punctuation Markdown reads as syntax, HTML, an entity,
@@ -32,6 +33,7 @@ export function renderMarkdown(data: ReportData): string {
 
   if (view.density) lines.push(...densityLines(view.density));
   if (view.invertibility) lines.push(...invertibilityLines(view.invertibility));
+  if (view.human) lines.push(...humanLines(view.human));
 
   const problems = [...view.failedModels.map((m) => `Model ${m.name} failed: ${m.error}`), ...view.warnings];
   if (problems.length > 0) {
@@ -75,4 +77,15 @@ function reasonLines(rows: { model: string; note: string }[]): string[] {
   const byReason = new Map<string, string[]>();
   for (const r of rows) byReason.set(r.note, [...(byReason.get(r.note) ?? []), r.model]);
   return [...byReason].map(([reason, models]) => `${models.map(markdownText).join(', ')} — ${markdownText(reason)}`);
+}
+
+function humanLines(human: HumanView): string[] {
+  const lines = ['', '## Human judgments', '', markdownText(human.intro), '', '| Images of | Judged real [95%] | Answers "real" | Can\'t tell |', '|---|---:|---:|---:|'];
+  for (const r of human.rows) lines.push(`| ${r.reference ? `*${markdownText(r.model)}*` : markdownText(r.model)} | ${r.share} | ${r.answers} | ${r.unsure} |`);
+  if (human.preferences) {
+    lines.push('', markdownText(human.preferences.intro), '', '| Model | Bradley–Terry strength [95%] | Wins | Comparisons |', '|---|---:|---:|---:|');
+    for (const r of human.preferences.rows) lines.push(`| ${markdownText(r.model)} | ${r.strength} | ${r.wins} | ${r.comparisons} |`);
+  }
+  lines.push('', markdownText(human.agreement));
+  return lines;
 }

@@ -31,7 +31,6 @@ export const OFFLINE_CHROMIUM_ARGS = [
   '--proxy-server=http://127.0.0.1:9',
   '--proxy-bypass-list=<-loopback>',
   `--disable-features=${NETWORKED_FEATURES.join(',')}`,
-  '--disable-background-networking',
   '--disable-component-update',
   '--disable-domain-reliability',
   '--disable-client-side-phishing-detection',

@@ -10,6 +10,7 @@ import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
 import { axisSummaries, type AxisView } from './axis-summary.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
 import { isInlineSafeSvg } from './svg-guard.ts';
+import { humanView, type HumanView } from './human-view.ts';
 
 export interface ReportView {
   title: string;
@@ -29,6 +30,8 @@ export interface ReportView {
   images: ImageView[];
   training: TrainingView | null;
   trend: TrendView | null;
+  /** Human judgments from a rating session, when the run read one. */
+  human: HumanView | null;
   methods: MethodsView;
 }
 
@@ -172,6 +175,7 @@ export function toViewModel(data: ReportData): ReportView {
     invertibility: invertibilityView(data),
     training: trainingView(data),
     trend: trendView(data),
+    human: humanView(data),
     images: data.images.filter((i) => i.section !== 'invertibility').map(imageView),
     methods: methods(data),
   };

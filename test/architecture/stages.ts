@@ -24,7 +24,7 @@ export const STAGES: readonly Stage[] = [
   { folders: ['sample'], does: 'sampling sweeps (GAN truncation)' },
   { folders: ['features'], does: 'feature extractors and cached reference statistics' },
   { folders: ['metrics'], does: 'the metric registry and its numeric kernels, float64' },
-  { folders: ['density', 'invertibility', 'diagnostics'], does: 'per-capability evaluations and training-log diagnostics' },
+  { folders: ['density', 'invertibility', 'diagnostics', 'human'], does: 'per-capability evaluations, training-log diagnostics, human judgments' },
   { folders: ['assemble'], does: 'ReportData, the one contract, and its only writer' },
   { folders: ['render'], does: 'charts, HTML, PDF, Markdown and LaTeX from ReportData' },
   { folders: ['history', 'gate'], does: 'the trend across runs; `check` rules over reports' },
@@ -57,9 +57,9 @@ export const KNOWN_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: st
 export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string[]; why: string }> = [
   { from: ['assemble'], to: ['render', 'history', 'gate', 'pipeline', 'cli'], why: 'ReportData and the types it names import nothing from later stages' },
   { from: ['models'], to: ['density', 'invertibility'], why: 'the adapters take their likelihood mathematics from likelihood/, below both' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics'], to: ['render'], why: 'numbers do not know how they are drawn' },
-  { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'assemble', 'render', 'history', 'gate', 'api'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'human'], to: ['render'], why: 'numbers do not know how they are drawn' },
+  { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'api'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
 ];
 
 /**

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import puppeteer from 'puppeteer';
+import puppeteer from 'puppeteer-core';
 import { parseReportData } from '../../src/assemble/report-schema.ts';
 import type { ReportData } from '../../src/assemble/report-data.ts';
 import { CHROMIUM_ARGS, resolveBrowser } from '../../src/render/browser.ts';
