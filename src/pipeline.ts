@@ -116,13 +116,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   const evaluations: ModelEvaluation[] = [];
   // In config order, failed models included.
-  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
+  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; replicates?: Record<string, Float64Array> }[] = [];
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
     try {
       const evaluation = await evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context);
       evaluations.push(evaluation);
-      models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images });
+      models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images, replicates: evaluation.replicates });
     } catch (e) {
       if (!(e instanceof GenreportError) || e.kind !== 'input') throw e;
       logger.warn(e.message);

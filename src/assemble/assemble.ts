@@ -18,6 +18,7 @@ import {
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
+import { densityDifferences, metricDifferences } from './differences.ts';
 import { shortfall } from './direction.ts';
 
 export interface AssembleInput {
@@ -32,7 +33,8 @@ export interface AssembleInput {
   dataset: DatasetInfo;
   extractor: ExtractorInfo;
   metrics: MetricInfo[];
-  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[];
+  /** `replicates`: per metric id, the bootstrap values behind a cell's interval, for paired differences. */
+  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; replicates?: Record<string, Float64Array> }[];
   images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
@@ -51,6 +53,11 @@ export function assembleReport(input: AssembleInput): ReportData {
     );
   }
   markBest(results, input.metrics);
+  const density = input.density ? densitySection(input.density) : undefined;
+  const differences = [
+    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name], replicates: m.replicates }))),
+    ...(input.density && density ? densityDifferences(density, input.density.entries, input.density.reference?.entry.model) : []),
+  ];
   return {
     format: REPORT_FORMAT,
     title: input.title,
@@ -66,9 +73,10 @@ export function assembleReport(input: AssembleInput): ReportData {
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
     warnings: warningsFor(input),
     training: input.training,
-    ...(input.density ? { density: densitySection(input.density) } : {}),
+    ...(density ? { density } : {}),
     ...(input.invertibility ? { invertibility: input.invertibility } : {}),
     ...(input.truncation?.length ? { truncation: input.truncation } : {}),
+    ...(differences.length ? { differences } : {}),
   };
 }
 

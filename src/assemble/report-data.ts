@@ -44,6 +44,44 @@ export interface ReportData {
   invertibility?: InvertibilitySection;
   /** GAN truncation sweeps: precision and recall as latents shrink by ψ. */
   truncation?: TruncationSweep[];
+  /** Every model's paired difference to the best model, per metric and per density ranking (absent in reports made before them). */
+  differences?: DifferenceToBest[];
+}
+
+/**
+ * One metric (or one density ranking group): every other model minus the
+ * best model, with the 95% interval of the paired difference over the rows
+ * all models share. A lead is clear when that interval excludes 0.
+ */
+export interface DifferenceToBest {
+  /** A metric id, or 'bits-per-dim' for a density ranking group. */
+  metric: string;
+  label: string;
+  unit: string;
+  /** The data space of a density ranking group. */
+  dataSpace?: string;
+  best: string;
+  /** The best model's estimate the differences are taken to (density: e.g. 'iwae'). */
+  bestEstimator?: string;
+  /**
+   * 'bootstrap': the same seeded resample indices (of the shared real set and
+   * the latent stream) for every model, percentile interval of the
+   * replicate-wise differences; 'per-image': the same test images, mean of the
+   * per-image differences ± 1.96 sd/√n.
+   */
+  method: 'bootstrap' | 'per-image';
+  /** Resamples (bootstrap) or test images (per-image). */
+  n: number;
+  rows: DifferenceRow[];
+}
+
+export interface DifferenceRow {
+  model: string;
+  estimator?: string;
+  /** This model minus the best, in the metric's unit. */
+  difference: Estimate95;
+  /** The 95% interval excludes 0: the best model's lead over this one is clear. */
+  clear: boolean;
 }
 
 /** A mean with its 95% interval over the evaluated images. */

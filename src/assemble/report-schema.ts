@@ -119,6 +119,25 @@ const truncationSweep = z.object({
   points: z.array(z.object({ psi: z.number(), precision: z.number(), recall: z.number() })),
 });
 
+const differenceToBest = z.object({
+  metric: z.string().describe("a metric id, or 'bits-per-dim' for a density ranking group"),
+  label: z.string(),
+  unit: z.string(),
+  dataSpace: z.string().optional(),
+  best: z.string(),
+  bestEstimator: z.string().optional(),
+  method: z.enum(['bootstrap', 'per-image']).describe('bootstrap: the same resample indices for every model; per-image: the same test images, mean ± 1.96 sd/√n'),
+  n: z.number().int().positive().describe('resamples or test images'),
+  rows: z.array(
+    z.object({
+      model: z.string(),
+      estimator: z.string().optional(),
+      difference: estimate95.describe('this model minus the best, with the 95% interval of the paired difference'),
+      clear: z.boolean().describe('the interval excludes 0'),
+    }),
+  ),
+});
+
 export const reportDataSchema = z
   .object({
     format: z.literal(REPORT_FORMAT),
@@ -197,6 +216,7 @@ export const reportDataSchema = z
     density: densitySection.optional(),
     invertibility: invertibilitySection.optional(),
     truncation: z.array(truncationSweep).optional(),
+    differences: z.array(differenceToBest).optional().describe("every model's paired difference to the best model"),
   })
   .meta({ title: 'genreport report', description: `A report.json written by genreport (format ${REPORT_FORMAT}).` });
 

@@ -21,6 +21,12 @@ export interface BootstrapOptions {
 export interface Estimate {
   value: number;
   interval?: [number, number];
+  /**
+   * The resampled values whose central 95% is the interval (recentred where
+   * the interval is). Every model of a run draws the same indices (same seed,
+   * same n), so replicate b of two models is a paired draw: see paired-difference.ts.
+   */
+  replicates?: Float64Array;
 }
 
 /** The stream every bootstrap draws from: the run seed, forked, so other uses of the seed do not shift it. */
@@ -49,8 +55,8 @@ export function resampleCounts(rng: Rng, n: number): Int32Array {
   return counts;
 }
 
-export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; n: number } {
-  return estimate.interval ? { value: estimate.value, interval: estimate.interval, n } : { value: estimate.value, n };
+export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; replicates?: Float64Array; n: number } {
+  return estimate.interval ? { value: estimate.value, interval: estimate.interval, replicates: estimate.replicates, n } : { value: estimate.value, n };
 }
 
 /**
@@ -75,7 +81,7 @@ export function fidWithInterval(real: FeatureMatrix, fake: FeatureMatrix, option
   }
   const [lo, hi] = percentileInterval(values);
   const shift = value - mean(values);
-  return { value, interval: [Math.max(0, lo + shift), hi + shift] };
+  return { value, interval: [Math.max(0, lo + shift), hi + shift], replicates: values.map((v) => v + shift) };
 }
 
 export type PrdcEstimates = Record<keyof PrdcResult, Estimate>;
@@ -132,7 +138,7 @@ export function prdcWithIntervals(
     ids.map((id, q) => {
       const [lo, hi] = percentileInterval(draws[q]);
       const shift = recentred.has(id) ? point[id] - mean(draws[q]) : 0;
-      return [id, { value: point[id], interval: [lo + shift, hi + shift] }];
+      return [id, { value: point[id], interval: [lo + shift, hi + shift], replicates: draws[q].map((v) => v + shift) }];
     }),
   ) as PrdcEstimates;
 }
@@ -172,5 +178,5 @@ export function meanWithInterval(values: Float64Array, options: BootstrapOptions
     for (const i of rng.resample(n)) s += values[i];
     draws[b] = s / n;
   }
-  return { value: sum / n, interval: percentileInterval(draws) };
+  return { value: sum / n, interval: percentileInterval(draws), replicates: draws };
 }

@@ -66,6 +66,8 @@ export interface MetricValue {
   std?: number;
   /** Seeded bootstrap 95% interval over the generated set, when resamples were asked for. */
   interval?: [number, number];
+  /** The bootstrap values behind `interval`, drawn with the same indices for every model (paired differences). */
+  replicates?: Float64Array;
   /** Generated samples the value rests on. */
   n: number;
   /** Per-generated-sample values behind a mean, for a distribution chart. */

@@ -44,6 +44,8 @@ export interface EvaluationContext {
 export interface ModelEvaluation {
   entry: ModelEntry;
   cells: Record<string, MetricCell>;
+  /** Per metric id, the bootstrap replicates behind the interval: every model draws the same indices, so assemble pairs them. */
+  replicates: Record<string, Float64Array>;
   images: ImageEntry[];
   density: { rows: DensityRow[]; entries: RankedEntry[] };
   invertibility: InvertibilityRow;
@@ -69,7 +71,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
-    const { cells, closestPairs } = await timed('metrics', async () =>
+    const { cells, replicates, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
     );
     logger.info(`  ${summaryLine(cells)}`);
@@ -114,7 +116,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       diagnoseBundle(bundle, { generated: fakeSet, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
     );
     logger.info(`  training: ${training.diagnostics.verdict}`);
-    return {
+    const evaluation: ModelEvaluation = {
       entry: {
         name,
         family: bundle.manifest.family,
@@ -126,6 +128,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
         ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
+      replicates,
       images,
       density,
       invertibility: inverted.row,
@@ -133,12 +136,16 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
       training,
     };
+    return evaluation;
   } finally {
     disposeBundle(bundle);
   }
 }
 
-function metricCells(input: MetricInput, { config, metricIds }: EvaluationContext): { cells: Record<string, MetricCell>; closestPairs?: ClosestPair[] } {
+function metricCells(
+  input: MetricInput,
+  { config, metricIds }: EvaluationContext,
+): { cells: Record<string, MetricCell>; replicates: Record<string, Float64Array>; closestPairs?: ClosestPair[] } {
   const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
   const results = computeMetrics(metricIds, input, options);
   const cells = Object.fromEntries(
@@ -147,8 +154,9 @@ function metricCells(input: MetricInput, { config, metricIds }: EvaluationContex
       isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
     ]),
   );
+  const replicates = Object.fromEntries(Object.entries(results).flatMap(([id, r]) => (!isNotApplicable(r) && r.replicates ? [[id, r.replicates]] : [])));
   const memorisation = results['memorisation-share'];
-  return { cells, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
+  return { cells, replicates, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
 }
 
 /** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */
