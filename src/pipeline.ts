@@ -32,6 +32,7 @@ import { comparableRecords, trendChanges, trendChartSpec } from './history/trend
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { hashArrays, openModelCache, runKey } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -50,6 +51,12 @@ export interface RunOptions {
   templateDir?: string;
   /** JSON-lines history to read the trend from and append this run to. */
   history?: string;
+  /**
+   * Per-model results in `<out>/.genreport-cache/`: 'reuse' (default) reads
+   * and writes them, so a rerun after a crash resumes; 'fresh' measures every
+   * model again but still writes; 'off' neither reads nor writes.
+   */
+  cache?: 'reuse' | 'fresh' | 'off';
 }
 
 export interface RunResult {
@@ -114,13 +121,30 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     timed,
   };
 
+  const cacheMode = options.cache ?? 'reuse';
+  const cache =
+    cacheMode === 'off'
+      ? undefined
+      : openModelCache(
+          options.out,
+          runKey({
+            version: toolVersion(),
+            config,
+            backend: backend.name,
+            extractorHash: extractor.info.hash,
+            realDataHash: hashArrays([real.images.data, real.labels]),
+            trainDataHash: train && hashArrays([train.images.data, train.labels]),
+            cwd: process.cwd(),
+          }),
+          { read: cacheMode === 'reuse' },
+        );
   const evaluations: ModelEvaluation[] = [];
   // In config order, failed models included.
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; replicates?: Record<string, Float64Array> }[] = [];
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
     try {
-      const evaluation = await evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context);
+      const evaluation = await evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context, cache);
       evaluations.push(evaluation);
       models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images, replicates: evaluation.replicates });
     } catch (e) {
@@ -191,6 +215,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     return renderHtml(data, { templateDir: options.templateDir });
   });
   const written = await writeOutputs(data, html, options.out, config.output, timed);
+  // Only this run's models stay cached: entries of other configs or bundles would pile up.
+  cache?.prune();
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };

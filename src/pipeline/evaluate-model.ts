@@ -23,6 +23,7 @@ import { modelForBundle } from '../models/families.ts';
 import { formatValue } from '../render/format.ts';
 import { truncationSweep } from '../sample/truncation.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
+import type { ModelCache } from './model-cache.ts';
 import type { Timed } from './stage-timer.ts';
 
 /** What every model is measured against: the same data, extractor and seeds. */
@@ -55,8 +56,12 @@ export interface ModelEvaluation {
   training: BundleDiagnostics;
 }
 
-/** Load the bundle at `path` and measure it; `takenNames` keeps names unique in one report. */
-export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<ModelEvaluation> {
+/**
+ * Load the bundle at `path` and measure it; `takenNames` keeps names unique in
+ * one report. With a cache, a result stored for the same run key and bundle is
+ * returned as it was, and a new result is stored as soon as it is complete.
+ */
+export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
   const { config, timed, logger } = context;
   const bundle = await timed('load', () => loadBundle(path));
   try {
@@ -64,6 +69,11 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const name = bundle.manifest.name;
     if (takenNames.has(name)) {
       throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
+    }
+    const cached = cache?.read(bundle);
+    if (cached) {
+      logger.info(`  ${name}: reused results from ${cached.file} (same config, seed and bundle)`);
+      return cached.evaluation;
     }
     // Every model sees the same latent stream for the same seed.
     const sampleStart = performance.now();
@@ -136,6 +146,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
       training,
     };
+    if (cache) logger.info(`  results kept in ${cache.write(bundle, evaluation)}`);
     return evaluation;
   } finally {
     disposeBundle(bundle);
