@@ -146,7 +146,9 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
       training,
     };
-    if (cache) logger.info(`  results kept in ${cache.write(bundle, evaluation)}`);
+    const kept = cache?.write(bundle, evaluation);
+    if (kept && 'file' in kept) logger.info(`  results kept in ${kept.file}`);
+    else if (kept) logger.warn(`  ${kept.problem}`);
     return evaluation;
   } finally {
     disposeBundle(bundle);

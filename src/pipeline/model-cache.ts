@@ -43,8 +43,8 @@ export interface CachedModel {
 
 export interface ModelCache {
   read(bundle: { dir: string; hash: string }): CachedModel | null;
-  /** Atomically; returns the file written. */
-  write(bundle: { dir: string; hash: string }, evaluation: ModelEvaluation): string;
+  /** Atomically; the file written, or why it could not be (a full disk must not fail the model). */
+  write(bundle: { dir: string; hash: string }, evaluation: ModelEvaluation): { file: string } | { problem: string };
   /** Delete entries this run did not read or write (a finished run keeps only its own). */
   prune(): void;
 }
@@ -94,8 +94,12 @@ export function openModelCache(out: string, key: string, options: { read: boolea
     write(bundle, evaluation) {
       const file = fileFor(bundle);
       used.add(file);
-      writeFileAtomic(file, stringifyExact({ format: CACHE_FORMAT, evaluation }));
-      return relative(process.cwd(), file) || file;
+      try {
+        writeFileAtomic(file, stringifyExact({ format: CACHE_FORMAT, evaluation }));
+        return { file: relative(process.cwd(), file) || file };
+      } catch (e) {
+        return { problem: `could not keep this model's results for a rerun: ${(e as Error).message}` };
+      }
     },
     prune() {
       if (!existsSync(dir)) return;

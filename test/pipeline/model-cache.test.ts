@@ -90,7 +90,9 @@ test('entries: written atomically, read back exactly, ignored when asked (--fres
   const b = { dir: '/bundles/b', hash: 'hb' };
   const first = openModelCache(out, 'key', { read: true });
   assert.equal(first.read(a), null);
-  const file = first.write(a, evaluation('a'));
+  const written = first.write(a, evaluation('a'));
+  assert.ok('file' in written);
+  const file = written.file;
   first.write(b, evaluation('b'));
   assert.ok(existsSync(file) && !readdirSync(dir).some((f) => f.includes('.partial-')));
 
@@ -112,4 +114,8 @@ test('entries: written atomically, read back exactly, ignored when asked (--fres
   assert.equal(readdirSync(dir).length, 1);
   mkdirSync(join(out, 'empty'));
   openModelCache(join(out, 'empty'), 'key', { read: true }).prune();
+  // An output folder that cannot hold the cache (here: a file in its place) is a warning, not a failed model.
+  writeFileSync(join(out, 'blocked'), '');
+  const blocked = openModelCache(join(out, 'blocked'), 'key', { read: true }).write(a, evaluation('a'));
+  assert.ok('problem' in blocked && /could not keep this model's results for a rerun/.test(blocked.problem));
 });
