@@ -29,6 +29,7 @@ import { currentGitCommit } from './history/git-commit.ts';
 import { historyRecordFromReport } from './history/record.ts';
 import { appendHistory, readHistory } from './history/store.ts';
 import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
+import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
@@ -140,13 +141,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         );
   const evaluations: ModelEvaluation[] = [];
   // In config order, failed models included.
-  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; replicates?: Record<string, Float64Array> }[] = [];
+  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[] = [];
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
     try {
       const evaluation = await evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context, cache);
       evaluations.push(evaluation);
-      models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images, replicates: evaluation.replicates });
+      models.push({ entry: evaluation.entry, cells: evaluation.cells, images: evaluation.images, paired: evaluation.paired });
     } catch (e) {
       if (!(e instanceof GenreportError) || e.kind !== 'input') throw e;
       logger.warn(e.message);

@@ -18,6 +18,7 @@ import {
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
+import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { densityDifferences, metricDifferences } from './differences.ts';
 import { shortfall } from './direction.ts';
 
@@ -33,8 +34,8 @@ export interface AssembleInput {
   dataset: DatasetInfo;
   extractor: ExtractorInfo;
   metrics: MetricInfo[];
-  /** `replicates`: per metric id, the bootstrap values behind a cell's interval, for paired differences. */
-  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; replicates?: Record<string, Float64Array> }[];
+  /** `paired`: per metric id, values drawn with the same indices for every model, for paired differences. */
+  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[];
   images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
@@ -55,7 +56,7 @@ export function assembleReport(input: AssembleInput): ReportData {
   markBest(results, input.metrics);
   const density = input.density ? densitySection(input.density) : undefined;
   const differences = [
-    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name], replicates: m.replicates }))),
+    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name], paired: m.paired }))),
     ...(input.density && density ? densityDifferences(density, input.density.entries, input.density.reference?.entry.model) : []),
   ];
   return {

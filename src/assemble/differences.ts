@@ -6,15 +6,15 @@
  */
 import type { RankedEntry } from '../density/comparability.ts';
 import { dimensionsOfSpace } from '../density/data-space.ts';
-import { excludesZero, pairedBootstrapDifference, pairedMeanDifference } from '../metrics/paired-difference.ts';
+import { excludesZero, pairedBootstrapDifference, pairedMeanDifference, type PairedDraws } from '../metrics/paired-difference.ts';
 import { shortfall } from './direction.ts';
 import type { DensitySection, DifferenceRow, DifferenceToBest, MetricCell, MetricInfo } from './report-data.ts';
 
 export interface DifferenceModel {
   name: string;
   cells: Record<string, MetricCell>;
-  /** Per metric id: the bootstrap replicates behind the cell's interval. */
-  replicates?: Record<string, Float64Array>;
+  /** Per metric id: values drawn with the same indices for every model. */
+  paired?: Record<string, PairedDraws>;
 }
 
 export function metricDifferences(metrics: MetricInfo[], models: DifferenceModel[]): DifferenceToBest[] {
@@ -23,20 +23,21 @@ export function metricDifferences(metrics: MetricInfo[], models: DifferenceModel
     if (metric.direction === 'near-one') return [];
     const valued = models.flatMap((m) => {
       const cell = m.cells[metric.id];
-      return cell?.kind === 'value' ? [{ name: m.name, cell, replicates: m.replicates?.[metric.id] }] : [];
+      return cell?.kind === 'value' ? [{ name: m.name, cell, draws: m.paired?.[metric.id] }] : [];
     });
     if (valued.length < 2) return [];
     // The first of the best values, as the scorecard's ★ (assemble.ts) picks it.
     const best = valued.reduce((a, b) => (shortfall(metric.direction, b.cell.value) < shortfall(metric.direction, a.cell.value) ? b : a));
-    if (!best.replicates) return [];
+    const bestDraws = best.draws;
+    if (!bestDraws) return [];
     const rows: DifferenceRow[] = valued.flatMap((v) => {
-      // Pairs only when both drew the same resamples: same generated count, same number of replicates.
-      if (v === best || !v.replicates || v.cell.n !== best.cell.n) return [];
-      const difference = pairedBootstrapDifference({ value: v.cell.value, replicates: v.replicates }, { value: best.cell.value, replicates: best.replicates! });
+      // Pairs only when both drew the same indices: same kind, same generated count, same number of draws.
+      if (v === best || !v.draws || v.draws.kind !== bestDraws.kind || v.cell.n !== best.cell.n) return [];
+      const difference = pairedBootstrapDifference({ value: v.cell.value, replicates: v.draws.values }, { value: best.cell.value, replicates: bestDraws.values });
       return difference ? [{ model: v.name, difference, clear: excludesZero(difference) }] : [];
     });
     if (rows.length === 0) return [];
-    return [{ metric: metric.id, label: metric.label, unit: metric.unit, best: best.name, method: 'bootstrap' as const, n: best.replicates.length, rows }];
+    return [{ metric: metric.id, label: metric.label, unit: metric.unit, best: best.name, method: bestDraws.kind, n: bestDraws.values.length, rows }];
   });
 }
 

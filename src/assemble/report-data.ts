@@ -67,10 +67,12 @@ export interface DifferenceToBest {
    * 'bootstrap': the same seeded resample indices (of the shared real set and
    * the latent stream) for every model, percentile interval of the
    * replicate-wise differences; 'per-image': the same test images, mean of the
-   * per-image differences ± 1.96 sd/√n.
+   * per-image differences ± 1.96 sd/√n; 'subsets' (KID): the same seeded
+   * subsets for every model, central 95% of the per-subset differences (the
+   * paired counterpart of KID's ± std over subsets).
    */
-  method: 'bootstrap' | 'per-image';
-  /** Resamples (bootstrap) or test images (per-image). */
+  method: 'bootstrap' | 'per-image' | 'subsets';
+  /** Resamples, test images or subsets. */
   n: number;
   rows: DifferenceRow[];
 }

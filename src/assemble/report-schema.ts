@@ -126,8 +126,10 @@ const differenceToBest = z.object({
   dataSpace: z.string().optional(),
   best: z.string(),
   bestEstimator: z.string().optional(),
-  method: z.enum(['bootstrap', 'per-image']).describe('bootstrap: the same resample indices for every model; per-image: the same test images, mean ± 1.96 sd/√n'),
-  n: z.number().int().positive().describe('resamples or test images'),
+  method: z
+    .enum(['bootstrap', 'per-image', 'subsets'])
+    .describe('bootstrap: the same resample indices for every model; per-image: the same test images, mean ± 1.96 sd/√n; subsets: the same KID subsets, central 95% of the per-subset differences'),
+  n: z.number().int().positive().describe('resamples, test images or subsets'),
   rows: z.array(
     z.object({
       model: z.string(),

@@ -10,6 +10,7 @@ import { Rng } from '../core/rng.ts';
 import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
 import { fidFromStats } from './fid.ts';
 import { prdcContributions, prdcFromCounts, type CsrLists, type PrdcResult } from './prdc.ts';
+import type { PairedDraws } from './paired-difference.ts';
 import { statsFromFeatures } from './stats/moments.ts';
 
 export interface BootstrapOptions {
@@ -55,8 +56,9 @@ export function resampleCounts(rng: Rng, n: number): Int32Array {
   return counts;
 }
 
-export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; replicates?: Float64Array; n: number } {
-  return estimate.interval ? { value: estimate.value, interval: estimate.interval, replicates: estimate.replicates, n } : { value: estimate.value, n };
+export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; paired?: PairedDraws; n: number } {
+  if (!estimate.interval) return { value: estimate.value, n };
+  return { value: estimate.value, interval: estimate.interval, ...(estimate.replicates ? { paired: { kind: 'bootstrap', values: estimate.replicates } } : {}), n };
 }
 
 /**

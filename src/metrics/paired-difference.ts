@@ -12,6 +12,16 @@ import type { Estimate95 } from '../assemble/report-data.ts';
 import { percentileInterval } from './bootstrap.ts';
 
 /**
+ * Values of one model that pair index by index with another model's:
+ * 'bootstrap' replicates drawn with the same resample indices, or KID's MMD²
+ * on the same seeded 'subsets'.
+ */
+export interface PairedDraws {
+  kind: 'bootstrap' | 'subsets';
+  values: Float64Array;
+}
+
+/**
  * a − b from two models' bootstrap replicates drawn with identical indices
  * (replicate k of each used the same resample): value a − b, and the central
  * 95% of the replicate-wise differences. Replicates that are recentred on

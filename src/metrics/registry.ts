@@ -13,6 +13,7 @@ import { fidWithInterval, meanWithInterval, prdcWithIntervals, withInterval } fr
 import { topProbabilities } from './classifier-confidence.ts';
 import { classifierScoreFromProbabilities, CLASSIFIER_SCORE_SPLITS } from './classifier-score.ts';
 import { kidFromFeatures, KID_SUBSETS, KID_SUBSET_SIZE } from './kid.ts';
+import type { PairedDraws } from './paired-difference.ts';
 import { BASELINE_QUANTILE, memorisationFromFeatures } from './memorisation.ts';
 import { COVERED_FRACTION, modeCoverage, topClasses } from './mode-coverage.ts';
 import { nearestRows } from './nearest-neighbours.ts';
@@ -66,8 +67,8 @@ export interface MetricValue {
   std?: number;
   /** Seeded bootstrap 95% interval over the generated set, when resamples were asked for. */
   interval?: [number, number];
-  /** The bootstrap values behind `interval`, drawn with the same indices for every model (paired differences). */
-  replicates?: Float64Array;
+  /** Values that pair index by index with another model's (bootstrap replicates, KID subsets), for paired differences. */
+  paired?: PairedDraws;
   /** Generated samples the value rests on. */
   n: number;
   /** Per-generated-sample values behind a mean, for a distribution chart. */
@@ -290,7 +291,7 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     metrics: [KID],
     compute: ({ real, fake }, o) => {
       const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
-      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows } };
+      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows, paired: { kind: 'subsets', values: kid.perSubset } } };
     },
   },
   {

@@ -16,6 +16,7 @@ import { evaluateDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
+import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
 import { GanModel } from '../models/adapters/gan.ts';
 import { disposeBundle, loadBundle } from '../models/bundle.ts';
@@ -45,8 +46,8 @@ export interface EvaluationContext {
 export interface ModelEvaluation {
   entry: ModelEntry;
   cells: Record<string, MetricCell>;
-  /** Per metric id, the bootstrap replicates behind the interval: every model draws the same indices, so assemble pairs them. */
-  replicates: Record<string, Float64Array>;
+  /** Per metric id, values drawn with the same indices for every model (bootstrap replicates, KID subsets), so assemble pairs them. */
+  paired: Record<string, PairedDraws>;
   images: ImageEntry[];
   density: { rows: DensityRow[]; entries: RankedEntry[] };
   invertibility: InvertibilityRow;
@@ -81,7 +82,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
-    const { cells, replicates, closestPairs } = await timed('metrics', async () =>
+    const { cells, paired, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
     );
     logger.info(`  ${summaryLine(cells)}`);
@@ -138,7 +139,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
         ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
-      replicates,
+      paired,
       images,
       density,
       invertibility: inverted.row,
@@ -158,7 +159,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
 function metricCells(
   input: MetricInput,
   { config, metricIds }: EvaluationContext,
-): { cells: Record<string, MetricCell>; replicates: Record<string, Float64Array>; closestPairs?: ClosestPair[] } {
+): { cells: Record<string, MetricCell>; paired: Record<string, PairedDraws>; closestPairs?: ClosestPair[] } {
   const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
   const results = computeMetrics(metricIds, input, options);
   const cells = Object.fromEntries(
@@ -167,9 +168,9 @@ function metricCells(
       isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
     ]),
   );
-  const replicates = Object.fromEntries(Object.entries(results).flatMap(([id, r]) => (!isNotApplicable(r) && r.replicates ? [[id, r.replicates]] : [])));
+  const paired = Object.fromEntries(Object.entries(results).flatMap(([id, r]) => (!isNotApplicable(r) && r.paired ? [[id, r.paired]] : [])));
   const memorisation = results['memorisation-share'];
-  return { cells, replicates, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
+  return { cells, paired, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
 }
 
 /** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */

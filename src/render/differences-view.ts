@@ -39,7 +39,7 @@ export function differencesView(data: ReportData): DifferencesView | null {
 }
 
 function methodText(e: DifferenceToBest): string {
-  return e.method === 'per-image' ? `${formatCount(e.n)} shared test images` : `${formatCount(e.n)} shared resamples`;
+  return `${formatCount(e.n)} shared ${{ 'per-image': 'test images', bootstrap: 'resamples', subsets: 'subsets' }[e.method]}`;
 }
 
 /** "+0.050 [+0.035, +0.065]": signed; the value's three digits, or two of the interval's half-width where it is narrower. */

@@ -14,6 +14,7 @@ import { parseReportData } from '../../src/assemble/report-schema.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { densityRow } from '../../src/density/evaluate.ts';
 import type { LikelihoodEstimate } from '../../src/density/likelihood-estimate.ts';
+import type { PairedDraws } from '../../src/metrics/paired-difference.ts';
 import { axisSummaries } from '../../src/render/axis-summary.ts';
 import { renderHtml } from '../../src/render/html.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
@@ -40,9 +41,9 @@ function input(): AssembleInput {
   ];
   // FID replicates: a shared resampling component plus a constant gap of 2.
   const shared = Float64Array.from({ length: 50 }, () => 10 * rng.normal());
-  const fid = (value: number, replicates: Float64Array): { cells: Record<string, MetricCell>; replicates: Record<string, Float64Array> } => ({
+  const fid = (value: number, replicates: Float64Array): { cells: Record<string, MetricCell>; paired: Record<string, PairedDraws> } => ({
     cells: { fid: { kind: 'value', value, interval: [value - 20, value + 20], n: 1000 } },
-    replicates: { fid: replicates },
+    paired: { fid: { kind: 'bootstrap', values: replicates } },
   });
   const model = (name: string, family: 'vae' | 'autoregressive', f: ReturnType<typeof fid>) => ({
     entry: { name, family, bundle: name, hash: 'h', parameters: 1, status: 'ok' as const },

@@ -12,6 +12,7 @@ import { fidFromStats } from '../../src/metrics/fid.ts';
 import { statsFromFeatures } from '../../src/metrics/stats/moments.ts';
 import { excludesZero, pairedBootstrapDifference, pairedMeanDifference } from '../../src/metrics/paired-difference.ts';
 import { meanInterval } from '../../src/density/nll-summary.ts';
+import { kidFromFeatures } from '../../src/metrics/kid.ts';
 import { loadCase } from './fixtures.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/metrics/paired-differences.json', import.meta.url), 'utf8'));
@@ -87,6 +88,17 @@ test('FID replicates of two models use the same resample indices: the paired dif
   assert.ok(paired.high - paired.low < ((b.interval![1] - b.interval![0]) + (a.interval![1] - a.interval![0])) / 4, 'pairing cancels the shared resampling noise');
   // The same model against itself: exactly zero, every replicate.
   const self = pairedBootstrapDifference({ value: a.value, replicates: a.replicates! }, { value: a.value, replicates: fidWithInterval(real, fake, options).replicates! })!;
+  assert.deepEqual([self.value, self.low, self.high], [0, 0, 0]);
+});
+
+test('KID: every model gets the same seeded subsets, so per-subset MMD² pairs; the same model against itself differs by exactly 0', () => {
+  const { real, fake } = loadCase('gauss-n200-d16');
+  const options = { seed: 4, subsets: 12, subsetSize: 50 };
+  const a = kidFromFeatures(real, fake, options);
+  assert.equal(a.perSubset.length, 12);
+  close(a.perSubset.reduce((s, v) => s + v, 0) / 12, a.mean, 1e-15, 'the mean is the mean over subsets');
+  const b = kidFromFeatures(real, fake, options);
+  const self = pairedBootstrapDifference({ value: a.mean, replicates: a.perSubset }, { value: b.mean, replicates: b.perSubset })!;
   assert.deepEqual([self.value, self.low, self.high], [0, 0, 0]);
 });
 
