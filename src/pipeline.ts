@@ -33,7 +33,7 @@ import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
-import { hashArrays, openModelCache, runKey } from './pipeline/model-cache.ts';
+import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -130,6 +130,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
           options.out,
           runKey({
             version: toolVersion(),
+            code: sourceHash(),
             config,
             backend: backend.name,
             extractorHash: extractor.info.hash,

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../config/config.ts';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { parseExact, stringifyExact } from '../core/exact-json.ts';
@@ -23,6 +24,8 @@ const CACHE_FORMAT = 'genreport-model-cache/1';
 /** What every model of a run shares; a model's key adds its bundle. */
 export interface RunKeyParts {
   version: string;
+  /** sha256 of genreport's own source: a changed formula must not reuse old numbers (see sourceHash). */
+  code: string;
   config: RunConfig;
   /** The TensorFlow.js backend that ran the models (numerics may differ between backends). */
   backend: string;
@@ -60,6 +63,21 @@ export function runKey(parts: RunKeyParts): string {
 
 export function modelKey(run: string, bundle: { dir: string; hash: string }): string {
   return sha256(canonical({ run, bundleDir: bundle.dir, bundleHash: bundle.hash }));
+}
+
+/**
+ * sha256 over every file of genreport's source folder (sorted paths and
+ * contents). The version alone would let a checkout between releases reuse
+ * numbers an older formula made.
+ */
+export function sourceHash(dir = fileURLToPath(new URL('..', import.meta.url))): string {
+  const h = createHash('sha256');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  for (const file of files) h.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
+  return h.digest('hex');
 }
 
 /** sha256 over typed arrays' bytes, in order (the real images, their labels). */

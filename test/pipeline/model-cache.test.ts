@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { validateConfig, type RunConfig } from '../../src/config/config.ts';
 import { parseExact, stringifyExact } from '../../src/core/exact-json.ts';
 import type { ModelEvaluation } from '../../src/pipeline/evaluate-model.ts';
-import { CACHE_DIR, hashArrays, modelKey, openModelCache, runKey, type RunKeyParts } from '../../src/pipeline/model-cache.ts';
+import { CACHE_DIR, hashArrays, modelKey, openModelCache, runKey, sourceHash, type RunKeyParts } from '../../src/pipeline/model-cache.ts';
 
 test('exact JSON: typed arrays keep type and bits, NaN, ±Infinity and −0 survive', () => {
   const big = new Float64Array([0.1, NaN, -0, 1e-310, Infinity]);
@@ -36,6 +36,7 @@ test('exact JSON: typed arrays keep type and bits, NaN, ±Infinity and −0 surv
 const config = (fields: Record<string, unknown> = {}): RunConfig => validateConfig({ data: { real: 'mnist:test' }, models: ['a'], ...fields }, 'run.yaml', '/base');
 const parts = (change: Partial<RunKeyParts> = {}): RunKeyParts => ({
   version: '1.0.0',
+  code: 'c',
   config: config(),
   backend: 'wasm',
   extractorHash: 'e',
@@ -57,6 +58,7 @@ test('the run key changes with every input that shapes a model\'s numbers, and n
     ['real count', { config: config({ data: { real: 'mnist:test', count: 10 } }) }],
     ['real source', { config: config({ data: { real: 'mnist:train' } }) }],
     ['version', { version: '1.0.1' }],
+    ['genreport source', { code: 'c2' }],
     ['backend', { backend: 'cpu' }],
     ['extractor', { extractorHash: 'e2' }],
     ['real images', { realDataHash: 'r2' }],
@@ -67,6 +69,14 @@ test('the run key changes with every input that shapes a model\'s numbers, and n
   assert.equal(runKey(parts({ config: config({ title: 'Other', output: { pdf: false }, models: ['b', 'c'] }) })), base);
   assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/m', hash: 'h2' }), 'bundle hash');
   assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/n', hash: 'h1' }), 'bundle folder');
+  const src = mkdtempSync(join(tmpdir(), 'genreport-src-'));
+  mkdirSync(join(src, 'metrics'));
+  writeFileSync(join(src, 'metrics', 'fid.ts'), 'a');
+  const before = sourceHash(src);
+  assert.equal(sourceHash(src), before);
+  writeFileSync(join(src, 'metrics', 'fid.ts'), 'b');
+  assert.notEqual(sourceHash(src), before, 'a changed source file');
+  assert.match(sourceHash(), /^[0-9a-f]{64}$/);
   assert.notEqual(hashArrays([new Float32Array([1, 2])]), hashArrays([new Float32Array([1, 2.0001])]));
   assert.notEqual(hashArrays([new Float32Array([1]), undefined]), hashArrays([new Float32Array([1]), new Uint8Array(0)]));
 });
@@ -75,7 +85,7 @@ function evaluation(name: string): ModelEvaluation {
   return {
     entry: { name, family: 'vae', bundle: name, hash: 'h', parameters: 3, status: 'ok', samplesPerSecond: 10 },
     cells: { fid: { kind: 'value', value: 1.5, interval: [1, 2], n: 10 } },
-    replicates: { fid: new Float64Array([1, 1.5, 2]) },
+    paired: { fid: { kind: 'bootstrap', values: new Float64Array([1, 1.5, 2]) } },
     images: [],
     density: { rows: [], entries: [{ model: name, estimate: { estimator: 'iwae', kind: 'bound', samples: 4, dataSpace: 'uint8-28x28x1', logLikelihoods: new Float64Array([-700.25, -800.5]), secondsPerImage: 0.1, label: 'IWAE' } }] },
     invertibility: { model: name, method: 'reconstruction', label: 'encoder mean' },
