@@ -13,8 +13,10 @@ export interface DifferencesView {
 }
 
 export interface DifferenceCellView {
-  /** 'best', a difference with its interval, or '–' where none was paired. */
+  /** 'best', a signed difference, or '–' where none was paired. */
   text: string;
+  /** Its 95% interval, "[+0.035, +0.065]", shown under it in the HTML (a wide table must fit A4). */
+  interval: string | null;
   best: boolean;
   clear: boolean;
 }
@@ -30,9 +32,11 @@ export function differencesView(data: ReportData): DifferencesView | null {
       best: e.bestEstimator ? `${e.best} (${e.bestEstimator})` : e.best,
       method: methodText(e),
       cells: models.map((model): DifferenceCellView => {
-        if (model === e.best) return { text: 'best', best: true, clear: false };
+        if (model === e.best) return { text: 'best', interval: null, best: true, clear: false };
         const row = e.rows.find((r) => r.model === model);
-        return row ? { text: differenceText(row.difference), best: false, clear: row.clear } : { text: '–', best: false, clear: false };
+        if (!row) return { text: '–', interval: null, best: false, clear: false };
+        const [value, interval] = differenceParts(row.difference);
+        return { text: value, interval, best: false, clear: row.clear };
       }),
     })),
   };
@@ -44,8 +48,12 @@ function methodText(e: DifferenceToBest): string {
 
 /** "+0.050 [+0.035, +0.065]": signed; the value's three digits, or two of the interval's half-width where it is narrower. */
 export function differenceText(e: Estimate95): string {
+  return differenceParts(e).join(' ');
+}
+
+function differenceParts(e: Estimate95): [string, string] {
   const half = (e.high - e.low) / 2;
   const decimals = Math.max(decimalsFor(e.value), half > 0 ? decimalsFor(half) - 1 : 0);
   const signed = (v: number) => `${v > 0 ? '+' : ''}${formatValue(v, decimals)}`;
-  return `${signed(e.value)} [${signed(e.low)}, ${signed(e.high)}]`;
+  return [signed(e.value), `[${signed(e.low)}, ${signed(e.high)}]`];
 }

@@ -71,7 +71,10 @@ function differenceLines(view: DifferencesView): string[] {
   const lines = ['', '**Difference to the best model** (paired 95% interval; **bold**: excludes 0, the lead is clear)', ''];
   lines.push(`| Metric | Best | ${view.models.map(markdownText).join(' | ')} |`, `|---|---|${view.models.map(() => '---:|').join('')}`);
   for (const row of view.rows) {
-    const cells = row.cells.map((c) => (c.clear ? `**${c.text}**` : c.best ? `*${c.text}*` : c.text));
+    const cells = row.cells.map((c) => {
+      const text = c.interval ? `${c.text} ${c.interval}` : c.text;
+      return c.clear ? `**${text}**` : c.best ? `*${text}*` : text;
+    });
     lines.push(`| ${markdownText(row.quantity)} (${markdownText(row.method)}) | ${markdownText(row.best)} | ${cells.join(' | ')} |`);
   }
   return lines;

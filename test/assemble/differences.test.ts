@@ -108,7 +108,7 @@ test('report.json keeps the differences (schema), the HTML summary and report.md
   assert.equal(data.differences!.length, 2);
   const html = await renderHtml(data);
   assert.match(html, /<h3>Difference to the best model<\/h3>/);
-  assert.match(html, /<td class="num"><strong>\+0\.0\d+ \[/);
+  assert.match(html, /<td class="num"><strong>\+0\.0\d+<\/strong><span class="detail">\[\+0\.0\d+, \+0\.0\d+\]<\/span><\/td>/);
   const md = renderMarkdown(data);
   assert.match(md, /\*\*Difference to the best model\*\*/);
   assert.match(md, /\| Bits\/dim \(uint8-28x28x1\) \(300 shared test images\) \| pixelcnn \(exact\) \| \*\*\+0\.0\d+ \[/);
