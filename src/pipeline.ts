@@ -29,12 +29,14 @@ import { currentGitCommit } from './history/git-commit.ts';
 import { historyRecordFromReport } from './history/record.ts';
 import { appendHistory, readHistory } from './history/store.ts';
 import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
+import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { readHumanJudgments } from './human/read.ts';
+import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -53,6 +55,12 @@ export interface RunOptions {
   templateDir?: string;
   /** JSON-lines history to read the trend from and append this run to. */
   history?: string;
+  /**
+   * Per-model results in `<out>/.genreport-cache/`: 'reuse' (default) reads
+   * and writes them, so a rerun after a crash resumes; 'fresh' measures every
+   * model again but still writes; 'off' neither reads nor writes.
+   */
+  cache?: 'reuse' | 'fresh' | 'off';
 }
 
 export interface RunResult {
@@ -122,18 +130,36 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     timed,
   };
 
+  const cacheMode = options.cache ?? 'reuse';
+  const cache =
+    cacheMode === 'off'
+      ? undefined
+      : openModelCache(
+          options.out,
+          runKey({
+            version: toolVersion(),
+            code: sourceHash(),
+            config,
+            backend: backend.name,
+            extractorHash: extractor.info.hash,
+            realDataHash: hashArrays([real.images.data, real.labels]),
+            trainDataHash: train && hashArrays([train.images.data, train.labels]),
+            cwd: process.cwd(),
+          }),
+          { read: cacheMode === 'reuse' },
+        );
   const evaluations: ModelEvaluation[] = [];
   // In config order, failed models included.
-  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[] = [];
+  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[] = [];
   for (const [index, path] of config.models.entries()) {
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    const result = await evaluateOrFail(() => evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context), logger);
+    const result = await evaluateOrFail(() => evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context, cache), logger);
     if ('failed' in result) {
       models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
       continue;
     }
     evaluations.push(result.ok);
-    models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images });
+    models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
   }
   extractor.dispose();
 
@@ -200,6 +226,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     return renderHtml(data, { templateDir: options.templateDir });
   });
   const written = await writeOutputs(data, html, options.out, config.output, timed);
+  // Only this run's models stay cached: entries of other configs or bundles would pile up.
+  cache?.prune();
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };

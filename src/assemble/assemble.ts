@@ -18,6 +18,8 @@ import {
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
+import type { PairedDraws } from '../metrics/paired-difference.ts';
+import { densityDifferences, metricDifferences } from './differences.ts';
 import { shortfall } from './direction.ts';
 import { humanSection, type HumanInput } from './human-section.ts';
 
@@ -33,7 +35,8 @@ export interface AssembleInput {
   dataset: DatasetInfo;
   extractor: ExtractorInfo;
   metrics: MetricInfo[];
-  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[] }[];
+  /** `paired`: per metric id, values drawn with the same indices for every model, for paired differences. */
+  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[];
   images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
@@ -57,6 +60,11 @@ export function assembleReport(input: AssembleInput): ReportData {
     );
   }
   markBest(results, metrics);
+  const density = input.density ? densitySection(input.density) : undefined;
+  const differences = [
+    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name], paired: m.paired }))),
+    ...(input.density && density ? densityDifferences(density, input.density.entries, input.density.reference?.entry.model) : []),
+  ];
   return {
     format: REPORT_FORMAT,
     title: input.title,
@@ -72,10 +80,11 @@ export function assembleReport(input: AssembleInput): ReportData {
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
     warnings: [...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
-    ...(input.density ? { density: densitySection(input.density) } : {}),
+    ...(density ? { density } : {}),
     ...(input.invertibility ? { invertibility: input.invertibility } : {}),
     ...(input.truncation?.length ? { truncation: input.truncation } : {}),
     ...(human ? { human: human.section } : {}),
+    ...(differences.length ? { differences } : {}),
   };
 }
 

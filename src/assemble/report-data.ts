@@ -5,10 +5,12 @@
  */
 
 import type { TrainingSection } from '../diagnostics/report-section.ts';
+import type { Direction, MetricInfo } from '../metrics/metric-info.ts';
+
+export type { Direction, MetricInfo };
 
 export const REPORT_FORMAT = 'genreport-report/1';
 
-export type Direction = 'lower' | 'higher' | 'near-one';
 export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive';
 
 export interface ReportData {
@@ -45,6 +47,8 @@ export interface ReportData {
   truncation?: TruncationSweep[];
   /** Human judgments from a rating session (config `human.ratings`). */
   human?: HumanSection;
+  /** Every model's paired difference to the best model, per metric and per density ranking (absent in reports made before them). */
+  differences?: DifferenceToBest[];
 }
 
 /** What raters said about the models' images, from `genreport rate`'s ratings.jsonl. */
@@ -76,6 +80,44 @@ export interface HumanShare {
   n: number;
   unsure: number;
   images: number;
+}
+
+/**
+ * One metric (or one density ranking group): every other model minus the
+ * best model, with the 95% interval of the paired difference over the rows
+ * all models share. A lead is clear when that interval excludes 0.
+ */
+export interface DifferenceToBest {
+  /** A metric id, or 'bits-per-dim' for a density ranking group. */
+  metric: string;
+  label: string;
+  unit: string;
+  /** The data space of a density ranking group. */
+  dataSpace?: string;
+  best: string;
+  /** The best model's estimate the differences are taken to (density: e.g. 'iwae'). */
+  bestEstimator?: string;
+  /**
+   * 'bootstrap': the same seeded resample indices (of the shared real set and
+   * the latent stream) for every model, percentile interval of the
+   * replicate-wise differences; 'per-image': the same test images, mean of the
+   * per-image differences ± 1.96 sd/√n; 'subsets' (KID): the same seeded
+   * subsets for every model, central 95% of the per-subset differences (the
+   * paired counterpart of KID's ± std over subsets).
+   */
+  method: 'bootstrap' | 'per-image' | 'subsets';
+  /** Resamples, test images or subsets. */
+  n: number;
+  rows: DifferenceRow[];
+}
+
+export interface DifferenceRow {
+  model: string;
+  estimator?: string;
+  /** This model minus the best, in the metric's unit. */
+  difference: Estimate95;
+  /** The 95% interval excludes 0: the best model's lead over this one is clear. */
+  clear: boolean;
 }
 
 /** A mean with its 95% interval over the evaluated images. */
@@ -238,14 +280,6 @@ export interface ModelEntry {
   samplingThreads?: number;
 }
 
-export interface MetricInfo {
-  id: string;
-  label: string;
-  unit: string;
-  direction: Direction;
-  definition: string;
-  reference: string;
-}
 
 export type MetricCell =
   | {

@@ -144,6 +144,27 @@ const humanSection = z.object({
   agreement: z.object({ statistic: z.enum(['fleiss-kappa', 'krippendorff-alpha']), value: z.number(), items: z.number().int().nonnegative(), raters: z.number().int().nonnegative() }).nullable(),
 });
 
+const differenceToBest = z.object({
+  metric: z.string().describe("a metric id, or 'bits-per-dim' for a density ranking group"),
+  label: z.string(),
+  unit: z.string(),
+  dataSpace: z.string().optional(),
+  best: z.string(),
+  bestEstimator: z.string().optional(),
+  method: z
+    .enum(['bootstrap', 'per-image', 'subsets'])
+    .describe('bootstrap: the same resample indices for every model; per-image: the same test images, mean ± 1.96 sd/√n; subsets: the same KID subsets, central 95% of the per-subset differences'),
+  n: z.number().int().positive().describe('resamples, test images or subsets'),
+  rows: z.array(
+    z.object({
+      model: z.string(),
+      estimator: z.string().optional(),
+      difference: estimate95.describe('this model minus the best, with the 95% interval of the paired difference'),
+      clear: z.boolean().describe('the interval excludes 0'),
+    }),
+  ),
+});
+
 export const reportDataSchema = z
   .object({
     format: z.literal(REPORT_FORMAT),
@@ -231,6 +252,7 @@ export const reportDataSchema = z
     invertibility: invertibilitySection.optional(),
     truncation: z.array(truncationSweep).optional(),
     human: humanSection.optional(),
+    differences: z.array(differenceToBest).optional().describe("every model's paired difference to the best model"),
   })
   .meta({ title: 'genreport report', description: `A report.json written by genreport (format ${REPORT_FORMAT}).` });
 

@@ -30,6 +30,8 @@ interface RunFlags {
   paper?: 'A4' | 'Letter';
   template?: string;
   history?: string;
+  cache: boolean;
+  fresh: boolean;
   quiet: boolean;
 }
 
@@ -44,6 +46,8 @@ function runOptions(y: Argv): Argv<RunFlags> {
     .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
     .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
     .option('history', { type: 'string', describe: 'JSON-lines history: the report shows the trend from it, and this run is appended' })
+    .option('cache', { type: 'boolean', default: true, describe: 'reuse per-model results kept in <out>/.genreport-cache for the same config, seed and bundle, so a rerun after a crash resumes (--no-cache: neither read nor write them)' })
+    .option('fresh', { type: 'boolean', default: false, describe: 'measure every model again, ignoring cached results (new results are still kept)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' }) as Argv<RunFlags>;
 }
 
@@ -79,6 +83,7 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
       logger,
       templateDir: flags.template,
       history: flags.history,
+      cache: !flags.cache ? 'off' : flags.fresh ? 'fresh' : 'reuse',
     });
     report(result, logger);
   } finally {

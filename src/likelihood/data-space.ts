@@ -16,6 +16,12 @@ export function dimensionsOf(images: Pick<ImageBatch, 'height' | 'width' | 'chan
   return images.height * images.width * images.channels;
 }
 
+/** Pixels per image of a data space named by dataSpaceOf; null for any other name. */
+export function dimensionsOfSpace(space: string): number | null {
+  const m = /^uint8-(\d+)x(\d+)x(\d+)$/.exec(space);
+  return m ? Number(m[1]) * Number(m[2]) * Number(m[3]) : null;
+}
+
 /** Largest distance from the 8-bit grid still read as that level (float32 rounding, not data). */
 const GRID_TOLERANCE = 1e-3;
 

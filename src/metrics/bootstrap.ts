@@ -12,6 +12,12 @@ import { fidFromStats } from './fid.ts';
 import { prdcContributions, prdcFromCounts, type CsrLists, type PrdcResult } from './prdc.ts';
 import { statsFromFeatures } from './stats/moments.ts';
 
+/** One model's replicates, drawn with the same indices (or KID subsets) as every other model's, so two can be differenced. */
+export interface PairedDraws {
+  kind: 'bootstrap' | 'subsets';
+  values: Float64Array;
+}
+
 export interface BootstrapOptions {
   seed: number;
   /** Number of resamples; 0 computes no interval. */
@@ -21,6 +27,12 @@ export interface BootstrapOptions {
 export interface Estimate {
   value: number;
   interval?: [number, number];
+  /**
+   * The resampled values whose central 95% is the interval (recentred where
+   * the interval is). Every model of a run draws the same indices (same seed,
+   * same n), so replicate b of two models is a paired draw: see paired-difference.ts.
+   */
+  replicates?: Float64Array;
 }
 
 /** The stream every bootstrap draws from: the run seed, forked, so other uses of the seed do not shift it. */
@@ -49,8 +61,9 @@ export function resampleCounts(rng: Rng, n: number): Int32Array {
   return counts;
 }
 
-export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; n: number } {
-  return estimate.interval ? { value: estimate.value, interval: estimate.interval, n } : { value: estimate.value, n };
+export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; paired?: PairedDraws; n: number } {
+  if (!estimate.interval) return { value: estimate.value, n };
+  return { value: estimate.value, interval: estimate.interval, ...(estimate.replicates ? { paired: { kind: 'bootstrap', values: estimate.replicates } } : {}), n };
 }
 
 /**
@@ -75,7 +88,7 @@ export function fidWithInterval(real: FeatureMatrix, fake: FeatureMatrix, option
   }
   const [lo, hi] = percentileInterval(values);
   const shift = value - mean(values);
-  return { value, interval: [Math.max(0, lo + shift), hi + shift] };
+  return { value, interval: [Math.max(0, lo + shift), hi + shift], replicates: values.map((v) => v + shift) };
 }
 
 export type PrdcEstimates = Record<keyof PrdcResult, Estimate>;
@@ -132,7 +145,7 @@ export function prdcWithIntervals(
     ids.map((id, q) => {
       const [lo, hi] = percentileInterval(draws[q]);
       const shift = recentred.has(id) ? point[id] - mean(draws[q]) : 0;
-      return [id, { value: point[id], interval: [lo + shift, hi + shift] }];
+      return [id, { value: point[id], interval: [lo + shift, hi + shift], replicates: draws[q].map((v) => v + shift) }];
     }),
   ) as PrdcEstimates;
 }
@@ -172,5 +185,5 @@ export function meanWithInterval(values: Float64Array, options: BootstrapOptions
     for (const i of rng.resample(n)) s += values[i];
     draws[b] = s / n;
   }
-  return { value: sum / n, interval: percentileInterval(draws) };
+  return { value: sum / n, interval: percentileInterval(draws), replicates: draws };
 }

@@ -32,6 +32,8 @@ export interface KidResult {
   std: number;
   subsets: number;
   subsetSize: number;
+  /** MMD² per subset. The subsets are the same for every model of a run (same seed, same set sizes), so two models pair subset by subset. */
+  perSubset: Float64Array;
 }
 
 export function kidFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, options: KidOptions): KidResult {
@@ -57,7 +59,7 @@ export function kidFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, option
   mean /= subsets;
   let variance = 0;
   for (const v of mmds) variance += (v - mean) * (v - mean);
-  return { mean, std: Math.sqrt(variance / subsets), subsets, subsetSize };
+  return { mean, std: Math.sqrt(variance / subsets), subsets, subsetSize, perSubset: mmds };
 }
 
 /**

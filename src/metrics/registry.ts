@@ -6,7 +6,7 @@
  * the values of all its ids (PRDC yields five), so asking for 'precision'
  * and 'coverage' costs one k-NN pass, not two.
  */
-import type { MetricInfo } from '../assemble/report-data.ts';
+import type { MetricInfo } from './metric-info.ts';
 import type { FeatureMatrix } from '../core/types.ts';
 import type { Manifest } from '../models/manifest.ts';
 import { fidWithInterval, meanWithInterval, prdcWithIntervals, withInterval } from './bootstrap.ts';
@@ -15,6 +15,7 @@ import { classifierScoreFromProbabilities, CLASSIFIER_SCORE_SPLITS } from './cla
 import { CMMD_SCALE, CMMD_SIGMA, cmmdFromFeatures } from './cmmd.ts';
 import { fidTermsFromFeatures } from './fid-terms.ts';
 import { kidFromFeatures, KID_SUBSETS, KID_SUBSET_SIZE } from './kid.ts';
+import type { PairedDraws } from './paired-difference.ts';
 import { BASELINE_QUANTILE, memorisationFromFeatures } from './memorisation.ts';
 import { COVERED_FRACTION, modeCoverage, topClasses } from './mode-coverage.ts';
 import { nearestRows } from './nearest-neighbours.ts';
@@ -68,6 +69,8 @@ export interface MetricValue {
   std?: number;
   /** Seeded bootstrap 95% interval over the generated set, when resamples were asked for. */
   interval?: [number, number];
+  /** Values that pair index by index with another model's (bootstrap replicates, KID subsets), for paired differences. */
+  paired?: PairedDraws;
   /** Generated samples the value rests on. */
   n: number;
   /** Per-generated-sample values behind a mean, for a distribution chart. */
@@ -329,7 +332,7 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     metrics: [KID],
     compute: ({ real, fake }, o) => {
       const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
-      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows } };
+      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows, paired: { kind: 'subsets', values: kid.perSubset } } };
     },
   },
   {

@@ -16,6 +16,7 @@ import { evaluateDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
+import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
 import { GanModel } from '../models/adapters/gan.ts';
 import { disposeBundle, loadBundle } from '../models/bundle.ts';
@@ -42,9 +43,26 @@ export interface EvaluationContext {
   timed: Timed;
 }
 
+/** Where per-model results are kept between runs (pipeline/model-cache.ts writes them). */
+export interface CachedModel {
+  evaluation: ModelEvaluation;
+  file: string;
+}
+
+export interface ModelCache {
+  read(bundle: { dir: string; hash: string }): CachedModel | null;
+  /** Atomically; the file written, or why it could not be (a full disk must not fail the model). */
+  write(bundle: { dir: string; hash: string }, evaluation: ModelEvaluation): { file: string } | { problem: string };
+  /** Delete entries this run did not read or write (a finished run keeps only its own). */
+  prune(): void;
+}
+
+
 export interface ModelEvaluation {
   entry: ModelEntry;
   cells: Record<string, MetricCell>;
+  /** Per metric id, values drawn with the same indices for every model (bootstrap replicates, KID subsets), so assemble pairs them. */
+  paired: Record<string, PairedDraws>;
   images: ImageEntry[];
   density: { rows: DensityRow[]; entries: RankedEntry[] };
   invertibility: InvertibilityRow;
@@ -54,8 +72,12 @@ export interface ModelEvaluation {
   training: BundleDiagnostics;
 }
 
-/** Load the bundle at `path` and measure it; `takenNames` keeps names unique in one report. */
-export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<ModelEvaluation> {
+/**
+ * Load the bundle at `path` and measure it; `takenNames` keeps names unique in
+ * one report. With a cache, a result stored for the same run key and bundle is
+ * returned as it was, and a new result is stored as soon as it is complete.
+ */
+export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
   const { config, timed, logger } = context;
   const bundle = await timed('load', () => loadBundle(path));
   try {
@@ -66,13 +88,18 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     if (takenNames.has(name)) {
       throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
     }
+    const cached = cache?.read(bundle);
+    if (cached) {
+      logger.info(`  ${name}: reused results from ${cached.file} (same config, seed and bundle)`);
+      return cached.evaluation;
+    }
     // Every model sees the same latent stream for the same seed.
     const sampleStart = performance.now();
     const fake = await timed('sample', () => model.sample(config.samples, new Rng(config.seed).fork('samples'), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
-    const { cells, closestPairs } = await timed('metrics', async () =>
+    const { cells, paired, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
     );
     logger.info(`  ${summaryLine(cells)}`);
@@ -117,7 +144,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       diagnoseBundle(bundle, { generated: fakeSet, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
     );
     logger.info(`  training: ${training.diagnostics.verdict}`);
-    return {
+    const evaluation: ModelEvaluation = {
       entry: {
         name,
         family: bundle.manifest.family,
@@ -129,6 +156,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
         ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
+      paired,
       images,
       density,
       invertibility: inverted.row,
@@ -136,12 +164,19 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
       training,
     };
+    const kept = cache?.write(bundle, evaluation);
+    if (kept && 'file' in kept) logger.info(`  results kept in ${kept.file}`);
+    else if (kept) logger.warn(`  ${kept.problem}`);
+    return evaluation;
   } finally {
     disposeBundle(bundle);
   }
 }
 
-function metricCells(input: MetricInput, { config, metricIds }: EvaluationContext): { cells: Record<string, MetricCell>; closestPairs?: ClosestPair[] } {
+function metricCells(
+  input: MetricInput,
+  { config, metricIds }: EvaluationContext,
+): { cells: Record<string, MetricCell>; paired: Record<string, PairedDraws>; closestPairs?: ClosestPair[] } {
   const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
   const results = computeMetrics(metricIds, input, options);
   const cells = Object.fromEntries(
@@ -150,8 +185,9 @@ function metricCells(input: MetricInput, { config, metricIds }: EvaluationContex
       isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
     ]),
   );
+  const paired = Object.fromEntries(Object.entries(results).flatMap(([id, r]) => (!isNotApplicable(r) && r.paired ? [[id, r.paired]] : [])));
   const memorisation = results['memorisation-share'];
-  return { cells, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
+  return { cells, paired, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
 }
 
 /** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */

@@ -4,7 +4,8 @@
  * runner-up, and whether the uncertainty makes that lead real. No single
  * number ranks generative models, so the report never merges the axes.
  */
-import type { DensityRow, Estimate95, InvertibilityRow, MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
+import type { DensityRow, DifferenceRow, Estimate95, InvertibilityRow, MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
+import { differenceText } from './differences-view.ts';
 import { decimalsFor, formatValue } from './format.ts';
 import { DIRECTION_ARROWS, shortfall } from '../assemble/direction.ts';
 
@@ -87,7 +88,7 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
   return {
     metric: metric.label,
     winners: winners.map((w) => w.model),
-    sentence: `${head} ${lead} at ${valueText(best.cell)}${unit}, ${margin}${unit} ${{ lower: 'below', higher: 'above', 'near-one': 'nearer 1 than' }[metric.direction]} ${runnerUp.model} (${valueText(runnerUp.cell)}); ${uncertainty(best.cell, runnerUp.cell)}${missing}.`,
+    sentence: `${head} ${lead} at ${valueText(best.cell)}${unit}, ${margin}${unit} ${{ lower: 'below', higher: 'above', 'near-one': 'nearer 1 than' }[metric.direction]} ${runnerUp.model} (${valueText(runnerUp.cell)}); ${pairedVerdict(pairedRow(data, metric.id, best.model, runnerUp.model), best.model) ?? uncertainty(best.cell, runnerUp.cell)}${missing}.`,
   };
 }
 
@@ -100,7 +101,20 @@ function valueText(cell: Valued['cell']): string {
   return value;
 }
 
-/** Whether the lead survives the uncertainty both cells carry. */
+/** The paired difference of `model` to `best`, when the report has one. */
+function pairedRow(data: ReportData, metric: string, best: string, model: string, dataSpace?: string): DifferenceRow | undefined {
+  const entry = data.differences?.find((d) => d.metric === metric && d.best === best && (dataSpace === undefined || d.dataSpace === dataSpace));
+  return entry?.rows.find((r) => r.model === model);
+}
+
+/** Whether the lead is clear by the paired difference (same test images, same resamples). */
+function pairedVerdict(row: DifferenceRow | undefined, best: string): string | null {
+  if (!row) return null;
+  const text = `the paired difference ${row.model} − ${best} is ${differenceText(row.difference)}`;
+  return row.clear ? `${text}, which excludes 0, so the lead is clear` : `${text}, which includes 0, so the lead is not clear`;
+}
+
+/** Unpaired fallback (reports without paired differences): whether the lead survives the uncertainty both cells carry. */
 function uncertainty(best: Valued['cell'], runnerUp: Valued['cell']): string {
   if (best.interval && runnerUp.interval) {
     const overlap = best.interval[0] <= runnerUp.interval[1] && runnerUp.interval[0] <= best.interval[1];
@@ -148,8 +162,9 @@ function densityAxis(data: ReportData): AxisView {
     const [best, next] = models.map(tightest).filter((r) => r !== undefined);
     if (!best) continue;
     const scale = section.reference?.bitsPerDim ? `; independent pixels: ${bits(section.reference.bitsPerDim)}` : '';
+    const paired = next && pairedVerdict(pairedRow(data, 'bits-per-dim', best.model, next.model, group.dataSpace), best.model);
     const versus = next
-      ? `, ahead of ${next.model} (${bits(next.bitsPerDim!)}); ${overlaps(best.bitsPerDim!, next.bitsPerDim!) ? 'the 95% intervals overlap, so the lead is not clear' : 'the 95% intervals do not overlap'}`
+      ? `, ahead of ${next.model} (${bits(next.bitsPerDim!)}); ${paired ?? (overlaps(best.bitsPerDim!, next.bitsPerDim!) ? 'the 95% intervals overlap, so the lead is not clear' : 'the 95% intervals do not overlap')}`
       : '';
     sentences.push(`On ${group.dataSpace}, ${best.model} is best at ${bits(best.bitsPerDim!)} bits/dim (${best.kind === 'bound' ? 'a bound: the true value is at or below it' : 'exact'})${versus}${scale}.`);
     verdicts.push(`${best.model} best at ${formatValue(best.bitsPerDim!.value)} bits/dim`);

@@ -6,6 +6,7 @@
  * the HTML, so both say the same thing.
  */
 import type { ReportData } from '../assemble/report-data.ts';
+import type { DifferencesView } from './differences-view.ts';
 import { toViewModel, type CellView, type DensityView, type InvertibilityView } from './view-model.ts';
 import type { HumanView } from './human-view.ts';
 
@@ -22,6 +23,7 @@ export function renderMarkdown(data: ReportData): string {
   const view = toViewModel(data);
   const lines: string[] = [`# ${markdownText(view.title)}`, '', `${markdownText(view.dataset)} · ${markdownText(view.backend)} backend · ${markdownText(view.createdAt)}`, ''];
   for (const axis of view.summary.axes) lines.push(`- **${axis.axis}**: ${markdownText(axis.verdict)}`);
+  if (view.summary.differences) lines.push(...differenceLines(view.summary.differences));
 
   const { columns, rows, footnotes } = view.scorecard;
   lines.push('', `| Model | ${columns.map((c) => `${markdownText(c.label)} ${c.arrow}`).join(' | ')} |`, `|---|${columns.map(() => '---:|').join('')}`);
@@ -63,6 +65,20 @@ function densityLines(density: DensityView): string[] {
   // One paragraph each: the rankings, what is kept apart, and who has no figure and why.
   for (const text of [...density.rankings, ...density.apart].map(markdownText)) lines.push('', text);
   for (const text of reasonLines(density.rows.filter((r) => r.bitsPerDim === '–'))) lines.push('', text);
+  return lines;
+}
+
+/** Every model minus the best, paired; bold where the interval excludes 0. */
+function differenceLines(view: DifferencesView): string[] {
+  const lines = ['', '**Difference to the best model** (paired 95% interval; **bold**: excludes 0, the lead is clear)', ''];
+  lines.push(`| Metric | Best | ${view.models.map(markdownText).join(' | ')} |`, `|---|---|${view.models.map(() => '---:|').join('')}`);
+  for (const row of view.rows) {
+    const cells = row.cells.map((c) => {
+      const text = c.interval ? `${c.text} ${c.interval}` : c.text;
+      return c.clear ? `**${text}**` : c.best ? `*${text}*` : text;
+    });
+    lines.push(`| ${markdownText(row.quantity)} (${markdownText(row.method)}) | ${markdownText(row.best)} | ${cells.join(' | ')} |`);
+  }
   return lines;
 }
 

@@ -8,6 +8,7 @@ import { BITS_PER_DIM_CHART_ID } from './charts/density-truncation.ts';
 import { DIRECTION_ARROWS, DIRECTION_TEXT } from '../assemble/direction.ts';
 import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
 import { axisSummaries, type AxisView } from './axis-summary.ts';
+import { differencesView, type DifferencesView } from './differences-view.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
 import { isInlineSafeSvg } from './svg-guard.ts';
 import { humanView, type HumanView } from './human-view.ts';
@@ -18,7 +19,8 @@ export interface ReportView {
   dataset: string;
   extractor: string;
   backend: string;
-  summary: { models: string; axes: AxisView[] };
+  /** `differences`: every model minus the best, paired (null when the report has none). */
+  summary: { models: string; axes: AxisView[]; differences: DifferencesView | null };
   warnings: string[];
   failedModels: { name: string; error: string }[];
   scorecard: ScorecardView;
@@ -162,6 +164,7 @@ export function toViewModel(data: ReportData): ReportView {
     summary: {
       models: data.models.map((m) => `${m.name} (${FAMILY_LABELS[m.family]})`).join(', '),
       axes: axisSummaries(data),
+      differences: differencesView(data),
     },
     warnings: data.warnings,
     failedModels: data.models

@@ -40,7 +40,8 @@ test('computeMetrics returns what the metric functions return, with n and KID st
   const prdc = prdcFromFeatures(real, fake);
   const kid = kidFromFeatures(real, fake, { seed: 5, subsets: 3, subsetSize: 50 });
   assert.deepEqual(values.fid, { value: fidFromFeatures(real, fake), n: fake.rows });
-  assert.deepEqual(values.kid, { value: kid.mean, std: kid.std, n: fake.rows });
+  // The per-subset values come along for paired differences between models.
+  assert.deepEqual(values.kid, { value: kid.mean, std: kid.std, n: fake.rows, paired: { kind: 'subsets', values: kid.perSubset } });
   for (const id of ['precision', 'recall', 'f1', 'density', 'coverage'] as const) {
     assert.deepEqual(values[id], { value: prdc[id], n: fake.rows }, id);
   }

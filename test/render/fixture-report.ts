@@ -18,6 +18,8 @@ export interface FixtureOptions {
   prdc?: boolean;
   /** Add the likelihood, invertibility and truncation sections and their charts: the VAE's two bounds, the GAN without density. */
   likelihood?: boolean;
+  /** Add each model's paired difference to the best model (needs `prdc`): clear leads and one that is not. */
+  differences?: boolean;
 }
 
 /** 28×28 rings of varying size and thickness, soft-edged when `blur` > 0: digit-like enough to look at. */
@@ -111,6 +113,18 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
       density: { kind: 'value', value: 0.713, interval: [0.684, 0.745], n: 2000 },
       coverage: { kind: 'value', value: 0.627, interval: [0.604, 0.649], n: 2000, best: true },
     });
+  }
+
+  if (options.prdc && options.differences) {
+    const row = (model: string, value: number, low: number, high: number) => ({ model, difference: { value, low, high }, clear: low > 0 || high < 0 });
+    const metric = (id: string, label: string, best: string, other: ReturnType<typeof row>) => ({ metric: id, label, unit: '', best, method: 'bootstrap' as const, n: 100, rows: [other] });
+    data.differences = [
+      metric('fid', 'FID', gan, row(vae, 19.47, 17.62, 21.35)),
+      metric('precision', 'Precision', gan, row(vae, -0.238, -0.262, -0.214)),
+      metric('recall', 'Recall', vae, row(gan, -0.253, -0.27, -0.236)),
+      metric('density', 'Density', gan, row(vae, -0.367, -0.401, -0.334)),
+      metric('coverage', 'Coverage', vae, row(gan, -0.016, -0.0312, 0.0004)),
+    ];
   }
 
   const spec = fidKidChartSpec(data);

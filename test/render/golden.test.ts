@@ -29,7 +29,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 if (UPDATE) {
   mkdirSync(GOLDEN_DIR, { recursive: true });
-  writeFileSync(REPORT_FILE, JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true }), null, 2) + '\n');
+  writeFileSync(REPORT_FILE, JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true, differences: true }), null, 2) + '\n');
 }
 
 /** The committed report, with what changes from run to run replaced by fixed values. */
