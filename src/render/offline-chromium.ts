@@ -3,9 +3,10 @@
  * still calls home for its own services (component and extension updates,
  * account lists, network time, optimisation hints, media router, DNS
  * prefetch): about 40 DNS lookups per print. A report is one self-contained
- * file, so printing needs no connection beyond loopback (puppeteer's DevTools
- * socket). The resolver rule answers every name "not found" before the
- * resolver runs; the feature and service switches stop most of the asking.
+ * file, so printing needs no network socket at all (puppeteer talks to the
+ * browser over a pipe, pdf.ts). The resolver rule answers every name "not
+ * found" before the resolver runs; the feature and service switches stop most
+ * of the asking.
  * test/render/print-offline.test.ts traces a real print's connect() calls.
  */
 
