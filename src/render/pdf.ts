@@ -50,6 +50,8 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: PdfOp
       executablePath: browser.path,
       headless: true,
       args: [...CHROMIUM_ARGS, `--user-data-dir=${profileDir}`],
+      // DevTools over the browser's fds 3 and 4, not a loopback port that any local process could reach: printing opens no network socket.
+      pipe: true,
       // Ours instead (cleanUpOnSignals): puppeteer's SIGTERM handler closes the browser but leaves genreport running.
       handleSIGINT: false,
       handleSIGTERM: false,
