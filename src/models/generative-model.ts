@@ -24,6 +24,12 @@ export interface GenerativeModel {
    * for families without a density.
    */
   logLikelihood?(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]>;
+  /**
+   * Set when the model is only its stored images (src/models/samples-only.ts):
+   * why density, invertibility, truncation and speed do not apply, and the
+   * family the user declared for it, if any.
+   */
+  readonly samplesOnly?: { reason: string; family?: Bundle['manifest']['family'] };
 }
 
 export interface LikelihoodOptions {

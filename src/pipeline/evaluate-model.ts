@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
-import type { RunConfig } from '../config/config.ts';
+import type { ModelSpec, RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
@@ -18,11 +18,12 @@ import type { FeatureExtractor } from '../features/extractor.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
 import { GanModel } from '../models/adapters/gan.ts';
-import { disposeBundle, loadBundle } from '../models/bundle.ts';
-import { modelForBundle } from '../models/families.ts';
+import { disposeBundle } from '../models/bundle.ts';
+import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { truncationSweep } from '../sample/truncation.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
+import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
 import type { Timed } from './stage-timer.ts';
 
 /** What every model is measured against: the same data, extractor and seeds. */
@@ -53,12 +54,11 @@ export interface ModelEvaluation {
   training: BundleDiagnostics;
 }
 
-/** Load the bundle at `path` and measure it; `takenNames` keeps names unique in one report. */
-export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<ModelEvaluation> {
+/** Load the bundle (or samples-only model) at `spec` and measure it; `takenNames` keeps names unique in one report. */
+export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<ModelEvaluation> {
   const { config, timed, logger } = context;
-  const bundle = await timed('load', () => loadBundle(path));
+  const { bundle, model } = await timed('load', () => loadModel(spec));
   try {
-    const model = modelForBundle(bundle);
     const name = bundle.manifest.name;
     if (takenNames.has(name)) {
       throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
@@ -70,7 +70,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
     const { cells, closestPairs } = await timed('metrics', async () =>
-      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
+      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family }, context),
     );
     logger.info(`  ${summaryLine(cells)}`);
     const images = await timed('render', async () => [
@@ -80,7 +80,8 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
 
     // The same seeded streams for every model, as for sampling.
     const measureRng = new Rng(config.seed).fork('measure');
-    const density = await timed('density', () =>
+    // A samples-only model has stored images alone: no density, inverse, truncation or speed.
+    const density = model.samplesOnly ? samplesOnlyDensity(name, model.samplesOnly.reason) : await timed('density', () =>
       evaluateDensity(name, model, {
         test: context.density.test,
         source: config.data.real,
@@ -91,7 +92,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       }),
     );
     logger.info(`  density: ${densitySummary(density.rows)}`);
-    const inverted = await timed('invertibility', () =>
+    const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
       evaluateInvertibility(name, model, {
         images: context.inversion.images,
         labels: context.inversion.labels,
@@ -117,12 +118,12 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     return {
       entry: {
         name,
-        family: bundle.manifest.family,
+        family: model.samplesOnly ? (model.samplesOnly.family ?? 'unknown') : bundle.manifest.family,
         bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
         hash: bundle.hash,
         parameters: bundle.parameters,
         status: 'ok',
-        samplesPerSecond: config.samples / sampleSeconds,
+        ...(model.samplesOnly ? {} : { samplesPerSecond: config.samples / sampleSeconds }),
         ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
