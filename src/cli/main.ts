@@ -13,6 +13,7 @@ import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { featuresCommand } from './commands/features.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { statsCommand } from './commands/stats.ts';
+import { sampleCommand } from './commands/sample.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { RunResult } from '../pipeline.ts';
 
@@ -153,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(metricsCommand)
     .command(statsCommand)
     .command(featuresCommand)
+    .command(sampleCommand)
     .example('$0 demo', 'sample models side by side')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')

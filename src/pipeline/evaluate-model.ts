@@ -21,6 +21,7 @@ import { GanModel } from '../models/adapters/gan.ts';
 import { disposeBundle } from '../models/bundle.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
+import { samplesRng } from '../sample/seeded-samples.ts';
 import { truncationSweep } from '../sample/truncation.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
 import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
@@ -65,7 +66,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     }
     // Every model sees the same latent stream for the same seed.
     const sampleStart = performance.now();
-    const fake = await timed('sample', () => model.sample(config.samples, new Rng(config.seed).fork('samples'), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
+    const fake = await timed('sample', () => model.sample(config.samples, samplesRng(config.seed), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
