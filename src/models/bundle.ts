@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../core/errors.ts';
 import { readManifest, type ComponentName, type Manifest } from './manifest.ts';
 import { loadLatentPrior, type LatentPrior } from './latent-prior.ts';
+import { isOnnxFile, loadOnnxComponent, tfjsComponent, type Component } from './runtimes/onnx-component.ts';
 import { loadTfjsModel, type TfjsModel } from './tfjs-files.ts';
 
 export interface Bundle {
@@ -17,7 +18,10 @@ export interface Bundle {
   path: string;
   dir: string;
   manifestFile: string;
+  /** The TensorFlow.js components (what gradient-based code such as GAN inversion needs). */
   components: Partial<Record<ComponentName, TfjsModel>>;
+  /** Every component, tfjs or ONNX, as "tensor in, tensor out" (runtimes/onnx-component.ts). */
+  runnable: Partial<Record<ComponentName, Component>>;
   /** The latent prior, for families with a latent. */
   prior: LatentPrior | null;
   hash: string;
@@ -27,6 +31,7 @@ export interface Bundle {
 export async function loadBundle(path: string): Promise<Bundle> {
   const { manifest, file, dir } = readManifest(path);
   const components: Partial<Record<ComponentName, TfjsModel>> = {};
+  const runnable: Partial<Record<ComponentName, Component>> = {};
   const files = [file];
   for (const [name, rel] of Object.entries(manifest.components) as [ComponentName, string | null | undefined][]) {
     if (!rel) continue;
@@ -34,7 +39,14 @@ export async function loadBundle(path: string): Promise<Bundle> {
     if (!modelJson.startsWith(dir)) {
       throw inputError(file, `must point inside the bundle folder, not ${rel}`, `components.${name}`);
     }
+    if (isOnnxFile(modelJson)) {
+      const io = manifest.io?.[name];
+      runnable[name] = await loadOnnxComponent(modelJson, { manifestFile: file, component: name, layout: manifest.layout ?? 'nchw', inputs: io?.inputs, outputs: io?.outputs });
+      files.push(modelJson);
+      continue;
+    }
     components[name] = await loadTfjsModel(modelJson);
+    runnable[name] = tfjsComponent(components[name]!, modelJson);
     files.push(modelJson, ...weightFiles(modelJson));
   }
   if (manifest.latent?.mixture && !resolve(dir, manifest.latent.mixture).startsWith(dir)) {
@@ -48,6 +60,7 @@ export async function loadBundle(path: string): Promise<Bundle> {
     dir,
     manifestFile: file,
     components,
+    runnable,
     prior: latent?.prior ?? null,
     hash: hashFiles(files),
     parameters: Object.values(components).reduce((sum, m) => sum + countParameters(m!), 0),
@@ -56,6 +69,7 @@ export async function loadBundle(path: string): Promise<Bundle> {
 
 export function disposeBundle(bundle: Bundle): void {
   for (const m of Object.values(bundle.components)) m?.dispose();
+  for (const c of Object.values(bundle.runnable)) if (c?.runtime === 'onnx') c.dispose();
 }
 
 function weightFiles(modelJson: string): string[] {

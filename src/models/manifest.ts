@@ -74,6 +74,18 @@ export const manifestSchema = z
       above: componentPath,
       row: componentPath,
     }),
+    /**
+     * How ONNX components lay out images: `nchw` (PyTorch's, the default) or
+     * `nhwc`. TensorFlow.js components are always NHWC.
+     */
+    layout: z.enum(['nchw', 'nhwc']).optional(),
+    /**
+     * Input and output names of an ONNX component, in the order the family
+     * reads them (docs/model-bundles.md); needed only where a file has several.
+     */
+    io: z
+      .record(z.string(), z.object({ inputs: z.array(z.string().min(1)).optional(), outputs: z.array(z.string().min(1)).optional() }).strict())
+      .optional(),
     training: z
       .object({
         log: z.string().nullable().optional(),

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Tiny PyTorch generative models exported to ONNX, with PyTorch's own
+outputs beside them, so genreport's ONNX route can be checked against the
+framework the models came from (issue 24). Made with Debian's python3-torch
+and python3-onnx; tests read what this writes and need no Python.
+
+Run from the repository root:
+    /usr/bin/python3 scripts/reference/make-model-fixtures.py
+
+Writes into test/fixtures/models-onnx/ one bundle folder per model
+(genmodel.json + .onnx files, a few KB each) and reference arrays:
+  gan-dense/       z [n, 4] -> tanh images [n, 1, 8, 8] (NCHW, range [-1, 1])
+  gan-dcgan/       z [n, 4, 1, 1] (as DCGAN code takes it) -> ConvTranspose2d
+                   -> sigmoid images [n, 3, 8, 8] (NCHW, range [0, 1])
+  gan-nhwc/        z [n, 4] -> images [n, 8, 8, 1] (layout: nhwc)
+  <bundle>/reference.npz  latents (float32 [n, dim]) and PyTorch's images
+                   for them, NHWC in [0, 1] (the range mapped, as genreport does)
+  bad/             an .onnx that is not a model; a GAN whose output is NaN;
+                   a GAN whose images have the wrong size
+"""
+import json
+import os
+import zipfile
+import io
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+OUT = 'test/fixtures/models-onnx'
+torch.manual_seed(24)
+rng = np.random.default_rng(24)
+N = 6
+
+
+def save_npz(path, **arrays):
+    # numpy.savez, written by hand so member order is fixed.
+    np.savez(path, **arrays)
+
+
+def export(model, example, path, input_names, output_names, dynamic):
+    model.eval()
+    torch.onnx.export(model, example, path, input_names=input_names, output_names=output_names,
+                      dynamic_axes={name: {0: 'batch'} for name in dynamic}, opset_version=13)
+
+
+def manifest(name, family, image, components, **extra):
+    return {'format': 'genreport-model/1', 'name': name, 'family': family, 'image': image,
+            'components': components, **extra}
+
+
+def write_bundle(folder, m):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'genmodel.json'), 'w') as f:
+        json.dump(m, f, indent=2)
+        f.write('\n')
+
+
+def to_unit(images, lo, hi):
+    return np.clip((images - lo) / (hi - lo), 0, 1).astype(np.float32)
+
+
+# ---------------------------------------------------------------- GANs
+
+class DenseGenerator(nn.Module):
+    def __init__(self, dim, side, channels, nhwc=False):
+        super().__init__()
+        self.side, self.channels, self.nhwc = side, channels, nhwc
+        self.net = nn.Sequential(nn.Linear(dim, 16), nn.LeakyReLU(0.2), nn.Linear(16, side * side * channels), nn.Tanh())
+
+    def forward(self, z):
+        x = self.net(z).view(-1, self.channels, self.side, self.side)
+        return x.permute(0, 2, 3, 1) if self.nhwc else x
+
+
+class ConvGenerator(nn.Module):
+    """DCGAN's shape of generator: z [n, dim, 1, 1] -> ConvTranspose2d -> images."""
+    def __init__(self, dim):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(dim, 8, 4, 1, 0), nn.BatchNorm2d(8), nn.ReLU(),
+            nn.ConvTranspose2d(8, 3, 4, 2, 1), nn.Sigmoid())
+
+    def forward(self, z):
+        return self.net(z)
+
+
+def gan_bundle(name, generator, dim, image, latent_shape, layout=None):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    with torch.no_grad():
+        for p in generator.parameters():
+            p.copy_(torch.randn_like(p) * 0.5)
+    generator.eval()
+    z = rng.standard_normal((N, dim)).astype(np.float32)
+    zt = torch.from_numpy(z).view(N, *latent_shape)
+    export(generator, zt, os.path.join(folder, 'generator.onnx'), ['z'], ['images'], ['z', 'images'])
+    with torch.no_grad():
+        images = generator(zt).numpy()
+    nhwc = images if layout == 'nhwc' else images.transpose(0, 2, 3, 1)
+    lo, hi = image['range']
+    save_npz(os.path.join(folder, 'reference.npz'), latents=z, images=to_unit(nhwc, lo, hi))
+    extra = {'layout': layout} if layout else {}
+    write_bundle(folder, manifest(name, 'gan', image, {'generator': 'generator.onnx'},
+                                  latent={'dim': dim, 'distribution': 'normal'}, **extra))
+    return folder
+
+
+gan_bundle('gan-dense', DenseGenerator(4, 8, 1), 4, {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]}, [4])
+gan_bundle('gan-dcgan', ConvGenerator(4), 4, {'height': 8, 'width': 8, 'channels': 3, 'range': [0, 1]}, [4, 1, 1])
+gan_bundle('gan-nhwc', DenseGenerator(4, 8, 1, nhwc=True), 4, {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]}, [4], layout='nhwc')
+
+# ---------------------------------------------------------------- bad input
+
+bad = os.path.join(OUT, 'bad')
+not_model = os.path.join(bad, 'not-a-model')
+os.makedirs(not_model, exist_ok=True)
+with open(os.path.join(not_model, 'generator.onnx'), 'wb') as f:
+    f.write(b'this is not an ONNX protobuf, only text with an .onnx name\n')
+write_bundle(not_model, manifest('not-a-model', 'gan', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                                 {'generator': 'generator.onnx'}, latent={'dim': 4, 'distribution': 'normal'}))
+
+
+class NanGenerator(nn.Module):
+    def forward(self, z):
+        return (z.sum(1, keepdim=True) * float('nan')).view(-1, 1, 1, 1).expand(-1, 1, 8, 8)
+
+
+nan = os.path.join(bad, 'nan-gan')
+os.makedirs(nan, exist_ok=True)
+export(NanGenerator(), torch.zeros(2, 4), os.path.join(nan, 'generator.onnx'), ['z'], ['images'], ['z', 'images'])
+write_bundle(nan, manifest('nan-gan', 'gan', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                           {'generator': 'generator.onnx'}, latent={'dim': 4, 'distribution': 'normal'}))
+
+small = os.path.join(bad, 'wrong-size')
+os.makedirs(small, exist_ok=True)
+export(DenseGenerator(4, 6, 1), torch.zeros(2, 4), os.path.join(small, 'generator.onnx'), ['z'], ['images'], ['z', 'images'])
+write_bundle(small, manifest('wrong-size', 'gan', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                             {'generator': 'generator.onnx'}, latent={'dim': 4, 'distribution': 'normal'}))
+
+wrong_latent = os.path.join(bad, 'wrong-latent')
+os.makedirs(wrong_latent, exist_ok=True)
+export(DenseGenerator(5, 8, 1), torch.zeros(2, 5), os.path.join(wrong_latent, 'generator.onnx'), ['z'], ['images'], ['z', 'images'])
+write_bundle(wrong_latent, manifest('wrong-latent', 'gan', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                                    {'generator': 'generator.onnx'}, latent={'dim': 4, 'distribution': 'normal'}))
+
+missing_name = os.path.join(bad, 'missing-output')
+os.makedirs(missing_name, exist_ok=True)
+export(DenseGenerator(4, 8, 1), torch.zeros(2, 4), os.path.join(missing_name, 'generator.onnx'), ['z'], ['images'], ['z', 'images'])
+write_bundle(missing_name, manifest('missing-output', 'gan', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                                    {'generator': 'generator.onnx'}, latent={'dim': 4, 'distribution': 'normal'},
+                                    io={'generator': {'outputs': ['samples']}}))
+print('wrote', OUT)
