@@ -15,6 +15,10 @@ Writes into test/fixtures/models-onnx/ one bundle folder per model
   gan-nhwc/        z [n, 4] -> images [n, 8, 8, 1] (layout: nhwc)
   <bundle>/reference.npz  latents (float32 [n, dim]) and PyTorch's images
                    for them, NHWC in [0, 1] (the range mapped, as genreport does)
+  vae-two-outputs/ encoder images -> (mean, log_variance), decoder z ->
+  vae-one-output/  discretized-logistic parameters [n, 2, 8, 8]; reference.npz:
+                   images, PyTorch's posterior for them, latents, the shown
+                   image and log p(x|z) (float64 nats) for image i and latent i
   bad/             an .onnx that is not a model; a GAN whose output is NaN;
                    a GAN whose images have the wrong size
 """
@@ -109,6 +113,79 @@ def gan_bundle(name, generator, dim, image, latent_shape, layout=None):
 gan_bundle('gan-dense', DenseGenerator(4, 8, 1), 4, {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]}, [4])
 gan_bundle('gan-dcgan', ConvGenerator(4), 4, {'height': 8, 'width': 8, 'channels': 3, 'range': [0, 1]}, [4, 1, 1])
 gan_bundle('gan-nhwc', DenseGenerator(4, 8, 1, nhwc=True), 4, {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]}, [4], layout='nhwc')
+
+# ---------------------------------------------------------------- VAEs
+
+class Encoder(nn.Module):
+    """images [n, 1, 8, 8] in [-1, 1] -> mean, log-variance [n, dim] (two outputs) or [mean | log-variance] (one)."""
+    def __init__(self, dim, split):
+        super().__init__()
+        self.split, self.dim = split, dim
+        self.net = nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 2 * dim))
+
+    def forward(self, x):
+        h = self.net(x)
+        return (h[:, :self.dim], h[:, self.dim:]) if self.split else h
+
+
+class Decoder(nn.Module):
+    """z [n, dim] -> discretized-logistic parameters [n, 2, 8, 8]: channel 0 the location, 1 the log-scale."""
+    def __init__(self, dim):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(dim, 8), nn.Tanh(), nn.Linear(8, 2 * 64))
+
+    def forward(self, z):
+        h = self.net(z).view(-1, 2, 8, 8)
+        return torch.cat([torch.tanh(h[:, :1]), h[:, 1:] * 0.3 - 2.0], 1)
+
+
+def logistic_log_prob(params, levels, lo, hi):
+    """log P(level | location, log-scale) per image, float64, as genreport's pixel-forms.ts defines it."""
+    params = params.double()
+    loc, log_scale = params[:, 0], params[:, 1]
+    step = (hi - lo) / 255
+    centre = lo + levels.double() * step - loc
+    inv = torch.exp(-log_scale)
+    upper, lower = (centre + step / 2) * inv, (centre - step / 2) * inv
+    ls = torch.nn.functional.logsigmoid
+    middle = ls(upper) + ls(-lower) + torch.log(-torch.expm1(lower - upper))
+    lp = torch.where(levels == 0, ls(upper), torch.where(levels == 255, ls(-lower), middle))
+    return lp.sum(dim=(1, 2))
+
+
+def vae_bundle(name, split):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    dim = 3
+    encoder, decoder = Encoder(dim, split), Decoder(dim)
+    with torch.no_grad():
+        for p in list(encoder.parameters()) + list(decoder.parameters()):
+            p.copy_(torch.randn_like(p) * 0.3)
+    encoder.eval(); decoder.eval()
+    outputs = ['mean', 'log_variance'] if split else ['posterior']
+    export(encoder, torch.zeros(2, 1, 8, 8), os.path.join(folder, 'encoder.onnx'), ['images'], outputs, ['images', *outputs])
+    export(decoder, torch.zeros(2, dim), os.path.join(folder, 'decoder.onnx'), ['z'], ['parameters'], ['z', 'parameters'])
+    levels = rng.integers(0, 256, size=(N, 8, 8)).astype(np.uint8)
+    levels[0, 0, :3] = [0, 255, 128]
+    x = torch.from_numpy(levels.astype(np.float32) / 255 * 2 - 1)[:, None]
+    z = rng.standard_normal((N, dim)).astype(np.float32)
+    with torch.no_grad():
+        q = encoder(x)
+        mean, log_variance = q if split else (q[:, :dim], q[:, dim:])
+        params = decoder(torch.from_numpy(z))
+        log_px = logistic_log_prob(params, torch.from_numpy(levels).long(), -1.0, 1.0)
+    shown = np.clip((params[:, 0].numpy() + 1) / 2, 0, 1)[..., None].astype(np.float32)
+    save_npz(os.path.join(folder, 'reference.npz'), images=(levels[..., None].astype(np.float32) / 255), mean=mean.numpy(),
+             log_variance=log_variance.numpy(), latents=z, shown=shown, log_px_given_z=log_px.numpy())
+    extra = {'io': {'encoder': {'outputs': ['mean', 'log_variance']}}} if split else {}
+    write_bundle(folder, manifest(name, 'vae', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                                  {'encoder': 'encoder.onnx', 'decoder': 'decoder.onnx'},
+                                  latent={'dim': dim, 'distribution': 'normal'},
+                                  likelihood={'kind': 'bound', 'dataSpace': 'uint8-8x8x1', 'form': 'discretized-logistic'}, **extra))
+
+
+vae_bundle('vae-two-outputs', True)
+vae_bundle('vae-one-output', False)
 
 # ---------------------------------------------------------------- bad input
 

@@ -60,6 +60,13 @@ export function expectShape(output: tf.Tensor, expected: readonly number[], bund
   }
 }
 
+/** As expectShape, for an output from any runtime. */
+export function expectValuesShape(shape: readonly number[], expected: readonly number[], bundle: Bundle, component: ComponentName, what: string): void {
+  if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
+    throw inputError(bundle.manifestFile, `${component} produced shape [${shape.join(', ')}], but ${what} needs [${expected.join(', ')}]`, `components.${component}`);
+  }
+}
+
 /** The output's values, refused with the bundle and component named if any is NaN or infinite. */
 export async function finiteValues(output: tf.Tensor, bundle: Bundle, component: ComponentName): Promise<Float32Array> {
   const values = (await output.data()) as Float32Array;

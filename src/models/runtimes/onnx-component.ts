@@ -23,6 +23,8 @@ export interface Component {
   readonly runtime: 'tfjs' | 'onnx';
   /** Where the component came from, for messages. */
   readonly file: string;
+  /** Outputs it gives: the names in the manifest's io, else all the file declares (a tfjs model: 1). */
+  readonly outputCount: number;
   /** One batch: inputs in order, the outputs the roles ask for in order. */
   run(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: TensorRole[] }): Promise<ComponentTensor[]>;
   dispose(): void;
@@ -37,6 +39,7 @@ export function tfjsComponent(model: TfjsModel, file: string): Component {
   return {
     runtime: 'tfjs',
     file,
+    outputCount: 1,
     async run(inputs) {
       const output = tf.tidy(() => {
         const feeds = inputs.map((t) => tf.tensor(t.data, t.shape));
@@ -91,6 +94,7 @@ export async function loadOnnxComponent(file: string, options: OnnxComponentOpti
   return {
     runtime: 'onnx',
     file,
+    outputCount: options.outputs?.length ?? model.outputs.length,
     async run(inputs, roles) {
       const inputNames = namesFor('inputs', inputs.length);
       const outputNames = namesFor('outputs', roles.outputs.length);
