@@ -19,6 +19,10 @@ Writes into test/fixtures/models-onnx/ one bundle folder per model
   vae-one-output/  discretized-logistic parameters [n, 2, 8, 8]; reference.npz:
                    images, PyTorch's posterior for them, latents, the shown
                    image and log p(x|z) (float64 nats) for image i and latent i
+  flow-coupling/   two affine couplings as forward.onnx (images -> z [n, 64],
+                   log|det| [n]) and inverse.onnx; reference.npz: values
+                   (NHWC, model range), PyTorch's z, log|det| and log density
+                   (float64 nats, N(0, I) base), and images of given latents
   bad/             an .onnx that is not a model; a GAN whose output is NaN;
                    a GAN whose images have the wrong size
 """
@@ -186,6 +190,88 @@ def vae_bundle(name, split):
 
 vae_bundle('vae-two-outputs', True)
 vae_bundle('vae-one-output', False)
+
+# ---------------------------------------------------------------- flow
+
+class Coupling(nn.Module):
+    """Affine coupling on a flat [n, 64] state: the half `first` conditions the other."""
+    def __init__(self, first):
+        super().__init__()
+        self.first = first
+        self.net = nn.Sequential(nn.Linear(32, 8), nn.Tanh(), nn.Linear(8, 64))
+
+    def split(self, v):
+        return (v[:, :32], v[:, 32:]) if self.first else (v[:, 32:], v[:, :32])
+
+    def join(self, cond, other):
+        return torch.cat([cond, other], 1) if self.first else torch.cat([other, cond], 1)
+
+    def params(self, cond):
+        h = self.net(cond)
+        return torch.tanh(h[:, :32]) * 0.5, h[:, 32:]
+
+    def forward(self, v):
+        cond, other = self.split(v)
+        log_s, t = self.params(cond)
+        return self.join(cond, other * torch.exp(log_s) + t), log_s.sum(1)
+
+    def inverse(self, v):
+        cond, other = self.split(v)
+        log_s, t = self.params(cond)
+        return self.join(cond, (other - t) * torch.exp(-log_s))
+
+
+class FlowForward(nn.Module):
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = layers
+
+    def forward(self, x):
+        v = x.flatten(1)
+        log_det = torch.zeros(x.shape[0])
+        for layer in self.layers:
+            v, ld = layer(v)
+            log_det = log_det + ld
+        return v, log_det
+
+
+class FlowInverse(nn.Module):
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = layers
+
+    def forward(self, z):
+        v = z
+        for layer in reversed(self.layers):
+            v = layer.inverse(v)
+        return v.view(-1, 1, 8, 8)
+
+
+def flow_bundle(name):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    layers = nn.ModuleList([Coupling(True), Coupling(False)])
+    with torch.no_grad():
+        for p in layers.parameters():
+            p.copy_(torch.randn_like(p) * 0.3)
+    forward, inverse = FlowForward(layers).eval(), FlowInverse(layers).eval()
+    export(forward, torch.zeros(2, 1, 8, 8), os.path.join(folder, 'forward.onnx'), ['images'], ['z', 'log_det'], ['images', 'z', 'log_det'])
+    export(inverse, torch.zeros(2, 64), os.path.join(folder, 'inverse.onnx'), ['z'], ['images'], ['z', 'images'])
+    values = rng.uniform(-1, 1, size=(N, 1, 8, 8)).astype(np.float32)
+    z_given = rng.standard_normal((N, 64)).astype(np.float32)
+    with torch.no_grad():
+        z, log_det = forward(torch.from_numpy(values))
+        zd = z.double()
+        log_density = (-0.5 * (zd ** 2).sum(1) - 32 * np.log(2 * np.pi)) + log_det.double()
+        inverted = inverse(torch.from_numpy(z_given)).numpy()
+    save_npz(os.path.join(folder, 'reference.npz'), values=values.transpose(0, 2, 3, 1), z=z.numpy(), log_det=log_det.numpy(),
+             log_density=log_density.numpy(), z_given=z_given, inverted=inverted.transpose(0, 2, 3, 1))
+    write_bundle(folder, manifest(name, 'flow', {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]},
+                                  {'forward': 'forward.onnx', 'inverse': 'inverse.onnx'},
+                                  likelihood={'kind': 'bound', 'dataSpace': 'uint8-8x8x1', 'dequantization': 'uniform'}))
+
+
+flow_bundle('flow-coupling')
 
 # ---------------------------------------------------------------- bad input
 
