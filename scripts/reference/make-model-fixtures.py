@@ -23,6 +23,10 @@ Writes into test/fixtures/models-onnx/ one bundle folder per model
                    log|det| [n]) and inverse.onnx; reference.npz: values
                    (NHWC, model range), PyTorch's z, log|det| and log density
                    (float64 nats, N(0, I) base), and images of given latents
+  ar-pixelcnn/     a two-layer PixelCNN (mask A, then B) -> discretized-logistic
+                   parameters [n, 2, 6, 6]; reference.npz: images and PyTorch's
+                   exact log p(x) (float64 nats)
+  ar-leaking/      the same with mask B first: each pixel sees itself
   bad/             an .onnx that is not a model; a GAN whose output is NaN;
                    a GAN whose images have the wrong size
 """
@@ -272,6 +276,55 @@ def flow_bundle(name):
 
 
 flow_bundle('flow-coupling')
+
+# ---------------------------------------------------------------- autoregressive
+
+class MaskedConv(nn.Conv2d):
+    """PixelCNN's masked convolution: mask 'A' hides the centre (first layer), 'B' shows it."""
+    def __init__(self, kind, cin, cout, k):
+        super().__init__(cin, cout, k, padding=k // 2)
+        mask = torch.ones_like(self.weight)
+        mask[:, :, k // 2, k // 2 + (kind == 'B'):] = 0
+        mask[:, :, k // 2 + 1:] = 0
+        self.register_buffer('mask', mask)
+
+    def forward(self, x):
+        return nn.functional.conv2d(x, self.weight * self.mask, self.bias, padding=self.padding)
+
+
+class TinyPixelCnn(nn.Module):
+    """images [n, 1, 6, 6] in [-1, 1] -> discretized-logistic parameters [n, 2, 6, 6] (location, log-scale)."""
+    def __init__(self, first):
+        super().__init__()
+        self.a = MaskedConv(first, 1, 4, 3)
+        self.b = MaskedConv('B', 4, 2, 1)
+
+    def forward(self, x):
+        h = self.b(torch.relu(self.a(x)))
+        return torch.cat([torch.tanh(h[:, :1]), h[:, 1:] * 0.3 - 1.5], 1)
+
+
+def ar_bundle(name, first):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    net = TinyPixelCnn(first)
+    with torch.no_grad():
+        for p in [net.a.weight, net.a.bias, net.b.weight, net.b.bias]:
+            p.copy_(torch.randn_like(p) * 0.5)
+    net.eval()
+    export(net, torch.zeros(2, 1, 6, 6), os.path.join(folder, 'model.onnx'), ['images'], ['parameters'], ['images', 'parameters'])
+    levels = rng.integers(0, 256, size=(N, 6, 6)).astype(np.uint8)
+    x = torch.from_numpy(levels.astype(np.float32) / 255 * 2 - 1)[:, None]
+    with torch.no_grad():
+        log_px = logistic_log_prob(net(x), torch.from_numpy(levels).long(), -1.0, 1.0)
+    save_npz(os.path.join(folder, 'reference.npz'), images=(levels[..., None].astype(np.float32) / 255), log_px=log_px.numpy())
+    write_bundle(folder, manifest(name, 'autoregressive', {'height': 6, 'width': 6, 'channels': 1, 'range': [-1, 1]},
+                                  {'model': 'model.onnx'},
+                                  likelihood={'kind': 'exact', 'dataSpace': 'uint8-6x6x1', 'form': 'discretized-logistic'}))
+
+
+ar_bundle('ar-pixelcnn', 'A')
+ar_bundle('ar-leaking', 'B')   # the first layer sees the pixel it predicts: must be refused
 
 # ---------------------------------------------------------------- bad input
 

@@ -7,7 +7,6 @@
  * `model`, or `above` + `row` for sampling that reuses each row's context).
  */
 import { availableParallelism } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
 import { currentBackend } from '../../core/backend.ts';
 import { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
@@ -18,7 +17,7 @@ import type { Bundle } from '../bundle.ts';
 import { conditionalNetwork, type ConditionalNetwork } from './autoregressive-networks.ts';
 import { completeInWorkers, type SamplingBatch } from './autoregressive-workers.ts';
 import { checkCausality } from './causality-check.ts';
-import { finiteValues, type GenerativeModel, type LikelihoodOptions } from '../generative-model.ts';
+import type { GenerativeModel, LikelihoodOptions } from '../generative-model.ts';
 
 export class AutoregressiveModel implements GenerativeModel {
   private readonly form: PixelForm;
@@ -91,18 +90,15 @@ export class AutoregressiveModel implements GenerativeModel {
   }
 
   samplingThreads(n: number, batchSize: number): number {
+    // onnxruntime already runs each pass on every core.
+    if (this.bundle.runnable.model?.runtime === 'onnx') return 1;
     const wanted = this.workers === 'auto' ? (currentBackend()?.name === 'wasm' ? availableParallelism() : 1) : this.workers;
     return Math.max(1, Math.min(wanted, Math.ceil(n / batchSize)));
   }
 
   /** Every pixel's parameters [m, H, W, C·P] for m images of 8-bit levels. */
-  private async parameters(levels: Uint8Array, m: number): Promise<Float32Array> {
-    const output = tf.tidy(() => this.network.wholeImage(levelsToRange(levels, this.bundle.manifest.image.range), m));
-    try {
-      return await finiteValues(output, this.bundle, this.network.output);
-    } finally {
-      output.dispose();
-    }
+  private parameters(levels: Uint8Array, m: number): Promise<Float32Array> {
+    return this.network.parameters(levelsToRange(levels, this.bundle.manifest.image.range), m);
   }
 
   /** Exact log p(x) = Σ log p(x_i | x_<i), one pass per batch. */
@@ -122,13 +118,8 @@ export class AutoregressiveModel implements GenerativeModel {
     for (let start = 0; start < images.n; start += batchSize) {
       const m = Math.min(batchSize, images.n - start);
       const batch = levels.subarray(start * d, (start + m) * d);
-      const output = tf.tidy(() => this.network.wholeImage(levelsToRange(batch, range), m));
-      try {
-        const params = await finiteValues(output, this.bundle, this.network.output);
-        logLikelihoods.set(imageLogProbabilities(this.form, params, batch, m, range), start);
-      } finally {
-        output.dispose();
-      }
+      const params = await this.parameters(batch, m);
+      logLikelihoods.set(imageLogProbabilities(this.form, params, batch, m, range), start);
     }
     return [
       {
