@@ -12,6 +12,7 @@ Writes into test/fixtures/models-onnx/ one bundle folder per model
   gan-dense/       z [n, 4] -> tanh images [n, 1, 8, 8] (NCHW, range [-1, 1])
   gan-dcgan/       z [n, 4, 1, 1] (as DCGAN code takes it) -> ConvTranspose2d
                    -> sigmoid images [n, 3, 8, 8] (NCHW, range [0, 1])
+  gan-mnist-size/  z [n, 4, 1, 1] -> 28x28 images, for a run beside MNIST bundles
   gan-nhwc/        z [n, 4] -> images [n, 8, 8, 1] (layout: nhwc)
   <bundle>/reference.npz  latents (float32 [n, dim]) and PyTorch's images
                    for them, NHWC in [0, 1] (the range mapped, as genreport does)
@@ -121,6 +122,19 @@ def gan_bundle(name, generator, dim, image, latent_shape, layout=None):
 gan_bundle('gan-dense', DenseGenerator(4, 8, 1), 4, {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]}, [4])
 gan_bundle('gan-dcgan', ConvGenerator(4), 4, {'height': 8, 'width': 8, 'channels': 3, 'range': [0, 1]}, [4, 1, 1])
 gan_bundle('gan-nhwc', DenseGenerator(4, 8, 1, nhwc=True), 4, {'height': 8, 'width': 8, 'channels': 1, 'range': [-1, 1]}, [4], layout='nhwc')
+
+
+class MnistSizeGenerator(nn.Module):
+    """z [n, 4, 1, 1] -> 7x7 -> 28x28 by two transposed convolutions: MNIST's size in a few KB."""
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.ConvTranspose2d(4, 4, 7), nn.ReLU(), nn.ConvTranspose2d(4, 1, 4, 4), nn.Tanh())
+
+    def forward(self, z):
+        return self.net(z)
+
+
+gan_bundle('gan-mnist-size', MnistSizeGenerator(), 4, {'height': 28, 'width': 28, 'channels': 1, 'range': [-1, 1]}, [4, 1, 1])
 
 # ---------------------------------------------------------------- VAEs
 

@@ -39,7 +39,7 @@ function maxAbsolute(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc']) {
+for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc', 'gan-mnist-size']) {
   test(`${name}: PyTorch's images for PyTorch's latents, through the ONNX generator`, async () => {
     const { latents, images } = readNpz(join(fixtures, name, 'reference.npz'));
     const { bundle } = await loadModel(join(fixtures, name));
