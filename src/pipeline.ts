@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { assembleReport } from './assemble/assemble.ts';
 import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
-import type { RunConfig } from './config/config.ts';
+import { modelPath, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
@@ -151,9 +151,10 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const evaluations: ModelEvaluation[] = [];
   // In config order, failed models included.
   const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[] = [];
-  for (const [index, path] of config.models.entries()) {
+  for (const [index, spec] of config.models.entries()) {
+    const path = modelPath(spec);
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    const result = await evaluateOrFail(() => evaluateModel(path, new Set(evaluations.map((e) => e.entry.name)), context, cache), logger);
+    const result = await evaluateOrFail(() => evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache), logger);
     if ('failed' in result) {
       models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
       continue;

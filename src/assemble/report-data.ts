@@ -174,8 +174,8 @@ export interface AbsoluteErrors {
 
 export interface InvertibilityRow {
   model: string;
-  /** round-trip: flow; reconstruction: VAE encoder mean; inversion: GAN latent optimisation; completion: autoregressive. */
-  method: 'round-trip' | 'reconstruction' | 'inversion' | 'completion' | 'failed';
+  /** round-trip: flow; reconstruction: VAE encoder mean; inversion: GAN latent optimisation; completion: autoregressive; none: samples-only (reason says why). */
+  method: 'round-trip' | 'reconstruction' | 'inversion' | 'completion' | 'failed' | 'none';
   label: string;
   n?: number;
   /** Flow: x → z → x and z → x → z, in model units. */

@@ -100,7 +100,7 @@ const invertibilitySection = z.object({
   rows: z.array(
     z.object({
       model: z.string(),
-      method: z.enum(['round-trip', 'reconstruction', 'inversion', 'completion', 'failed']),
+      method: z.enum(['round-trip', 'reconstruction', 'inversion', 'completion', 'failed', 'none']),
       label: z.string(),
       n: z.number().int().nonnegative().optional(),
       roundTrip: z.object({ imageToImage: absoluteErrors, latentToLatent: absoluteErrors }).optional(),

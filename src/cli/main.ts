@@ -14,6 +14,7 @@ import { featuresCommand } from './commands/features.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { rateCommand } from './commands/rate.ts';
 import { statsCommand } from './commands/stats.ts';
+import { sampleCommand } from './commands/sample.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { RunResult } from '../pipeline.ts';
 import { wholeNumber } from './number-flags.ts';
@@ -159,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(statsCommand)
     .command(featuresCommand)
     .command(rateCommand)
+    .command(sampleCommand)
     .example('$0 demo', 'sample models side by side')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')

@@ -7,10 +7,27 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { GenreportError } from '../core/errors.ts';
 import { readYamlInput } from '../core/input-file.ts';
+import type { ModelSpec } from '../core/model-spec.ts';
 import { defaultTrainSource, isNamedDataSet } from '../core/data-set-names.ts';
 import { DEFAULT_THRESHOLDS, diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 
 const positiveInt = z.number().int().positive();
+
+/**
+ * A `models:` entry: a path, or `{ path, name, family }` where name and family
+ * label a samples-only model (a bundle's own manifest names it).
+ */
+const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
+  z.string().min(1),
+  z
+    .object({
+      path: z.string().min(1),
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
+      family: z.enum(['gan', 'vae', 'flow', 'autoregressive']).optional(),
+    })
+    .strict(),
+]);
+export { modelPath, type ModelSpec } from '../core/model-spec.ts';
 
 export const configSchema = z
   .object({
@@ -33,7 +50,8 @@ export const configSchema = z
       })
       .strict()
       .default({ real: 'mnist:test', trainCount: 10000 }),
-    models: z.array(z.string().min(1)).min(1, 'list at least one model bundle folder'),
+    /** Model bundle folders, or samples-only models (a folder of images, an .npy/.npz of images), each a path or `{ path, name, family }`. */
+    models: z.array(modelSpecSchema).min(1, 'list at least one model bundle folder'),
     samples: positiveInt.default(1000),
     seed: z.number().int().nonnegative().default(1),
     batchSize: positiveInt.default(250),
@@ -117,7 +135,7 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
   const dataSpec = (spec: string) => (isNamedDataSet(spec) ? spec : abs(spec));
   return {
     ...config,
-    models: config.models.map(abs),
+    models: config.models.map((m) => (typeof m === 'string' ? abs(m) : { ...m, path: abs(m.path) })),
     data: {
       ...config.data,
       real: dataSpec(config.data.real),

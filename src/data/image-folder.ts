@@ -44,6 +44,11 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   return decodeImageFiles(files, options);
 }
 
+/** Decode the given files (same size, or resized to the options' size) in their order; a bad file is named. */
+export async function loadImageFiles(files: string[], options: ImageFolderOptions = {}): Promise<ImageBatch> {
+  return decodeImageFiles(files, options);
+}
+
 export interface LabelledFolder {
   images: ImageBatch;
   /** Set for the class-folder layout only. */

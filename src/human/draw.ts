@@ -11,12 +11,14 @@ import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
+import type { Logger } from '../core/logger.ts';
 import { pickImages, type ImageBatch } from '../core/types.ts';
 import { resolveImageSource } from '../data/source.ts';
-import { disposeBundle, loadBundle } from '../models/bundle.ts';
-import { modelForBundle } from '../models/families.ts';
+import { modelPath } from '../core/model-spec.ts';
+import { disposeBundle } from '../models/bundle.ts';
+import { loadModel } from '../models/load-model.ts';
+import { samplesRng } from '../models/seeded-samples.ts';
 import { imageFile, planSession, readSession, REAL_SOURCE, withRaters, writeSession, type SessionPlan } from './session.ts';
 
 export interface DrawOptions {
@@ -35,15 +37,15 @@ export interface DrawnSource {
 /** Each model's first `items` samples (the run's seed and stream), then `items` real images chosen with the seed. */
 export async function drawSources(config: RunConfig, items: number, logger: Logger): Promise<DrawnSource[]> {
   const sources: DrawnSource[] = [];
-  for (const path of config.models) {
-    const bundle = await loadBundle(path);
+  for (const spec of config.models) {
+    const path = modelPath(spec);
+    const { bundle, model } = await loadModel(spec);
     try {
       const name = bundle.manifest.name;
       if (name === REAL_SOURCE) throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `"${REAL_SOURCE}" names the real images in a rating session; give the model another name` });
       if (sources.some((s) => s.name === name)) throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one session` });
       logger.info(`sampling ${items} images from ${name} (${relative(process.cwd(), path) || path})`);
-      const model = modelForBundle(bundle);
-      sources.push({ name, images: await model.sample(items, new Rng(config.seed).fork('samples'), config.batchSize) });
+      sources.push({ name, images: await model.sample(items, samplesRng(config.seed), config.batchSize) });
     } finally {
       disposeBundle(bundle);
     }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
 import type { Bundle } from '../models/bundle.ts';
-import { concatImages, expectShape, finiteValues, imagesFromOutput, requireComponent, runComponent, type LatentDecoder } from '../models/generative-model.ts';
+import { concatImages, expectShape, finiteValues, imagesFromValues, requireComponent, requireRunnable, runComponent, type LatentDecoder } from '../models/generative-model.ts';
 import type { TfjsModel } from '../models/tfjs-files.ts';
 
 export interface InversionOptions {
@@ -59,17 +59,14 @@ export function generatorDecoder(bundle: Bundle): LatentDecoder {
   return {
     latentDim: dim,
     decode: async (latents, batchSize) => {
-      const generator = requireComponent(bundle, 'generator');
+      // Any runtime: decoding needs no gradients.
+      const generator = requireRunnable(bundle, 'generator');
       const parts: ImageBatch[] = [];
       const n = latents.length / dim;
       for (let start = 0; start < n; start += batchSize) {
         const m = Math.min(batchSize, n - start);
-        const output = tf.tidy(() => runComponent(generator, tf.tensor2d(latents.subarray(start * dim, (start + m) * dim), [m, dim])));
-        try {
-          parts.push(await imagesFromOutput(output, bundle, 'generator'));
-        } finally {
-          output.dispose();
-        }
+        const [output] = await generator.run([{ data: latents.slice(start * dim, (start + m) * dim), shape: [m, dim] }], { inputs: ['values'], outputs: ['image'] });
+        parts.push(imagesFromValues(output, bundle, 'generator'));
       }
       return concatImages(parts);
     },

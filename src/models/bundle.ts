@@ -9,6 +9,7 @@ import { containedPath, type ContainOptions } from '../core/contained-path.ts';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readManifest, type ComponentName, type Manifest } from './manifest.ts';
 import { loadLatentPrior, type LatentPrior } from './latent-prior.ts';
+import { isOnnxFile, loadOnnxComponent, tfjsComponent, type Component } from './runtimes/onnx-component.ts';
 import { loadTfjsModel, weightShardFiles, type TfjsModel } from './tfjs-files.ts';
 
 export interface Bundle {
@@ -19,7 +20,10 @@ export interface Bundle {
   /** The bundle's real folder: everything it names resolves inside it (src/core/contained-path.ts). */
   root: string;
   manifestFile: string;
+  /** The TensorFlow.js components (what gradient-based code such as GAN inversion needs). */
   components: Partial<Record<ComponentName, TfjsModel>>;
+  /** Every component, tfjs or ONNX, as "tensor in, tensor out" (runtimes/onnx-component.ts). */
+  runnable: Partial<Record<ComponentName, Component>>;
   /** The latent prior, for families with a latent. */
   prior: LatentPrior | null;
   hash: string;
@@ -31,10 +35,19 @@ export async function loadBundle(path: string): Promise<Bundle> {
   // Plan first: every path the manifest names is checked, and all problems reported, before anything is read.
   const paths = bundlePaths(manifest, file, root);
   const components: Partial<Record<ComponentName, TfjsModel>> = {};
+  const runnable: Partial<Record<ComponentName, Component>> = {};
   const files = [file];
-  for (const [name, modelJson] of paths.components) {
-    components[name] = await loadTfjsModel(modelJson, root);
-    files.push(modelJson, ...weightShardFiles(modelJson, root));
+  for (const [name, modelFile] of paths.components) {
+    if (isOnnxFile(modelFile)) {
+      const io = manifest.io?.[name];
+      runnable[name] = await loadOnnxComponent(modelFile, { manifestFile: file, component: name, layout: manifest.layout ?? 'nchw', inputs: io?.inputs, outputs: io?.outputs });
+      files.push(modelFile);
+      continue;
+    }
+    const model = await loadTfjsModel(modelFile, root);
+    components[name] = model;
+    runnable[name] = tfjsComponent(model, modelFile);
+    files.push(modelFile, ...weightShardFiles(modelFile, root));
   }
   const latent = loadLatentPrior(manifest, paths.mixture);
   if (latent?.file) files.push(latent.file);
@@ -45,6 +58,7 @@ export async function loadBundle(path: string): Promise<Bundle> {
     root,
     manifestFile: file,
     components,
+    runnable,
     prior: latent?.prior ?? null,
     hash: hashFiles(files),
     parameters: Object.values(components).reduce((sum, m) => sum + countParameters(m!), 0),
@@ -88,6 +102,7 @@ function bundlePaths(manifest: Manifest, file: string, root: string): BundlePath
 
 export function disposeBundle(bundle: Bundle): void {
   for (const m of Object.values(bundle.components)) m?.dispose();
+  for (const c of Object.values(bundle.runnable)) if (c?.runtime === 'onnx') c.dispose();
 }
 
 /** sha256 over the files' bytes in a fixed order; the first 16 hex digits are shown. */

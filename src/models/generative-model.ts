@@ -10,6 +10,7 @@ import { imageBatch, type ImageBatch } from '../core/types.ts';
 import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
 import type { Bundle } from './bundle.ts';
 import type { ComponentName } from './manifest.ts';
+import type { Component, ComponentTensor } from './runtimes/onnx-component.ts';
 import type { TfjsModel } from './tfjs-files.ts';
 
 export interface GenerativeModel {
@@ -24,6 +25,12 @@ export interface GenerativeModel {
    * for families without a density.
    */
   logLikelihood?(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]>;
+  /**
+   * Set when the model is only its stored images (src/models/samples-only.ts):
+   * why density, invertibility, truncation and speed do not apply, and the
+   * family the user declared for it, if any.
+   */
+  readonly samplesOnly?: { reason: string; family?: Bundle['manifest']['family'] };
 }
 
 export interface LikelihoodOptions {
@@ -53,6 +60,13 @@ export function expectShape(output: tf.Tensor, expected: readonly number[], bund
   }
 }
 
+/** As expectShape, for an output from any runtime. */
+export function expectValuesShape(shape: readonly number[], expected: readonly number[], bundle: Bundle, component: ComponentName, what: string): void {
+  if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
+    throw inputError(bundle.manifestFile, `${component} produced shape [${shape.join(', ')}], but ${what} needs [${expected.join(', ')}]`, `components.${component}`);
+  }
+}
+
 /** The output's values, refused with the bundle and component named if any is NaN or infinite. */
 export async function finiteValues(output: tf.Tensor, bundle: Bundle, component: ComponentName): Promise<Float32Array> {
   const values = (await output.data()) as Float32Array;
@@ -71,8 +85,18 @@ export function runComponent(model: TfjsModel, input: tf.Tensor | tf.Tensor[]): 
 
 export function requireComponent(bundle: Bundle, name: ComponentName): TfjsModel {
   const model = bundle.components[name];
+  if (!model && bundle.runnable?.[name]) {
+    throw inputError(bundle.manifestFile, 'this step needs gradients through the component, which only a TensorFlow.js model gives here; this one is ONNX', `components.${name}`);
+  }
   if (!model) throw inputError(bundle.manifestFile, `the ${bundle.manifest.family} adapter needs this component`, `components.${name}`);
   return model;
+}
+
+/** A component whichever its runtime, or an input error naming it. */
+export function requireRunnable(bundle: Bundle, name: ComponentName): Component {
+  const component = bundle.runnable[name];
+  if (!component) throw inputError(bundle.manifestFile, `the ${bundle.manifest.family} adapter needs this component`, `components.${name}`);
+  return component;
 }
 
 /**
@@ -81,16 +105,21 @@ export function requireComponent(bundle: Bundle, name: ComponentName): TfjsModel
  * a message naming the bundle and component.
  */
 export async function imagesFromOutput(output: tf.Tensor, bundle: Bundle, component: ComponentName): Promise<ImageBatch> {
+  return imagesFromValues({ data: (await output.data()) as Float32Array, shape: output.shape }, bundle, component);
+}
+
+/** As imagesFromOutput, for a component's output from any runtime (NHWC, in the model's range). */
+export function imagesFromValues(output: ComponentTensor, bundle: Bundle, component: ComponentName): ImageBatch {
   const { height, width, channels, range } = bundle.manifest.image;
   const expected = [output.shape[0], height, width, channels];
-  if (output.rank !== 4 || output.shape.some((d, i) => d !== expected[i])) {
+  if (output.shape.length !== 4 || output.shape.some((d, i) => d !== expected[i])) {
     throw inputError(
       bundle.manifestFile,
-      `${component} produced shape [${output.shape.join(', ')}], but the manifest declares images of [n, ${height}, ${width}, ${channels}]`,
+      `${component} produced shape [${output.shape.join(', ')}], but the manifest declares images of [n, ${height}, ${width}, ${channels}]${bundle.runnable?.[component]?.runtime === 'onnx' ? ` (read as ${bundle.manifest.layout ?? 'nchw'}: check layout)` : ''}`,
       `components.${component}`,
     );
   }
-  const values = (await output.data()) as Float32Array;
+  const values = output.data;
   assertFinite(values, bundle.manifestFile, `components.${component}`);
   const [lo, hi] = range;
   const scale = 1 / (hi - lo);

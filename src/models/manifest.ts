@@ -81,10 +81,25 @@ export const manifestSchema = z
       encoder: componentPath,
       decoder: componentPath,
       flow: componentPath,
+      /** A flow as two files (ONNX): images → (z, log|det|), and z → images. */
+      forward: componentPath,
+      inverse: componentPath,
       model: componentPath,
       above: componentPath,
       row: componentPath,
     }),
+    /**
+     * How ONNX components lay out images: `nchw` (PyTorch's, the default) or
+     * `nhwc`. TensorFlow.js components are always NHWC.
+     */
+    layout: z.enum(['nchw', 'nhwc']).optional(),
+    /**
+     * Input and output names of an ONNX component, in the order the family
+     * reads them (docs/model-bundles.md); needed only where a file has several.
+     */
+    io: z
+      .record(z.string(), z.object({ inputs: z.array(z.string().min(1)).optional(), outputs: z.array(z.string().min(1)).optional() }).strict())
+      .optional(),
     training: z
       .object({
         log: z.string().nullable().optional(),
@@ -134,7 +149,8 @@ const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
   vae: { components: [['encoder', 'decoder']], latent: true, likelihood: 'bound', likelihoodField: 'form' },
   // Evaluated at uniformly dequantized pixels: a lower bound on the 8-bit likelihood.
   // Its latent is optional: the base distribution, N(0, I) when absent.
-  flow: { components: [['flow']], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
+  // One tfjs model of genreport flow layers, or two files (ONNX) for each direction.
+  flow: { components: [['flow'], ['forward', 'inverse']], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
   // One model over the whole image, or the same split in two so that sampling
   // can reuse the rows above (src/models/adapters/autoregressive.ts).
   autoregressive: { components: [['model'], ['above', 'row']], latent: false, likelihood: 'exact', likelihoodField: 'form' },

@@ -37,7 +37,7 @@ export function assertEnoughRealImages(n: number, config: RunConfig, metricIds: 
  * RGB difference counts the same (DESIGN: grey→RGB replication is a named
  * preprocessing step of an extractor, never silent).
  */
-export function dataShapeProblems(image: Manifest['image'], manifestFile: string, real: ImageBatch, source: string): Problem[] {
+export function dataShapeProblems(image: Pick<Manifest['image'], 'height' | 'width'> & { channels: number }, manifestFile: string, real: ImageBatch, source: string): Problem[] {
   const data = `${real.height}x${real.width}x${real.channels}`;
   return (['height', 'width', 'channels'] as const)
     .filter((axis) => image[axis] !== real[axis])

@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
-import type { RunConfig } from '../config/config.ts';
+import type { ModelSpec, RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
@@ -19,12 +19,14 @@ import { evaluateInvertibility } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
 import { GanModel } from '../models/adapters/gan.ts';
-import { disposeBundle, loadBundle } from '../models/bundle.ts';
-import { modelForBundle } from '../models/families.ts';
+import { disposeBundle } from '../models/bundle.ts';
+import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
+import { samplesRng } from '../models/seeded-samples.ts';
 import { truncationSweep } from '../sample/truncation.ts';
 import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
+import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
 import type { Timed } from './stage-timer.ts';
 
 /** What every model is measured against: the same data, extractor and seeds. */
@@ -73,17 +75,17 @@ export interface ModelEvaluation {
 }
 
 /**
- * Load the bundle at `path` and measure it; `takenNames` keeps names unique in
- * one report. With a cache, a result stored for the same run key and bundle is
- * returned as it was, and a new result is stored as soon as it is complete.
+ * Load the bundle (or samples-only model) at `spec` and measure it; `takenNames`
+ * keeps names unique in one report. With a cache, a result stored for the same
+ * run key and bundle is returned as it was, and a new result is stored as soon
+ * as it is complete.
  */
-export async function evaluateModel(path: string, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
+export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
   const { config, timed, logger } = context;
-  const bundle = await timed('load', () => loadBundle(path));
+  const { bundle, model } = await timed('load', () => loadModel(spec));
   try {
-    const model = modelForBundle(bundle);
-    const shape = dataShapeProblems(bundle.manifest.image, bundle.manifestFile, context.real.images, config.data.real);
-    if (shape.length > 0) throw new GenreportError(shape);
+    // A bundle declares its image shape; a samples-only model's is known once its images are read (below).
+    if (!model.samplesOnly) assertDataShape(bundle.manifest.image, bundle.manifestFile, context);
     const name = bundle.manifest.name;
     if (takenNames.has(name)) {
       throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
@@ -95,12 +97,13 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     }
     // Every model sees the same latent stream for the same seed.
     const sampleStart = performance.now();
-    const fake = await timed('sample', () => model.sample(config.samples, new Rng(config.seed).fork('samples'), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
+    const fake = await timed('sample', () => model.sample(config.samples, samplesRng(config.seed), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
+    if (model.samplesOnly) assertDataShape(fake, bundle.manifestFile, context);
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
     const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
     const { cells, paired, closestPairs } = await timed('metrics', async () =>
-      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
+      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family }, context),
     );
     logger.info(`  ${summaryLine(cells)}`);
     const images = await timed('render', async () => [
@@ -110,7 +113,8 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
 
     // The same seeded streams for every model, as for sampling.
     const measureRng = new Rng(config.seed).fork('measure');
-    const density = await timed('density', () =>
+    // A samples-only model has stored images alone: no density, inverse, truncation or speed.
+    const density = model.samplesOnly ? samplesOnlyDensity(name, model.samplesOnly.reason) : await timed('density', () =>
       evaluateDensity(name, model, {
         test: context.density.test,
         source: config.data.real,
@@ -121,7 +125,7 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
       }),
     );
     logger.info(`  density: ${densitySummary(density.rows)}`);
-    const inverted = await timed('invertibility', () =>
+    const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
       evaluateInvertibility(name, model, {
         images: context.inversion.images,
         labels: context.inversion.labels,
@@ -147,12 +151,12 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const evaluation: ModelEvaluation = {
       entry: {
         name,
-        family: bundle.manifest.family,
+        family: model.samplesOnly ? (model.samplesOnly.family ?? 'unknown') : bundle.manifest.family,
         bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
         hash: bundle.hash,
         parameters: bundle.parameters,
         status: 'ok',
-        samplesPerSecond: config.samples / sampleSeconds,
+        ...(model.samplesOnly ? {} : { samplesPerSecond: config.samples / sampleSeconds }),
         ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
@@ -223,4 +227,9 @@ function summaryLine(values: Record<string, MetricCell>): string {
   return Object.entries(values)
     .map(([id, c]) => (c.kind === 'value' ? `${id} ${formatValue(c.value)}` : `${id} -`))
     .join(', ');
+}
+
+function assertDataShape(image: { height: number; width: number; channels: number }, file: string, context: EvaluationContext): void {
+  const shape = dataShapeProblems(image, file, context.real.images, context.config.data.real);
+  if (shape.length > 0) throw new GenreportError(shape);
 }

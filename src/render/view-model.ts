@@ -261,6 +261,7 @@ const METHODS: Record<InvertibilityRow['method'], string> = {
   inversion: 'latent optimisation',
   completion: 'completion (no latent)',
   failed: 'failed',
+  none: 'n/a',
 };
 
 function invertibilityView(data: ReportData): InvertibilityView | null {

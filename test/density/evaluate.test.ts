@@ -78,6 +78,7 @@ test('a shape error fails the density cell with the message instead of throwing'
   const wrong = await loadBundle(await writeTinyVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 }));
   const { rows, entries } = await withModel(writeTinyVae({ qMean: 0, qLogVar: 0 }), (m) => {
     m.bundle.components.decoder = wrong.components.decoder;
+    m.bundle.runnable.decoder = wrong.runnable.decoder;
     return evaluateDensity('bad-vae', m, context(images));
   });
   assert.equal(entries.length, 0);

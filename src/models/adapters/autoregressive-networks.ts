@@ -18,13 +18,14 @@ import { levelsToRange } from '../../likelihood/data-space.ts';
 import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
-import { expectShape, finiteValues, requireComponent, runComponent } from '../generative-model.ts';
+import { assertFinite } from '../../core/errors.ts';
+import { expectShape, expectValuesShape, finiteValues, requireComponent, requireRunnable, runComponent } from '../generative-model.ts';
 
 export interface ConditionalNetwork {
   /** The component whose output holds the parameters (named when it is wrong). */
   readonly output: 'model' | 'row';
-  /** Every pixel's parameters [m, H, W, C·P] for m images in the model's range. */
-  wholeImage(values: Float32Array, m: number): tf.Tensor;
+  /** Every pixel's parameters [m, H, W, C·P] for m images in the model's range, NaN refused. */
+  parameters(values: Float32Array, m: number): Promise<Float32Array>;
   /** Row h's conditionals for m images of 8-bit levels whose rows above h are final. */
   forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals>;
 }
@@ -36,6 +37,7 @@ export interface RowConditionals {
 }
 
 export function conditionalNetwork(bundle: Bundle, form: PixelForm): ConditionalNetwork {
+  if (bundle.runnable.model?.runtime === 'onnx') return new RunnableOnePassNetwork(bundle, form);
   return bundle.components.above ? new RowCachedNetwork(bundle, form) : new OnePassNetwork(bundle, form);
 }
 
@@ -62,6 +64,15 @@ class OnePassNetwork implements ConditionalNetwork {
     // With a context the model also runs on crops, so only its channels are fixed.
     const input = bundle.manifest.context ? imageAxes(bundle).map((a, i): Axis => (i === 1 || i === 2 ? { size: null } : a)) : imageAxes(bundle);
     checkComponentShapes(bundle, [{ component: 'model', inputs: [input], output: imageAxes(bundle, this.p, 'likelihood.form') }]);
+  }
+
+  async parameters(values: Float32Array, m: number): Promise<Float32Array> {
+    const output = tf.tidy(() => this.wholeImage(values, m));
+    try {
+      return await finiteValues(output, this.bundle, 'model');
+    } finally {
+      output.dispose();
+    }
   }
 
   wholeImage(values: Float32Array, m: number): tf.Tensor {
@@ -155,6 +166,15 @@ class RowCachedNetwork implements ConditionalNetwork {
     ]);
   }
 
+  async parameters(values: Float32Array, m: number): Promise<Float32Array> {
+    const output = this.wholeImage(values, m);
+    try {
+      return await finiteValues(output, this.bundle, 'row');
+    } finally {
+      output.dispose();
+    }
+  }
+
   wholeImage(values: Float32Array, m: number): tf.Tensor {
     const { height, width, channels } = this.bundle.manifest.image;
     return tf.tidy(() => {
@@ -207,5 +227,46 @@ class RowCachedNetwork implements ConditionalNetwork {
     const output = runComponent(requireComponent(this.bundle, 'row'), [images, features]);
     expectShape(output, [m, rows, width, channels * this.p], this.bundle, 'row', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
     return output;
+  }
+}
+
+/**
+ * One network (`model`) on any runtime (an ONNX file): every pixel's
+ * parameters in one pass, and sampling that runs the whole image once per
+ * pixel (no crops: an exported network may take only its own image size).
+ */
+class RunnableOnePassNetwork implements ConditionalNetwork {
+  readonly output = 'model';
+  private readonly p: number;
+
+  constructor(
+    private readonly bundle: Bundle,
+    private readonly form: PixelForm,
+  ) {
+    requireRunnable(bundle, 'model');
+    this.p = PARAMETERS_PER_PIXEL[form];
+  }
+
+  async parameters(values: Float32Array, m: number): Promise<Float32Array> {
+    const { height, width, channels } = this.bundle.manifest.image;
+    const [output] = await requireRunnable(this.bundle, 'model').run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['image'] });
+    expectValuesShape(output.shape, [m, height, width, channels * this.p], this.bundle, 'model', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    assertFinite(output.data, this.bundle.manifestFile, 'components.model');
+    return output.data;
+  }
+
+  async forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals> {
+    const { width, channels, range } = this.bundle.manifest.image;
+    const d = levels.length / m;
+    return {
+      pixel: async (w, c) => {
+        const all = await this.parameters(levelsToRange(levels, range), m);
+        const at = (h * width + w) * channels + c;
+        const out = new Float32Array(m * this.p);
+        for (let i = 0; i < m; i++) out.set(all.subarray((i * d + at) * this.p, (i * d + at + 1) * this.p), i * this.p);
+        return out;
+      },
+      dispose: () => {},
+    };
   }
 }

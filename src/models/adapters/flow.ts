@@ -11,7 +11,7 @@
  * puts mass that no image maps to.
  */
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../../core/errors.ts';
+import { assertFinite, inputError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages } from '../../likelihood/data-space.ts';
@@ -21,9 +21,10 @@ import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts
 import { LEVELS } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes } from '../component-shapes.ts';
-import { expectShape, finiteValues, requireComponent, runComponent, type GenerativeModel, type LatentDecoder, type LikelihoodOptions } from '../generative-model.ts';
+import { expectShape, expectValuesShape, finiteValues, requireComponent, requireRunnable, runComponent, type GenerativeModel, type LatentDecoder, type LikelihoodOptions } from '../generative-model.ts';
 import { FlowFlatten, FlowLayer } from '../layers/index.ts';
 import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
+import type { Component } from '../runtimes/onnx-component.ts';
 
 /** z and log|det ∂z/∂y| for a batch. */
 export interface FlowForward {
@@ -35,10 +36,19 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
   readonly latentDim: number;
   /** The base distribution p(z). */
   readonly prior: LatentPrior;
-  private readonly flatten: FlowFlatten;
-  private readonly layers: FlowLayer[];
+  private readonly flatten!: FlowFlatten;
+  private readonly layers!: FlowLayer[];
+  /** Set for a flow given as two files (ONNX): forward images → (z [n, D], log|det| [n]), inverse z → images. */
+  private readonly directions?: { forward: Component; inverse: Component };
 
   constructor(readonly bundle: Bundle) {
+    if (bundle.manifest.components.forward) {
+      const { height, width, channels } = bundle.manifest.image;
+      this.directions = { forward: requireRunnable(bundle, 'forward'), inverse: requireRunnable(bundle, 'inverse') };
+      this.latentDim = height * width * channels;
+      this.prior = bundle.prior ?? new StandardNormalPrior(this.latentDim);
+      return;
+    }
     const model = requireComponent(bundle, 'flow');
     const field = 'components.flow';
     if (!(model instanceof tf.LayersModel)) {
@@ -96,6 +106,16 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const input = values.subarray(start * d, (start + m) * d);
+      if (this.directions) {
+        const [zOut, logDetOut] = await this.directions.forward.run([{ data: input.slice(), shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['values', 'values'] });
+        expectValuesShape(zOut.shape, [m, d], this.bundle, 'forward', 'z of the flow (one value per image value, [n, D])');
+        expectValuesShape(logDetOut.shape.length === 2 && logDetOut.shape[1] === 1 ? [m] : logDetOut.shape, [m], this.bundle, 'forward', 'log|det| of the flow, one per image');
+        assertFinite(zOut.data, this.bundle.manifestFile, 'components.forward');
+        assertFinite(logDetOut.data, this.bundle.manifestFile, 'components.forward');
+        z.set(zOut.data, start * d);
+        for (let i = 0; i < m; i++) logDet[start + i] = logDetOut.data[i];
+        continue;
+      }
       const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'flow'), tf.tensor4d(input, [m, height, width, channels])));
       try {
         expectShape(output, [m, d + 1], this.bundle, 'flow', 'the flow state (z, log|det|)');
@@ -119,6 +139,14 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const z = latents.subarray(start * d, (start + m) * d);
+      if (this.directions) {
+        const { height, width, channels } = this.bundle.manifest.image;
+        const [images] = await this.directions.inverse.run([{ data: z.slice(), shape: [m, d] }], { inputs: ['values'], outputs: ['image'] });
+        expectValuesShape(images.shape, [m, height, width, channels], this.bundle, 'inverse', 'images of the manifest\'s size');
+        assertFinite(images.data, this.bundle.manifestFile, 'components.inverse');
+        out.set(images.data, start * d);
+        continue;
+      }
       const images = tf.tidy(() => {
         let state = tf.concat([tf.tensor2d(z, [m, d]), tf.zeros([m, 1])], 1) as tf.Tensor2D;
         for (let i = this.layers.length - 1; i >= 0; i--) state = this.layers[i].inverse(state);

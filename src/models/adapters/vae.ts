@@ -6,7 +6,6 @@
  * the mean, or the logistic's median). Density: the ELBO and the
  * importance-weighted bound under that prior, both lower bounds on log p(x).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
@@ -16,11 +15,10 @@ import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts
 import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
+import { assertFinite } from '../../core/errors.ts';
 import {
-  expectShape,
-  finiteValues,
-  requireComponent,
-  runComponent,
+  expectValuesShape,
+  requireRunnable,
   type GenerativeModel,
   type LatentDecoder,
   type LikelihoodOptions,
@@ -38,8 +36,8 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
   private readonly prior: LatentPrior;
 
   constructor(readonly bundle: Bundle) {
-    requireComponent(bundle, 'encoder');
-    requireComponent(bundle, 'decoder');
+    requireRunnable(bundle, 'encoder');
+    requireRunnable(bundle, 'decoder');
     this.latentDim = bundle.manifest.latent!.dim;
     this.prior = bundle.prior!;
     this.form = bundle.manifest.likelihood!.form!;
@@ -175,31 +173,38 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
   private async encodeValues(values: Float32Array, m: number): Promise<Posterior> {
     const { height, width, channels } = this.bundle.manifest.image;
     const dim = this.latentDim;
-    const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'encoder'), tf.tensor4d(values, [m, height, width, channels])));
-    try {
-      expectShape(output, [m, 2 * dim], this.bundle, 'encoder', `a ${dim}-d latent ([mean | log-variance])`);
-      const raw = await finiteValues(output, this.bundle, 'encoder');
-      const mean = new Float32Array(m * dim);
-      const logVariance = new Float32Array(m * dim);
-      for (let i = 0; i < m; i++) {
-        mean.set(raw.subarray(i * 2 * dim, i * 2 * dim + dim), i * dim);
-        logVariance.set(raw.subarray(i * 2 * dim + dim, (i + 1) * 2 * dim), i * dim);
-      }
+    // Any runtime: one output [mean | log-variance] of 2·dim, or two outputs (mean, log-variance) of dim.
+    const encoder = requireRunnable(this.bundle, 'encoder');
+    const two = encoder.outputCount >= 2;
+    const outputs = await encoder.run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: two ? ['values', 'values'] : ['values'] });
+    if (two) {
+      const [mean, logVariance] = outputs.map((o, i) => {
+        expectValuesShape(o.shape, [m, dim], this.bundle, 'encoder', `a ${dim}-d latent's ${i === 0 ? 'mean' : 'log-variance'}`);
+        assertFinite(o.data, this.bundle.manifestFile, 'components.encoder');
+        return o.data;
+      });
       return { mean, logVariance };
-    } finally {
-      output.dispose();
     }
+    const [output] = outputs;
+    expectValuesShape(output.shape, [m, 2 * dim], this.bundle, 'encoder', `a ${dim}-d latent ([mean | log-variance])`);
+    const raw = output.data;
+    assertFinite(raw, this.bundle.manifestFile, 'components.encoder');
+    const mean = new Float32Array(m * dim);
+    const logVariance = new Float32Array(m * dim);
+    for (let i = 0; i < m; i++) {
+      mean.set(raw.subarray(i * 2 * dim, i * 2 * dim + dim), i * dim);
+      logVariance.set(raw.subarray(i * 2 * dim + dim, (i + 1) * 2 * dim), i * dim);
+    }
+    return { mean, logVariance };
   }
 
   private async decoderParameters(latents: Float32Array, m: number): Promise<Float32Array> {
     const { height, width, channels } = this.bundle.manifest.image;
     const p = PARAMETERS_PER_PIXEL[this.form];
-    const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'decoder'), tf.tensor2d(latents, [m, this.latentDim])));
-    try {
-      expectShape(output, [m, height, width, channels * p], this.bundle, 'decoder', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
-      return await finiteValues(output, this.bundle, 'decoder');
-    } finally {
-      output.dispose();
-    }
+    // Any runtime: pixel parameters laid out [n, H, W, C·p] (ONNX NCHW: [n, C·p, H, W], channel c·p + k).
+    const [output] = await requireRunnable(this.bundle, 'decoder').run([{ data: latents.slice(), shape: [m, this.latentDim] }], { inputs: ['values'], outputs: ['image'] });
+    expectValuesShape(output.shape, [m, height, width, channels * p], this.bundle, 'decoder', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
+    assertFinite(output.data, this.bundle.manifestFile, 'components.decoder');
+    return output.data;
   }
 }

@@ -1,0 +1,154 @@
+/**
+ * A model component as "tensor in, tensor out", whichever runtime runs it:
+ * a TensorFlow.js model or an ONNX file (onnxruntime-node, through onnx.ts).
+ * Family adapters call `run` with their tensors in genreport's conventions
+ * (images NHWC) and say which tensors are images; the runtime lays them out
+ * as the file declares (`layout`: ONNX defaults to NCHW) and feeds the names
+ * the manifest gives (`io`), so an adapter never sees which runtime it has.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../../core/errors.ts';
+import type { TfjsModel } from '../tfjs-files.ts';
+import { openOnnxModel, type OnnxModel } from './onnx.ts';
+
+export interface ComponentTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** What a tensor is to the adapter: images (NHWC on genreport's side) or other values. */
+export type TensorRole = 'image' | 'values';
+
+export interface Component {
+  readonly runtime: 'tfjs' | 'onnx';
+  /** Where the component came from, for messages. */
+  readonly file: string;
+  /** Outputs it gives: the names in the manifest's io, else all the file declares (a tfjs model: 1). */
+  readonly outputCount: number;
+  /** One batch: inputs in order, the outputs the roles ask for in order. */
+  run(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: TensorRole[] }): Promise<ComponentTensor[]>;
+  dispose(): void;
+}
+
+export function isOnnxFile(path: string): boolean {
+  return path.toLowerCase().endsWith('.onnx');
+}
+
+/** A tfjs model as a component: NHWC already, one output. */
+export function tfjsComponent(model: TfjsModel, file: string): Component {
+  return {
+    runtime: 'tfjs',
+    file,
+    outputCount: 1,
+    async run(inputs) {
+      const output = tf.tidy(() => {
+        const feeds = inputs.map((t) => tf.tensor(t.data, t.shape));
+        const out = model instanceof tf.LayersModel ? model.predict(feeds.length === 1 ? feeds[0] : feeds) : model.execute(feeds.length === 1 ? feeds[0] : feeds);
+        return Array.isArray(out) ? out : [out as tf.Tensor];
+      });
+      try {
+        return await Promise.all(output.map(async (t) => ({ data: (await t.data()) as Float32Array, shape: t.shape })));
+      } finally {
+        output.forEach((t) => t.dispose());
+      }
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+export interface OnnxComponentOptions {
+  /** The manifest, for messages. */
+  manifestFile: string;
+  /** The component's name in the manifest (`generator`, `encoder`, …), for fields in messages. */
+  component: string;
+  layout: 'nchw' | 'nhwc';
+  /** Names to feed and read, in the family's order; default: the file's own, when there are as many as the family needs. */
+  inputs?: string[];
+  outputs?: string[];
+}
+
+export async function loadOnnxComponent(file: string, options: OnnxComponentOptions): Promise<Component> {
+  const model = await openOnnxModel(file);
+  const field = `components.${options.component}`;
+  const ioField = (which: 'inputs' | 'outputs') => `io.${options.component}.${which}`;
+  for (const which of ['inputs', 'outputs'] as const) {
+    const declared = model[which].map((v) => v.name);
+    for (const name of options[which] ?? []) {
+      if (!declared.includes(name)) {
+        throw inputError(options.manifestFile, `${file} has no ${which.slice(0, -1)} named "${name}" (it has ${declared.map((d) => `"${d}"`).join(', ')})`, ioField(which));
+      }
+    }
+  }
+  const namesFor = (which: 'inputs' | 'outputs', count: number): string[] => {
+    const given = options[which];
+    if (given) {
+      if (given.length !== count) throw inputError(options.manifestFile, `the ${options.component} takes ${count} ${which} here, but ${given.length} are named`, ioField(which));
+      return given;
+    }
+    const declared = model[which].map((v) => v.name);
+    if (which === 'inputs' ? declared.length !== count : declared.length < count) {
+      throw inputError(options.manifestFile, `${file} has ${declared.length} ${which} (${declared.join(', ')}), and the ${options.component} needs ${count}: name them in ${ioField(which)}`, ioField(which));
+    }
+    return declared.slice(0, count);
+  };
+  return {
+    runtime: 'onnx',
+    file,
+    outputCount: options.outputs?.length ?? model.outputs.length,
+    async run(inputs, roles) {
+      const inputNames = namesFor('inputs', inputs.length);
+      const outputNames = namesFor('outputs', roles.outputs.length);
+      const feeds: Record<string, { dims: number[]; data: Float32Array }> = {};
+      inputs.forEach((t, i) => {
+        const info = model.inputs.find((v) => v.name === inputNames[i])!;
+        let tensor = roles.inputs[i] === 'image' && options.layout === 'nchw' ? nhwcToNchw(t) : t;
+        tensor = fitRank(tensor, info.shape, file, inputNames[i], options.manifestFile, field);
+        feeds[inputNames[i]] = { dims: tensor.shape, data: tensor.data };
+      });
+      let result: Awaited<ReturnType<OnnxModel['run']>>;
+      try {
+        result = await model.run(feeds, outputNames);
+      } catch (e) {
+        throw inputError(options.manifestFile, `${file} failed to run: ${(e as Error).message.split('\n')[0]}`, field);
+      }
+      return outputNames.map((name, i) => {
+        const t = { data: result[name].data, shape: result[name].dims };
+        return roles.outputs[i] === 'image' && options.layout === 'nchw' && t.shape.length === 4 ? nchwToNhwc(t) : t;
+      });
+    },
+    dispose: () => void model.dispose(),
+  };
+}
+
+/**
+ * The tensor in the rank the file declares: [n, d] becomes [n, d, 1, 1] for a
+ * generator that takes DCGAN's latents. Fixed sizes the file declares must match.
+ */
+function fitRank(t: ComponentTensor, declared: (number | string)[], file: string, name: string, manifestFile: string, field: string): ComponentTensor {
+  let shape = t.shape;
+  if (declared.length > shape.length && declared.slice(shape.length).every((d) => d === 1)) shape = [...shape, ...declared.slice(shape.length).map(() => 1)];
+  const wrong = declared.length > 0 && (declared.length !== shape.length || declared.some((d, i) => i > 0 && typeof d === 'number' && d !== shape[i]));
+  if (wrong) {
+    const show = (s: (number | string)[]) => `[${s.map((d, i) => (i === 0 ? 'n' : d)).join(', ')}]`;
+    throw inputError(manifestFile, `${file} input "${name}" takes ${show(declared)}, but genreport feeds it ${show(t.shape)} (check latent.dim and image in genmodel.json)`, field);
+  }
+  return { data: t.data, shape };
+}
+
+function nhwcToNchw(t: ComponentTensor): ComponentTensor {
+  const [n, h, w, c] = t.shape;
+  const out = new Float32Array(t.data.length);
+  for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
+    out[((i * c + k) * h + y) * w + x] = t.data[((i * h + y) * w + x) * c + k];
+  }
+  return { data: out, shape: [n, c, h, w] };
+}
+
+function nchwToNhwc(t: ComponentTensor): ComponentTensor {
+  const [n, c, h, w] = t.shape;
+  const out = new Float32Array(t.data.length);
+  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    out[((i * h + y) * w + x) * c + k] = t.data[((i * c + k) * h + y) * w + x];
+  }
+  return { data: out, shape: [n, h, w, c] };
+}

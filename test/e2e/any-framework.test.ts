@@ -1,0 +1,67 @@
+/**
+ * One run over a tfjs bundle, a GAN exported from PyTorch to ONNX, a
+ * samples-only folder and an .onnx file that is not a model: the broken one
+ * fails alone with its file named; the ONNX GAN gets samples, metrics and a
+ * truncation sweep, and its inversion row says why latent optimisation needs
+ * a TensorFlow.js generator.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ReportData } from '../../src/assemble/report-data.ts';
+import { sliceImages } from '../../src/core/types.ts';
+import { writeImageFolder } from '../../src/data/image-folder.ts';
+import { loadMnist } from '../../src/data/mnist.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const fixtures = join(root, 'test/fixtures/models-onnx');
+const work = mkdtempSync(join(tmpdir(), 'genreport-any-framework-'));
+
+test('tfjs, ONNX and samples-only models in one report; a non-model .onnx fails alone', async () => {
+  const folder = join(work, 'stored');
+  await writeImageFolder(folder, sliceImages(loadMnist('train', 100).images, 0, 100));
+  const config = join(work, 'run.yaml');
+  writeFileSync(
+    config,
+    [
+      'data: { real: mnist:test, count: 300 }',
+      'models:',
+      `  - ${join(root, 'samples/gan-dcgan')}`,
+      `  - ${join(fixtures, 'gan-mnist-size')}`,
+      `  - { path: ${folder}, name: stored-digits }`,
+      `  - ${join(fixtures, 'bad/not-a-model')}`,
+      'samples: 100',
+      'batchSize: 50',
+      'metrics: [fid, precision, recall]',
+      'kid: { subsets: 10, subsetSize: 50 }',
+      'density: { images: 20 }',
+      'invertibility: { images: 4, steps: 5, restarts: 1 }',
+      'truncation: { psi: [0.5, 1], samples: 100 }',
+      'output: { pdf: false }',
+    ].join('\n'),
+  );
+  const out = join(work, 'report');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', '--backend', 'wasm'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+  assert.deepEqual(
+    data.models.map((m) => [m.name, m.status]),
+    [
+      ['dcgan', 'ok'],
+      ['gan-mnist-size', 'ok'],
+      ['stored-digits', 'ok'],
+      ['not-a-model', 'failed'],
+    ],
+  );
+  assert.match(data.models[3].error ?? '', /not-a-model\/generator\.onnx: is not a model onnxruntime can load/);
+  const onnx = 'gan-mnist-size';
+  assert.equal(data.results[onnx].fid.kind, 'value');
+  assert.ok(data.images.some((i) => i.id === `samples-${onnx}`));
+  assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan', onnx]);
+  const inversion = data.invertibility!.rows.find((r) => r.model === onnx)!;
+  assert.match(inversion.reason ?? '', /needs gradients through the component, which only a TensorFlow\.js model gives here; this one is ONNX/);
+  assert.equal(data.invertibility!.rows.find((r) => r.model === 'stored-digits')!.label, 'n/a — samples only');
+});
