@@ -23,7 +23,7 @@ import { referenceDensity } from './density/reference.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
 import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
-import { loadMnistClassifier } from './features/mnist-classifier.ts';
+import { loadExtractor } from './features/registry.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
 import { historyRecordFromReport } from './history/record.ts';
@@ -61,6 +61,8 @@ export interface RunOptions {
    * model again but still writes; 'off' neither reads nor writes.
    */
   cache?: 'reuse' | 'fresh' | 'off';
+  /** The config file, named in messages about its inline `features:` declarations. */
+  configFile?: string;
 }
 
 export interface RunResult {
@@ -85,12 +87,19 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Read first, so a bad ratings file stops the run before any model is measured.
   const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
 
-  // load: the real data and the feature extractor
+  // load: the real data and the feature extractor(s) the config names (features:)
+  const space = config.features[0];
   const { real, extractor } = await timed('load', async () => ({
     real: await resolveImageSource(config.data.real, { limit: config.data.count }),
-    extractor: await loadMnistClassifier(),
+    extractor: await loadExtractor(space.spec, { warn: logger.warn, inline: space.declaration && { fields: space.declaration, where: options.configFile ?? 'run config', field: 'features' } }),
   }));
   logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
+  const runWarnings: string[] = [];
+  const unfitDefault = defaultSpaceWarning(config);
+  if (unfitDefault) {
+    logger.warn(unfitDefault);
+    runWarnings.push(unfitDefault);
+  }
   assertEnoughRealImages(real.images.n, config, metricIds);
   const realExtraction = await timed('features', async () => {
     const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
@@ -188,6 +197,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
     truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
     human,
+    warnings: runWarnings,
   });
   if (evaluations.length === 0) {
     // One line per model, its own reason only (data.warnings mixes in others).
@@ -231,6 +241,20 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };
+}
+
+/**
+ * A config that names no feature space gets the built-in MNIST classifier; for
+ * data that is not MNIST the run goes on (distances in it still compare models
+ * with each other) but says plainly that the space is a digit classifier's.
+ */
+export function defaultSpaceWarning(config: RunConfig): string | undefined {
+  if (!config.featuresDefaulted || config.data.real.startsWith('mnist:')) return undefined;
+  return (
+    `No feature space named (features:), so the built-in mnist-classifier is used: it is a domain classifier for handwritten digits, ` +
+    `not for ${config.data.real}. Its distances compare the models with each other only loosely and are not comparable with published numbers; ` +
+    `name a fitting extractor in the config (features: inception-fid=pt_inception.onnx, see docs/feature-spaces.md).`
+  );
 }
 
 function failedEntry(path: string, error: string): ModelEntry {

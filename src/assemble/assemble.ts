@@ -44,6 +44,8 @@ export interface AssembleInput {
   truncation?: TruncationSweep[];
   /** Human judgments read from a rating session's ratings.jsonl. */
   human?: HumanInput;
+  /** Run-level warnings from earlier stages (a feature space that does not fit the data), shown first. */
+  warnings?: string[];
 }
 
 /** Fewer generated samples than this make FID visibly biased upwards. */
@@ -78,7 +80,7 @@ export function assembleReport(input: AssembleInput): ReportData {
     results,
     charts: [],
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
-    warnings: [...warningsFor(input), ...(human?.warnings ?? [])],
+    warnings: [...(input.warnings ?? []), ...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(density ? { density } : {}),
     ...(input.invertibility ? { invertibility: input.invertibility } : {}),
