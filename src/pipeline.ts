@@ -24,6 +24,8 @@ import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostic
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
 import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
 import { loadExtractor } from './features/registry.ts';
+import { CLASS_METRICS, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
+import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
 import { historyRecordFromReport } from './history/record.ts';
@@ -88,12 +90,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
 
   // load: the real data and the feature extractor(s) the config names (features:)
-  const space = config.features[0];
-  const { real, extractor } = await timed('load', async () => ({
+  const { real, spaces } = await timed('load', async () => ({
     real: await resolveImageSource(config.data.real, { limit: config.data.count }),
-    extractor: await loadExtractor(space.spec, { warn: logger.warn, inline: space.declaration && { fields: space.declaration, where: options.configFile ?? 'run config', field: 'features' } }),
+    spaces: await loadSpaces(config, logger, options.configFile),
   }));
-  logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
+  const extractor = spaces[0].extractor;
+  for (const space of spaces) logger.info(`features (${space.id}): ${space.extractor.info.name}, ${space.extractor.info.dim}-d`);
+  logger.info(`real data: ${config.data.real} (${real.images.n} images)`);
   const runWarnings: string[] = [];
   const unfitDefault = defaultSpaceWarning(config);
   if (unfitDefault) {
@@ -117,6 +120,16 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
       })
     : undefined;
+  // Later spaces: the real (and training) features in each, cached per space beside data.stats.
+  const otherSpaces: NonNullable<EvaluationContext['spaces']> = [];
+  for (const [i, space] of spaces.entries()) {
+    if (i === 0) continue;
+    const statsFile = spaceStatsFile(config.data.stats, space.id, i);
+    const set = await timed('features', () => referenceExtraction(real.images, config.data.real, space.extractor, config.batchSize, statsFile));
+    logger.info(set.origin === 'reused' ? `reused the real features (${space.id}) cached in ${statsFile}` : `extracted features of the real images (${space.id})`);
+    const spaceTrain = train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined;
+    otherSpaces.push({ id: space.id, extractor: space.extractor, metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)), real: { ...set, labels: real.labels }, train: spaceTrain });
+  }
   const realClassHistogram = real.labels
     ? labelHistogram(real.labels, 10)
     : realExtraction.probabilities && argmaxHistogram(realExtraction.probabilities);
@@ -130,6 +143,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     config,
     metricIds,
     extractor,
+    spaces: otherSpaces,
     real: { images: real.images, set: { ...realExtraction, labels: real.labels } },
     train: train && trainSet ? { images: train.images, set: trainSet } : undefined,
     realClassHistogram,
@@ -150,7 +164,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
             code: sourceHash(),
             config,
             backend: backend.name,
-            extractorHash: extractor.info.hash,
+            extractorHash: spaces.map((s) => s.extractor.info.hash).join(','),
             realDataHash: hashArrays([real.images.data, real.labels]),
             trainDataHash: train && hashArrays([train.images.data, train.labels]),
             cwd: process.cwd(),
@@ -170,7 +184,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     evaluations.push(result.ok);
     models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
   }
-  extractor.dispose();
+  for (const space of spaces) space.extractor.dispose();
 
   const data = assembleReport({
     title: config.title,
@@ -182,8 +196,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     backend,
     timings,
     dataset: { name: config.data.real, split: config.data.real.split(':')[1] ?? 'all', count: real.images.n, shape: [real.images.height, real.images.width, real.images.channels] },
-    extractor: extractor.info,
-    metrics,
+    extractor: spaces.length > 1 ? { ...extractor.info, space: spaces[0].id } : extractor.info,
+    extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
+    metrics: spaces.length > 1 ? [...metrics.map((m) => (CLASS_METRICS.includes(m.id) ? m : { ...m, label: `${m.label} · ${spaceLabel(extractor.info.name)}`, space: spaces[0].id })), ...spaceMetrics(metrics, spaces)] : metrics,
     models,
     images: [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))],
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
@@ -241,6 +256,31 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };
+}
+
+/** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */
+async function loadSpaces(config: RunConfig, logger: Logger, configFile: string | undefined): Promise<FeatureSpace[]> {
+  const spaces: FeatureSpace[] = [];
+  try {
+    for (const [i, space] of config.features.entries()) {
+      const field = config.features.length > 1 ? `features.${i}` : 'features';
+      const extractor = await loadExtractor(space.spec, { warn: logger.warn, inline: space.declaration && { fields: space.declaration, where: configFile ?? 'run config', field } });
+      spaces.push({ id: spaceIdFor(space.spec, new Set(spaces.map((s) => s.id))), extractor });
+    }
+  } catch (e) {
+    for (const s of spaces) s.extractor.dispose();
+    throw e;
+  }
+  return spaces;
+}
+
+/** The distance metrics of every space after the first: `fid@<space>`, labelled "FID · <extractor name>". */
+function spaceMetrics(metrics: MetricInfo[], spaces: FeatureSpace[]): MetricInfo[] {
+  return spaces.slice(1).flatMap((space, i) =>
+    metrics
+      .filter((m) => !CLASS_METRICS.includes(m.id))
+      .map((m) => ({ ...m, id: spaceMetricId(m.id, space.id, i + 1), label: `${m.label} · ${spaceLabel(space.extractor.info.name)}`, space: space.id })),
+  );
 }
 
 /**

@@ -34,6 +34,8 @@ export interface AssembleInput {
   timings: StageTiming[];
   dataset: DatasetInfo;
   extractor: ExtractorInfo;
+  /** Every feature space, when the run has several (the first is `extractor`). */
+  extractors?: ExtractorInfo[];
   metrics: MetricInfo[];
   /** `paired`: per metric id, values drawn with the same indices for every model, for paired differences. */
   models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[];
@@ -75,6 +77,8 @@ export function assembleReport(input: AssembleInput): ReportData {
     run: { command: input.command, seed: input.seed, samples: input.samples, backend: input.backend, timings: input.timings },
     dataset: input.dataset,
     extractor: input.extractor,
+    // Only with several spaces, so one-space reports (and goldens) stay as they were.
+    ...(input.extractors && input.extractors.length > 1 ? { extractors: input.extractors } : {}),
     models: input.models.map((m) => m.entry),
     metrics,
     results,

@@ -36,6 +36,8 @@ export interface EvaluationContext {
   /** The training split, embedded only when a memorisation metric asks for it. */
   train?: { images: ImageBatch; set: NonNullable<MetricInput['train']> };
   realClassHistogram?: number[];
+  /** Feature spaces after the first: each model's images go through each, and its distance metrics get `<id>@<space>` ids. */
+  spaces?: { id: string; extractor: FeatureExtractor; metricIds: string[]; real: MetricInput['real']; train?: NonNullable<MetricInput['train']> }[];
   /** The test images every density is evaluated on, and held-out real images for Parzen. */
   density: { test: ImageBatch; validation?: ImageBatch };
   inversion: { images: ImageBatch; labels?: Uint8Array };
@@ -102,6 +104,14 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const { cells, paired, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
     );
+    for (const space of context.spaces ?? []) {
+      const spaceFake = await timed('features', () => space.extractor.extract(fake, config.batchSize));
+      const more = await timed('metrics', async () =>
+        metricCells({ real: space.real, fake: spaceFake, train: space.train, family: bundle.manifest.family }, { ...context, metricIds: space.metricIds }),
+      );
+      for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
+      for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
+    }
     logger.info(`  ${summaryLine(cells)}`);
     const images = await timed('render', async () => [
       await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),

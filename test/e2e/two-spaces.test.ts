@@ -1,0 +1,66 @@
+/**
+ * A run in two feature spaces: the MNIST classifier (plain metric ids) and a
+ * small ONNX network (`<id>@tiny-inception`). Both spaces' FID appear, with
+ * their labels, in report.json, the HTML, the Markdown and table.tex; class
+ * metrics stay in the classifier's space only.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ReportData } from '../../src/assemble/report-data.ts';
+import { writeTinyGan } from '../helpers/tiny-gan.ts';
+import { initBackend } from '../../src/core/backend.ts';
+
+await initBackend('wasm');
+const root = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'genreport-two-spaces-'));
+
+test('features: [mnist-classifier, tiny-inception.onnx] measures every distance metric in both spaces', async () => {
+  const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
+  const config = join(work, 'run.yaml');
+  writeFileSync(
+    config,
+    [
+      'data: { real: mnist:test, count: 200 }',
+      `features: [mnist-classifier, ${join(root, 'test/fixtures/features/tiny-inception.onnx')}]`,
+      `models: [${tiny}, ${join(root, 'samples/gan-dcgan')}]`,
+      'samples: 100',
+      'batchSize: 100',
+      'metrics: [fid, kid, precision, recall, classes-covered]',
+      'kid: { subsets: 10, subsetSize: 50 }',
+      'bootstrap: { resamples: 5 }',
+      'density: { images: 10 }',
+      'invertibility: { images: 2, steps: 2, restarts: 1 }',
+      'truncation: { psi: [1], samples: 100 }',
+      'output: { pdf: false }',
+    ].join('\n'),
+  );
+  const out = join(work, 'report');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+
+  assert.deepEqual(data.extractors?.map((e) => e.space), ['mnist-classifier', 'tiny-inception']);
+  assert.equal(data.extractor.id, 'mnist-classifier');
+  const ids = data.metrics.map((m) => m.id);
+  assert.deepEqual(ids, ['fid', 'kid', 'precision', 'recall', 'classes-covered', 'fid@tiny-inception', 'kid@tiny-inception', 'precision@tiny-inception', 'recall@tiny-inception']);
+  const fid2 = data.metrics.find((m) => m.id === 'fid@tiny-inception')!;
+  assert.equal(fid2.label, 'FID · tiny-inception');
+  assert.equal(data.metrics[0].label, 'FID · MNIST domain classifier');
+  assert.equal(fid2.space, 'tiny-inception');
+  for (const model of ['tiny-gan', 'dcgan']) {
+    for (const id of ['fid', 'fid@tiny-inception']) assert.equal(data.results[model][id].kind, 'value', `${model} ${id}`);
+  }
+  assert.notEqual((data.results.dcgan.fid as { value: number }).value, (data.results.dcgan['fid@tiny-inception'] as { value: number }).value);
+
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  const tex = readFileSync(join(out, 'table.tex'), 'utf8');
+  for (const [what, text, dot] of [['html', html, ' · '], ['md', md, ' · '], ['tex', tex, ' \\ensuremath{\\cdot} ']]) {
+    assert.ok(text.includes(`FID${dot}tiny-inception`), `${what} names the second space's FID`);
+    assert.ok(text.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
+  }
+});
