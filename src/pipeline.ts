@@ -24,7 +24,7 @@ import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostic
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
 import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
 import { loadExtractor } from './features/registry.ts';
-import { CLASS_METRICS, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
+import { CLASS_METRICS, classifierMisfit, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
 import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
@@ -109,6 +109,10 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
     return extraction;
   });
+  // Class-based metrics only where the first space's classes fit the data.
+  const misfit = classifierMisfit(extractor, realExtraction, { source: config.data.real, classes: real.classes });
+  if (misfit && realExtraction.probabilities) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
+  const realSet = misfit ? { ...realExtraction, probabilities: undefined, classes: undefined } : realExtraction;
   // The training split is embedded only when a memorisation metric asks for it.
   const trainSpec = config.data.train;
   const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
@@ -130,9 +134,11 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     const spaceTrain = train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined;
     otherSpaces.push({ id: space.id, extractor: space.extractor, metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)), real: { ...set, labels: real.labels }, train: spaceTrain });
   }
-  const realClassHistogram = real.labels
-    ? labelHistogram(real.labels, 10)
-    : realExtraction.probabilities && argmaxHistogram(realExtraction.probabilities);
+  const realClassHistogram = misfit
+    ? undefined
+    : real.labels
+      ? labelHistogram(real.labels, 10)
+      : realSet.probabilities && argmaxHistogram(realSet.probabilities);
 
   // density and invertibility: a few real test images, the same for every model
   const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
@@ -144,7 +150,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     metricIds,
     extractor,
     spaces: otherSpaces,
-    real: { images: real.images, set: { ...realExtraction, labels: real.labels } },
+    real: { images: real.images, set: { ...realSet, labels: real.labels } },
+    noClassifier: misfit ?? undefined,
     train: train && trainSet ? { images: train.images, set: trainSet } : undefined,
     realClassHistogram,
     density: { test: densityTest, validation },

@@ -41,3 +41,31 @@ export function spaceStatsFile(file: string | undefined, space: string, spaceInd
 export function spaceLabel(name: string): string {
   return name.replace(/\s*\(.*\)\s*$/, '').replace(/^(ONNX|TensorFlow\.js|tfjs)\s+/i, '').replace(/\.(onnx|json)$/i, '').trim() || name;
 }
+
+/** What class-based metrics show where no extractor's classes fit the data. */
+export const NO_CLASSIFIER = 'no classifier for this data';
+
+/**
+ * Whether a space's class probabilities fit the real data, so class-based metrics
+ * (classes covered, class KL, classifier score, mode collapse, "same label") mean
+ * something: the MNIST classifier fits MNIST (mnist:* or a source whose classes are
+ * the digits 0–9); a user extractor fits when it declares `classes` and their count is
+ * the real data's class count. Returns null when it fits, else why not.
+ */
+export function classifierMisfit(
+  extractor: { info: { id: string } },
+  extraction: { probabilities?: unknown; classes?: readonly string[] },
+  real: { source: string; classes?: readonly string[] },
+): string | null {
+  if (!extraction.probabilities) return NO_CLASSIFIER;
+  if (extractor.info.id === 'mnist-classifier') {
+    const digits = real.classes?.length === 10 && real.classes.every((c, i) => c === String(i));
+    return real.source.startsWith('mnist:') || digits ? null : `${NO_CLASSIFIER} (the MNIST digit classifier does not fit ${real.source})`;
+  }
+  if (!extraction.classes) return `${NO_CLASSIFIER} (the extractor declares no classes)`;
+  if (!real.classes) return `${NO_CLASSIFIER} (the real data names no classes)`;
+  if (extraction.classes.length !== real.classes.length) {
+    return `${NO_CLASSIFIER} (the extractor has ${extraction.classes.length} classes, the real data ${real.classes.length})`;
+  }
+  return null;
+}

@@ -15,6 +15,7 @@ import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { evaluateDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
+import { CLASS_METRICS } from '../features/spaces.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
@@ -38,6 +39,8 @@ export interface EvaluationContext {
   realClassHistogram?: number[];
   /** Feature spaces after the first: each model's images go through each, and its distance metrics get `<id>@<space>` ids. */
   spaces?: { id: string; extractor: FeatureExtractor; metricIds: string[]; real: MetricInput['real']; train?: NonNullable<MetricInput['train']> }[];
+  /** Set (the reason) when no extractor's classes fit the data: class-based metrics are n/a with it. */
+  noClassifier?: string;
   /** The test images every density is evaluated on, and held-out real images for Parzen. */
   density: { test: ImageBatch; validation?: ImageBatch };
   inversion: { images: ImageBatch; labels?: Uint8Array };
@@ -100,10 +103,15 @@ export async function evaluateModel(path: string, takenNames: ReadonlySet<string
     const fake = await timed('sample', () => model.sample(config.samples, new Rng(config.seed).fork('samples'), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
-    const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
+    const extracted = await timed('features', () => context.extractor.extract(fake, config.batchSize));
+    // A classifier for other data: its probabilities must not reach class-based metrics.
+    const fakeSet = context.noClassifier ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
     const { cells, paired, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: bundle.manifest.family }, context),
     );
+    if (context.noClassifier) {
+      for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
+    }
     for (const space of context.spaces ?? []) {
       const spaceFake = await timed('features', () => space.extractor.extract(fake, config.batchSize));
       const more = await timed('metrics', async () =>

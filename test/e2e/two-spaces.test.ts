@@ -64,3 +64,34 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
     assert.ok(text.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
   }
 });
+
+test('an image folder with no features: warns that the MNIST classifier is not for this data; class metrics are n/a', async () => {
+  const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
+  const config = join(work, 'folder.yaml');
+  writeFileSync(
+    config,
+    [
+      `data: { real: ${join(root, 'test/fixtures/features/images-a')} }`,
+      `models: [${tiny}]`,
+      'samples: 24',
+      'batchSize: 24',
+      'metrics: [fid, classes-covered]',
+      'bootstrap: { resamples: 0 }',
+      'density: { images: 4 }',
+      'invertibility: { images: 2, steps: 2, restarts: 1 }',
+      'truncation: { psi: [1], samples: 24 }',
+      'output: { pdf: false }',
+    ].join('\n'),
+  );
+  const out = join(work, 'folder-report');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr + run.stdout, /domain classifier for handwritten digits, not for/);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+  assert.match(data.warnings[0], /domain classifier for handwritten digits/);
+  assert.equal(data.results['tiny-gan'].fid.kind, 'value');
+  const covered = data.results['tiny-gan']['classes-covered'];
+  assert.equal(covered.kind, 'not-applicable');
+  assert.match((covered as { reason: string }).reason, /^no classifier for this data/);
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /no classifier for this data/);
+});
