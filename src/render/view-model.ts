@@ -138,6 +138,8 @@ export interface MethodsView {
   tool: string;
   backend: { name: string; reason: string };
   extractor: { name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] };
+  /** Every feature space, where the run has several. */
+  spaces?: { number: string; space: string; ids: string; name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] }[];
   seed: string;
   samples: string;
   command: string;
@@ -159,7 +161,10 @@ export function toViewModel(data: ReportData): ReportView {
     title: data.title,
     createdAt: formatTimestamp(data.createdAt),
     dataset: `${data.dataset.name} (${data.dataset.split}, ${formatCount(data.dataset.count)} images, ${height}×${width}×${channels})`,
-    extractor: `${data.extractor.name}, layer ${data.extractor.layer}`,
+    extractor:
+      data.extractors && data.extractors.length > 1
+        ? data.extractors.map((e, i) => `${e.name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '')}, ${e.dim}-d${i === 0 ? ' (headline)' : ''}`).join('; ')
+        : `${data.extractor.name}, layer ${data.extractor.layer}`,
     backend: data.run.backend.name,
     summary: {
       models: data.models.map((m) => `${m.name} (${FAMILY_LABELS[m.family]})`).join(', '),
@@ -449,6 +454,23 @@ function methods(data: ReportData): MethodsView {
       note: extractor.note ?? null,
       provenance: extractorProvenanceLines(extractor),
     },
+    // Only with several spaces, so one-space views (and goldens) stay as they were.
+    ...(data.extractors && data.extractors.length > 1
+      ? {
+          spaces: data.extractors.map((e, i) => ({
+            number: String(i + 1),
+            space: e.space ?? e.id,
+            ids: i === 0 ? 'plain metric ids (fid, kid, …)' : `metric ids <id>@${e.space ?? e.id}`,
+            name: e.name,
+            id: e.id,
+            layer: e.layer,
+            dim: formatCount(e.dim),
+            hash: e.hash,
+            note: e.note ?? null,
+            provenance: extractorProvenanceLines(e),
+          })),
+        }
+      : {}),
     seed: String(run.seed),
     samples: formatCount(run.samples),
     command: run.command,
