@@ -63,6 +63,16 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
     assert.ok(text.includes(`FID${dot}tiny-inception`), `${what} names the second space's FID`);
     assert.ok(text.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
   }
+
+  // check and history follow the same ids.
+  const report = join(out, 'report.json');
+  const check = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'check', '--current', report, '--baseline', report], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /FID · tiny-inception/);
+  assert.match(check.stdout, /FID · MNIST domain classifier/);
+  const { historyRecordFromReport } = await import('../../src/history/record.ts');
+  const record = historyRecordFromReport(data, null);
+  assert.ok(record.metrics.some((m) => m.id === 'fid@tiny-inception'));
 });
 
 test('an image folder with no features: warns that the MNIST classifier is not for this data; class metrics are n/a', async () => {
