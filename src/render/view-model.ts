@@ -91,7 +91,7 @@ export interface ScorecardView {
    * The same cells with metrics as rows and models as columns, set when there
    * are too many metrics for one A4 row per model; the HTML then shows this.
    */
-  transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[] })[] } | null;
+  transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[]; group?: string; groupSpan?: number })[] } | null;
 }
 
 export interface ColumnView {
@@ -163,7 +163,7 @@ export function toViewModel(data: ReportData): ReportView {
     dataset: `${data.dataset.name} (${data.dataset.split}, ${formatCount(data.dataset.count)} images, ${height}×${width}×${channels})`,
     extractor:
       data.extractors && data.extractors.length > 1
-        ? data.extractors.map((e, i) => `${e.name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '')}, ${e.dim}-d${i === 0 ? ' (headline)' : ''}`).join('; ')
+        ? data.extractors.map((e, i) => `${shortSpaceName(e.name)}, ${e.dim}-d${i === 0 ? ' (headline)' : ''}`).join('; ')
         : `${data.extractor.name}, layer ${data.extractor.layer}`,
     backend: data.run.backend.name,
     summary: {
@@ -366,10 +366,32 @@ function scorecard(data: ReportData): ScorecardView {
     transposed: transpose
       ? {
           models: rows.map((r) => ({ name: r.model, family: r.family })),
-          rows: columns.map((column, i) => ({ ...column, cells: rows.map((r) => r.cells[i]) })),
+          rows: columns.map((column, i) => ({ ...column, ...spaceGroup(data, i, rows.length + 1), cells: rows.map((r) => r.cells[i]) })),
         }
       : null,
   };
+}
+
+/**
+ * With several feature spaces, the first metric row of each space opens a group
+ * heading ("Feature space 2: tiny-inception"); nothing for one space, so
+ * one-space views stay as they were.
+ */
+function spaceGroup(data: ReportData, index: number, span: number): { group?: string; groupSpan?: number } {
+  const spaces = data.extractors;
+  if (!spaces || spaces.length < 2) return {};
+  const spaceOf = (i: number) => data.metrics[i]?.space ?? spaces[0].space;
+  if (index > 0 && spaceOf(index) === spaceOf(index - 1)) return {};
+  const at = spaces.findIndex((e) => e.space === spaceOf(index));
+  const e = spaces[at];
+  if (!e) return {};
+  const name = shortSpaceName(e.name);
+  return { group: `Feature space ${at + 1}: ${name}${at === 0 ? ' (headline; class-based metrics too)' : ` (metric ids …@${e.space})`}`, groupSpan: span };
+}
+
+/** An extractor's name without its parenthesis, file kind or extension ("tiny-inception"). */
+function shortSpaceName(name: string): string {
+  return name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '').replace(/\.(onnx|json)$/i, '') || name;
 }
 
 function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (reason: string) => string): CellView {

@@ -64,6 +64,10 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
     assert.ok(text.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
   }
 
+  // The scorecard groups its rows by space.
+  assert.match(html, /Feature space 1: MNIST domain classifier/);
+  assert.match(html, /Feature space 2: tiny-inception \(metric ids …@tiny-inception\)/);
+
   // check and history follow the same ids.
   const report = join(out, 'report.json');
   const check = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'check', '--current', report, '--baseline', report], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
