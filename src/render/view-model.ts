@@ -496,8 +496,9 @@ function methods(data: ReportData): MethodsView {
     seed: String(run.seed),
     samples: formatCount(run.samples),
     command: run.command,
-    metrics: data.metrics.map((m) => ({
-      label: m.label,
+    // A metric is defined once, whatever its spaces: later spaces' `<id>@<space>` rows repeat the definition.
+    metrics: data.metrics.filter((m) => !m.id.includes('@')).map((m) => ({
+      label: data.extractors && data.extractors.length > 1 && m.space ? `${m.label.split(' · ')[0]} (in every feature space)` : m.label,
       arrow: ARROWS[m.direction],
       direction: DIRECTIONS[m.direction],
       unit: m.unit,
