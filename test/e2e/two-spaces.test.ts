@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ReportData } from '../../src/assemble/report-data.ts';
@@ -24,7 +24,7 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   writeFileSync(
     config,
     [
-      'data: { real: mnist:test, count: 200 }',
+      'data: { real: mnist:test, count: 200, stats: ref.npz }',
       `features: [mnist-classifier, ${join(root, 'test/fixtures/features/tiny-inception.onnx')}]`,
       `models: [${tiny}, ${join(root, 'samples/gan-dcgan')}]`,
       'samples: 100',
@@ -63,6 +63,9 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
     assert.ok(text.includes(`FID${dot}tiny-inception`), `${what} names the second space's FID`);
     assert.ok(text.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
   }
+
+  // data.stats caches the first space as named, the second beside it.
+  assert.ok(existsSync(join(work, 'ref.npz')) && existsSync(join(work, 'ref.tiny-inception.npz')));
 
   // The scorecard groups its rows by space.
   assert.match(html, /Feature space 1: MNIST domain classifier/);
