@@ -23,7 +23,9 @@ import { referenceDensity } from './density/reference.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
 import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
-import { loadMnistClassifier } from './features/mnist-classifier.ts';
+import { loadExtractor } from './features/registry.ts';
+import { CLASS_METRICS, classifierMisfit, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
+import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
 import { historyRecordFromReport } from './history/record.ts';
@@ -61,6 +63,8 @@ export interface RunOptions {
    * model again but still writes; 'off' neither reads nor writes.
    */
   cache?: 'reuse' | 'fresh' | 'off';
+  /** The config file, named in messages about its inline `features:` declarations. */
+  configFile?: string;
 }
 
 export interface RunResult {
@@ -85,18 +89,30 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Read first, so a bad ratings file stops the run before any model is measured.
   const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
 
-  // load: the real data and the feature extractor
-  const { real, extractor } = await timed('load', async () => ({
+  // load: the real data and the feature extractor(s) the config names (features:)
+  const { real, spaces } = await timed('load', async () => ({
     real: await resolveImageSource(config.data.real, { limit: config.data.count }),
-    extractor: await loadMnistClassifier(),
+    spaces: await loadSpaces(config, logger, options.configFile),
   }));
-  logger.info(`real data: ${config.data.real} (${real.images.n} images); features: ${extractor.info.name}, ${extractor.info.dim}-d`);
+  const extractor = spaces[0].extractor;
+  for (const space of spaces) logger.info(`features (${space.id}): ${space.extractor.info.name}, ${space.extractor.info.dim}-d`);
+  logger.info(`real data: ${config.data.real} (${real.images.n} images)`);
+  const runWarnings: string[] = [];
+  const unfitDefault = defaultSpaceWarning(config);
+  if (unfitDefault) {
+    logger.warn(unfitDefault);
+    runWarnings.push(unfitDefault);
+  }
   assertEnoughRealImages(real.images.n, config, metricIds);
   const realExtraction = await timed('features', async () => {
     const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
     logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
     return extraction;
   });
+  // Class-based metrics only where the first space's classes fit the data.
+  const misfit = classifierMisfit(extractor, realExtraction, { source: config.data.real, classes: real.classes });
+  if (misfit && realExtraction.probabilities) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
+  const realSet = misfit ? { ...realExtraction, probabilities: undefined, classes: undefined } : realExtraction;
   // The training split is embedded only when a memorisation metric asks for it.
   const trainSpec = config.data.train;
   const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
@@ -108,9 +124,21 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
       })
     : undefined;
-  const realClassHistogram = real.labels
-    ? labelHistogram(real.labels, 10)
-    : realExtraction.probabilities && argmaxHistogram(realExtraction.probabilities);
+  // Later spaces: the real (and training) features in each, cached per space beside data.stats.
+  const otherSpaces: NonNullable<EvaluationContext['spaces']> = [];
+  for (const [i, space] of spaces.entries()) {
+    if (i === 0) continue;
+    const statsFile = spaceStatsFile(config.data.stats, space.id, i);
+    const set = await timed('features', () => referenceExtraction(real.images, config.data.real, space.extractor, config.batchSize, statsFile));
+    logger.info(set.origin === 'reused' ? `reused the real features (${space.id}) cached in ${statsFile}` : `extracted features of the real images (${space.id})`);
+    const spaceTrain = train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined;
+    otherSpaces.push({ id: space.id, extractor: space.extractor, metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)), real: { ...set, labels: real.labels }, train: spaceTrain });
+  }
+  const realClassHistogram = misfit
+    ? undefined
+    : real.labels
+      ? labelHistogram(real.labels, 10)
+      : realSet.probabilities && argmaxHistogram(realSet.probabilities);
 
   // density and invertibility: a few real test images, the same for every model
   const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
@@ -121,7 +149,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     config,
     metricIds,
     extractor,
-    real: { images: real.images, set: { ...realExtraction, labels: real.labels } },
+    spaces: otherSpaces,
+    real: { images: real.images, set: { ...realSet, labels: real.labels } },
+    noClassifier: misfit ?? undefined,
     train: train && trainSet ? { images: train.images, set: trainSet } : undefined,
     realClassHistogram,
     density: { test: densityTest, validation },
@@ -141,7 +171,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
             code: sourceHash(),
             config,
             backend: backend.name,
-            extractorHash: extractor.info.hash,
+            extractorHash: spaces.map((s) => s.extractor.info.hash).join(','),
             realDataHash: hashArrays([real.images.data, real.labels]),
             trainDataHash: train && hashArrays([train.images.data, train.labels]),
             cwd: process.cwd(),
@@ -162,7 +192,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     evaluations.push(result.ok);
     models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
   }
-  extractor.dispose();
+  for (const space of spaces) space.extractor.dispose();
 
   const data = assembleReport({
     title: config.title,
@@ -174,8 +204,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     backend,
     timings,
     dataset: { name: config.data.real, split: config.data.real.split(':')[1] ?? 'all', count: real.images.n, shape: [real.images.height, real.images.width, real.images.channels] },
-    extractor: extractor.info,
-    metrics,
+    extractor: spaces.length > 1 ? { ...extractor.info, space: spaces[0].id } : extractor.info,
+    extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
+    metrics: spaces.length > 1 ? [...metrics.map((m) => (CLASS_METRICS.includes(m.id) ? m : { ...m, label: `${m.label} · ${spaceLabel(extractor.info.name)}`, space: spaces[0].id })), ...spaceMetrics(metrics, spaces)] : metrics,
     models,
     images: [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))],
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
@@ -189,6 +220,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
     truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
     human,
+    warnings: runWarnings,
   });
   if (evaluations.length === 0) {
     // One line per model, its own reason only (data.warnings mixes in others).
@@ -205,7 +237,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     const spec = fidKidChartSpec(data);
     const classHistograms = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
     if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms }));
-    data.charts.push({ id: 'fid-kid', title: 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
+    data.charts.push({ id: 'fid-kid', title: spaces.length > 1 ? `FID and KID per model (${spaceLabel(extractor.info.name)} space)` : 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
     data.charts.push(...(await fidelityDiversityCharts(data)));
     data.charts.push(...(await densityTruncationCharts(data)));
     // Only logs with GAN losses are charted; the others are named in the section's table.
@@ -232,6 +264,45 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };
+}
+
+/** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */
+async function loadSpaces(config: RunConfig, logger: Logger, configFile: string | undefined): Promise<FeatureSpace[]> {
+  const spaces: FeatureSpace[] = [];
+  try {
+    for (const [i, space] of config.features.entries()) {
+      const field = config.features.length > 1 ? `features.${i}` : 'features';
+      const extractor = await loadExtractor(space.spec, { warn: logger.warn, inline: space.declaration && { fields: space.declaration, where: configFile ?? 'run config', field } });
+      spaces.push({ id: spaceIdFor(space.spec, new Set(spaces.map((s) => s.id))), extractor });
+    }
+  } catch (e) {
+    for (const s of spaces) s.extractor.dispose();
+    throw e;
+  }
+  return spaces;
+}
+
+/** The distance metrics of every space after the first: `fid@<space>`, labelled "FID · <extractor name>". */
+function spaceMetrics(metrics: MetricInfo[], spaces: FeatureSpace[]): MetricInfo[] {
+  return spaces.slice(1).flatMap((space, i) =>
+    metrics
+      .filter((m) => !CLASS_METRICS.includes(m.id))
+      .map((m) => ({ ...m, id: spaceMetricId(m.id, space.id, i + 1), label: `${m.label} · ${spaceLabel(space.extractor.info.name)}`, space: space.id })),
+  );
+}
+
+/**
+ * A config that names no feature space gets the built-in MNIST classifier; for
+ * data that is not MNIST the run goes on (distances in it still compare models
+ * with each other) but says plainly that the space is a digit classifier's.
+ */
+export function defaultSpaceWarning(config: RunConfig): string | undefined {
+  if (!config.featuresDefaulted || config.data.real.startsWith('mnist:')) return undefined;
+  return (
+    `No feature space named (features:), so the built-in mnist-classifier is used: it is a domain classifier for handwritten digits, ` +
+    `not for ${config.data.real}. Its distances compare the models with each other only loosely and are not comparable with published numbers; ` +
+    `name a fitting extractor in the config (features: inception-fid=pt_inception.onnx, see docs/feature-spaces.md).`
+  );
 }
 
 function failedEntry(path: string, error: string): ModelEntry {

@@ -34,6 +34,8 @@ export interface AssembleInput {
   timings: StageTiming[];
   dataset: DatasetInfo;
   extractor: ExtractorInfo;
+  /** Every feature space, when the run has several (the first is `extractor`). */
+  extractors?: ExtractorInfo[];
   metrics: MetricInfo[];
   /** `paired`: per metric id, values drawn with the same indices for every model, for paired differences. */
   models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[];
@@ -44,6 +46,8 @@ export interface AssembleInput {
   truncation?: TruncationSweep[];
   /** Human judgments read from a rating session's ratings.jsonl. */
   human?: HumanInput;
+  /** Run-level warnings from earlier stages (a feature space that does not fit the data), shown first. */
+  warnings?: string[];
 }
 
 /** Fewer generated samples than this make FID visibly biased upwards. */
@@ -73,12 +77,14 @@ export function assembleReport(input: AssembleInput): ReportData {
     run: { command: input.command, seed: input.seed, samples: input.samples, backend: input.backend, timings: input.timings },
     dataset: input.dataset,
     extractor: input.extractor,
+    // Only with several spaces, so one-space reports (and goldens) stay as they were.
+    ...(input.extractors && input.extractors.length > 1 ? { extractors: input.extractors } : {}),
     models: input.models.map((m) => m.entry),
     metrics,
     results,
     charts: [],
     images: [...input.images, ...input.models.flatMap((m) => m.images)],
-    warnings: [...warningsFor(input), ...(human?.warnings ?? [])],
+    warnings: [...(input.warnings ?? []), ...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(density ? { density } : {}),
     ...(input.invertibility ? { invertibility: input.invertibility } : {}),

@@ -27,7 +27,10 @@ export interface ReportData {
     timings: StageTiming[];
   };
   dataset: DatasetInfo;
+  /** The first (headline) feature space; the same as extractors[0]. */
   extractor: ExtractorInfo;
+  /** Every feature space of the run, in config order (absent in reports made before several spaces). */
+  extractors?: ExtractorInfo[];
   models: ModelEntry[];
   metrics: MetricInfo[];
   /** One row per model (same order as `models`), one cell per metric id. */
@@ -238,6 +241,8 @@ export interface DatasetInfo {
 
 export interface ExtractorInfo {
   id: string;
+  /** The space's id in metric ids (`fid@<space>`), where the run has several spaces. */
+  space?: string;
   name: string;
   layer: string;
   dim: number;

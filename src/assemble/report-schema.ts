@@ -10,6 +10,24 @@ import { diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 import { GenreportError } from '../core/errors.ts';
 import { REPORT_FORMAT, type ReportData } from './report-data.ts';
 
+const extractorInfo = z.object({
+  id: z.string(),
+  space: z.string().optional().describe('the space id in metric ids (fid@<space>)'),
+  name: z.string(),
+  layer: z.string(),
+  dim: z.number().int().positive(),
+  hash: z.string().describe("sha256 of the extractor's weights"),
+  note: z.string().optional(),
+  kind: z.enum(['builtin', 'onnx', 'tfjs']).optional(),
+  preset: z.string().optional().describe('the preset the extractor file was checked against'),
+  file: z.string().optional(),
+  output: z.string().optional().describe('output or layer that gives the feature vector'),
+  resize: z.string().optional().describe('named resize mode to the input size'),
+  colour: z.string().optional().describe('grey/RGB handling'),
+  input: z.string().optional().describe('value range and normalisation at the input'),
+  runtime: z.string().optional(),
+});
+
 const family = z.enum(['gan', 'vae', 'flow', 'autoregressive']);
 const severity = z.enum(['info', 'warning', 'critical']);
 const stepRange = z.tuple([z.number(), z.number()]);
@@ -184,22 +202,8 @@ export const reportDataSchema = z
       count: z.number().int().nonnegative(),
       shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).describe('height, width, channels'),
     }),
-    extractor: z.object({
-      id: z.string(),
-      name: z.string(),
-      layer: z.string(),
-      dim: z.number().int().positive(),
-      hash: z.string().describe("sha256 of the extractor's weights"),
-      note: z.string().optional(),
-      kind: z.enum(['builtin', 'onnx', 'tfjs']).optional(),
-      preset: z.string().optional().describe('the preset the extractor file was checked against'),
-      file: z.string().optional(),
-      output: z.string().optional().describe('output or layer that gives the feature vector'),
-      resize: z.string().optional().describe('named resize mode to the input size'),
-      colour: z.string().optional().describe('grey/RGB handling'),
-      input: z.string().optional().describe('value range and normalisation at the input'),
-      runtime: z.string().optional(),
-    }),
+    extractor: extractorInfo,
+    extractors: z.array(extractorInfo).optional().describe('every feature space of the run, in config order; later spaces key metrics as <id>@<space>'),
     models: z.array(
       z.object({
         name: z.string(),
@@ -221,6 +225,7 @@ export const reportDataSchema = z
         direction: z.enum(['lower', 'higher', 'near-one']),
         definition: z.string(),
         reference: z.string(),
+        space: z.string().optional().describe('the feature space a distance metric was computed in (absent: the first)'),
       }),
     ),
     results: z.record(z.string(), z.record(z.string(), metricCell)).describe('model name → metric id → cell'),

@@ -85,6 +85,7 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
       templateDir: flags.template,
       history: flags.history,
       cache: !flags.cache ? 'off' : flags.fresh ? 'fresh' : 'reuse',
+      configFile: configPath,
     });
     report(result, logger);
   } finally {

@@ -29,6 +29,25 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
 ]);
 export { modelPath, type ModelSpec } from '../core/model-spec.ts';
 
+/** One feature space: an extractor spec as `--extractor` takes it, or `{ extractor: spec, ...sidecar fields }`. */
+const featureSpaceSchema = z.union([
+  z.string().min(1),
+  z.object({ extractor: z.string().min(1) }).passthrough(),
+]);
+
+/**
+ * A feature space as the run uses it: `spec` with its file made absolute against
+ * the config file, and the inline declaration (sidecar fields, checked when the
+ * extractor loads) where the config gives one.
+ */
+export interface FeatureSpaceConfig {
+  spec: string;
+  declaration?: Record<string, unknown>;
+}
+
+/** The built-in extractor, the default feature space (fits MNIST data only). */
+export const DEFAULT_EXTRACTOR = 'mnist-classifier';
+
 export const configSchema = z
   .object({
     title: z.string().min(1).default('Generative model comparison'),
@@ -50,6 +69,11 @@ export const configSchema = z
       })
       .strict()
       .default({ real: 'mnist:test', trainCount: 10000 }),
+    /**
+     * The feature space(s) every distance metric is computed in: one extractor spec or a list
+     * (the first is the headline space). Default: mnist-classifier.
+     */
+    features: z.union([featureSpaceSchema, z.array(featureSpaceSchema).min(1, 'list at least one extractor')]).optional(),
     /** Model bundle folders, or samples-only models (a folder of images, an .npy/.npz of images), each a path or `{ path, name, family }`. */
     models: z.array(modelSpecSchema).min(1, 'list at least one model bundle folder'),
     samples: positiveInt.default(1000),
@@ -107,7 +131,11 @@ export const configSchema = z
   })
   .strict();
 
-export type RunConfig = z.infer<typeof configSchema>;
+/**
+ * The checked config; `features` is always a non-empty list and `featuresDefaulted`
+ * says the config named none (so the run warns when the default does not fit the data).
+ */
+export type RunConfig = Omit<z.infer<typeof configSchema>, 'features'> & { features: FeatureSpaceConfig[]; featuresDefaulted?: boolean };
 
 export interface LoadedConfig {
   config: RunConfig;
@@ -133,8 +161,22 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
   const config = parsed.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const dataSpec = (spec: string) => (isNamedDataSet(spec) ? spec : abs(spec));
+  const extractorSpec = (spec: string): string => {
+    if (spec === DEFAULT_EXTRACTOR) return spec;
+    // `<preset>=file`: only the file part is a path.
+    const preset = /^([a-z0-9][a-z0-9-]*)=(.+)$/.exec(spec);
+    return preset ? `${preset[1]}=${abs(preset[2])}` : abs(spec);
+  };
+  const spaces = config.features === undefined ? [] : Array.isArray(config.features) ? config.features : [config.features];
+  const features: FeatureSpaceConfig[] = spaces.map((space) => {
+    if (typeof space === 'string') return { spec: extractorSpec(space) };
+    const { extractor, ...declaration } = space;
+    return { spec: extractorSpec(extractor), declaration };
+  });
   return {
     ...config,
+    features: features.length > 0 ? features : [{ spec: DEFAULT_EXTRACTOR }],
+    ...(features.length === 0 ? { featuresDefaulted: true } : {}),
     models: config.models.map((m) => (typeof m === 'string' ? abs(m) : { ...m, path: abs(m.path) })),
     data: {
       ...config.data,

@@ -50,13 +50,22 @@ export function sidecarPath(file: string): string {
 export function readSidecar(file: string): Sidecar | null {
   const path = sidecarPath(file);
   if (!existsSync(path)) return null;
-  const parsed = sidecarSchema.safeParse(readJsonInput(path, 'sidecar not found'));
+  return parseSidecar(readJsonInput(path, 'sidecar not found'), path);
+}
+
+/**
+ * A declaration's fields checked against the sidecar schema: a sidecar file's
+ * content, or a run config's inline `features:` block (`where` names it, and
+ * `prefix` the block's field path in that file).
+ */
+export function parseSidecar(raw: unknown, where: string, prefix: string[] = []): Sidecar {
+  const parsed = sidecarSchema.safeParse(raw);
   if (!parsed.success) {
     throw new GenreportError(
       parsed.error.issues.flatMap((issue) =>
         issue.code === 'unrecognized_keys'
-          ? issue.keys.map((key) => ({ file: path, field: [...issue.path, key].join('.'), message: `unknown field (known: ${Object.keys(sidecarSchema.shape).join(', ')})` }))
-          : [{ file: path, field: issue.path.join('.') || undefined, message: issue.message }],
+          ? issue.keys.map((key) => ({ file: where, field: [...prefix, ...issue.path, key].join('.'), message: `unknown field (known: ${Object.keys(sidecarSchema.shape).join(', ')})` }))
+          : [{ file: where, field: [...prefix, ...issue.path].join('.') || undefined, message: issue.message }],
       ),
     );
   }

@@ -11,10 +11,13 @@
  */
 import { inputError } from '../core/errors.ts';
 import type { FeatureExtractor } from './extractor.ts';
+import { parseSidecar, type Sidecar } from './declaration.ts';
 import { PRESETS } from './presets.ts';
 
 export interface ExtractorOptions {
   warn?: (message: string) => void;
+  /** A declaration given inline (a run config's `features:` entry) instead of a sidecar; `where` names the config file. */
+  inline?: { fields: Record<string, unknown>; where: string; field: string };
 }
 
 export interface ExtractorKind {
@@ -48,7 +51,7 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
     tfjs: true,
     load: async (spec, options) => {
       const { preset, file } = presetAndFile(spec);
-      return (await import('./tfjs-extractor.ts')).loadTfjsExtractor(file, { preset, warn: options.warn });
+      return (await import('./tfjs-extractor.ts')).loadTfjsExtractor(file, { preset, warn: options.warn, inline: inlineSidecar(options) });
     },
   },
   {
@@ -58,10 +61,15 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
     tfjs: false,
     load: async (spec, options) => {
       const { preset, file } = presetAndFile(spec);
-      return (await import('./onnx-extractor.ts')).loadOnnxExtractor(file, { preset, warn: options.warn });
+      return (await import('./onnx-extractor.ts')).loadOnnxExtractor(file, { preset, warn: options.warn, inline: inlineSidecar(options) });
     },
   },
 ];
+
+function inlineSidecar(options: ExtractorOptions): { sidecar: Sidecar; where: string } | undefined {
+  const inline = options.inline;
+  return inline && { sidecar: parseSidecar(inline.fields, inline.where, inline.field.split('.')), where: inline.where };
+}
 
 export const EXTRACTOR_USAGE = EXTRACTOR_KINDS.map((k) => k.usage).join('; ');
 
@@ -75,6 +83,9 @@ export function extractorKind(spec: string): ExtractorKind {
 /** The extractor a spec names, with TensorFlow.js initialised first where the kind runs on it. */
 export async function loadExtractor(spec: string, options: ExtractorOptions = {}, initTfjs: () => Promise<unknown> = async () => {}): Promise<FeatureExtractor> {
   const kind = extractorKind(spec);
+  if (kind.id === 'mnist-classifier' && options.inline && Object.keys(options.inline.fields).length > 0) {
+    throw inputError(options.inline.where, `the built-in mnist-classifier takes no declaration (got ${Object.keys(options.inline.fields).join(', ')})`, options.inline.field);
+  }
   if (kind.tfjs) await initTfjs();
   return kind.load(spec, options);
 }

@@ -77,7 +77,7 @@ function graphRunner(model: tf.GraphModel, extra: string[]): Pick<ExtractorRunne
 export async function loadTfjsExtractor(file: string, options: FileExtractorOptions = {}): Promise<FeatureExtractor> {
   const preset = options.preset ? PRESETS[options.preset] : undefined;
   if (options.preset && !preset) throw inputError(file, `unknown preset "${options.preset}" (known: ${Object.keys(PRESETS).join(', ')})`, 'preset');
-  const sidecar = readSidecar(file);
+  const sidecar = options.inline ? options.inline.sidecar : readSidecar(file);
   const declaration = resolveDeclaration(file, sidecar, preset, TFJS_DEFAULT_DECLARATION);
   const model = await loadTfjsModel(file);
   const sha256 = hashModel(file);
@@ -96,7 +96,7 @@ export async function loadTfjsExtractor(file: string, options: FileExtractorOpti
     },
   };
   try {
-    return declaredExtractor(runner, declaration, sidecar ? sidecarPath(file) : file, options.warn ?? (() => {}));
+    return declaredExtractor(runner, declaration, options.inline ? options.inline.where : sidecar ? sidecarPath(file) : file, options.warn ?? (() => {}));
   } catch (e) {
     model.dispose();
     throw e;

@@ -32,6 +32,15 @@ export function incompatibilities(current: ReportData, baseline: ReportData): st
   if (!sameSpace) {
     reasons.push(`different feature space (current: ${space(current)}; baseline: ${space(baseline)})`);
   }
+  // Later spaces (metric ids <id>@<space>): the same space id must mean the same extractor.
+  for (const later of current.extractors?.slice(1) ?? []) {
+    const before = baseline.extractors?.find((e) => e.space === later.space);
+    const sameLater = before && (['id', 'hash', 'layer', 'dim'] as const).every((k) => later[k] === before[k]);
+    if (before && !sameLater) {
+      const describe = (e: typeof later) => `${e.id} ${e.hash.slice(0, 12)}, layer "${e.layer}", ${e.dim}-d`;
+      reasons.push(`different feature space ${later.space} (current: ${describe(later)}; baseline: ${describe(before)})`);
+    }
+  }
   for (const metric of current.metrics) {
     const before = baseline.metrics.find((m) => m.id === metric.id);
     if (before && before.direction !== metric.direction) {

@@ -10,4 +10,6 @@ export interface MetricInfo {
   direction: Direction;
   definition: string;
   reference: string;
+  /** The feature space (its id in ReportData.extractors) a distance metric was computed in; absent: the first space, or not a feature metric. */
+  space?: string;
 }

@@ -15,6 +15,7 @@ import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { evaluateDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
+import { CLASS_METRICS } from '../features/spaces.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
@@ -38,6 +39,10 @@ export interface EvaluationContext {
   /** The training split, embedded only when a memorisation metric asks for it. */
   train?: { images: ImageBatch; set: NonNullable<MetricInput['train']> };
   realClassHistogram?: number[];
+  /** Feature spaces after the first: each model's images go through each, and its distance metrics get `<id>@<space>` ids. */
+  spaces?: { id: string; extractor: FeatureExtractor; metricIds: string[]; real: MetricInput['real']; train?: NonNullable<MetricInput['train']> }[];
+  /** Set (the reason) when no extractor's classes fit the data: class-based metrics are n/a with it. */
+  noClassifier?: string;
   /** The test images every density is evaluated on, and held-out real images for Parzen. */
   density: { test: ImageBatch; validation?: ImageBatch };
   inversion: { images: ImageBatch; labels?: Uint8Array };
@@ -101,10 +106,23 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     if (model.samplesOnly) assertDataShape(fake, bundle.manifestFile, context);
     const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
-    const fakeSet = await timed('features', () => context.extractor.extract(fake, config.batchSize));
+    const extracted = await timed('features', () => context.extractor.extract(fake, config.batchSize));
+    // A classifier for other data: its probabilities must not reach class-based metrics.
+    const fakeSet = context.noClassifier ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
     const { cells, paired, closestPairs } = await timed('metrics', async () =>
       metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family }, context),
     );
+    if (context.noClassifier) {
+      for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
+    }
+    for (const space of context.spaces ?? []) {
+      const spaceFake = await timed('features', () => space.extractor.extract(fake, config.batchSize));
+      const more = await timed('metrics', async () =>
+        metricCells({ real: space.real, fake: spaceFake, train: space.train, family: bundle.manifest.family }, { ...context, metricIds: space.metricIds }),
+      );
+      for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
+      for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
+    }
     logger.info(`  ${summaryLine(cells)}`);
     const images = await timed('render', async () => [
       await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),

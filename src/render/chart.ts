@@ -80,6 +80,11 @@ function pointFromCell(model: string, metric: string, cell: MetricCell): MetricP
  * FID and KID per model, one panel each (their scales differ by orders of
  * magnitude), dots with error bars, models in the report's order.
  */
+/** A panel shows the first space's metric only; the chart's title names the space, so the header stays short. */
+function panelLabel(label: string): string {
+  return label.split(' · ')[0];
+}
+
 export function fidKidChartSpec(data: ReportData): VegaLiteSpec {
   const metrics = data.metrics.filter((m) => m.id === 'fid' || m.id === 'kid');
   const modelOrder = data.models.map((m) => m.name);
@@ -87,7 +92,7 @@ export function fidKidChartSpec(data: ReportData): VegaLiteSpec {
   for (const metric of metrics) {
     for (const model of modelOrder) {
       const cell = data.results[model]?.[metric.id];
-      const point = cell && pointFromCell(model, `${metric.label} (lower is better)`, cell);
+      const point = cell && pointFromCell(model, `${panelLabel(metric.label)} (lower is better)`, cell);
       if (point) points.push(point);
     }
   }
@@ -95,7 +100,7 @@ export function fidKidChartSpec(data: ReportData): VegaLiteSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: points },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: metrics.map((m) => `${m.label} (lower is better)`) } },
+    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: metrics.map((m) => `${panelLabel(m.label)} (lower is better)`) } },
     resolve: { scale: { x: 'independent' } },
     spec: {
       width: 260,

@@ -91,7 +91,7 @@ export interface ScorecardView {
    * The same cells with metrics as rows and models as columns, set when there
    * are too many metrics for one A4 row per model; the HTML then shows this.
    */
-  transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[] })[] } | null;
+  transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[]; group?: string; groupSpan?: number })[] } | null;
 }
 
 export interface ColumnView {
@@ -138,6 +138,8 @@ export interface MethodsView {
   tool: string;
   backend: { name: string; reason: string };
   extractor: { name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] };
+  /** Every feature space, where the run has several. */
+  spaces?: { number: string; space: string; ids: string; name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] }[];
   seed: string;
   samples: string;
   command: string;
@@ -159,7 +161,10 @@ export function toViewModel(data: ReportData): ReportView {
     title: data.title,
     createdAt: formatTimestamp(data.createdAt),
     dataset: `${data.dataset.name} (${data.dataset.split}, ${formatCount(data.dataset.count)} images, ${height}×${width}×${channels})`,
-    extractor: `${data.extractor.name}, layer ${data.extractor.layer}`,
+    extractor:
+      data.extractors && data.extractors.length > 1
+        ? data.extractors.map((e, i) => `${shortSpaceName(e.name)}, ${e.dim}-d${i === 0 ? ' (headline)' : ''}`).join('; ')
+        : `${data.extractor.name}, layer ${data.extractor.layer}`,
     backend: data.run.backend.name,
     summary: {
       models: data.models.map((m) => `${m.name} (${FAMILY_LABELS[m.family]})`).join(', '),
@@ -362,10 +367,32 @@ function scorecard(data: ReportData): ScorecardView {
     transposed: transpose
       ? {
           models: rows.map((r) => ({ name: r.model, family: r.family })),
-          rows: columns.map((column, i) => ({ ...column, cells: rows.map((r) => r.cells[i]) })),
+          rows: columns.map((column, i) => ({ ...column, ...spaceGroup(data, i, rows.length + 1), cells: rows.map((r) => r.cells[i]) })),
         }
       : null,
   };
+}
+
+/**
+ * With several feature spaces, the first metric row of each space opens a group
+ * heading ("Feature space 2: tiny-inception"); nothing for one space, so
+ * one-space views stay as they were.
+ */
+function spaceGroup(data: ReportData, index: number, span: number): { group?: string; groupSpan?: number } {
+  const spaces = data.extractors;
+  if (!spaces || spaces.length < 2) return {};
+  const spaceOf = (i: number) => data.metrics[i]?.space ?? spaces[0].space;
+  if (index > 0 && spaceOf(index) === spaceOf(index - 1)) return {};
+  const at = spaces.findIndex((e) => e.space === spaceOf(index));
+  const e = spaces[at];
+  if (!e) return {};
+  const name = shortSpaceName(e.name);
+  return { group: `Feature space ${at + 1}: ${name}${at === 0 ? ' (headline; class-based metrics too)' : ` (metric ids …@${e.space})`}`, groupSpan: span };
+}
+
+/** An extractor's name without its parenthesis, file kind or extension ("tiny-inception"). */
+function shortSpaceName(name: string): string {
+  return name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '').replace(/\.(onnx|json)$/i, '') || name;
 }
 
 function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (reason: string) => string): CellView {
@@ -450,11 +477,29 @@ function methods(data: ReportData): MethodsView {
       note: extractor.note ?? null,
       provenance: extractorProvenanceLines(extractor),
     },
+    // Only with several spaces, so one-space views (and goldens) stay as they were.
+    ...(data.extractors && data.extractors.length > 1
+      ? {
+          spaces: data.extractors.map((e, i) => ({
+            number: String(i + 1),
+            space: e.space ?? e.id,
+            ids: i === 0 ? 'plain metric ids (fid, kid, …)' : `metric ids <id>@${e.space ?? e.id}`,
+            name: e.name,
+            id: e.id,
+            layer: e.layer,
+            dim: formatCount(e.dim),
+            hash: e.hash,
+            note: e.note ?? null,
+            provenance: extractorProvenanceLines(e),
+          })),
+        }
+      : {}),
     seed: String(run.seed),
     samples: formatCount(run.samples),
     command: run.command,
-    metrics: data.metrics.map((m) => ({
-      label: m.label,
+    // A metric is defined once, whatever its spaces: later spaces' `<id>@<space>` rows repeat the definition.
+    metrics: data.metrics.filter((m) => !m.id.includes('@')).map((m) => ({
+      label: data.extractors && data.extractors.length > 1 && m.space ? `${m.label.split(' · ')[0]} (in every feature space)` : m.label,
       arrow: ARROWS[m.direction],
       direction: DIRECTIONS[m.direction],
       unit: m.unit,

@@ -43,3 +43,14 @@ test('another sample count or seed still compares, with a warning naming both va
     'different seeds (current: 7; baseline: 1): other latents, subsets and resamples, so part of any change is sampling noise; a gate compares runs with the same seed',
   ]);
 });
+
+test('a later feature space with the same id but another extractor file is refused; an old one-space baseline still compares', () => {
+  const first = { ...baseline.extractor, space: baseline.extractor.id };
+  const later = { ...baseline.extractor, id: 'onnx', space: 'tiny-inception', hash: 'aaaabbbbcccc0000', layer: 'output', dim: 16 };
+  const current = { ...fixtureReport('release-pass'), extractors: [first, later] };
+  assert.deepEqual(incompatibilities(current, baseline), [], 'the baseline has one space: its plain ids still compare');
+  const before = { ...baseline, extractors: [first, { ...later, hash: 'ddddeeeeffff1111' }] };
+  assert.deepEqual(incompatibilities(current, before), [
+    'different feature space tiny-inception (current: onnx aaaabbbbcccc, layer "output", 16-d; baseline: onnx ddddeeeeffff, layer "output", 16-d)',
+  ]);
+});
