@@ -121,8 +121,8 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('genreport')
     .usage(
-      'genreport — compare deep generative image models (GAN, VAE, flow, autoregressive)\n' +
-        'and write the comparison as HTML, PDF and JSON.\n\n' +
+      'genreport — compare deep generative image models (GAN, VAE, flow, autoregressive;\n' +
+        'TensorFlow.js, ONNX or samples) and write the comparison as HTML, PDF, JSON, Markdown and LaTeX.\n\n' +
         'Usage: $0 <command> [options]',
     )
     .command(
@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')
     .epilogue('Exit codes: 0 success; 1 an internal fault, or (check) a gate rule failed; 2 bad input (the message names the file and field).')
-    .demandCommand(1, 'name a command: run, demo, render, check or metrics (see --help)')
+    .demandCommand(1, 'name a command: run, demo, render, check, metrics, stats, features, sample or rate (see --help)')
     .strict()
     .help()
     .alias('help', 'h')

@@ -69,17 +69,18 @@ test('SIGTERM while printing kills the browser group, removes the profile, and e
   }
 });
 
-test('after a SIGKILL the orphaned Chromium runs on; the next print kills its group and removes its profile', { skip, timeout: 120_000 }, async () => {
+test('after a SIGKILL no Chromium outlives the next print, and its profile is removed', { skip, timeout: 120_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'genreport-leftovers-'));
   try {
     const print = await hangingPrint(work);
     print.child.kill('SIGKILL');
     assert.equal(await print.exited, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(isAlive(print.browser), 'the browser outlived genreport (the problem this fixes)');
-    assert.deepEqual(killLeftoverBrowsers(print.tmp), [print.browser]);
+    // Over the pipe transport Chromium usually sees its pipe close and quits by itself, but not
+    // always at once (and not at all over a DevTools port): whatever still runs, the next print kills.
+    const killed = killLeftoverBrowsers(print.tmp);
+    assert.ok(killed.length === 0 || (killed.length === 1 && killed[0] === print.browser), `killed ${killed.join(', ')}`);
     await until('the orphan to die', () => !isAlive(print.browser), 10_000);
-    assert.ok(!existsSync(print.profile));
+    assert.ok(!existsSync(print.profile), 'the profile folder is removed');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
