@@ -7,14 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ReportData } from '../../src/assemble/report-data.ts';
 import { sliceImages } from '../../src/core/types.ts';
 import { writeImageFolder } from '../../src/data/image-folder.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
+import { runSmall, smallRunConfig } from '../helpers/small-run.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = join(root, 'test/fixtures/models-onnx');
@@ -23,30 +22,7 @@ const work = mkdtempSync(join(tmpdir(), 'genreport-any-framework-'));
 test('tfjs, ONNX and samples-only models in one report; a non-model .onnx fails alone', async () => {
   const folder = join(work, 'stored');
   await writeImageFolder(folder, sliceImages(loadMnist('train', 100).images, 0, 100));
-  const config = join(work, 'run.yaml');
-  writeFileSync(
-    config,
-    [
-      'data: { real: mnist:test, count: 300 }',
-      'models:',
-      `  - ${join(root, 'samples/gan-dcgan')}`,
-      `  - ${join(fixtures, 'gan-mnist-size')}`,
-      `  - { path: ${folder}, name: stored-digits }`,
-      `  - ${join(fixtures, 'bad/not-a-model')}`,
-      'samples: 100',
-      'batchSize: 50',
-      'metrics: [fid, precision, recall]',
-      'kid: { subsets: 10, subsetSize: 50 }',
-      'density: { images: 20 }',
-      'invertibility: { images: 4, steps: 5, restarts: 1 }',
-      'truncation: { psi: [0.5, 1], samples: 100 }',
-      'output: { pdf: false }',
-    ].join('\n'),
-  );
-  const out = join(work, 'report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', '--backend', 'wasm'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(run.status, 0, run.stderr);
-  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+  const { data } = runSmall(work, smallRunConfig([join(root, 'samples/gan-dcgan'), join(fixtures, 'gan-mnist-size'), `{ path: ${folder}, name: stored-digits }`, join(fixtures, 'bad/not-a-model')], { batchSize: 50 }), ['--backend', 'wasm']);
   assert.deepEqual(
     data.models.map((m) => [m.name, m.status]),
     [

@@ -7,13 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ReportData } from '../../src/assemble/report-data.ts';
 import { writeTinyGan } from '../helpers/tiny-gan.ts';
 import { initBackend } from '../../src/core/backend.ts';
+import { runSmall, smallRunConfig } from '../helpers/small-run.ts';
 
 await initBackend('wasm');
 const root = resolve(import.meta.dirname, '../..');
@@ -31,26 +30,8 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
   delete manifest.components.decoder;
   writeFileSync(manifestFile, JSON.stringify(manifest));
 
-  const config = join(work, 'run.yaml');
-  writeFileSync(
-    config,
-    [
-      'data: { real: mnist:test, count: 300 }',
-      `models: [${nanGan}, ${join(root, 'samples/gan-dcgan')}, ${noDecoder}, ${wrongLatent}, ${smallImages}]`,
-      'samples: 100',
-      'batchSize: 100',
-      'metrics: [fid, precision, recall]',
-      'kid: { subsets: 10, subsetSize: 50 }',
-      'density: { images: 20 }',
-      'invertibility: { images: 4, steps: 5, restarts: 1 }',
-      'truncation: { psi: [0.5, 1], samples: 100 }',
-      'output: { pdf: false }',
-    ].join('\n'),
-  );
+  const { run, data } = runSmall(work, smallRunConfig([nanGan, join(root, 'samples/gan-dcgan'), noDecoder, wrongLatent, smallImages]));
   const out = join(work, 'report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(run.status, 0, run.stderr);
-  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
 
   assert.deepEqual(
     data.models.map((m) => [m.name, m.status]),

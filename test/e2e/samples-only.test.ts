@@ -6,16 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ReportData } from '../../src/assemble/report-data.ts';
 import { initBackend } from '../../src/core/backend.ts';
 import { sliceImages } from '../../src/core/types.ts';
 import { writeImageFolder } from '../../src/data/image-folder.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { writeNpz } from '../../src/data/npz.ts';
+import { runSmall, smallRunConfig } from '../helpers/small-run.ts';
 
 await initBackend('wasm');
 const root = resolve(import.meta.dirname, '../..');
@@ -35,30 +34,8 @@ test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report
   const few = join(work, 'few');
   await writeImageFolder(few, sliceImages(images, 0, 5));
 
-  const config = join(work, 'run.yaml');
-  writeFileSync(
-    config,
-    [
-      'data: { real: mnist:test, count: 300 }',
-      'models:',
-      `  - ${gan}`,
-      `  - { path: ${folder}, name: folder-model, family: vae }`,
-      `  - ${npz}`,
-      `  - ${few}`,
-      'samples: 100',
-      'batchSize: 100',
-      'metrics: [fid, precision, recall]',
-      'kid: { subsets: 10, subsetSize: 50 }',
-      'density: { images: 20 }',
-      'invertibility: { images: 4, steps: 5, restarts: 1 }',
-      'truncation: { psi: [0.5, 1], samples: 100 }',
-      'output: { pdf: false }',
-    ].join('\n'),
-  );
+  const { data } = runSmall(work, smallRunConfig([gan, `{ path: ${folder}, name: folder-model, family: vae }`, npz, few]));
   const out = join(work, 'report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(run.status, 0, run.stderr);
-  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
 
   assert.deepEqual(
     data.models.map((m) => [m.name, m.status, m.family]),
