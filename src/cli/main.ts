@@ -15,6 +15,7 @@ import { metricsCommand } from './commands/metrics.ts';
 import { rateCommand } from './commands/rate.ts';
 import { statsCommand } from './commands/stats.ts';
 import { sampleCommand } from './commands/sample.ts';
+import { CONFIG_REFERENCE, initCommand } from './commands/init.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { RunResult } from '../pipeline.ts';
 import { wholeNumber } from './number-flags.ts';
@@ -128,7 +129,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       'run <config>',
       'run the comparison a YAML config describes',
-      (y) => runOptions(y).positional('config', { type: 'string', describe: 'YAML config: models, real data, samples, seed, metrics' }),
+      (y) =>
+        runOptions(y)
+          .positional('config', { type: 'string', describe: 'YAML config: models, real data, samples, seed, metrics' })
+          .epilogue(CONFIG_REFERENCE),
       async (args) => {
         const config = args.config as string;
         await runCommand(config, args, join('reports', basename(config, extname(config))), createLogger({ quiet: args.quiet }));
@@ -162,11 +166,13 @@ export async function main(argv: string[]): Promise<number> {
     .command(featuresCommand)
     .command(rateCommand)
     .command(sampleCommand)
+    .command(initCommand)
     .example('$0 demo', 'sample models side by side')
+    .example('$0 init', 'a commented starter config to edit')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')
     .epilogue('Exit codes: 0 success; 1 an internal fault, or (check) a gate rule failed; 2 bad input (the message names the file and field).')
-    .demandCommand(1, 'name a command: run, demo, render, check, metrics, stats, features, sample or rate (see --help)')
+    .demandCommand(1, 'name a command: run, demo, render, check, metrics, stats, features, sample, rate or init (see --help)')
     .strict()
     .help()
     .alias('help', 'h')

@@ -9,7 +9,7 @@ import { GenreportError } from '../core/errors.ts';
 import { readYamlInput } from '../core/input-file.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { defaultTrainSource, isNamedDataSet } from '../core/data-set-names.ts';
-import { DEFAULT_THRESHOLDS, diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
+import { diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -50,84 +50,103 @@ export const DEFAULT_EXTRACTOR = 'mnist-classifier';
 
 export const configSchema = z
   .object({
-    title: z.string().min(1).default('Generative model comparison'),
+    title: z.string().min(1).default('Generative model comparison').describe("The report's title."),
     data: z
       .object({
-        /** The real reference set: `mnist:test`, `mnist:train`, an image folder, or .npy/.npz of images. */
-        real: z.string().min(1).default('mnist:test'),
-        /** How many real images to use (default: all). */
-        count: positiveInt.optional(),
-        /** A stats file (`genreport stats`) caching the real set's features: reused when it matches, written when absent. */
-        stats: z.string().min(1).optional(),
-        /**
-         * The models' training data, for the memorisation check and the density reference.
-         * Default: the named set's train split (mnist:* -> mnist:train, cifar10:* -> cifar10:train); none for other data.
-         */
-        train: z.string().min(1).optional(),
-        /** How many training images the memorisation check compares with. */
-        trainCount: positiveInt.default(10000),
+        real: z
+          .string()
+          .min(1)
+          .default('mnist:test')
+          .describe('The real images the models are compared with: mnist:test, mnist:train, cifar10:test, cifar10:train, an image folder (class subfolders give labels) or an .npy/.npz of images.'),
+        count: positiveInt.optional().describe('How many real images to use (default: all).'),
+        stats: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("A stats file (`genreport stats`) caching the real set's features: reused when it matches, written when absent."),
+        train: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The models' training images, for the memorisation check and the density reference. Default: the named set's train split (mnist:* -> mnist:train, cifar10:* -> cifar10:train); none for other data."),
+        trainCount: positiveInt.default(10000).describe('How many training images the memorisation check compares with.'),
       })
       .strict()
-      .default({ real: 'mnist:test', trainCount: 10000 }),
-    /**
-     * The feature space(s) every distance metric is computed in: one extractor spec or a list
-     * (the first is the headline space). Default: mnist-classifier.
-     */
-    features: z.union([featureSpaceSchema, z.array(featureSpaceSchema).min(1, 'list at least one extractor')]).optional(),
-    /** Model bundle folders, or samples-only models (a folder of images, an .npy/.npz of images), each a path or `{ path, name, family }`. */
-    models: z.array(modelSpecSchema).min(1, 'list at least one model bundle folder'),
-    samples: positiveInt.default(1000),
-    seed: z.number().int().nonnegative().default(1),
-    batchSize: positiveInt.default(250),
-    metrics: z.array(z.string()).optional(),
+      .prefault({})
+      .describe('Real data.'),
+    features: z
+      .union([featureSpaceSchema, z.array(featureSpaceSchema).min(1, 'list at least one extractor')])
+      .optional()
+      .describe(
+        'The feature space(s) every distance metric is computed in: mnist-classifier, an .onnx or tfjs model file, a preset with its file (inception-fid=pt_inception.onnx, dinov2-vitl14=..., clip-vitb32=...), or a list of them (the first is the headline space). Default: mnist-classifier. See docs/feature-spaces.md.',
+      ),
+    models: z
+      .array(modelSpecSchema)
+      .min(1, 'list at least one model bundle folder')
+      .describe('Model bundle folders (genmodel.json inside), or samples-only models (a folder of images, an .npy/.npz of images), each a path or { path, name, family }. See docs/model-bundles.md.'),
+    samples: positiveInt.default(1000).describe('Generated images per model.'),
+    seed: z.number().int().nonnegative().default(1).describe('Seed for latents, subsets and resamples: the same seed gives the same report.'),
+    batchSize: positiveInt.default(250).describe('Images per batch through models and extractors.'),
+    metrics: z.array(z.string()).optional().describe('Which metrics to compute (default: all; `genreport metrics --help` lists them).'),
     kid: z
-      .object({ subsets: positiveInt.default(100), subsetSize: positiveInt.default(1000) })
+      .object({
+        subsets: positiveInt.default(100).describe('Random subsets KID averages over.'),
+        subsetSize: positiveInt.default(1000).describe('Images per subset (capped at the smaller set).'),
+      })
       .strict()
-      .default({ subsets: 100, subsetSize: 1000 }),
-    /** Seeded bootstrap over the generated set for the headline metrics' 95% intervals (0: none). */
-    bootstrap: z.object({ resamples: z.number().int().nonnegative().default(100) }).strict().default({ resamples: 100 }),
-    /** Thresholds for the training diagnostics; see src/diagnostics/thresholds.ts. */
-    diagnostics: diagnosticThresholdsSchema.default(DEFAULT_THRESHOLDS),
-    /**
-     * Likelihoods on the first `images` real images (they must be 8-bit): K draws
-     * for a VAE's ELBO and IWAE, S dequantization draws for a flow; `parzen` adds
-     * the unreliable Parzen estimate for GANs. The independent-pixels reference is
-     * fit on `referenceTrainImages` of data.train.
-     */
+      .prefault({})
+      .describe('Kernel inception distance.'),
+    bootstrap: z
+      .object({ resamples: z.number().int().nonnegative().default(100).describe('Resamples (0: no intervals).') })
+      .strict()
+      .prefault({})
+      .describe("Seeded bootstrap over the generated set for the headline metrics' 95% intervals."),
+    diagnostics: diagnosticThresholdsSchema.prefault({}).describe('Thresholds of the training diagnostics, read from each bundle\'s training log.'),
     density: z
       .object({
-        images: positiveInt.default(500),
-        iwaeSamples: positiveInt.default(16),
-        dequantizationSamples: positiveInt.default(1),
-        parzen: z.boolean().default(false),
-        referenceTrainImages: positiveInt.default(60000),
+        images: positiveInt.default(500).describe('Likelihoods on the first this many real images (they must be 8-bit).'),
+        iwaeSamples: positiveInt.default(16).describe("K draws for a VAE's ELBO and IWAE bound."),
+        dequantizationSamples: positiveInt.default(1).describe('S dequantization draws for a flow.'),
+        parzen: z.boolean().default(false).describe('Add the (unreliable) Parzen-window estimate for GANs.'),
+        referenceTrainImages: positiveInt.default(60000).describe('The independent-pixels reference is fit on this many images of data.train.'),
       })
       .strict()
-      .default({ images: 500, iwaeSamples: 16, dequantizationSamples: 1, parzen: false, referenceTrainImages: 60000 }),
-    /** Reconstruction, inversion and completion on the first `images` real images; GAN inversion by Adam. */
+      .prefault({})
+      .describe('Likelihood in bits/dim, for the families that have one.'),
     invertibility: z
       .object({
-        images: positiveInt.default(16),
-        restarts: positiveInt.default(2),
-        steps: z.number().int().nonnegative().default(100),
-        learningRate: z.number().positive().default(0.05),
+        images: positiveInt.default(16).describe('Reconstruction, inversion and completion on the first this many real images.'),
+        restarts: positiveInt.default(2).describe('GAN inversion: random starts per image.'),
+        steps: z.number().int().nonnegative().default(100).describe('GAN inversion: Adam steps per start.'),
+        learningRate: z.number().positive().default(0.05).describe("GAN inversion: Adam's learning rate."),
       })
       .strict()
-      .default({ images: 16, restarts: 2, steps: 100, learningRate: 0.05 }),
-    /** GAN truncation sweep: latents scaled by ψ, precision and recall at each. */
+      .prefault({})
+      .describe('How well each model maps images back to its latent space and out again.'),
     truncation: z
-      .object({ psi: z.array(z.number().positive().max(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.9, 1]), samples: positiveInt.default(500) })
+      .object({
+        psi: z.array(z.number().positive().max(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.9, 1]).describe('Truncation values ψ (GAN latents scaled by ψ).'),
+        samples: positiveInt.default(500).describe('Samples per ψ.'),
+      })
       .strict()
-      .default({ psi: [0.5, 0.6, 0.7, 0.8, 0.9, 1], samples: 500 }),
-    /** Human judgments from a rating session (`genreport rate`): its ratings.jsonl; `resamples` for the preference intervals. */
+      .prefault({})
+      .describe('GAN truncation sweep: precision and recall at each ψ.'),
     human: z
-      .object({ ratings: z.string().min(1), resamples: z.number().int().nonnegative().default(1000) })
+      .object({
+        ratings: z.string().min(1).describe('The ratings.jsonl a rating session (`genreport rate`) wrote.'),
+        resamples: z.number().int().nonnegative().default(1000).describe('Bootstrap resamples for the preference intervals.'),
+      })
       .strict()
-      .optional(),
+      .optional()
+      .describe('Human judgments (see docs/human-judgments.md).'),
     output: z
-      .object({ pdf: z.boolean().default(true), paper: z.enum(['A4', 'Letter']).default('A4') })
+      .object({
+        pdf: z.boolean().default(true).describe('Print report.pdf with Chromium.'),
+        paper: z.enum(['A4', 'Letter']).default('A4').describe('PDF paper size.'),
+      })
       .strict()
-      .default({ pdf: true, paper: 'A4' }),
+      .prefault({})
+      .describe('What to write besides report.html, report.json, report.md and table.tex.'),
   })
   .strict();
 
