@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { RunConfig } from '../config/config.ts';
 import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
-import { GenreportError, inputError } from '../core/errors.ts';
+import { GenreportError, inputError, MESSAGES } from '../core/errors.ts';
 import { ChecksFailed, checkCommand } from './commands/check.ts';
 import { featuresCommand } from './commands/features.ts';
 import { metricsCommand } from './commands/metrics.ts';
@@ -65,7 +65,7 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
   const { config } = readConfig(configPath);
   const unknown = (config.metrics ?? []).filter((id) => !METRICS.some((m) => m.id === id));
   if (unknown.length > 0) {
-    throw inputError(configPath, `unknown metric ${unknown.map((id) => `"${id}"`).join(', ')}; known: ${METRICS.map((m) => m.id).join(', ')}`, 'metrics');
+    throw inputError(configPath, MESSAGES.unknownMetrics(unknown, METRICS.map((m) => m.id)), 'metrics');
   }
   const merged: RunConfig = {
     ...config,

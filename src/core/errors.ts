@@ -37,6 +37,15 @@ export function formatProblem(p: Problem): string {
   return where ? `${where}: ${p.message}` : p.message;
 }
 
+/**
+ * Messages that more than one place gives, each worded once here so a user
+ * meets one wording (test/core/errors.test.ts holds the exact texts).
+ */
+export const MESSAGES = {
+  unknownMetrics: (unknown: readonly string[], known: readonly string[]): string =>
+    `unknown metric${unknown.length === 1 ? '' : 's'} ${unknown.map((id) => `"${id}"`).join(', ')}; known: ${known.join(', ')}`,
+} as const;
+
 /** Shorthand for the common case: one input problem in one file. */
 export function inputError(file: string | undefined, message: string, field?: string): GenreportError {
   return new GenreportError({ file, field, message });

@@ -20,8 +20,6 @@ export interface InversionOptions {
   batchSize: number;
 }
 
-export const DEFAULT_INVERSION: Omit<InversionOptions, 'rng' | 'batchSize'> = { restarts: 4, steps: 300, learningRate: 0.05 };
-
 export interface Inversion {
   /** Best latent per image, [n, dim]. */
   latents: Float32Array;

@@ -11,10 +11,6 @@ import { readNpy, type NdArray } from '../data/npy.ts';
 import { readNpz } from '../data/npz.ts';
 import type { SampleSet } from './registry.ts';
 
-export function isFeatureFile(path: string): boolean {
-  return ['.npy', '.npz'].includes(extname(path).toLowerCase());
-}
-
 export function readFeatureFile(path: string): SampleSet {
   if (extname(path).toLowerCase() === '.npy') return { features: toMatrix(readNpy(path), path) };
   if (extname(path).toLowerCase() !== '.npz') throw inputError(path, 'features must be a .npy or .npz file (or pass --extractor to read images)');

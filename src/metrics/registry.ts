@@ -8,6 +8,7 @@
  */
 import type { MetricInfo } from './metric-info.ts';
 import type { FeatureMatrix } from '../core/types.ts';
+import { MESSAGES } from '../core/errors.ts';
 import type { Manifest } from '../models/manifest.ts';
 import { fidWithInterval, meanWithInterval, prdcWithIntervals, withInterval } from './bootstrap.ts';
 import { topProbabilities } from './classifier-confidence.ts';
@@ -428,7 +429,7 @@ export const METRICS: readonly MetricSpec[] = METRIC_GROUPS.flatMap((g) => g.met
 
 export function metricInfo(id: string): MetricSpec {
   const info = METRICS.find((m) => m.id === id);
-  if (!info) throw new Error(`unknown metric '${id}' (known: ${METRICS.map((m) => m.id).join(', ')})`);
+  if (!info) throw new Error(MESSAGES.unknownMetrics([id], METRICS.map((m) => m.id)));
   return info;
 }
 
@@ -445,7 +446,7 @@ export function computeMetrics(
 ): Record<string, MetricResult> {
   const known = groups.flatMap((g) => g.metrics.map((m) => m.id));
   const unknown = ids.filter((id) => !known.includes(id));
-  if (unknown.length > 0) throw new Error(`unknown metric(s) ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  if (unknown.length > 0) throw new Error(MESSAGES.unknownMetrics(unknown, known));
   const out: Record<string, MetricResult> = {};
   for (const group of groups) {
     const wanted = group.metrics.filter((m) => ids.includes(m.id));

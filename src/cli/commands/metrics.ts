@@ -7,7 +7,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
-import { GenreportError, inputError } from '../../core/errors.ts';
+import { GenreportError, inputError, MESSAGES } from '../../core/errors.ts';
 import { rowShortfalls, shortfallText } from '../../metrics/row-needs.ts';
 import { wholeNumber } from '../number-flags.ts';
 import { resolveImageSource } from '../../data/source.ts';
@@ -90,7 +90,7 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   const ids = args.metrics && args.metrics.length > 0 ? args.metrics.flatMap((m) => m.split(',')).filter(Boolean) : [...FEATURE_METRICS];
   const known = METRICS.map((m) => m.id);
   const unknown = ids.filter((id) => !known.includes(id));
-  if (unknown.length > 0) throw inputError(undefined, `unknown metric(s) ${unknown.join(', ')} (known: ${known.join(', ')})`, '--metrics');
+  if (unknown.length > 0) throw inputError(undefined, MESSAGES.unknownMetrics(unknown, known), '--metrics');
   // Parsed here, not by yargs' number type, so "abc" is named as given (number-flags.ts).
   const kidSubsets = wholeNumber('--kid-subsets', 1)(args['kid-subsets']);
   const kidSubsetSize = wholeNumber('--kid-subset-size', 2)(args['kid-subset-size']);
