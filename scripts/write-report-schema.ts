@@ -10,7 +10,7 @@ import { reportJsonSchema } from '../src/assemble/report-schema.ts';
 export const REPORT_SCHEMA_FILE = fileURLToPath(new URL('../schema/report.schema.json', import.meta.url));
 
 export function reportSchemaText(): string {
-  return JSON.stringify(reportJsonSchema(), null, 2) + '\n';
+  return `${JSON.stringify(reportJsonSchema(), null, 2)}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -64,7 +64,7 @@ export async function trainClassifier(opts: ClassifierTrainOptions): Promise<voi
   const params = model.countParams();
   writeFileSync(
     join(opts.out, 'card.json'),
-    JSON.stringify(
+    `${JSON.stringify(
       {
         name: 'mnist-classifier',
         role: 'feature extractor (penultimate layer "features", 128-d) and class predictor',
@@ -76,7 +76,7 @@ export async function trainClassifier(opts: ClassifierTrainOptions): Promise<voi
       },
       null,
       2,
-    ) + '\n',
+    )}\n`,
   );
 }
 

@@ -17,7 +17,7 @@ import {
   FlowFactorOut,
   FlowFlatten,
   FlowInvertible1x1Conv,
-  FlowLayer,
+  type FlowLayer,
   FlowLogit,
   FlowSqueeze,
 } from '../../src/models/layers/index.ts';

@@ -222,7 +222,7 @@ async function writeGanBundle(
     components: { generator: 'generator/model.json', encoder: null },
     training: { log: 'train-log.csv', card: 'card.json' },
   };
-  writeFileSync(join(dir, 'genmodel.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(join(dir, 'genmodel.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const { opts } = info;
   const card = {
     name,
@@ -245,5 +245,5 @@ async function writeGanBundle(
     },
     note: opts.note ?? null,
   };
-  writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 2) + '\n');
+  writeFileSync(join(dir, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
 }

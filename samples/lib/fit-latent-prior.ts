@@ -78,7 +78,7 @@ export async function fitLatentPrior(opts: PriorFitOptions): Promise<void> {
     `EM, mixture of ${best.components} diagonal Gaussians, on ${what} for each of MNIST train images 0-${n - HELD_OUT - 1}; ` +
     `K chosen from ${opts.candidates.join(', ')} by mean log p(z) on the draws of images ${n - HELD_OUT}-${n - 1} (held out); seed ${opts.seed}`;
   const { fit } = best;
-  writeFileSync(join(opts.bundle, PRIOR_FILE), JSON.stringify({ fit: description, weights: fit.weights, means: fit.means, logVariances: fit.logVariances }) + '\n');
+  writeFileSync(join(opts.bundle, PRIOR_FILE), `${JSON.stringify({ fit: description, weights: fit.weights, means: fit.means, logVariances: fit.logVariances })}\n`);
   writeManifest(opts.bundle, {
     ...manifest,
     description: `${manifest.description!.replace(/ Prior: .*$/, '')} Prior: a mixture of ${best.components} diagonal Gaussians fitted to ${opts.fittedTo}.`,
@@ -94,7 +94,7 @@ export async function fitLatentPrior(opts: PriorFitOptions): Promise<void> {
     heldOutMeanLogDensity: Object.fromEntries([['N(0, I)', round(standard)], ...candidates.map((c) => [`K=${c.components}`, round(c.heldOutLogDensity)])]),
     seconds: Math.round(seconds),
   };
-  writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
+  writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
   log.info(`${family} prior: K = ${best.components} written to ${join(opts.bundle, PRIOR_FILE)} and ${join(opts.bundle, MANIFEST_FILE)} (${seconds.toFixed(0)} s)`);
 }
 

@@ -73,7 +73,8 @@ export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number
     for (let i = 0; i < n; i++) {
       let max = -Infinity;
       for (let c = 0; c < k; c++) {
-        const s = (resp[i * k + c] += linear[i * k + c] + constants[c]);
+        resp[i * k + c] += linear[i * k + c] + constants[c];
+        const s = resp[i * k + c];
         if (s > max) max = s;
       }
       let sum = 0;
@@ -152,7 +153,10 @@ function spreadSeeds(data: Float64Array, n: number, d: number, k: number, rng: R
     }
     let u = rng.uniform() * total;
     let next = 0;
-    while (next < n - 1 && (u -= nearest[next]) > 0) next++;
+    for (; next < n - 1; next++) {
+      u -= nearest[next];
+      if (u <= 0) break;
+    }
     seeds.push(next);
   }
   return seeds;

@@ -35,7 +35,9 @@ parentPort!.on('message', ({ weights, batch, shape }: GradientRequest) => {
     // Copies with buffers of their own, to transfer.
     const gradients = variables.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
     tf.dispose([x, ...Object.values(grads)]);
-    reply = { loss: value.dataSync()[0], figures, gradients, tensors: (value.dispose(), tf.memory().numTensors) };
+    const lossValue = value.dataSync()[0];
+    value.dispose();
+    reply = { loss: lossValue, figures, gradients, tensors: tf.memory().numTensors };
   } catch (e) {
     reply = { error: (e as Error).stack ?? String(e) };
   }

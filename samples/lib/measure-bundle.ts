@@ -123,7 +123,7 @@ export function recordMeasured(dir: string, measured: Measured, how: string): vo
   const path = join(dir, 'card.json');
   const card = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   card.measured = { how, ...measured };
-  writeFileSync(path, JSON.stringify(card, null, 2) + '\n');
+  writeFileSync(path, `${JSON.stringify(card, null, 2)}\n`);
 }
 
 function folderBytes(dir: string): number {

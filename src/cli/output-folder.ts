@@ -7,7 +7,7 @@ import { inputError } from '../core/errors.ts';
 
 /** Refuse an `out` that exists and is not a folder (exit 2, the flag named). */
 export function assertOutputFolder(out: string, flag = '--out'): void {
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(out);
   } catch {

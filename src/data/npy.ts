@@ -116,7 +116,7 @@ export function encodeNpy(array: NdArray): Uint8Array {
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
   const dict = `{'descr': '${DTYPE_TO_DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
   const unpadded = 10 + dict.length + 1;
-  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const header = `${dict + ' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const headerBytes = new TextEncoder().encode(header);
   const out = new Uint8Array(10 + headerBytes.length + array.data.byteLength);
   out.set(MAGIC, 0);

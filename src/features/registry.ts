@@ -56,7 +56,7 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
   },
   {
     id: 'onnx',
-    usage: 'file.onnx, or <preset>=file.onnx with a preset of ' + Object.keys(PRESETS).join(', '),
+    usage: `file.onnx, or <preset>=file.onnx with a preset of ${Object.keys(PRESETS).join(', ')}`,
     matches: (spec) => presetAndFile(spec).file.toLowerCase().endsWith('.onnx'),
     tfjs: false,
     load: async (spec, options) => {

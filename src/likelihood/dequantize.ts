@@ -28,5 +28,5 @@ export function rangeLogJacobian(range: readonly [number, number], dimensions: n
 /** A continuous model value y back to its 8-bit level: the bin v = (y − low) 256 / (high − low) falls in. */
 export function levelOfValue(y: number, range: readonly [number, number]): number {
   const v = Math.floor(((y - range[0]) / (range[1] - range[0])) * LEVELS);
-  return v < 0 ? 0 : v > LEVELS - 1 ? LEVELS - 1 : v;
+  return v < 0 ? 0 : Math.min(v, LEVELS - 1);
 }

@@ -110,11 +110,11 @@ export function displayedPixel(form: PixelForm, params: ArrayLike<number>, offse
   }
   const [lo, hi] = range;
   const v = (params[offset] - lo) / (hi - lo);
-  return v < 0 ? 0 : v > 1 ? 1 : v;
+  return v < 0 ? 0 : Math.min(v, 1);
 }
 
 export function clampLevel(k: number): number {
-  return k < 0 ? 0 : k > LEVELS - 1 ? LEVELS - 1 : k;
+  return k < 0 ? 0 : Math.min(k, LEVELS - 1);
 }
 
 function logSigmoid(x: number): number {

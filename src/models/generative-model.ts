@@ -126,7 +126,7 @@ export function imagesFromValues(output: ComponentTensor, bundle: Bundle, compon
   const data = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = (values[i] - lo) * scale;
-    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    data[i] = v < 0 ? 0 : Math.min(v, 1);
   }
   return imageBatch(output.shape[0], height, width, channels, data);
 }

@@ -43,7 +43,7 @@ export async function writeOutputs(data: ReportData, html: string, out: string, 
   const written = await timed('write', () => writeRendered(data, html, outputPaths(out), output));
   // report.json last, with the final timings, so it describes the whole run.
   const jsonPath = join(out, 'report.json');
-  writeFileAtomic(jsonPath, JSON.stringify(data, null, 2) + '\n');
+  writeFileAtomic(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
   return { ...written, files: [...written.files, jsonPath] };
 }
 

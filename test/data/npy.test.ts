@@ -31,7 +31,7 @@ test('the written header is the one numpy writes: 1-tuple comma, 64-byte alignme
   const headerLength = bytes[8] | (bytes[9] << 8);
   assert.equal(headerLength, 118);
   const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
-  assert.equal(header, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }" + ' '.repeat(60) + '\n');
+  assert.equal(header, `{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }${' '.repeat(60)}\n`);
   assert.equal(bytes.length, 128 + 3 * 8);
 });
 
@@ -55,7 +55,7 @@ test('toFeatureMatrix converts a 2-D array to float64 and rejects other ranks na
 
 /** A v1.0 .npy with the given header dict and payload, padded like numpy. */
 function npyBytes(dict: string, payload: number[]): Uint8Array {
-  const header = dict + ' '.repeat((64 - ((11 + dict.length) % 64)) % 64) + '\n';
+  const header = `${dict + ' '.repeat((64 - ((11 + dict.length) % 64)) % 64)}\n`;
   return Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8, ...Buffer.from(header), ...payload]);
 }
 

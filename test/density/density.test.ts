@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.ts';
-import { GenreportError } from '../../src/core/errors.ts';
+import type { GenreportError } from '../../src/core/errors.ts';
 import { imageBatch } from '../../src/core/types.ts';
 import { groupByDataSpace } from '../../src/likelihood/comparability.ts';
 import { fitIndependentPixels, independentPixelsLikelihood } from '../../src/density/independent-pixels.ts';

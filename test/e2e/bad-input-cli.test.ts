@@ -22,7 +22,7 @@ function genreport(args: string[]) {
 
 function config(name: string, lines: string[]): string {
   const file = join(work, name);
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
 

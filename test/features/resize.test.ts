@@ -38,7 +38,7 @@ for (const key of cases) {
 }
 
 test('bicubic-pil clips the overshoot at a hard edge; bilinear never overshoots', () => {
-  const input = arrays['input__edge16x16'];
+  const input = arrays.input__edge16x16;
   const batch = imageBatch(1, 16, 16, 3, Float32Array.from(input.data as Float32Array));
   const cubic = resizeImages(batch, 40, 40, 'bicubic-pil');
   assert.equal(Math.max(...cubic.data), 1);

@@ -22,7 +22,7 @@ test('genreport run reads human.ratings into report.json, HTML and Markdown', { 
   const b = fileURLToPath(new URL('../../samples/gan-collapsed', import.meta.url));
   try {
     mkdirSync(join(work, 'session'));
-    writeFileSync(join(work, 'session', 'ratings.jsonl'), syntheticRatings('dcgan', 'dcgan-collapsed').map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(work, 'session', 'ratings.jsonl'), `${syntheticRatings('dcgan', 'dcgan-collapsed').map((r) => JSON.stringify(r)).join('\n')}\n`);
     const config = join(work, 'run.yaml');
     const lines = (ratings: string) => [
       'data: { real: mnist:test, count: 200 }',

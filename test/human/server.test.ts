@@ -149,7 +149,7 @@ test('a cut-short last line is left out on reading and cut off before the next a
     const s = (await (await fetch(`${root}api/state`)).json()) as RaterState;
     await fetch(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: s.item!.id, answer: s.item!.kind === 'single' ? 'real' : 'left' }) });
     await server.close();
-    writeFileSync(file, readFileSync(file, 'utf8') + '{"v":1,"kind":"sin');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"v":1,"kind":"sin`);
     assert.equal(readRatings(file).ratings.length, 1);
     server = await startServer(dir, plan);
     const s2 = (await (await fetch(`${root.replace(/:\d+\//, `:${new URL(server.base).port}/`)}api/state`)).json()) as RaterState;

@@ -19,7 +19,7 @@ import { writeTinyVae } from '../helpers/tiny-vae.ts';
 
 await initBackend('wasm');
 
-function editManifest(dir: string, edit: (m: Record<string, any>) => void): void {
+function editManifest(dir: string, edit: (m: Record<string, Record<string, unknown>>) => void): void {
   const file = join(dir, 'genmodel.json');
   const manifest = JSON.parse(readFileSync(file, 'utf8'));
   edit(manifest);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { FlowActNorm, FlowConvAffineCoupling, FlowFactorOut, FlowFlatten, FlowInvertible1x1Conv, FlowLayer, FlowSqueeze } from '../../src/models/layers/index.ts';
+import { FlowActNorm, FlowConvAffineCoupling, FlowFactorOut, FlowFlatten, FlowInvertible1x1Conv, type FlowLayer, FlowSqueeze } from '../../src/models/layers/index.ts';
 import { loadTfjsModel, saveLayersModel } from '../../src/models/tfjs-files.ts';
 
 await initBackend('wasm');

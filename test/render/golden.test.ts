@@ -29,7 +29,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 if (UPDATE) {
   mkdirSync(GOLDEN_DIR, { recursive: true });
-  writeFileSync(REPORT_FILE, JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true, differences: true }), null, 2) + '\n');
+  writeFileSync(REPORT_FILE, `${JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true, differences: true }), null, 2)}\n`);
 }
 
 /** The committed report, with what changes from run to run replaced by fixed values. */
@@ -63,7 +63,7 @@ function checkGolden(name: string, actual: string): void {
 }
 
 test('view model of the golden report', () => {
-  checkGolden('view-model.json', JSON.stringify(masked(toViewModel(goldenReport())), null, 2) + '\n');
+  checkGolden('view-model.json', `${JSON.stringify(masked(toViewModel(goldenReport())), null, 2)}\n`);
 });
 
 test('report.md of the golden report', () => {

@@ -76,7 +76,7 @@ function metricsTable(results: Record<string, MetricResult>): string {
     const interval = r.interval ? `  95% [${r.interval[0].toPrecision(6)}, ${r.interval[1].toPrecision(6)}]` : '';
     return `${id.padEnd(22)} ${r.value.toPrecision(8)}${std}${interval}`;
   });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 async function readSide(path: string, extractor: FeatureExtractor | null, batchSize: number): Promise<SampleSet> {
@@ -141,7 +141,7 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   }
   if (cached) {
     const results = { fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows } };
-    process.stdout.write(args.json ? JSON.stringify(metricsJson(results)) + '\n' : metricsTable(results));
+    process.stdout.write(args.json ? `${JSON.stringify(metricsJson(results))}\n` : metricsTable(results));
     return;
   }
 
@@ -156,7 +156,7 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   };
   const results = computeMetrics(ids, { real: real!, fake }, options);
   if (args.json) {
-    process.stdout.write(JSON.stringify(metricsJson(results)) + '\n');
+    process.stdout.write(`${JSON.stringify(metricsJson(results))}\n`);
     return;
   }
   const blas = openBlas();

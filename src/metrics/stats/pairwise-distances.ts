@@ -56,7 +56,7 @@ export function squaredDistancesBlock(
     const ni = an[i];
     for (let j = cols.start; j < cols.end; j++) {
       const sq = out[row + j] + ni + bn[j];
-      out[row + j] = sq > 0 ? sq : 0;
+      out[row + j] = Math.max(sq, 0);
     }
   }
 }

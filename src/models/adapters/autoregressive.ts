@@ -55,7 +55,10 @@ export class AutoregressiveModel implements GenerativeModel {
       batches.push({ start, m: Math.min(batchSize, images.n - start), seed: rng.forkSeed(`batch ${start}`) });
     }
     let done = 0;
-    const finished = (m: number) => onProgress?.((done += m));
+    const finished = (m: number) => {
+      done += m;
+      onProgress?.(done);
+    };
     const workers = this.samplingThreads(images.n, batchSize);
     if (workers > 1) {
       await completeInWorkers(this.bundle, levels, d, fromRow, batches, workers, finished);
