@@ -11,7 +11,7 @@ export type { Direction, MetricInfo };
 
 export const REPORT_FORMAT = 'genreport-report/1';
 
-export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive';
+export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive' | 'hybrid';
 
 export interface ReportData {
   format: typeof REPORT_FORMAT;
@@ -190,6 +190,22 @@ export interface InvertibilityRow {
   labelAgreement?: Estimate95 & { n: number };
   secondsPerImage?: number;
   reason?: string;
+  /** Hybrid: how the test images' codes use the codebook (its own small table). */
+  codebook?: CodebookUsage;
+}
+
+/** A hybrid's codebook use over the code grids of the invertibility test images. */
+export interface CodebookUsage {
+  /** Codebook vectors K. */
+  size: number;
+  /** Test images encoded, and the codes they gave (images × grid positions). */
+  images: number;
+  codes: number;
+  /** Vectors used at least once, and never (dead codes). */
+  used: number;
+  dead: number;
+  /** exp(entropy) of the code distribution, nats: K for uniform use, 1 for a single code. */
+  perplexity: number;
 }
 
 export interface TruncationSweep {
