@@ -4,8 +4,11 @@
  * this and nothing else. Bump REPORT_FORMAT when a field changes meaning.
  */
 
+import type { CodebookUsage } from '../models/codebook.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import type { Direction, MetricInfo } from '../metrics/metric-info.ts';
+
+export type { CodebookUsage };
 
 export type { Direction, MetricInfo };
 
@@ -192,20 +195,6 @@ export interface InvertibilityRow {
   reason?: string;
   /** Hybrid: how the test images' codes use the codebook (its own small table). */
   codebook?: CodebookUsage;
-}
-
-/** A hybrid's codebook use over the code grids of the invertibility test images. */
-export interface CodebookUsage {
-  /** Codebook vectors K. */
-  size: number;
-  /** Test images encoded, and the codes they gave (images × grid positions). */
-  images: number;
-  codes: number;
-  /** Vectors used at least once, and never (dead codes). */
-  used: number;
-  dead: number;
-  /** exp(entropy) of the code distribution, nats: K for uniform use, 1 for a single code. */
-  perplexity: number;
 }
 
 export interface TruncationSweep {

@@ -5,8 +5,8 @@
  * vectors ("codebook collapse", a known failure) reconstructs poorly and gives
  * its prior little to model; the usage figures show it.
  */
-import type { CodebookUsage } from '../assemble/report-data.ts';
 import type { ImageBatch } from '../core/types.ts';
+import type { CodebookUsage } from '../models/codebook.ts';
 import type { HybridModel } from '../models/adapters/hybrid.ts';
 import { reconstructionMetrics, type LabelCheck, type ReconstructionMetrics } from './reconstruction.ts';
 

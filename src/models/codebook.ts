@@ -15,6 +15,20 @@ const codebookSchema = z.object({
   fit: z.string().optional(),
 });
 
+/** A hybrid's codebook use over the code grids of the invertibility test images. */
+export interface CodebookUsage {
+  /** Codebook vectors K. */
+  size: number;
+  /** Test images encoded, and the codes they gave (images × grid positions). */
+  images: number;
+  codes: number;
+  /** Vectors used at least once, and never (dead codes). */
+  used: number;
+  dead: number;
+  /** exp(entropy) of the code distribution, nats: K for uniform use, 1 for a single code. */
+  perplexity: number;
+}
+
 export class Codebook {
   private constructor(
     /** K × D values, row-major. */
