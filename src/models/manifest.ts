@@ -100,9 +100,11 @@ export const manifestSchema = z
       model: componentPath,
       above: componentPath,
       row: componentPath,
-      /** Hybrid: the codebook (a JSON file of vectors, src/models/codebook.ts) and the autoregressive prior over the code grid. */
+      /** Hybrid: the codebook (a JSON file of vectors, src/models/codebook.ts) and the autoregressive prior over the code grid, one model or split as above/row. */
       codebook: componentPath,
       prior: componentPath,
+      priorAbove: componentPath,
+      priorRow: componentPath,
     }),
     /**
      * How ONNX components lay out images: `nchw` (PyTorch's, the default) or
@@ -172,7 +174,8 @@ const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
   autoregressive: { components: [['model'], ['above', 'row']], latent: false, likelihood: 'exact', likelihoodField: 'form' },
   // VQ-VAE with an autoregressive prior over its code grid (src/models/adapters/hybrid.ts): the
   // likelihood is a bound, log p(z_q(x)) + log p(x | z_q(x)), the decoder's output read by `form`.
-  hybrid: { components: [['encoder', 'codebook', 'decoder', 'prior']], latent: false, likelihood: 'bound', likelihoodField: 'form' },
+  // Its prior, `prior` or `priorAbove` + `priorRow`, is checked in hybrid-manifest.ts.
+  hybrid: { components: [['encoder', 'codebook', 'decoder']], latent: false, likelihood: 'bound', likelihoodField: 'form' },
 };
 
 export function validateManifest(raw: unknown, file: string): Manifest {
@@ -199,7 +202,7 @@ function familyProblems(raw: unknown, file: string): Problem[] {
     problems.push({ file, field: 'context', message: 'a context says where components.model may be cropped; an above/row bundle has no such model' });
   }
   problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
-  problems.push(...hybridProblems(raw as RawManifest & { codes?: unknown; latent?: unknown }, file));
+  problems.push(...hybridProblems(raw as RawManifest & { codes?: unknown; latent?: unknown; components?: Record<string, unknown> }, file));
   return problems;
 }
 

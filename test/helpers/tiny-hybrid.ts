@@ -9,6 +9,9 @@
  *   prior:    logits(position 0) = b, logits(position 1) = a · z_0 + b (the code
  *             index as a float), a causal 1×2 convolution on a zero-padded grid.
  * `leak` adds a tap on the position's own code: a prior whose mask leaks.
+ * `split` writes the same prior as priorAbove + priorRow: priorAbove shifts
+ * the grid down one row (its features of row 0 are 0), priorRow adds a 1×1
+ * convolution of those features to the same causal 1×2 convolution.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +23,7 @@ export const CODEBOOK = [[0.1], [0.5], [0.9]];
 export const LOG_SCALE = Math.log(0.12);
 export const PRIOR = { a: [0.7, -0.4, 0.9], b: [0.3, -0.2, 0.5] };
 
-export async function writeTinyHybrid(options: { leak?: number; manifest?: Record<string, unknown>; codebook?: unknown } = {}): Promise<string> {
+export async function writeTinyHybrid(options: { leak?: number; split?: boolean; manifest?: Record<string, unknown>; codebook?: unknown } = {}): Promise<string> {
   const dir = tinyBundleDir('tiny-hybrid');
   const encoder = tf.sequential({ layers: [tf.layers.averagePooling2d({ inputShape: [2, 2, 1], poolSize: [2, 1], strides: [2, 1] })] });
 
@@ -37,7 +40,8 @@ export async function writeTinyHybrid(options: { leak?: number; manifest?: Recor
 
   await saveLayersModel(encoder, join(dir, 'encoder'));
   await saveLayersModel(decoder, join(dir, 'decoder'));
-  await saveLayersModel(prior, join(dir, 'prior'));
+  const priorComponents = options.split ? await writeSplitPrior(dir) : { prior: 'prior/model.json' };
+  if (!options.split) await saveLayersModel(prior, join(dir, 'prior'));
   for (const m of [encoder, decoder, prior]) m.dispose();
   writeFileSync(join(dir, 'codebook.json'), JSON.stringify(options.codebook ?? { vectors: CODEBOOK }));
   writeManifest(dir, {
@@ -46,10 +50,30 @@ export async function writeTinyHybrid(options: { leak?: number; manifest?: Recor
     image: { height: 2, width: 2, channels: 1, range: [0, 1] },
     codes: { height: 1, width: 2, size: 3 },
     likelihood: { kind: 'bound', dataSpace: 'uint8-2x2x1', form: 'discretized-logistic' },
-    components: { encoder: 'encoder/model.json', codebook: 'codebook.json', decoder: 'decoder/model.json', prior: 'prior/model.json' },
+    components: { encoder: 'encoder/model.json', codebook: 'codebook.json', decoder: 'decoder/model.json', ...priorComponents },
     ...options.manifest,
   });
   return dir;
+}
+
+async function writeSplitPrior(dir: string): Promise<Record<string, string>> {
+  const codes = tf.input({ shape: [null, 2, 1] });
+  const shiftedDown = tf.layers.cropping2D({ cropping: [[0, 1], [0, 0]] }).apply(tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 0]] }).apply(codes));
+  const above = tf.model({ inputs: codes, outputs: shiftedDown as tf.SymbolicTensor });
+  const rowCodes = tf.input({ shape: [null, 2, 1] });
+  const rowAbove = tf.input({ shape: [null, 2, 1] });
+  const left = tf.layers.conv2d({ filters: 3, kernelSize: [1, 2] });
+  const fromAbove = tf.layers.conv2d({ filters: 3, kernelSize: 1, useBias: false });
+  const padded = tf.layers.zeroPadding2d({ padding: [[0, 0], [1, 0]] }).apply(rowCodes);
+  const logits = tf.layers.add().apply([left.apply(padded) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
+  const row = tf.model({ inputs: [rowCodes, rowAbove], outputs: logits as tf.SymbolicTensor });
+  left.setWeights([tf.tensor4d([...PRIOR.a, 0, 0, 0], [1, 2, 1, 3]), tf.tensor1d(PRIOR.b)]);
+  fromAbove.setWeights([tf.tensor4d([2, -1, 0.5], [1, 1, 1, 3])]);
+  await saveLayersModel(above, join(dir, 'prior-above'));
+  await saveLayersModel(row, join(dir, 'prior-row'));
+  above.dispose();
+  row.dispose();
+  return { priorAbove: 'prior-above/model.json', priorRow: 'prior-row/model.json' };
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

@@ -127,3 +127,21 @@ test('a prior that sees the code it predicts is refused, naming components.prior
     disposeBundle(model.bundle);
   }
 });
+
+test('the prior split as priorAbove + priorRow gives the same bound and draws the same samples as the one-model prior', async () => {
+  const one = await loadHybrid();
+  const split = await loadHybrid({ split: true });
+  try {
+    const { batch } = testImages(40, 3);
+    const options = { rng: new Rng(1), batchSize: 16, samples: 1, source: 'test' };
+    const [a] = await one.logLikelihood(batch, options);
+    const [b] = await split.logLikelihood(batch, options);
+    a.logLikelihoods.forEach((v, i) => assert.ok(Math.abs(v - b.logLikelihoods[i]) < 1e-5, `image ${i}: ${v} vs ${b.logLikelihoods[i]}`));
+    const drawnOne = await one.sample(30, new Rng(4), 8);
+    const drawnSplit = await split.sample(30, new Rng(4), 8);
+    assert.deepEqual(Array.from(drawnSplit.data), Array.from(drawnOne.data));
+  } finally {
+    disposeBundle(one.bundle);
+    disposeBundle(split.bundle);
+  }
+});

@@ -43,8 +43,14 @@ test('a complete hybrid manifest passes; each missing or foreign field is named'
   assert.deepEqual(problems(noCodes), ['h.json: codes: a hybrid bundle must declare its code grid: { "height", "width", "size" } (positions and codebook vectors)']);
   assert.deepEqual(problems({ ...base, components: { encoder: 'e.onnx', decoder: 'd.onnx' } }), [
     'h.json: components.codebook: a hybrid bundle needs this component',
-    'h.json: components.prior: a hybrid bundle needs this component',
+    'h.json: components.prior: a hybrid bundle needs its prior over the code grid: components.prior, or components.priorAbove and components.priorRow',
   ]);
+  assert.deepEqual(problems({ ...base, components: { ...base.components, priorRow: 'r.onnx' } }), [
+    'h.json: components: a hybrid bundle declares components.prior or components.priorAbove and components.priorRow, not both',
+  ]);
+  const { prior: _prior, ...noPrior } = base.components;
+  assert.deepEqual(problems({ ...base, components: { ...noPrior, priorAbove: 'a.onnx' } }), ['h.json: components.priorRow: a split prior needs both priorAbove and priorRow']);
+  assert.deepEqual(problems({ ...base, components: { ...noPrior, priorAbove: 'a.onnx', priorRow: 'r.onnx' } }), []);
   assert.deepEqual(problems({ ...base, likelihood: { kind: 'exact', dataSpace: 'uint8-28x28x1' } }), [
     'h.json: likelihood.kind: a hybrid likelihood is "bound", not "exact"',
     'h.json: likelihood.form: a hybrid bundle must declare this',

@@ -8,7 +8,8 @@
  *             likelihood.form, as a VAE decoder.
  *   prior:    code grid [n, h, w, 1] (indices as float) → K logits per
  *             position [n, h, w, K], position j depending only on the codes
- *             before it in raster order (a PixelCNN over the grid).
+ *             before it in raster order (a PixelCNN over the grid); or the
+ *             same split as priorAbove + priorRow (code-prior-networks.ts).
  * Density: the single-code bound log p(z_q(x)) + log p(x | z_q(x))
  * (src/likelihood/code-prior.ts), after the prior's mask is checked. Samples:
  * the prior code by code, then the decoded image of the drawn grid.
@@ -23,35 +24,32 @@ import { displayedPixel, imageLogProbability, PARAMETERS_PER_PIXEL, type PixelFo
 import type { Bundle } from '../bundle.ts';
 import type { Codebook } from '../codebook.ts';
 import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
+import { codePriorNetwork, type CodeGrid, type CodePriorNetwork } from './code-prior-networks.ts';
 import { expectValuesShape, requireRunnable, type GenerativeModel, type LikelihoodOptions } from '../generative-model.ts';
 import { checkCausality } from './causality-check.ts';
 
-export interface CodeGrid {
-  height: number;
-  width: number;
-  /** Codebook vectors K. */
-  size: number;
-}
+export type { CodeGrid };
 
 export class HybridModel implements GenerativeModel {
   readonly grid: CodeGrid;
   readonly codebook: Codebook;
   private readonly form: PixelForm;
+  private readonly prior: CodePriorNetwork;
 
   constructor(readonly bundle: Bundle) {
-    for (const c of ['encoder', 'decoder', 'prior'] as const) requireRunnable(bundle, c);
+    for (const c of ['encoder', 'decoder'] as const) requireRunnable(bundle, c);
     if (!bundle.codebook) throw inputError(bundle.manifestFile, 'the hybrid adapter needs the codebook', 'components.codebook');
     this.grid = bundle.manifest.codes!;
     this.codebook = bundle.codebook;
     this.form = bundle.manifest.likelihood!.form!;
-    const { height, width, size } = this.grid;
+    const { height, width } = this.grid;
     const gridAxes = (last: Axis): Axis[] => [{ size: null }, { size: height, field: 'codes.height' }, { size: width, field: 'codes.width' }, last];
     const d = this.codebook.dim;
     checkComponentShapes(bundle, [
       { component: 'encoder', inputs: [imageAxes(bundle)] },
       { component: 'decoder', inputs: [gridAxes({ size: d, field: 'components.codebook', says: `the codebook's vectors have ${d} values` })], output: imageAxes(bundle, PARAMETERS_PER_PIXEL[this.form], 'likelihood.form') },
-      { component: 'prior', inputs: [gridAxes({ size: 1 })], output: gridAxes({ size, field: 'codes.size', says: `is ${size}` }) },
     ]);
+    this.prior = codePriorNetwork(bundle, this.grid);
   }
 
   get positions(): number {
@@ -86,7 +84,7 @@ export class HybridModel implements GenerativeModel {
     return imageBatch(n, height, width, channels, data);
   }
 
-  /** Code grids drawn from the prior position by position (one prior pass each), then decoded. */
+  /** Code grids drawn from the prior position by position in raster order, then decoded. */
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
     const { size } = this.grid;
     const codes = new Uint16Array(n * this.positions);
@@ -94,10 +92,13 @@ export class HybridModel implements GenerativeModel {
       const m = Math.min(batchSize, n - start);
       const batch = codes.subarray(start * this.positions, (start + m) * this.positions);
       const stream = new Rng(rng.forkSeed(`batch ${start}`));
-      for (let j = 0; j < this.positions; j++) {
-        // Positions from j on are still 0; the mask keeps them out of position j's conditional.
-        const logits = await this.priorLogits(batch, m);
-        for (let i = 0; i < m; i++) batch[i * this.positions + j] = sampleCode(logits, (i * this.positions + j) * size, size, stream);
+      // Positions not yet drawn are 0; the mask keeps them out of the conditionals drawn from.
+      for (let r = 0; r < this.grid.height; r++) {
+        const row = await this.prior.forRow(batch, m, r);
+        for (let c = 0; c < this.grid.width; c++) {
+          const logits = await row.position(c);
+          for (let i = 0; i < m; i++) batch[i * this.positions + r * this.grid.width + c] = sampleCode(logits, i * size, size, stream);
+        }
       }
       onProgress?.(start + m);
     }
@@ -121,9 +122,9 @@ export class HybridModel implements GenerativeModel {
       const m = Math.min(batchSize, images.n - start);
       codes.set(await this.encodeValues(levelsToRange(levels.subarray(start * pixels, (start + m) * pixels), range), m), start * this.positions);
     }
-    const checked = await checkCausality(codes, images.n, this.grid.size, (batch, m) => this.priorLogits(batch, m), {
+    const checked = await checkCausality(codes, images.n, this.grid.size, (batch, m) => this.prior.logits(batch, m), {
       manifestFile: this.bundle.manifestFile,
-      component: 'prior',
+      component: this.prior.component,
       image: { height: this.grid.height, width: this.grid.width, channels: 1 },
       values: this.grid.size,
     });
@@ -132,7 +133,7 @@ export class HybridModel implements GenerativeModel {
     for (let start = 0; start < images.n; start += batchSize) {
       const m = Math.min(batchSize, images.n - start);
       const batch = codes.subarray(start * this.positions, (start + m) * this.positions);
-      prior.set(gridLogProbabilities(await this.priorLogits(batch, m), batch, m, this.grid.size), start);
+      prior.set(gridLogProbabilities(await this.prior.logits(batch, m), batch, m, this.grid.size), start);
       const params = await this.decoderParameters(batch, m);
       for (let i = 0; i < m; i++) reconstruction[start + i] = imageLogProbability(this.form, params, i * pixels * p, levels, (start + i) * pixels, pixels, range);
     }
@@ -183,16 +184,6 @@ export class HybridModel implements GenerativeModel {
     const [output] = await requireRunnable(this.bundle, 'decoder').run([input], { inputs: ['image'], outputs: ['image'] });
     expectValuesShape(output.shape, [m, height, width, channels * p], this.bundle, 'decoder', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
     assertFinite(output.data, this.bundle.manifestFile, 'components.decoder');
-    return output.data;
-  }
-
-  /** The prior's K logits at every position [m, h·w, K] for m code grids. */
-  private async priorLogits(codes: Uint16Array, m: number): Promise<Float32Array> {
-    const { height, width, size } = this.grid;
-    const input = { data: Float32Array.from(codes), shape: [m, height, width, 1] };
-    const [output] = await requireRunnable(this.bundle, 'prior').run([input], { inputs: ['image'], outputs: ['image'] });
-    expectValuesShape(output.shape, [m, height, width, size], this.bundle, 'prior', `${size} logits per code position (codes.size)`);
-    assertFinite(output.data, this.bundle.manifestFile, 'components.prior');
     return output.data;
   }
 }
