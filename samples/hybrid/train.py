@@ -105,7 +105,7 @@ class MaskedConv(nn.Conv2d):
 class Prior(nn.Module):
     """PixelCNN over the code grid: codes as float indices [n, 1, 7, 7] -> logits [n, K, 7, 7]."""
 
-    def __init__(self, width=32, layers=3):
+    def __init__(self, width=48, layers=4):
         super().__init__()
         self.register_buffer('levels', torch.arange(K, dtype=torch.float32).view(1, K, 1, 1))
         self.embed = nn.Conv2d(K, 16, 1, bias=False)  # a code's embedding: sees only its own position
@@ -125,7 +125,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default='samples/hybrid-vqvae')
     ap.add_argument('--steps', type=int, default=800)
-    ap.add_argument('--prior-steps', type=int, default=1200)
+    ap.add_argument('--prior-steps', type=int, default=4000)
+    ap.add_argument('--checkpoint', help='save the stage-1 VQ-VAE here (torch state), or load it if it exists, to retrain only the prior')
     args = ap.parse_args()
     torch.manual_seed(1)
     np.random.seed(1)
@@ -138,6 +139,7 @@ def main():
     n = train.shape[0]
 
     enc, dec = Encoder(), Decoder()
+    resume = args.checkpoint and os.path.exists(args.checkpoint)
     with torch.no_grad():
         codebook = enc(train[torch.randperm(n)[:K]]).mean((2, 3)).clone()  # start where encoder outputs are
     codebook = nn.Parameter(codebook)
@@ -149,7 +151,14 @@ def main():
     last_used = torch.zeros(K)
     step = 0
     log = []
-    for epoch in range((total + steps_per_epoch - 1) // steps_per_epoch):
+    if resume:
+        state = torch.load(args.checkpoint)
+        enc.load_state_dict(state['encoder'])
+        dec.load_state_dict(state['decoder'])
+        codebook.data.copy_(state['codebook'])
+        log = state['log']
+        print(f'stage 1 loaded from {args.checkpoint}', flush=True)
+    for epoch in range(0 if resume else (total + steps_per_epoch - 1) // steps_per_epoch):
         order = torch.randperm(n)
         for b in range(min(steps_per_epoch, total - step)):
             x = train[order[b * batch:(b + 1) * batch]]
@@ -178,6 +187,8 @@ def main():
     enc.eval()
     dec.eval()
     vq_seconds = time.time() - started
+    if args.checkpoint and not resume:
+        torch.save({'encoder': enc.state_dict(), 'decoder': dec.state_dict(), 'codebook': codebook.detach().clone(), 'log': log}, args.checkpoint)
 
     with torch.no_grad():
         codes = torch.cat([quantise(enc(train[i:i + 1000]), codebook)[0] for i in range(0, n, 1000)]).float().unsqueeze(1)
@@ -188,6 +199,7 @@ def main():
     perplexity = float(torch.exp(-(usage[usage > 0] * usage[usage > 0].log()).sum()))
     print(f'codebook: {int((counts == 0).sum())} dead of {K}, perplexity {perplexity:.1f}', flush=True)
 
+    torch.manual_seed(2)  # stage 2 draws the same whether stage 1 ran now or was loaded
     prior = Prior()
     popt = torch.optim.Adam(prior.parameters(), lr=2e-3)
     psteps = args.prior_steps
