@@ -37,7 +37,7 @@ card = {
         'vqvaeSeconds': s['vqvaeSeconds'],
         'trainingCodebook': {'deadCodes': s['deadCodes'], 'perplexity': s['trainPerplexity']},
         'pytorchTestBoundBitsPerDim': s['testBoundBitsPerDim'],
-        'note': 'trained on a 2-core machine shared with other jobs (load 15-25), so its seconds are wall time under contention',
+        'note': 'trained on a 2-core machine shared with other jobs (load 15-25): started at nice 10, where it got about 3% of a core, then reniced to 0; its seconds are wall time under that contention',
     },
 }
 with open(os.path.join(out, 'card.json'), 'w') as f:
