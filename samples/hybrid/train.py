@@ -182,7 +182,7 @@ def main():
                         codebook.data[dead] = flat[torch.randint(0, flat.shape[0], (len(dead),))]
                         last_used[dead] = step
                 bpd = nll.item() / 784 / np.log(2)
-                log.append({'stage': 'vqvae', 'step': step, 'reconstruction_bits_per_dim': bpd, 'vq_loss': vq.item(), 'restarted': len(dead)})
+                log.append({'step': step, 'reconstruction_bits_per_dim': bpd, 'vq_loss': vq.item(), 'restarted': len(dead)})
                 print(f'vq-vae step {step}/{total} recon {bpd:.4f} bits/dim vq {vq.item():.4f} restarted {len(dead)} ({time.time() - started:.0f}s)', flush=True)
     enc.eval()
     dec.eval()
@@ -216,7 +216,7 @@ def main():
             psched.step()
             pstep += 1
             if pstep % 100 == 0:
-                log.append({'stage': 'prior', 'step': pstep, 'prior_nats_per_grid': loss.item()})
+                log.append({'step': total + pstep, 'prior_nats_per_grid': loss.item()})
                 print(f'prior step {pstep}/{psteps} {loss.item():.2f} nats per grid ({time.time() - started:.0f}s)', flush=True)
     prior.eval()
     with torch.no_grad():
@@ -236,7 +236,8 @@ def main():
     with open(os.path.join(args.out, 'codebook.json'), 'w') as f:
         json.dump({'vectors': [[round(float(v), 7) for v in row] for row in codebook.detach()]}, f)
     with open(os.path.join(args.out, 'train-log.csv'), 'w') as f:
-        keys = ['stage', 'step', 'reconstruction_bits_per_dim', 'vq_loss', 'restarted', 'prior_nats_per_grid']
+        # Numbers only (genreport reads the log): prior steps continue the count after the VQ-VAE's.
+        keys = ['step', 'reconstruction_bits_per_dim', 'vq_loss', 'restarted', 'prior_nats_per_grid']
         f.write(','.join(keys) + '\n')
         for row in log:
             f.write(','.join(str(row.get(k, '')) for k in keys) + '\n')
