@@ -4,14 +4,17 @@
  * this and nothing else. Bump REPORT_FORMAT when a field changes meaning.
  */
 
+import type { CodebookUsage } from '../models/codebook.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import type { Direction, MetricInfo } from '../metrics/metric-info.ts';
+
+export type { CodebookUsage };
 
 export type { Direction, MetricInfo };
 
 export const REPORT_FORMAT = 'genreport-report/1';
 
-export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive';
+export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive' | 'hybrid';
 
 export interface ReportData {
   format: typeof REPORT_FORMAT;
@@ -190,6 +193,8 @@ export interface InvertibilityRow {
   labelAgreement?: Estimate95 & { n: number };
   secondsPerImage?: number;
   reason?: string;
+  /** Hybrid: how the test images' codes use the codebook (its own small table). */
+  codebook?: CodebookUsage;
 }
 
 export interface TruncationSweep {

@@ -28,7 +28,7 @@ const extractorInfo = z.object({
   runtime: z.string().optional(),
 });
 
-const family = z.enum(['gan', 'vae', 'flow', 'autoregressive']);
+const family = z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']);
 const severity = z.enum(['info', 'warning', 'critical']);
 const stepRange = z.tuple([z.number(), z.number()]);
 
@@ -127,6 +127,16 @@ const invertibilitySection = z.object({
       labelAgreement: estimate95.extend({ n: z.number().int().nonnegative() }).optional(),
       secondsPerImage: z.number().nonnegative().optional(),
       reason: z.string().optional(),
+      codebook: z
+        .object({
+          size: z.number().int().positive(),
+          images: z.number().int().nonnegative(),
+          codes: z.number().int().nonnegative(),
+          used: z.number().int().nonnegative(),
+          dead: z.number().int().nonnegative(),
+          perplexity: z.number().positive(),
+        })
+        .optional(),
     }),
   ),
 });

@@ -23,7 +23,7 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
     .object({
       path: z.string().min(1),
       name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
-      family: z.enum(['gan', 'vae', 'flow', 'autoregressive']).optional(),
+      family: z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']).optional(),
     })
     .strict(),
 ]);

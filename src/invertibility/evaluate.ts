@@ -11,8 +11,10 @@ import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { AutoregressiveModel } from '../models/adapters/autoregressive.ts';
 import { FlowModel } from '../models/adapters/flow.ts';
 import { GanModel } from '../models/adapters/gan.ts';
+import { HybridModel } from '../models/adapters/hybrid.ts';
 import { VaeModel } from '../models/adapters/vae.ts';
 import type { GenerativeModel, LatentDecoder } from '../models/generative-model.ts';
+import { hybridReconstruction } from './codebook-usage.ts';
 import { completeBottomHalf } from './completion.ts';
 import { flowRoundTrip } from './flow-round-trip.ts';
 import { generatorDecoder, invertGenerator } from './gan-inversion.ts';
@@ -61,6 +63,7 @@ export async function evaluateInvertibility(name: string, model: GenerativeModel
     if (model instanceof VaeModel) return await vaeInvertibility(name, model, context);
     if (model instanceof GanModel) return await ganInvertibility(name, model, context);
     if (model instanceof AutoregressiveModel) return await completion(name, model, context);
+    if (model instanceof HybridModel) return await hybridInvertibility(name, model, context);
     return { row: { model: name, method: 'failed', label: 'not measured', reason: `no invertibility check for family "${model.bundle.manifest.family}"` }, grids: [] };
   } catch (e) {
     return { row: { model: name, method: 'failed', label: 'invertibility failed', reason: (e as Error).message }, grids: [] };
@@ -136,6 +139,22 @@ async function completion(name: string, model: AutoregressiveModel, context: Inv
       secondsPerImage: done.secondsPerImage,
     },
     grids: [pairGrid(name, images, done.completed, 'Completions', `Odd rows: test images; even rows: the model's completion from row ${done.fromRow}, given the rows above.`)],
+  };
+}
+
+async function hybridInvertibility(name: string, model: HybridModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+  const { images, batchSize } = context;
+  const done = await hybridReconstruction(model, images, batchSize, labelCheck(context));
+  return {
+    row: {
+      model: name,
+      method: 'reconstruction',
+      label: "decoded image of the encoder's code grid z_q(x) (nearest codebook vectors): an approximate inverse",
+      ...metricFields(done.metrics, images.n),
+      secondsPerImage: done.secondsPerImage,
+      codebook: done.usage,
+    },
+    grids: [pairGrid(name, images, done.reconstructions, 'Reconstructions', "Odd rows: test images; even rows: the decoded image of the encoder's code grid.")],
   };
 }
 

@@ -15,6 +15,8 @@ export type Estimator =
   | 'iwae'
   /** Flow: exact change of variables at uniformly dequantized pixels, S draws. */
   | 'dequantized'
+  /** Hybrid (VQ-VAE + autoregressive prior): log p(z_q(x)) + log p(x | z_q(x)) at the encoder's code. */
+  | 'single-code'
   /** GAN (opt-in): Gaussian Parzen window on generated samples. */
   | 'parzen'
   /** The tool's reference row: one 256-way histogram per pixel position. */

@@ -25,7 +25,7 @@ import { slicedWassersteinFromFeatures, SWD_PROJECTIONS } from './sliced-wassers
 import { PAIRWISE_ROWS, spreadRatios } from './spread-ratios.ts';
 
 export type ModelFamily = Manifest['family'];
-export const ALL_FAMILIES: readonly ModelFamily[] = ['gan', 'vae', 'flow', 'autoregressive'];
+export const ALL_FAMILIES: readonly ModelFamily[] = ['gan', 'vae', 'flow', 'autoregressive', 'hybrid'];
 
 /** One side of a comparison: features, and what a classifier extractor adds. */
 export interface SampleSet {

@@ -9,6 +9,7 @@ import { containedPath, type ContainOptions } from '../core/contained-path.ts';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readManifest, type ComponentName, type Manifest } from './manifest.ts';
 import { loadLatentPrior, type LatentPrior } from './latent-prior.ts';
+import { Codebook } from './codebook.ts';
 import { isOnnxFile, loadOnnxComponent, tfjsComponent, type Component } from './runtimes/onnx-component.ts';
 import { loadTfjsModel, weightShardFiles, type TfjsModel } from './tfjs-files.ts';
 
@@ -26,6 +27,8 @@ export interface Bundle {
   runnable: Partial<Record<ComponentName, Component>>;
   /** The latent prior, for families with a latent. */
   prior: LatentPrior | null;
+  /** A hybrid's codebook (components.codebook, a JSON file, not a network). */
+  codebook?: Codebook;
   hash: string;
   parameters: number;
 }
@@ -37,7 +40,13 @@ export async function loadBundle(path: string): Promise<Bundle> {
   const components: Partial<Record<ComponentName, TfjsModel>> = {};
   const runnable: Partial<Record<ComponentName, Component>> = {};
   const files = [file];
+  let codebook: Codebook | undefined;
   for (const [name, modelFile] of paths.components) {
+    if (name === 'codebook') {
+      codebook = Codebook.read(modelFile, manifest.codes!.size, file);
+      files.push(modelFile);
+      continue;
+    }
     if (isOnnxFile(modelFile)) {
       const io = manifest.io?.[name];
       runnable[name] = await loadOnnxComponent(modelFile, { manifestFile: file, component: name, layout: manifest.layout ?? 'nchw', inputs: io?.inputs, outputs: io?.outputs });
@@ -60,6 +69,7 @@ export async function loadBundle(path: string): Promise<Bundle> {
     components,
     runnable,
     prior: latent?.prior ?? null,
+    ...(codebook ? { codebook } : {}),
     hash: hashFiles(files),
     parameters: Object.values(components).reduce((sum, m) => sum + countParameters(m!), 0),
   };
@@ -86,7 +96,7 @@ function bundlePaths(manifest: Manifest, file: string, root: string): BundlePath
   const components: [ComponentName, string][] = [];
   for (const [name, rel] of Object.entries(manifest.components) as [ComponentName, string | null | undefined][]) {
     if (!rel) continue;
-    const found = check(rel, `components.${name}`, { notFound: `${rel} is not in the bundle (model file not found)` });
+    const found = check(rel, `components.${name}`, { notFound: `${rel} is not in the bundle (${name === 'codebook' ? 'codebook' : 'model'} file not found)` });
     if (found) components.push([name, found]);
   }
   const mixture = manifest.latent?.mixture

@@ -3,6 +3,7 @@ import { inputError } from '../core/errors.ts';
 import { AutoregressiveModel } from './adapters/autoregressive.ts';
 import { FlowModel } from './adapters/flow.ts';
 import { GanModel } from './adapters/gan.ts';
+import { HybridModel } from './adapters/hybrid.ts';
 import { VaeModel } from './adapters/vae.ts';
 import type { Bundle } from './bundle.ts';
 import type { GenerativeModel } from './generative-model.ts';
@@ -13,6 +14,7 @@ const adapters: Partial<Record<Manifest['family'], (bundle: Bundle) => Generativ
   vae: (bundle) => new VaeModel(bundle),
   flow: (bundle) => new FlowModel(bundle),
   autoregressive: (bundle) => new AutoregressiveModel(bundle),
+  hybrid: (bundle) => new HybridModel(bundle),
 };
 
 export function modelForBundle(bundle: Bundle): GenerativeModel {

@@ -10,6 +10,7 @@ import { resolveInside } from '../core/contained-path.ts';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readJsonInput } from '../core/input-file.ts';
 import { PIXEL_FORMS } from '../likelihood/pixel-forms.ts';
+import { hybridProblems } from './hybrid-manifest.ts';
 
 export const MANIFEST_FORMAT = 'genreport-model/1';
 export const MANIFEST_FILE = 'genmodel.json';
@@ -21,6 +22,7 @@ export const MANIFEST_FILE = 'genmodel.json';
  */
 export const MAX_IMAGE_SIDE = 4096;
 export const MAX_LATENT_DIM = 2 ** 24;
+export const MAX_CODEBOOK = 65536;
 
 const side = z.number().int().positive().max(MAX_IMAGE_SIDE, `must be at most ${MAX_IMAGE_SIDE} pixels (a sanity limit)`);
 const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [low, high] with low < high');
@@ -30,7 +32,7 @@ export const manifestSchema = z
   .object({
     format: z.literal(MANIFEST_FORMAT),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
-    family: z.enum(['gan', 'vae', 'flow', 'autoregressive']),
+    family: z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']),
     description: z.string().optional(),
     image: z.object({
       height: side,
@@ -76,6 +78,17 @@ export const manifestSchema = z
         columnsRight: z.number().int().nonnegative(),
       })
       .optional(),
+    /**
+     * Hybrid only: the grid of discrete codes the encoder makes and the prior
+     * models (height × width positions, each one of `size` codebook vectors).
+     */
+    codes: z
+      .object({
+        height: side,
+        width: side,
+        size: z.number().int().min(2, 'a codebook has at least 2 vectors').max(MAX_CODEBOOK, `must be at most ${MAX_CODEBOOK} (a sanity limit)`),
+      })
+      .optional(),
     components: z.object({
       generator: componentPath,
       encoder: componentPath,
@@ -87,6 +100,11 @@ export const manifestSchema = z
       model: componentPath,
       above: componentPath,
       row: componentPath,
+      /** Hybrid: the codebook (a JSON file of vectors, src/models/codebook.ts) and the autoregressive prior over the code grid, one model or split as above/row. */
+      codebook: componentPath,
+      prior: componentPath,
+      priorAbove: componentPath,
+      priorRow: componentPath,
     }),
     /**
      * How ONNX components lay out images: `nchw` (PyTorch's, the default) or
@@ -154,6 +172,10 @@ const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
   // One model over the whole image, or the same split in two so that sampling
   // can reuse the rows above (src/models/adapters/autoregressive.ts).
   autoregressive: { components: [['model'], ['above', 'row']], latent: false, likelihood: 'exact', likelihoodField: 'form' },
+  // VQ-VAE with an autoregressive prior over its code grid (src/models/adapters/hybrid.ts): the
+  // likelihood is a bound, log p(z_q(x)) + log p(x | z_q(x)), the decoder's output read by `form`.
+  // Its prior, `prior` or `priorAbove` + `priorRow`, is checked in hybrid-manifest.ts.
+  hybrid: { components: [['encoder', 'codebook', 'decoder']], latent: false, likelihood: 'bound', likelihoodField: 'form' },
 };
 
 export function validateManifest(raw: unknown, file: string): Manifest {
@@ -180,6 +202,7 @@ function familyProblems(raw: unknown, file: string): Problem[] {
     problems.push({ file, field: 'context', message: 'a context says where components.model may be cropped; an above/row bundle has no such model' });
   }
   problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
+  problems.push(...hybridProblems(raw as RawManifest & { codes?: unknown; latent?: unknown; components?: Record<string, unknown> }, file));
   return problems;
 }
 

@@ -85,6 +85,10 @@ function differenceLines(view: DifferencesView): string[] {
 function invertibilityLines(section: InvertibilityView): string[] {
   const lines = ['', '## Invertibility', '', '| Model | Method | Error | PSNR | Same label |', '|---|---|---|---:|---:|'];
   for (const r of section.rows) lines.push(`| ${markdownText(r.model)} | ${markdownText(r.method)} | ${markdownText(r.error)} | ${r.psnr} | ${r.sameLabel} |`);
+  if (section.codebook) {
+    lines.push('', '### Codebook usage', '', markdownText(section.codebook.intro), '', '| Model | Codebook | Used | Dead codes | Perplexity | Codes seen |', '|---|---:|---:|---:|---:|---:|');
+    for (const r of section.codebook.rows) lines.push(`| ${markdownText(r.model)} | ${r.size} | ${r.used} | ${r.dead} | ${r.perplexity} | ${r.codes} |`);
+  }
   return lines;
 }
 

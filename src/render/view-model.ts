@@ -69,6 +69,8 @@ export interface DensityRowView {
 export interface InvertibilityView {
   intro: string;
   rows: { model: string; method: string; error: string; psnr: string; sameLabel: string; time: string; note: string }[];
+  /** Hybrids' codebook usage, a small table of its own; empty without one. */
+  codebook: { intro: string; rows: { model: string; size: string; used: string; dead: string; perplexity: string; codes: string }[] } | null;
   images: ImageView[];
 }
 
@@ -151,7 +153,7 @@ export interface MethodsView {
 /** Id of the history trend chart (see pipeline.ts). */
 export const TREND_CHART_ID = 'trend';
 
-const FAMILY_LABELS: Record<ModelEntry['family'], string> = { gan: 'GAN', vae: 'VAE', flow: 'Flow', autoregressive: 'Autoregressive', unknown: 'unknown family' };
+const FAMILY_LABELS: Record<ModelEntry['family'], string> = { gan: 'GAN', vae: 'VAE', flow: 'Flow', autoregressive: 'Autoregressive', hybrid: 'Hybrid (VQ-VAE + AR prior)', unknown: 'unknown family' };
 const ARROWS = DIRECTION_ARROWS;
 const DIRECTIONS = DIRECTION_TEXT;
 
@@ -240,6 +242,8 @@ function estimatorName(r: DensityRow): string {
       return `dequantized, S = ${r.samples}`;
     case 'exact':
       return 'sum of conditionals';
+    case 'single-code':
+      return "encoder's code z_q(x)";
     case 'parzen':
       return 'Parzen window';
     case 'independent-pixels':
@@ -276,7 +280,7 @@ function invertibilityView(data: ReportData): InvertibilityView | null {
     intro: `How well ${formatCount(section.images)} test images are recovered. Flows: absolute error of the round trip both ways (model units). Others: mean squared error per image on [0, 1] pixels with its 95% interval, PSNR of the mean, and the share the domain classifier gives the original's label.`,
     rows: section.rows.map((r) => ({
       model: r.model,
-      method: METHODS[r.method],
+      method: r.codebook ? "encoder's codes" : METHODS[r.method],
       error: r.roundTrip
         ? `x→z→x max ${formatValue(r.roundTrip.imageToImage.max)}, mean ${formatValue(r.roundTrip.imageToImage.mean)}; z→x→z max ${formatValue(r.roundTrip.latentToLatent.max)}, mean ${formatValue(r.roundTrip.latentToLatent.mean)}`
         : r.mse
@@ -287,7 +291,28 @@ function invertibilityView(data: ReportData): InvertibilityView | null {
       time: perImageTime(r.secondsPerImage),
       note: r.reason ?? r.label,
     })),
+    codebook: codebookView(section.rows),
     images: data.images.filter((i) => i.section === 'invertibility').map(imageView),
+  };
+}
+
+function codebookView(rows: InvertibilityRow[]): InvertibilityView['codebook'] {
+  const used = rows.filter((r) => r.codebook);
+  if (used.length === 0) return null;
+  return {
+    intro:
+      "Codebook usage of the hybrids (VQ-VAE + autoregressive prior) over the code grids of the same test images: vectors used, dead codes (never used), and the perplexity exp(H) of the code distribution — the codebook's size for uniform use, 1 when every position takes one code.",
+    rows: used.map((r) => {
+      const c = r.codebook!;
+      return {
+        model: r.model,
+        size: formatCount(c.size),
+        used: `${formatCount(c.used)} (${formatValue((100 * c.used) / c.size, 0)}%)`,
+        dead: formatCount(c.dead),
+        perplexity: formatValue(c.perplexity, 1),
+        codes: `${formatCount(c.codes)} (${formatCount(c.images)} images)`,
+      };
+    }),
   };
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseReportData } from '../../src/assemble/report-schema.ts';
 import { axisSummaries } from '../../src/render/axis-summary.ts';
+import { renderMarkdown } from '../../src/render/markdown.ts';
 import { BITS_PER_DIM_CHART_ID, TRUNCATION_CHART_ID } from '../../src/render/charts/density-truncation.ts';
 import { toViewModel } from '../../src/render/view-model.ts';
 import { buildFixtureReport } from './fixture-report.ts';
@@ -71,4 +72,25 @@ test('a report made before these sections still validates and shows neither', as
   const [, , density, invertibility] = axisSummaries(parsed);
   assert.equal(density.measured, false);
   assert.equal(invertibility.measured, false);
+});
+
+test('a hybrid row adds its own codebook-usage table (HTML view and Markdown), and its method names the codes, not an encoder mean', async () => {
+  const data = await buildFixtureReport({ likelihood: true });
+  data.invertibility!.rows.push({
+    model: 'hybrid-vqvae',
+    method: 'reconstruction',
+    label: "decoded image of the encoder's code grid",
+    n: 64,
+    mse: { value: 0.02, low: 0.018, high: 0.022 },
+    psnr: 17,
+    codebook: { size: 64, images: 64, codes: 3136, used: 61, dead: 3, perplexity: 48.27 },
+  });
+  const parsed = parseReportData(JSON.parse(JSON.stringify(data)), 'hybrid.json');
+  const view = toViewModel(parsed);
+  assert.equal(view.invertibility!.rows.at(-1)!.method, "encoder's codes");
+  assert.deepEqual(view.invertibility!.codebook!.rows, [{ model: 'hybrid-vqvae', size: '64', used: '61 (95%)', dead: '3', perplexity: '48.3', codes: '3,136 (64 images)' }]);
+  const markdown = renderMarkdown(parsed);
+  assert.match(markdown, /### Codebook usage[\s\S]*\| hybrid-vqvae \| 64 \| 61 \(95%\) \| 3 \| 48\.3 \| 3,136 \(64 images\) \|/);
+  // Without a hybrid there is no such table.
+  assert.equal(toViewModel(await buildFixtureReport({ likelihood: true })).invertibility!.codebook, null);
 });

@@ -20,7 +20,7 @@ import { requireComponent, runComponent } from '../../src/models/generative-mode
 await initBackend('wasm');
 
 const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
-const BUNDLES = ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed', 'vae-conv', 'flow-realnvp', 'ar-pixelcnn'];
+const BUNDLES = ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed', 'vae-conv', 'flow-realnvp', 'ar-pixelcnn', 'hybrid-vqvae'];
 const DENSITY_TEST_IMAGES = 20;
 /** 20 images against the card's 1000: a loose band, wide enough for their sampling error. */
 const BITS_PER_DIM_BAND = 0.25;
@@ -51,7 +51,7 @@ for (const name of BUNDLES) {
     }
   });
 
-  if (!['vae-conv', 'flow-realnvp', 'ar-pixelcnn'].includes(name)) continue;
+  if (!['vae-conv', 'flow-realnvp', 'ar-pixelcnn', 'hybrid-vqvae'].includes(name)) continue;
 
   test(`${name}: bits/dim on ${DENSITY_TEST_IMAGES} MNIST test images matches its card`, async () => {
     const bundle = await loadBundle(dir);

@@ -22,22 +22,24 @@ const PROBES = 6;
  * 8-bit levels. Throws an input error naming the manifest and component at the
  * first leak; returns what was checked.
  */
-export async function checkCausality(
-  levels: Uint8Array,
+export async function checkCausality<T extends Uint8Array | Uint16Array>(
+  levels: T,
   m: number,
   p: number,
-  params: (levels: Uint8Array, m: number) => Promise<Float32Array>,
-  where: { manifestFile: string; component: string; image: { height: number; width: number; channels: number } },
+  params: (levels: T, m: number) => Promise<Float32Array>,
+  where: { manifestFile: string; component: string; image: { height: number; width: number; channels: number }; values?: number },
 ): Promise<CausalityCheck> {
+  // values: how many a position takes (256 levels; a hybrid prior's codebook size).
+  const count = where.values ?? LEVELS;
   const { height, width, channels } = where.image;
   const d = height * width * channels;
   const images = Math.min(m, 2);
-  const base = levels.slice(0, images * d);
+  const base = levels.slice(0, images * d) as T;
   const before = await params(base, images);
   const positions = [...new Set(Array.from({ length: PROBES }, (_, k) => Math.round((k * (d - 1)) / (PROBES - 1))))];
   for (const j of positions) {
-    const changed = base.slice();
-    for (let i = 0; i < images; i++) changed[i * d + j] = (changed[i * d + j] + LEVELS / 2) % LEVELS;
+    const changed = base.slice() as T;
+    for (let i = 0; i < images; i++) changed[i * d + j] = (changed[i * d + j] + Math.floor(count / 2)) % count;
     const after = await params(changed, images);
     for (let i = 0; i < images; i++) {
       for (let q = 0; q <= j; q++) {
