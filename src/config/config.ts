@@ -14,8 +14,9 @@ import { DEFAULT_THRESHOLDS, diagnosticThresholdsSchema } from '../diagnostics/t
 const positiveInt = z.number().int().positive();
 
 /**
- * A `models:` entry: a path, or `{ path, name, family }` where name and family
- * label a samples-only model (a bundle's own manifest names it).
+ * A `models:` entry: a path, or `{ path, name, family, samples }` where name and
+ * family label a samples-only model (a bundle's own manifest names it) and
+ * samples overrides the run's `samples` for this model alone.
  */
 const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
   z.string().min(1),
@@ -24,10 +25,11 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
       path: z.string().min(1),
       name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
       family: z.enum(['gan', 'vae', 'flow', 'autoregressive']).optional(),
+      samples: positiveInt.optional(),
     })
     .strict(),
 ]);
-export { modelPath, type ModelSpec } from '../core/model-spec.ts';
+export { modelPath, modelSamples, type ModelSpec } from '../core/model-spec.ts';
 
 /** One feature space: an extractor spec as `--extractor` takes it, or `{ extractor: spec, ...sidecar fields }`. */
 const featureSpaceSchema = z.union([
