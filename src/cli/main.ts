@@ -22,8 +22,14 @@ import { lockOutputFolder } from './output-lock.ts';
 
 /** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/ and its own output folder. */
 const DEMOS = {
-  mnist: { config: 'samples/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test' },
-  cifar10: { config: 'samples/cifar10/demo.yaml', out: join('reports', 'demo-cifar10'), what: "the CIFAR-10 zoo on CIFAR-10 test, in the CIFAR-10 classifier's features" },
+  mnist: { config: 'samples/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
+  cifar10: {
+    config: 'samples/cifar10/demo.yaml',
+    out: join('reports', 'demo-cifar10'),
+    what: "the CIFAR-10 zoo on CIFAR-10 test, in the CIFAR-10 classifier's features",
+    // The data is a devDependency: where it is missing, say how to get it before installing anything else.
+    ready: async () => void (await import('../data/cifar10.ts')).cifar10DataDir(),
+  },
 } as const;
 type DemoName = keyof typeof DEMOS;
 const demoConfig = (name: DemoName) => fileURLToPath(new URL(`../../${DEMOS[name].config}`, import.meta.url));
@@ -156,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         const logger = createLogger({ quiet: args.quiet });
         const demo = args.data as DemoName;
+        await DEMOS[demo].ready();
         if (args.install) (await import('./system-packages.ts')).ensureSystemPackages(logger, { pdf: args.pdf });
         await runCommand(demoConfig(demo), args, DEMOS[demo].out, logger);
       },

@@ -81,3 +81,19 @@ test('a uint8 .npz of RGB images reads the same laid out NHWC or NCHW (as PyTorc
   assert.deepEqual(Array.from(b.images.data), Array.from(a.images.data.subarray(0, 2 * h * w * c)));
   assert.deepEqual(Array.from(b.labels ?? []), [3, 8]);
 });
+
+test("as real data, torchvision's ImageFolder layout gives labels and the class names (the subfolders')", async () => {
+  const classRoot = join(dir, 'imagefolder');
+  // Colour images whose red level is the class index, so each label can be checked against its pixels.
+  for (const [label, name] of ['airplane', 'automobile', 'bird'].entries()) {
+    const data = new Float32Array(2 * 4 * 4 * 3);
+    for (let i = 0; i < data.length; i += 3) data[i] = (label * 40) / 255;
+    await writeImageFolder(join(classRoot, name), imageBatch(2, 4, 4, 3, data));
+  }
+  const { images, labels, classes, source } = await resolveImageSource(classRoot);
+  assert.deepEqual(classes, ['airplane', 'automobile', 'bird']);
+  assert.deepEqual(Array.from(labels ?? []), [0, 0, 1, 1, 2, 2]);
+  assert.deepEqual([images.n, images.channels], [6, 3]);
+  assert.deepEqual(Array.from({ length: 6 }, (_, i) => Math.round(images.data[i * 48] * 255)), [0, 0, 40, 40, 80, 80]);
+  assert.equal(source, classRoot);
+});
