@@ -22,7 +22,7 @@ const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'genreport-cifar10-'));
 // The CIFAR-10 zoo's bundles (samples/cifar10/train/ makes them).
 const classifier = join(root, 'samples/cifar10/classifier/classifier.onnx');
-const dcgan = join(root, 'samples/cifar10/gan-dcgan');
+const dcgan = join(root, 'samples/cifar10/dcgan');
 
 test('a small CIFAR-10 run: colour grids, class names, copies caught by the memorisation check', async () => {
   for (const path of [classifier, `${classifier}.extractor.json`, join(dcgan, 'genmodel.json')]) {
