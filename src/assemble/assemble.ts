@@ -122,8 +122,9 @@ function warningsFor(input: AssembleInput): string[] {
   const counts = ok.map((m) => m.entry.samples ?? input.samples);
   const fewest = counts.length > 0 ? Math.min(...counts) : input.samples;
   if (fewest < STABLE_FID_SAMPLES && input.metrics.some((m) => m.id === 'fid')) {
+    const where = counts.every((n) => n === fewest) ? 'per model' : `for ${ok.filter((_, i) => counts[i] === fewest).map((m) => m.entry.name).join(', ')}`;
     warnings.push(
-      `Only ${fewest} generated samples per model: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (${STABLE_FID_SAMPLES} or more is steadier).`,
+      `Only ${fewest} generated samples ${where}: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (${STABLE_FID_SAMPLES} or more is steadier).`,
     );
   }
   const own = ok.filter((m) => m.entry.samples !== undefined && m.entry.samples !== input.samples);
