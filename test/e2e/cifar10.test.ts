@@ -87,3 +87,17 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
   const padding = 2;
   assert.deepEqual(Array.from(pixels.subarray((padding * info.width + padding) * 3, (padding * info.width + padding) * 3 + 3)), [158, 112, 49]);
 });
+
+test('`genreport demo cifar10` names a valid config whose every bundle and extractor exists, and --help teaches both demos', async () => {
+  const { readConfig, modelPath } = await import('../../src/config/config.ts');
+  const { assertEnoughSamples } = await import('../../src/pipeline/check-inputs.ts');
+  const { config } = readConfig(join(root, 'samples/cifar10/demo.yaml'));
+  assert.equal(config.data.real, 'cifar10:test');
+  assert.equal(config.data.train, 'cifar10:train');
+  assert.doesNotThrow(() => assertEnoughSamples(config, config.metrics!));
+  for (const model of config.models) assert.ok(existsSync(join(modelPath(model), 'genmodel.json')), `the demo's model ${modelPath(model)} is missing`);
+  for (const { spec } of config.features) assert.ok(existsSync(spec), `the demo's extractor ${spec} is missing`);
+  const help = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'demo', '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0, help.stderr);
+  for (const words of ['demo [data]', 'mnist', 'cifar10', 'samples/cifar10/demo.yaml', 'reports/demo-cifar10/']) assert.ok(help.stdout.includes(words), words);
+});
