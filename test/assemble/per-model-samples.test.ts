@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleReport, type AssembleInput } from '../../src/assemble/assemble.ts';
+import { toViewModel } from '../../src/render/view-model.ts';
 
 const model = (name: string, samples?: number) => ({
   entry: { name, family: 'gan' as const, bundle: name, hash: '', parameters: 0, status: 'ok' as const, ...(samples ? { samples } : {}) },
@@ -25,6 +26,7 @@ test('a model with its own sample count is named in the warnings, and the small-
   ), data.warnings.join('\n'));
   assert.ok(data.warnings.some((w) => w.startsWith('Only 300 generated samples for pixelcnn: FID is biased upwards')), data.warnings.join('\n'));
   assert.equal(data.models.find((m) => m.name === 'pixelcnn')?.samples, 300);
+  assert.equal(toViewModel(data).methods.samples, '1,000 (pixelcnn: 300)', 'the methods section names the exception');
 });
 
 test('equal counts keep the one warning they always had', () => {
@@ -32,4 +34,5 @@ test('equal counts keep the one warning they always had', () => {
   assert.deepEqual(data.warnings, [
     'Only 1000 generated samples per model: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (2000 or more is steadier).',
   ]);
+  assert.equal(toViewModel(data).methods.samples, '1,000');
 });
