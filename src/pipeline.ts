@@ -137,7 +137,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const realClassHistogram = misfit
     ? undefined
     : real.labels
-      ? labelHistogram(real.labels, 10)
+      ? labelHistogram(real.labels, realSet.probabilities?.cols ?? real.classes?.length ?? 10)
       : realSet.probabilities && argmaxHistogram(realSet.probabilities);
 
   // density and invertibility: a few real test images, the same for every model
@@ -236,7 +236,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const html = await timed('render', async () => {
     const spec = fidKidChartSpec(data);
     const classHistograms = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
-    if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms }));
+    // Class names as the classifier declares them (airplane, automobile, …), else as the data names them.
+    const classes = realSet.classes ?? real.classes;
+    if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms, classes, data: config.data.real }));
     data.charts.push({ id: 'fid-kid', title: spaces.length > 1 ? `FID and KID per model (${spaceLabel(extractor.info.name)} space)` : 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
     data.charts.push(...(await fidelityDiversityCharts(data)));
     data.charts.push(...(await densityTruncationCharts(data)));

@@ -118,9 +118,20 @@ function markBest(results: ReportData['results'], metrics: MetricInfo[]): void {
 
 function warningsFor(input: AssembleInput): string[] {
   const warnings: string[] = [];
-  if (input.samples < STABLE_FID_SAMPLES && input.metrics.some((m) => m.id === 'fid')) {
+  const ok = input.models.filter((m) => m.entry.status === 'ok');
+  const counts = ok.map((m) => m.entry.samples ?? input.samples);
+  const fewest = counts.length > 0 ? Math.min(...counts) : input.samples;
+  if (fewest < STABLE_FID_SAMPLES && input.metrics.some((m) => m.id === 'fid')) {
+    const where = counts.every((n) => n === fewest) ? 'per model' : `for ${ok.filter((_, i) => counts[i] === fewest).map((m) => m.entry.name).join(', ')}`;
     warnings.push(
-      `Only ${input.samples} generated samples per model: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (${STABLE_FID_SAMPLES} or more is steadier).`,
+      `Only ${fewest} generated samples ${where}: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (${STABLE_FID_SAMPLES} or more is steadier).`,
+    );
+  }
+  const own = ok.filter((m) => m.entry.samples !== undefined && m.entry.samples !== input.samples);
+  if (own.length > 0) {
+    warnings.push(
+      `${own.map((m) => `${m.entry.name} was measured on ${m.entry.samples} generated samples`).join(', ')}, the other models on ${input.samples}: ` +
+        'sample-based metrics (FID above all) depend on the count, so compare them only between models with equal counts; their differences are not paired.',
     );
   }
   for (const m of input.models) {

@@ -288,6 +288,8 @@ export interface ModelEntry {
   samplesPerSecond?: number;
   /** Threads that drew the samples, when more than one (an autoregressive model's batches on wasm). */
   samplingThreads?: number;
+  /** Generated images this model was measured on, where the config gave it its own count (else run.samples). */
+  samples?: number;
 }
 
 

@@ -225,6 +225,7 @@ export const reportDataSchema = z
         error: z.string().optional(),
         samplesPerSecond: z.number().nonnegative().optional().describe('images per second while sampling, on the named backend'),
         samplingThreads: z.number().int().min(2).optional().describe('threads that drew the samples, when more than one'),
+        samples: z.number().int().positive().optional().describe("generated images this model was measured on, where the config gave it its own count (else run.samples)"),
       }),
     ),
     metrics: z.array(

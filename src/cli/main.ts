@@ -21,7 +21,19 @@ import type { RunResult } from '../pipeline.ts';
 import { wholeNumber } from './number-flags.ts';
 import { lockOutputFolder } from './output-lock.ts';
 
-const DEMO_CONFIG = fileURLToPath(new URL('../../samples/demo.yaml', import.meta.url));
+/** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/ and its own output folder. */
+const DEMOS = {
+  mnist: { config: 'samples/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
+  cifar10: {
+    config: 'samples/cifar10/demo.yaml',
+    out: join('reports', 'demo-cifar10'),
+    what: "the CIFAR-10 zoo on CIFAR-10 test, in the CIFAR-10 classifier's features",
+    // The data is a devDependency: where it is missing, say how to get it before installing anything else.
+    ready: async () => void (await import('../data/cifar10.ts')).cifar10DataDir(),
+  },
+} as const;
+type DemoName = keyof typeof DEMOS;
+const demoConfig = (name: DemoName) => fileURLToPath(new URL(`../../${DEMOS[name].config}`, import.meta.url));
 
 interface RunFlags {
   out?: string;
@@ -43,7 +55,7 @@ function runOptions(y: Argv): Argv<RunFlags> {
     .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference, describe: 'TensorFlow.js backend: auto tries tensorflow (tfjs-node-gpu), then wasm, then cpu' })
     // No `type: 'number'`: yargs would turn "abc" into NaN; runCommand parses them (number-flags.ts).
     .option('seed', { requiresArg: true, describe: 'seed for latents, subsets and resamples (overrides the config) [number]' })
-    .option('samples', { requiresArg: true, describe: 'generated images per model (overrides the config) [number]' })
+    .option('samples', { requiresArg: true, describe: "generated images per model (overrides the config's samples and every model's own) [number]" })
     .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
     .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
     .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
@@ -71,6 +83,8 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
     ...config,
     seed: flags.seed === undefined ? config.seed : wholeNumber('--seed', 0)(flags.seed),
     samples: flags.samples === undefined ? config.samples : wholeNumber('--samples', 1)(flags.samples),
+    // --samples sets every model's count, its own `samples` included.
+    models: flags.samples === undefined ? config.models : config.models.map((m) => (typeof m === 'string' ? m : { ...m, samples: undefined })),
     output: { pdf: flags.pdf && config.output.pdf, paper: flags.paper ?? config.output.paper },
   };
   // Everything that needs no model is checked before any work.
@@ -139,13 +153,22 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
-      'demo',
-      'compare the shipped sample models on MNIST test (writes reports/demo/)',
-      (y) => runOptions(y).option('install', { type: 'boolean', default: true, describe: 'install missing system parts (Chromium for the PDF, OpenBLAS) when run as root' }),
+      'demo [data]',
+      'compare the shipped sample models: on MNIST test (writes reports/demo/), or with `demo cifar10` the CIFAR-10 zoo on CIFAR-10 test (writes reports/demo-cifar10/)',
+      (y) =>
+        runOptions(y)
+          .positional('data', {
+            choices: Object.keys(DEMOS) as DemoName[],
+            default: 'mnist' as DemoName,
+            describe: Object.entries(DEMOS).map(([name, demo]) => `${name}: ${demo.what} (${demo.config})`).join('; '),
+          })
+          .option('install', { type: 'boolean', default: true, describe: 'install missing system parts (Chromium for the PDF, OpenBLAS) when run as root' }),
       async (args) => {
         const logger = createLogger({ quiet: args.quiet });
+        const demo = args.data as DemoName;
+        await DEMOS[demo].ready();
         if (args.install) (await import('./system-packages.ts')).ensureSystemPackages(logger, { pdf: args.pdf });
-        await runCommand(DEMO_CONFIG, args, join('reports', 'demo'), logger);
+        await runCommand(demoConfig(demo), args, DEMOS[demo].out, logger);
       },
     )
     .command(
@@ -167,7 +190,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(rateCommand)
     .command(sampleCommand)
     .command(initCommand)
-    .example('$0 demo', 'sample models side by side')
+    .example('$0 demo', 'sample models side by side on MNIST')
+    .example('$0 demo cifar10', 'the CIFAR-10 zoo (GANs, VAE, flow, PixelCNN) side by side on CIFAR-10')
     .example('$0 init', 'a commented starter config to edit')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')

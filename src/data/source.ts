@@ -1,12 +1,14 @@
 /**
  * Turns the data spec a user writes in the config (`mnist:test`, a folder,
- * an `.npy`/`.npz` file) into images in [0, 1] and, where known, labels.
+ * an `.npy`/`.npz` file of uint8 or [0, 1] images, NHWC or NCHW) into images
+ * in [0, 1] and, where known, labels.
  */
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isNamedDataSet, type NamedDataSet } from '../core/data-set-names.ts';
 import { inputError } from '../core/errors.ts';
-import { imageBatch, type ImageBatch } from '../core/types.ts';
+import type { ImageBatch } from '../core/types.ts';
+import { imagesFromArray } from './array-images.ts';
 import type { ImageFolderOptions } from './image-folder.ts';
 import { loadMnist } from './mnist.ts';
 import { readNpy, type NdArray } from './npy.ts';
@@ -72,30 +74,8 @@ function npzSource(file: string, limit?: number): ImageSource {
   return { images, labels, source: file };
 }
 
-/** (N,H,W) or (N,H,W,C) with C ∈ {1,3}; uint8 is scaled by 1/255, floats must already lie in [0, 1]. */
-export function arrayToImages(array: NdArray, file: string, limit?: number): ImageBatch {
-  const { shape } = array;
-  if (shape.length !== 3 && !(shape.length === 4 && (shape[3] === 1 || shape[3] === 3))) {
-    throw inputError(file, `images must have shape (N, H, W) or (N, H, W, C) with C = 1 or 3, got (${shape.join(', ')})`);
-  }
-  const [total, height, width] = shape;
-  const channels = shape[3] ?? 1;
-  const n = Math.min(limit ?? total, total);
-  const count = n * height * width * channels;
-  const data = new Float32Array(count);
-  if (array.dtype === 'uint8') {
-    for (let i = 0; i < count; i++) data[i] = array.data[i] / 255;
-  } else {
-    for (let i = 0; i < count; i++) {
-      const value = array.data[i];
-      if (!(value >= 0 && value <= 1)) {
-        throw inputError(file, `float images must lie in [0, 1]; value ${value} at index ${i} (rescale, e.g. from [-1, 1], before saving)`);
-      }
-      data[i] = value;
-    }
-  }
-  return imageBatch(n, height, width, channels, data);
-}
+/** Kept under its old name for callers of this module: the array's images, NHWC or NCHW (data/array-images.ts). */
+export const arrayToImages = imagesFromArray;
 
 function toLabels(array: NdArray, file: string, n: number): Uint8Array {
   if (array.shape.length !== 1 || array.shape[0] < n) {

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { inputError } from '../core/errors.ts';
-import type { ImageBatch } from '../core/types.ts';
+import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { provenanceMismatch, readReferenceStats, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../metrics/stats/moments.ts';
 import type { Extraction, FeatureExtractor } from './extractor.ts';
@@ -37,7 +37,11 @@ export async function referenceExtraction(
       .filter(Boolean)
       .join('; ');
     if (mismatch) throw inputError(cacheFile, `was made for other reference data: ${mismatch} (delete it to rebuild)`, 'data.stats');
-    if (cached.features) return { features: cached.features, probabilities: cached.probabilities, origin: 'reused' };
+    if (cached.features) {
+      // The file keeps no class names: one image through the extractor gives its declared classes (airplane, …).
+      const classes = cached.probabilities ? (await extractor.extract(sliceImages(images, 0, 1), 1)).classes : undefined;
+      return { features: cached.features, probabilities: cached.probabilities, ...(classes ? { classes } : {}), origin: 'reused' };
+    }
   }
   const extraction = await extractor.extract(images, batchSize);
   if (cacheFile) {

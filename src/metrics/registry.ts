@@ -412,7 +412,7 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
   {
     id: 'memorisation',
     metrics: [MEMORISATION_SHARE, MEMORISATION_RATIO],
-    notApplicable: ({ train }) => (train ? null : 'no training set was given to compare with'),
+    notApplicable: ({ train }) => (train ? null : 'no training images given (data.train)'),
     compute: ({ real, fake, train }) => {
       const m = memorisationFromFeatures(train!.features, real.features, fake.features);
       const n = fake.features.rows;

@@ -16,8 +16,8 @@ import { basename, extname, join } from 'node:path';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { inputError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
-import { imageBatch, pickImages, type ImageBatch } from '../core/types.ts';
-import type { NdArray } from '../data/npy.ts';
+import { pickImages, type ImageBatch } from '../core/types.ts';
+import { imagesFromArray } from '../data/array-images.ts';
 import { readNpy } from '../data/npy.ts';
 import { readNpz } from '../data/npz.ts';
 import type { Bundle } from './bundle.ts';
@@ -150,6 +150,8 @@ function hashOf(files: string[]): string {
   return h.digest('hex');
 }
 
+export { imagesFromArray };
+
 /** The images of an .npy or .npz (`images`, `arr_0` or the only array), as NHWC in [0, 1]. */
 export function imagesFromArrayFile(file: string): ImageBatch {
   if (extname(file).toLowerCase() === '.npy') return imagesFromArray(readNpy(file), file);
@@ -158,40 +160,4 @@ export function imagesFromArrayFile(file: string): ImageBatch {
   const chosen = ['images', 'arr_0'].find((n) => n in arrays) ?? (names.length === 1 ? names[0] : undefined);
   if (!chosen) throw inputError(file, `cannot tell which array holds the images (found ${names.join(', ')}); name it 'images' or 'arr_0'`);
   return imagesFromArray(arrays[chosen], `${file}:${chosen}`);
-}
-
-/**
- * (N, H, W), (N, H, W, C) or (N, C, H, W) with C ∈ {1, 3}: NCHW when dimension 1
- * is 1 or 3 and the last is not. uint8 is k/255; floats must lie in [0, 1].
- */
-export function imagesFromArray(array: NdArray, file: string): ImageBatch {
-  const { shape } = array;
-  const isC = (d: number | undefined) => d === 1 || d === 3;
-  let layout: 'nhw' | 'nhwc' | 'nchw';
-  if (shape.length === 3) layout = 'nhw';
-  else if (shape.length === 4 && isC(shape[1]) && !isC(shape[3])) layout = 'nchw';
-  else if (shape.length === 4 && isC(shape[3])) layout = 'nhwc';
-  else throw inputError(file, `images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W) with C = 1 or 3, got (${shape.join(', ')})`);
-  const n = shape[0];
-  const [height, width, channels] = layout === 'nchw' ? [shape[2], shape[3], shape[1]] : [shape[1], shape[2], shape[3] ?? 1];
-  const data = new Float32Array(n * height * width * channels);
-  const divisor = array.dtype === 'uint8' ? 255 : 1;
-  const plane = height * width;
-  for (let i = 0; i < data.length; i++) {
-    const value = array.data[i];
-    if (array.dtype !== 'uint8' && !(value >= 0 && value <= 1)) {
-      throw inputError(file, `float images must lie in [0, 1]; value ${value} at index ${i} (rescale, e.g. from [-1, 1], before saving)`);
-    }
-    if (layout === 'nchw') {
-      // source index i = ((img * C + c) * H + y) * W + x  ->  ((img * H + y) * W + x) * C + c
-      const img = Math.floor(i / (channels * plane));
-      const rest = i - img * channels * plane;
-      const c = Math.floor(rest / plane);
-      const p = rest - c * plane;
-      data[(img * plane + p) * channels + c] = value / divisor;
-    } else {
-      data[i] = value / divisor;
-    }
-  }
-  return imageBatch(n, height, width, channels, data);
 }

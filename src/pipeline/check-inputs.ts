@@ -12,12 +12,17 @@ import type { Manifest } from '../models/manifest.ts';
 
 const K = { prK: PR_K, prdcK: PRDC_K };
 
-/** `samples` (or the flag that set it) and `data.count` against what the metrics need. */
+/** `samples` (or the flag that set it), each model's own `samples`, and `data.count` against what the metrics need. */
 export function assertEnoughSamples(config: RunConfig, metricIds: readonly string[], where: { file?: string; samplesField?: string } = {}): void {
   const shortfalls = rowShortfalls(metricIds, K, { generated: config.samples, real: config.data.count });
   const problems = shortfalls.map(
     (s): Problem => ({ file: where.file, field: s.side === 'generated' ? (where.samplesField ?? 'samples') : 'data.count', message: shortfallText(s, 'images') }),
   );
+  for (const [i, spec] of config.models.entries()) {
+    if (typeof spec === 'string' || spec.samples === undefined) continue;
+    const [own] = rowShortfalls(metricIds, K, { generated: spec.samples });
+    if (own) problems.push({ file: where.file, field: `models.${i}.samples`, message: shortfallText(own, 'images') });
+  }
   if (problems.length > 0) throw new GenreportError(problems);
 }
 

@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
-import type { ModelSpec, RunConfig } from '../config/config.ts';
+import { modelSamples, type ModelSpec, type RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
@@ -56,10 +56,17 @@ export interface CachedModel {
   file: string;
 }
 
+export interface ModelCacheKey {
+  dir: string;
+  hash: string;
+  samples?: number;
+}
+
 export interface ModelCache {
-  read(bundle: { dir: string; hash: string }): CachedModel | null;
+  /** `samples`: the model's own sample count, where it differs from the run's. */
+  read(bundle: ModelCacheKey): CachedModel | null;
   /** Atomically; the file written, or why it could not be (a full disk must not fail the model). */
-  write(bundle: { dir: string; hash: string }, evaluation: ModelEvaluation): { file: string } | { problem: string };
+  write(bundle: ModelCacheKey, evaluation: ModelEvaluation): { file: string } | { problem: string };
   /** Delete entries this run did not read or write (a finished run keeps only its own). */
   prune(): void;
 }
@@ -95,17 +102,20 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     if (takenNames.has(name)) {
       throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
     }
-    const cached = cache?.read(bundle);
+    const samples = modelSamples(spec, config.samples);
+    // A model's own sample count changes its numbers, so it is part of its cache key.
+    const cacheKey = { dir: bundle.dir, hash: bundle.hash, ...(samples === config.samples ? {} : { samples }) };
+    const cached = cache?.read(cacheKey);
     if (cached) {
       logger.info(`  ${name}: reused results from ${cached.file} (same config, seed and bundle)`);
       return cached.evaluation;
     }
     // Every model sees the same latent stream for the same seed.
     const sampleStart = performance.now();
-    const fake = await timed('sample', () => model.sample(config.samples, samplesRng(config.seed), config.batchSize, (done) => logger.progress('sampling', done, config.samples)));
+    const fake = await timed('sample', () => model.sample(samples, samplesRng(config.seed), config.batchSize, (done) => logger.progress('sampling', done, samples)));
     const sampleSeconds = (performance.now() - sampleStart) / 1000;
     if (model.samplesOnly) assertDataShape(fake, bundle.manifestFile, context);
-    const threads = model.samplingThreads?.(config.samples, config.batchSize) ?? 1;
+    const threads = model.samplingThreads?.(samples, config.batchSize) ?? 1;
     const extracted = await timed('features', () => context.extractor.extract(fake, config.batchSize));
     // A classifier for other data: its probabilities must not reach class-based metrics.
     const fakeSet = context.noClassifier ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
@@ -174,7 +184,8 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         hash: bundle.hash,
         parameters: bundle.parameters,
         status: 'ok',
-        ...(model.samplesOnly ? {} : { samplesPerSecond: config.samples / sampleSeconds }),
+        ...(model.samplesOnly ? {} : { samplesPerSecond: samples / sampleSeconds }),
+        ...(samples === config.samples ? {} : { samples }),
         ...(threads > 1 ? { samplingThreads: threads } : {}),
       },
       cells,
@@ -186,7 +197,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
       training,
     };
-    const kept = cache?.write(bundle, evaluation);
+    const kept = cache?.write(cacheKey, evaluation);
     if (kept && 'file' in kept) logger.info(`  results kept in ${kept.file}`);
     else if (kept) logger.warn(`  ${kept.problem}`);
     return evaluation;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../config/config.ts';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { parseExact, stringifyExact } from '../core/exact-json.ts';
-import type { CachedModel, ModelCache, ModelEvaluation } from './evaluate-model.ts';
+import type { CachedModel, ModelCache, ModelCacheKey, ModelEvaluation } from './evaluate-model.ts';
 
 export type { CachedModel, ModelCache };
 
@@ -50,8 +50,9 @@ export function runKey(parts: RunKeyParts): string {
   return sha256(canonical({ format: CACHE_FORMAT, ...parts, config: measured }));
 }
 
-export function modelKey(run: string, bundle: { dir: string; hash: string }): string {
-  return sha256(canonical({ run, bundleDir: bundle.dir, bundleHash: bundle.hash }));
+export function modelKey(run: string, bundle: ModelCacheKey): string {
+  // `samples` only where a model has its own count, so other keys stay as they were.
+  return sha256(canonical({ run, bundleDir: bundle.dir, bundleHash: bundle.hash, ...(bundle.samples === undefined ? {} : { samples: bundle.samples }) }));
 }
 
 /**
@@ -84,7 +85,7 @@ export function openModelCache(out: string, key: string, options: { read: boolea
   const dir = join(out, CACHE_DIR);
   removeStaged(dir);
   const used = new Set<string>();
-  const fileFor = (bundle: { dir: string; hash: string }) => join(dir, `${modelKey(key, bundle)}.json`);
+  const fileFor = (bundle: ModelCacheKey) => join(dir, `${modelKey(key, bundle)}.json`);
   return {
     read(bundle) {
       const file = fileFor(bundle);

@@ -520,7 +520,10 @@ function methods(data: ReportData): MethodsView {
         }
       : {}),
     seed: String(run.seed),
-    samples: formatCount(run.samples),
+    // Models with their own count are named after the run's: "1,000 (pixelcnn: 200)".
+    samples: ((own) => (own.length > 0 ? `${formatCount(run.samples)} (${own.map((m) => `${m.name}: ${formatCount(m.samples!)}`).join(', ')})` : formatCount(run.samples)))(
+      data.models.filter((m) => m.samples !== undefined && m.samples !== run.samples),
+    ),
     command: run.command,
     // A metric is defined once, whatever its spaces: later spaces' `<id>@<space>` rows repeat the definition.
     metrics: data.metrics.filter((m) => !m.id.includes('@')).map((m) => ({

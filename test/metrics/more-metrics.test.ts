@@ -103,7 +103,7 @@ test('the registry says why classifier and memorisation metrics do not apply, an
   assert.deepEqual(bare, {
     'classifier-score': { notApplicable: 'the feature extractor gives no class probabilities' },
     'classes-covered': { notApplicable: 'the feature extractor gives no class probabilities' },
-    'memorisation-share': { notApplicable: 'no training set was given to compare with' },
+    'memorisation-share': { notApplicable: 'no training images given (data.train)' },
   });
   const probs = (m: number) => featureMatrix(m, 3, Float64Array.from({ length: m * 3 }, (_, k) => (k % 3 === Math.floor(k / 3) % 3 ? 1 : 0)));
   const full = computeMetrics(ids, {

@@ -38,9 +38,16 @@ test('each library entry point has types and a module of src/api/ that exports i
   }
 });
 
-test('files names only what exists, no tests, bench or training code, and every bundle of the demo', () => {
+test('files names only what exists, no tests, bench or training code, and every bundle of both demos', () => {
   for (const path of pkg.files) assert.ok(existsSync(`${ROOT}${path}`), `files: ${path} does not exist`);
   assert.deepEqual(pkg.files.filter((p) => /^(test|bench|src|\.ci|scripts)\b|train/.test(p)), []);
-  const demo = parse(readFileSync(`${ROOT}samples/demo.yaml`, 'utf8')) as { models: string[] };
-  for (const model of demo.models) assert.ok(pkg.files.includes(`samples/${model}/`), `files lacks the demo's bundle samples/${model}/`);
+  for (const config of ['samples/demo.yaml', 'samples/cifar10/demo.yaml']) {
+    assert.ok(pkg.files.includes(config), `files lacks ${config}`);
+    const folder = config.replace(/demo\.yaml$/, '');
+    const demo = parse(readFileSync(`${ROOT}${config}`, 'utf8')) as { models: (string | { path: string })[]; features?: string | string[] };
+    const models = demo.models.map((m) => (typeof m === 'string' ? m : m.path));
+    // A feature space that is a file of the package (not the built-in classifier, nor a commented-out export of the user's).
+    const extractors = [demo.features ?? []].flat().filter((f) => f.endsWith('.onnx')).map((f) => f.replace(/\/[^/]+$/, ''));
+    for (const bundle of [...models, ...extractors]) assert.ok(pkg.files.includes(`${folder}${bundle}/`), `files lacks ${config}'s bundle ${folder}${bundle}/`);
+  }
 });

@@ -69,6 +69,7 @@ test('the run key changes with every input that shapes a model\'s numbers, and n
   assert.equal(runKey(parts({ config: config({ title: 'Other', output: { pdf: false }, models: ['b', 'c'] }) })), base);
   assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/m', hash: 'h2' }), 'bundle hash');
   assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/n', hash: 'h1' }), 'bundle folder');
+  assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/m', hash: 'h1', samples: 300 }), "a model's own sample count");
   const src = mkdtempSync(join(tmpdir(), 'genreport-src-'));
   mkdirSync(join(src, 'metrics'));
   writeFileSync(join(src, 'metrics', 'fid.ts'), 'a');
