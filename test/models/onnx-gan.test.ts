@@ -14,7 +14,6 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { readNpz } from '../../src/data/npz.ts';
-import { generatorDecoder } from '../../src/invertibility/gan-inversion.ts';
 import { disposeBundle } from '../../src/models/bundle.ts';
 import { loadModel } from '../../src/models/load-model.ts';
 
@@ -42,10 +41,10 @@ function maxAbsolute(a: ArrayLike<number>, b: ArrayLike<number>): number {
 for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc', 'gan-mnist-size']) {
   test(`${name}: PyTorch's images for PyTorch's latents, through the ONNX generator`, async () => {
     const { latents, images } = readNpz(join(fixtures, name, 'reference.npz'));
-    const { bundle } = await loadModel(join(fixtures, name));
+    const { bundle, model } = await loadModel(join(fixtures, name));
     try {
       assert.equal(bundle.runnable.generator?.runtime, 'onnx');
-      const made = await generatorDecoder(bundle).decode(latents.data as Float32Array, 4);
+      const made = await model.latents!.decode(latents.data as Float32Array, 4);
       assert.deepEqual([made.n, made.height, made.width, made.channels], images.shape);
       const error = maxRelative(made.data, images.data);
       console.log(`${name}: vs PyTorch, max relative error ${error.toExponential(2)}, max absolute ${maxAbsolute(made.data, images.data).toExponential(2)}`);
@@ -65,7 +64,7 @@ test('genreport sample of an ONNX GAN: the images are the generator of the laten
   assert.deepEqual(images.shape, [5, 8, 8, 3]);
   const { bundle, model } = await loadModel(join(fixtures, 'gan-dcgan'));
   try {
-    const again = await generatorDecoder(bundle).decode(latents.data as Float32Array, 2);
+    const again = await model.latents!.decode(latents.data as Float32Array, 2);
     assert.deepEqual(Array.from(again.data), Array.from(images.data));
     // And a run's own sampling, batch size aside.
     const drawn = await model.sample(5, new Rng(3).fork('samples'), 2);
