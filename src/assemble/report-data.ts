@@ -283,6 +283,8 @@ export interface ModelEntry {
   samplesPerSecond?: number;
   /** Threads that drew the samples, when more than one (an autoregressive model's batches on wasm). */
   samplingThreads?: number;
+  /** What ran the components: "TensorFlow.js 4.22.0", "onnxruntime-node 1.30.0, cpu execution provider, 2 threads" ("; " between several). */
+  runtime?: string;
 }
 
 

@@ -215,6 +215,10 @@ export const reportDataSchema = z
         error: z.string().optional(),
         samplesPerSecond: z.number().nonnegative().optional().describe('images per second while sampling, on the named backend'),
         samplingThreads: z.number().int().min(2).optional().describe('threads that drew the samples, when more than one'),
+        runtime: z
+          .string()
+          .optional()
+          .describe('what ran the components: TensorFlow.js, or onnxruntime-node with its execution provider and threads ("; " between runtimes of a mixed bundle)'),
       }),
     ),
     metrics: z.array(

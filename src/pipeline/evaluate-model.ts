@@ -30,6 +30,9 @@ import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from 
 import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
 import type { Timed } from './stage-timer.ts';
 
+/** The runtime of a samples-only model: nothing runs. */
+const STORED_IMAGES = 'stored images (samples only)';
+
 /** What every model is measured against: the same data, extractor and seeds. */
 export interface EvaluationContext {
   config: RunConfig;
@@ -179,6 +182,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         status: 'ok',
         ...(model.samplesOnly ? {} : { samplesPerSecond: config.samples / sampleSeconds }),
         ...(threads > 1 ? { samplingThreads: threads } : {}),
+        runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
       },
       cells,
       paired,
