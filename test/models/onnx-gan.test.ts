@@ -2,7 +2,8 @@
  * GANs exported from PyTorch to ONNX (scripts/reference/make-model-fixtures.py):
  * genreport's images for PyTorch's latents match PyTorch's images to 1e-5
  * relative, for z [n, dim] and DCGAN's z [n, dim, 1, 1], NCHW and NHWC; and
- * `genreport sample` gives the images of its own latents. Broken files fail
+ * `genreport sample` gives the images of its own latents, which are
+ * PyTorch's images for them (scripts/reference/make-sample-reference.py). Broken files fail
  * with the file and field named.
  */
 import { test } from 'node:test';
@@ -72,6 +73,21 @@ test('genreport sample of an ONNX GAN: the images are the generator of the laten
   } finally {
     disposeBundle(bundle);
   }
+});
+
+test('genreport sample of an ONNX GAN gives PyTorch’s images for the latents it draws, to 1e-5 relative', () => {
+  // make-sample-reference.py ran `genreport sample` and PyTorch's generator (weights from the ONNX initializers) on its latents.
+  const reference = readNpz(join(fixtures, 'gan-dcgan', 'sample-reference.npz'));
+  const [seed, n] = [reference.seed.data[0], reference.n.data[0]];
+  const out = join(mkdtempSync(join(tmpdir(), 'genreport-onnx-sample-')), 'drawn.npz');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', join(fixtures, 'gan-dcgan'), '--n', String(n), '--seed', String(seed), '--out', out, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const { images, latents } = readNpz(out);
+  assert.deepEqual(Array.from(latents.data), Array.from(reference.latents.data), 'the same seed draws the same latents');
+  assert.deepEqual(images.shape, reference.images.shape);
+  const error = maxRelative(images.data, reference.images.data);
+  console.log(`genreport sample vs PyTorch: max relative error ${error.toExponential(2)}`);
+  assert.ok(error <= 1e-5, `max relative error ${error}`);
 });
 
 const bad = (name: string) => join(fixtures, 'bad', name);
