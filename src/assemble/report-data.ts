@@ -177,7 +177,7 @@ export interface AbsoluteErrors {
 
 export interface InvertibilityRow {
   model: string;
-  /** round-trip: flow; reconstruction: VAE encoder mean; inversion: GAN latent optimisation; completion: autoregressive; none: samples-only (reason says why). */
+  /** round-trip: an exact inverse (flow); reconstruction: through an encoder (a VAE's mean, an ONNX GAN's encoder); inversion: latent optimisation (GAN); completion: autoregressive; none: no inverse (samples-only, an ONNX GAN without encoder; reason says why). */
   method: 'round-trip' | 'reconstruction' | 'inversion' | 'completion' | 'failed' | 'none';
   label: string;
   n?: number;
