@@ -75,11 +75,11 @@ export async function measureBundle(dir: string, opts: MeasureOptions): Promise<
     const topThree = [...shares].sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0);
 
     const density: DensityFigure[] = [];
-    if (model.logLikelihood) {
+    if (model.likelihood) {
       const test = loadMnist('test', opts.testImages);
       const d = 28 * 28;
       started = performance.now();
-      const estimates = await model.logLikelihood(test.images, {
+      const estimates = await model.likelihood.logLikelihood(test.images, {
         rng: rng.fork('likelihood'),
         batchSize: opts.batchSize,
         samples: opts.likelihoodDraws,

@@ -180,7 +180,7 @@ export interface AbsoluteErrors {
 
 export interface InvertibilityRow {
   model: string;
-  /** round-trip: flow; reconstruction: VAE encoder mean; inversion: GAN latent optimisation; completion: autoregressive; none: samples-only (reason says why). */
+  /** round-trip: an exact inverse (flow); reconstruction: through an encoder (a VAE's mean, an ONNX GAN's encoder); inversion: latent optimisation (GAN); completion: autoregressive; none: no inverse (samples-only, an ONNX GAN without encoder; reason says why). */
   method: 'round-trip' | 'reconstruction' | 'inversion' | 'completion' | 'failed' | 'none';
   label: string;
   n?: number;
@@ -290,6 +290,8 @@ export interface ModelEntry {
   samplingThreads?: number;
   /** Generated images this model was measured on, where the config gave it its own count (else run.samples). */
   samples?: number;
+  /** What ran the components: "TensorFlow.js 4.22.0", "onnxruntime-node 1.30.0, cpu execution provider, 2 threads" ("; " between several). */
+  runtime?: string;
 }
 
 

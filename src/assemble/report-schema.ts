@@ -226,6 +226,10 @@ export const reportDataSchema = z
         samplesPerSecond: z.number().nonnegative().optional().describe('images per second while sampling, on the named backend'),
         samplingThreads: z.number().int().min(2).optional().describe('threads that drew the samples, when more than one'),
         samples: z.number().int().positive().optional().describe("generated images this model was measured on, where the config gave it its own count (else run.samples)"),
+        runtime: z
+          .string()
+          .optional()
+          .describe('what ran the components: TensorFlow.js, or onnxruntime-node with its execution provider and threads ("; " between runtimes of a mixed bundle)'),
       }),
     ),
     metrics: z.array(

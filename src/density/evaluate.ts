@@ -1,16 +1,16 @@
 /**
  * Density for one loaded model on the reference test images: every estimate
- * the family has (exact, bounds, opt-in Parzen for GANs) as report rows, or
+ * its likelihood capability gives (exact, bounds; opt-in Parzen where it has none) as report rows, or
  * one row saying why there is none. A NaN or a shape error fails this model's
  * density cell with the message; it does not fail the model.
  */
 import type { DensityRow, Estimate95 } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
-import type { GenerativeModel } from '../models/generative-model.ts';
+import type { GenerativeModel, LikelihoodCapability } from '../models/generative-model.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
 import { dimensionsOf } from '../likelihood/data-space.ts';
-import { GAN_NO_DENSITY, type LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
+import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
 import { summarizeLogLikelihoods, type MeanInterval } from '../likelihood/nll-summary.ts';
 import { parzenLikelihood } from './parzen.ts';
 
@@ -41,7 +41,7 @@ export interface ModelDensity {
 export async function evaluateDensity(name: string, model: GenerativeModel, context: DensityContext): Promise<ModelDensity> {
   try {
     const estimates = await estimatesFor(model, context);
-    if (estimates === null) return { rows: [{ model: name, kind: 'none', label: 'no density', reason: GAN_NO_DENSITY }], entries: [] };
+    if (estimates === null) return { rows: [{ model: name, kind: 'none', label: 'no density', reason: model.noLikelihood ?? NO_DENSITY }], entries: [] };
     for (const estimate of estimates) requireFinite(estimate);
     const elbo = estimates.find((e) => e.estimator === 'elbo');
     const d = dimensionsOf(context.test);
@@ -52,13 +52,22 @@ export async function evaluateDensity(name: string, model: GenerativeModel, cont
   }
 }
 
-/** null: the family has no density and the run did not ask for Parzen. */
+/** Said where a model neither has a likelihood nor says why not. */
+const NO_DENSITY = 'no density: the model offers no likelihood';
+
+/** The run's Monte Carlo count for each kind of draw a likelihood takes. */
+function drawsFor(draws: LikelihoodCapability['draws'], config: DensityConfig): number {
+  if (draws === 'importance') return config.iwaeSamples;
+  if (draws === 'dequantization') return config.dequantizationSamples;
+  return 1;
+}
+
+/** null: the model has no density and the run did not ask for Parzen. */
 async function estimatesFor(model: GenerativeModel, context: DensityContext): Promise<LikelihoodEstimate[] | null> {
   const { test, source, config, rng, batchSize } = context;
-  if (model.logLikelihood) {
-    // K for a VAE's bounds, S for a flow's dequantization; exact models ignore it.
-    const samples = model.bundle.manifest.family === 'vae' ? config.iwaeSamples : config.dequantizationSamples;
-    return model.logLikelihood(test, { rng: rng.fork('density'), batchSize, samples, source });
+  if (model.likelihood) {
+    const samples = drawsFor(model.likelihood.draws, config);
+    return model.likelihood.logLikelihood(test, { rng: rng.fork('density'), batchSize, samples, source });
   }
   if (config.parzen && context.parzen) {
     const { generated, validation } = context.parzen;

@@ -7,7 +7,7 @@
  */
 import type { ImageBatch } from '../core/types.ts';
 import type { CodebookUsage } from '../models/codebook.ts';
-import type { HybridModel } from '../models/adapters/hybrid.ts';
+import type { DiscreteCodes } from '../models/generative-model.ts';
 import { reconstructionMetrics, type LabelCheck, type ReconstructionMetrics } from './reconstruction.ts';
 
 /**
@@ -37,7 +37,7 @@ export interface HybridReconstruction {
 }
 
 /** Encode → quantise → decode each image, and the codebook usage of those codes. */
-export async function hybridReconstruction(model: HybridModel, images: ImageBatch, batchSize: number, labelCheck?: LabelCheck): Promise<HybridReconstruction> {
+export async function hybridReconstruction(model: DiscreteCodes, images: ImageBatch, batchSize: number, labelCheck?: LabelCheck): Promise<HybridReconstruction> {
   const started = performance.now();
   const codes = await model.encode(images, batchSize);
   const reconstructions = await model.decode(codes, batchSize);

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
-import type { AutoregressiveModel } from '../models/adapters/autoregressive.ts';
+import type { GenerativeModel } from '../models/generative-model.ts';
 import { reconstructionMetrics, type LabelCheck, type ReconstructionMetrics } from './reconstruction.ts';
 
 export interface Completion {
@@ -18,7 +18,7 @@ export interface Completion {
 }
 
 export async function completeBottomHalf(
-  model: AutoregressiveModel,
+  model: Required<Pick<GenerativeModel, 'complete'>>,
   images: ImageBatch,
   source: string,
   rng: Rng,

@@ -1,23 +1,20 @@
 /**
- * Invertibility for one loaded model on a few real test images, by family:
- * flow round trip, VAE reconstruction through the encoder mean, GAN inversion
- * by latent optimisation, autoregressive completion of the bottom half (no
- * latent). Returns the report row and the image batches to show; latent
- * families add an interpolation grid. A failure fails this row only.
+ * Invertibility for one loaded model on a few real test images, by what the
+ * model can do (its inversion capability, else completion): an exact inverse
+ * is checked by round trips (flows), an encoder by its reconstructions (VAEs),
+ * a latent search by optimising the latent (GANs), completion by drawing the
+ * bottom half (autoregressive models, no latent). Returns the report row and
+ * the image batches to show; models with latents add an interpolation grid.
+ * A failure fails this row only.
  */
 import type { InvertibilityRow } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
-import { AutoregressiveModel } from '../models/adapters/autoregressive.ts';
-import { FlowModel } from '../models/adapters/flow.ts';
-import { GanModel } from '../models/adapters/gan.ts';
-import { HybridModel } from '../models/adapters/hybrid.ts';
-import { VaeModel } from '../models/adapters/vae.ts';
-import type { GenerativeModel, LatentDecoder } from '../models/generative-model.ts';
+import type { DiscreteCodes, GenerativeModel, LatentSpace, EncoderInversion } from '../models/generative-model.ts';
 import { hybridReconstruction } from './codebook-usage.ts';
 import { completeBottomHalf } from './completion.ts';
-import { flowRoundTrip } from './flow-round-trip.ts';
-import { generatorDecoder, invertGenerator } from './gan-inversion.ts';
+import { flowRoundTrip, type BijectiveModel } from './flow-round-trip.ts';
+import { invertGenerator, searchable, type SearchableModel } from './gan-inversion.ts';
 import { interpolationRows, pairRows } from './grids.ts';
 import type { InterpolationPath } from './interpolation.ts';
 import { reconstructionMetrics, type LabelCheck, type LabelPredictor, type ReconstructionMetrics } from './reconstruction.ts';
@@ -59,23 +56,26 @@ const INTERPOLATION_ROWS = 4;
 
 export async function evaluateInvertibility(name: string, model: GenerativeModel, context: InvertibilityContext): Promise<ModelInvertibility> {
   try {
-    if (model instanceof FlowModel) return await flowInvertibility(name, model, context);
-    if (model instanceof VaeModel) return await vaeInvertibility(name, model, context);
-    if (model instanceof GanModel) return await ganInvertibility(name, model, context);
-    if (model instanceof AutoregressiveModel) return await completion(name, model, context);
-    if (model instanceof HybridModel) return await hybridInvertibility(name, model, context);
-    return { row: { model: name, method: 'failed', label: 'not measured', reason: `no invertibility check for family "${model.bundle.manifest.family}"` }, grids: [] };
+    if (model.codes) return await hybridInvertibility(name, model.codes, context);
+    const { latents, inversion } = model;
+    if (latents && inversion?.kind === 'exact') return await roundTrips(name, { bundle: model.bundle, latents, inversion }, context);
+    if (latents && inversion?.kind === 'encoder') return await encoderReconstruction(name, latents, inversion, context);
+    const search = searchable(model);
+    if (search) return await latentSearch(name, search, context);
+    if (model.complete) return await completion(name, model.complete.bind(model), context);
+    const reason = model.noInversion ?? 'the model offers no inverse, encoder, latent search or completion';
+    return { row: { model: name, method: 'none', label: 'no inverse', reason }, grids: [] };
   } catch (e) {
     return { row: { model: name, method: 'failed', label: 'invertibility failed', reason: (e as Error).message }, grids: [] };
   }
 }
 
-async function flowInvertibility(name: string, flow: FlowModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function roundTrips(name: string, model: BijectiveModel, context: InvertibilityContext): Promise<ModelInvertibility> {
   const { images, source, rng, batchSize } = context;
   const started = performance.now();
-  const trip = await flowRoundTrip(flow, images, source, rng.fork('round-trip'), batchSize);
+  const trip = await flowRoundTrip(model, images, source, rng.fork('round-trip'), batchSize);
   const secondsPerImage = (performance.now() - started) / 1000 / images.n;
-  const latents = await flow.encode(endpointImages(images), batchSize);
+  const latents = await model.inversion.encode(endpointImages(images), batchSize);
   return {
     row: {
       model: name,
@@ -85,32 +85,36 @@ async function flowInvertibility(name: string, flow: FlowModel, context: Inverti
       roundTrip: { imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent },
       secondsPerImage,
     },
-    grids: [await interpolationGrid(name, flow, latents, 'linear', 'between the latents of pairs of test images', batchSize)],
+    grids: [await interpolationGrid(name, model.latents, latents, 'between the latents of pairs of test images', batchSize)],
   };
 }
 
-async function vaeInvertibility(name: string, vae: VaeModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function encoderReconstruction(
+  name: string,
+  space: LatentSpace,
+  encoder: EncoderInversion,
+  context: InvertibilityContext,
+): Promise<ModelInvertibility> {
   const { images, batchSize } = context;
   const started = performance.now();
-  const { mean } = await vae.encode(images, batchSize);
-  const reconstructions = await vae.decode(mean, batchSize);
+  const codes = await encoder.encode(images, batchSize);
+  const reconstructions = await space.decode(codes, batchSize);
   const secondsPerImage = (performance.now() - started) / 1000 / images.n;
   const metrics = await reconstructionMetrics(images, reconstructions, labelCheck(context));
-  const latents = (await vae.encode(endpointImages(images), batchSize)).mean;
+  const latents = await encoder.encode(endpointImages(images), batchSize);
   return {
-    row: { model: name, method: 'reconstruction', label: 'decoded image at the encoder mean: an approximate inverse', ...metricFields(metrics, images.n), secondsPerImage },
+    row: { model: name, method: 'reconstruction', label: `decoded image at ${encoder.describes}: an approximate inverse`, ...metricFields(metrics, images.n), secondsPerImage },
     grids: [
-      pairGrid(name, images, reconstructions, 'Reconstructions', 'Odd rows: test images; even rows: the decoded image at the encoder mean.'),
-      await interpolationGrid(name, vae, latents, 'linear', 'between the encoder means of pairs of test images', batchSize),
+      pairGrid(name, images, reconstructions, 'Reconstructions', `Odd rows: test images; even rows: the decoded image at ${encoder.describes}.`),
+      await interpolationGrid(name, space, latents, `between ${encoder.describes}s of pairs of test images`, batchSize),
     ],
   };
 }
 
-async function ganInvertibility(name: string, gan: GanModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function latentSearch(name: string, model: SearchableModel, context: InvertibilityContext): Promise<ModelInvertibility> {
   const { images, config, rng, batchSize } = context;
-  const inversion = await invertGenerator(gan.bundle, images, { ...config, rng: rng.fork('inversion'), batchSize });
+  const inversion = await invertGenerator(model, images, { ...config, rng: rng.fork('inversion'), batchSize });
   const metrics = await reconstructionMetrics(images, inversion.reconstructions, labelCheck(context));
-  const decoder = generatorDecoder(gan.bundle);
   const start = inversion.encoderStart ? 'the bundle encoder as first start' : 'no encoder';
   return {
     row: {
@@ -122,14 +126,14 @@ async function ganInvertibility(name: string, gan: GanModel, context: Invertibil
     },
     grids: [
       pairGrid(name, images, inversion.reconstructions, 'Inversions', 'Odd rows: test images; even rows: G(z) at the optimised latent.'),
-      await interpolationGrid(name, decoder, priorDraws(gan, rng.fork('interpolation')), 'slerp', 'between seeded prior draws, spherical', batchSize),
+      await interpolationGrid(name, model.latents, model.latents.samplePrior(2 * INTERPOLATION_ROWS, rng.fork('interpolation')), 'between seeded prior draws', batchSize),
     ],
   };
 }
 
-async function completion(name: string, model: AutoregressiveModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function completion(name: string, complete: NonNullable<GenerativeModel['complete']>, context: InvertibilityContext): Promise<ModelInvertibility> {
   const { images, source, rng, batchSize } = context;
-  const done = await completeBottomHalf(model, images, source, rng.fork('completion'), batchSize, labelCheck(context));
+  const done = await completeBottomHalf({ complete }, images, source, rng.fork('completion'), batchSize, labelCheck(context));
   return {
     row: {
       model: name,
@@ -142,7 +146,7 @@ async function completion(name: string, model: AutoregressiveModel, context: Inv
   };
 }
 
-async function hybridInvertibility(name: string, model: HybridModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function hybridInvertibility(name: string, model: DiscreteCodes, context: InvertibilityContext): Promise<ModelInvertibility> {
   const { images, batchSize } = context;
   const done = await hybridReconstruction(model, images, batchSize, labelCheck(context));
   return {
@@ -176,12 +180,13 @@ function pairGrid(model: string, originals: ImageBatch, reconstructions: ImageBa
   return { kind: 'pairs', title: `${title}: ${model}`, caption, batch: pairRows(originals, reconstructions, GRID_COLUMNS), columns: GRID_COLUMNS };
 }
 
-async function interpolationGrid(model: string, decoder: LatentDecoder, latents: Float32Array, path: InterpolationPath, between: string, batchSize: number): Promise<InvertibilityGrid> {
+async function interpolationGrid(model: string, space: LatentSpace, latents: Float32Array, between: string, batchSize: number): Promise<InvertibilityGrid> {
+  const path: InterpolationPath = space.interpolation;
   return {
     kind: 'interpolation',
     title: `Latent interpolation: ${model}`,
-    caption: `Each row ${GRID_COLUMNS} steps ${between}${path === 'linear' ? ', linear' : ''}.`,
-    batch: await interpolationRows(decoder, latents, GRID_COLUMNS, path, batchSize),
+    caption: `Each row ${GRID_COLUMNS} steps ${between}, ${path === 'linear' ? 'linear' : 'spherical'}.`,
+    batch: await interpolationRows(space, latents, GRID_COLUMNS, path, batchSize),
     columns: GRID_COLUMNS,
   };
 }
@@ -189,8 +194,4 @@ async function interpolationGrid(model: string, decoder: LatentDecoder, latents:
 /** The first 2 × INTERPOLATION_ROWS test images (or as many pairs as there are). */
 function endpointImages(images: ImageBatch): ImageBatch {
   return sliceImages(images, 0, Math.min(images.n - (images.n % 2), 2 * INTERPOLATION_ROWS));
-}
-
-function priorDraws(gan: GanModel, rng: Rng): Float32Array {
-  return gan.bundle.prior!.sample(2 * INTERPOLATION_ROWS, rng);
 }

@@ -6,7 +6,8 @@ import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
 import { levelsFromImages } from '../likelihood/data-space.ts';
 import { dequantizeToRange } from '../likelihood/dequantize.ts';
-import type { FlowModel } from '../models/adapters/flow.ts';
+import type { ExactInversion, LatentSpace } from '../models/generative-model.ts';
+import type { Bundle } from '../models/bundle.ts';
 
 export interface AbsoluteError {
   max: number;
@@ -19,11 +20,19 @@ export interface FlowRoundTrip {
   latentToLatent: AbsoluteError;
 }
 
-export async function flowRoundTrip(flow: FlowModel, images: ImageBatch, source: string, rng: Rng, batchSize: number): Promise<FlowRoundTrip> {
-  const x = dequantizeToRange(levelsFromImages(images, source), flow.bundle.manifest.image.range, rng.fork('round-trip-x'));
-  const xBack = await flow.inverse((await flow.forward(x, batchSize)).z, batchSize);
-  const z = flow.prior.sample(images.n, rng.fork('round-trip-z'));
-  const zBack = (await flow.forward(await flow.inverse(z, batchSize), batchSize)).z;
+/** A model with an exact inverse: a latent space (for prior draws) and the 'exact' inversion. */
+export interface BijectiveModel {
+  readonly bundle: Bundle;
+  readonly latents: LatentSpace;
+  readonly inversion: ExactInversion;
+}
+
+export async function flowRoundTrip(model: BijectiveModel, images: ImageBatch, source: string, rng: Rng, batchSize: number): Promise<FlowRoundTrip> {
+  const { forward, inverse } = model.inversion;
+  const x = dequantizeToRange(levelsFromImages(images, source), model.bundle.manifest.image.range, rng.fork('round-trip-x'));
+  const xBack = await inverse((await forward(x, batchSize)).z, batchSize);
+  const z = model.latents.samplePrior(images.n, rng.fork('round-trip-z'));
+  const zBack = (await forward(await inverse(z, batchSize), batchSize)).z;
   return { n: images.n, imageToImage: absoluteError(x, xBack), latentToLatent: absoluteError(z, zBack) };
 }
 

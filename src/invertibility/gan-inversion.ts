@@ -8,9 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
-import type { Bundle } from '../models/bundle.ts';
-import { concatImages, expectShape, finiteValues, imagesFromValues, requireComponent, requireRunnable, runComponent, type LatentDecoder } from '../models/generative-model.ts';
-import type { TfjsModel } from '../models/tfjs-files.ts';
+import { finiteValues, type GenerativeModel, type LatentSearch, type LatentSpace } from '../models/generative-model.ts';
+
+/** A model whose latent can be searched for: a latent space and the 'search' inversion. */
+export interface SearchableModel {
+  readonly bundle: GenerativeModel['bundle'];
+  readonly latents: LatentSpace;
+  readonly inversion: LatentSearch;
+}
 
 export interface InversionOptions {
   restarts: number;
@@ -23,18 +28,24 @@ export interface InversionOptions {
 export interface Inversion {
   /** Best latent per image, [n, dim]. */
   latents: Float32Array;
-  /** G(best latent), in [0, 1]. */
+  /** decode(best latent), in [0, 1]. */
   reconstructions: ImageBatch;
   /** Final mean squared error per image, in the model's range. */
   losses: Float64Array;
   secondsPerImage: number;
-  /** Whether the bundle's encoder gave the first start. */
+  /** Whether an encoder gave the first start. */
   encoderStart: boolean;
 }
 
-export async function invertGenerator(bundle: Bundle, images: ImageBatch, options: InversionOptions): Promise<Inversion> {
+/** The model as a SearchableModel, or null when it offers no latent search. */
+export function searchable(model: GenerativeModel): SearchableModel | null {
+  const { latents, inversion } = model;
+  return latents && inversion?.kind === 'search' ? { bundle: model.bundle, latents, inversion } : null;
+}
+
+export async function invertGenerator(model: SearchableModel, images: ImageBatch, options: InversionOptions): Promise<Inversion> {
   const { restarts, batchSize } = options;
-  const dim = bundle.manifest.latent!.dim;
+  const dim = model.latents.latentDim;
   const started = performance.now();
   const latents = new Float32Array(images.n * dim);
   const losses = new Float64Array(images.n);
@@ -42,47 +53,27 @@ export async function invertGenerator(bundle: Bundle, images: ImageBatch, option
   const imagesPerBatch = Math.max(1, Math.floor(batchSize / restarts));
   for (let start = 0; start < images.n; start += imagesPerBatch) {
     const m = Math.min(imagesPerBatch, images.n - start);
-    const targets = toModelRange(images.data.subarray(start * per, (start + m) * per), bundle);
-    const result = await invertBatch(bundle, targets, m, options);
+    const targets = toModelRange(images.data.subarray(start * per, (start + m) * per), model);
+    const result = await invertBatch(model, targets, m, options);
     latents.set(result.latents, start * dim);
     losses.set(result.losses, start);
   }
-  const reconstructions = await generatorDecoder(bundle).decode(latents, batchSize);
-  return { latents, reconstructions, losses, secondsPerImage: (performance.now() - started) / 1000 / images.n, encoderStart: Boolean(bundle.components.encoder) };
+  const reconstructions = await model.latents.decode(latents, batchSize);
+  return { latents, reconstructions, losses, secondsPerImage: (performance.now() - started) / 1000 / images.n, encoderStart: Boolean(model.inversion.initialGuess) };
 }
 
-/** Images from latents through the generator: what interpolation and inversion decode with. */
-export function generatorDecoder(bundle: Bundle): LatentDecoder {
-  const dim = bundle.manifest.latent!.dim;
-  return {
-    latentDim: dim,
-    decode: async (latents, batchSize) => {
-      // Any runtime: decoding needs no gradients.
-      const generator = requireRunnable(bundle, 'generator');
-      const parts: ImageBatch[] = [];
-      const n = latents.length / dim;
-      for (let start = 0; start < n; start += batchSize) {
-        const m = Math.min(batchSize, n - start);
-        const [output] = await generator.run([{ data: latents.slice(start * dim, (start + m) * dim), shape: [m, dim] }], { inputs: ['values'], outputs: ['image'] });
-        parts.push(imagesFromValues(output, bundle, 'generator'));
-      }
-      return concatImages(parts);
-    },
-  };
-}
-
-async function invertBatch(bundle: Bundle, targets: Float32Array, m: number, options: InversionOptions): Promise<{ latents: Float32Array; losses: Float64Array }> {
+async function invertBatch(model: SearchableModel, targets: Float32Array, m: number, options: InversionOptions): Promise<{ latents: Float32Array; losses: Float64Array }> {
   const { restarts, steps, learningRate, rng } = options;
-  const { height, width, channels } = bundle.manifest.image;
-  const latent = bundle.manifest.latent!;
-  const generator = requireComponent(bundle, 'generator');
+  const { height, width, channels } = model.bundle.manifest.image;
+  const dim = model.latents.latentDim;
+  const decode = model.inversion.differentiableDecoder();
   const rows = m * restarts;
   // Row r = restart · m + image.
-  const starts = bundle.prior!.sample(rows, rng);
-  if (bundle.components.encoder) starts.set(await encoderLatents(bundle, targets, m));
-  const z = tf.variable(tf.tensor2d(starts, [rows, latent.dim]));
+  const starts = model.latents.samplePrior(rows, rng);
+  if (model.inversion.initialGuess) starts.set(await model.inversion.initialGuess(targets, m));
+  const z = tf.variable(tf.tensor2d(starts, [rows, dim]));
   const target = tf.tidy(() => tf.tile(tf.tensor4d(targets, [m, height, width, channels]), [restarts, 1, 1, 1]));
-  const rowLosses = (): tf.Tensor1D => tf.mean(tf.square(tf.sub(differentiableForward(generator, z), target)), [1, 2, 3]) as tf.Tensor1D;
+  const rowLosses = (): tf.Tensor1D => tf.mean(tf.square(tf.sub(decode(z), target)), [1, 2, 3]) as tf.Tensor1D;
   const optimizer = tf.train.adam(learningRate);
   try {
     for (let step = 0; step < steps; step++) {
@@ -91,16 +82,16 @@ async function invertBatch(bundle: Bundle, targets: Float32Array, m: number, opt
       });
     }
     const finalLosses = tf.tidy(rowLosses);
-    const lossValues = await finiteValues(finalLosses, bundle, 'generator');
+    const lossValues = await finiteValues(finalLosses, model.bundle, 'generator');
     finalLosses.dispose();
     const zValues = (await z.data()) as Float32Array;
-    const latents = new Float32Array(m * latent.dim);
+    const latents = new Float32Array(m * dim);
     const losses = new Float64Array(m).fill(Infinity);
     for (let r = 0; r < rows; r++) {
       const image = r % m;
       if (lossValues[r] < losses[image]) {
         losses[image] = lossValues[r];
-        latents.set(zValues.subarray(r * latent.dim, (r + 1) * latent.dim), image * latent.dim);
+        latents.set(zValues.subarray(r * dim, (r + 1) * dim), image * dim);
       }
     }
     return { latents, losses };
@@ -111,24 +102,7 @@ async function invertBatch(bundle: Bundle, targets: Float32Array, m: number, opt
   }
 }
 
-async function encoderLatents(bundle: Bundle, targets: Float32Array, m: number): Promise<Float32Array> {
-  const { height, width, channels } = bundle.manifest.image;
-  const dim = bundle.manifest.latent!.dim;
-  const output = tf.tidy(() => runComponent(requireComponent(bundle, 'encoder'), tf.tensor4d(targets, [m, height, width, channels])));
-  try {
-    expectShape(output, [m, dim], bundle, 'encoder', `a ${dim}-d latent`);
-    return await finiteValues(output, bundle, 'encoder');
-  } finally {
-    output.dispose();
-  }
-}
-
-/** predict() runs outside the gradient tape's view for LayersModels; apply() does not. */
-function differentiableForward(model: TfjsModel, z: tf.Tensor): tf.Tensor {
-  return model instanceof tf.LayersModel ? (model.apply(z) as tf.Tensor) : (model.execute(z) as tf.Tensor);
-}
-
-function toModelRange(values: Float32Array, bundle: Bundle): Float32Array {
-  const [lo, hi] = bundle.manifest.image.range;
+function toModelRange(values: Float32Array, model: SearchableModel): Float32Array {
+  const [lo, hi] = model.bundle.manifest.image.range;
   return values.map((v) => lo + v * (hi - lo));
 }

@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { containedPath, type ContainOptions } from '../core/contained-path.ts';
 import { GenreportError, type Problem } from '../core/errors.ts';
 import { readManifest, type ComponentName, type Manifest } from './manifest.ts';
@@ -30,7 +29,10 @@ export interface Bundle {
   /** A hybrid's codebook (components.codebook, a JSON file, not a network). */
   codebook?: Codebook;
   hash: string;
+  /** Weights over every component, tfjs or ONNX. */
   parameters: number;
+  /** What runs the components, one entry per distinct runtime ("onnxruntime-node 1.30.0, cpu execution provider, 2 threads"). */
+  runtimes: string[];
 }
 
 export async function loadBundle(path: string): Promise<Bundle> {
@@ -71,7 +73,8 @@ export async function loadBundle(path: string): Promise<Bundle> {
     prior: latent?.prior ?? null,
     ...(codebook ? { codebook } : {}),
     hash: hashFiles(files),
-    parameters: Object.values(components).reduce((sum, m) => sum + countParameters(m!), 0),
+    parameters: Object.values(runnable).reduce((sum, c) => sum + c!.parameters, 0),
+    runtimes: [...new Set(Object.values(runnable).map((c) => c!.runs))],
   };
 }
 
@@ -122,7 +125,3 @@ export function hashFiles(files: string[]): string {
   return h.digest('hex');
 }
 
-function countParameters(model: TfjsModel): number {
-  if (model instanceof tf.LayersModel) return model.countParams();
-  return Object.values(model.weights).reduce((sum, ts) => sum + ts.reduce((s, t) => s + t.size, 0), 0);
-}

@@ -13,24 +13,106 @@ import type { ComponentName } from './manifest.ts';
 import type { Component, ComponentTensor } from './runtimes/onnx-component.ts';
 import type { TfjsModel } from './tfjs-files.ts';
 
+/**
+ * A model is asked what it can do: each capability below is present when the
+ * model has it, and the stages after models (density, invertibility,
+ * truncation) read these alone, never the family or the class. A new family
+ * or runtime therefore touches its adapter only.
+ */
 export interface GenerativeModel {
   readonly bundle: Bundle;
   /** n images, NHWC float32 in [0, 1], from seeded randomness, in batches; `onProgress(done)` as batches finish. */
   sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch>;
   /** Threads `sample` runs on for n images in batches of batchSize; absent: one. */
   samplingThreads?(n: number, batchSize: number): number;
+  /** log p(x), exact or a lower bound. Absent: the model defines no density (see noLikelihood). */
+  readonly likelihood?: LikelihoodCapability;
+  /** Why there is no likelihood, in the model's own words (a GAN's manifold argument); absent: a plain "no density". */
+  readonly noLikelihood?: string;
+  /** A latent space images are decoded from (GAN, VAE, flow). */
+  readonly latents?: LatentSpace;
+  /** How images go back into `latents`: exactly, through an encoder, or by searching. */
+  readonly inversion?: InversionCapability;
+  /** Why there is no inverse, where a model with latents has none. */
+  readonly noInversion?: string;
+  /** A discrete code grid images go to and come back from (a VQ-VAE's encoder, codebook and decoder). */
+  readonly codes?: DiscreteCodes;
   /**
-   * log p(x) of 8-bit images (k/255) on the bundle's data space, one or more
-   * estimates (a VAE gives its ELBO and its importance-weighted bound). Absent
-   * for families without a density.
+   * Keep rows [0, fromRow) of 8-bit images and draw the rest from the model
+   * (autoregressive models: no latent, so completion stands in for an inverse).
    */
-  logLikelihood?(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]>;
+  complete?(images: ImageBatch, fromRow: number, rng: Rng, batchSize: number, source?: string): Promise<ImageBatch>;
+  /**
+   * The truncation trick: latents moved toward the prior's centre by ψ ∈ (0, 1]
+   * (ψ = 1 leaves them as drawn). Present where the family uses it (GANs).
+   */
+  truncate?(latents: Float32Array, psi: number): Float32Array;
   /**
    * Set when the model is only its stored images (src/models/samples-only.ts):
    * why density, invertibility, truncation and speed do not apply, and the
    * family the user declared for it, if any.
    */
   readonly samplesOnly?: { reason: string; family?: Bundle['manifest']['family'] };
+}
+
+export interface LikelihoodCapability {
+  /** What the estimates are at best: exact, or lower bounds. */
+  readonly kind: 'exact' | 'bound';
+  /**
+   * What the run's Monte Carlo count is for this model: K importance samples
+   * (a VAE's bounds), S dequantization draws (a flow), or none (one exact pass).
+   */
+  readonly draws: 'importance' | 'dequantization' | 'none';
+  /**
+   * log p(x) of 8-bit images (k/255) on the bundle's data space, one or more
+   * estimates (a VAE gives its ELBO and its importance-weighted bound).
+   */
+  logLikelihood(images: ImageBatch, options: LikelihoodOptions): Promise<LikelihoodEstimate[]>;
+}
+
+/** A latent space: images from latents, and the prior latents are drawn from. */
+export interface LatentSpace extends LatentDecoder {
+  /** n draws from the prior, [n, latentDim]. */
+  samplePrior(n: number, rng: Rng): Float32Array;
+  /** How to walk between two latents: along a line, or a great circle (Gaussian GAN latents, White 2016). */
+  readonly interpolation: 'linear' | 'slerp';
+}
+
+/** z and log|det ∂z/∂y| for a batch. */
+export interface FlowForward {
+  z: Float32Array;
+  logDet: Float64Array;
+}
+
+/** How images go back into a model's latent space. */
+export type InversionCapability = ExactInversion | EncoderInversion | LatentSearch;
+
+/** A bijection (flows): values in the model's range ↔ latents, both ways, and images → latents at pixel centres. */
+export interface ExactInversion {
+  readonly kind: 'exact';
+  /** y (model range, [n, D]) → z and log|det|. */
+  forward(values: Float32Array, batchSize: number): Promise<FlowForward>;
+  /** z → y in the model's range, unclipped. */
+  inverse(latents: Float32Array, batchSize: number): Promise<Float32Array>;
+  /** z for images in [0, 1]. */
+  encode(images: ImageBatch, batchSize: number): Promise<Float32Array>;
+}
+
+/** An encoder's point estimate, an approximate inverse (a VAE's posterior mean). */
+export interface EncoderInversion {
+  readonly kind: 'encoder';
+  /** What the latent is, for labels: "the encoder mean". */
+  readonly describes: string;
+  encode(images: ImageBatch, batchSize: number): Promise<Float32Array>;
+}
+
+/** No inverse: the latent is searched for by gradient descent through a differentiable decoder (GANs). */
+export interface LatentSearch {
+  readonly kind: 'search';
+  /** decode(z) as a differentiable TensorFlow.js op, images in the model's range [n, H, W, C]. */
+  differentiableDecoder(): (z: tf.Tensor) => tf.Tensor;
+  /** A first guess per image from an encoder in the bundle, images in the model's range; absent without one. */
+  initialGuess?(values: Float32Array, m: number): Promise<Float32Array>;
 }
 
 export interface LikelihoodOptions {
@@ -40,6 +122,14 @@ export interface LikelihoodOptions {
   samples: number;
   /** Where the images came from, named when they are not 8-bit. */
   source: string;
+}
+
+/** Images → code grid (nearest codebook vectors) → images: a hybrid's approximate inverse. */
+export interface DiscreteCodes {
+  /** The grid's height, width and codebook size. */
+  readonly grid: { height: number; width: number; size: number };
+  encode(images: ImageBatch, batchSize: number): Promise<Uint16Array>;
+  decode(codes: Uint16Array, batchSize: number): Promise<ImageBatch>;
 }
 
 /** A model with a latent space that images can be made from (GAN, VAE, flow). */

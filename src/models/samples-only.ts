@@ -89,7 +89,7 @@ export class SamplesOnlyModel implements GenerativeModel {
       likelihood: null,
       components: {},
     } satisfies Manifest;
-    const bundle: Bundle = { manifest, path, dir: path, root: path, manifestFile: path, components: {}, runnable: {}, prior: null, hash: hashOf(hashed), parameters: 0 };
+    const bundle: Bundle = { manifest, path, dir: path, root: path, manifestFile: path, components: {}, runnable: {}, prior: null, hash: hashOf(hashed), parameters: 0, runtimes: [] };
     return new SamplesOnlyModel(bundle, store, family);
   }
 

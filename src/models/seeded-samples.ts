@@ -5,9 +5,7 @@
  */
 import { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
-import type { Bundle } from './bundle.ts';
 import type { GenerativeModel } from './generative-model.ts';
-import { StandardNormalPrior, type LatentPrior } from './latent-prior.ts';
 
 /** The stream every model samples from for a run's seed. */
 export function samplesRng(seed: number): Rng {
@@ -26,15 +24,8 @@ export interface SeededSamples {
  * first and in order (a GAN batch by batch, a VAE or flow all at once; normal
  * and uniform draws are sequential, so both give the same values).
  */
-export async function seededSamples(model: GenerativeModel, bundle: Bundle, n: number, seed: number, batchSize: number, onProgress?: (done: number) => void): Promise<SeededSamples> {
+export async function seededSamples(model: GenerativeModel, n: number, seed: number, batchSize: number, onProgress?: (done: number) => void): Promise<SeededSamples> {
   const images = await model.sample(n, samplesRng(seed), batchSize, onProgress);
-  const prior = model.samplesOnly ? null : priorOf(bundle);
-  return { images, latents: prior ? { values: prior.sample(n, samplesRng(seed)), dim: prior.dim } : null };
-}
-
-/** The declared prior; a flow without one samples its base N(0, I) over every image value (as FlowModel does). */
-function priorOf(bundle: Bundle): LatentPrior | null {
-  if (bundle.prior) return bundle.prior;
-  const { family, image } = bundle.manifest;
-  return family === 'flow' ? new StandardNormalPrior(image.height * image.width * image.channels) : null;
+  const space = model.latents;
+  return { images, latents: space ? { values: space.samplePrior(n, samplesRng(seed)), dim: space.latentDim } : null };
 }

@@ -1,6 +1,7 @@
 /**
  * One model through every per-model stage, in order: sample → features →
- * metrics → grids → density → invertibility → truncation (GANs) → training
+ * metrics → grids → density → invertibility → truncation (models that
+ * truncate: GANs) → training
  * diagnostics. A bad bundle or bad output throws an input GenreportError; the
  * pipeline then lists the model as failed, with none of its partial results.
  */
@@ -19,16 +20,18 @@ import { CLASS_METRICS } from '../features/spaces.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
-import { GanModel } from '../models/adapters/gan.ts';
 import { disposeBundle } from '../models/bundle.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
-import { truncationSweep } from '../sample/truncation.ts';
+import { truncatable, truncationSweep, type TruncatableModel } from '../sample/truncation.ts';
 import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
 import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
 import type { Timed } from './stage-timer.ts';
+
+/** The runtime of a samples-only model: nothing runs. */
+const STORED_IMAGES = 'stored images (samples only)';
 
 /** What every model is measured against: the same data, extractor and seeds. */
 export interface EvaluationContext {
@@ -119,8 +122,10 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     const extracted = await timed('features', () => context.extractor.extract(fake, config.batchSize));
     // A classifier for other data: its probabilities must not reach class-based metrics.
     const fakeSet = context.noClassifier ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
+    // A samples-only model has the family its entry declares, or none.
+    const family = model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family;
     const { cells, paired, closestPairs } = await timed('metrics', async () =>
-      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family: model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family }, context),
+      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family }, context),
     );
     if (context.noClassifier) {
       for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
@@ -128,7 +133,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     for (const space of context.spaces ?? []) {
       const spaceFake = await timed('features', () => space.extractor.extract(fake, config.batchSize));
       const more = await timed('metrics', async () =>
-        metricCells({ real: space.real, fake: spaceFake, train: space.train, family: bundle.manifest.family }, { ...context, metricIds: space.metricIds }),
+        metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
       );
       for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
       for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
@@ -170,7 +175,8 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
       )),
     );
-    const truncation = model instanceof GanModel ? await sweepTruncation(name, model, context, measureRng) : undefined;
+    const truncating = model.samplesOnly ? null : truncatable(model);
+    const truncation = truncating ? await sweepTruncation(name, truncating, context, measureRng) : undefined;
 
     const training = await timed('diagnostics', async () =>
       diagnoseBundle(bundle, { generated: fakeSet, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
@@ -179,7 +185,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     const evaluation: ModelEvaluation = {
       entry: {
         name,
-        family: model.samplesOnly ? (model.samplesOnly.family ?? 'unknown') : bundle.manifest.family,
+        family: family ?? 'unknown',
         bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
         hash: bundle.hash,
         parameters: bundle.parameters,
@@ -187,6 +193,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         ...(model.samplesOnly ? {} : { samplesPerSecond: samples / sampleSeconds }),
         ...(samples === config.samples ? {} : { samples }),
         ...(threads > 1 ? { samplingThreads: threads } : {}),
+        runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
       },
       cells,
       paired,
@@ -224,7 +231,7 @@ function metricCells(
 }
 
 /** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */
-async function sweepTruncation(name: string, model: GanModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationSweep | undefined> {
+async function sweepTruncation(name: string, model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationSweep | undefined> {
   const { config, timed } = context;
   try {
     return await timed('truncation', () =>

@@ -146,7 +146,7 @@ export interface MethodsView {
   samples: string;
   command: string;
   metrics: { label: string; arrow: string; direction: string; unit: string; definition: string; reference: string }[];
-  models: { name: string; family: string; bundle: string; hash: string; parameters: string; speed: string; status: string }[];
+  models: { name: string; family: string; runtime: string; bundle: string; hash: string; parameters: string; speed: string; status: string }[];
   timings: { stage: string; time: string }[];
 }
 
@@ -537,6 +537,7 @@ function methods(data: ReportData): MethodsView {
     models: data.models.map((m) => ({
       name: m.name,
       family: FAMILY_LABELS[m.family],
+      runtime: m.runtime ?? '',
       bundle: m.bundle,
       // In full: a reader checks it against the bundle on disk.
       hash: m.hash ? `sha256 ${m.hash}` : 'not hashed (the bundle did not load)',

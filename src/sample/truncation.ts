@@ -1,15 +1,14 @@
 /**
- * The truncation trick for GANs: latents scaled by ψ ≤ 1 trade diversity
- * for fidelity. The same seeded latents at every ψ, through the generator,
- * scored by precision and recall (Kynkäänniemi k = 3) against the real features,
+ * The truncation trick (GANs): latents moved toward the prior's centre by
+ * ψ ≤ 1 trade diversity for fidelity. The same seeded latents at every ψ,
+ * truncated by the model (truncate) and decoded, scored by precision and recall (Kynkäänniemi k = 3) against the real features,
  * so the curve shows the trade-off rather than sampling noise.
  */
 import type { TruncationSweep } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import type { FeatureMatrix } from '../core/types.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
-import { generatorDecoder } from '../invertibility/gan-inversion.ts';
-import type { GanModel } from '../models/adapters/gan.ts';
+import type { GenerativeModel, LatentSpace } from '../models/generative-model.ts';
 import { PR_K, prdcFromFeatures } from '../metrics/prdc.ts';
 
 export interface TruncationOptions {
@@ -19,13 +18,24 @@ export interface TruncationOptions {
   batchSize: number;
 }
 
-export async function truncationSweep(name: string, gan: GanModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationSweep> {
+/** A model the sweep applies to: a latent space and the truncation trick. */
+export interface TruncatableModel {
+  readonly latents: LatentSpace;
+  truncate(latents: Float32Array, psi: number): Float32Array;
+}
+
+/** The model as a TruncatableModel, or null where truncation does not apply. */
+export function truncatable(model: GenerativeModel): TruncatableModel | null {
+  const { latents, truncate } = model;
+  return latents && truncate ? { latents, truncate: (z, psi) => truncate.call(model, z, psi) } : null;
+}
+
+export async function truncationSweep(name: string, model: TruncatableModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationSweep> {
   const { psi, samples, rng, batchSize } = options;
-  const z = gan.bundle.prior!.sample(samples, rng);
-  const decoder = generatorDecoder(gan.bundle);
+  const z = model.latents.samplePrior(samples, rng);
   const points: TruncationSweep['points'] = [];
   for (const p of [...psi].sort((a, b) => a - b)) {
-    const images = await decoder.decode(z.map((v) => p * v), batchSize);
+    const images = await model.latents.decode(model.truncate(z, p), batchSize);
     const { features } = await extractor.extract(images, batchSize);
     const { precision, recall } = prdcFromFeatures(realFeatures, features, { prK: PR_K });
     points.push({ psi: p, precision, recall });

@@ -2,8 +2,8 @@
  * One run over a tfjs bundle, a GAN exported from PyTorch to ONNX, a
  * samples-only folder and an .onnx file that is not a model: the broken one
  * fails alone with its file named; the ONNX GAN gets samples, metrics and a
- * truncation sweep, and its inversion row says why latent optimisation needs
- * a TensorFlow.js generator.
+ * truncation sweep, and its inversion row says why it has no inverse (no
+ * gradients through ONNX for a latent search, and no encoder).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +38,7 @@ test('tfjs, ONNX and samples-only models in one report; a non-model .onnx fails 
   assert.ok(data.images.some((i) => i.id === `samples-${onnx}`));
   assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan', onnx]);
   const inversion = data.invertibility!.rows.find((r) => r.model === onnx)!;
-  assert.match(inversion.reason ?? '', /needs gradients through the component, which only a TensorFlow\.js model gives here; this one is ONNX/);
+  assert.equal(inversion.method, 'none');
+  assert.match(inversion.reason ?? '', /the generator is ONNX, which gives no gradients here, so its latent cannot be searched for, and the bundle has no encoder/);
   assert.equal(data.invertibility!.rows.find((r) => r.model === 'stored-digits')!.label, 'n/a — samples only');
 });

@@ -7,7 +7,8 @@ import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { saveLayersModel } from '../../src/models/tfjs-files.ts';
-import { generatorDecoder, invertGenerator } from '../../src/invertibility/gan-inversion.ts';
+import { invertGenerator, searchable } from '../../src/invertibility/gan-inversion.ts';
+import { GanModel } from '../../src/models/adapters/gan.ts';
 import { interpolateLatents } from '../../src/invertibility/interpolation.ts';
 import { writeTinyGan } from '../helpers/tiny-gan.ts';
 
@@ -17,8 +18,8 @@ test('latent optimisation recovers the known latent of a small generator', async
   const bundle = await loadBundle(await writeTinyGan());
   try {
     const truth = new Rng(7).normals(3 * 4).map((v) => 0.7 * v);
-    const images = await generatorDecoder(bundle).decode(truth, 3);
-    const inversion = await invertGenerator(bundle, images, { restarts: 3, steps: 400, learningRate: 0.05, rng: new Rng(1), batchSize: 9 });
+    const images = await new GanModel(bundle).decode(truth, 3);
+    const inversion = await invertGenerator(searchable(new GanModel(bundle))!, images, { restarts: 3, steps: 400, learningRate: 0.05, rng: new Rng(1), batchSize: 9 });
     for (let i = 0; i < truth.length; i++) assert.ok(Math.abs(inversion.latents[i] - truth[i]) < 0.02, `z[${i}] ${inversion.latents[i]} vs ${truth[i]}`);
     assert.ok(inversion.losses.every((l) => l < 1e-5), `losses ${[...inversion.losses]}`);
     assert.ok(inversion.secondsPerImage > 0 && !inversion.encoderStart);
@@ -37,8 +38,8 @@ test('a bundle encoder gives the first start: with no steps and one restart, the
   writeFileSync(manifestFile, JSON.stringify({ ...manifest, components: { ...manifest.components, encoder: 'encoder/model.json' } }));
   const bundle = await loadBundle(dir);
   try {
-    const images = await generatorDecoder(bundle).decode(new Rng(2).normals(2 * 4), 2);
-    const inversion = await invertGenerator(bundle, images, { restarts: 1, steps: 0, learningRate: 0.05, rng: new Rng(1), batchSize: 2 });
+    const images = await new GanModel(bundle).decode(new Rng(2).normals(2 * 4), 2);
+    const inversion = await invertGenerator(searchable(new GanModel(bundle))!, images, { restarts: 1, steps: 0, learningRate: 0.05, rng: new Rng(1), batchSize: 2 });
     const expected = tf.tidy(() => encoder.predict(tf.tensor4d(images.data.map((v) => 2 * v - 1), [2, 8, 8, 1])) as tf.Tensor).dataSync();
     for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(inversion.latents[i] - expected[i]) < 1e-6);
     assert.ok(inversion.encoderStart);
@@ -51,7 +52,7 @@ test('a bundle encoder gives the first start: with no steps and one restart, the
 test('interpolation starts and ends at the endpoint images; slerp keeps the norm of equal-norm latents', async () => {
   const bundle = await loadBundle(await writeTinyGan());
   try {
-    const decoder = generatorDecoder(bundle);
+    const decoder = new GanModel(bundle);
     const a = Float32Array.from([1, 0, 0, 0]);
     const b = Float32Array.from([0, 1, 0, 0]);
     const path = await interpolateLatents(decoder, a, b, 5, 'slerp', 2);

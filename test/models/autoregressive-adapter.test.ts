@@ -132,7 +132,7 @@ test('an above component that takes only whole images is refused when sampling, 
   const ar = modelForBundle(await loadBundle(await writeTinyRowCached(smoothConditionals(), AR_SIDE)));
   try {
     // The likelihood runs on whole images and works; sampling needs rows 0 … h.
-    await ar.logLikelihood!(randomImages(2, 1), { rng: new Rng(1), batchSize: 2, samples: 1, source: 'test' });
+    await ar.likelihood!.logLikelihood(randomImages(2, 1), { rng: new Rng(1), batchSize: 2, samples: 1, source: 'test' });
     await assert.rejects(ar.sample(2, new Rng(1), 2), (e: Error) => {
       assert.ok(e instanceof GenreportError);
       assert.equal(e.exitCode, 2);

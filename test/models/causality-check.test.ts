@@ -28,7 +28,7 @@ const options = { rng: new Rng(1), batchSize: 8, samples: 1, source: 'test image
 test('a causal model passes, and its estimate says the check ran', async () => {
   const { bundle, model } = await loadModel(await writeTinyAutoregressive(smoothConditionals()));
   try {
-    const [estimate] = await model.logLikelihood!(images(3), options);
+    const [estimate] = await model.likelihood!.logLikelihood(images(3), options);
     assert.match(estimate.label, /causality checked: 6 single-pixel changes in 2 images moved no earlier conditional/);
   } finally {
     disposeBundle(bundle);
@@ -49,7 +49,7 @@ for (const [what, tap] of [['the pixel it predicts', 4], ['a later pixel', 5]] a
     const { bundle, model } = await loadModel(dir);
     try {
       await assert.rejects(
-        model.logLikelihood!(images(3), options),
+        model.likelihood!.logLikelihood(images(3), options),
         new RegExp(`genmodel\\.json: components\\.model: the conditional of pixel \\(row \\d, column \\d\\) changed when pixel \\(row \\d, column \\d\\) changed .*the model sees ${what} \\(a leaking mask\\)`),
       );
     } finally {

@@ -28,7 +28,7 @@ test('ar-pixelcnn: exact log p(x) equals PyTorch to 1e-4 nats; samples come pixe
   const { images, logPx } = referenceImages('ar-pixelcnn');
   const { bundle, model } = await loadModel(join(fixtures, 'ar-pixelcnn'));
   try {
-    const [estimate] = await model.logLikelihood!(images, options);
+    const [estimate] = await model.likelihood!.logLikelihood(images, options);
     assert.equal(estimate.kind, 'exact');
     assert.match(estimate.label, /causality checked/);
     const nats = Math.max(...Array.from(estimate.logLikelihoods, (v, i) => Math.abs(v - logPx[i])));
@@ -46,7 +46,7 @@ test('ar-leaking: a first mask that shows the pixel itself is refused, naming th
   const { images } = referenceImages('ar-leaking');
   const { bundle, model } = await loadModel(join(fixtures, 'ar-leaking'));
   try {
-    await assert.rejects(model.logLikelihood!(images, options), /ar-leaking\/genmodel\.json: components\.model: the conditional of pixel \(row 0, column 0\) changed when pixel \(row 0, column 0\) changed .*sees the pixel it predicts \(a leaking mask\)/);
+    await assert.rejects(model.likelihood!.logLikelihood(images, options), /ar-leaking\/genmodel\.json: components\.model: the conditional of pixel \(row 0, column 0\) changed when pixel \(row 0, column 0\) changed .*sees the pixel it predicts \(a leaking mask\)/);
   } finally {
     disposeBundle(bundle);
   }

@@ -2,7 +2,8 @@
  * GANs exported from PyTorch to ONNX (scripts/reference/make-model-fixtures.py):
  * genreport's images for PyTorch's latents match PyTorch's images to 1e-5
  * relative, for z [n, dim] and DCGAN's z [n, dim, 1, 1], NCHW and NHWC; and
- * `genreport sample` gives the images of its own latents. Broken files fail
+ * `genreport sample` gives the images of its own latents, which are
+ * PyTorch's images for them (scripts/reference/make-sample-reference.py). Broken files fail
  * with the file and field named.
  */
 import { test } from 'node:test';
@@ -14,7 +15,6 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { readNpz } from '../../src/data/npz.ts';
-import { generatorDecoder } from '../../src/invertibility/gan-inversion.ts';
 import { disposeBundle } from '../../src/models/bundle.ts';
 import { loadModel } from '../../src/models/load-model.ts';
 
@@ -42,10 +42,10 @@ function maxAbsolute(a: ArrayLike<number>, b: ArrayLike<number>): number {
 for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc', 'gan-mnist-size']) {
   test(`${name}: PyTorch's images for PyTorch's latents, through the ONNX generator`, async () => {
     const { latents, images } = readNpz(join(fixtures, name, 'reference.npz'));
-    const { bundle } = await loadModel(join(fixtures, name));
+    const { bundle, model } = await loadModel(join(fixtures, name));
     try {
       assert.equal(bundle.runnable.generator?.runtime, 'onnx');
-      const made = await generatorDecoder(bundle).decode(latents.data as Float32Array, 4);
+      const made = await model.latents!.decode(latents.data as Float32Array, 4);
       assert.deepEqual([made.n, made.height, made.width, made.channels], images.shape);
       const error = maxRelative(made.data, images.data);
       console.log(`${name}: vs PyTorch, max relative error ${error.toExponential(2)}, max absolute ${maxAbsolute(made.data, images.data).toExponential(2)}`);
@@ -65,7 +65,7 @@ test('genreport sample of an ONNX GAN: the images are the generator of the laten
   assert.deepEqual(images.shape, [5, 8, 8, 3]);
   const { bundle, model } = await loadModel(join(fixtures, 'gan-dcgan'));
   try {
-    const again = await generatorDecoder(bundle).decode(latents.data as Float32Array, 2);
+    const again = await model.latents!.decode(latents.data as Float32Array, 2);
     assert.deepEqual(Array.from(again.data), Array.from(images.data));
     // And a run's own sampling, batch size aside.
     const drawn = await model.sample(5, new Rng(3).fork('samples'), 2);
@@ -73,6 +73,21 @@ test('genreport sample of an ONNX GAN: the images are the generator of the laten
   } finally {
     disposeBundle(bundle);
   }
+});
+
+test('genreport sample of an ONNX GAN gives PyTorch’s images for the latents it draws, to 1e-5 relative', () => {
+  // make-sample-reference.py ran `genreport sample` and PyTorch's generator (weights from the ONNX initializers) on its latents.
+  const reference = readNpz(join(fixtures, 'gan-dcgan', 'sample-reference.npz'));
+  const [seed, n] = [reference.seed.data[0], reference.n.data[0]];
+  const out = join(mkdtempSync(join(tmpdir(), 'genreport-onnx-sample-')), 'drawn.npz');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', join(fixtures, 'gan-dcgan'), '--n', String(n), '--seed', String(seed), '--out', out, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const { images, latents } = readNpz(out);
+  assert.deepEqual(Array.from(latents.data), Array.from(reference.latents.data), 'the same seed draws the same latents');
+  assert.deepEqual(images.shape, reference.images.shape);
+  const error = maxRelative(images.data, reference.images.data);
+  console.log(`genreport sample vs PyTorch: max relative error ${error.toExponential(2)}`);
+  assert.ok(error <= 1e-5, `max relative error ${error}`);
 });
 
 const bad = (name: string) => join(fixtures, 'bad', name);

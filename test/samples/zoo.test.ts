@@ -60,7 +60,7 @@ for (const name of BUNDLES) {
       const expected = cardDensity(dir);
       assert.ok(expected.length > 0, 'the card records measured bits/dim');
       const model = modelForBundle(bundle);
-      const estimates = await model.logLikelihood!(test.images, { rng: new Rng(1), batchSize: 20, samples: expected[0].draws, source: test.source });
+      const estimates = await model.likelihood!.logLikelihood(test.images, { rng: new Rng(1), batchSize: 20, samples: expected[0].draws, source: test.source });
       for (const e of estimates) {
         const bits = -e.logLikelihoods.reduce((a, b) => a + b, 0) / e.logLikelihoods.length / (28 * 28 * Math.LN2);
         const card = expected.find((c) => c.estimator === e.estimator);

@@ -33,7 +33,7 @@ export async function runSample(args: SampleArgs): Promise<void> {
   ]);
   const { bundle, model } = await loadModel(args.bundle);
   try {
-    const { images, latents } = await seededSamples(model, bundle, args.n, args.seed, args['batch-size']);
+    const { images, latents } = await seededSamples(model, args.n, args.seed, args['batch-size']);
     const arrays: Record<string, NdArray> = { images: { dtype: 'float32', shape: [images.n, images.height, images.width, images.channels], data: images.data } };
     if (latents) arrays.latents = { dtype: 'float32', shape: [images.n, latents.dim], data: latents.values };
     writeNpz(args.out, arrays);

@@ -17,11 +17,13 @@ import type { Bundle } from '../bundle.ts';
 import { conditionalNetwork, type ConditionalNetwork } from './autoregressive-networks.ts';
 import { completeInWorkers, type SamplingBatch } from './autoregressive-workers.ts';
 import { checkCausality } from './causality-check.ts';
-import type { GenerativeModel, LikelihoodOptions } from '../generative-model.ts';
+import type { GenerativeModel, LikelihoodCapability, LikelihoodOptions } from '../generative-model.ts';
 
 export class AutoregressiveModel implements GenerativeModel {
   private readonly form: PixelForm;
   private readonly network: ConditionalNetwork;
+  /** Σ log p(x_i | x_<i) in one pass, after the causality check. */
+  readonly likelihood: LikelihoodCapability = { kind: 'exact', draws: 'none', logLikelihood: (images, options) => this.logLikelihood(images, options) };
 
   constructor(readonly bundle: Bundle) {
     this.form = bundle.manifest.likelihood!.form!;

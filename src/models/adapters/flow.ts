@@ -21,19 +21,38 @@ import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts
 import { LEVELS } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes } from '../component-shapes.ts';
-import { expectShape, expectValuesShape, finiteValues, requireComponent, requireRunnable, runComponent, type GenerativeModel, type LatentDecoder, type LikelihoodOptions } from '../generative-model.ts';
+import {
+  expectShape,
+  expectValuesShape,
+  finiteValues,
+  requireComponent,
+  requireRunnable,
+  runComponent,
+  type FlowForward,
+  type GenerativeModel,
+  type ExactInversion,
+  type LatentSpace,
+  type LikelihoodCapability,
+  type LikelihoodOptions,
+} from '../generative-model.ts';
 import { FlowFlatten, FlowLayer } from '../layers/index.ts';
 import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { Component } from '../runtimes/onnx-component.ts';
 
-/** z and log|det ∂z/∂y| for a batch. */
-export interface FlowForward {
-  z: Float32Array;
-  logDet: Float64Array;
-}
+export type { FlowForward };
 
-export class FlowModel implements GenerativeModel, LatentDecoder {
+export class FlowModel implements GenerativeModel, LatentSpace {
   readonly latentDim: number;
+  readonly interpolation = 'linear';
+  readonly latents: LatentSpace = this;
+  /** Change of variables at S dequantization draws: a bound on the 8-bit likelihood. */
+  readonly likelihood: LikelihoodCapability = { kind: 'bound', draws: 'dequantization', logLikelihood: (images, options) => this.logLikelihood(images, options) };
+  readonly inversion: ExactInversion = {
+    kind: 'exact',
+    forward: (values, batchSize) => this.forward(values, batchSize),
+    inverse: (latents, batchSize) => this.inverse(latents, batchSize),
+    encode: (images, batchSize) => this.encode(images, batchSize),
+  };
   /** The base distribution p(z). */
   readonly prior: LatentPrior;
   private readonly flatten!: FlowFlatten;
@@ -79,6 +98,10 @@ export class FlowModel implements GenerativeModel, LatentDecoder {
     const images = await this.decode(this.prior.sample(n, rng), batchSize);
     onProgress?.(n);
     return images;
+  }
+
+  samplePrior(n: number, rng: Rng): Float32Array {
+    return this.prior.sample(n, rng);
   }
 
   /** Images from latents: the inverse, then the 8-bit level each value's bin falls in. */

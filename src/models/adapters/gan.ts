@@ -1,28 +1,106 @@
-/** GAN: samples through generator(z); no density, no exact inverse. */
+/**
+ * GAN: samples through generator(z); no density, no exact inverse. Its
+ * latent can be searched for by gradient descent where the generator is a
+ * TensorFlow.js model (ONNX gives no gradients here); an ONNX GAN with an
+ * encoder is inverted approximately through the encoder instead. Truncation
+ * scales latents by ψ.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assertFinite } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { ImageBatch } from '../../core/types.ts';
+import { GAN_NO_DENSITY } from '../../likelihood/likelihood-estimate.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
-import { concatImages, imagesFromValues, requireRunnable, type GenerativeModel } from '../generative-model.ts';
+import { concatImages, expectValuesShape, imagesFromValues, requireComponent, requireRunnable, type GenerativeModel, type InversionCapability, type LatentSpace } from '../generative-model.ts';
+import type { LatentPrior } from '../latent-prior.ts';
 
-export class GanModel implements GenerativeModel {
+export class GanModel implements GenerativeModel, LatentSpace {
+  readonly latentDim: number;
+  readonly interpolation = 'slerp';
+  readonly noLikelihood = GAN_NO_DENSITY;
+  readonly latents: LatentSpace = this;
+  readonly inversion?: InversionCapability;
+  readonly noInversion?: string;
+  private readonly prior: LatentPrior;
+
   constructor(readonly bundle: Bundle) {
     requireRunnable(bundle, 'generator');
-    checkComponentShapes(bundle, [{ component: 'generator', inputs: [latentAxes(bundle.manifest.latent!.dim)], output: imageAxes(bundle) }]);
+    this.latentDim = bundle.manifest.latent!.dim;
+    this.prior = bundle.prior!;
+    checkComponentShapes(bundle, [{ component: 'generator', inputs: [latentAxes(this.latentDim)], output: imageAxes(bundle) }]);
+    const encoder = bundle.runnable.encoder;
+    const runtime = bundle.runnable.generator!.runtime;
+    if (runtime === 'tfjs') {
+      this.inversion = {
+        kind: 'search',
+        differentiableDecoder: () => this.differentiableGenerator(),
+        ...(encoder ? { initialGuess: (values: Float32Array, m: number) => this.encodeValues(values, m) } : {}),
+      };
+    } else if (encoder) {
+      this.inversion = { kind: 'encoder', describes: "the bundle encoder's latent", encode: (images, batchSize) => this.encode(images, batchSize) };
+    } else {
+      this.noInversion = `the generator is ${runtime === 'onnx' ? 'ONNX' : runtime}, which gives no gradients here, so its latent cannot be searched for, and the bundle has no encoder (components.encoder) to invert it approximately`;
+    }
   }
 
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
-    const generator = requireRunnable(this.bundle, 'generator');
-    const latent = this.bundle.manifest.latent!;
     const parts: ImageBatch[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const z = this.bundle.prior!.sample(m, rng);
-      // Any runtime: tfjs or ONNX (runtimes/onnx-component.ts).
-      const [output] = await generator.run([{ data: z, shape: [m, latent.dim] }], { inputs: ['values'], outputs: ['image'] });
-      parts.push(imagesFromValues(output, this.bundle, 'generator'));
+      parts.push(await this.decode(this.prior.sample(m, rng), m));
       onProgress?.(start + m);
     }
     return concatImages(parts);
+  }
+
+  samplePrior(n: number, rng: Rng): Float32Array {
+    return this.prior.sample(n, rng);
+  }
+
+  /** Images from latents [n, dim] through the generator, any runtime (runtimes/onnx-component.ts). */
+  async decode(latents: Float32Array, batchSize: number): Promise<ImageBatch> {
+    const generator = requireRunnable(this.bundle, 'generator');
+    const dim = this.latentDim;
+    const n = latents.length / dim;
+    const parts: ImageBatch[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const [output] = await generator.run([{ data: latents.slice(start * dim, (start + m) * dim), shape: [m, dim] }], { inputs: ['values'], outputs: ['image'] });
+      parts.push(imagesFromValues(output, this.bundle, 'generator'));
+    }
+    return concatImages(parts);
+  }
+
+  truncate(latents: Float32Array, psi: number): Float32Array {
+    return latents.map((v) => psi * v);
+  }
+
+  /** The encoder's latent for images in [0, 1]. */
+  private async encode(images: ImageBatch, batchSize: number): Promise<Float32Array> {
+    const [lo, hi] = this.bundle.manifest.image.range;
+    const per = images.height * images.width * images.channels;
+    const out = new Float32Array(images.n * this.latentDim);
+    for (let start = 0; start < images.n; start += batchSize) {
+      const m = Math.min(batchSize, images.n - start);
+      const values = images.data.slice(start * per, (start + m) * per).map((v) => lo + v * (hi - lo));
+      out.set(await this.encodeValues(values, m), start * this.latentDim);
+    }
+    return out;
+  }
+
+  /** The encoder's latent for m images in the model's range. */
+  private async encodeValues(values: Float32Array, m: number): Promise<Float32Array> {
+    const { height, width, channels } = this.bundle.manifest.image;
+    const [output] = await requireRunnable(this.bundle, 'encoder').run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['values'] });
+    expectValuesShape(output.shape, [m, this.latentDim], this.bundle, 'encoder', `a ${this.latentDim}-d latent`);
+    assertFinite(output.data, this.bundle.manifestFile, 'components.encoder');
+    return output.data;
+  }
+
+  /** predict() runs outside the gradient tape's view for LayersModels; apply() does not. */
+  private differentiableGenerator(): (z: tf.Tensor) => tf.Tensor {
+    const model = requireComponent(this.bundle, 'generator');
+    return (z) => (model instanceof tf.LayersModel ? (model.apply(z) as tf.Tensor) : (model.execute(z) as tf.Tensor));
   }
 }

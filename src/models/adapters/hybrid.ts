@@ -25,7 +25,7 @@ import type { Bundle } from '../bundle.ts';
 import type { Codebook } from '../codebook.ts';
 import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
 import { codePriorNetwork, type CodeGrid, type CodePriorNetwork } from './code-prior-networks.ts';
-import { expectValuesShape, requireRunnable, type GenerativeModel, type LikelihoodOptions } from '../generative-model.ts';
+import { expectValuesShape, requireRunnable, type GenerativeModel, type LikelihoodCapability, type LikelihoodOptions } from '../generative-model.ts';
 import { checkCausality } from './causality-check.ts';
 
 export type { CodeGrid };
@@ -35,6 +35,10 @@ export class HybridModel implements GenerativeModel {
   readonly codebook: Codebook;
   private readonly form: PixelForm;
   private readonly prior: CodePriorNetwork;
+  /** Images → code grid → images: the approximate inverse invertibility asks for. */
+  readonly codes = this;
+  /** A lower bound: the single-code ELBO (src/likelihood/code-prior.ts), one pass, no draws. */
+  readonly likelihood: LikelihoodCapability = { kind: 'bound', draws: 'none', logLikelihood: (images, options) => this.logLikelihood(images, options) };
 
   constructor(readonly bundle: Bundle) {
     for (const c of ['encoder', 'decoder'] as const) requireRunnable(bundle, c);

@@ -20,7 +20,9 @@ import {
   expectValuesShape,
   requireRunnable,
   type GenerativeModel,
-  type LatentDecoder,
+  type EncoderInversion,
+  type LatentSpace,
+  type LikelihoodCapability,
   type LikelihoodOptions,
 } from '../generative-model.ts';
 
@@ -30,8 +32,13 @@ export interface Posterior {
   logVariance: Float32Array;
 }
 
-export class VaeModel implements GenerativeModel, LatentDecoder {
+export class VaeModel implements GenerativeModel, LatentSpace {
   readonly latentDim: number;
+  readonly interpolation = 'linear';
+  readonly latents: LatentSpace = this;
+  /** ELBO and IWAE-K: bounds, K importance samples. */
+  readonly likelihood: LikelihoodCapability = { kind: 'bound', draws: 'importance', logLikelihood: (images, options) => this.logLikelihood(images, options) };
+  readonly inversion: EncoderInversion = { kind: 'encoder', describes: 'the encoder mean', encode: async (images, batchSize) => (await this.encode(images, batchSize)).mean };
   private readonly form: PixelForm;
   private readonly prior: LatentPrior;
 
@@ -51,6 +58,10 @@ export class VaeModel implements GenerativeModel, LatentDecoder {
     const images = await this.decode(this.prior.sample(n, rng), batchSize);
     onProgress?.(n);
     return images;
+  }
+
+  samplePrior(n: number, rng: Rng): Float32Array {
+    return this.prior.sample(n, rng);
   }
 
   /** The decoded image for each latent (displayedPixel of every pixel). */

@@ -25,6 +25,10 @@ export interface Component {
   readonly file: string;
   /** Outputs it gives: the names in the manifest's io, else all the file declares (a tfjs model: 1). */
   readonly outputCount: number;
+  /** Weights it holds: a tfjs model's parameters, an ONNX file's initializer elements. */
+  readonly parameters: number;
+  /** What runs it, for the report: "onnxruntime-node 1.30.0, cpu provider, 2 threads". */
+  readonly runs: string;
   /** One batch: inputs in order, the outputs the roles ask for in order. */
   run(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: TensorRole[] }): Promise<ComponentTensor[]>;
   dispose(): void;
@@ -40,6 +44,8 @@ export function tfjsComponent(model: TfjsModel, file: string): Component {
     runtime: 'tfjs',
     file,
     outputCount: 1,
+    parameters: model instanceof tf.LayersModel ? model.countParams() : Object.values(model.weights).reduce((sum, ts) => sum + ts.reduce((s, t) => s + t.size, 0), 0),
+    runs: `TensorFlow.js ${tf.version_core}`,
     async run(inputs) {
       const output = tf.tidy(() => {
         const feeds = inputs.map((t) => tf.tensor(t.data, t.shape));
@@ -95,6 +101,8 @@ export async function loadOnnxComponent(file: string, options: OnnxComponentOpti
     runtime: 'onnx',
     file,
     outputCount: options.outputs?.length ?? model.outputs.length,
+    parameters: model.parameters ?? 0,
+    runs: `onnxruntime-node ${model.runtimeVersion}, ${model.provider} execution provider, ${model.threads} thread${model.threads === 1 ? '' : 's'}`,
     async run(inputs, roles) {
       const inputNames = namesFor('inputs', inputs.length);
       const outputNames = namesFor('outputs', roles.outputs.length);

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inputError } from '../../core/errors.ts';
+import { countInitializerElements } from './onnx-parameters.ts';
 
 type OnnxModule = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
@@ -41,6 +42,10 @@ export interface OnnxModel {
   sha256: string;
   provider: OnnxProvider;
   threads: number;
+  /** onnxruntime-node's version, for the report. */
+  runtimeVersion: string;
+  /** Elements of the graph's initializers (its weights); null where the protobuf could not be read for them. */
+  parameters: number | null;
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
   /** Runs one batch; float32 tensors in, the named outputs (all by default) out as float32. */
@@ -130,6 +135,8 @@ export async function openOnnxModel(file: string, options: OpenOnnxOptions = {})
     sha256,
     provider,
     threads,
+    runtimeVersion: ort.env?.versions?.node ?? 'unknown version',
+    parameters: countInitializerElements(bytes),
     inputs: live.inputMetadata.map(describe),
     outputs: live.outputMetadata.map(describe),
     async run(feeds, outputs) {
