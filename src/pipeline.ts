@@ -255,7 +255,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   const gitCommit = options.history ? currentGitCommit() : null;
   const trendRecords = options.history ? comparableRecords([...readHistory(options.history, logger.warn), historyRecordFromReport(data, gitCommit)]) : [];
-  const trendMetrics = metricIds.filter((id) => TREND_METRICS.includes(id));
+  // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
+  const trendMetrics = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]));
   if (options.history) data.trend = { history: options.history, runs: trendRecords.length, changes: trendChanges(trendRecords, trendMetrics) };
 
   const html = await timed('render', async () => {
