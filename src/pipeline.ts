@@ -264,6 +264,12 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     const classHistograms = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
     if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms }));
     data.charts.push({ id: 'fid-kid', title: spaces.length > 1 ? `FID and KID per model (${spaceLabel(extractor.info.name)} space)` : 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
+    // The same chart in each later space that measured FID or KID, titled with its space.
+    for (const space of spaces.slice(1)) {
+      const spaceSpec = fidKidChartSpec(data, space.id);
+      if ((spaceSpec.data as { values: unknown[] }).values.length === 0) continue;
+      data.charts.push({ id: `fid-kid-${space.id}`, title: `FID and KID per model (${spaceLabel(space.extractor.info.name)} space, ids …@${space.id})`, caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec: spaceSpec, svg: await renderChart(spaceSpec) });
+    }
     data.charts.push(...(await fidelityDiversityCharts(data)));
     data.charts.push(...(await densityTruncationCharts(data)));
     // Only logs with GAN losses are charted; the others are named in the section's table.

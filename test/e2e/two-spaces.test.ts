@@ -71,6 +71,11 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   assert.match(html, /Feature space 1: MNIST domain classifier/);
   assert.match(html, /Feature space 2: tiny-inception \(metric ids …@tiny-inception\)/);
 
+  // Charts and summary per space: a FID/KID chart in each space, titled with it; a summary line for the later space.
+  assert.deepEqual(data.charts.filter((c) => c.id.startsWith('fid-kid')).map((c) => c.title), ['FID and KID per model (MNIST domain classifier space)', 'FID and KID per model (tiny-inception space, ids …@tiny-inception)']);
+  assert.match(html, /In the tiny-inception space \(…@tiny-inception\): [a-z-]+ best on FID/);
+  assert.match(md, /In the tiny-inception space \(…\\?@tiny-inception\)/, "Markdown escapes the @");
+
   // check and history follow the same ids.
   const report = join(out, 'report.json');
   const check = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'check', '--current', report, '--baseline', report], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
