@@ -4,7 +4,8 @@
  * - backend chosen and why
  * - our wasm conv kernels against the built-in ones
  * - images/s for sampling (per model; the autoregressive 500-in-3-minutes target) and for feature extraction
- * - images/s of the ONNX extractor on an Inception-v3-sized network beside PyTorch (onnx-extractor.ts)
+ * - images/s of the ONNX extractor on an Inception-v3-sized network beside PyTorch, and the share of
+ *   the float32 peak (best measured sgemm) each reaches (onnx-extractor.ts; the network is cached in .cache/bench/)
  * - seconds per pipeline stage for the demo report
  * - FID, KID and PRDC at full size against numpy/sklearn on the same data (ratios)
  */

@@ -24,7 +24,7 @@ import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostic
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
 import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
 import { loadExtractor } from './features/registry.ts';
-import { CLASS_METRICS, classifierMisfit, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
+import { CLASS_METRICS, classifierSpace, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
 import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
@@ -33,7 +33,7 @@ import { appendHistory, readHistory } from './history/store.ts';
 import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
-import { evaluateModel, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import { evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
@@ -109,10 +109,6 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
     return extraction;
   });
-  // Class-based metrics only where the first space's classes fit the data.
-  const misfit = classifierMisfit(extractor, realExtraction, { source: config.data.real, classes: real.classes });
-  if (misfit && realExtraction.probabilities) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
-  const realSet = misfit ? { ...realExtraction, probabilities: undefined, classes: undefined } : realExtraction;
   // The training split is embedded only when a memorisation metric asks for it.
   const trainSpec = config.data.train;
   const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
@@ -125,37 +121,66 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
       })
     : undefined;
   // Later spaces: the real (and training) features in each, cached per space beside data.stats.
-  const otherSpaces: NonNullable<EvaluationContext['spaces']> = [];
+  const laterSets: Awaited<ReturnType<typeof referenceExtraction>>[] = [];
+  const laterTrain: (NonNullable<EvaluationContext['train']>['set'] | undefined)[] = [];
   for (const [i, space] of spaces.entries()) {
     if (i === 0) continue;
     const statsFile = spaceStatsFile(config.data.stats, space.id, i);
     const set = await timed('features', () => referenceExtraction(real.images, config.data.real, space.extractor, config.batchSize, statsFile));
     logger.info(set.origin === 'reused' ? `reused the real features (${space.id}) cached in ${statsFile}` : `extracted features of the real images (${space.id})`);
-    const spaceTrain = train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined;
-    otherSpaces.push({ id: space.id, extractor: space.extractor, metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)), real: { ...set, labels: real.labels }, train: spaceTrain });
+    laterSets.push(set);
+    laterTrain.push(train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined);
   }
-  const realClassHistogram = misfit
+  // Class-based metrics from the first space whose classifier fits the data; the
+  // real data's labels only where they are that classifier's classes.
+  const realSets = [realExtraction, ...laterSets];
+  const chosen = classifierSpace(spaces.map((space, i) => ({ extractor: space.extractor, extraction: realSets[i] })), { source: config.data.real, classes: real.classes });
+  const misfit = 'misfit' in chosen ? chosen.misfit : undefined;
+  if (misfit && realSets.some((set) => set.probabilities)) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
+  const classIndex = 'index' in chosen ? chosen.index : -1;
+  const realLabels = 'index' in chosen && chosen.labels ? real.labels : undefined;
+  if (classIndex >= 0) logger.info(`class-based metrics: ${spaces[classIndex].extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex].id})` : ''}, ${realLabels ? 'with the real data\'s labels' : 'its own top class standing for each real image\'s label'}`);
+  const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({ ...set, probabilities: undefined, classes: undefined });
+  const realSet = classIndex === 0 ? realExtraction : withoutClasses(realExtraction);
+  const otherSpaces: NonNullable<EvaluationContext['spaces']> = spaces.slice(1).map((space, j) => ({
+    id: space.id,
+    extractor: space.extractor,
+    metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)),
+    real: { ...(classIndex === j + 1 ? laterSets[j] : withoutClasses(laterSets[j])), labels: realLabels },
+    train: laterTrain[j],
+    classes: classIndex === j + 1,
+  }));
+  const classifierSet = classIndex >= 0 ? realSets[classIndex] : undefined;
+  const realClassHistogram = !classifierSet?.probabilities
     ? undefined
-    : real.labels
-      ? labelHistogram(real.labels, realSet.probabilities?.cols ?? real.classes?.length ?? 10)
-      : realSet.probabilities && argmaxHistogram(realSet.probabilities);
+    : realLabels
+      ? labelHistogram(realLabels, classifierSet.probabilities.cols)
+      : argmaxHistogram(classifierSet.probabilities);
 
   // density and invertibility: a few real test images, the same for every model
   const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
   const { reference, validation } = await timed('density', () => referenceDensity(config.data.train, config.density, densityTest, config.data.real));
   if ('problem' in reference) logger.warn(`density reference: ${reference.problem}`);
   const inversionImages = sliceImages(real.images, 0, Math.min(config.invertibility.images, real.images.n));
+  // "Same label" compares a reconstruction's class with the original's: its real label where
+  // the labels are the classifier's classes, else the classifier's own label of the original.
+  const classExtractor = classIndex >= 0 ? spaces[classIndex].extractor : undefined;
+  const inversionLabels = realLabels
+    ? realLabels.subarray(0, inversionImages.n)
+    : classExtractor && inversionImages.n > 0
+      ? await timed('features', () => predictLabels(classExtractor, inversionImages, config.batchSize))
+      : undefined;
   const context: EvaluationContext = {
     config,
     metricIds,
     extractor,
     spaces: otherSpaces,
-    real: { images: real.images, set: { ...realSet, labels: real.labels } },
-    noClassifier: misfit ?? undefined,
+    real: { images: real.images, set: { ...realSet, labels: realLabels } },
+    noClassifier: misfit,
     train: train && trainSet ? { images: train.images, set: trainSet } : undefined,
     realClassHistogram,
     density: { test: densityTest, validation },
-    inversion: { images: inversionImages, labels: real.labels?.subarray(0, inversionImages.n) },
+    inversion: { images: inversionImages, labels: inversionLabels },
     logger,
     timed,
   };
@@ -206,7 +231,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     dataset: { name: config.data.real, split: config.data.real.split(':')[1] ?? 'all', count: real.images.n, shape: [real.images.height, real.images.width, real.images.channels] },
     extractor: spaces.length > 1 ? { ...extractor.info, space: spaces[0].id } : extractor.info,
     extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
-    metrics: spaces.length > 1 ? [...metrics.map((m) => (CLASS_METRICS.includes(m.id) ? m : { ...m, label: `${m.label} · ${spaceLabel(extractor.info.name)}`, space: spaces[0].id })), ...spaceMetrics(metrics, spaces)] : metrics,
+    metrics: spaceMetrics(metrics, spaces, classIndex),
     models,
     images: [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))],
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
@@ -230,16 +255,23 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   const gitCommit = options.history ? currentGitCommit() : null;
   const trendRecords = options.history ? comparableRecords([...readHistory(options.history, logger.warn), historyRecordFromReport(data, gitCommit)]) : [];
-  const trendMetrics = metricIds.filter((id) => TREND_METRICS.includes(id));
+  // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
+  const trendMetrics = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]));
   if (options.history) data.trend = { history: options.history, runs: trendRecords.length, changes: trendChanges(trendRecords, trendMetrics) };
 
   const html = await timed('render', async () => {
     const spec = fidKidChartSpec(data);
     const classHistograms = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
     // Class names as the classifier declares them (airplane, automobile, …), else as the data names them.
-    const classes = realSet.classes ?? real.classes;
+    const classes = classifierSet?.classes ?? real.classes;
     if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms, classes, data: config.data.real }));
     data.charts.push({ id: 'fid-kid', title: spaces.length > 1 ? `FID and KID per model (${spaceLabel(extractor.info.name)} space)` : 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
+    // The same chart in each later space that measured FID or KID, titled with its space.
+    for (const space of spaces.slice(1)) {
+      const spaceSpec = fidKidChartSpec(data, space.id);
+      if ((spaceSpec.data as { values: unknown[] }).values.length === 0) continue;
+      data.charts.push({ id: `fid-kid-${space.id}`, title: `FID and KID per model (${spaceLabel(space.extractor.info.name)} space, ids …@${space.id})`, caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec: spaceSpec, svg: await renderChart(spaceSpec) });
+    }
     data.charts.push(...(await fidelityDiversityCharts(data)));
     data.charts.push(...(await densityTruncationCharts(data)));
     // Only logs with GAN losses are charted; the others are named in the section's table.
@@ -284,13 +316,20 @@ async function loadSpaces(config: RunConfig, logger: Logger, configFile: string 
   return spaces;
 }
 
-/** The distance metrics of every space after the first: `fid@<space>`, labelled "FID · <extractor name>". */
-function spaceMetrics(metrics: MetricInfo[], spaces: FeatureSpace[]): MetricInfo[] {
-  return spaces.slice(1).flatMap((space, i) =>
-    metrics
-      .filter((m) => !CLASS_METRICS.includes(m.id))
-      .map((m) => ({ ...m, id: spaceMetricId(m.id, space.id, i + 1), label: `${m.label} · ${spaceLabel(space.extractor.info.name)}`, space: space.id })),
-  );
+/**
+ * The report's metric rows with several spaces: every distance metric in each
+ * space, labelled "FID · <extractor name>", `<id>@<space>` after the first; the
+ * class-based metrics once, plain ids, in the space of the classifier that gives
+ * them (after that space's distances when it is a later one). One space: as asked.
+ */
+function spaceMetrics(metrics: MetricInfo[], spaces: FeatureSpace[], classIndex: number): MetricInfo[] {
+  if (spaces.length === 1) return metrics;
+  const isClass = (m: MetricInfo) => CLASS_METRICS.includes(m.id);
+  const labelled = (m: MetricInfo, space: FeatureSpace) => ({ ...m, label: `${m.label} · ${spaceLabel(space.extractor.info.name)}`, space: space.id });
+  return spaces.flatMap((space, i) => [
+    ...metrics.filter((m) => !isClass(m) || (i === 0 && classIndex <= 0)).map((m) => (isClass(m) ? m : { ...labelled(m, space), id: spaceMetricId(m.id, space.id, i) })),
+    ...(i > 0 && i === classIndex ? metrics.filter(isClass).map((m) => labelled(m, space)) : []),
+  ]);
 }
 
 /**

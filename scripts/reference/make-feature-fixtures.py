@@ -14,6 +14,10 @@ Writes into test/fixtures/features/:
   tiny-inception.onnx   a small network of pytorch-fid InceptionV3's layer
                         kinds, seeded random weights, resize + 2x-1 inside
   features-a.npy / -b   PyTorch's features of images-a / images-b (float32)
+  tiny-inception-weights.npz  the network's weights (PyTorch layouts) and a
+                        seeded 3-class softmax head, for the tfjs twin
+                        (scripts/reference/make-tfjs-feature-fixture.ts)
+  probabilities-a.npy / -b   that head's class probabilities
   reference.json        FID and its two terms (numpy float64), CMMD (the
                         paper's unbiased formula) on those features and on
                         random sets (cmmd-sets.npz)
@@ -164,6 +168,20 @@ with torch.no_grad():
     feats = {s: net(images[s]).reshape(24, -1).numpy() for s in ('a', 'b')}
 for s, f in feats.items():
     np.save(f'{OUT}/features-{s}.npy', f.astype(np.float32))
+
+# ------------------------------------------ the same network for TensorFlow.js
+# scripts/reference/make-tfjs-feature-fixture.ts builds it as a LayersModel from
+# these weights (PyTorch layouts; it transposes). A seeded softmax head over the
+# pool gives a classifier output too. Its own generator: the global stream, and
+# so every fixture below, stays as it was.
+g = torch.Generator().manual_seed(2)
+head_w, head_b = torch.randn(3, 16, generator=g), 0.1 * torch.randn(3, generator=g)
+weights = {k: v.numpy().astype(np.float32) for k, v in net.state_dict().items() if not k.endswith('num_batches_tracked')}
+weights.update({'head.weight': head_w.numpy(), 'head.bias': head_b.numpy()})
+np.savez(f'{OUT}/tiny-inception-weights.npz', **weights)
+for s, f in feats.items():
+    probs = torch.softmax(torch.from_numpy(f) @ head_w.T + head_b, dim=1)
+    np.save(f'{OUT}/probabilities-{s}.npy', probs.numpy().astype(np.float32))
 
 # --------------------------------------------------------------- the numbers
 

@@ -24,6 +24,8 @@ export const historyRecordSchema = z.object({
   tool: z.object({ name: z.string(), version: z.string() }),
   dataset: z.object({ name: z.string(), split: z.string(), count: z.number(), shape: z.tuple([z.number(), z.number(), z.number()]) }),
   extractor: z.object({ id: z.string(), hash: z.string() }),
+  /** Every feature space, where the run had several (`fid@<space>` values are measured in `space`); absent in one-space records. */
+  spaces: z.array(z.object({ space: z.string(), id: z.string(), hash: z.string() })).optional(),
   run: z.object({ seed: z.number(), samples: z.number() }),
   metrics: z.array(z.object({ id: z.string(), label: z.string(), direction: z.enum(['lower', 'higher', 'near-one']) })),
   models: z.array(
@@ -49,6 +51,7 @@ export function historyRecordFromReport(data: ReportData, gitCommit: string | nu
     tool: { name: data.tool.name, version: data.tool.version },
     dataset: { ...data.dataset, shape: [...data.dataset.shape] },
     extractor: { id: data.extractor.id, hash: data.extractor.hash },
+    ...(data.extractors && data.extractors.length > 1 ? { spaces: data.extractors.map((e) => ({ space: e.space ?? e.id, id: e.id, hash: e.hash })) } : {}),
     run: { seed: data.run.seed, samples: data.run.samples },
     metrics: data.metrics.map(({ id, label, direction }) => ({ id, label, direction })),
     models: data.models.map((model) => {

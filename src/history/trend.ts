@@ -10,7 +10,9 @@ import { shortfall } from '../assemble/direction.ts';
 
 /**
  * Only runs that measured the same way belong on one trend: the records with
- * the latest record's dataset and extractor, in date order.
+ * the latest record's dataset and (first-space) extractor, in date order. A
+ * later space's `<id>@<space>` values count only from records that measured
+ * that space with the same extractor (comparableValue).
  */
 export function comparableRecords(records: readonly HistoryRecord[]): HistoryRecord[] {
   const byDate = [...records].sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
@@ -18,6 +20,24 @@ export function comparableRecords(records: readonly HistoryRecord[]): HistoryRec
   if (!latest) return [];
   const key = (r: HistoryRecord) => JSON.stringify([r.dataset, r.extractor]);
   return byDate.filter((r) => key(r) === key(latest));
+}
+
+/**
+ * The extractor a metric was measured with in a record: the first space's for a
+ * plain id, the named space's for `<id>@<space>` (undefined where the record has
+ * no such space, e.g. one made before several spaces).
+ */
+function spaceExtractor(record: HistoryRecord, metricId: string): string | undefined {
+  const at = metricId.indexOf('@');
+  if (at < 0) return JSON.stringify(record.extractor);
+  const space = record.spaces?.find((s) => s.space === metricId.slice(at + 1));
+  return space && JSON.stringify([space.id, space.hash]);
+}
+
+/** A record's value of a metric, only where it was measured in the same space as in `latest`. */
+function comparableValue(record: HistoryRecord, model: HistoryRecord['models'][number], metricId: string, latest: HistoryRecord): HistoryValue | undefined {
+  const v = model.values[metricId];
+  return v && spaceExtractor(record, metricId) === spaceExtractor(latest, metricId) ? v : undefined;
 }
 
 interface MetricMeta {
@@ -49,10 +69,11 @@ function spread(v: HistoryValue): { low: number; high: number } {
 /** One panel per metric (scales differ), a line per model, dots per run with their error bars. */
 export function trendChartSpec(records: readonly HistoryRecord[], metricIds: readonly string[]): VegaLiteSpec {
   const metrics = metricsOf(records, metricIds);
+  const latest = records.at(-1);
   const points = records.flatMap((record) =>
     record.models.flatMap((model) =>
       metrics.flatMap((metric) => {
-        const v = model.values[metric.id];
+        const v = latest && comparableValue(record, model, metric.id, latest);
         return v ? [{ date: record.date, model: model.name, bundle: model.hash.slice(0, 12), metric: panelTitle(metric), value: v.value, ...spread(v) }] : [];
       }),
     ),
@@ -63,11 +84,13 @@ export function trendChartSpec(records: readonly HistoryRecord[], metricIds: rea
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: points },
-    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: metrics.map(panelTitle) } },
+    // Panel titles above their panels, left-aligned: long labels ("FID · MNIST domain classifier") stay readable.
+    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: metrics.map(panelTitle), header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelPadding: 4 } } },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 420,
-      height: 140,
+      // Several spaces follow more metrics: lower panels keep the chart on a page.
+      height: metrics.length > 4 ? 64 : 140,
       layer: [
         { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color } },
         { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
@@ -88,7 +111,7 @@ export function trendChanges(records: readonly HistoryRecord[], metricIds: reado
       const now = model.values[metric.id];
       if (!now) continue;
       const base = { model: model.name, metricId: metric.id, metricLabel: metric.label, latest: now.value };
-      const previousRecord = earlierNewestFirst.find((r) => r.models.some((m) => m.name === model.name && m.values[metric.id]));
+      const previousRecord = earlierNewestFirst.find((r) => r.models.some((m) => m.name === model.name && comparableValue(r, m, metric.id, latest)));
       const previousModel = previousRecord?.models.find((m) => m.name === model.name);
       if (!previousRecord || !previousModel) {
         changes.push({ ...base, verdict: 'first run', bundleChanged: false });

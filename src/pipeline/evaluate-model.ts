@@ -43,7 +43,15 @@ export interface EvaluationContext {
   train?: { images: ImageBatch; set: NonNullable<MetricInput['train']> };
   realClassHistogram?: number[];
   /** Feature spaces after the first: each model's images go through each, and its distance metrics get `<id>@<space>` ids. */
-  spaces?: { id: string; extractor: FeatureExtractor; metricIds: string[]; real: MetricInput['real']; train?: NonNullable<MetricInput['train']> }[];
+  spaces?: {
+    id: string;
+    extractor: FeatureExtractor;
+    metricIds: string[];
+    real: MetricInput['real'];
+    train?: NonNullable<MetricInput['train']>;
+    /** This later space's classifier gives the class-based metrics (plain ids), "same label" and the class histograms. */
+    classes?: boolean;
+  }[];
   /** Set (the reason) when no extractor's classes fit the data: class-based metrics are n/a with it. */
   noClassifier?: string;
   /** The test images every density is evaluated on, and held-out real images for Parzen. */
@@ -120,8 +128,11 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     if (model.samplesOnly) assertDataShape(fake, bundle.manifestFile, context);
     const threads = model.samplingThreads?.(samples, config.batchSize) ?? 1;
     const extracted = await timed('features', () => context.extractor.extract(fake, config.batchSize));
-    // A classifier for other data: its probabilities must not reach class-based metrics.
-    const fakeSet = context.noClassifier ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
+    // Class-based metrics come from one space's classifier (classifierSpace): a first
+    // space that is not it keeps its probabilities away from them.
+    const classSpace = context.spaces?.find((s) => s.classes);
+    const fakeSet = context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
+    let classProbabilities = fakeSet.probabilities;
     // A samples-only model has the family its entry declares, or none.
     const family = model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family;
     const { cells, paired, closestPairs } = await timed('metrics', async () =>
@@ -137,6 +148,13 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       );
       for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
       for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
+      if (space.classes) {
+        const classIds = context.metricIds.filter((id) => CLASS_METRICS.includes(id));
+        const byClass = await timed('metrics', async () => metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }));
+        Object.assign(cells, byClass.cells);
+        Object.assign(paired, byClass.paired);
+        classProbabilities = spaceFake.probabilities;
+      }
     }
     logger.info(`  ${summaryLine(cells)}`);
     const images = await timed('render', async () => [
@@ -158,11 +176,13 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       }),
     );
     logger.info(`  density: ${densitySummary(density.rows)}`);
+    // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
+    const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
     const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
       evaluateInvertibility(name, model, {
         images: context.inversion.images,
         labels: context.inversion.labels,
-        predict: context.real.set.probabilities ? (batch) => predictLabels(context.extractor, batch, config.batchSize) : undefined,
+        predict: classifier ? (batch) => predictLabels(classifier, batch, config.batchSize) : undefined,
         source: config.data.real,
         config: config.invertibility,
         rng: measureRng.fork('invertibility'),
@@ -179,7 +199,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
     const truncation = truncating ? await sweepTruncation(name, truncating, context, measureRng) : undefined;
 
     const training = await timed('diagnostics', async () =>
-      diagnoseBundle(bundle, { generated: fakeSet, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
+      diagnoseBundle(bundle, { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
     );
     logger.info(`  training: ${training.diagnostics.verdict}`);
     const evaluation: ModelEvaluation = {
@@ -201,7 +221,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       density,
       invertibility: inverted.row,
       truncation,
-      classHistogram: fakeSet.probabilities ? argmaxHistogram(fakeSet.probabilities) : undefined,
+      classHistogram: classProbabilities ? argmaxHistogram(classProbabilities) : undefined,
       training,
     };
     const kept = cache?.write(cacheKey, evaluation);
@@ -244,7 +264,7 @@ async function sweepTruncation(name: string, model: TruncatableModel, context: E
 }
 
 /** The domain classifier's label for each image (argmax of its probabilities). */
-async function predictLabels(extractor: FeatureExtractor, images: ImageBatch, batchSize: number): Promise<Uint8Array> {
+export async function predictLabels(extractor: FeatureExtractor, images: ImageBatch, batchSize: number): Promise<Uint8Array> {
   const { probabilities } = await extractor.extract(images, batchSize);
   if (!probabilities) throw new Error(`${extractor.info.name} gives no class probabilities, so reconstructions cannot be checked by label`);
   const labels = new Uint8Array(probabilities.rows);

@@ -51,8 +51,16 @@ export function axisSummaries(data: ReportData): AxisView[] {
 function metricAxis(data: ReportData, axis: Axis): AxisView {
   const metrics = axis.metrics.flatMap((id) => data.metrics.filter((m) => m.id === id));
   const findings = metrics.map((metric) => metricFinding(data, metric)).filter((f) => f !== null);
-  if (findings.length === 0) return notMeasured(axis.label, axis.question);
-  return { axis: axis.label, question: axis.question, verdict: verdictLine(findings), paragraph: findings.map((f) => f.sentence).join(' '), measured: true };
+  // Each later feature space in one line: who is best on which of its metrics (the scorecard has the numbers).
+  const later = (data.extractors ?? []).slice(1).flatMap((space) => {
+    const id = space.space ?? space.id;
+    const inSpace = axis.metrics.flatMap((m) => data.metrics.filter((x) => x.id === `${m}@${id}`));
+    const found = inSpace.map((metric) => metricFinding(data, metric)).filter((f) => f !== null).map((f) => ({ ...f, metric: f.metric.split(' · ')[0] }));
+    return found.length > 0 ? [`In the ${space.name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '').replace(/\.(onnx|json)$/i, '')} space (…@${id}): ${verdictLine(found)}`] : [];
+  });
+  if (findings.length === 0 && later.length === 0) return notMeasured(axis.label, axis.question);
+  const verdict = [...(findings.length > 0 ? [verdictLine(findings)] : []), ...later].join(' ');
+  return { axis: axis.label, question: axis.question, verdict, paragraph: [...findings.map((f) => f.sentence), ...later].join(' '), measured: true };
 }
 
 interface Finding {

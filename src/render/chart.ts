@@ -80,13 +80,15 @@ function pointFromCell(model: string, metric: string, cell: MetricCell): MetricP
  * FID and KID per model, one panel each (their scales differ by orders of
  * magnitude), dots with error bars, models in the report's order.
  */
-/** A panel shows the first space's metric only; the chart's title names the space, so the header stays short. */
+/** A panel shows one space's metric; the chart's title names the space, so the header stays short. */
 function panelLabel(label: string): string {
   return label.split(' · ')[0];
 }
 
-export function fidKidChartSpec(data: ReportData): VegaLiteSpec {
-  const metrics = data.metrics.filter((m) => m.id === 'fid' || m.id === 'kid');
+/** `space`: a later feature space's id, whose `fid@<space>` and `kid@<space>` it shows; the first space's plain ids without. */
+export function fidKidChartSpec(data: ReportData, space?: string): VegaLiteSpec {
+  const ids = space ? [`fid@${space}`, `kid@${space}`] : ['fid', 'kid'];
+  const metrics = data.metrics.filter((m) => ids.includes(m.id));
   const modelOrder = data.models.map((m) => m.name);
   const points: MetricPoint[] = [];
   for (const metric of metrics) {

@@ -94,6 +94,8 @@ export interface ScorecardView {
    * are too many metrics for one A4 row per model; the HTML then shows this.
    */
   transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[]; group?: string; groupSpan?: number })[] } | null;
+  /** With several feature spaces and metrics as columns: one heading over each space's columns, in order. */
+  spaceHeads?: { label: string; span: number }[];
 }
 
 export interface ColumnView {
@@ -385,9 +387,16 @@ function scorecard(data: ReportData): ScorecardView {
   }));
   const columns = data.metrics.map((m) => ({ label: m.label, unit: m.unit, arrow: ARROWS[m.direction], direction: DIRECTIONS[m.direction] }));
   const transpose = columns.length > MAX_METRIC_COLUMNS && rows.length <= MAX_METRIC_COLUMNS;
+  const spaceHeads: { label: string; span: number }[] = [];
+  columns.forEach((_, i) => {
+    const { group } = spaceGroup(data, i, 1);
+    if (group) spaceHeads.push({ label: group, span: 1 });
+    else if (spaceHeads.length > 0) spaceHeads[spaceHeads.length - 1].span++;
+  });
   return {
     columns,
     rows,
+    ...(spaceHeads.length > 0 ? { spaceHeads } : {}),
     footnotes: [...footnoteMarks].map(([text, mark]) => ({ mark, text })),
     transposed: transpose
       ? {
@@ -412,7 +421,11 @@ function spaceGroup(data: ReportData, index: number, span: number): { group?: st
   const e = spaces[at];
   if (!e) return {};
   const name = shortSpaceName(e.name);
-  return { group: `Feature space ${at + 1}: ${name}${at === 0 ? ' (headline; class-based metrics too)' : ` (metric ids …@${e.space})`}`, groupSpan: span };
+  // Class-based metrics keep plain ids in whichever space's classifier gives them.
+  const inGroup = data.metrics.filter((m, i) => spaceOf(i) === e.space);
+  const classes = inGroup.some((m) => !m.id.includes('@') && (at === 0 ? m.space === undefined : true));
+  const ids = at === 0 ? 'headline' : `metric ids …@${e.space}`;
+  return { group: `Feature space ${at + 1}: ${name} (${ids}${classes ? `; class-based metrics${at === 0 ? ' too' : ', plain ids'}` : ''})`, groupSpan: span };
 }
 
 /** An extractor's name without its parenthesis, file kind or extension ("tiny-inception"). */
@@ -527,7 +540,7 @@ function methods(data: ReportData): MethodsView {
     command: run.command,
     // A metric is defined once, whatever its spaces: later spaces' `<id>@<space>` rows repeat the definition.
     metrics: data.metrics.filter((m) => !m.id.includes('@')).map((m) => ({
-      label: data.extractors && data.extractors.length > 1 && m.space ? `${m.label.split(' · ')[0]} (in every feature space)` : m.label,
+      label: data.metrics.some((other) => other.id.startsWith(`${m.id}@`)) ? `${m.label.split(' · ')[0]} (in every feature space)` : m.label,
       arrow: ARROWS[m.direction],
       direction: DIRECTIONS[m.direction],
       unit: m.unit,

@@ -71,6 +71,11 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   assert.match(html, /Feature space 1: MNIST domain classifier/);
   assert.match(html, /Feature space 2: tiny-inception \(metric ids …@tiny-inception\)/);
 
+  // Charts and summary per space: a FID/KID chart in each space, titled with it; a summary line for the later space.
+  assert.deepEqual(data.charts.filter((c) => c.id.startsWith('fid-kid')).map((c) => c.title), ['FID and KID per model (MNIST domain classifier space)', 'FID and KID per model (tiny-inception space, ids …@tiny-inception)']);
+  assert.match(html, /In the tiny-inception space \(…@tiny-inception\): [a-z-]+ best on FID/);
+  assert.match(md, /In the tiny-inception space \(…\\?@tiny-inception\)/, "Markdown escapes the @");
+
   // check and history follow the same ids.
   const report = join(out, 'report.json');
   const check = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'check', '--current', report, '--baseline', report], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
@@ -111,4 +116,45 @@ test('an image folder with no features: warns that the MNIST classifier is not f
   assert.equal(covered.kind, 'not-applicable');
   assert.match((covered as { reason: string }).reason, /^no classifier for this data/);
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /no classifier for this data/);
+});
+
+test('a later space\'s classifier with class names gives the class-based metrics; the first space gives distances only', async () => {
+  const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
+  const config = join(work, 'classes.yaml');
+  writeFileSync(
+    config,
+    [
+      // A flat folder: no labels, so the classifier's own top class stands for each real image's.
+      `data: { real: ${join(root, 'test/fixtures/features/images-a')} }`,
+      `features: [${join(root, 'test/fixtures/features/tiny-inception.onnx')}, ${join(root, 'test/fixtures/features/tiny-inception-tfjs/model.json')}]`,
+      `models: [${tiny}]`,
+      'samples: 24',
+      'batchSize: 24',
+      'metrics: [fid, classifier-score, classes-covered, class-kl, mode-collapse]',
+      'bootstrap: { resamples: 0 }',
+      'density: { images: 4 }',
+      'invertibility: { images: 2, steps: 2, restarts: 1 }',
+      'truncation: { psi: [1], samples: 24 }',
+      'output: { pdf: false }',
+    ].join('\n'),
+  );
+  const out = join(work, 'classes-report');
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr + run.stdout, /class-based metrics: tiny Inception \(tfjs\) \(space tiny-inception-tfjs\), its own top class standing for each real image's label/);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+  assert.deepEqual(data.extractors?.map((e) => e.space), ['tiny-inception', 'tiny-inception-tfjs']);
+  // Distances in both spaces; class metrics once, plain ids, in the classifier's space, after its distances.
+  assert.deepEqual(data.metrics.map((m) => m.id), ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse']);
+  const covered = data.metrics.find((m) => m.id === 'classes-covered')!;
+  assert.equal(covered.space, 'tiny-inception-tfjs');
+  assert.equal(covered.label, 'Classes covered · tiny Inception');
+  const cells = data.results['tiny-gan'];
+  for (const id of ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse']) assert.equal(cells[id].kind, 'value', `${id}: ${JSON.stringify(cells[id])}`);
+  const score = (cells['classifier-score'] as { value: number }).value;
+  assert.ok(score >= 1 && score <= 3, `a 3-class classifier score is in [1, 3], got ${score}`);
+  assert.ok((cells['classes-covered'] as { value: number }).value <= 3);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /Feature space 2: tiny Inception \(metric ids …@tiny-inception-tfjs; class-based metrics, plain ids\)/);
+  assert.match(html, /Feature space 1: tiny-inception \(headline\)/);
 });

@@ -1,6 +1,6 @@
 /**
  * `genreport features` and `genreport metrics --extractor` with an ONNX
- * file, end to end through the CLI, against PyTorch's features and numpy's
+ * file (and the same network as a tfjs LayersModel), end to end through the CLI, against PyTorch's features and numpy's
  * FID of them (test/fixtures/features, scripts/reference/make-feature-fixtures.py).
  */
 import { test } from 'node:test';
@@ -49,6 +49,24 @@ test('genreport metrics --extractor net.onnx gives the FID of PyTorch\'s feature
   assert.ok(rel(json.fid_mean_term + json.fid_cov_term, json.fid) < 1e-12);
   assert.ok(rel(json.fid_mean_term, reference.fid_mean_term) <= 1e-5);
   assert.ok(rel(json.cmmd, reference.cmmd_features) <= 1e-4);
+});
+
+test('the same network as a tfjs LayersModel: genreport metrics gives the FID of PyTorch\'s features (1e-6 relative), genreport features its features (1e-5)', () => {
+  const tfjs = join(FIX, 'tiny-inception-tfjs', 'model.json');
+  const r = genreport(['metrics', '--real', join(FIX, 'images-a'), '--fake', join(FIX, 'images-b'), '--extractor', tfjs, '--metrics', 'fid,fid-mean-term', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+  process.stderr.write(`tfjs FID ${json.fid} vs numpy ${reference.fid}: relative ${rel(json.fid, reference.fid).toExponential(2)}\n`);
+  assert.ok(rel(json.fid, reference.fid) <= 1e-6, `FID ${json.fid} vs ${reference.fid}`);
+  assert.ok(rel(json.fid_mean_term, reference.fid_mean_term) <= 1e-5);
+  const out = join(mkdtempSync(join(tmpdir(), 'genreport-features-')), 'a.npz');
+  const f = genreport(['features', join(FIX, 'images-a'), '--extractor', tfjs, '--out', out]);
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stderr, /features: tiny Inception \(tfjs\) \[tfjs\], output pool .*16-d/);
+  const arrays = readNpz(out);
+  assert.ok(maxRelative(arrays.features.data as Float32Array, readNpy(join(FIX, 'features-a.npy')).data as Float32Array, 16) <= 1e-5);
+  assert.deepEqual(arrays.probabilities.shape, [24, 3]);
 });
 
 test('genreport features .npz holds features and class probabilities', () => {

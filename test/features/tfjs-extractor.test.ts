@@ -1,19 +1,28 @@
 /**
  * A TensorFlow.js LayersModel as a declared extractor: the shipped MNIST
  * classifier, named by its model.json with a sidecar choosing the
- * "features" layer, gives what the built-in extractor gives.
+ * "features" layer, gives what the built-in extractor gives; and the tiny
+ * Inception of the ONNX test, rebuilt in tfjs with PyTorch's weights
+ * (scripts/reference/make-tfjs-feature-fixture.ts), gives PyTorch's features.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '../../src/core/backend.ts';
 import { GenreportError } from '../../src/core/errors.ts';
+import { loadImageFolder } from '../../src/data/image-folder.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
+import { readNpy } from '../../src/data/npy.ts';
 import { CLASSIFIER_DIR, loadMnistClassifier } from '../../src/features/mnist-classifier.ts';
 import { extractorKind } from '../../src/features/registry.ts';
 import { loadTfjsExtractor } from '../../src/features/tfjs-extractor.ts';
+import { maxRelative } from '../helpers/relative-error.ts';
+
+const FIX = fileURLToPath(new URL('../fixtures/features/', import.meta.url));
+const TINY = join(FIX, 'tiny-inception-tfjs', 'model.json');
 
 await initBackend('wasm');
 
@@ -55,3 +64,26 @@ test('without a sidecar, a grey model refuses RGB-declared input; an unknown lay
   await assert.rejects(loadTfjsExtractor(classifierCopy()), (e: unknown) => e instanceof GenreportError && /takes 1 channel\(s\) on axis 3 \(NHWC\), the declaration says 3/.test(e.message));
   await assert.rejects(loadTfjsExtractor(classifierCopy({ channels: 1, features: 'pool5' })), (e: unknown) => e instanceof GenreportError && /features: names output "pool5"/.test(e.message));
 });
+
+for (const set of ['a', 'b'] as const) {
+  test(`the tfjs twin of tiny-inception gives PyTorch's features of images-${set} (1e-5 relative) from its "pool" layer, and its head's probabilities`, async () => {
+    const images = await loadImageFolder(join(FIX, `images-${set}`));
+    const extractor = await loadTfjsExtractor(TINY);
+    try {
+      const r = await extractor.extract(images, 10);
+      const expected = readNpy(join(FIX, `features-${set}.npy`));
+      assert.deepEqual([r.features.rows, r.features.cols], expected.shape);
+      const rel = maxRelative(r.features.data, expected.data as Float32Array, r.features.cols);
+      process.stderr.write(`tfjs images-${set}: max relative error vs PyTorch ${rel.toExponential(2)}\n`);
+      assert.ok(rel <= 1e-5, `max relative error ${rel}`);
+      const probs = readNpy(join(FIX, `probabilities-${set}.npy`));
+      assert.deepEqual([r.probabilities!.rows, r.probabilities!.cols], probs.shape);
+      assert.ok(maxRelative(r.probabilities!.data, probs.data as Float32Array, 3) <= 1e-5);
+      assert.deepEqual(r.classes, ['class 0', 'class 1', 'class 2']);
+      assert.equal(extractor.info.output, 'pool');
+      assert.equal(extractor.info.dim, 16);
+    } finally {
+      extractor.dispose();
+    }
+  });
+}

@@ -53,7 +53,9 @@ export function fidelityDiversityChartSpec(data: ReportData): VegaLiteSpec | nul
   const color = { field: 'model', type: 'nominal' as const, sort: modelOrder, title: 'Model', legend: { orient: 'bottom' as const } };
   const panels = PANELS.flatMap((panel) => {
     const points = panelPoints(data, panel);
-    const label = (id: string) => data.metrics.find((m) => m.id === id)?.label ?? id;
+    // "Precision", not "Precision · MNIST domain classifier": the chart's title names the space, and a
+    // long rotated y title would stretch the chart far above and below its plot.
+    const label = (id: string) => (data.metrics.find((m) => m.id === id)?.label ?? id).split(' · ')[0];
     if (points.length === 0) return [];
     const x = { field: 'x', type: 'quantitative' as const, title: `${label(panel.x)} (diversity)`, scale: { domain: [0, 1] } };
     const y = { field: 'y', type: 'quantitative' as const, title: `${label(panel.y)} (fidelity)`, scale: panel.unitY ? { domain: [0, 1] } : { zero: true, nice: true } };
@@ -85,7 +87,7 @@ export async function fidelityDiversityCharts(data: ReportData): Promise<ChartEn
   return [
     {
       id: FIDELITY_DIVERSITY_CHART_ID,
-      title: 'Fidelity against diversity',
+      title: data.extractors && data.extractors.length > 1 ? `Fidelity against diversity (${data.extractors[0].name.replace(/\s*\(.*\)\s*$/, '')} space)` : 'Fidelity against diversity',
       caption: 'One point per model; up is more realistic samples, right is more of the real data covered. Bars: 95% interval, where computed.',
       spec,
       svg: await renderChart(spec),
