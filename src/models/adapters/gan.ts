@@ -12,17 +12,24 @@ export class GanModel implements GenerativeModel {
   }
 
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+    const parts: ImageBatch[] = [];
+    let done = 0;
+    for await (const batch of this.sampleBatches(n, rng, batchSize)) {
+      parts.push(batch);
+      onProgress?.((done += batch.n));
+    }
+    return concatImages(parts);
+  }
+
+  async *sampleBatches(n: number, rng: Rng, batchSize: number): AsyncGenerator<ImageBatch> {
     const generator = requireRunnable(this.bundle, 'generator');
     const latent = this.bundle.manifest.latent!;
-    const parts: ImageBatch[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const z = this.bundle.prior!.sample(m, rng);
       // Any runtime: tfjs or ONNX (runtimes/onnx-component.ts).
       const [output] = await generator.run([{ data: z, shape: [m, latent.dim] }], { inputs: ['values'], outputs: ['image'] });
-      parts.push(imagesFromValues(output, this.bundle, 'generator'));
-      onProgress?.(start + m);
+      yield imagesFromValues(output, this.bundle, 'generator');
     }
-    return concatImages(parts);
   }
 }
