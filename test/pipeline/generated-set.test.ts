@@ -73,7 +73,7 @@ for (const [family, write] of [
       const set = await sampleAndExtract(model, n, samplesRng(1), batchSize, [a, b], timed);
       try {
         assert.equal(a.largestBatch, batchSize, 'the extractor never sees more than one batch');
-        const expected = await recordingExtractor().extract(whole);
+        const expected = await recordingExtractor().extract(whole, batchSize);
         for (const extraction of set.extractions) {
           assert.deepEqual(extraction.features, expected.features);
           assert.deepEqual(extraction.probabilities, expected.probabilities);
@@ -84,7 +84,7 @@ for (const [family, write] of [
         const picks = [202, 0, 77, 77, 150];
         const per = whole.height * whole.width * whole.channels;
         const read = set.images.read(picks);
-        picks.forEach((p, i) => assert.deepEqual(read.data.subarray(i * per, (i + 1) * per), whole.data.subarray(p * per, (p + 1) * per), `image ${p}`));
+        for (const [i, p] of picks.entries()) assert.deepEqual(read.data.subarray(i * per, (i + 1) * per), whole.data.subarray(p * per, (p + 1) * per), `image ${p}`);
         assert.deepEqual(set.images.slice(0, n).data, whole.data);
         assert.throws(() => set.images.read([n]), /index 203 outside 0..202/);
         const streamed = set.moments[0].toFeatureStats();
