@@ -15,9 +15,15 @@ fi
 echo "gpu-check: GPU(s): $gpus"
 
 echo "gpu-check: installing @tensorflow/tfjs-node-gpu@4.22.0 and onnxruntime-node@1.30.0 (CUDA provider)"
-npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0
-npm install --no-save onnxruntime-node@1.30.0 --onnxruntime-node-install=cuda12
+# Both are optional dependencies already, so `npm install` alone is a no-op
+# where they are present (and .npmrc skips onnxruntime's binaries); `npm rebuild`
+# reruns their install scripts: libtensorflow with CUDA, onnxruntime's CUDA provider.
+npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0 onnxruntime-node@1.30.0
+npm rebuild @tensorflow/tfjs-node-gpu
+ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12
 
+# The onnx part builds its Inception-sized model with python3 + torch + onnx;
+# where those are missing it prints "skipped" and the other parts still run.
 parts="backend,extraction,onnx,stages"
 out="$(mktemp -d)"
 echo "gpu-check: bench on the GPU (tfjs-node-gpu, ONNX CUDA provider), $samples samples per model"
