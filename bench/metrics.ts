@@ -36,7 +36,7 @@ export interface MetricTiming {
 }
 
 /** n × d float32 features: scaled Gaussians plus one shared factor (the same for every seed), so the covariance is not diagonal. */
-function writeFeatures(path: string, n: number, d: number, seed: number, shift: number): void {
+export function writeFeatures(path: string, n: number, d: number, seed: number, shift: number): void {
   const shape = new Rng(0);
   const scale = Float32Array.from({ length: d }, () => Math.exp(0.5 * shape.normal()));
   const loading = Float32Array.from({ length: d }, () => 0.5 * shape.normal());

@@ -82,7 +82,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const { timings, timed } = stageTimer();
 
   const backend = await initBackend(options.backend);
-  logger.info(`backend: ${backend.name} (${backend.reason})`);
+  logger.info(`backend: ${backend.name} (${backend.reason}); device: ${backend.device}`);
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
   assertEnoughSamples(config, metricIds);

@@ -230,6 +230,8 @@ export interface TrendChange {
 export interface BackendInfo {
   name: string;
   reason: string;
+  /** What sampling and extraction ran on: 'GPU: … (CUDA, tfjs-node-gpu)' or 'CPU: <model>, <n> cores' (absent in reports made before it). */
+  device?: string;
 }
 
 export interface StageTiming {

@@ -203,7 +203,7 @@ export const reportDataSchema = z
       command: z.string(),
       seed: z.number().int().nonnegative(),
       samples: z.number().int().positive(),
-      backend: z.object({ name: z.string(), reason: z.string() }),
+      backend: z.object({ name: z.string(), reason: z.string(), device: z.string().optional() }),
       timings: z.array(z.object({ stage: z.string(), seconds: z.number().nonnegative() })),
     }),
     dataset: z.object({

@@ -3,6 +3,8 @@
  * WebAssembly backend (SIMD), else the plain JS backend as a last resort.
  * The choice and the reason are printed by the caller and kept in the report.
  */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { GenreportError } from './errors.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -13,6 +15,8 @@ export const BACKEND_CHOICES: BackendPreference[] = ['auto', 'tensorflow', 'wasm
 export interface BackendChoice {
   name: BackendName;
   reason: string;
+  /** What the tensors run on, e.g. 'GPU: NVIDIA H100 80GB HBM3 (CUDA, tfjs-node-gpu)' or 'CPU: AMD EPYC 7B13, 2 cores'. */
+  device: string;
 }
 
 let current: BackendChoice | null = null;
@@ -31,7 +35,7 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
             ? `${describe(name)} loaded`
             : `${describe(name)}; ${tried.join('; ')}`
           : `requested with --backend ${name}`;
-      current = { name, reason };
+      current = { name, reason, device: deviceOf(name) };
       return current;
     }
     tried.push(`${name === 'tensorflow' ? 'tfjs-node-gpu' : name}: ${failure}`);
@@ -44,6 +48,31 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
 
 export function currentBackend(): BackendChoice | null {
   return current;
+}
+
+/**
+ * The device behind a backend. tfjs-node-gpu runs on the GPU when CUDA finds
+ * one and silently on the CPU otherwise, and tells JavaScript neither; the
+ * driver's nvidia-smi does, so a GPU is named only when it lists one.
+ */
+export function deviceOf(name: BackendName, gpus: () => string[] = nvidiaGpus): string {
+  const cpu = cpuDescription();
+  if (name !== 'tensorflow') return `CPU: ${cpu}`;
+  const listed = gpus();
+  return listed.length > 0 ? `GPU: ${listed.join(', ')} (CUDA, tfjs-node-gpu)` : `CPU: ${cpu} (tfjs-node-gpu found no CUDA GPU)`;
+}
+
+export function cpuDescription(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model?.trim() || os.arch();
+  return `${model}, ${os.availableParallelism()} cores`;
+}
+
+/** GPU names from `nvidia-smi -L`; none where the driver (or its tool) is absent. */
+export function nvidiaGpus(): string[] {
+  const listed = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
+  if (listed.status !== 0 || !listed.stdout) return [];
+  return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 function describe(name: BackendName): string {

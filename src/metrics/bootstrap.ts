@@ -9,7 +9,7 @@
 import { Rng } from '../core/rng.ts';
 import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
 import { fidFromStats } from './fid.ts';
-import { prdcContributions, prdcFromCounts, type CsrLists, type PrdcResult } from './prdc.ts';
+import { prdcContributions, prdcFromCounts, type CoverLists, type PrdcResult } from './prdc.ts';
 import { statsFromFeatures } from './stats/moments.ts';
 
 /** One model's replicates, drawn with the same indices (or KID subsets) as every other model's, so two can be differenced. */
@@ -110,10 +110,10 @@ export type PrdcEstimates = Record<keyof PrdcResult, Estimate>;
 export function prdcWithIntervals(
   real: FeatureMatrix,
   fake: FeatureMatrix,
-  options: BootstrapOptions & { prK: number; prdcK: number },
+  options: BootstrapOptions & { prK: number; prdcK: number; pairsPerRow?: number },
 ): PrdcEstimates {
   const wantIntervals = options.bootstrapResamples > 0;
-  const c = prdcContributions(real, fake, { prK: options.prK, prdcK: options.prdcK, pairs: wantIntervals });
+  const c = prdcContributions(real, fake, { prK: options.prK, prdcK: options.prdcK, pairs: wantIntervals, pairsPerRow: options.pairsPerRow });
   const m = fake.rows;
   const n = real.rows;
   const sumOver = (values: ArrayLike<number>, weights: Int32Array | null) => {
@@ -151,17 +151,16 @@ export function prdcWithIntervals(
 }
 
 /** Share of drawn real rows (weighted by how often drawn) with at least one listed generated item drawn. */
-function coveredShare(lists: CsrLists, realCounts: Int32Array, fakeCounts: Int32Array): number {
+function coveredShare(lists: CoverLists, realCounts: Int32Array, fakeCounts: Int32Array): number {
   const rows = lists.offsets.length - 1;
   let covered = 0;
   for (let i = 0; i < rows; i++) {
     if (realCounts[i] === 0) continue;
-    for (let p = lists.offsets[i]; p < lists.offsets[i + 1]; p++) {
-      if (fakeCounts[lists.items[p]] > 0) {
-        covered += realCounts[i];
-        break;
-      }
-    }
+    let hit = false;
+    for (let p = lists.offsets[i]; p < lists.offsets[i + 1] && !hit; p++) hit = fakeCounts[lists.items[p]] > 0;
+    // A list cut short: look past its kept items (rare, see PAIRS_PER_ROW).
+    if (!hit && lists.truncated[i]) hit = lists.beyond(i, fakeCounts);
+    if (hit) covered += realCounts[i];
   }
   return covered / rows;
 }

@@ -16,6 +16,7 @@ import { Rng } from '../core/rng.ts';
 import type { FeatureMatrix } from '../core/types.ts';
 import { innerProductsBlock } from './stats/inner-products.ts';
 import { openBlas, type Blas } from './stats/openblas.ts';
+import { blockRowsFor } from './stats/pairwise-distances.ts';
 
 export const KID_SUBSETS = 100;
 export const KID_SUBSET_SIZE = 1000;
@@ -68,7 +69,7 @@ export function kidFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, option
  * (torch-fidelity's mmd2 with mmd_est='unbiased': the cross term keeps its diagonal).
  */
 export function polynomialMmd2(x: Float64Array, y: Float64Array, m: number, d: number, blas: Blas | null = openBlas()): number {
-  const sums = blas ? kernelSumsBlas(x, y, m, d, blas) : kernelSumsJs(x, y, m, d);
+  const sums = !blas ? kernelSumsJs(x, y, m, d) : m <= WHOLE_GRAM_ROWS ? kernelSumsBlas(x, y, m, d, blas) : kernelSumsBlasBlocked(x, y, m, d, blas);
   return (2 * sums.belowXX + 2 * sums.belowYY) / (m * (m - 1)) - (2 * sums.cross) / (m * m);
 }
 
@@ -102,6 +103,37 @@ function kernelSumsBlas(x: Float64Array, y: Float64Array, m: number, d: number, 
   let cross = 0;
   for (let k = 0; k < m * m; k++) cross += cubicKernel(gram[k], gamma);
   return { belowXX, belowYY, cross };
+}
+
+/** Up to here (32 MiB of Gram matrix) one m × m product; beyond, blocks of rows, so memory never grows with m². */
+const WHOLE_GRAM_ROWS = 2048;
+
+/** As kernelSumsBlas, a block of rows at a time: block × m doubles, for subsets too large for an m × m matrix. */
+function kernelSumsBlasBlocked(x: Float64Array, y: Float64Array, m: number, d: number, blas: Blas): KernelSums {
+  const step = blockRowsFor(m);
+  const out = new Float64Array(step * m);
+  const gamma = 1 / d;
+  const upperSum = (a: Float64Array): number => {
+    let sum = 0;
+    for (let start = 0; start < m; start += step) {
+      const end = Math.min(start + step, m);
+      // Rows [start, end) against rows [start, m): the strict upper triangle lies in it.
+      const width = m - start;
+      blas.productWithTranspose(a.subarray(start * d, end * d), end - start, a.subarray(start * d), width, d, 1, out);
+      for (let i = start; i < end; i++) {
+        const row = (i - start) * width - start;
+        for (let j = i + 1; j < m; j++) sum += cubicKernel(out[row + j], gamma);
+      }
+    }
+    return sum;
+  };
+  let cross = 0;
+  for (let start = 0; start < m; start += step) {
+    const end = Math.min(start + step, m);
+    blas.productWithTranspose(x.subarray(start * d, end * d), end - start, y, m, d, 1, out);
+    for (let k = 0, len = (end - start) * m; k < len; k++) cross += cubicKernel(out[k], gamma);
+  }
+  return { belowXX: upperSum(x), belowYY: upperSum(y), cross };
 }
 
 const BLOCK_ROWS = 32;

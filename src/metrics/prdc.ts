@@ -13,7 +13,7 @@
 import type { FeatureMatrix } from '../core/types.ts';
 import { kthNeighbourRadii } from './stats/knn-radii.ts';
 import { openBlas, type Blas } from './stats/openblas.ts';
-import { blockRowsFor, squaredDistancesBlock, withRowNorms } from './stats/pairwise-distances.ts';
+import { blockRowsFor, squaredDistancesBlock, withRowNorms, type RowNorms } from './stats/pairwise-distances.ts';
 import { squaredAtMost, squaredBelow } from './stats/sqrt-thresholds.ts';
 
 export const PR_K = 3;
@@ -28,6 +28,8 @@ export interface PrdcOptions {
   blockRows?: number;
   /** OpenBLAS to use; null forces plain JS; default: openBlas(). */
   blas?: Blas | null;
+  /** With `pairs`: items kept per real row (default PAIRS_PER_ROW); results do not depend on it. */
+  pairsPerRow?: number;
 }
 
 export interface PrdcResult {
@@ -53,8 +55,15 @@ export interface PrdcContributions {
   realCovered: Uint8Array;
   /** Real sample i has a generated sample inside its open ball (prdcK). */
   realCoveredByNearest: Uint8Array;
-  /** With `pairs`: for each real i, the generated j whose ball holds it (recall) and those inside its ball (coverage), CSR. */
-  pairs?: { recall: CsrLists; coverage: CsrLists };
+  /**
+   * With `pairs`: for each real i, the generated j whose ball holds it
+   * (recall) and those inside its ball (coverage), CSR, for the bootstrap.
+   * Each row keeps its first PAIRS_PER_ROW items (lowest j) so memory stays
+   * O(n) however many balls overlap; a row cut short is marked `truncated`,
+   * and `beyond(i, counts)` answers exactly, by recomputing the distances,
+   * whether a drawn generated sample after the kept ones covers it.
+   */
+  pairs?: { recall: CoverLists; coverage: CoverLists };
   prdcK: number;
 }
 
@@ -63,6 +72,21 @@ export interface CsrLists {
   offsets: Int32Array;
   items: Int32Array;
 }
+
+/** Covering lists, cut at PAIRS_PER_ROW per row (see PrdcContributions.pairs). */
+export interface CoverLists extends CsrLists {
+  /** 1 where row i had more than PAIRS_PER_ROW items. */
+  truncated: Uint8Array;
+  /** Whether a generated j after row i's kept items, with fakeCounts[j] > 0, covers real i. */
+  beyond(i: number, fakeCounts: Int32Array): boolean;
+}
+
+/**
+ * Pairs kept per real row. A row is only asked `beyond` when none of its
+ * kept items is drawn: each is left out of a resample with probability
+ * about 1/e, so all 64 with about e^−64 ≈ 1.6e−28.
+ */
+export const PAIRS_PER_ROW = 64;
 
 export function prdcFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions = {}): PrdcResult {
   return prdcFromContributions(prdcContributions(real, fake, options));
@@ -110,6 +134,7 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   const n = real.rows;
   const m = fake.rows;
   const blockRows = Math.max(1, options.blockRows ?? blockRowsFor(n));
+  const pairsPerRow = Math.max(1, options.pairsPerRow ?? PAIRS_PER_ROW);
 
   const x = withRowNorms(real);
   const y = withRowNorms(fake);
@@ -117,22 +142,20 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   const [fakePrRadii] = kthNeighbourRadii(y, [prK], { blas });
   const realPr = realPrRadii.map(squaredAtMost);
   const realDc = realDcRadii.map(squaredBelow);
+  const fakeBalls = fakePrRadii.map(squaredAtMost);
 
   const insideReal = new Uint8Array(m);
   const densityCounts = new Int32Array(m);
   const realCovered = new Uint8Array(n);
   const nearestFake = new Float64Array(n).fill(Infinity); // squared, for coverage
-  const recallPairs = options.pairs ? new PairList() : null;
-  const coveragePairs = options.pairs ? new PairList() : null;
+  const recallPairs = options.pairs ? new PairList(n, pairsPerRow) : null;
+  const coveragePairs = options.pairs ? new PairList(n, pairsPerRow) : null;
 
-  const out = new Float64Array(blockRows * n);
-  const all = { start: 0, end: n };
-  for (let start = 0; start < m; start += blockRows) {
-    const end = Math.min(start + blockRows, m);
-    squaredDistancesBlock(y, { start, end }, x, all, out, blas);
+  const blocks = distanceBlocks(y, x, blockRows, blas);
+  blocks((start, end, out) => {
     for (let j = start; j < end; j++) {
       const row = (j - start) * n;
-      const fakeBall = squaredAtMost(fakePrRadii[j]);
+      const fakeBall = fakeBalls[j];
       let inside = 0;
       let count = 0;
       for (let i = 0; i < n; i++) {
@@ -151,20 +174,73 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
       insideReal[j] = inside;
       densityCounts[j] = count;
     }
-  }
+  });
 
   const realCoveredByNearest = new Uint8Array(n);
   for (let i = 0; i < n; i++) realCoveredByNearest[i] = nearestFake[i] <= realDc[i] ? 1 : 0;
-  const pairs = recallPairs && coveragePairs ? { recall: recallPairs.byRow(n), coverage: coveragePairs.byRow(n) } : undefined;
+  let pairs: PrdcContributions['pairs'];
+  if (recallPairs && coveragePairs) {
+    const recall = recallPairs.byRow();
+    const coverage = coveragePairs.byRow();
+    // The same blocks as above, so every distance is recomputed to the bit.
+    const beyond = (lists: CsrLists, inBall: (sq: number, i: number, j: number) => boolean) => (i: number, fakeCounts: Int32Array): boolean => {
+      const after = lists.items[lists.offsets[i + 1] - 1];
+      let found = false;
+      blocks((start, end, out) => {
+        for (let j = Math.max(start, after + 1); j < end && !found; j++) if (fakeCounts[j] > 0 && inBall(out[(j - start) * n + i], i, j)) found = true;
+        return found;
+      });
+      return found;
+    };
+    pairs = {
+      recall: { ...recall, beyond: beyond(recall, (sq, _i, j) => sq <= fakeBalls[j]) },
+      coverage: { ...coverage, beyond: beyond(coverage, (sq, i) => sq <= realDc[i]) },
+    };
+  }
   return { insideReal, densityCounts, realCovered, realCoveredByNearest, pairs, prdcK };
 }
 
-/** (row, item) pairs in a growable buffer, grouped by row at the end (counting sort). */
+/**
+ * Calls `visit` with each block of squared distances, generated rows
+ * [start, end) × every real row (out[(j − start)·n + i]), in order; a visit
+ * that returns true stops the pass. One block of memory, whatever the sizes.
+ */
+function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas | null) {
+  const n = x.matrix.rows;
+  const m = y.matrix.rows;
+  let out: Float64Array | null = null;
+  return (visit: (start: number, end: number, out: Float64Array) => boolean | void): void => {
+    out ??= new Float64Array(Math.min(blockRows, m) * n);
+    for (let start = 0; start < m; start += blockRows) {
+      const end = Math.min(start + blockRows, m);
+      squaredDistancesBlock(y, { start, end }, x, { start: 0, end: n }, out, blas);
+      if (visit(start, end, out)) return;
+    }
+  };
+}
+
+/**
+ * (row, item) pairs in a growable buffer, at most `cap` per row (the first
+ * ones pushed), grouped by row at the end (counting sort). Memory is bounded
+ * by rows × cap, never by rows × items.
+ */
 class PairList {
   private data = new Int32Array(1 << 16);
   private length = 0;
+  private readonly counts: Int32Array;
+  private readonly truncated: Uint8Array;
+
+  constructor(private readonly rows: number, private readonly cap: number) {
+    this.counts = new Int32Array(rows);
+    this.truncated = new Uint8Array(rows);
+  }
 
   push(row: number, item: number): void {
+    if (this.counts[row] >= this.cap) {
+      this.truncated[row] = 1;
+      return;
+    }
+    this.counts[row]++;
     if (this.length + 2 > this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
       grown.set(this.data);
@@ -174,13 +250,13 @@ class PairList {
     this.data[this.length++] = item;
   }
 
-  byRow(rows: number): CsrLists {
+  byRow(): CsrLists & { truncated: Uint8Array } {
+    const rows = this.rows;
     const offsets = new Int32Array(rows + 1);
-    for (let p = 0; p < this.length; p += 2) offsets[this.data[p] + 1]++;
-    for (let i = 0; i < rows; i++) offsets[i + 1] += offsets[i];
+    for (let i = 0; i < rows; i++) offsets[i + 1] = offsets[i] + this.counts[i];
     const fill = offsets.slice(0, rows);
     const items = new Int32Array(this.length / 2);
     for (let p = 0; p < this.length; p += 2) items[fill[this.data[p]]++] = this.data[p + 1];
-    return { offsets, items };
+    return { offsets, items, truncated: this.truncated };
   }
 }

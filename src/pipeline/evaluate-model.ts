@@ -25,6 +25,7 @@ import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
 import { truncatable, truncationSweep, type TruncatableModel } from '../sample/truncation.ts';
+import { sampleAndExtract } from './generated-set.ts';
 import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
 import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
@@ -121,113 +122,130 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       logger.info(`  ${name}: reused results from ${cached.file} (same config, seed and bundle)`);
       return cached.evaluation;
     }
-    // Every model sees the same latent stream for the same seed.
-    const sampleStart = performance.now();
-    const fake = await timed('sample', () => model.sample(samples, samplesRng(config.seed), config.batchSize, (done) => logger.progress('sampling', done, samples)));
-    const sampleSeconds = (performance.now() - sampleStart) / 1000;
-    if (model.samplesOnly) assertDataShape(fake, bundle.manifestFile, context);
-    const threads = model.samplingThreads?.(samples, config.batchSize) ?? 1;
-    const extracted = await timed('features', () => context.extractor.extract(fake, config.batchSize));
-    // Class-based metrics come from one space's classifier (classifierSpace): a first
-    // space that is not it keeps its probabilities away from them.
-    const classSpace = context.spaces?.find((s) => s.classes);
-    const fakeSet = context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
-    let classProbabilities = fakeSet.probabilities;
-    // A samples-only model has the family its entry declares, or none.
-    const family = model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family;
-    const { cells, paired, closestPairs } = await timed('metrics', async () =>
-      metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family }, context),
-    );
-    if (context.noClassifier) {
-      for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
-    }
-    for (const space of context.spaces ?? []) {
-      const spaceFake = await timed('features', () => space.extractor.extract(fake, config.batchSize));
-      const more = await timed('metrics', async () =>
-        metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
-      );
-      for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
-      for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
-      if (space.classes) {
-        const classIds = context.metricIds.filter((id) => CLASS_METRICS.includes(id));
-        const byClass = await timed('metrics', async () => metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }));
-        Object.assign(cells, byClass.cells);
-        Object.assign(paired, byClass.paired);
-        classProbabilities = spaceFake.probabilities;
-      }
-    }
-    logger.info(`  ${summaryLine(cells)}`);
-    const images = await timed('render', async () => [
-      await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
-      ...(await neighbourGridEntries(name, fake, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs)),
-    ]);
-
-    // The same seeded streams for every model, as for sampling.
-    const measureRng = new Rng(config.seed).fork('measure');
-    // A samples-only model has stored images alone: no density, inverse, truncation or speed.
-    const density = model.samplesOnly ? samplesOnlyDensity(name, model.samplesOnly.reason) : await timed('density', () =>
-      evaluateDensity(name, model, {
-        test: context.density.test,
-        source: config.data.real,
-        config: config.density,
-        rng: measureRng.fork('density'),
-        batchSize: config.batchSize,
-        parzen: context.density.validation ? { generated: fake, validation: context.density.validation } : undefined,
-      }),
-    );
-    logger.info(`  density: ${densitySummary(density.rows)}`);
-    // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
-    const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
-    const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
-      evaluateInvertibility(name, model, {
-        images: context.inversion.images,
-        labels: context.inversion.labels,
-        predict: classifier ? (batch) => predictLabels(classifier, batch, config.batchSize) : undefined,
-        source: config.data.real,
-        config: config.invertibility,
-        rng: measureRng.fork('invertibility'),
-        batchSize: config.batchSize,
-      }),
-    );
-    if (inverted.row.reason) logger.warn(`  invertibility: ${inverted.row.reason}`);
-    images.push(
-      ...(await timed('render', () =>
-        Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
-      )),
-    );
-    const truncating = model.samplesOnly ? null : truncatable(model);
-    const truncation = truncating ? await sweepTruncation(name, truncating, context, measureRng) : undefined;
-
-    const training = await timed('diagnostics', async () =>
-      diagnoseBundle(bundle, { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
-    );
-    logger.info(`  training: ${training.diagnostics.verdict}`);
-    const evaluation: ModelEvaluation = {
-      entry: {
-        name,
-        family: family ?? 'unknown',
-        bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
-        hash: bundle.hash,
-        parameters: bundle.parameters,
-        status: 'ok',
-        ...(model.samplesOnly ? {} : { samplesPerSecond: samples / sampleSeconds }),
-        ...(samples === config.samples ? {} : { samples }),
-        ...(threads > 1 ? { samplingThreads: threads } : {}),
-        runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
+    // Every model sees the same latent stream for the same seed. Samples stream through every
+    // feature space a batch at a time (generated-set.ts); only features stay in memory.
+    const generated = await sampleAndExtract(
+      model,
+      samples,
+      samplesRng(config.seed),
+      config.batchSize,
+      [context.extractor, ...(context.spaces ?? []).map((s) => s.extractor)],
+      timed,
+      {
+        // A samples-only model's image shape is known once its images are read: checked before any extractor sees them.
+        checkFirst: model.samplesOnly ? (batch) => assertDataShape(batch, bundle.manifestFile, context) : undefined,
+        onProgress: (done) => logger.progress('sampling', done, samples),
       },
-      cells,
-      paired,
-      images,
-      density,
-      invertibility: inverted.row,
-      truncation,
-      classHistogram: classProbabilities ? argmaxHistogram(classProbabilities) : undefined,
-      training,
-    };
-    const kept = cache?.write(cacheKey, evaluation);
-    if (kept && 'file' in kept) logger.info(`  results kept in ${kept.file}`);
-    else if (kept) logger.warn(`  ${kept.problem}`);
-    return evaluation;
+    );
+    try {
+      const fake = generated.head;
+      const sampleSeconds = generated.sampleSeconds;
+      const threads = model.samplingThreads?.(samples, config.batchSize) ?? 1;
+      const [extracted, ...spaceExtractions] = generated.extractions;
+      // Class-based metrics come from one space's classifier (classifierSpace): a first
+      // space that is not it keeps its probabilities away from them.
+      const classSpace = context.spaces?.find((s) => s.classes);
+      const fakeSet = context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
+      let classProbabilities = fakeSet.probabilities;
+      // A samples-only model has the family its entry declares, or none.
+      const family = model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family;
+      const { cells, paired, closestPairs } = await timed('metrics', async () =>
+        metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family }, context),
+      );
+      if (context.noClassifier) {
+        for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
+      }
+      for (const [i, space] of (context.spaces ?? []).entries()) {
+        const spaceFake = spaceExtractions[i];
+        const more = await timed('metrics', async () =>
+          metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
+        );
+        for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
+        for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
+        if (space.classes) {
+          const classIds = context.metricIds.filter((id) => CLASS_METRICS.includes(id));
+          const byClass = await timed('metrics', async () => metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }));
+          Object.assign(cells, byClass.cells);
+          Object.assign(paired, byClass.paired);
+          classProbabilities = spaceFake.probabilities;
+        }
+      }
+      logger.info(`  ${summaryLine(cells)}`);
+      const images = await timed('render', async () => [
+        await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
+        ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs)),
+      ]);
+
+      // The same seeded streams for every model, as for sampling.
+      const measureRng = new Rng(config.seed).fork('measure');
+      // A samples-only model has stored images alone: no density, inverse, truncation or speed.
+      const density = model.samplesOnly ? samplesOnlyDensity(name, model.samplesOnly.reason) : await timed('density', () =>
+        evaluateDensity(name, model, {
+          test: context.density.test,
+          source: config.data.real,
+          config: config.density,
+          rng: measureRng.fork('density'),
+          batchSize: config.batchSize,
+          // Parzen (behind a flag) centres a kernel on every sample: the one reader of all n images, back from disk.
+          parzen: context.density.validation ? { generated: generated.images.slice(0, generated.n), validation: context.density.validation } : undefined,
+        }),
+      );
+      logger.info(`  density: ${densitySummary(density.rows)}`);
+      // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
+      const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
+      const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
+        evaluateInvertibility(name, model, {
+          images: context.inversion.images,
+          labels: context.inversion.labels,
+          predict: classifier ? (batch) => predictLabels(classifier, batch, config.batchSize) : undefined,
+          source: config.data.real,
+          config: config.invertibility,
+          rng: measureRng.fork('invertibility'),
+          batchSize: config.batchSize,
+        }),
+      );
+      if (inverted.row.reason) logger.warn(`  invertibility: ${inverted.row.reason}`);
+      images.push(
+        ...(await timed('render', () =>
+          Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
+        )),
+      );
+      const truncating = model.samplesOnly ? null : truncatable(model);
+      const truncation = truncating ? await sweepTruncation(name, truncating, context, measureRng) : undefined;
+
+      const training = await timed('diagnostics', async () =>
+        diagnoseBundle(bundle, { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
+      );
+      logger.info(`  training: ${training.diagnostics.verdict}`);
+      const evaluation: ModelEvaluation = {
+        entry: {
+          name,
+          family: family ?? 'unknown',
+          bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
+          hash: bundle.hash,
+          parameters: bundle.parameters,
+          status: 'ok',
+          ...(model.samplesOnly ? {} : { samplesPerSecond: samples / sampleSeconds }),
+          ...(samples === config.samples ? {} : { samples }),
+          ...(threads > 1 ? { samplingThreads: threads } : {}),
+          runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
+        },
+        cells,
+        paired,
+        images,
+        density,
+        invertibility: inverted.row,
+        truncation,
+        classHistogram: classProbabilities ? argmaxHistogram(classProbabilities) : undefined,
+        training,
+      };
+      const kept = cache?.write(cacheKey, evaluation);
+      if (kept && 'file' in kept) logger.info(`  results kept in ${kept.file}`);
+      else if (kept) logger.warn(`  ${kept.problem}`);
+      return evaluation;
+    } finally {
+      generated.images.dispose();
+    }
   } finally {
     disposeBundle(bundle);
   }

@@ -30,9 +30,15 @@ export async function gridEntry(
 }
 
 /** The nearest-real-image grid, and the memorisation check's closest training pairs when it ran. */
+/** Generated images read by index: an ImageBatch in memory, or the spill file a run streamed them to. */
+export interface ImagesByIndex {
+  n: number;
+  read(indices: ArrayLike<number>): ImageBatch;
+}
+
 export async function neighbourGridEntries(
   name: string,
-  fake: ImageBatch,
+  fake: ImagesByIndex,
   fakeFeatures: FeatureMatrix,
   real: ImageBatch,
   realFeatures: FeatureMatrix,
@@ -62,8 +68,8 @@ export async function neighbourGridEntries(
 }
 
 /** Top row: generated images; bottom row: the real (or training) image nearest to each, in feature space. */
-function pairRows(generated: ImageBatch, generatedIndex: ArrayLike<number>, other: ImageBatch, otherIndex: ArrayLike<number>): ImageBatch {
-  return concatImages([pickImages(generated, generatedIndex), pickImages(other, otherIndex)]);
+function pairRows(generated: ImagesByIndex, generatedIndex: ArrayLike<number>, other: ImageBatch, otherIndex: ArrayLike<number>): ImageBatch {
+  return concatImages([generated.read(generatedIndex), pickImages(other, otherIndex)]);
 }
 
 function featureRows(m: FeatureMatrix, rows: number): FeatureMatrix {

@@ -140,7 +140,7 @@ export interface ImageView {
 
 export interface MethodsView {
   tool: string;
-  backend: { name: string; reason: string };
+  backend: { name: string; reason: string; device: string | null };
   extractor: { name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] };
   /** Every feature space, where the run has several. */
   spaces?: { number: string; space: string; ids: string; name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] }[];
@@ -505,7 +505,7 @@ function methods(data: ReportData): MethodsView {
   const { extractor, run } = data;
   return {
     tool: `${data.tool.name} ${data.tool.version}`,
-    backend: { name: run.backend.name, reason: run.backend.reason },
+    backend: { name: run.backend.name, reason: run.backend.reason, device: run.backend.device ?? null },
     extractor: {
       name: extractor.name,
       id: extractor.id,

@@ -61,6 +61,16 @@ test('KID kernel sums: dsyrk/dgemm equal the JS kernel to 1e-12 relative', { ski
   }
 });
 
+test('KID subsets beyond 2,048 rows go through row blocks (no m × m matrix) and still equal the JS kernel to 1e-12 relative', { skip }, () => {
+  const m = 2_100;
+  const d = 6;
+  const rng = new Rng(4);
+  const x = Float64Array.from({ length: m * d }, () => rng.normal());
+  const y = Float64Array.from({ length: m * d }, () => 0.9 * rng.normal() + 0.1);
+  const viaBlocks = polynomialMmd2(x, y, m, d, blas);
+  assert.ok(relativeError(viaBlocks, polynomialMmd2(x, y, m, d, null)) <= 1e-12, `${viaBlocks}`);
+});
+
 test('PRDC: the same four values with dgemm and with the JS kernel, at any block size', { skip }, () => {
   for (const name of CASE_NAMES) {
     const { real, fake } = loadCase(name);

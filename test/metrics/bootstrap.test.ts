@@ -66,6 +66,20 @@ test('PRDC intervals equal a brute-force bootstrap of both sets with the radii f
   assert.ok(got.f1.interval && got.f1.interval[0] <= got.f1.value + 0.05 && got.f1.value - 0.05 <= got.f1.interval[1]);
 });
 
+test('PRDC intervals do not depend on how many covering pairs a row keeps: lists cut at 1 or 2 give every replicate bit for bit', () => {
+  // pairsPerRow 1: most rows are cut short, and every resample leaves some kept item undrawn, so the exact recomputation past the kept items runs.
+  const { real, fake } = loadCase('anisotropic-n300-d8');
+  const options = { seed: 5, bootstrapResamples: 20, prK: 3, prdcK: 5 };
+  const full = prdcWithIntervals(real, fake, { ...options, pairsPerRow: 1_000_000 });
+  for (const pairsPerRow of [1, 2]) {
+    const cut = prdcWithIntervals(real, fake, { ...options, pairsPerRow });
+    for (const id of ['precision', 'recall', 'f1', 'density', 'coverage'] as const) {
+      assert.equal(cut[id].value, full[id].value, id);
+      assert.deepEqual(cut[id].replicates, full[id].replicates, `${id}, ${pairsPerRow} per row`);
+    }
+  }
+});
+
 test('no resamples, no interval; the point value does not depend on them', () => {
   const { real, fake } = loadCase('gauss-n200-d16');
   const none = prdcWithIntervals(real, fake, { seed: 1, bootstrapResamples: 0, prK: 3, prdcK: 5 });

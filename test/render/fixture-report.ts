@@ -52,7 +52,7 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
       command: 'genreport run --config samples/demo.yaml --out reports/demo',
       seed: 1234,
       samples: 2000,
-      backend: { name: 'wasm', reason: 'tfjs-node-gpu did not load (no CUDA); wasm with SIMD is available' },
+      backend: { name: 'wasm', reason: 'tfjs-node-gpu did not load (no CUDA); wasm with SIMD is available', device: 'CPU: AMD EPYC 7B13, 2 cores' },
       timings: [
         { stage: 'sample', seconds: 4.2 },
         { stage: 'features', seconds: 11.8 },
