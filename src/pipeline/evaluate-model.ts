@@ -16,7 +16,7 @@ import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { evaluateDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
-import { CLASS_METRICS } from '../features/spaces.ts';
+import { CLASS_METRICS, spaceLabel } from '../features/spaces.ts';
 import { evaluateInvertibility } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
@@ -173,7 +173,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       logger.info(`  ${summaryLine(cells)}`);
       const images = await timed('render', async () => [
         await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
-        ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs)),
+        ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs, context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined)),
       ]);
 
       // The same seeded streams for every model, as for sampling.

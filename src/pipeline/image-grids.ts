@@ -44,12 +44,15 @@ export async function neighbourGridEntries(
   realFeatures: FeatureMatrix,
   train: ImageBatch | undefined,
   closestPairs: ClosestPair[] | undefined,
+  /** The space's short name, given when a report has several: "nearest" means nearest in that one. */
+  space?: string,
 ): Promise<ImageEntry[]> {
+  const where = space ? `in the ${space} feature space` : 'in feature space';
   const count = Math.min(NEIGHBOUR_PAIRS, fake.n);
   const first = Array.from({ length: count }, (_, i) => i);
   const nearest = nearestRows(featureRows(fakeFeatures, count), realFeatures);
   const entries = [
-    await gridEntry(`nearest-real-${name}`, `Nearest real images: ${name}`, `Top: the first ${count} samples; bottom: the real image nearest to each in feature space.`, pairRows(fake, first, real, nearest.index), name, { columns: count }),
+    await gridEntry(`nearest-real-${name}`, `Nearest real images: ${name}`, `Top: the first ${count} samples; bottom: the real image nearest to each ${where}.`, pairRows(fake, first, real, nearest.index), name, { columns: count }),
   ];
   if (train && closestPairs && closestPairs.length > 0) {
     const pairs = closestPairs.slice(0, NEIGHBOUR_PAIRS);
@@ -57,7 +60,7 @@ export async function neighbourGridEntries(
       await gridEntry(
         `memorisation-${name}`,
         `Closest to training images: ${name}`,
-        `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check).`,
+        `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check${space ? `, ${where}` : ''}).`,
         pairRows(fake, pairs.map((p) => p.generated), train, pairs.map((p) => p.train)),
         name,
         { columns: pairs.length },

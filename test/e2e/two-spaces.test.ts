@@ -74,6 +74,8 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   // Charts and summary per space: a FID/KID chart in each space, titled with it; a summary line for the later space.
   assert.deepEqual(data.charts.filter((c) => c.id.startsWith('fid-kid')).map((c) => c.title), ['FID and KID per model (MNIST domain classifier space)', 'FID and KID per model (tiny-inception space, ids …@tiny-inception)']);
   assert.match(html, /In the tiny-inception space \(…@tiny-inception\): [a-z-]+ best on FID/);
+  // Nearest neighbours are found in the first space only: the caption says which.
+  assert.equal(data.images.find((i) => i.id === 'nearest-real-dcgan')?.caption, 'Top: the first 8 samples; bottom: the real image nearest to each in the MNIST domain classifier feature space.');
   assert.match(md, /In the tiny-inception space \(…\\?@tiny-inception\)/, "Markdown escapes the @");
 
   // check and history follow the same ids.
