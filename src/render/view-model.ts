@@ -554,7 +554,8 @@ function methods(data: ReportData): MethodsView {
       bundle: m.bundle,
       // In full: a reader checks it against the bundle on disk.
       hash: m.hash ? `sha256 ${m.hash}` : 'not hashed (the bundle did not load)',
-      parameters: formatCount(m.parameters),
+      // A samples-only model has no weights to count.
+      parameters: m.runtime?.startsWith('stored images') ? '–' : formatCount(m.parameters),
       speed: m.samplesPerSecond === undefined ? '–' : `${formatValue(m.samplesPerSecond)} img/s`,
       status: m.status,
     })),
