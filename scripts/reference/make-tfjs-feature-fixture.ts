@@ -85,5 +85,5 @@ const sidecar = {
   probabilities: 'classes',
   classes: ['class 0', 'class 1', 'class 2'],
 };
-writeFileSync(join(OUT, 'model.json.extractor.json'), JSON.stringify(sidecar, null, 2) + '\n');
+writeFileSync(join(OUT, 'model.json.extractor.json'), `${JSON.stringify(sidecar, null, 2)}\n`);
 console.log(`wrote ${OUT}: ${model.countParams()} parameters, ${model.layers.length} layers`);

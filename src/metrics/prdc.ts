@@ -209,7 +209,7 @@ function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas 
   const n = x.matrix.rows;
   const m = y.matrix.rows;
   let out: Float64Array | null = null;
-  return (visit: (start: number, end: number, out: Float64Array) => boolean | void): void => {
+  return (visit: (start: number, end: number, out: Float64Array) => boolean | undefined): void => {
     out ??= new Float64Array(Math.min(blockRows, m) * n);
     for (let start = 0; start < m; start += blockRows) {
       const end = Math.min(start + blockRows, m);

@@ -103,7 +103,8 @@ class ExtractionRows {
   add(batch: Extraction, offset: number): void {
     this.features ??= featureMatrix(this.n, batch.features.cols);
     this.features.data.set(batch.features.data, offset * batch.features.cols);
-    (this.moments ??= new SufficientStats(batch.features.cols)).add(batch.features);
+    this.moments ??= new SufficientStats(batch.features.cols);
+    this.moments.add(batch.features);
     if (batch.probabilities) {
       this.probabilities ??= featureMatrix(this.n, batch.probabilities.cols);
       this.probabilities.data.set(batch.probabilities.data, offset * batch.probabilities.cols);

@@ -422,7 +422,7 @@ function spaceGroup(data: ReportData, index: number, span: number): { group?: st
   if (!e) return {};
   const name = shortSpaceName(e.name);
   // Class-based metrics keep plain ids in whichever space's classifier gives them.
-  const inGroup = data.metrics.filter((m, i) => spaceOf(i) === e.space);
+  const inGroup = data.metrics.filter((_m, i) => spaceOf(i) === e.space);
   const classes = inGroup.some((m) => !m.id.includes('@') && (at === 0 ? m.space === undefined : true));
   const ids = at === 0 ? 'headline' : `metric ids …@${e.space}`;
   return { group: `Feature space ${at + 1}: ${name} (${ids}${classes ? `; class-based metrics${at === 0 ? ' too' : ', plain ids'}` : ''})`, groupSpan: span };

@@ -34,7 +34,8 @@ export class SufficientStats {
     const d = this.dim;
     if (m.cols !== d) throw new Error(`sufficient statistics: expected ${d} features per row, got ${m.cols}`);
     if (m.rows === 0) return;
-    const shift = (this.shift ??= m.data.slice(0, d));
+    this.shift ??= m.data.slice(0, d);
+    const shift = this.shift;
     for (let start = 0; start < m.rows; start += BLOCK_ROWS) {
       const rows = Math.min(BLOCK_ROWS, m.rows - start);
       const block = this.block;
