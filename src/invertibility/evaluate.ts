@@ -177,7 +177,9 @@ function labelCheck(context: InvertibilityContext): LabelCheck | undefined {
 }
 
 function pairGrid(model: string, originals: ImageBatch, reconstructions: ImageBatch, title: string, caption: string): InvertibilityGrid {
-  return { kind: 'pairs', title: `${title}: ${model}`, caption, batch: pairRows(originals, reconstructions, GRID_COLUMNS), columns: GRID_COLUMNS };
+  // Fewer test images than a row: as many columns as images, not black cells a reader takes for failures.
+  const columns = Math.max(1, Math.min(GRID_COLUMNS, originals.n));
+  return { kind: 'pairs', title: `${title}: ${model}`, caption, batch: pairRows(originals, reconstructions, columns), columns };
 }
 
 async function interpolationGrid(model: string, space: LatentSpace, latents: Float32Array, between: string, batchSize: number): Promise<InvertibilityGrid> {

@@ -59,8 +59,8 @@ test('a VAE: MSE, PSNR and label agreement through the encoder mean; reconstruct
   assert.ok(row.mse!.value > 0 && Math.abs(row.psnr! - 10 * Math.log10(1 / row.mse!.value)) < 1e-9);
   assert.equal(row.labelAgreement!.value, 0.5);
   assert.equal(row.labelAgreement!.n, 6);
-  // 6 images in rows of 8: one row of originals, one of reconstructions; 3 pairs to interpolate.
-  assert.deepEqual(grids.map((g) => [g.kind, g.batch.n]), [['pairs', 16], ['interpolation', 3 * 8]]);
+  // 6 images, fewer than a row of 8: 6 columns, one row of originals and one of reconstructions, no blank cells; 3 pairs to interpolate.
+  assert.deepEqual(grids.map((g) => [g.kind, g.batch.n, g.columns]), [['pairs', 12, 6], ['interpolation', 3 * 8, 8]]);
 });
 
 test('a GAN: inversion by seeded latent optimisation, the same result for the same seed', async () => {
@@ -82,8 +82,10 @@ test('an autoregressive model: no latent, the bottom half completed; a NaN gener
   assert.equal(ar.row.method, 'completion');
   assert.match(ar.row.label, /no latent/);
   // The top half is kept as it was.
+  // 4 images: 4 columns, so the completed row starts 4 images (of 16 pixels) in.
   const completed = ar.grids[0].batch;
-  assert.deepEqual([...completed.data.subarray(8 * 16, 8 * 16 + 8)], [...images.data.subarray(0, 8)]);
+  assert.equal(ar.grids[0].columns, 4);
+  assert.deepEqual([...completed.data.subarray(4 * 16, 4 * 16 + 8)], [...images.data.subarray(0, 8)]);
   const nan = await withModel(writeTinyGan({ nan: true }), (m) => evaluateInvertibility('nan-gan', m, context(eightBit(2, 8, 5))));
   assert.equal(nan.row.method, 'failed');
   assert.match(nan.row.reason!, /generator/);
