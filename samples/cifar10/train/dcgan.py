@@ -16,7 +16,7 @@ STEPS = int(os.environ.get('STEPS', 1500))
 BUDGET_S = float(os.environ.get('BUDGET_S', 0))  # wall-clock cap in seconds (0: none); the card records the steps taken
 BATCH = 64
 EMA = 0.999
-NG, ND = 64, 32  # generator and discriminator base widths, from measured step time
+NG, ND = int(os.environ.get('NG', 64)), int(os.environ.get('ND', 32))  # generator and discriminator base widths, from measured step time (NG=32: a quarter of the generator's cost, for a loaded machine)
 
 
 class Generator(nn.Module):

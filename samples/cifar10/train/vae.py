@@ -15,7 +15,7 @@ DIM = 128
 STEPS = int(os.environ.get('STEPS', 1500))
 BUDGET_S = float(os.environ.get('BUDGET_S', 0))  # wall-clock cap in seconds (0: none); the card records the steps taken
 BATCH = 64
-W = 48  # base width, from measured step time
+W = int(os.environ.get('W', 48))  # base width, from measured step time (W=32 for a loaded machine)
 
 
 class Encoder(nn.Module):
