@@ -139,11 +139,14 @@ def class_shares(images01, batch=500):
         for s in range(0, len(images01), batch):
             probs.append(model(images01[s:s + batch])[1])
     p = torch.cat(probs)
-    counts = torch.bincount(p.argmax(1), minlength=10).float()
+    # A sample with a non-finite pixel (a flow's inverse can overflow far out in the base)
+    # has no class; it is counted in the denominator and reported, never written as NaN.
+    finite = torch.isfinite(p).all(1)
+    counts = torch.bincount(p[finite].argmax(1), minlength=10).float()
     shares = (counts / len(p)).tolist()
-    return {'samples': len(p), 'classShares': [round(s, 4) for s in shares],
+    return {'samples': len(p), 'nonFiniteSamples': int((~finite).sum()), 'classShares': [round(s, 4) for s in shares],
             'minShare': round(min(shares), 4), 'allClassesAtLeast4Percent': min(shares) >= 0.04,
-            'meanConfidence': round(p.max(1).values.mean().item(), 4)}
+            'meanConfidence': round(p[finite].max(1).values.mean().item(), 4)}
 
 
 def gan_manifest(name, description, dim, component='generator.onnx'):
