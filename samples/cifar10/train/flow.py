@@ -19,6 +19,7 @@ BATCH = 32
 HIDDEN = 64
 K = (6, 6)  # flow steps per scale
 ALPHA = 0.05
+STATE_BOUND = 1e4  # the inverse keeps its state finite (images' states stay within a few units)
 
 
 def squeeze(x):
@@ -112,7 +113,9 @@ class Coupling(nn.Module):
         c = y.shape[1] // 2
         a, b = y[:, :c], y[:, c:]
         s, t = self.st(a)
-        return torch.cat([a, (b - t) / s], 1)
+        # Far out in the base (about 1% of N(0, I) draws) s underflows and the sample would
+        # overflow to NaN; the floor only acts there (log s < -13.8), never on images' values.
+        return torch.cat([a, (b - t) / s.clamp(min=1e-6)], 1)
 
 
 class Step(nn.Module):
@@ -158,10 +161,10 @@ class Flow(nn.Module):
         n = z.shape[0]
         z1, h = z[:, :6 * 256].view(n, 6, 16, 16), z[:, 6 * 256:].view(n, 24, 8, 8)
         for s in reversed(self.scale2):
-            h = s.inverse(h)
+            h = s.inverse(h).clamp(-STATE_BOUND, STATE_BOUND)
         h = torch.cat([z1, unsqueeze(h)], 1)
         for s in reversed(self.scale1):
-            h = s.inverse(h)
+            h = s.inverse(h).clamp(-STATE_BOUND, STATE_BOUND)
         y = unsqueeze(h)
         return (torch.sigmoid(y) - ALPHA) / (1 - 2 * ALPHA)
 
