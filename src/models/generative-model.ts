@@ -23,15 +23,6 @@ export interface GenerativeModel {
   readonly bundle: Bundle;
   /** n images, NHWC float32 in [0, 1], from seeded randomness, in batches; `onProgress(done)` as batches finish. */
   sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch>;
-  /**
-   * The same n images as `sample` with the same rng, one batch of batchSize
-   * (the last may be smaller) at a time, so that a caller streaming them
-   * through feature extraction holds one batch, never all n. Absent where a
-   * family cannot (autoregressive batches run on worker threads at once;
-   * samples-only models hold their images already): sample-stream.ts then
-   * slices one `sample` call.
-   */
-  sampleBatches?(n: number, rng: Rng, batchSize: number): AsyncGenerator<ImageBatch>;
   /** Threads `sample` runs on for n images in batches of batchSize; absent: one. */
   samplingThreads?(n: number, batchSize: number): number;
   /** log p(x), exact or a lower bound. Absent: the model defines no density (see noLikelihood). */

@@ -89,27 +89,24 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   assert.ok(record.metrics.some((m) => m.id === 'fid@tiny-inception'));
 });
 
-test('an image folder with no features: warns that the MNIST classifier is not for this data; class metrics are n/a', async () => {
-  const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
-  const config = join(work, 'folder.yaml');
-  writeFileSync(
-    config,
-    [
-      `data: { real: ${join(root, 'test/fixtures/features/images-a')} }`,
-      `models: [${tiny}]`,
-      'samples: 24',
-      'batchSize: 24',
-      'metrics: [fid, classes-covered]',
-      'bootstrap: { resamples: 0 }',
-      'density: { images: 4 }',
-      'invertibility: { images: 2, steps: 2, restarts: 1 }',
-      'truncation: { psi: [1], samples: 24 }',
-      'output: { pdf: false }',
-    ].join('\n'),
-  );
-  const out = join(work, 'folder-report');
+/** Runs a tiny config (`lines`, then 24 samples and the cheapest settings) into <work>/<name>-report; asserts exit 0. */
+function runTiny(name: string, lines: string[]) {
+  const config = join(work, `${name}.yaml`);
+  const settings = ['samples: 24', 'batchSize: 24', 'bootstrap: { resamples: 0 }', 'density: { images: 4 }', 'invertibility: { images: 2, steps: 2, restarts: 1 }', 'truncation: { psi: [1], samples: 24 }', 'output: { pdf: false }'];
+  writeFileSync(config, [...lines, ...settings].join('\n'));
+  const out = join(work, `${name}-report`);
   const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
   assert.equal(run.status, 0, run.stderr);
+  return { run, out };
+}
+
+test('an image folder with no features: warns that the MNIST classifier is not for this data; class metrics are n/a', async () => {
+  const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
+  const { run, out } = runTiny('folder', [
+    `data: { real: ${join(root, 'test/fixtures/features/images-a')} }`,
+    `models: [${tiny}]`,
+    'metrics: [fid, classes-covered]',
+  ]);
   assert.match(run.stderr + run.stdout, /domain classifier for handwritten digits, not for/);
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
   assert.match(data.warnings[0], /domain classifier for handwritten digits/);
@@ -122,27 +119,13 @@ test('an image folder with no features: warns that the MNIST classifier is not f
 
 test('a later space\'s classifier with class names gives the class-based metrics; the first space gives distances only', async () => {
   const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
-  const config = join(work, 'classes.yaml');
-  writeFileSync(
-    config,
-    [
-      // A flat folder: no labels, so the classifier's own top class stands for each real image's.
-      `data: { real: ${join(root, 'test/fixtures/features/images-a')} }`,
-      `features: [${join(root, 'test/fixtures/features/tiny-inception.onnx')}, ${join(root, 'test/fixtures/features/tiny-inception-tfjs/model.json')}]`,
-      `models: [${tiny}]`,
-      'samples: 24',
-      'batchSize: 24',
-      'metrics: [fid, classifier-score, classes-covered, class-kl, mode-collapse]',
-      'bootstrap: { resamples: 0 }',
-      'density: { images: 4 }',
-      'invertibility: { images: 2, steps: 2, restarts: 1 }',
-      'truncation: { psi: [1], samples: 24 }',
-      'output: { pdf: false }',
-    ].join('\n'),
-  );
-  const out = join(work, 'classes-report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(run.status, 0, run.stderr);
+  const { run, out } = runTiny('classes', [
+    // A flat folder: no labels, so the classifier's own top class stands for each real image's.
+    `data: { real: ${join(root, 'test/fixtures/features/images-a')} }`,
+    `features: [${join(root, 'test/fixtures/features/tiny-inception.onnx')}, ${join(root, 'test/fixtures/features/tiny-inception-tfjs/model.json')}]`,
+    `models: [${tiny}]`,
+    'metrics: [fid, classifier-score, classes-covered, class-kl, mode-collapse]',
+  ]);
   assert.match(run.stderr + run.stdout, /class-based metrics: tiny Inception \(tfjs\) \(space tiny-inception-tfjs\), its own top class standing for each real image's label/);
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
   assert.deepEqual(data.extractors?.map((e) => e.space), ['tiny-inception', 'tiny-inception-tfjs']);

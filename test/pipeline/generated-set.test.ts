@@ -16,7 +16,7 @@ import { samplesRng } from '../../src/models/seeded-samples.ts';
 import { sampleAndExtract } from '../../src/pipeline/generated-set.ts';
 import { GRID_SAMPLES } from '../../src/pipeline/image-grids.ts';
 import { stageTimer } from '../../src/pipeline/stage-timer.ts';
-import { sampleStream } from '../../src/sample/sample-stream.ts';
+import { sampleStream, streamsInBatches } from '../../src/sample/sample-stream.ts';
 import { writeTinyFlow } from '../helpers/tiny-flow.ts';
 import { writeTinyGan } from '../helpers/tiny-gan.ts';
 import { writeTinyVae } from '../helpers/tiny-vae.ts';
@@ -62,7 +62,7 @@ for (const [family, write] of [
     const bundle = await loadBundle(await write());
     try {
       const model: GenerativeModel = modelForBundle(bundle);
-      assert.ok(model.sampleBatches, `${family} samples in batches`);
+      assert.ok(streamsInBatches(model), `${family} samples in batches`);
       const whole = await model.sample(n, samplesRng(1), batchSize);
       const batches: number[] = [];
       for await (const b of sampleStream(model, n, samplesRng(1), batchSize)) batches.push(b.n);

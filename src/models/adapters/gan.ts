@@ -46,21 +46,12 @@ export class GanModel implements GenerativeModel, LatentSpace {
 
   async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
     const parts: ImageBatch[] = [];
-    let done = 0;
-    for await (const batch of this.sampleBatches(n, rng, batchSize)) {
-      parts.push(batch);
-      done += batch.n;
-      onProgress?.(done);
-    }
-    return concatImages(parts);
-  }
-
-  /** Latents drawn a batch at a time from the same stream, so these are `sample`'s images, one batch in memory. */
-  async *sampleBatches(n: number, rng: Rng, batchSize: number): AsyncGenerator<ImageBatch> {
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      yield await this.decode(this.prior.sample(m, rng), m);
+      parts.push(await this.decode(this.prior.sample(m, rng), m));
+      onProgress?.(start + m);
     }
+    return concatImages(parts);
   }
 
   samplePrior(n: number, rng: Rng): Float32Array {

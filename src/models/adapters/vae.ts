@@ -64,14 +64,6 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     return this.prior.sample(n, rng);
   }
 
-  /** Latents drawn a batch at a time: every prior draws sample by sample from the stream, so these are `sample`'s latents. */
-  async *sampleBatches(n: number, rng: Rng, batchSize: number): AsyncGenerator<ImageBatch> {
-    for (let start = 0; start < n; start += batchSize) {
-      const m = Math.min(batchSize, n - start);
-      yield await this.decode(this.prior.sample(m, rng), batchSize);
-    }
-  }
-
   /** The decoded image for each latent (displayedPixel of every pixel). */
   async decode(latents: Float32Array, batchSize: number): Promise<ImageBatch> {
     const { height, width, channels, range } = this.bundle.manifest.image;
