@@ -386,7 +386,8 @@ function scorecard(data: ReportData): ScorecardView {
     cells: data.metrics.map((metric) => cellView(data.results[model.name]?.[metric.id], metric, markFor)),
   }));
   const columns = data.metrics.map((m) => ({ label: m.label, unit: m.unit, arrow: ARROWS[m.direction], direction: DIRECTIONS[m.direction] }));
-  const transpose = columns.length > MAX_METRIC_COLUMNS && rows.length <= MAX_METRIC_COLUMNS;
+  // Too many metrics to fit as columns: models become the columns when there are fewer of them (7 models × 9 metrics included).
+  const transpose = columns.length > MAX_METRIC_COLUMNS && rows.length < columns.length;
   const spaceHeads: { label: string; span: number }[] = [];
   columns.forEach((_, i) => {
     const { group } = spaceGroup(data, i, 1);
