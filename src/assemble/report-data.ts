@@ -14,7 +14,9 @@ export type { Direction, MetricInfo };
 
 export const REPORT_FORMAT = 'genreport-report/1';
 
-export type Family = 'gan' | 'vae' | 'flow' | 'autoregressive' | 'hybrid';
+import type { Family } from '../core/families.ts';
+
+export type { Family };
 
 export interface ReportData {
   format: typeof REPORT_FORMAT;

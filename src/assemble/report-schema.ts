@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { diagnosticThresholdsSchema } from '../diagnostics/thresholds.ts';
 import { GenreportError } from '../core/errors.ts';
+import { FAMILIES } from '../core/families.ts';
 import { REPORT_FORMAT, type ReportData } from './report-data.ts';
 
 const extractorInfo = z.object({
@@ -28,7 +29,7 @@ const extractorInfo = z.object({
   runtime: z.string().optional(),
 });
 
-const family = z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']);
+const family = z.enum(FAMILIES);
 const severity = z.enum(['info', 'warning', 'critical']);
 const stepRange = z.tuple([z.number(), z.number()]);
 

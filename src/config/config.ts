@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { GenreportError } from '../core/errors.ts';
+import { FAMILIES } from '../core/families.ts';
 import { readYamlInput } from '../core/input-file.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { defaultTrainSource, isNamedDataSet } from '../core/data-set-names.ts';
@@ -24,7 +25,7 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
     .object({
       path: z.string().min(1),
       name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
-      family: z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']).optional(),
+      family: z.enum(FAMILIES).optional(),
       samples: positiveInt.optional(),
     })
     .strict(),

@@ -5,7 +5,9 @@
  * sampler, such as an autoregressive model, may get fewer). Here in core so that
  * both the config and the models may name it.
  */
-export type ModelSpec = string | { path: string; name?: string; family?: 'gan' | 'vae' | 'flow' | 'autoregressive' | 'hybrid'; samples?: number };
+import type { Family } from './families.ts';
+
+export type ModelSpec = string | { path: string; name?: string; family?: Family; samples?: number };
 
 /** The path a `models:` entry points at, whichever way it was written. */
 export const modelPath = (spec: ModelSpec): string => (typeof spec === 'string' ? spec : spec.path);

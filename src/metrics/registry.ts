@@ -9,6 +9,7 @@
 import type { MetricInfo } from './metric-info.ts';
 import type { FeatureMatrix } from '../core/types.ts';
 import { MESSAGES } from '../core/errors.ts';
+import { FAMILIES } from '../core/families.ts';
 import type { Manifest } from '../models/manifest.ts';
 import { fidWithInterval, meanWithInterval, prdcWithIntervals, withInterval } from './bootstrap.ts';
 import { topProbabilities } from './classifier-confidence.ts';
@@ -25,7 +26,7 @@ import { slicedWassersteinFromFeatures, SWD_PROJECTIONS } from './sliced-wassers
 import { PAIRWISE_ROWS, spreadRatios } from './spread-ratios.ts';
 
 export type ModelFamily = Manifest['family'];
-export const ALL_FAMILIES: readonly ModelFamily[] = ['gan', 'vae', 'flow', 'autoregressive', 'hybrid'];
+export const ALL_FAMILIES: readonly ModelFamily[] = FAMILIES;
 
 /** One side of a comparison: features, and what a classifier extractor adds. */
 export interface SampleSet {

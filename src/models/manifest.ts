@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { resolveInside } from '../core/contained-path.ts';
 import { GenreportError, type Problem } from '../core/errors.ts';
+import { FAMILIES } from '../core/families.ts';
 import { readJsonInput } from '../core/input-file.ts';
 import { PIXEL_FORMS } from '../likelihood/pixel-forms.ts';
 import { hybridProblems } from './hybrid-manifest.ts';
@@ -32,7 +33,7 @@ export const manifestSchema = z
   .object({
     format: z.literal(MANIFEST_FORMAT),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
-    family: z.enum(['gan', 'vae', 'flow', 'autoregressive', 'hybrid']),
+    family: z.enum(FAMILIES),
     description: z.string().optional(),
     image: z.object({
       height: side,
