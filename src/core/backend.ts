@@ -114,6 +114,6 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 }
 
 function firstLine(s: string): string {
-  const line = s.split('\n')[0].trim();
+  const line = s.split('\n')[0]!.trim();
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }

@@ -39,7 +39,7 @@ export class ImageSpill {
     const data = new Float32Array(indices.length * per);
     const bytes = new Uint8Array(data.buffer);
     for (let i = 0; i < indices.length; i++) {
-      const index = indices[i];
+      const index = indices[i]!;
       if (!(index >= 0 && index < this.n)) throw new Error(`image spill: index ${index} outside 0..${this.n - 1}`);
       readSync(this.fd, bytes, i * per * 4, per * 4, index * per * 4);
     }

@@ -44,7 +44,7 @@ export function readYamlInput(path: string, notFound: string): unknown {
  * quoted instead.
  */
 function yamlProblem(error: Error & { linePos?: { line: number; col: number }[] }, text: string): string {
-  const [what] = error.message.split(/ at line \d+, column \d+:/);
+  const what = error.message.split(/ at line \d+, column \d+:/)[0]!;
   const pos = error.linePos?.[0];
   if (!pos) return error.message.split('\n').filter((l) => l.trim() !== '').join(' ');
   const line = text.split(/\r?\n/)[pos.line - 1] ?? '';

@@ -90,7 +90,7 @@ export class Rng {
     for (let i = 0; i < n; i++) idx[i] = i;
     for (let i = 0; i < k; i++) {
       const j = i + this.int(n - i);
-      const t = idx[i]; idx[i] = idx[j]; idx[j] = t;
+      const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t;
     }
     return idx.slice(0, k);
   }

@@ -44,6 +44,6 @@ export function featureMatrix(rows: number, cols: number, data?: Float64Array): 
 export function pickImages(batch: ImageBatch, indices: ArrayLike<number>): ImageBatch {
   const per = batch.height * batch.width * batch.channels;
   const data = new Float32Array(indices.length * per);
-  for (let i = 0; i < indices.length; i++) data.set(batch.data.subarray(indices[i] * per, (indices[i] + 1) * per), i * per);
+  for (let i = 0; i < indices.length; i++) data.set(batch.data.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
   return { ...batch, n: indices.length, data };
 }

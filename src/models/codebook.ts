@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { GenreportError, type Problem } from '../core/errors.ts';
+import { at } from '../core/indexed.ts';
 import { readJsonInput } from '../core/input-file.ts';
 
 const codebookSchema = z.object({
@@ -48,7 +49,7 @@ export class Codebook {
       throw new GenreportError(parsed.error.issues.map((issue) => ({ file, field: issue.path.join('.') || undefined, message: issue.message })));
     }
     const rows = parsed.data.vectors;
-    const dim = rows[0].length;
+    const dim = at(rows, 0, `codebook ${file} vectors`).length;
     const problems: Problem[] = [];
     if (rows.length !== size) problems.push({ file: manifestFile, field: 'codes.size', message: `is ${size}, but the codebook ${file} has ${rows.length} vectors` });
     rows.forEach((row, k) => {
@@ -59,7 +60,7 @@ export class Codebook {
   }
 
   static fromVectors(vectors: number[][]): Codebook {
-    return new Codebook(Float32Array.from(vectors.flat()), vectors.length, vectors[0].length);
+    return new Codebook(Float32Array.from(vectors.flat()), vectors.length, at(vectors, 0, 'codebook vectors').length);
   }
 
   /** The index of the codebook vector nearest (squared Euclidean) to the D values at `offset`; ties go to the lower index. */
@@ -69,7 +70,7 @@ export class Codebook {
     for (let k = 0; k < this.size; k++) {
       let d = 0;
       for (let j = 0; j < this.dim; j++) {
-        const diff = values[offset + j] - this.vectors[k * this.dim + j];
+        const diff = values[offset + j]! - this.vectors[k * this.dim + j]!;
         d += diff * diff;
       }
       if (d < bestDistance) {
@@ -83,7 +84,7 @@ export class Codebook {
   /** z_q: the codebook vectors of `codes`, laid out [codes.length, D] (NHWC over the grid). */
   lookup(codes: ArrayLike<number>): Float32Array {
     const out = new Float32Array(codes.length * this.dim);
-    for (let i = 0; i < codes.length; i++) out.set(this.vectors.subarray(codes[i] * this.dim, (codes[i] + 1) * this.dim), i * this.dim);
+    for (let i = 0; i < codes.length; i++) out.set(this.vectors.subarray(codes[i]! * this.dim, (codes[i]! + 1) * this.dim), i * this.dim);
     return out;
   }
 }

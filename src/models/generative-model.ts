@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFinite, inputError } from '../core/errors.ts';
+import { at } from '../core/indexed.ts';
 import type { Rng } from '../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
 import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
@@ -215,15 +216,15 @@ export function imagesFromValues(output: ComponentTensor, bundle: Bundle, compon
   const scale = 1 / (hi - lo);
   const data = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const v = (values[i] - lo) * scale;
+    const v = (values[i]! - lo) * scale;
     data[i] = v < 0 ? 0 : Math.min(v, 1);
   }
-  return imageBatch(output.shape[0], height, width, channels, data);
+  return imageBatch(at(output.shape, 0, `${component} output shape`), height, width, channels, data);
 }
 
 /** Concatenate batches of the same image shape. */
 export function concatImages(parts: ImageBatch[]): ImageBatch {
-  const first = parts[0];
+  const first = at(parts, 0, 'image batches to concatenate');
   const n = parts.reduce((s, p) => s + p.n, 0);
   const data = new Float32Array(parts.reduce((s, p) => s + p.data.length, 0));
   let offset = 0;

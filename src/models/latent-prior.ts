@@ -61,7 +61,7 @@ export class UniformPrior implements LatentPrior {
   }
 
   logDensity(values: ArrayLike<number>, offset: number): number {
-    for (let j = offset; j < offset + this.dim; j++) if (Math.abs(values[j]) > 1) return -Infinity;
+    for (let j = offset; j < offset + this.dim; j++) if (Math.abs(values[j]!) > 1) return -Infinity;
     return -this.dim * Math.LN2;
   }
 }
@@ -99,14 +99,14 @@ export class GaussianMixturePrior implements LatentPrior {
     this.logWeights = Float64Array.from(weights, Math.log);
     this.cumulative = new Float64Array(k);
     let total = 0;
-    for (let c = 0; c < k; c++) this.cumulative[c] = total += weights[c];
+    for (let c = 0; c < k; c++) this.cumulative[c] = total += weights[c]!;
     this.means = Float64Array.from(means);
     this.sds = Float64Array.from(logVariances, (lv) => Math.exp(0.5 * lv));
     this.inverseVariances = Float64Array.from(logVariances, (lv) => Math.exp(-lv));
     this.constants = new Float64Array(k);
     for (let c = 0; c < k; c++) {
-      let s = this.logWeights[c];
-      for (let j = 0; j < dim; j++) s -= 0.5 * (Math.log(2 * Math.PI) + logVariances[c * dim + j]);
+      let s = this.logWeights[c]!;
+      for (let j = 0; j < dim; j++) s -= 0.5 * (Math.log(2 * Math.PI) + logVariances[c * dim + j]!);
       this.constants[c] = s;
     }
   }
@@ -141,10 +141,10 @@ export class GaussianMixturePrior implements LatentPrior {
     const last = this.components - 1;
     for (let i = 0; i < n; i++) {
       // Component by inverse CDF of the weights, then a diagonal Gaussian draw.
-      const u = rng.uniform() * this.cumulative[last];
+      const u = rng.uniform() * this.cumulative[last]!;
       let c = 0;
-      while (c < last && this.cumulative[c] <= u) c++;
-      for (let j = 0; j < d; j++) z[i * d + j] = this.means[c * d + j] + this.sds[c * d + j] * rng.normal();
+      while (c < last && this.cumulative[c]! <= u) c++;
+      for (let j = 0; j < d; j++) z[i * d + j] = this.means[c * d + j]! + this.sds[c * d + j]! * rng.normal();
     }
     return z;
   }
@@ -154,10 +154,10 @@ export class GaussianMixturePrior implements LatentPrior {
     const terms = new Float64Array(this.components);
     let max = -Infinity;
     for (let c = 0; c < terms.length; c++) {
-      let s = this.constants[c];
+      let s = this.constants[c]!;
       for (let j = 0; j < d; j++) {
-        const x = values[offset + j] - this.means[c * d + j];
-        s -= 0.5 * x * x * this.inverseVariances[c * d + j];
+        const x = values[offset + j]! - this.means[c * d + j]!;
+        s -= 0.5 * x * x * this.inverseVariances[c * d + j]!;
       }
       terms[c] = s;
       if (s > max) max = s;

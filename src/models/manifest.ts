@@ -225,7 +225,8 @@ function componentProblems(family: Manifest['family'], components: Record<string
     const options = sets.map((set) => set.map((c) => `components.${c}`).join(' and ')).join(', or ');
     return [{ file, field: 'components', message: `${aFamily(family)} bundle needs ${options}` }];
   }
-  return (chosen ?? sets[0]).filter((c) => !present(c)).map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
+  // Each family has at least one component set (core/families.ts).
+  return (chosen ?? sets[0]!).filter((c) => !present(c)).map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
 }
 
 function priorProblems(

@@ -110,7 +110,7 @@ export class SamplesOnlyModel implements GenerativeModel {
     } else {
       // sharp loads only when a folder is read.
       const { loadImageFiles } = await import('../data/image-folder.ts');
-      const files = Array.from(order, (i) => (this.store as { files: string[] }).files[i]);
+      const files = Array.from(order, (i) => (this.store as { files: string[] }).files[i]!);
       out = await loadImageFiles(files);
     }
     onProgress?.(n);
@@ -159,5 +159,5 @@ export function imagesFromArrayFile(file: string): ImageBatch {
   const names = Object.keys(arrays);
   const chosen = ['images', 'arr_0'].find((n) => n in arrays) ?? (names.length === 1 ? names[0] : undefined);
   if (!chosen) throw inputError(file, `cannot tell which array holds the images (found ${names.join(', ')}); name it 'images' or 'arr_0'`);
-  return imagesFromArray(arrays[chosen], `${file}:${chosen}`);
+  return imagesFromArray(arrays[chosen]!, `${file}:${chosen}`);
 }

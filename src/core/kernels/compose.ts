@@ -28,6 +28,7 @@ export function composeKernels(
     // Kernels taking a list (Pack, Concat) receive it as the inputs object itself.
     const out = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs });
     const info = Array.isArray(out) ? out[0] : out;
+    if (!info) throw new Error(`kernel ${name} gave no output on backend '${backendName}'`);
     made.push(info);
     return info;
   };

@@ -36,6 +36,6 @@ export function sumLeading(source: Float32Array, target: Float32Array): void {
   target.fill(0);
   // Float32Array stores round every partial sum to float32, as the builtin's float accumulator does.
   for (let start = 0; start < source.length; start += channels) {
-    for (let c = 0; c < channels; c++) target[c] += source[start + c]!;
+    for (let c = 0; c < channels; c++) target[c]! += source[start + c]!;
   }
 }

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GenreportError, inputError } from '../../core/errors.ts';
+import { dims } from '../../core/indexed.ts';
 import { levelsToRange } from '../../likelihood/data-space.ts';
 import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
@@ -215,7 +216,7 @@ class RowCachedNetwork implements ConditionalNetwork {
 
   /** above: [m, rows, W, C] → [m, rows, W, F], any F. */
   private runAbove(images: tf.Tensor): tf.Tensor {
-    const [m, rows, width] = images.shape;
+    const [m, rows, width] = dims(images.shape, 3, 'image rows');
     const features = runComponent(requireComponent(this.bundle, 'above'), images);
     expectShape(features, [m, rows, width, features.shape[3] ?? 0], this.bundle, 'above', `${rows} rows of images (any number of features)`);
     return features;
@@ -223,7 +224,7 @@ class RowCachedNetwork implements ConditionalNetwork {
 
   /** row: ([m, rows, W, C], [m, rows, W, F]) → [m, rows, W, C·P]. */
   private runRow(images: tf.Tensor, features: tf.Tensor): tf.Tensor {
-    const [m, rows, width, channels] = images.shape;
+    const [m, rows, width, channels] = dims(images.shape, 4, 'image rows');
     const output = runComponent(requireComponent(this.bundle, 'row'), [images, features]);
     expectShape(output, [m, rows, width, channels * this.p], this.bundle, 'row', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
     return output;

@@ -39,14 +39,14 @@ export async function checkCausality<T extends Uint8Array | Uint16Array>(
   const positions = [...new Set(Array.from({ length: PROBES }, (_, k) => Math.round((k * (d - 1)) / (PROBES - 1))))];
   for (const j of positions) {
     const changed = base.slice() as T;
-    for (let i = 0; i < images; i++) changed[i * d + j] = (changed[i * d + j] + Math.floor(count / 2)) % count;
+    for (let i = 0; i < images; i++) changed[i * d + j] = (changed[i * d + j]! + Math.floor(count / 2)) % count;
     const after = await params(changed, images);
     for (let i = 0; i < images; i++) {
       for (let q = 0; q <= j; q++) {
         for (let k = 0; k < p; k++) {
           const at = (i * d + q) * p + k;
-          const a = before[at];
-          const b = after[at];
+          const a = before[at]!;
+          const b = after[at]!;
           if (Math.abs(a - b) > 1e-5 * Math.max(1, Math.abs(a))) {
             throw inputError(
               where.manifestFile,

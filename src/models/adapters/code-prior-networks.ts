@@ -12,6 +12,7 @@
  * Either runtime (tfjs or ONNX) through Component.run.
  */
 import { assertFinite, GenreportError, inputError } from '../../core/errors.ts';
+import { dims } from '../../core/indexed.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, type Axis } from '../component-shapes.ts';
 import { expectValuesShape, requireRunnable } from '../generative-model.ts';
@@ -47,7 +48,7 @@ function codeRows(codes: Uint16Array, m: number, grid: CodeGrid, from: number, t
   const { height, width } = grid;
   const rows = to - from;
   const data = new Float32Array(m * rows * width);
-  for (let i = 0; i < m; i++) for (let j = 0; j < rows * width; j++) data[i * rows * width + j] = codes[(i * height + from) * width + j];
+  for (let i = 0; i < m; i++) for (let j = 0; j < rows * width; j++) data[i * rows * width + j] = codes[(i * height + from) * width + j]!;
   return { data, shape: [m, rows, width, 1] };
 }
 
@@ -124,7 +125,7 @@ class RowCachedPrior implements CodePriorNetwork {
       throw inputError(this.bundle.manifestFile, `cannot run on the first ${r + 1} rows of the code grid (${(e as Error).message}); sampling needs a priorAbove that takes any number of rows`, 'components.priorAbove');
     }
     // Row r's features come from the rows above it alone.
-    const f = features.shape[3];
+    const [, , , f] = dims(features.shape, 4, 'priorAbove features');
     const rowFeatures = new Float32Array(m * width * f);
     for (let i = 0; i < m; i++) rowFeatures.set(features.data.subarray((i * (r + 1) + r) * width * f, (i * (r + 1) + r + 1) * width * f), i * width * f);
     const featureRow = { data: rowFeatures, shape: [m, 1, width, f] };
@@ -135,7 +136,7 @@ class RowCachedPrior implements CodePriorNetwork {
 
   /** priorAbove: [m, rows, w, 1] → [m, rows, w, F], any F. */
   private async runAbove(rows: ComponentTensor): Promise<ComponentTensor> {
-    const [m, n, width] = rows.shape;
+    const [m, n, width] = dims(rows.shape, 3, 'code rows');
     const [features] = await requireRunnable(this.bundle, 'priorAbove').run([rows], { inputs: ['image'], outputs: ['image'] });
     expectValuesShape(features.shape, [m, n, width, features.shape[3] ?? 0], this.bundle, 'priorAbove', `${n} rows of codes (any number of features)`);
     assertFinite(features.data, this.bundle.manifestFile, 'components.priorAbove');
@@ -144,7 +145,7 @@ class RowCachedPrior implements CodePriorNetwork {
 
   /** priorRow: ([m, rows, w, 1], [m, rows, w, F]) → [m, rows, w, K]. */
   private async runRow(rows: ComponentTensor, features: ComponentTensor): Promise<Float32Array> {
-    const [m, n, width] = rows.shape;
+    const [m, n, width] = dims(rows.shape, 3, 'code rows');
     const [output] = await requireRunnable(this.bundle, 'priorRow').run([rows, features], { inputs: ['image', 'image'], outputs: ['image'] });
     expectValuesShape(output.shape, [m, n, width, this.grid.size], this.bundle, 'priorRow', `${this.grid.size} logits per code position (codes.size)`);
     assertFinite(output.data, this.bundle.manifestFile, 'components.priorRow');

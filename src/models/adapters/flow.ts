@@ -136,7 +136,7 @@ export class FlowModel implements GenerativeModel, LatentSpace {
         assertFinite(zOut.data, this.bundle.manifestFile, 'components.forward');
         assertFinite(logDetOut.data, this.bundle.manifestFile, 'components.forward');
         z.set(zOut.data, start * d);
-        for (let i = 0; i < m; i++) logDet[start + i] = logDetOut.data[i];
+        for (let i = 0; i < m; i++) logDet[start + i] = logDetOut.data[i]!;
         continue;
       }
       const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'flow'), tf.tensor4d(input, [m, height, width, channels])));
@@ -145,7 +145,7 @@ export class FlowModel implements GenerativeModel, LatentSpace {
         const state = await finiteValues(output, this.bundle, 'flow');
         for (let i = 0; i < m; i++) {
           z.set(state.subarray(i * (d + 1), i * (d + 1) + d), (start + i) * d);
-          logDet[start + i] = state[i * (d + 1) + d];
+          logDet[start + i] = state[i * (d + 1) + d]!;
         }
       } finally {
         output.dispose();
@@ -172,7 +172,7 @@ export class FlowModel implements GenerativeModel, LatentSpace {
       }
       const images = tf.tidy(() => {
         let state = tf.concat([tf.tensor2d(z, [m, d]), tf.zeros([m, 1])], 1) as tf.Tensor2D;
-        for (let i = this.layers.length - 1; i >= 0; i--) state = this.layers[i].inverse(state);
+        for (let i = this.layers.length - 1; i >= 0; i--) state = this.layers[i]!.inverse(state);
         return this.flatten.toImages(state);
       });
       try {
@@ -199,7 +199,7 @@ export class FlowModel implements GenerativeModel, LatentSpace {
     const perDraw = new Float64Array(images.n * samples);
     for (let s = 0; s < samples; s++) {
       const { z, logDet } = await this.forward(dequantizeToRange(levels, range, rng), batchSize);
-      for (let i = 0; i < images.n; i++) perDraw[i * samples + s] = this.prior.logDensity(z, i * d) + logDet[i] + jacobian;
+      for (let i = 0; i < images.n; i++) perDraw[i * samples + s] = this.prior.logDensity(z, i * d) + logDet[i]! + jacobian;
     }
     const logLikelihoods = new Float64Array(images.n);
     for (let i = 0; i < images.n; i++) logLikelihoods[i] = logMeanExp(perDraw, i * samples, samples);

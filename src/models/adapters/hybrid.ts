@@ -171,7 +171,7 @@ export class HybridModel implements GenerativeModel {
     // Indices: [m, h, w] or [m, h, w, 1], whole numbers in [0, K).
     expectValuesShape(output.shape, output.shape.length === 4 ? [m, gh, gw, 1] : [m, gh, gw], this.bundle, 'encoder', `a ${gh}x${gw} grid of code indices or of ${d}-value vectors`);
     for (let j = 0; j < codes.length; j++) {
-      const k = output.data[j];
+      const k = output.data[j]!;
       if (!Number.isInteger(k) || k < 0 || k >= size) {
         throw inputError(this.bundle.manifestFile, `gave code index ${k}, but codes are whole numbers 0 to ${size - 1} (codes.size)`, 'components.encoder');
       }

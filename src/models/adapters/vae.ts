@@ -16,6 +16,7 @@ import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelFo
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
 import { assertFinite } from '../../core/errors.ts';
+import type { ComponentTensor } from '../runtimes/onnx-component.ts';
 import {
   expectValuesShape,
   requireRunnable,
@@ -122,7 +123,7 @@ export class VaeModel implements GenerativeModel, LatentSpace {
       const z = new Float32Array(m * k * dim);
       for (let r = 0; r < m * k; r++) {
         const i = Math.floor(r / k);
-        for (let j = 0; j < dim; j++) z[r * dim + j] = q.mean[i * dim + j] + Math.exp(0.5 * q.logVariance[i * dim + j]) * eps[r * dim + j];
+        for (let j = 0; j < dim; j++) z[r * dim + j] = q.mean[i * dim + j]! + Math.exp(0.5 * q.logVariance[i * dim + j]!) * eps[r * dim + j]!;
       }
       const reconstruction = new Float64Array(m * k);
       for (let rowStart = 0; rowStart < m * k; rowStart += batchSize) {
@@ -137,20 +138,20 @@ export class VaeModel implements GenerativeModel, LatentSpace {
         let kl = 0;
         if (analyticKl) {
           for (let j = i * dim; j < (i + 1) * dim; j++) {
-            const logVar = q.logVariance[j];
-            kl += 0.5 * (q.mean[j] * q.mean[j] + Math.exp(logVar) - 1 - logVar);
+            const logVar = q.logVariance[j]!;
+            kl += 0.5 * (q.mean[j]! * q.mean[j]! + Math.exp(logVar) - 1 - logVar);
           }
         }
         let meanReconstruction = 0;
         for (let s = 0; s < k; s++) {
           const r = i * k + s;
-          meanReconstruction += reconstruction[r] / k;
+          meanReconstruction += reconstruction[r]! / k;
           // log q(z|x) at z = mean + σ ε is log N(ε; 0, I) − Σ log σ.
           let logQ = standardNormalLogDensity(eps, r * dim, dim);
-          for (let j = i * dim; j < (i + 1) * dim; j++) logQ -= 0.5 * q.logVariance[j];
+          for (let j = i * dim; j < (i + 1) * dim; j++) logQ -= 0.5 * q.logVariance[j]!;
           const logPrior = this.prior.logDensity(z, r * dim);
           if (!analyticKl) kl += (logQ - logPrior) / k;
-          logWeights[(start + i) * k + s] = reconstruction[r] + logPrior - logQ;
+          logWeights[(start + i) * k + s] = reconstruction[r]! + logPrior - logQ;
         }
         elbo[start + i] = meanReconstruction - kl;
       }
@@ -187,16 +188,17 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     // Any runtime: one output [mean | log-variance] of 2·dim, or two outputs (mean, log-variance) of dim.
     const encoder = requireRunnable(this.bundle, 'encoder');
     const two = encoder.outputCount >= 2;
-    const outputs = await encoder.run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: two ? ['values', 'values'] : ['values'] });
+    const input = [{ data: values, shape: [m, height, width, channels] }];
     if (two) {
-      const [mean, logVariance] = outputs.map((o, i) => {
-        expectValuesShape(o.shape, [m, dim], this.bundle, 'encoder', `a ${dim}-d latent's ${i === 0 ? 'mean' : 'log-variance'}`);
+      const read = (o: ComponentTensor, what: string) => {
+        expectValuesShape(o.shape, [m, dim], this.bundle, 'encoder', `a ${dim}-d latent's ${what}`);
         assertFinite(o.data, this.bundle.manifestFile, 'components.encoder');
         return o.data;
-      });
-      return { mean, logVariance };
+      };
+      const [mean, logVariance] = await encoder.run(input, { inputs: ['image'], outputs: ['values', 'values'] });
+      return { mean: read(mean, 'mean'), logVariance: read(logVariance, 'log-variance') };
     }
-    const [output] = outputs;
+    const [output] = await encoder.run(input, { inputs: ['image'], outputs: ['values'] });
     expectValuesShape(output.shape, [m, 2 * dim], this.bundle, 'encoder', `a ${dim}-d latent ([mean | log-variance])`);
     const raw = output.data;
     assertFinite(raw, this.bundle.manifestFile, 'components.encoder');

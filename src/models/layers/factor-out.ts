@@ -38,7 +38,7 @@ export class FlowFactorOut extends FlowLayer {
     const [x, logDet] = splitState(state);
     const { height, width, channels, keep } = this.config;
     const n = x.shape[0];
-    const [kept, out] = tf.split(tf.reshape(x, [n, height * width, channels]), [keep, channels - keep], 2);
+    const [kept, out] = tf.split(tf.reshape(x, [n, height * width, channels]), [keep, channels - keep], 2) as [tf.Tensor, tf.Tensor];
     return joinState(tf.concat([tf.reshape(kept, [n, -1]), tf.reshape(out, [n, -1])], 1) as tf.Tensor2D, logDet);
   }
 
@@ -46,7 +46,7 @@ export class FlowFactorOut extends FlowLayer {
     const [z, logDet] = splitState(state);
     const { height, width, channels, keep } = this.config;
     const n = z.shape[0];
-    const [kept, out] = tf.split(z, [height * width * keep, this.factored], 1);
+    const [kept, out] = tf.split(z, [height * width * keep, this.factored], 1) as [tf.Tensor, tf.Tensor];
     const pixels = tf.concat([tf.reshape(kept, [n, height * width, keep]), tf.reshape(out, [n, height * width, channels - keep])], 2);
     return joinState(tf.reshape(pixels, [n, -1]), logDet);
   }

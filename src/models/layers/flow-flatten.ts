@@ -1,5 +1,6 @@
 /** The first layer of every flow: images [n, H, W, C] → flow state [n, D + 1] with log|det| = 0. */
 import * as tf from '@tensorflow/tfjs';
+import { at } from '../../core/indexed.ts';
 import type { LayerArgs } from './flow-layer.ts';
 
 export interface ImageShapeConfig {
@@ -23,7 +24,7 @@ export class FlowFlatten extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const images = Array.isArray(inputs) ? inputs[0] : inputs;
+      const images = Array.isArray(inputs) ? at(inputs, 0, 'flow-flatten inputs') : inputs;
       const n = images.shape[0];
       return tf.concat([tf.reshape(images, [n, this.dimensions]), tf.zeros([n, 1])], 1);
     });
@@ -36,7 +37,8 @@ export class FlowFlatten extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const batch = (Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[])[0] : (inputShape as tf.Shape))[0];
+    const shape = Array.isArray(inputShape[0]) ? at(inputShape as tf.Shape[], 0, 'flow-flatten input shapes') : (inputShape as tf.Shape);
+    const batch = shape[0] ?? null;
     return [batch, this.dimensions + 1];
   }
 

@@ -51,7 +51,7 @@ export abstract class FlowLayer extends tf.layers.Layer {
 
   private onActive(state: tf.Tensor2D, map: (active: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
     if (this.passive === 0) return map(state);
-    const [active, passive, logDet] = tf.split(state, [this.activeValues(state), this.passive, 1], 1) as tf.Tensor2D[];
+    const [active, passive, logDet] = tf.split(state, [this.activeValues(state), this.passive, 1], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const [values, newLogDet] = splitState(map(joinState(active, logDet)));
     return tf.concat([values, passive, newLogDet], 1);
   }

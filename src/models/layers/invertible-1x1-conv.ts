@@ -80,23 +80,23 @@ function invert(matrix: Float64Array, n: number): Float32Array {
   for (let i = 0; i < n; i++) inv[i * n + i] = 1;
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r * n + col]) > Math.abs(a[pivot * n + col])) pivot = r;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r * n + col]!) > Math.abs(a[pivot * n + col]!)) pivot = r;
     for (let k = 0; k < n; k++) {
-      [a[col * n + k], a[pivot * n + k]] = [a[pivot * n + k], a[col * n + k]];
-      [inv[col * n + k], inv[pivot * n + k]] = [inv[pivot * n + k], inv[col * n + k]];
+      [a[col * n + k], a[pivot * n + k]] = [a[pivot * n + k]!, a[col * n + k]!];
+      [inv[col * n + k], inv[pivot * n + k]] = [inv[pivot * n + k]!, inv[col * n + k]!];
     }
-    const d = a[col * n + col];
+    const d = a[col * n + col]!;
     for (let k = 0; k < n; k++) {
-      a[col * n + k] /= d;
-      inv[col * n + k] /= d;
+      a[col * n + k]! /= d;
+      inv[col * n + k]! /= d;
     }
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
-      const f = a[r * n + col];
+      const f = a[r * n + col]!;
       if (f === 0) continue;
       for (let k = 0; k < n; k++) {
-        a[r * n + k] -= f * a[col * n + k];
-        inv[r * n + k] -= f * inv[col * n + k];
+        a[r * n + k]! -= f * a[col * n + k]!;
+        inv[r * n + k]! -= f * inv[col * n + k]!;
       }
     }
   }

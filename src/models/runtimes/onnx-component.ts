@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../core/errors.ts';
+import { dims } from '../../core/indexed.ts';
 import type { TfjsModel } from '../tfjs-files.ts';
 import { openOnnxModel, type OnnxModel } from './onnx.ts';
 
@@ -29,8 +30,8 @@ export interface Component {
   readonly parameters: number;
   /** What runs it, for the report: "onnxruntime-node 1.30.0, cpu provider, 2 threads". */
   readonly runs: string;
-  /** One batch: inputs in order, the outputs the roles ask for in order. */
-  run(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: TensorRole[] }): Promise<ComponentTensor[]>;
+  /** One batch: inputs in order, the outputs the roles ask for in order (exactly as many). */
+  run<R extends TensorRole[]>(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: [...R] }): Promise<{ [K in keyof R]: ComponentTensor }>;
   dispose(): void;
 }
 
@@ -46,14 +47,17 @@ export function tfjsComponent(model: TfjsModel, file: string): Component {
     outputCount: 1,
     parameters: model instanceof tf.LayersModel ? model.countParams() : Object.values(model.weights).reduce((sum, ts) => sum + ts.reduce((s, t) => s + t.size, 0), 0),
     runs: `TensorFlow.js ${tf.version_core}`,
-    async run(inputs) {
+    async run<R extends TensorRole[]>(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: [...R] }) {
       const output = tf.tidy(() => {
         const feeds = inputs.map((t) => tf.tensor(t.data, t.shape));
-        const out = model instanceof tf.LayersModel ? model.predict(feeds.length === 1 ? feeds[0] : feeds) : model.execute(feeds.length === 1 ? feeds[0] : feeds);
+        const feed = feeds.length === 1 ? feeds[0]! : feeds;
+        const out = model instanceof tf.LayersModel ? model.predict(feed) : model.execute(feed);
         return Array.isArray(out) ? out : [out as tf.Tensor];
       });
       try {
-        return await Promise.all(output.map(async (t) => ({ data: (await t.data()) as Float32Array, shape: t.shape })));
+        if (output.length < roles.outputs.length) throw new Error(`${file} gives ${output.length} output${output.length === 1 ? '' : 's'}, and ${roles.outputs.length} are needed`);
+        const read = await Promise.all(output.map(async (t) => ({ data: (await t.data()) as Float32Array, shape: t.shape })));
+        return read as { [K in keyof R]: ComponentTensor };
       } finally {
         output.forEach((t) => t.dispose());
       }
@@ -103,15 +107,16 @@ export async function loadOnnxComponent(file: string, options: OnnxComponentOpti
     outputCount: options.outputs?.length ?? model.outputs.length,
     parameters: model.parameters ?? 0,
     runs: `onnxruntime-node ${model.runtimeVersion}, ${model.provider} execution provider, ${model.threads} thread${model.threads === 1 ? '' : 's'}`,
-    async run(inputs, roles) {
+    async run<R extends TensorRole[]>(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: [...R] }) {
       const inputNames = namesFor('inputs', inputs.length);
       const outputNames = namesFor('outputs', roles.outputs.length);
       const feeds: Record<string, { dims: number[]; data: Float32Array }> = {};
       inputs.forEach((t, i) => {
-        const info = model.inputs.find((v) => v.name === inputNames[i])!;
+        const name = inputNames[i]!;
+        const info = model.inputs.find((v) => v.name === name)!;
         let tensor = roles.inputs[i] === 'image' && options.layout === 'nchw' ? nhwcToNchw(t) : t;
-        tensor = fitRank(tensor, info.shape, file, inputNames[i], options.manifestFile, field);
-        feeds[inputNames[i]] = { dims: tensor.shape, data: tensor.data };
+        tensor = fitRank(tensor, info.shape, file, name, options.manifestFile, field);
+        feeds[name] = { dims: tensor.shape, data: tensor.data };
       });
       let result: Awaited<ReturnType<OnnxModel['run']>>;
       try {
@@ -119,10 +124,13 @@ export async function loadOnnxComponent(file: string, options: OnnxComponentOpti
       } catch (e) {
         throw inputError(options.manifestFile, `${file} failed to run: ${(e as Error).message.split('\n')[0]}`, field);
       }
-      return outputNames.map((name, i) => {
-        const t = { data: result[name].data, shape: result[name].dims };
+      const outputs = outputNames.map((name, i) => {
+        const tensor = result[name];
+        if (!tensor) throw inputError(options.manifestFile, `${file} gave no output named "${name}"`, field);
+        const t = { data: tensor.data, shape: tensor.dims };
         return roles.outputs[i] === 'image' && options.layout === 'nchw' && t.shape.length === 4 ? nchwToNhwc(t) : t;
       });
+      return outputs as { [K in keyof R]: ComponentTensor };
     },
     dispose: () => void model.dispose(),
   };
@@ -144,19 +152,19 @@ function fitRank(t: ComponentTensor, declared: (number | string)[], file: string
 }
 
 function nhwcToNchw(t: ComponentTensor): ComponentTensor {
-  const [n, h, w, c] = t.shape;
+  const [n, h, w, c] = dims(t.shape, 4, 'an NHWC image tensor');
   const out = new Float32Array(t.data.length);
   for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    out[((i * c + k) * h + y) * w + x] = t.data[((i * h + y) * w + x) * c + k];
+    out[((i * c + k) * h + y) * w + x] = t.data[((i * h + y) * w + x) * c + k]!;
   }
   return { data: out, shape: [n, c, h, w] };
 }
 
 function nchwToNhwc(t: ComponentTensor): ComponentTensor {
-  const [n, c, h, w] = t.shape;
+  const [n, c, h, w] = dims(t.shape, 4, 'an NCHW image tensor');
   const out = new Float32Array(t.data.length);
   for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    out[((i * h + y) * w + x) * c + k] = t.data[((i * c + k) * h + y) * w + x];
+    out[((i * h + y) * w + x) * c + k] = t.data[((i * c + k) * h + y) * w + x]!;
   }
   return { data: out, shape: [n, h, w, c] };
 }

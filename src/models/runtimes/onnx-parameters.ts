@@ -85,9 +85,9 @@ function varint(bytes: Uint8Array, at: number): [number, number] {
   let value = 0;
   let scale = 1;
   for (let i = at; i < bytes.length && i < at + 10; i++) {
-    value += (bytes[i] & 0x7f) * scale;
+    value += (bytes[i]! & 0x7f) * scale;
     scale *= 128;
-    if ((bytes[i] & 0x80) === 0) return [value, i + 1];
+    if ((bytes[i]! & 0x80) === 0) return [value, i + 1];
   }
   throw new Error('truncated varint');
 }
