@@ -61,15 +61,15 @@ export function argmaxHistogram(probabilities: FeatureMatrix): number[] {
   for (let i = 0; i < probabilities.rows; i++) {
     let best = 0;
     for (let c = 1; c < probabilities.cols; c++) {
-      if (probabilities.data[i * probabilities.cols + c] > probabilities.data[i * probabilities.cols + best]) best = c;
+      if (probabilities.data[i * probabilities.cols + c]! > probabilities.data[i * probabilities.cols + best]!) best = c;
     }
-    counts[best]++;
+    counts[best]!++;
   }
   return counts;
 }
 
 export function labelHistogram(labels: Uint8Array, classes: number): number[] {
   const counts = new Array<number>(classes).fill(0);
-  for (const label of labels) if (label < classes) counts[label]++;
+  for (const label of labels) if (label < classes) counts[label]!++;
   return counts;
 }

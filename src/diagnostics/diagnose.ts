@@ -57,7 +57,7 @@ export function diagnoseTraining({ model, log, samples, thresholds = DEFAULT_THR
     ...LOG_DETECTORS.flatMap((detect) => detect(losses, thresholds)),
     ...(samples ? sampleEvidence(samples, thresholds) : []),
   ];
-  const steps: [number, number] | null = log && log.step.length > 0 ? [log.step[0], log.step.at(-1)!] : null;
+  const steps: [number, number] | null = log && log.step.length > 0 ? [log.step[0]!, log.step.at(-1)!] : null;
   const base = { model, log: log?.file ?? null, steps, severity: mostSevere(findings.map((f) => f.severity)), findings };
 
   for (const rule of VERDICT_RULES) {

@@ -20,13 +20,13 @@ export function detectDiscriminatorCollapse(
   const findings: Finding[] = [];
   let i = 0;
   while (i < smoothed.length) {
-    if (smoothed[i] >= t.maxLoss) {
+    if (smoothed[i]! >= t.maxLoss) {
       i++;
       continue;
     }
     let end = i;
-    while (end + 1 < smoothed.length && smoothed[end + 1] < t.maxLoss) end++;
-    const steps: [number, number] = [step[i], step[end]];
+    while (end + 1 < smoothed.length && smoothed[end + 1]! < t.maxLoss) end++;
+    const steps: [number, number] = [step[i]!, step[end]!];
     const durationSteps = steps[1] - steps[0] + spacing;
     if (durationSteps >= t.minSteps) findings.push(collapseFinding(steps, durationSteps, value.slice(i, end + 1), generatorLoss, step.at(-1)!, thresholds));
     i = end + 1;
@@ -43,11 +43,12 @@ function collapseFinding(
   thresholds: DiagnosticThresholds,
 ): Finding {
   const t = thresholds.discriminatorCollapse;
-  const values: Record<string, number> = { durationSteps, meanDiscriminatorLoss: mean(dLosses) };
+  const meanDiscriminatorLoss = mean(dLosses);
+  const values: Record<string, number> = { durationSteps, meanDiscriminatorLoss };
   let evidence =
     `discriminator loss below ${t.maxLoss} for ${durationSteps} steps (${steps[0]}–${steps[1]}` +
-    `${steps[1] === lastStep ? ', until the end of the log' : ''}), mean ${values.meanDiscriminatorLoss.toPrecision(2)}`;
-  const gDuring = generatorLoss?.value.filter((_, k) => generatorLoss.step[k] >= steps[0] && generatorLoss.step[k] <= steps[1]);
+    `${steps[1] === lastStep ? ', until the end of the log' : ''}), mean ${meanDiscriminatorLoss.toPrecision(2)}`;
+  const gDuring = generatorLoss?.value.filter((_, k) => generatorLoss.step[k]! >= steps[0] && generatorLoss.step[k]! <= steps[1]);
   if (gDuring && gDuring.length > 0) {
     values.meanGeneratorLoss = mean(gDuring);
     evidence += `, while generator loss averaged ${values.meanGeneratorLoss.toFixed(2)}`;

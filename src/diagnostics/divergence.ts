@@ -11,7 +11,7 @@ import { ema, entriesFor, median, traceFrom, type Trace } from './trace.ts';
 
 export function detectDivergence(generatorLoss: Trace, discriminatorLoss: Trace, thresholds: DiagnosticThresholds): Finding[] {
   const t = thresholds.divergence;
-  const gap = traceFrom(absoluteGap(generatorLoss, discriminatorLoss), generatorLoss.step[0] + thresholds.warmupSteps);
+  const gap = traceFrom(absoluteGap(generatorLoss, discriminatorLoss), generatorLoss.step[0]! + thresholds.warmupSteps);
   const n = gap.step.length;
   const edge = Math.floor(n * t.edgeFraction);
   if (edge < 1) return [];
@@ -21,7 +21,7 @@ export function detectDivergence(generatorLoss: Trace, discriminatorLoss: Trace,
   if (widening < t.minWidening || lateGap < t.minGap) return [];
   const smoothed = ema(gap.value, entriesFor(thresholds.emaSpanSteps, gap));
   const from = smoothed.findIndex((g) => g >= t.minGap);
-  const steps: [number, number] = [gap.step[Math.max(0, from)], gap.step[n - 1]];
+  const steps: [number, number] = [gap.step[Math.max(0, from)]!, gap.step[n - 1]!];
   return [
     {
       id: 'loss-divergence',
@@ -43,7 +43,7 @@ function absoluteGap(g: Trace, d: Trace): Trace {
     const dv = dAt.get(s);
     if (dv !== undefined) {
       out.step.push(s);
-      out.value.push(Math.abs(g.value[i] - dv));
+      out.value.push(Math.abs(g.value[i]! - dv));
     }
   });
   return out;

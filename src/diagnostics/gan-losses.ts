@@ -22,6 +22,6 @@ export function ganLosses(log: TrainingLog, columns: DiagnosticThresholds['colum
 function firstColumn(log: TrainingLog, names: string[]): NamedTrace | null {
   const name = names.find((n) => log.series[n] !== undefined);
   if (name === undefined) return null;
-  const trace = finiteTrace(log.step, log.series[name]);
+  const trace = finiteTrace(log.step, log.series[name]!);
   return trace.step.length > 0 ? { name, ...trace } : null;
 }

@@ -40,14 +40,14 @@ function modelPanel({ log, diagnostics }: LossChartModel, thresholds: Diagnostic
   const raw: { series: string; step: number; low: number; high: number }[] = [];
   const smooth: { series: string; step: number; value: number }[] = [];
   for (const name of names) {
-    const trace = finiteTrace(log.step, log.series[name]);
+    const trace = finiteTrace(log.step, log.series[name]!);
     if (trace.step.length === 0) continue;
     const smoothed = ema(trace.value, entriesFor(thresholds.emaSpanSteps, trace));
     for (const bin of bins(trace.step.length, maxPoints)) {
       const values = trace.value.slice(bin.lo, bin.hi);
-      const step = trace.step[bin.hi - 1];
+      const step = trace.step[bin.hi - 1]!;
       raw.push({ series: name, step, low: Math.min(...values), high: Math.max(...values) });
-      smooth.push({ series: name, step, value: smoothed[bin.hi - 1] });
+      smooth.push({ series: name, step, value: smoothed[bin.hi - 1]! });
     }
   }
   const episodes = diagnostics.findings

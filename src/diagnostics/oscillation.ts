@@ -22,13 +22,13 @@ export interface WindowOscillation {
 
 export function detectOscillation(generatorLoss: Trace, thresholds: DiagnosticThresholds): Finding[] {
   const t = thresholds.oscillation;
-  const trace = traceFrom(generatorLoss, generatorLoss.step[0] + thresholds.warmupSteps);
+  const trace = traceFrom(generatorLoss, generatorLoss.step[0]! + thresholds.warmupSteps);
   const flagged = oscillationWindows(trace, t.windowSteps, t.minPeriodSteps).filter(
     (w) => w.autocorrelation >= t.minAutocorrelation && w.amplitude >= t.minAmplitude,
   );
   return mergeTouching(flagged).map((episode) => {
     const strongest = episode.reduce((a, b) => (b.amplitude > a.amplitude ? b : a));
-    const steps: [number, number] = [trace.step[episode[0].start], trace.step[episode.at(-1)!.end - 1]];
+    const steps: [number, number] = [trace.step[episode[0]!.start]!, trace.step[episode.at(-1)!.end - 1]!];
     const amplitude = strongest.amplitude;
     return {
       id: 'generator-oscillation',
@@ -84,11 +84,11 @@ function detrend(step: number[], value: number[]): number[] {
   let sxy = 0;
   let sxx = 0;
   for (let i = 0; i < n; i++) {
-    sxy += (step[i] - ms) * (value[i] - mv);
-    sxx += (step[i] - ms) ** 2;
+    sxy += (step[i]! - ms) * (value[i]! - mv);
+    sxx += (step[i]! - ms) ** 2;
   }
   const slope = sxx > 0 ? sxy / sxx : 0;
-  return value.map((v, i) => v - mv - slope * (step[i] - ms));
+  return value.map((v, i) => v - mv - slope * (step[i]! - ms));
 }
 
 /**
@@ -103,14 +103,14 @@ function autocorrelationPeak(x: number[], minLag: number, maxLag: number): { lag
   const r = new Array<number>(maxLag + 2).fill(0);
   for (let k = 1; k <= Math.min(maxLag + 1, n - 1); k++) {
     let sum = 0;
-    for (let i = 0; i + k < n; i++) sum += x[i] * x[i + k];
+    for (let i = 0; i + k < n; i++) sum += x[i]! * x[i + k]!;
     r[k] = sum / energy;
   }
   const firstNegative = r.findIndex((v, k) => k > 0 && v < 0);
   let best = { lag: minLag, r: 0 };
   if (firstNegative < 0) return best;
   for (let k = Math.max(minLag, firstNegative + 1); k <= maxLag; k++) {
-    if (r[k] >= r[k - 1] && r[k] >= r[k + 1] && r[k] > best.r) best = { lag: k, r: r[k] };
+    if (r[k]! >= r[k - 1]! && r[k]! >= r[k + 1]! && r[k]! > best.r) best = { lag: k, r: r[k]! };
   }
   return best;
 }

@@ -10,14 +10,14 @@ import { traceFrom, type Trace } from './trace.ts';
 
 export function detectRisingGenerator(generatorLoss: Trace, thresholds: DiagnosticThresholds): Finding[] {
   const t = thresholds.risingGenerator;
-  const afterWarmup = traceFrom(generatorLoss, generatorLoss.step[0] + thresholds.warmupSteps);
+  const afterWarmup = traceFrom(generatorLoss, generatorLoss.step[0]! + thresholds.warmupSteps);
   if (afterWarmup.step.length < 3) return [];
-  const first = afterWarmup.step[0];
+  const first = afterWarmup.step[0]!;
   const last = afterWarmup.step.at(-1)!;
   const late = traceFrom(afterWarmup, last - t.lateFraction * (last - first));
   if (late.step.length < 3) return [];
   const line = theilSen(late);
-  const steps: [number, number] = [late.step[0], late.step.at(-1)!];
+  const steps: [number, number] = [late.step[0]!, late.step.at(-1)!];
   const startLevel = line.intercept + line.slope * steps[0];
   const endLevel = line.intercept + line.slope * steps[1];
   const rise = endLevel - startLevel;

@@ -49,7 +49,7 @@ function classCoverageFinding({ classHistogram, realHistogram }: ModeCoverageInp
   const generated = shares(classHistogram);
   const real = shares(realHistogram);
   const realClasses = real.filter((p) => p > 0).length;
-  const covered = real.filter((p, c) => p > 0 && generated[c] >= t.minClassShareRatio * p).length;
+  const covered = real.filter((p, c) => p > 0 && generated[c]! >= t.minClassShareRatio * p).length;
   const kl = klDivergence(generated, real);
   const missing = realClasses - covered;
   // Losing half the classes is collapse whatever the KL says; any missing class is worth a look.
@@ -92,14 +92,14 @@ function shares(histogram: number[]): number[] {
 function klDivergence(p: number[], q: number[]): number {
   let kl = 0;
   p.forEach((pc, c) => {
-    if (pc > 0) kl += pc * Math.log(pc / q[c]);
+    if (pc > 0) kl += pc * Math.log(pc / q[c]!);
   });
   return kl;
 }
 
 function columnMeans(m: FeatureMatrix): Float64Array {
   const means = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) means[j] += m.data[i * m.cols + j];
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) means[j]! += m.data[i * m.cols + j]!;
   return means.map((s) => s / m.rows);
 }
 
@@ -115,12 +115,12 @@ export function meanPairwiseCosine(m: FeatureMatrix, centre: Float64Array): numb
   for (let i = 0; i < m.rows; i++) {
     let norm = 0;
     for (let j = 0; j < m.cols; j++) {
-      row[j] = m.data[i * m.cols + j] - centre[j];
-      norm += row[j] * row[j];
+      row[j] = m.data[i * m.cols + j]! - centre[j]!;
+      norm += row[j]! * row[j]!;
     }
     if (norm === 0) continue;
     norm = Math.sqrt(norm);
-    for (let j = 0; j < m.cols; j++) sum[j] += row[j] / norm;
+    for (let j = 0; j < m.cols; j++) sum[j]! += row[j]! / norm;
     n++;
   }
   if (n < 2) return NaN;

@@ -17,11 +17,11 @@ export function theilSen(trace: Trace): RobustLine {
   const slopes: number[] = [];
   for (let i = 0; i < step.length; i++) {
     for (let j = i + 1; j < step.length; j++) {
-      if (step[j] !== step[i]) slopes.push((value[j] - value[i]) / (step[j] - step[i]));
+      if (step[j] !== step[i]) slopes.push((value[j]! - value[i]!) / (step[j]! - step[i]!));
     }
   }
   const slope = slopes.length > 0 ? median(slopes) : 0;
-  const intercept = median(value.map((v, i) => v - slope * step[i]));
+  const intercept = median(value.map((v, i) => v - slope * step[i]!));
   return { slope, intercept };
 }
 

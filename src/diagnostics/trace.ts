@@ -13,8 +13,8 @@ export function finiteTrace(step: number[], values: number[]): Trace {
   const trace: Trace = { step: [], value: [] };
   for (let i = 0; i < step.length; i++) {
     if (Number.isFinite(values[i])) {
-      trace.step.push(step[i]);
-      trace.value.push(values[i]);
+      trace.step.push(step[i]!);
+      trace.value.push(values[i]!);
     }
   }
   return trace;
@@ -30,7 +30,7 @@ export function traceFrom(trace: Trace, firstStep: number): Trace {
 /** Typical steps between log entries (median), so thresholds in steps convert to entries. */
 export function stepSpacing(trace: Trace): number {
   if (trace.step.length < 2) return 1;
-  const gaps = trace.step.slice(1).map((s, i) => s - trace.step[i]);
+  const gaps = trace.step.slice(1).map((s, i) => s - trace.step[i]!);
   return median(gaps);
 }
 
@@ -43,7 +43,7 @@ export function median(values: number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function mean(values: number[]): number {

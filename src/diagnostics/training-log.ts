@@ -51,19 +51,19 @@ export function parseCsvLog(text: string, file: string): TrainingLog {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '');
   if (headerIndex < 0) throw inputError(file, 'training log is empty (expected a header row naming step and the logged quantities)');
-  const names = lines[headerIndex].split(',').map((n) => n.trim());
+  const names = lines[headerIndex]!.split(',').map((n) => n.trim());
   checkHeader(names, `${file}:${headerIndex + 1}`);
   const log = emptyLog(file, names);
   for (let i = headerIndex + 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
+    if (lines[i]!.trim() === '') continue;
     const where = `${file}:${i + 1}`;
-    const cells = lines[i].split(',');
+    const cells = lines[i]!.split(',');
     if (cells.length !== names.length) {
       throw inputError(where, `expected ${names.length} comma-separated values (${names.join(',')}), found ${cells.length}`);
     }
     const row: Record<string, number> = {};
     names.forEach((name, j) => {
-      row[name] = parseCell(cells[j], where, name);
+      row[name] = parseCell(cells[j]!, where, name);
     });
     appendRow(log, row, where);
   }
@@ -75,11 +75,11 @@ export function parseJsonLinesLog(text: string, file: string): TrainingLog {
   const names: string[] = [];
   const rows: { row: Record<string, number>; where: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
+    if (lines[i]!.trim() === '') continue;
     const where = `${file}:${i + 1}`;
     let raw: unknown;
     try {
-      raw = JSON.parse(lines[i]);
+      raw = JSON.parse(lines[i]!);
     } catch (e) {
       throw inputError(where, `is not valid JSON (${(e as Error).message})`);
     }

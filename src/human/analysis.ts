@@ -64,7 +64,7 @@ export function bradleyTerry(wins: WinMatrix, options: { prior?: number; toleran
   const w: number[][] = wins.map((row, i) => row.map((v, j) => (i === j ? 0 : v)));
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
-      if (i !== j && w[i][j] + w[j][i] > 0) w[i][j] += prior / 2;
+      if (i !== j && w[i]![j]! + w[j]![i]! > 0) w[i]![j]! += prior / 2;
     }
   }
   const total = w.map((row) => row.reduce((a, b) => a + b, 0));
@@ -74,14 +74,14 @@ export function bradleyTerry(wins: WinMatrix, options: { prior?: number; toleran
     const next = s.map((si, i) => {
       let denominator = 0;
       for (let j = 0; j < k; j++) {
-        const n = w[i][j] + w[j][i];
-        if (j !== i && n > 0) denominator += n / (si + s[j]);
+        const n = w[i]![j]! + w[j]![i]!;
+        if (j !== i && n > 0) denominator += n / (si + s[j]!);
       }
-      return denominator > 0 ? total[i] / denominator : si;
+      return denominator > 0 ? total[i]! / denominator : si;
     });
     const sum = next.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < k; i++) next[i] /= sum;
-    const change = Math.max(...next.map((v, i) => Math.abs(v - s[i])));
+    for (let i = 0; i < k; i++) next[i]! /= sum;
+    const change = Math.max(...next.map((v, i) => Math.abs(v - s[i]!)));
     s = next;
     if (change < tolerance) break;
   }
@@ -94,7 +94,7 @@ function percentile(sorted: number[], q: number): number {
   const position = q * (sorted.length - 1);
   const lower = Math.floor(position);
   const upper = Math.ceil(position);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
 }
 
 export interface PreferenceResult {
@@ -111,11 +111,11 @@ export function winMatrix(models: string[], pairs: PairRating[]): WinMatrix {
   for (const p of pairs) {
     const left = index.get(p.left)!;
     const right = index.get(p.right)!;
-    if (p.answer === 'left') wins[left][right] += 1;
-    else if (p.answer === 'right') wins[right][left] += 1;
+    if (p.answer === 'left') wins[left]![right]! += 1;
+    else if (p.answer === 'right') wins[right]![left]! += 1;
     else {
-      wins[left][right] += 0.5;
-      wins[right][left] += 0.5;
+      wins[left]![right]! += 0.5;
+      wins[right]![left]! += 0.5;
     }
   }
   return wins;
@@ -136,21 +136,22 @@ export function preferenceScores(pairs: PairRating[], options: { seed: number; r
   for (let b = 0; b < resamples; b++) {
     const picked = rng.resample(units.length);
     const sample: PairRating[] = [];
-    for (const u of picked) sample.push(...units[u]);
+    for (const u of picked) sample.push(...units[u]!);
     const s = bradleyTerry(winMatrix(models, sample), { prior: options.prior }).strengths;
-    s.forEach((v, i) => draws[i].push(v));
+    s.forEach((v, i) => draws[i]!.push(v));
   }
   const wins = winMatrix(models, pairs);
   return {
     models,
     strengths: models.map((model, i) => {
-      const sorted = draws[i].sort((a, b) => a - b);
+      const sorted = draws[i]!.sort((a, b) => a - b);
+      const value = fit.strengths[i]!;
       return {
         model,
-        value: fit.strengths[i],
-        low: resamples > 0 ? percentile(sorted, 0.025) : fit.strengths[i],
-        high: resamples > 0 ? percentile(sorted, 0.975) : fit.strengths[i],
-        wins: wins[i].reduce((a, b) => a + b, 0),
+        value,
+        low: resamples > 0 ? percentile(sorted, 0.025) : value,
+        high: resamples > 0 ? percentile(sorted, 0.975) : value,
+        wins: wins[i]!.reduce((a, b) => a + b, 0),
         comparisons: pairs.filter((p) => p.left === model || p.right === model).length,
       };
     }),
@@ -168,16 +169,17 @@ export function preferenceScores(pairs: PairRating[], options: { seed: number; r
 export function fleissKappa(counts: number[][]): number {
   const N = counts.length;
   if (N === 0) throw new Error('Fleiss κ: no items');
-  const n = counts[0].reduce((a, b) => a + b, 0);
+  const first = counts[0]!;
+  const n = first.reduce((a, b) => a + b, 0);
   if (n < 2 || counts.some((row) => row.reduce((a, b) => a + b, 0) !== n)) {
     throw new Error('Fleiss κ: every item needs the same number (≥ 2) of ratings');
   }
-  const categories = counts[0].length;
+  const categories = first.length;
   let pBar = 0;
   const p = new Array<number>(categories).fill(0);
   for (const row of counts) {
     pBar += (row.reduce((a, c) => a + c * c, 0) - n) / (n * (n - 1));
-    row.forEach((c, j) => (p[j] += c));
+    row.forEach((c, j) => (p[j]! += c));
   }
   pBar /= N;
   const pe = p.reduce((a, c) => a + (c / (N * n)) ** 2, 0);
@@ -196,7 +198,7 @@ export function krippendorffAlpha(counts: number[][]): number {
     const m = row.reduce((a, b) => a + b, 0);
     if (m < 2) continue;
     for (let c = 0; c < categories; c++) {
-      for (let k = 0; k < categories; k++) o[c][k] += (row[c] * (c === k ? row[k] - 1 : row[k])) / (m - 1);
+      for (let k = 0; k < categories; k++) o[c]![k]! += (row[c]! * (c === k ? row[k]! - 1 : row[k]!)) / (m - 1);
     }
   }
   const nc = o.map((row) => row.reduce((a, b) => a + b, 0));
@@ -206,8 +208,8 @@ export function krippendorffAlpha(counts: number[][]): number {
   for (let c = 0; c < categories; c++) {
     for (let k = 0; k < categories; k++) {
       if (c === k) continue;
-      observed += o[c][k];
-      expected += nc[c] * nc[k];
+      observed += o[c]![k]!;
+      expected += nc[c]! * nc[k]!;
     }
   }
   if (expected === 0) return NaN;
@@ -230,7 +232,7 @@ export interface Agreement {
  */
 export function singleAgreement(singles: SingleRating[]): Agreement | null {
   const byItem = groupBy(singles.filter((s) => s.answer !== 'unsure'), (s) => s.item);
-  const rows = [...byItem.values()].map((answers) => [answers.filter((a) => a.answer === 'real').length, answers.filter((a) => a.answer === 'generated').length]);
+  const rows = [...byItem.values()].map((answers): [number, number] => [answers.filter((a) => a.answer === 'real').length, answers.filter((a) => a.answer === 'generated').length]);
   const pairable = rows.filter((r) => r[0] + r[1] >= 2);
   if (pairable.length === 0) return null;
   const raters = new Set(singles.map((s) => s.rater)).size;

@@ -62,7 +62,7 @@ export async function imagePng(batch: ImageBatch, index: number): Promise<Buffer
   const { height, width, channels } = batch;
   const per = height * width * channels;
   const bytes = Buffer.alloc(per);
-  for (let i = 0; i < per; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, batch.data[index * per + i])) * 255);
+  for (let i = 0; i < per; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, batch.data[index * per + i]!)) * 255);
   const image = sharp(bytes, { raw: { width, height, channels: channels as 1 | 3 } });
   // Greyscale must be said outright, or sharp writes three channels.
   return (channels === 1 ? image.toColourspace('b-w') : image.toColourspace('srgb')).png().toBuffer();

@@ -96,7 +96,7 @@ export function createRatingServer(options: RatingServerOptions): Server {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = /^\/r\/([A-Za-z0-9_-]+)(\/.*)?$/.exec(url.pathname);
     if (!match) throw new HttpError(404, 'open the link you were given: it holds your rater token');
-    const rater = raters.get(match[1]);
+    const rater = raters.get(match[1]!);
     if (!rater) throw new HttpError(404, 'unknown rater link');
     const rest = match[2] ?? '';
     const method = request.method ?? 'GET';
@@ -138,8 +138,9 @@ export function createRatingServer(options: RatingServerOptions): Server {
     const image = /^\/img\/([A-Za-z0-9_-]+)\.png$/.exec(rest);
     if (image) {
       allow('GET', 'HEAD');
-      if (!images.has(image[1])) throw new HttpError(404, 'unknown image');
-      const png = await readFile(imageFile(dir, image[1]));
+      const id = image[1]!;
+      if (!images.has(id)) throw new HttpError(404, 'unknown image');
+      const png = await readFile(imageFile(dir, id));
       send(response, 200, 'image/png', png, method === 'HEAD', { 'Cache-Control': 'private, max-age=3600' });
       return;
     }

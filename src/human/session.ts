@@ -97,11 +97,11 @@ export function planSession(input: PlanInput): SessionPlan {
   const pairRng = rng.fork('pairs');
   for (let a = 0; a < models.length; a++) {
     for (let b = a + 1; b < models.length; b++) {
-      const left = bySource.get(models[a])!;
-      const right = bySource.get(models[b])!;
+      const left = bySource.get(models[a]!)!;
+      const right = bySource.get(models[b]!)!;
       if (left.length === 0 || right.length === 0) continue;
       for (let p = 0; p < input.pairs; p++) {
-        items.push({ id: newId(), kind: 'pair', left: left[pairRng.int(left.length)].id, right: right[pairRng.int(right.length)].id });
+        items.push({ id: newId(), kind: 'pair', left: left[pairRng.int(left.length)]!.id, right: right[pairRng.int(right.length)]!.id });
       }
     }
   }
@@ -135,7 +135,7 @@ export function withRaters(plan: SessionPlan, count: number, newToken: () => str
 function shuffle<T>(list: T[], rng: Rng): void {
   for (let i = list.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    [list[i], list[j]] = [list[j], list[i]];
+    [list[i], list[j]] = [list[j]!, list[i]!];
   }
 }
 
