@@ -187,7 +187,7 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
     if (spec === DEFAULT_EXTRACTOR) return spec;
     // `<preset>=file`: only the file part is a path.
     const preset = /^([a-z0-9][a-z0-9-]*)=(.+)$/.exec(spec);
-    return preset ? `${preset[1]}=${abs(preset[2])}` : abs(spec);
+    return preset ? `${preset[1]}=${abs(preset[2]!)}` : abs(spec);
   };
   const spaces = config.features === undefined ? [] : Array.isArray(config.features) ? config.features : [config.features];
   const features: FeatureSpaceConfig[] = spaces.map((space) => {

@@ -17,13 +17,15 @@ export function imagesFromArray(array: NdArray, file: string, limit?: number): I
   else if (shape.length === 4 && isC(shape[1]) && !isC(shape[3])) layout = 'nchw';
   else if (shape.length === 4 && isC(shape[3])) layout = 'nhwc';
   else throw inputError(file, `images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W) with C = 1 or 3, got (${shape.join(', ')})`);
-  const n = Math.min(limit ?? shape[0], shape[0]);
-  const [height, width, channels] = layout === 'nchw' ? [shape[2], shape[3], shape[1]] : [shape[1], shape[2], shape[3] ?? 1];
+  // The layout checks above fixed the rank at 3 or 4.
+  const [total, d1, d2, d3] = shape as [number, number, number, number | undefined];
+  const n = Math.min(limit ?? total, total);
+  const [height, width, channels] = layout === 'nchw' ? [d2, d3!, d1] : [d1, d2, d3 ?? 1];
   const data = new Float32Array(n * height * width * channels);
   const divisor = array.dtype === 'uint8' ? 255 : 1;
   const plane = height * width;
   for (let i = 0; i < data.length; i++) {
-    const value = array.data[i];
+    const value = array.data[i]!;
     if (array.dtype !== 'uint8' && !(value >= 0 && value <= 1)) {
       throw inputError(file, `float images must lie in [0, 1]; value ${value} at index ${i} (rescale, e.g. from [-1, 1], before saving)`);
     }

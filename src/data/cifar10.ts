@@ -62,11 +62,11 @@ export async function loadCifar10(split: Cifar10Split, limit?: number): Promise<
   const data = new Float32Array(n * PER_IMAGE);
   for (let sheet = 0; sheet * SHEET_ROWS < n; sheet++) {
     const rows = Math.min(SHEET_ROWS, n - sheet * SHEET_ROWS);
-    const pixels = await readSheetRows(join(dir, sheets[sheet]), rows);
+    const pixels = await readSheetRows(join(dir, sheets[sheet]!), rows);
     const offset = sheet * SHEET_ROWS * PER_IMAGE;
-    for (let i = 0; i < pixels.length; i++) data[offset + i] = pixels[i] / 255;
+    for (let i = 0; i < pixels.length; i++) data[offset + i] = pixels[i]! / 255;
   }
-  return { images: imageBatch(n, SIDE, SIDE, 3, data), labels, source: join(dir, sheets[0]) };
+  return { images: imageBatch(n, SIDE, SIDE, 3, data), labels, source: join(dir, sheets[0]!) };
 }
 
 /** The first `rows` rows of a sheet as bytes: row i holds image i in HWC order. */

@@ -52,12 +52,13 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
     throw inputError(file, 'not an IDX file (magic number must start with two zero bytes)');
   }
-  const entry = Object.entries(DTYPES).find(([, info]) => info.code === bytes[2]);
+  // At least 4 bytes, checked above.
+  const [, , code, ndim] = bytes as unknown as [number, number, number, number];
+  const entry = Object.entries(DTYPES).find(([, info]) => info.code === code);
   if (!entry) {
-    throw inputError(file, `unknown IDX dtype code 0x${bytes[2].toString(16).padStart(2, '0')}`);
+    throw inputError(file, `unknown IDX dtype code 0x${code.toString(16).padStart(2, '0')}`);
   }
   const [dtype, info] = entry as [IdxDtype, DtypeInfo];
-  const ndim = bytes[3];
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
     throw inputError(file, `IDX header truncated: ${ndim} dimensions need ${headerBytes} bytes, file has ${bytes.length}`);
@@ -94,7 +95,7 @@ export function writeIdx(file: string, array: IdxArray): void {
   bytes[2] = info.code;
   bytes[3] = array.shape.length;
   array.shape.forEach((dim, i) => view.setUint32(4 + 4 * i, dim));
-  for (let i = 0; i < count; i++) info.write(view, headerBytes + i * info.bytes, array.data[i]);
+  for (let i = 0; i < count; i++) info.write(view, headerBytes + i * info.bytes, array.data[i]!);
   writeFileSync(file, file.endsWith('.gz') ? gzipSync(bytes) : bytes);
 }
 

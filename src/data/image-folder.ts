@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { inputError } from '../core/errors.ts';
+import { at } from '../core/indexed.ts';
 import { imageBatch, type ImageBatch } from '../core/types.ts';
 
 export interface ImageFolderOptions {
@@ -96,7 +97,7 @@ function roundRobin(perClass: string[][], limit: number): Labelled[] {
     let any = false;
     for (const [label, files] of perClass.entries()) {
       if (i < files.length && out.length < limit) {
-        out.push({ file: files[i], label });
+        out.push({ file: files[i]!, label });
         any = true;
       }
     }
@@ -106,7 +107,7 @@ function roundRobin(perClass: string[][], limit: number): Labelled[] {
 }
 
 async function decodeImageFiles(files: string[], options: ImageFolderOptions): Promise<ImageBatch> {
-  const first = await readMetadata(files[0]);
+  const first = await readMetadata(at(files, 0, 'image files'));
   const height = options.height ?? first.height;
   const width = options.width ?? first.width;
   const channels = options.channels ?? first.channels;
@@ -119,7 +120,7 @@ async function decodeImageFiles(files: string[], options: ImageFolderOptions): P
     const pixels = await Promise.all(group.map((file) => decode(file, { height, width, channels, resize })));
     pixels.forEach((image, i) => {
       const offset = (start + i) * per;
-      for (let j = 0; j < per; j++) data[offset + j] = image[j] / 255;
+      for (let j = 0; j < per; j++) data[offset + j] = image[j]! / 255;
     });
   }
   return imageBatch(files.length, height, width, channels, data);
@@ -136,7 +137,7 @@ export async function writeImageFolder(dir: string, batch: ImageBatch): Promise<
   const files: string[] = [];
   for (let i = 0; i < batch.n; i++) {
     const bytes = new Uint8Array(per);
-    for (let j = 0; j < per; j++) bytes[j] = Math.round(Math.min(1, Math.max(0, batch.data[i * per + j])) * 255);
+    for (let j = 0; j < per; j++) bytes[j] = Math.round(Math.min(1, Math.max(0, batch.data[i * per + j]!)) * 255);
     const file = join(dir, `${String(i).padStart(digits, '0')}.png`);
     let image = sharp(bytes, { raw: { width: batch.width, height: batch.height, channels: batch.channels } });
     // Without b-w, sharp expands a one-band raw image to RGB on output.

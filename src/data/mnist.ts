@@ -46,7 +46,7 @@ export function loadMnist(split: MnistSplit, limit?: number): MnistData {
   const n = Math.min(limit ?? raw.labels.length, raw.labels.length);
   const per = SIDE * SIDE;
   const data = new Float32Array(n * per);
-  for (let i = 0; i < data.length; i++) data[i] = raw.pixels[i] / 255;
+  for (let i = 0; i < data.length; i++) data[i] = raw.pixels[i]! / 255;
   return { images: imageBatch(n, SIDE, SIDE, 1, data), labels: raw.labels.slice(0, n), source: raw.source };
 }
 

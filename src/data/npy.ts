@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { inputError } from '../core/errors.ts';
+import { dims } from '../core/indexed.ts';
 import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
 
 export type NpyDtype = 'float32' | 'float64' | 'uint8';
@@ -133,6 +134,6 @@ export function toFeatureMatrix(array: NdArray, file: string): FeatureMatrix {
   if (array.shape.length !== 2) {
     throw inputError(file, `features must be a 2-D array (samples × features), got shape (${array.shape.join(', ')})`);
   }
-  const [rows, cols] = array.shape;
+  const [rows, cols] = dims(array.shape, 2, file);
   return featureMatrix(rows, cols, Float64Array.from(array.data));
 }

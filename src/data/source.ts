@@ -69,7 +69,7 @@ function npzSource(file: string, limit?: number): ImageSource {
   if (!imagesName) {
     throw inputError(file, `cannot tell which array holds the images (found ${names.join(', ')}); name it 'images'`);
   }
-  const images = arrayToImages(arrays[imagesName], `${file}:${imagesName}`, limit);
+  const images = arrayToImages(arrays[imagesName]!, `${file}:${imagesName}`, limit);
   const labels = arrays.labels ? toLabels(arrays.labels, `${file}:labels`, images.n) : undefined;
   return { images, labels, source: file };
 }
@@ -78,12 +78,12 @@ function npzSource(file: string, limit?: number): ImageSource {
 export const arrayToImages = imagesFromArray;
 
 function toLabels(array: NdArray, file: string, n: number): Uint8Array {
-  if (array.shape.length !== 1 || array.shape[0] < n) {
+  if (array.shape.length !== 1 || array.shape[0]! < n) {
     throw inputError(file, `labels must be a 1-D array with at least ${n} entries, got shape (${array.shape.join(', ')})`);
   }
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const value = array.data[i];
+    const value = array.data[i]!;
     if (!Number.isInteger(value) || value < 0 || value > 255) {
       throw inputError(file, `labels must be integers in 0..255; value ${value} at index ${i}`);
     }

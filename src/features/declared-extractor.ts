@@ -110,8 +110,13 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
     }
     const names = [featureOutput.name, ...(probOutput ? [probOutput.name] : [])];
     const out = await model.run({ [input.name]: toModelInput(x, decl) }, names);
-    const features = oneVectorPerImage(out[featureOutput.name], rows, featureOutput.name);
-    const probabilities = probOutput ? oneVectorPerImage(out[probOutput.name], rows, probOutput.name) : undefined;
+    const read = (name: string) => {
+      const tensor = out[name];
+      if (!tensor) throw inputError(model.file, `gave no output named "${name}"`);
+      return oneVectorPerImage(tensor, rows, name);
+    };
+    const features = read(featureOutput.name);
+    const probabilities = probOutput ? read(probOutput.name) : undefined;
     return { features: features.subarray(0, m * (features.length / rows)), probabilities: probabilities?.subarray(0, m * (probabilities.length / rows)), rows: m };
   }
 
@@ -177,7 +182,7 @@ function pickInput(model: ExtractorRunner, decl: ExtractorDeclaration, where: st
   if (model.inputs.length !== 1) {
     throw inputError(model.file, `has ${model.inputs.length} inputs (${model.inputs.map((i) => `"${i.name}"`).join(', ')}); name the image input in ${model.file}.extractor.json`, 'input');
   }
-  return checkFloat(model.inputs[0], model.file);
+  return checkFloat(model.inputs[0]!, model.file);
 }
 
 function checkFloat(input: OnnxValueInfo, file: string): OnnxValueInfo {

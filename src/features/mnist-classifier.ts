@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { featureMatrix, type ImageBatch } from '../core/types.ts';
 import { inputError } from '../core/errors.ts';
+import { at } from '../core/indexed.ts';
 import { hashFiles } from '../models/bundle.ts';
 import { loadTfjsModel } from '../models/tfjs-files.ts';
 import type { Extraction, FeatureExtractor } from './extractor.ts';
@@ -30,8 +31,9 @@ export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<Feature
   } catch {
     throw inputError(modelJson, `has no layer named "${FEATURE_LAYER}"`, 'modelTopology');
   }
-  const both = tf.model({ inputs: model.inputs, outputs: [layer.output as tf.SymbolicTensor, model.outputs[0]] });
+  const both = tf.model({ inputs: model.inputs, outputs: [layer.output as tf.SymbolicTensor, at(model.outputs, 0, `${modelJson} outputs`)] });
   const dim = (layer.outputShape as number[])[1];
+  if (dim === undefined) throw inputError(modelJson, `layer "${FEATURE_LAYER}" gives no feature dimension`, 'modelTopology');
   const card = readCard(dir);
   return {
     info: {
@@ -52,7 +54,7 @@ export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<Feature
           let x: tf.Tensor4D = tf.tensor4d(images.data.subarray(start * per, (start + m) * per), [m, images.height, images.width, images.channels]);
           if (images.channels === 3) x = x.mean(3, true);
           if (images.height !== SIDE || images.width !== SIDE) x = tf.image.resizeBilinear(x, [SIDE, SIDE], true);
-          const [feat, prob] = both.predict(x) as tf.Tensor[];
+          const [feat, prob] = both.predict(x) as [tf.Tensor, tf.Tensor];
           return [feat.dataSync(), prob.dataSync()];
         });
         features.data.set(f, start * dim);

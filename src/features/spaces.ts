@@ -20,7 +20,7 @@ export function spaceIdFor(spec: string, taken: ReadonlySet<string>): string {
   const preset = /^([a-z0-9][a-z0-9-]*)=/.exec(spec);
   // A tfjs model is a folder's model.json: the folder names it.
   const file = /(^|[\\/])model\.json$/i.test(spec) ? basename(dirname(spec)) : basename(spec);
-  const base = preset ? preset[1] : spec === 'mnist-classifier' ? spec : file.replace(/\.(onnx|json)$/i, '');
+  const base = preset ? preset[1]! : spec === 'mnist-classifier' ? spec : file.replace(/\.(onnx|json)$/i, '');
   const id = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'space';
   let unique = id;
   for (let i = 2; taken.has(unique); i++) unique = `${id}-${i}`;
@@ -94,6 +94,6 @@ export function classifierSpace(
 ): { index: number; labels: boolean } | { misfit: string } {
   const reasons = spaces.map((s) => classifierMisfit(s.extractor, s.extraction, real));
   const index = reasons.indexOf(null);
-  if (index >= 0) return { index, labels: labelsFitClasses(spaces[index].extractor, spaces[index].extraction, real) };
-  return { misfit: reasons.find((r, i) => spaces[i].extraction.probabilities && r) ?? NO_CLASSIFIER };
+  if (index >= 0) return { index, labels: labelsFitClasses(spaces[index]!.extractor, spaces[index]!.extraction, real) };
+  return { misfit: reasons.find((r, i) => spaces[i]!.extraction.probabilities && r) ?? NO_CLASSIFIER };
 }

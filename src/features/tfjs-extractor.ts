@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../core/errors.ts';
+import { at } from '../core/indexed.ts';
 import type { OnnxTensor, OnnxValueInfo } from '../models/runtimes/onnx.ts';
 import { loadTfjsModel } from '../models/tfjs-files.ts';
 import { readSidecar, resolveDeclaration, sidecarPath, TFJS_DEFAULT_DECLARATION } from './declaration.ts';
@@ -30,7 +31,7 @@ function hashModel(modelJson: string): string {
 }
 
 function layersRunner(model: tf.LayersModel): Pick<ExtractorRunner, 'inputs' | 'outputs' | 'run'> {
-  const firstOutput = model.outputs[0].sourceLayer.name;
+  const firstOutput = at(model.outputs, 0, 'tfjs model outputs').sourceLayer.name;
   const layers = [model.getLayer(firstOutput), ...model.layers.filter((l) => l.name !== firstOutput)];
   const outputs: OnnxValueInfo[] = layers
     .filter((l) => !Array.isArray((l.outputShape as unknown[])[0]))
@@ -46,7 +47,7 @@ function layersRunner(model: tf.LayersModel): Pick<ExtractorRunner, 'inputs' | '
         head = tf.model({ inputs: model.inputs, outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
         heads.set(key, head);
       }
-      const x = Object.values(feeds)[0];
+      const x = at(Object.values(feeds), 0, 'tfjs extractor feeds');
       const result = tf.tidy(() => {
         const out = head.predict(tf.tensor(x.data, x.dims)) as tf.Tensor | tf.Tensor[];
         return (Array.isArray(out) ? out : [out]).map((t) => ({ dims: t.shape, data: t.dataSync() as Float32Array }));
@@ -67,7 +68,7 @@ function graphRunner(model: tf.GraphModel, extra: string[]): Pick<ExtractorRunne
       const inputs = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, tf.tensor(t.data, t.dims)]));
       const out = (await model.executeAsync(inputs, names)) as tf.Tensor | tf.Tensor[];
       const list = Array.isArray(out) ? out : [out];
-      const result = Object.fromEntries(names.map((n, i) => [n, { dims: list[i].shape, data: Float32Array.from(list[i].dataSync()) }]));
+      const result = Object.fromEntries(names.map((n, i) => [n, { dims: list[i]!.shape, data: Float32Array.from(list[i]!.dataSync()) }]));
       tf.dispose([...Object.values(inputs), ...list]);
       return result;
     },

@@ -15,10 +15,10 @@ import type { Rng } from '../core/rng.ts';
 /** log softmax(logits)[code] of the K logits at `offset`. */
 export function codeLogProbability(logits: ArrayLike<number>, offset: number, size: number, code: number): number {
   let max = -Infinity;
-  for (let k = 0; k < size; k++) max = Math.max(max, logits[offset + k]);
+  for (let k = 0; k < size; k++) max = Math.max(max, logits[offset + k]!);
   let sum = 0;
-  for (let k = 0; k < size; k++) sum += Math.exp(logits[offset + k] - max);
-  return logits[offset + code] - max - Math.log(sum);
+  for (let k = 0; k < size; k++) sum += Math.exp(logits[offset + k]! - max);
+  return logits[offset + code]! - max - Math.log(sum);
 }
 
 /**
@@ -30,7 +30,7 @@ export function gridLogProbabilities(logits: ArrayLike<number>, codes: ArrayLike
   const out = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let sum = 0;
-    for (let j = 0; j < positions; j++) sum += codeLogProbability(logits, (i * positions + j) * size, size, codes[i * positions + j]);
+    for (let j = 0; j < positions; j++) sum += codeLogProbability(logits, (i * positions + j) * size, size, codes[i * positions + j]!);
     out[i] = sum;
   }
   return out;
@@ -39,12 +39,12 @@ export function gridLogProbabilities(logits: ArrayLike<number>, codes: ArrayLike
 /** One code drawn from the softmax of the K logits at `offset` (inverse CDF). */
 export function sampleCode(logits: ArrayLike<number>, offset: number, size: number, rng: Rng): number {
   let max = -Infinity;
-  for (let k = 0; k < size; k++) max = Math.max(max, logits[offset + k]);
+  for (let k = 0; k < size; k++) max = Math.max(max, logits[offset + k]!);
   let total = 0;
-  for (let k = 0; k < size; k++) total += Math.exp(logits[offset + k] - max);
+  for (let k = 0; k < size; k++) total += Math.exp(logits[offset + k]! - max);
   let u = rng.uniform() * total;
   for (let k = 0; k < size - 1; k++) {
-    u -= Math.exp(logits[offset + k] - max);
+    u -= Math.exp(logits[offset + k]! - max);
     if (u < 0) return k;
   }
   return size - 1;
@@ -52,7 +52,7 @@ export function sampleCode(logits: ArrayLike<number>, offset: number, size: numb
 
 /** The single-code bound per image: log p(z_q(x)) + log p(x | z_q(x)), nats. */
 export function singleCodeBound(priorLogProbabilities: Float64Array, reconstructionLogProbabilities: Float64Array): Float64Array {
-  return priorLogProbabilities.map((p, i) => p + reconstructionLogProbabilities[i]);
+  return priorLogProbabilities.map((p, i) => p + reconstructionLogProbabilities[i]!);
 }
 
 export const SINGLE_CODE_BOUND_LABEL =

@@ -32,7 +32,7 @@ const GRID_TOLERANCE = 1e-3;
 export function levelsFromImages(images: ImageBatch, source: string): Uint8Array {
   const levels = new Uint8Array(images.data.length);
   for (let i = 0; i < levels.length; i++) {
-    const scaled = images.data[i] * (LEVELS - 1);
+    const scaled = images.data[i]! * (LEVELS - 1);
     const k = Math.round(scaled);
     if (Math.abs(scaled - k) > GRID_TOLERANCE || k < 0 || k > LEVELS - 1) {
       throw inputError(
@@ -49,6 +49,6 @@ export function levelsFromImages(images: ImageBatch, source: string): Uint8Array
 export function levelsToRange(levels: Uint8Array, range: readonly [number, number]): Float32Array {
   const [lo, hi] = range;
   const out = new Float32Array(levels.length);
-  for (let i = 0; i < levels.length; i++) out[i] = lo + (levels[i] / (LEVELS - 1)) * (hi - lo);
+  for (let i = 0; i < levels.length; i++) out[i] = lo + (levels[i]! / (LEVELS - 1)) * (hi - lo);
   return out;
 }

@@ -16,7 +16,7 @@ export function dequantizeToRange(levels: Uint8Array, range: readonly [number, n
   const [lo, hi] = range;
   const scale = (hi - lo) / LEVELS;
   const out = new Float32Array(levels.length);
-  for (let i = 0; i < levels.length; i++) out[i] = lo + (levels[i] + rng.uniform()) * scale;
+  for (let i = 0; i < levels.length; i++) out[i] = lo + (levels[i]! + rng.uniform()) * scale;
   return out;
 }
 

@@ -9,10 +9,10 @@
 /** log((1/K) Σ exp(values[offset .. offset + K))), stable for large magnitudes. */
 export function logMeanExp(values: ArrayLike<number>, offset = 0, k = values.length - offset): number {
   let max = -Infinity;
-  for (let i = offset; i < offset + k; i++) max = Math.max(max, values[i]);
+  for (let i = offset; i < offset + k; i++) max = Math.max(max, values[i]!);
   if (max === -Infinity) return -Infinity;
   let sum = 0;
-  for (let i = offset; i < offset + k; i++) sum += Math.exp(values[i] - max);
+  for (let i = offset; i < offset + k; i++) sum += Math.exp(values[i]! - max);
   return max + Math.log(sum / k);
 }
 
@@ -26,6 +26,6 @@ export function importanceWeightedBounds(logWeights: Float64Array, n: number, k:
 /** log N(x; 0, I) summed over a row of d values. */
 export function standardNormalLogDensity(values: ArrayLike<number>, offset: number, d: number): number {
   let sq = 0;
-  for (let j = offset; j < offset + d; j++) sq += values[j] * values[j];
+  for (let j = offset; j < offset + d; j++) sq += values[j]! * values[j]!;
   return -0.5 * sq - 0.5 * d * Math.log(2 * Math.PI);
 }

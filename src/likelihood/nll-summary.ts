@@ -26,10 +26,10 @@ const Z95 = 1.959963984540054;
 export function meanInterval(values: ArrayLike<number>): MeanInterval {
   const n = values.length;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
+  for (let i = 0; i < n; i++) mean += values[i]!;
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (values[i]! - mean) ** 2;
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
   const half = n > 1 ? (Z95 * sd) / Math.sqrt(n) : NaN;
   return { n, mean, sd, low: mean - half, high: mean + half };

@@ -27,15 +27,15 @@ export type Range = readonly [number, number];
 export function pixelLogProbability(form: PixelForm, params: ArrayLike<number>, offset: number, level: number, range: Range): number {
   if (form === 'categorical-256') {
     let max = -Infinity;
-    for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]);
+    for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]!);
     let sum = 0;
-    for (let k = 0; k < LEVELS; k++) sum += Math.exp(params[offset + k] - max);
-    return params[offset + level] - max - Math.log(sum);
+    for (let k = 0; k < LEVELS; k++) sum += Math.exp(params[offset + k]! - max);
+    return params[offset + level]! - max - Math.log(sum);
   }
   const [lo, hi] = range;
   const step = (hi - lo) / (LEVELS - 1);
-  const invScale = Math.exp(-params[offset + 1]);
-  const centre = lo + level * step - params[offset];
+  const invScale = Math.exp(-params[offset + 1]!);
+  const centre = lo + level * step - params[offset]!;
   const upper = (centre + step / 2) * invScale;
   const lower = (centre - step / 2) * invScale;
   if (level === 0) return logSigmoid(upper);
@@ -64,7 +64,7 @@ export function imageLogProbability(
 ): number {
   const p = PARAMETERS_PER_PIXEL[form];
   let sum = 0;
-  for (let j = 0; j < pixels; j++) sum += pixelLogProbability(form, params, paramOffset + j * p, levels[levelOffset + j], range);
+  for (let j = 0; j < pixels; j++) sum += pixelLogProbability(form, params, paramOffset + j * p, levels[levelOffset + j]!, range);
   return sum;
 }
 
@@ -72,12 +72,12 @@ export function imageLogProbability(
 export function samplePixelLevel(form: PixelForm, params: ArrayLike<number>, offset: number, range: Range, rng: Rng): number {
   if (form === 'categorical-256') {
     let max = -Infinity;
-    for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]);
+    for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]!);
     let total = 0;
-    for (let k = 0; k < LEVELS; k++) total += Math.exp(params[offset + k] - max);
+    for (let k = 0; k < LEVELS; k++) total += Math.exp(params[offset + k]! - max);
     let u = rng.uniform() * total;
     for (let k = 0; k < LEVELS - 1; k++) {
-      u -= Math.exp(params[offset + k] - max);
+      u -= Math.exp(params[offset + k]! - max);
       if (u < 0) return k;
     }
     return LEVELS - 1;
@@ -86,7 +86,7 @@ export function samplePixelLevel(form: PixelForm, params: ArrayLike<number>, off
   const [lo, hi] = range;
   let u = rng.uniform();
   while (u === 0) u = rng.uniform();
-  const value = params[offset] + Math.exp(params[offset + 1]) * Math.log(u / (1 - u));
+  const value = params[offset]! + Math.exp(params[offset + 1]!) * Math.log(u / (1 - u));
   return clampLevel(Math.round(((value - lo) / (hi - lo)) * (LEVELS - 1)));
 }
 
@@ -98,18 +98,18 @@ export function samplePixelLevel(form: PixelForm, params: ArrayLike<number>, off
 export function displayedPixel(form: PixelForm, params: ArrayLike<number>, offset: number, range: Range): number {
   if (form === 'categorical-256') {
     let max = -Infinity;
-    for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]);
+    for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]!);
     let total = 0;
     let weighted = 0;
     for (let k = 0; k < LEVELS; k++) {
-      const w = Math.exp(params[offset + k] - max);
+      const w = Math.exp(params[offset + k]! - max);
       total += w;
       weighted += w * k;
     }
     return weighted / total / (LEVELS - 1);
   }
   const [lo, hi] = range;
-  const v = (params[offset] - lo) / (hi - lo);
+  const v = (params[offset]! - lo) / (hi - lo);
   return v < 0 ? 0 : Math.min(v, 1);
 }
 

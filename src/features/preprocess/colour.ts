@@ -18,7 +18,7 @@ export function matchChannels(batch: ImageBatch, channels: 1 | 3, extractorName:
   if (batch.channels === 1 && channels === 3) {
     const out = imageBatch(batch.n, batch.height, batch.width, 3);
     for (let p = 0; p < pixels; p++) {
-      const v = batch.data[p];
+      const v = batch.data[p]!;
       out.data[3 * p] = v;
       out.data[3 * p + 1] = v;
       out.data[3 * p + 2] = v;
@@ -27,7 +27,7 @@ export function matchChannels(batch: ImageBatch, channels: 1 | 3, extractorName:
   }
   if (batch.channels === 3 && channels === 1) {
     const out = imageBatch(batch.n, batch.height, batch.width, 1);
-    for (let p = 0; p < pixels; p++) out.data[p] = (batch.data[3 * p] + batch.data[3 * p + 1] + batch.data[3 * p + 2]) / 3;
+    for (let p = 0; p < pixels; p++) out.data[p] = (batch.data[3 * p]! + batch.data[3 * p + 1]! + batch.data[3 * p + 2]!) / 3;
     return {
       images: out,
       handling: 'RGB → grey by channel mean (colour lost)',

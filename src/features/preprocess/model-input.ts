@@ -21,9 +21,9 @@ export function toModelInput(batch: ImageBatch, convention: InputConvention): { 
   for (let i = 0; i < n; i++) {
     for (let p = 0; p < plane; p++) {
       for (let k = 0; k < c; k++) {
-        let v = lo + batch.data[(i * plane + p) * c + k] * span;
-        if (convention.mean) v -= convention.mean[k];
-        if (convention.std) v /= convention.std[k];
+        let v = lo + batch.data[(i * plane + p) * c + k]! * span;
+        if (convention.mean) v -= convention.mean[k]!;
+        if (convention.std) v /= convention.std[k]!;
         out[convention.layout === 'NCHW' ? (i * c + k) * plane + p : (i * plane + p) * c + k] = v;
       }
     }

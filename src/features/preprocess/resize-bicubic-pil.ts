@@ -42,7 +42,7 @@ export function pilBicubicTaps(inSize: number, outSize: number): PilTaps {
       taps.weights[d * stride + x - lo] = wgt;
       sum += wgt;
     }
-    if (sum !== 0) for (let x = lo; x < hi; x++) taps.weights[d * stride + x - lo] /= sum;
+    if (sum !== 0) for (let x = lo; x < hi; x++) taps.weights[d * stride + x - lo]! /= sum;
     taps.start[d] = lo;
     taps.count[d] = hi - lo;
   }
@@ -58,10 +58,10 @@ function pass(src: Float32Array, c: number, inSize: number, outSize: number, alo
       const base = d * taps.stride;
       for (let k = 0; k < c; k++) {
         let s = 0;
-        for (let t = 0; t < taps.count[d]; t++) {
-          const i = taps.start[d] + t;
+        for (let t = 0; t < taps.count[d]!; t++) {
+          const i = taps.start[d]! + t;
           const at = along === 'x' ? (line * inSize + i) * c + k : (i * other + line) * c + k;
-          s += src[at] * taps.weights[base + t];
+          s += src[at]! * taps.weights[base + t]!;
         }
         out[(along === 'x' ? line * outSize + d : d * other + line) * c + k] = s;
       }
@@ -75,6 +75,6 @@ export function resizeBicubicPil(src: Float32Array, h: number, w: number, c: num
   if (outW !== w) img = pass(img, c, w, outW, 'x', h);
   if (outH !== h) img = pass(img, c, h, outH, 'y', outW);
   const out = img === src ? Float32Array.from(src) : img;
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]!));
   return out;
 }

@@ -37,19 +37,19 @@ export function resizeBilinear(src: Float32Array, h: number, w: number, c: numbe
   const xs = bilinearTaps(w, outW);
   const out = new Float32Array(outH * outW * c);
   for (let y = 0; y < outH; y++) {
-    const r0 = ys.i0[y] * w;
-    const r1 = ys.i1[y] * w;
-    const hy0 = ys.w0[y];
-    const hy1 = ys.w1[y];
+    const r0 = ys.i0[y]! * w;
+    const r1 = ys.i1[y]! * w;
+    const hy0 = ys.w0[y]!;
+    const hy1 = ys.w1[y]!;
     for (let x = 0; x < outW; x++) {
-      const a = xs.i0[x];
-      const b = xs.i1[x];
-      const wx0 = xs.w0[x];
-      const wx1 = xs.w1[x];
+      const a = xs.i0[x]!;
+      const b = xs.i1[x]!;
+      const wx0 = xs.w0[x]!;
+      const wx1 = xs.w1[x]!;
       for (let k = 0; k < c; k++) {
         // Nested and rounded to float32 at every step, as torch's CPU kernel evaluates it.
-        const top = f(f(src[(r0 + a) * c + k] * wx0) + f(src[(r0 + b) * c + k] * wx1));
-        const bottom = f(f(src[(r1 + a) * c + k] * wx0) + f(src[(r1 + b) * c + k] * wx1));
+        const top = f(f(src[(r0 + a) * c + k]! * wx0) + f(src[(r0 + b) * c + k]! * wx1));
+        const bottom = f(f(src[(r1 + a) * c + k]! * wx0) + f(src[(r1 + b) * c + k]! * wx1));
         out[(y * outW + x) * c + k] = f(top * hy0) + f(bottom * hy1);
       }
     }

@@ -20,8 +20,8 @@ export function resizeNearest(src: Float32Array, h: number, w: number, c: number
   const out = new Float32Array(outH * outW * c);
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
-      const from = (ys[y] * w + xs[x]) * c;
-      for (let k = 0; k < c; k++) out[(y * outW + x) * c + k] = src[from + k];
+      const from = (ys[y]! * w + xs[x]!) * c;
+      for (let k = 0; k < c; k++) out[(y * outW + x) * c + k] = src[from + k]!;
     }
   }
   return out;
