@@ -66,7 +66,7 @@ export function assembleReport(input: AssembleInput): ReportData {
   markBest(results, metrics);
   const density = input.density ? densitySection(input.density) : undefined;
   const differences = [
-    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name], paired: m.paired }))),
+    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name]!, paired: m.paired }))),
     ...(input.density && density ? densityDifferences(density, input.density.entries, input.density.reference?.entry.model) : []),
   ];
   return {
@@ -104,7 +104,8 @@ function missingCell(entry: ModelEntry): MetricCell {
 function markBest(results: ReportData['results'], metrics: MetricInfo[]): void {
   for (const info of metrics) {
     let best: { value: number } | null = null;
-    const cells = Object.values(results).map((row) => row[info.id]);
+    // Every row has every metric's cell (filled above, missing ones as failed).
+    const cells = Object.values(results).map((row) => row[info.id]!);
     for (const cell of cells) {
       if (cell.kind !== 'value') continue;
       if (!best || shortfall(info.direction, cell.value) < shortfall(info.direction, best.value)) best = cell;

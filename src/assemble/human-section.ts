@@ -9,7 +9,7 @@ import type { HumanSection, HumanShare, MetricCell, MetricInfo } from './report-
 export const HUMAN_FOOL_RATE = 'human-fool-rate';
 export const HUMAN_PREFERENCE = 'human-preference';
 
-export const HUMAN_METRICS: Record<string, MetricInfo> = {
+export const HUMAN_METRICS: Record<typeof HUMAN_FOOL_RATE | typeof HUMAN_PREFERENCE, MetricInfo> = {
   [HUMAN_FOOL_RATE]: {
     id: HUMAN_FOOL_RATE,
     label: 'Judged real (human)',

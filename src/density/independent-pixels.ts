@@ -21,7 +21,7 @@ export function fitIndependentPixels(training: ImageBatch, source: string, smoot
   const d = dimensionsOf(training);
   const levels = levelsFromImages(training, source);
   const counts = new Float64Array(d * LEVELS);
-  for (let i = 0; i < levels.length; i++) counts[(i % d) * LEVELS + levels[i]] += 1;
+  for (let i = 0; i < levels.length; i++) counts[(i % d) * LEVELS + levels[i]!]! += 1;
   const total = Math.log(training.n + LEVELS * smoothing);
   const logProbabilities = counts.map((c) => Math.log(c + smoothing) - total);
   return { dataSpace: dataSpaceOf(training), logProbabilities, trainingImages: training.n, smoothing };
@@ -37,7 +37,7 @@ export function independentPixelsLikelihood(model: IndependentPixels, test: Imag
   const logLikelihoods = new Float64Array(test.n);
   for (let i = 0; i < test.n; i++) {
     let sum = 0;
-    for (let j = 0; j < d; j++) sum += model.logProbabilities[j * LEVELS + levels[i * d + j]];
+    for (let j = 0; j < d; j++) sum += model.logProbabilities[j * LEVELS + levels[i * d + j]!]!;
     logLikelihoods[i] = sum;
   }
   return {

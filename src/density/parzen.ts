@@ -44,11 +44,12 @@ export function parzenLikelihood(
     withRowNorms(featureMatrix(images.n, dimensionsOf(images), Float64Array.from(dequantizeToRange(levelsFromImages(images, source), [0, 1], rng.fork(label)))));
 
   const perSigma = kernelLogDensities(dequantized(validation, 'parzen-validation'), centres, sigmas);
-  const scores = sigmas.map((sigma, i) => ({ sigma, meanLogLikelihood: perSigma[i].reduce((s, v) => s + v, 0) / validation.n }));
+  const scores = sigmas.map((sigma, i) => ({ sigma, meanLogLikelihood: perSigma[i]!.reduce((s, v) => s + v, 0) / validation.n }));
   const best = scores.reduce((a, b) => (b.meanLogLikelihood > a.meanLogLikelihood ? b : a));
 
   const started = performance.now();
-  const [logLikelihoods] = kernelLogDensities(dequantized(test, 'parzen-test'), centres, [best.sigma]);
+  // One σ in, one row of log-densities out.
+  const logLikelihoods = kernelLogDensities(dequantized(test, 'parzen-test'), centres, [best.sigma])[0]!;
   return {
     estimate: {
       estimator: 'parzen',
@@ -82,8 +83,8 @@ function kernelLogDensities(points: RowNorms, centres: RowNorms, sigmas: readonl
     sigmas.forEach((sigma, s) => {
       const normaliser = -0.5 * d * Math.log(2 * Math.PI * sigma * sigma) + rangeLogJacobian([0, 1], d);
       for (let i = start; i < end; i++) {
-        for (let j = 0; j < m; j++) exponents[j] = -squared[(i - start) * m + j] / (2 * sigma * sigma);
-        out[s][i] = logMeanExp(exponents) + normaliser;
+        for (let j = 0; j < m; j++) exponents[j] = -squared[(i - start) * m + j]! / (2 * sigma * sigma);
+        out[s]![i] = logMeanExp(exponents) + normaliser;
       }
     });
   }

@@ -68,7 +68,8 @@ export function readHistory(path: string, onWarning: (message: string) => void):
       onWarning(`${where}: skipped a line that is not a ${HISTORY_FORMAT} record (format ${JSON.stringify(format)})`);
       return;
     }
-    const issue = parsed.error.issues[0];
+    // A failed parse has at least one issue.
+    const issue = parsed.error.issues[0]!;
     onWarning(`${where}: skipped a damaged record (${issue.path.join('.') || 'record'}: ${issue.message})`);
   });
   return records;

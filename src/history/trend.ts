@@ -117,7 +117,8 @@ export function trendChanges(records: readonly HistoryRecord[], metricIds: reado
         changes.push({ ...base, verdict: 'first run', bundleChanged: false });
         continue;
       }
-      const previous = previousModel.values[metric.id].value;
+      // comparableValue found this metric's value in previousRecord.
+      const previous = previousModel.values[metric.id]!.value;
       const change = now.value - previous;
       const improvement = shortfall(metric.direction, previous) - shortfall(metric.direction, now.value);
       const verdict = improvement > 0 ? 'better' : improvement < 0 ? 'worse' : 'unchanged';

@@ -17,7 +17,7 @@ import { reconstructionMetrics, type LabelCheck, type ReconstructionMetrics } fr
  */
 export function codebookUsage(codes: ArrayLike<number>, size: number, images: number): CodebookUsage {
   const counts = new Float64Array(size);
-  for (let i = 0; i < codes.length; i++) counts[codes[i]]++;
+  for (let i = 0; i < codes.length; i++) counts[codes[i]!]!++;
   let entropy = 0;
   let used = 0;
   for (const c of counts) {

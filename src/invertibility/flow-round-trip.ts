@@ -40,7 +40,7 @@ export function absoluteError(a: Float32Array, b: Float32Array): AbsoluteError {
   let max = 0;
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]);
+    const e = Math.abs(a[i]! - b[i]!);
     max = Math.max(max, e);
     sum += e;
   }

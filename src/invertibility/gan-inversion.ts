@@ -89,8 +89,8 @@ async function invertBatch(model: SearchableModel, targets: Float32Array, m: num
     const losses = new Float64Array(m).fill(Infinity);
     for (let r = 0; r < rows; r++) {
       const image = r % m;
-      if (lossValues[r] < losses[image]) {
-        losses[image] = lossValues[r];
+      if (lossValues[r]! < losses[image]!) {
+        losses[image] = lossValues[r]!;
         latents.set(zValues.subarray(r * dim, (r + 1) * dim), image * dim);
       }
     }

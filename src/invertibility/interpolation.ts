@@ -24,13 +24,13 @@ export async function interpolateLatents(
     const t = s / (steps - 1);
     // Near-parallel latents: slerp's weights tend to linear ones.
     const [wa, wb] = path === 'slerp' && angle > 1e-6 ? [Math.sin((1 - t) * angle) / Math.sin(angle), Math.sin(t * angle) / Math.sin(angle)] : [1 - t, t];
-    for (let j = 0; j < d; j++) latents[s * d + j] = wa * a[j] + wb * b[j];
+    for (let j = 0; j < d; j++) latents[s * d + j] = wa * a[j]! + wb * b[j]!;
   }
   return decoder.decode(latents, batchSize);
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 }

@@ -32,7 +32,7 @@ export function perImageMse(originals: ImageBatch, reconstructions: ImageBatch, 
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let sum = 0;
-    for (let j = i * per + start; j < (i + 1) * per; j++) sum += (originals.data[j] - reconstructions.data[j]) ** 2;
+    for (let j = i * per + start; j < (i + 1) * per; j++) sum += (originals.data[j]! - reconstructions.data[j]!) ** 2;
     out[i] = sum / (per - start);
   }
   return out;

@@ -55,7 +55,7 @@ function metricAxis(data: ReportData, axis: Axis): AxisView {
   const later = (data.extractors ?? []).slice(1).flatMap((space) => {
     const id = space.space ?? space.id;
     const inSpace = axis.metrics.flatMap((m) => data.metrics.filter((x) => x.id === `${m}@${id}`));
-    const found = inSpace.map((metric) => metricFinding(data, metric)).filter((f) => f !== null).map((f) => ({ ...f, metric: f.metric.split(' · ')[0] }));
+    const found = inSpace.map((metric) => metricFinding(data, metric)).filter((f) => f !== null).map((f) => ({ ...f, metric: f.metric.split(' · ')[0]! }));
     return found.length > 0 ? [`In the ${space.name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '').replace(/\.(onnx|json)$/i, '')} space (…@${id}): ${verdictLine(found)}`] : [];
   });
   if (findings.length === 0 && later.length === 0) return notMeasured(axis.label, axis.question);
@@ -77,7 +77,7 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
   if (valued.length === 0) return null;
   const better = (a: Valued, b: Valued) => shortfall(metric.direction, a.cell.value) - shortfall(metric.direction, b.cell.value);
   const ranked = [...valued].sort(better);
-  const [best] = ranked;
+  const best = ranked[0]!; // valued is not empty
   const winners = ranked.filter((v) => v.cell.value === best.cell.value);
   const runnerUp = ranked.find((v) => v.cell.value !== best.cell.value);
   const head = `${metric.label} ${ARROW[metric.direction]}:`;
@@ -228,7 +228,8 @@ function speedAxis(data: ReportData): AxisView {
   const question = 'images generated per second';
   if (timed.length === 0) return notMeasured('Speed', question);
   const ranked = [...timed].sort((a, b) => b.speed - a.speed);
-  const [fastest, next] = ranked;
+  const fastest = ranked[0]!; // timed is not empty
+  const next = ranked[1];
   const backend = data.run.backend.name;
   const verdict = `${fastest.model} fastest at ${formatValue(fastest.speed)} img/s on ${backend}.`;
   const comparison = next

@@ -82,7 +82,7 @@ function pointFromCell(model: string, metric: string, cell: MetricCell): MetricP
  */
 /** A panel shows one space's metric; the chart's title names the space, so the header stays short. */
 function panelLabel(label: string): string {
-  return label.split(' · ')[0];
+  return label.split(' · ')[0]!;
 }
 
 /** `space`: a later feature space's id, whose `fid@<space>` and `kid@<space>` it shows; the first space's plain ids without. */

@@ -44,7 +44,7 @@ export async function imageGridPng(batch: ImageBatch, options: GridOptions = {})
       const outRow = ((top + y) * outWidth + left) * channels;
       for (let x = 0; x < tileWidth; x++) {
         const source = sourceRow + Math.floor(x / scale) * channels;
-        for (let c = 0; c < channels; c++) out[outRow + x * channels + c] = toByte(data[source + c]);
+        for (let c = 0; c < channels; c++) out[outRow + x * channels + c] = toByte(data[source + c]!);
       }
     }
   }

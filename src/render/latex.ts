@@ -40,7 +40,7 @@ const LATEX_REPLACEMENTS: Record<string, string> = {
 };
 
 export function latexText(text: string): string {
-  return text.replace(/[\\{}$&#%_^~<>|[\]±−–—×↓↑∞²·★]/g, (c) => LATEX_REPLACEMENTS[c]).replace(/\r?\n/g, ' ');
+  return text.replace(/[\\{}$&#%_^~<>|[\]±−–—×↓↑∞²·★]/g, (c) => LATEX_REPLACEMENTS[c] ?? c).replace(/\r?\n/g, ' ');
 }
 
 export function renderLatex(data: ReportData): string {

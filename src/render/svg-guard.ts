@@ -14,7 +14,7 @@ export function isInlineSafeSvg(svg: string): boolean {
   if (!trimmed.startsWith('<svg') || !trimmed.endsWith('</svg>')) return false;
   if (/<[!?]/.test(trimmed)) return false;
   for (const [, name] of trimmed.matchAll(/<\/?\s*([^\s/>]+)/g)) {
-    if (!DRAWING_ELEMENTS.has(name.toLowerCase())) return false;
+    if (!DRAWING_ELEMENTS.has(name!.toLowerCase())) return false;
   }
   if (/[\s/"']on[a-z]+\s*=/i.test(trimmed)) return false;
   if (/href\s*=|javascript:|url\(\s*(?!['"]?#)/i.test(trimmed)) return false;

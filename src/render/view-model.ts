@@ -392,7 +392,7 @@ function scorecard(data: ReportData): ScorecardView {
   columns.forEach((_, i) => {
     const { group } = spaceGroup(data, i, 1);
     if (group) spaceHeads.push({ label: group, span: 1 });
-    else if (spaceHeads.length > 0) spaceHeads[spaceHeads.length - 1].span++;
+    else if (spaceHeads.length > 0) spaceHeads[spaceHeads.length - 1]!.span++;
   });
   return {
     columns,
@@ -402,7 +402,7 @@ function scorecard(data: ReportData): ScorecardView {
     transposed: transpose
       ? {
           models: rows.map((r) => ({ name: r.model, family: r.family })),
-          rows: columns.map((column, i) => ({ ...column, ...spaceGroup(data, i, rows.length + 1), cells: rows.map((r) => r.cells[i]) })),
+          rows: columns.map((column, i) => ({ ...column, ...spaceGroup(data, i, rows.length + 1), cells: rows.map((r) => r.cells[i]!) })),
         }
       : null,
   };
@@ -416,7 +416,7 @@ function scorecard(data: ReportData): ScorecardView {
 function spaceGroup(data: ReportData, index: number, span: number): { group?: string; groupSpan?: number } {
   const spaces = data.extractors;
   if (!spaces || spaces.length < 2) return {};
-  const spaceOf = (i: number) => data.metrics[i]?.space ?? spaces[0].space;
+  const spaceOf = (i: number) => data.metrics[i]?.space ?? spaces[0]!.space;
   if (index > 0 && spaceOf(index) === spaceOf(index - 1)) return {};
   const at = spaces.findIndex((e) => e.space === spaceOf(index));
   const e = spaces[at];

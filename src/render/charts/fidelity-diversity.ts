@@ -87,7 +87,7 @@ export async function fidelityDiversityCharts(data: ReportData): Promise<ChartEn
   return [
     {
       id: FIDELITY_DIVERSITY_CHART_ID,
-      title: data.extractors && data.extractors.length > 1 ? `Fidelity against diversity (${data.extractors[0].name.replace(/\s*\(.*\)\s*$/, '')} space)` : 'Fidelity against diversity',
+      title: data.extractors && data.extractors.length > 1 ? `Fidelity against diversity (${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')} space)` : 'Fidelity against diversity',
       caption: 'One point per model; up is more realistic samples, right is more of the real data covered. Bars: 95% interval, where computed.',
       spec,
       svg: await renderChart(spec),
