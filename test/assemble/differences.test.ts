@@ -82,25 +82,25 @@ test('density: unpaired intervals overlap, the paired per-image interval is narr
   assert.equal(bits.method, 'per-image');
   assert.equal(bits.n, N);
   const [row] = bits.rows;
-  assert.equal(row.model, 'vae');
-  assert.ok(Math.abs(row.difference.value - 0.03) < 0.001, `difference ${row.difference.value}`);
-  assert.ok(row.difference.high - row.difference.low < 0.001, 'paired interval is narrow');
-  assert.equal(row.clear, true);
+  assert.equal(row!.model, 'vae');
+  assert.ok(Math.abs(row!.difference.value - 0.03) < 0.001, `difference ${row!.difference.value}`);
+  assert.ok(row!.difference.high - row!.difference.low < 0.001, 'paired interval is narrow');
+  assert.equal(row!.clear, true);
 
   const [, , density] = axisSummaries(data);
-  assert.match(density.paragraph, /the paired difference vae − pixelcnn is \+0\.0\d+ \[\+0\.0\d+, \+0\.0\d+\], which excludes 0, so the lead is clear/);
-  assert.doesNotMatch(density.paragraph, /intervals overlap/);
+  assert.match(density!.paragraph, /the paired difference vae − pixelcnn is \+0\.0\d+ \[\+0\.0\d+, \+0\.0\d+\], which excludes 0, so the lead is clear/);
+  assert.doesNotMatch(density!.paragraph, /intervals overlap/);
 });
 
 test('sample metrics: FID replicates on the same resamples give a clear paired lead although the intervals overlap', () => {
   const data = assembleReport(input());
   const fid = data.differences!.find((d) => d.metric === 'fid')!;
   assert.deepEqual([fid.best, fid.method, fid.n], ['pixelcnn', 'bootstrap', 50]);
-  assert.equal(fid.rows[0].model, 'vae');
-  assert.equal(fid.rows[0].difference.value, 2);
-  assert.ok(fid.rows[0].clear && fid.rows[0].difference.low > 1.5 && fid.rows[0].difference.high < 2.5);
+  assert.equal(fid.rows[0]!.model, 'vae');
+  assert.equal(fid.rows[0]!.difference.value, 2);
+  assert.ok(fid.rows[0]!.clear && fid.rows[0]!.difference.low > 1.5 && fid.rows[0]!.difference.high < 2.5);
   const [fidelity] = axisSummaries(data);
-  assert.match(fidelity.paragraph, /the paired difference vae − pixelcnn is \+2\.0+ \[\+1\.\d+, \+2\.\d+\], which excludes 0, so the lead is clear/);
+  assert.match(fidelity!.paragraph, /the paired difference vae − pixelcnn is \+2\.0+ \[\+1\.\d+, \+2\.\d+\], which excludes 0, so the lead is clear/);
 });
 
 test('report.json keeps the differences (schema), the HTML summary and report.md show the table', async () => {
@@ -116,7 +116,7 @@ test('report.json keeps the differences (schema), the HTML summary and report.md
 
 test('models with different sample counts are not paired; no replicates, no difference', () => {
   const base = input();
-  base.models[0].cells.fid = { kind: 'value', value: 52, n: 500 };
+  base.models[0]!.cells.fid = { kind: 'value', value: 52, n: 500 };
   const data = assembleReport({ ...base, density: undefined });
   assert.equal(data.differences, undefined);
 });

@@ -31,7 +31,7 @@ test('cifar10:test: 10,000 32×32 RGB images whose labels and pixels match the p
     assert.deepEqual(bytes(images.data, i * 3072, 3072), await sheetRow('test_batch.png', i), `pixels of image ${i}`);
   }
   assert.deepEqual(bytes(images.data, 0, 3), [158, 112, 49], 'test image 0 (a cat) starts with CIFAR-10\'s first pixel');
-  assert.equal(CIFAR10_CLASSES[labels![0]], 'cat');
+  assert.equal(CIFAR10_CLASSES[labels![0]!], 'cat');
 });
 
 test('cifar10:train: 50,000 images over five sheets, each sheet right at its first and last row', async () => {
@@ -46,7 +46,7 @@ test('cifar10:train: 50,000 images over five sheets, each sheet right at its fir
     }
   }
   assert.deepEqual(bytes(images.data, 0, 3), [59, 62, 63]);
-  assert.equal(CIFAR10_CLASSES[labels[0]], 'frog');
+  assert.equal(CIFAR10_CLASSES[labels[0]!], 'frog');
 });
 
 test('a limit decodes only the rows it needs and keeps their labels', async () => {

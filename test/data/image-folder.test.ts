@@ -19,7 +19,7 @@ function patterned(n: number, height: number, width: number, channels: number): 
 function assertClose(actual: Float32Array, expected: Float32Array, tolerance: number): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `index ${i}: ${actual[i]} vs ${expected[i]}`);
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `index ${i}: ${actual[i]} vs ${expected[i]}`);
   }
 }
 
@@ -63,7 +63,7 @@ test('files are read in name order and non-images are ignored', async () => {
   writeFileSync(join(dir, 'notes.txt'), 'not an image');
   const batch = await loadImageFolder(dir);
   assert.equal(batch.n, 3);
-  const firstPixels = [0, 1, 2].map((i) => Math.round(batch.data[i * 4] * 255));
+  const firstPixels = [0, 1, 2].map((i) => Math.round(batch.data[i * 4]! * 255));
   assert.deepEqual(firstPixels, [0, 200, 100]);
 });
 
@@ -95,13 +95,13 @@ test("torchvision's ImageFolder layout: one subfolder per class gives labels in 
   const all = await loadLabelledImageFolder(classRoot);
   assert.deepEqual(all.classes, ['airplane', 'cat', 'dog']);
   assert.deepEqual(Array.from(all.labels ?? []), [0, 0, 0, 1, 1, 1, 2]);
-  const shadeOf = (i: number) => Math.round(all.images.data[i * 4] * 255);
+  const shadeOf = (i: number) => Math.round(all.images.data[i * 4]! * 255);
   assert.deepEqual([0, 3, 6].map(shadeOf), [1, 3, 5]);
 
   // A limit takes the classes in turn, so a small count still covers every class.
   const few = await loadLabelledImageFolder(classRoot, { limit: 5 });
   assert.deepEqual(Array.from(few.labels ?? []), [0, 1, 2, 0, 1]);
-  assert.deepEqual(Array.from({ length: 5 }, (_, i) => Math.round(few.images.data[i * 4] * 255)), [1, 3, 5, 1, 3]);
+  assert.deepEqual(Array.from({ length: 5 }, (_, i) => Math.round(few.images.data[i * 4]! * 255)), [1, 3, 5, 1, 3]);
 
   // A plain folder stays unlabelled.
   const plain = await loadLabelledImageFolder(join(classRoot, 'cat'));

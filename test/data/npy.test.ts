@@ -26,9 +26,9 @@ test('npy round trip keeps dtype, shape and exact values for float32, float64 an
 });
 
 test('the written header is the one numpy writes: 1-tuple comma, 64-byte alignment, newline', () => {
-  const bytes = encodeNpy(samples[1]);
+  const bytes = encodeNpy(samples[1]!);
   assert.deepEqual([...bytes.subarray(0, 8)], [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  const headerLength = bytes[8] | (bytes[9] << 8);
+  const headerLength = bytes[8]! | (bytes[9]! << 8);
   assert.equal(headerLength, 118);
   const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
   assert.equal(header, `{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }${' '.repeat(60)}\n`);
@@ -45,12 +45,12 @@ test('a file written by numpy reads back with its values, and we write it byte f
 });
 
 test('toFeatureMatrix converts a 2-D array to float64 and rejects other ranks naming the file', () => {
-  const matrix = toFeatureMatrix(samples[0], 'feats.npy');
+  const matrix = toFeatureMatrix(samples[0]!, 'feats.npy');
   assert.equal(matrix.rows, 2);
   assert.equal(matrix.cols, 3);
   assert.ok(matrix.data instanceof Float64Array);
   assert.equal(matrix.data[3], Math.fround(1e-7));
-  assert.throws(() => toFeatureMatrix(samples[1], 'feats.npy'), /^GenreportError: feats\.npy: features must be a 2-D array.*\(3\)/);
+  assert.throws(() => toFeatureMatrix(samples[1]!, 'feats.npy'), /^GenreportError: feats\.npy: features must be a 2-D array.*\(3\)/);
 });
 
 /** A v1.0 .npy with the given header dict and payload, padded like numpy. */

@@ -24,19 +24,19 @@ test('npz round trip, deflated and stored, for all three dtypes', () => {
     const back = readNpz(file);
     assert.deepEqual(Object.keys(back).sort(), ['f32', 'f64', 'u8']);
     for (const [name, array] of Object.entries(arrays)) {
-      assert.equal(back[name].dtype, array.dtype);
-      assert.deepEqual(back[name].shape, array.shape);
-      assert.deepEqual(back[name].data, array.data);
+      assert.equal(back[name]!.dtype, array.dtype);
+      assert.deepEqual(back[name]!.shape, array.shape);
+      assert.deepEqual(back[name]!.data, array.data);
     }
   }
 });
 
 test('a numpy.savez_compressed archive reads back with its values', () => {
   const back = readNpz(join(fixtures, 'numpy-images.npz'));
-  assert.deepEqual(back.images.shape, [2, 3, 4]);
-  assert.equal(back.images.dtype, 'uint8');
-  assert.deepEqual(Array.from(back.images.data), Array.from({ length: 24 }, (_, i) => i * 10));
-  assert.deepEqual(Array.from(back.labels.data), [7, 1]);
+  assert.deepEqual(back.images!.shape, [2, 3, 4]);
+  assert.equal(back.images!.dtype, 'uint8');
+  assert.deepEqual(Array.from(back.images!.data), Array.from({ length: 24 }, (_, i) => i * 10));
+  assert.deepEqual(Array.from(back.labels!.data), [7, 1]);
 });
 
 test('malformed npz archives are rejected naming the file (and the member)', () => {

@@ -67,7 +67,7 @@ test('a uint8 .npz of RGB images reads the same laid out NHWC or NCHW (as PyTorc
   const nhwc = Uint8Array.from({ length: n * h * w * c }, (_, i) => (i * 7) % 256);
   const nchw = new Uint8Array(nhwc.length);
   for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k];
+    nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k]!;
   }
   const labels: NdArray = { dtype: 'uint8', shape: [n], data: Uint8Array.of(3, 8, 0) };
   const hwcFile = join(dir, 'hwc.npz');
@@ -94,6 +94,6 @@ test("as real data, torchvision's ImageFolder layout gives labels and the class 
   assert.deepEqual(classes, ['airplane', 'automobile', 'bird']);
   assert.deepEqual(Array.from(labels ?? []), [0, 0, 1, 1, 2, 2]);
   assert.deepEqual([images.n, images.channels], [6, 3]);
-  assert.deepEqual(Array.from({ length: 6 }, (_, i) => Math.round(images.data[i * 48] * 255)), [0, 0, 40, 40, 80, 80]);
+  assert.deepEqual(Array.from({ length: 6 }, (_, i) => Math.round(images.data[i * 48]! * 255)), [0, 0, 40, 40, 80, 80]);
   assert.equal(source, classRoot);
 });

@@ -44,7 +44,7 @@ test('the independent-pixels reference: add-one histograms per position, exact l
   const model = fitIndependentPixels(training, 'train');
   const estimate = independentPixelsLikelihood(model, imageBatch(1, 1, 2, 1, Float32Array.from([0, 1])), 'test');
   const expected = Math.log(4 / 259) + Math.log(3 / 259);
-  assert.ok(Math.abs(estimate.logLikelihoods[0] - expected) < 1e-12);
+  assert.ok(Math.abs(estimate.logLikelihoods[0]! - expected) < 1e-12);
   assert.equal(estimate.kind, 'exact');
   assert.equal(estimate.dataSpace, 'uint8-1x2x1');
   assert.throws(() => independentPixelsLikelihood(model, imageBatch(1, 2, 1, 1), 'other'), /other: images are uint8-2x1x1, but the independent-pixels model was fit on uint8-1x2x1/);
@@ -56,7 +56,7 @@ test('Parzen: one centre gives the Gaussian density moved onto the 8-bit space; 
   const result = parzenLikelihood(generated, test, test, 'test', { sigmas: [0.01, 0.1, 1], rng: new Rng(1) });
   assert.equal(result.sigma, 0.01, 'the narrowest kernel fits a point inside its own bin best');
   // The dequantized test point lies in [128/256, 129/256): distance to 0.5 below 1/256 per pixel.
-  const value = result.estimate.logLikelihoods[0];
+  const value = result.estimate.logLikelihoods[0]!;
   const atCentre = -Math.log(2 * Math.PI * 0.01 ** 2) - 2 * Math.log(256);
   const worst = atCentre - (2 * (1 / 256) ** 2) / (2 * 0.01 ** 2);
   assert.ok(value <= atCentre && value >= worst, `${value} not in [${worst}, ${atCentre}]`);
@@ -76,7 +76,7 @@ test('estimates are ranked only within a data space; Parzen estimates and lone d
   ]);
   assert.deepEqual(groups.map((g) => [g.dataSpace, g.entries.map((e) => e.model)]), [['uint8-28x28x1', ['pixelcnn', 'vae']]]);
   assert.deepEqual(apart.map((a) => a.model), ['dcgan', 'flow-32']);
-  assert.match(apart[1].reason, /on uint8-32x32x1, the others on uint8-28x28x1: probabilities on different data spaces are not comparable/);
+  assert.match(apart[1]!.reason, /on uint8-32x32x1, the others on uint8-28x28x1: probabilities on different data spaces are not comparable/);
 });
 
 test('the manifest likelihood is checked per family: kind, data space and how to read the outputs', () => {

@@ -43,14 +43,14 @@ test('a VAE gives two lower bounds, ELBO and IWAE with K as configured, the gap 
   assert.deepEqual(rows.map((r) => [r.estimator, r.kind, r.samples, r.n]), [['elbo', 'bound', 8, 12], ['iwae', 'bound', 8, 12]]);
   assert.equal(entries.length, 2);
   const [elbo, iwae] = rows;
-  assert.equal(elbo.gap, undefined);
+  assert.equal(elbo!.gap, undefined);
   // gap = mean IWAE − mean ELBO in log-likelihood, so NLL(ELBO) − NLL(IWAE).
-  assert.ok(Math.abs(iwae.gap! - (elbo.natsPerImage!.value - iwae.natsPerImage!.value)) < 1e-9);
+  assert.ok(Math.abs(iwae!.gap! - (elbo!.natsPerImage!.value - iwae!.natsPerImage!.value)) < 1e-9);
   // bits/dim = nats / (D ln 2), D = 16; the interval brackets the value.
-  assert.ok(Math.abs(iwae.bitsPerDim!.value - iwae.natsPerImage!.value / (16 * Math.LN2)) < 1e-12);
-  assert.ok(iwae.natsPerImage!.low < iwae.natsPerImage!.value && iwae.natsPerImage!.value < iwae.natsPerImage!.high);
-  assert.match(iwae.label, /lower bound/);
-  assert.ok(iwae.secondsPerImage! > 0);
+  assert.ok(Math.abs(iwae!.bitsPerDim!.value - iwae!.natsPerImage!.value / (16 * Math.LN2)) < 1e-12);
+  assert.ok(iwae!.natsPerImage!.low < iwae!.natsPerImage!.value && iwae!.natsPerImage!.value < iwae!.natsPerImage!.high);
+  assert.match(iwae!.label, /lower bound/);
+  assert.ok(iwae!.secondsPerImage! > 0);
 });
 
 test('a flow is a bound with S dequantization draws; an autoregressive model is exact', async () => {
@@ -69,7 +69,7 @@ test('a GAN has no density and says why; Parzen only when asked, labelled unreli
     evaluateDensity('gan', m, context(images, { config: { ...CONFIG, parzen: true }, parzen: { generated: await m.sample(20, new Rng(4), 10), validation: eightBit(5, 8, 5) } })),
   );
   assert.deepEqual(parzen.rows.map((r) => [r.estimator, r.kind]), [['parzen', 'unreliable']]);
-  assert.match(parzen.rows[0].label, /unreliable/);
+  assert.match(parzen.rows[0]!.label, /unreliable/);
 });
 
 test('a shape error fails the density cell with the message instead of throwing', async () => {
@@ -83,15 +83,15 @@ test('a shape error fails the density cell with the message instead of throwing'
   });
   assert.equal(entries.length, 0);
   assert.equal(rows.length, 1);
-  assert.equal(rows[0].kind, 'failed');
-  assert.match(rows[0].reason!, /decoder produced shape/);
+  assert.equal(rows[0]!.kind, 'failed');
+  assert.match(rows[0]!.reason!, /decoder produced shape/);
 });
 
 test('images off the 8-bit grid fail the cell, naming the source', async () => {
   const images = imageBatch(2, 4, 4, 1, new Float32Array(32).fill(0.5));
   const { rows } = await withModel(writeTinyAutoregressive(smoothConditionals()), (m) => evaluateDensity('ar', m, context(images)));
-  assert.equal(rows[0].kind, 'failed');
-  assert.match(rows[0].reason!, /test images.*not an 8-bit level/);
+  assert.equal(rows[0]!.kind, 'failed');
+  assert.match(rows[0]!.reason!, /test images.*not an 8-bit level/);
 });
 
 test('the section ranks models with the reference on one data space, best first, and sets another data space apart', async () => {
@@ -100,14 +100,14 @@ test('the section ranks models with the reference on one data space, best first,
   const ar = await withModel(writeTinyAutoregressive(smoothConditionals()), (m) => evaluateDensity('ar', m, context(images)));
   const estimate = independentPixelsLikelihood(fitIndependentPixels(eightBit(50, 4, 8), 'train'), images, 'test');
   const reference = { row: densityRow('pixels', estimate, 16), entry: { model: 'pixels', estimate } };
-  const other = { ...ar.entries[0], model: 'big-ar', estimate: { ...ar.entries[0].estimate, dataSpace: 'uint8-8x8x1' } };
+  const other = { ...ar.entries[0], model: 'big-ar', estimate: { ...ar.entries[0]!.estimate, dataSpace: 'uint8-8x8x1' } };
   const section = densitySection({ images: 10, source: 'test', rows: [...vae.rows, ...ar.rows], entries: [...vae.entries, ...ar.entries, other], reference });
   assert.equal(section.groups.length, 1);
-  assert.equal(section.groups[0].dataSpace, 'uint8-4x4x1');
+  assert.equal(section.groups[0]!.dataSpace, 'uint8-4x4x1');
   const best = (model: string) => Math.min(...[...vae.rows, ...ar.rows, reference.row].filter((r) => r.model === model).map((r) => r.bitsPerDim!.value));
-  assert.deepEqual(section.groups[0].models, ['vae', 'ar', 'pixels'].sort((a, b) => best(a) - best(b)));
+  assert.deepEqual(section.groups[0]!.models, ['vae', 'ar', 'pixels'].sort((a, b) => best(a) - best(b)));
   assert.deepEqual(section.apart.map((a) => a.model), ['big-ar']);
-  assert.match(section.apart[0].reason, /uint8-8x8x1.*not comparable/);
+  assert.match(section.apart[0]!.reason, /uint8-8x8x1.*not comparable/);
   assert.equal(section.reference, reference.row);
 });
 
@@ -120,5 +120,5 @@ test('with no model likelihood the reference is neither ranked nor set apart; a 
   const section = densitySection({ images: 6, source: 'test', rows: parzen.rows, entries: parzen.entries, reference: { row: densityRow('pixels', estimate, 64), entry: { model: 'pixels', estimate } } });
   assert.deepEqual(section.groups, []);
   assert.deepEqual(section.apart.map((a) => a.model), ['gan']);
-  assert.match(section.apart[0].reason, /not a likelihood/);
+  assert.match(section.apart[0]!.reason, /not a likelihood/);
 });

@@ -56,7 +56,7 @@ test('a log without GAN losses (a VAE or the classifier) is named as such, listi
 
 test('other column names are accepted through the thresholds', () => {
   const synthetic = syntheticLog('discriminator-collapse');
-  const log: TrainingLog = { ...synthetic, series: { lossG: synthetic.series.g_loss, lossD: synthetic.series.d_loss } };
+  const log: TrainingLog = { ...synthetic, series: { lossG: synthetic.series.g_loss!, lossD: synthetic.series.d_loss! } };
   assert.equal(diagnoseTraining({ model: 'renamed', log }).label, 'no GAN losses');
   const thresholds = diagnosticThresholdsSchema.parse({ columns: { generator: ['lossG'], discriminator: ['lossD'] } });
   assert.equal(diagnoseTraining({ model: 'renamed', log, thresholds }).label, 'convergence failure');
@@ -74,7 +74,7 @@ test('thresholds: {} gives the documented defaults, a partial object keeps the r
   assert.equal(stricter.risingGenerator.minRise, DEFAULT_THRESHOLDS.risingGenerator.minRise);
   const refused = diagnosticThresholdsSchema.safeParse({ oscillation: { minAutocorrelation: 1.5 } });
   assert.equal(refused.success, false);
-  assert.deepEqual(refused.error?.issues[0].path, ['oscillation', 'minAutocorrelation']);
+  assert.deepEqual(refused.error?.issues[0]?.path, ['oscillation', 'minAutocorrelation']);
 });
 
 test('looser thresholds change the verdict: a rising generator passes when the allowed rise is larger', () => {

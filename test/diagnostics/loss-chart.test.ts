@@ -32,17 +32,17 @@ test('the loss chart renders to safe SVG with a panel per model, its verdict, an
 
 test('long logs are binned: the faint band keeps each bin’s extremes, the line is the smoothed loss', () => {
   const log = syntheticLog('healthy');
-  log.series.g_loss[1234] = 42; // one spike
+  log.series.g_loss![1234] = 42; // one spike
   const spec = trainingLossChartSpec([{ log, diagnostics: diagnoseTraining({ model: 'm', log }) }], { maxPoints: 100 });
-  const [, band, line] = (spec as unknown as { vconcat: Panel[] }).vconcat[0].layer.map((l) => l.data.values);
-  assert.equal(band.length, 200, '100 bins × 2 series');
-  assert.equal(Math.max(...band.map((b) => b.high as number)), 42, 'the spike survives binning in the band');
-  assert.ok(Math.max(...line.map((p) => p.value as number)) < 3, 'and barely moves the smoothed line');
+  const [, band, line] = (spec as unknown as { vconcat: Panel[] }).vconcat[0]!.layer.map((l) => l.data.values);
+  assert.equal(band!.length, 200, '100 bins × 2 series');
+  assert.equal(Math.max(...band!.map((b) => b.high as number)), 42, 'the spike survives binning in the band');
+  assert.ok(Math.max(...line!.map((p) => p.value as number)) < 3, 'and barely moves the smoothed line');
 });
 
 test('a log without GAN losses charts its loss columns', () => {
   const log: TrainingLog = { file: 'vae.csv', step: [1, 2, 3], series: { loss: [3, 2, 1], kl_loss: [1, 1, 1], accuracy: [0.1, 0.5, 0.9] } };
   const spec = trainingLossChartSpec([{ log, diagnostics: diagnoseTraining({ model: 'vae', log }) }]);
-  const [, band] = (spec as unknown as { vconcat: Panel[] }).vconcat[0].layer.map((l) => l.data.values);
-  assert.deepEqual([...new Set(band.map((b) => b.series))], ['loss', 'kl_loss']);
+  const [, band] = (spec as unknown as { vconcat: Panel[] }).vconcat[0]!.layer.map((l) => l.data.values);
+  assert.deepEqual([...new Set(band!.map((b) => b.series))], ['loss', 'kl_loss']);
 });

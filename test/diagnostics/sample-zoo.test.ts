@@ -57,8 +57,8 @@ test('with the evidence in their samples, the collapsed GAN is flagged and the h
         disposeBundle(bundle);
       }
     }
-    assert.match(verdicts.dcgan, /^healthy \(info\)/, verdicts.dcgan);
-    assert.match(verdicts['dcgan-collapsed'], /^mode collapse \(critical\)/, verdicts['dcgan-collapsed']);
+    assert.match(verdicts.dcgan!, /^healthy \(info\)/, verdicts.dcgan);
+    assert.match(verdicts['dcgan-collapsed']!, /^mode collapse \(critical\)/, verdicts['dcgan-collapsed']);
   } finally {
     extractor.dispose();
   }

@@ -50,8 +50,8 @@ export function syntheticLog(scenario: Scenario, seed = 1): TrainingLog {
     dRed = 0.6 * dRed + 0.12 * rng.normal();
     const dScale = shape.dNoiseScale?.(step) ?? 1;
     log.step.push(step);
-    log.series.g_loss.push(Math.max(0.05, shape.g(step) + gRed + 0.15 * rng.normal()));
-    log.series.d_loss.push(Math.max(1e-4, shape.d(step) + dScale * (dRed + 0.1 * rng.normal())));
+    log.series.g_loss!.push(Math.max(0.05, shape.g(step) + gRed + 0.15 * rng.normal()));
+    log.series.d_loss!.push(Math.max(1e-4, shape.d(step) + dScale * (dRed + 0.1 * rng.normal())));
   }
   return log;
 }

@@ -15,18 +15,18 @@ test('a CSV log reads into columns, with empty cells as NaN', () => {
   assert.deepEqual(log.step, [1, 2, 3]);
   assert.deepEqual(Object.keys(log.series), ['g_loss', 'd_loss', 'd_real', 'd_fake', 'fid']);
   assert.deepEqual(log.series.g_loss, [0.69, 0.71, 0.75]);
-  assert.ok(Number.isNaN(log.series.d_real[2]));
-  assert.ok(Number.isNaN(log.series.fid[0]) && Number.isNaN(log.series.fid[1]));
-  assert.equal(log.series.fid[2], 88.5);
+  assert.ok(Number.isNaN(log.series.d_real![2]));
+  assert.ok(Number.isNaN(log.series.fid![0]) && Number.isNaN(log.series.fid![1]));
+  assert.equal(log.series.fid![2], 88.5);
 });
 
 test('a JSON-lines log reads into the same columns; null, a missing key and blank lines are tolerated', () => {
   const log = readTrainingLog(fixture('gan-train-log.jsonl'));
   assert.deepEqual(log.step, [1, 2, 3]);
   assert.deepEqual(log.series.g_loss, [0.69, 0.71, 0.75]);
-  assert.ok(Number.isNaN(log.series.d_loss[1]), 'null reads as not logged');
-  assert.ok(Number.isNaN(log.series.fid[0]), 'a key first seen later reads as not logged before');
-  assert.equal(log.series.fid[2], 88.5);
+  assert.ok(Number.isNaN(log.series.d_loss![1]), 'null reads as not logged');
+  assert.ok(Number.isNaN(log.series.fid![0]), 'a key first seen later reads as not logged before');
+  assert.equal(log.series.fid![2], 88.5);
 });
 
 const malformed: [string, RegExp][] = [

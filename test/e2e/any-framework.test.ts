@@ -50,13 +50,13 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
       ['not-a-model', 'unknown', 'failed'],
     ],
   );
-  assert.match(data.models[7].error ?? '', /not-a-model\/generator\.onnx: is not a model onnxruntime can load/);
+  assert.match(data.models[7]!.error ?? '', /not-a-model\/generator\.onnx: is not a model onnxruntime can load/);
   const measured = data.models.filter((m) => m.status === 'ok').map((m) => m.name);
   const onnxModels = ['onnx-gan', 'onnx-vae', 'onnx-flow', 'onnx-pixelcnn', 'gan-mnist-size'];
 
   for (const name of measured) {
-    const fid = data.results[name].fid;
-    assert.ok(fid.kind === 'value' && Number.isFinite(fid.value), `${name}: FID ${JSON.stringify(fid)}`);
+    const fid = data.results[name]!.fid;
+    assert.ok(fid!.kind === 'value' && Number.isFinite(fid!.value!), `${name}: FID ${JSON.stringify(fid)}`);
     assert.ok(data.images.some((i) => i.id === `samples-${name}`), `${name}: sample grid`);
   }
   for (const entry of data.models.filter((m) => onnxModels.includes(m.name))) {
@@ -64,8 +64,8 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
     assert.ok(entry.parameters > 100, `${entry.name}: ${entry.parameters} parameters`);
     assert.ok(entry.samplesPerSecond! > 0, `${entry.name}: sampling speed`);
   }
-  assert.match(data.models[0].runtime ?? '', /^TensorFlow\.js /);
-  assert.equal(data.models[6].runtime, 'stored images (samples only)');
+  assert.match(data.models[0]!.runtime ?? '', /^TensorFlow\.js /);
+  assert.equal(data.models[6]!.runtime, 'stored images (samples only)');
 
   const density = (name: string) => data.density!.rows.filter((r) => r.model === name);
   assert.deepEqual(density('onnx-vae').map((r) => [r.estimator, r.kind]), [['elbo', 'bound'], ['iwae', 'bound']]);
@@ -77,9 +77,9 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
       assert.ok(row.bitsPerDim!.value > 0.3 && row.bitsPerDim!.value < 6, `${name} ${row.estimator}: ${row.bitsPerDim!.value} bits/dim`);
     }
   }
-  assert.ok(density('onnx-pixelcnn')[0].label.includes('causality checked'));
+  assert.ok(density('onnx-pixelcnn')[0]!.label.includes('causality checked'));
   for (const name of ['dcgan', 'onnx-gan']) assert.deepEqual(density(name).map((r) => r.kind), ['none']);
-  assert.equal(density('stored-digits')[0].label, 'n/a — samples only');
+  assert.equal(density('stored-digits')[0]!.label, 'n/a — samples only');
 
   const inversion = (name: string) => data.invertibility!.rows.find((r) => r.model === name)!;
   assert.equal(inversion('dcgan').method, 'inversion');

@@ -121,7 +121,7 @@ test('a stale lock and a killed run\'s half-written files are cleaned up; every 
   // One line per model, its reason alone: no sample-count warning mixed in.
   const [, reasons] = r.stderr.split('genreport: every model failed, so there is nothing to compare:\n');
   assert.deepEqual(
-    reasons.trimEnd().split('\n'),
+    reasons!.trimEnd().split('\n'),
     [
       `  no-such-bundle: ${join(work, 'no-such-bundle', 'genmodel.json')}: model bundle manifest not found (a bundle is a folder with genmodel.json)`,
       `  nor-this-one: ${join(work, 'nor-this-one', 'genmodel.json')}: model bundle manifest not found (a bundle is a folder with genmodel.json)`,

@@ -33,7 +33,7 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
   const nchw = new Uint8Array(images.data.length);
   const plane = 32 * 32;
   for (let i = 0; i < images.n; i++) {
-    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) nchw[(i * 3 + c) * plane + p] = Math.round(images.data[(i * plane + p) * 3 + c] * 255);
+    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) nchw[(i * 3 + c) * plane + p] = Math.round(images.data[(i * plane + p) * 3 + c]! * 255);
   }
   writeNpz(join(work, 'copies.npz'), { images: { dtype: 'uint8', shape: [images.n, 3, 32, 32], data: nchw } });
 
@@ -66,12 +66,12 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
   assert.deepEqual(data.dataset.shape, [32, 32, 3]);
   assert.match(data.extractor.name, /CIFAR-10/);
   assert.deepEqual(data.models.map((m) => m.status), ['ok', 'ok'], JSON.stringify(data.models));
-  assert.equal(data.models[1].name, 'training-copies');
-  const copies = data.results['training-copies'];
+  assert.equal(data.models[1]!.name, 'training-copies');
+  const copies = data.results['training-copies']!;
   assert.equal(data.models.find((m) => m.name === 'training-copies')?.samples, 200, 'its own sample count is reported');
   // Each copy is a training image: nearer to the training set than held-out real images are (share ≈ 0.05 without copying).
-  assert.ok(copies['memorisation-share'].kind === 'value' && copies['memorisation-share'].value > 0.9, JSON.stringify(copies['memorisation-share']));
-  assert.ok(copies['classes-covered'].kind === 'value' && copies['classes-covered'].value >= 9, JSON.stringify(copies['classes-covered']));
+  assert.ok(copies['memorisation-share']!.kind === 'value' && copies['memorisation-share']!.value! > 0.9, JSON.stringify(copies['memorisation-share']));
+  assert.ok(copies['classes-covered']!.kind === 'value' && copies['classes-covered']!.value! >= 9, JSON.stringify(copies['classes-covered']));
   assert.ok(data.warnings.some((w) => w.includes('training-copies was measured on 200 generated samples')), data.warnings.join('\n'));
 
   const coverage = data.charts.find((c) => c.id === 'mode-coverage');
@@ -81,7 +81,7 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
 
   // The real grid's first tile is test image 0 (a cat) in its own colours: red, green, blue in that order.
   const grid = data.images.find((i) => i.id === 'real-samples')!;
-  const png = Buffer.from(grid.dataUri.split(',')[1], 'base64');
+  const png = Buffer.from(grid.dataUri.split(',')[1]!, 'base64');
   const { data: pixels, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   assert.equal(info.channels, 3);
   const padding = 2;

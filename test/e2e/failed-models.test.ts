@@ -36,20 +36,20 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
   assert.deepEqual(
     data.models.map((m) => [m.name, m.status]),
     [
-      [data.models[0].name, 'failed'],
+      [data.models[0]!.name, 'failed'],
       ['dcgan', 'ok'],
       ['vae-no-decoder', 'failed'],
-      [data.models[3].name, 'failed'],
-      [data.models[4].name, 'failed'],
+      [data.models[3]!.name, 'failed'],
+      [data.models[4]!.name, 'failed'],
     ],
   );
-  assert.match(data.models[0].error ?? '', /genmodel\.json: components\.generator: produced a non-finite value/);
-  assert.match(data.models[2].error ?? '', /vae-no-decoder\/genmodel\.json: components\.decoder: a vae bundle needs this component/);
+  assert.match(data.models[0]!.error ?? '', /genmodel\.json: components\.generator: produced a non-finite value/);
+  assert.match(data.models[2]!.error ?? '', /vae-no-decoder\/genmodel\.json: components\.decoder: a vae bundle needs this component/);
   assert.match(run.stderr, /components\.generator: produced a non-finite value/);
-  assert.equal(data.models[3].error, `${join(wrongLatent, 'genmodel.json')}: latent.dim: is 5, but components.generator takes [n, 4] (the manifest needs [n, 5])`);
+  assert.equal(data.models[3]!.error, `${join(wrongLatent, 'genmodel.json')}: latent.dim: is 5, but components.generator takes [n, 4] (the manifest needs [n, 5])`);
   const small = join(smallImages, 'genmodel.json');
   assert.equal(
-    data.models[4].error,
+    data.models[4]!.error,
     [
       `${small}: image.height: is 8, but the real images (mnist:test) are 28x28x1: a model is compared only with real images of its own shape`,
       `${small}: image.width: is 8, but the real images (mnist:test) are 28x28x1: a model is compared only with real images of its own shape`,
@@ -57,7 +57,7 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
   );
 
   // The good model: metrics, density row, invertibility row, truncation sweep, samples grid.
-  assert.equal(data.results.dcgan.fid.kind, 'value');
+  assert.equal(data.results.dcgan!.fid!.kind, 'value');
   assert.deepEqual(data.density!.rows.map((r) => r.model), ['dcgan']);
   assert.deepEqual(data.invertibility!.rows.map((r) => r.model), ['dcgan']);
   assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan']);

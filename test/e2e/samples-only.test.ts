@@ -46,10 +46,10 @@ test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report
       ['few', 'failed', 'unknown'],
     ],
   );
-  assert.match(data.models[3].error ?? '', /few: holds 5 images, but the run asks for 100 samples per model/);
+  assert.match(data.models[3]!.error ?? '', /few: holds 5 images, but the run asks for 100 samples per model/);
   for (const name of ['folder-model', 'adm-samples']) {
-    assert.equal(data.results[name].fid.kind, 'value', name);
-    assert.equal(data.results[name].precision.kind, 'value', name);
+    assert.equal(data.results[name]!.fid!.kind, 'value', name);
+    assert.equal(data.results[name]!.precision!.kind, 'value', name);
     assert.ok(data.images.some((i) => i.id === `samples-${name}`), `${name} has a samples grid`);
     const density = data.density!.rows.find((r) => r.model === name)!;
     assert.equal(density.label, 'n/a — samples only');
@@ -58,7 +58,7 @@ test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report
     assert.equal(data.models.find((m) => m.name === name)!.samplesPerSecond, undefined, 'no speed for stored images');
   }
   // Training digits are much closer to the test digits than the small DCGAN's samples are.
-  const fid = (name: string) => (data.results[name].fid as { value: number }).value;
+  const fid = (name: string) => (data.results[name]!.fid as { value: number }).value;
   assert.ok(fid('folder-model') < fid('dcgan'));
   // The same 100 of the same 120 images whichever way they were stored: the same seeded choice.
   assert.ok(Math.abs(fid('folder-model') - fid('adm-samples')) < 1e-6 * fid('adm-samples'), `${fid('folder-model')} vs ${fid('adm-samples')}`);

@@ -49,19 +49,19 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   assert.deepEqual(ids, ['fid', 'kid', 'precision', 'recall', 'classes-covered', 'fid@tiny-inception', 'kid@tiny-inception', 'precision@tiny-inception', 'recall@tiny-inception']);
   const fid2 = data.metrics.find((m) => m.id === 'fid@tiny-inception')!;
   assert.equal(fid2.label, 'FID · tiny-inception');
-  assert.equal(data.metrics[0].label, 'FID · MNIST domain classifier');
+  assert.equal(data.metrics[0]!.label, 'FID · MNIST domain classifier');
   assert.equal(fid2.space, 'tiny-inception');
   for (const model of ['tiny-gan', 'dcgan']) {
-    for (const id of ['fid', 'fid@tiny-inception']) assert.equal(data.results[model][id].kind, 'value', `${model} ${id}`);
+    for (const id of ['fid', 'fid@tiny-inception']) assert.equal(data.results[model]![id]!.kind, 'value', `${model} ${id}`);
   }
-  assert.notEqual((data.results.dcgan.fid as { value: number }).value, (data.results.dcgan['fid@tiny-inception'] as { value: number }).value);
+  assert.notEqual((data.results.dcgan!.fid as { value: number }).value, (data.results.dcgan!['fid@tiny-inception'] as { value: number }).value);
 
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   const md = readFileSync(join(out, 'report.md'), 'utf8');
   const tex = readFileSync(join(out, 'table.tex'), 'utf8');
   for (const [what, text, dot] of [['html', html, ' · '], ['md', md, ' · '], ['tex', tex, ' \\ensuremath{\\cdot} ']]) {
-    assert.ok(text.includes(`FID${dot}tiny-inception`), `${what} names the second space's FID`);
-    assert.ok(text.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
+    assert.ok(text!.includes(`FID${dot}tiny-inception`), `${what} names the second space's FID`);
+    assert.ok(text!.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
   }
 
   // data.stats caches the first space as named, the second beside it.
@@ -109,9 +109,9 @@ test('an image folder with no features: warns that the MNIST classifier is not f
   ]);
   assert.match(run.stderr + run.stdout, /domain classifier for handwritten digits, not for/);
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
-  assert.match(data.warnings[0], /domain classifier for handwritten digits/);
-  assert.equal(data.results['tiny-gan'].fid.kind, 'value');
-  const covered = data.results['tiny-gan']['classes-covered'];
+  assert.match(data.warnings[0]!, /domain classifier for handwritten digits/);
+  assert.equal(data.results['tiny-gan']!.fid!.kind, 'value');
+  const covered = data.results['tiny-gan']!['classes-covered']!;
   assert.equal(covered.kind, 'not-applicable');
   assert.match((covered as { reason: string }).reason, /^no classifier for this data/);
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /no classifier for this data/);
@@ -134,8 +134,8 @@ test('a later space\'s classifier with class names gives the class-based metrics
   const covered = data.metrics.find((m) => m.id === 'classes-covered')!;
   assert.equal(covered.space, 'tiny-inception-tfjs');
   assert.equal(covered.label, 'Classes covered · tiny Inception');
-  const cells = data.results['tiny-gan'];
-  for (const id of ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse']) assert.equal(cells[id].kind, 'value', `${id}: ${JSON.stringify(cells[id])}`);
+  const cells = data.results['tiny-gan']!;
+  for (const id of ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse']) assert.equal(cells[id]!.kind, 'value', `${id}: ${JSON.stringify(cells[id])}`);
   const score = (cells['classifier-score'] as { value: number }).value;
   assert.ok(score >= 1 && score <= 3, `a 3-class classifier score is in [1, 3], got ${score}`);
   assert.ok((cells['classes-covered'] as { value: number }).value <= 3);

@@ -65,8 +65,8 @@ test('the same network as a tfjs LayersModel: genreport metrics gives the FID of
   assert.equal(f.code, 0, f.stderr);
   assert.match(f.stderr, /features: tiny Inception \(tfjs\) \[tfjs\], output pool .*16-d/);
   const arrays = readNpz(out);
-  assert.ok(maxRelative(arrays.features.data as Float32Array, readNpy(join(FIX, 'features-a.npy')).data as Float32Array, 16) <= 1e-5);
-  assert.deepEqual(arrays.probabilities.shape, [24, 3]);
+  assert.ok(maxRelative(arrays.features!.data as Float32Array, readNpy(join(FIX, 'features-a.npy')).data as Float32Array, 16) <= 1e-5);
+  assert.deepEqual(arrays.probabilities!.shape, [24, 3]);
 });
 
 test('genreport features .npz holds features and class probabilities', () => {
@@ -78,9 +78,9 @@ test('genreport features .npz holds features and class probabilities', () => {
   const r = genreport(['features', join(FIX, 'images-a'), '--extractor', model, '--out', out, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const arrays = readNpz(out);
-  assert.deepEqual(arrays.features.shape, [24, 6]);
-  assert.deepEqual(arrays.probabilities.shape, [24, 3]);
-  assert.equal(arrays.probabilities.dtype, 'float32');
+  assert.deepEqual(arrays.features!.shape, [24, 6]);
+  assert.deepEqual(arrays.probabilities!.shape, [24, 3]);
+  assert.equal(arrays.probabilities!.dtype, 'float32');
 });
 
 test('bad input exits 2 naming the file and field, and writes nothing', () => {

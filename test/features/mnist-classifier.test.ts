@@ -18,7 +18,7 @@ test('the shipped domain classifier scores at least 99.0% on all of MNIST test',
     for (let i = 0; i < labels.length; i++) {
       const row = probabilities!.data.subarray(i * 10, i * 10 + 10);
       let best = 0;
-      for (let c = 1; c < 10; c++) if (row[c] > row[best]) best = c;
+      for (let c = 1; c < 10; c++) if (row[c]! > row[best]!) best = c;
       if (best === labels[i]) correct++;
     }
     assert.ok(correct / labels.length >= 0.99, `accuracy ${correct / labels.length}`);
@@ -36,7 +36,7 @@ test('extraction does not depend on the batch size', async () => {
     const { images } = loadMnist('test', 64);
     const a = await extractor.extract(images, 64);
     const b = await extractor.extract(images, 7);
-    for (let i = 0; i < a.features.data.length; i++) assert.ok(Math.abs(a.features.data[i] - b.features.data[i]) <= 1e-4 * (1 + Math.abs(a.features.data[i])));
+    for (let i = 0; i < a.features.data.length; i++) assert.ok(Math.abs(a.features.data[i]! - b.features.data[i]!) <= 1e-4 * (1 + Math.abs(a.features.data[i]!)));
   } finally {
     extractor.dispose();
   }

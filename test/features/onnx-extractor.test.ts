@@ -91,7 +91,7 @@ test('a sidecar declares probabilities and class names; they come back per image
     assert.equal(r.features.cols, 6);
     assert.equal(r.probabilities?.rows, 5);
     assert.equal(r.probabilities?.cols, 3);
-    for (let i = 0; i < 5; i++) assert.ok(Math.abs(r.probabilities!.data[3 * i] + r.probabilities!.data[3 * i + 1] + r.probabilities!.data[3 * i + 2] - 1) < 1e-6);
+    for (let i = 0; i < 5; i++) assert.ok(Math.abs(r.probabilities!.data[3 * i]! + r.probabilities!.data[3 * i + 1]! + r.probabilities!.data[3 * i + 2]! - 1) < 1e-6);
     assert.deepEqual(r.classes, ['a', 'b', 'c']);
     assert.equal(extractor.info.name, 'tiny classifier');
   } finally {
@@ -119,7 +119,7 @@ test('RGB images to a 1-channel extractor work, with one warning', async () => {
   try {
     await extractor.extract(imageBatch(4, 8, 8, 3), 2);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /takes 1-channel images: RGB images were averaged to grey/);
+    assert.match(warnings[0]!, /takes 1-channel images: RGB images were averaged to grey/);
   } finally {
     extractor.dispose();
   }
@@ -203,7 +203,7 @@ test('the runtime reports names, shapes and the provider', async () => {
   const model = await openOnnxModel(NET, { threads: 1 });
   try {
     assert.deepEqual(model.inputs, [{ name: 'images', type: 'float32', shape: ['batch', 3, 'height', 'width'] }]);
-    assert.equal(model.outputs[0].name, 'features');
+    assert.equal(model.outputs[0]!.name, 'features');
     assert.equal(model.provider, 'cpu');
     assert.equal(model.threads, 1);
   } finally {

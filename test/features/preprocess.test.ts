@@ -17,7 +17,7 @@ test('grey goes to a 3-channel extractor by replication, without a warning', () 
 test('RGB goes to a 1-channel extractor by the channel mean, with a warning naming the extractor', () => {
   const rgb = imageBatch(1, 1, 1, 3, Float32Array.from([0.3, 0.6, 0.9]));
   const r = matchChannels(rgb, 1, 'my-grey.onnx');
-  assert.ok(Math.abs(r.images.data[0] - 0.6) < 1e-7);
+  assert.ok(Math.abs(r.images.data[0]! - 0.6) < 1e-7);
   assert.match(r.warning ?? '', /^my-grey\.onnx takes 1-channel images: RGB images were averaged to grey/);
 });
 

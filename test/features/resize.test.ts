@@ -25,21 +25,21 @@ test('the fixture holds every mode on every image', () => {
 for (const key of cases) {
   const [mode, image, size] = key.split('__') as [Exclude<ResizeMode, 'none'>, string, string];
   test(`${mode} ${image} → ${size} matches ${mode === 'bicubic-pil' ? 'PIL' : 'torch'} within ${TOLERANCE[mode]}`, () => {
-    const input = arrays[`input__${image}`];
-    const [h, w, c] = input.shape;
-    const [outH, outW] = size.split('x').map(Number);
+    const input = arrays[`input__${image}`]!;
+    const [h, w, c] = input.shape as [number, number, number];
+    const [outH, outW] = size.split('x').map(Number) as [number, number];
     const out = resizeImages(imageBatch(1, h, w, c, Float32Array.from(input.data as Float32Array)), outH, outW, mode);
-    const expected = arrays[key];
+    const expected = arrays[key]!;
     assert.deepEqual([out.height, out.width, out.channels], expected.shape);
     let worst = 0;
-    for (let i = 0; i < out.data.length; i++) worst = Math.max(worst, Math.abs(out.data[i] - (expected.data[i] as number)));
+    for (let i = 0; i < out.data.length; i++) worst = Math.max(worst, Math.abs(out.data[i]! - (expected.data[i] as number)));
     assert.ok(worst <= TOLERANCE[mode], `max |difference| ${worst}`);
   });
 }
 
 test('bicubic-pil clips the overshoot at a hard edge; bilinear never overshoots', () => {
   const input = arrays.input__edge16x16;
-  const batch = imageBatch(1, 16, 16, 3, Float32Array.from(input.data as Float32Array));
+  const batch = imageBatch(1, 16, 16, 3, Float32Array.from(input!.data as Float32Array));
   const cubic = resizeImages(batch, 40, 40, 'bicubic-pil');
   assert.equal(Math.max(...cubic.data), 1);
   assert.equal(Math.min(...cubic.data), 0);

@@ -50,9 +50,9 @@ test('a LayersModel with a layer name gives the built-in classifier\'s features 
     assert.equal(declared.info.kind, 'tfjs');
     assert.equal(declared.info.output, 'features');
     let worst = 0;
-    for (let i = 0; i < a.features.data.length; i++) worst = Math.max(worst, Math.abs(a.features.data[i] - b.features.data[i]));
+    for (let i = 0; i < a.features.data.length; i++) worst = Math.max(worst, Math.abs(a.features.data[i]! - b.features.data[i]!));
     assert.ok(worst <= 1e-5, `max |difference| ${worst}`);
-    for (let i = 0; i < a.probabilities!.data.length; i++) assert.ok(Math.abs(a.probabilities!.data[i] - b.probabilities!.data[i]) <= 1e-6);
+    for (let i = 0; i < a.probabilities!.data.length; i++) assert.ok(Math.abs(a.probabilities!.data[i]! - b.probabilities!.data[i]!) <= 1e-6);
     assert.equal(b.classes?.length, 10);
   } finally {
     builtin.dispose();

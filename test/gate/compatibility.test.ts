@@ -15,13 +15,13 @@ test('reports of different models, real data and extractor are refused with ever
 
 test('a new bundle hash is what a release changes: the reports still compare', () => {
   const release = fixtureReport('release-regressed');
-  assert.notEqual(release.models[0].hash, baseline.models[0].hash);
+  assert.notEqual(release.models[0]!.hash, baseline.models[0]!.hash);
   assert.deepEqual(incompatibilities(release, baseline), []);
 });
 
 test('a metric whose direction flipped does not compare', () => {
   const current = fixtureReport('release-pass');
-  current.metrics[0] = { ...current.metrics[0], direction: 'higher' };
+  current.metrics[0] = { ...current.metrics[0]!, direction: 'higher' };
   assert.deepEqual(incompatibilities(current, baseline), ['metric fid is higher-is-better now but was lower-is-better']);
 });
 

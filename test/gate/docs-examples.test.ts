@@ -14,7 +14,7 @@ function workflowCommands(file: string): string[] {
 }
 
 function flagsOf(commandLine: string): string[] {
-  return [...commandLine.matchAll(/--([a-z-]+)/g)].map((m) => m[1]);
+  return [...commandLine.matchAll(/--([a-z-]+)/g)].map((m) => m[1]!);
 }
 
 test('the example gates.yaml is valid rules', () => {

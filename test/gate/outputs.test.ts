@@ -11,13 +11,13 @@ const regressed = planGate(fixtureReport('release-regressed'), fixtureReport('ba
 
 test('the terminal table has aligned columns, one row per model × metric, the bundle change and the verdict', () => {
   const lines = gateTable(regressed).trimEnd().split('\n');
-  assert.match(lines[0], /^model {8}metric {9}baseline {2}current {2}change {3}allowed {11}result {3}why$/);
+  assert.match(lines[0]!, /^model {8}metric {9}baseline {2}current {2}change {3}allowed {11}result {3}why$/);
   const rows = lines.filter((l) => /^(dcgan|vae)-mnist /.test(l));
   assert.equal(rows.length, 10);
   // The result column starts at the same place in every row.
-  const resultColumn = lines[0].indexOf('result');
+  const resultColumn = lines[0]!.indexOf('result');
   assert.deepEqual(new Set(rows.map((r) => r.slice(resultColumn).split(' ')[0])), new Set(['FAIL', 'pass', 'skipped']));
-  assert.match(rows[0], /^dcgan-mnist {2}FID \(↓\) +12\.4 +15\.2 +\+2\.77 +≤ 5% of baseline +FAIL +worse by 2\.77/);
+  assert.match(rows[0]!, /^dcgan-mnist {2}FID \(↓\) +12\.4 +15\.2 +\+2\.77 +≤ 5% of baseline +FAIL +worse by 2\.77/);
   assert.ok(lines.includes('bundle changed: dcgan-mnist a1b2c3d4e5f6 -> b7c8d9e0f1a2'));
   assert.equal(lines.at(-1), 'FAILED: 2 of 9 checks failed; 1 skipped');
 });
@@ -26,8 +26,8 @@ test('the Markdown summary is a table with the verdict, and user text cannot bre
   const current = fixtureReport('release-regressed');
   const baseline = fixtureReport('baseline');
   for (const report of [current, baseline]) {
-    report.models[1].name = 'vae|<b>v2</b>';
-    report.results['vae|<b>v2</b>'] = report.results['vae-mnist'];
+    report.models[1]!.name = 'vae|<b>v2</b>';
+    report.results['vae|<b>v2</b>'] = report.results['vae-mnist']!;
   }
   const md = gateMarkdown(planGate(current, baseline, DEFAULT_RULES), { currentFile: 'new/report.json', baselineFile: 'main/report.json' });
   const lines = md.split('\n');
@@ -58,8 +58,8 @@ test('JUnit XML escapes model names so the file stays well-formed', () => {
   const current = fixtureReport('release-pass');
   const baseline = fixtureReport('baseline');
   for (const report of [current, baseline]) {
-    report.models[0].name = 'gan "<&>"\u0001';
-    report.results['gan "<&>"\u0001'] = report.results['dcgan-mnist'];
+    report.models[0]!.name = 'gan "<&>"\u0001';
+    report.results['gan "<&>"\u0001'] = report.results['dcgan-mnist']!;
   }
   const xml = gateJunit(planGate(current, baseline, DEFAULT_RULES));
   assert.ok(xml.includes('classname="genreport.gan &quot;&lt;&amp;&gt;&quot;"'));

@@ -66,15 +66,15 @@ test('rules decide: beyondUncertainty false fails what the interval would excuse
 
 test('overlapping intervals do not excuse a current value outside the baseline interval', () => {
   const current = fixtureReport('release-pass');
-  current.results['dcgan-mnist'].fid = { kind: 'value', value: 13.6, interval: [12.8, 14.5], n: 2000 };
+  current.results['dcgan-mnist']!.fid = { kind: 'value', value: 13.6, interval: [12.8, 14.5], n: 2000 };
   assert.equal(outcome(planGate(current, baseline, DEFAULT_RULES), 'dcgan-mnist', 'fid').status, 'fail');
 });
 
 test('a metric that had a value and now failed fails the gate; a metric new in the release is skipped', () => {
   const current = fixtureReport('release-pass');
-  current.results['vae-mnist'].kid = { kind: 'failed', reason: 'KID needs at least 2 samples' };
+  current.results['vae-mnist']!.kid = { kind: 'failed', reason: 'KID needs at least 2 samples' };
   current.metrics.push({ id: 'coverage', label: 'Coverage', unit: '', direction: 'higher', definition: '', reference: '' });
-  current.results['vae-mnist'].coverage = { kind: 'value', value: 0.9, n: 2000 };
+  current.results['vae-mnist']!.coverage = { kind: 'value', value: 0.9, n: 2000 };
   const plan = planGate(current, baseline, { default: DEFAULT_RULES.default, metrics: { fdi: { relative: 0.1, beyondUncertainty: true } } });
   const kid = outcome(plan, 'vae-mnist', 'kid');
   assert.equal(kid.status, 'fail');

@@ -2,4 +2,4 @@
 import { printPdf } from '../../src/render/pdf.ts';
 
 const [html, pdf] = process.argv.slice(2);
-await printPdf(html, pdf, { paper: 'A4' });
+await printPdf(html!, pdf!, { paper: 'A4' });

@@ -13,8 +13,8 @@ export function maxRelative(ours: ArrayLike<number>, theirs: ArrayLike<number>, 
     let err = 0;
     let scale = 0;
     for (let j = row * dim; j < (row + 1) * dim; j++) {
-      err = Math.max(err, Math.abs(ours[j] - theirs[j]));
-      scale = Math.max(scale, Math.abs(theirs[j]));
+      err = Math.max(err, Math.abs(ours[j]! - theirs[j]!));
+      scale = Math.max(scale, Math.abs(theirs[j]!));
     }
     worst = Math.max(worst, err / scale);
   }

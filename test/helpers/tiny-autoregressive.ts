@@ -61,7 +61,7 @@ export async function writeTinyAutoregressive(conditionals: Conditionals, contex
   const kernel = new Float32Array(9 * 256);
   kernel.set(conditionals.a, 1 * 256); // tap (row 0, column 1): the pixel above
   if (conditionals.c) kernel.set(conditionals.c, 3 * 256); // tap (row 1, column 0): the pixel to the left
-  model.layers[0].setWeights([tf.tensor4d(kernel, [3, 3, 1, 256]), tf.tensor1d(conditionals.b)]);
+  model.layers[0]!.setWeights([tf.tensor4d(kernel, [3, 3, 1, 256]), tf.tensor1d(conditionals.b)]);
   await saveLayersModel(model, join(dir, 'model'));
   model.dispose();
   writeManifest(dir, { ...manifest(), ...(context ? { context } : {}), components: { model: 'model/model.json' } });
@@ -112,12 +112,12 @@ export function tinyAutoregressiveLogLikelihood(levels: ArrayLike<number>, { a, 
   let sum = 0;
   for (let h = 0; h < AR_SIDE; h++) {
     for (let w = 0; w < AR_SIDE; w++) {
-      const above = h === 0 ? 0 : Math.fround(levels[(h - 1) * AR_SIDE + w] / 255);
-      const left = w === 0 ? 0 : Math.fround(levels[h * AR_SIDE + w - 1] / 255);
-      const logits = Array.from({ length: 256 }, (_, k) => a[k] * above + (c ? c[k] * left : 0) + b[k]);
+      const above = h === 0 ? 0 : Math.fround(levels[(h - 1) * AR_SIDE + w]! / 255);
+      const left = w === 0 ? 0 : Math.fround(levels[h * AR_SIDE + w - 1]! / 255);
+      const logits = Array.from({ length: 256 }, (_, k) => a[k]! * above + (c ? c[k]! * left : 0) + b[k]!);
       const max = Math.max(...logits);
       const logZ = max + Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
-      sum += logits[levels[h * AR_SIDE + w]] - logZ;
+      sum += logits[levels[h * AR_SIDE + w]!]! - logZ;
     }
   }
   return sum;

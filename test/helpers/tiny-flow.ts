@@ -41,7 +41,7 @@ export function affineFlowLogDensity(y: Float32Array): Float64Array {
   const n = y.length / D;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < D; j++) out[i] += affinePixelLogDensity(j, y[i * D + j]);
+    for (let j = 0; j < D; j++) out[i]! += affinePixelLogDensity(j, y[i * D + j]!);
   }
   return out;
 }
@@ -58,8 +58,8 @@ export function affinePixel(j: number, y: number): { z: number; logScale: number
   const h = Math.floor(j / FLOW_SIDE);
   const w = j % FLOW_SIDE;
   const free = (h + w) % 2 === 0 ? 0 : 1; // parity-0 coupling: odd squares are transformed
-  const s = free * Math.tanh(bias[j]);
-  const t = free * bias[D + j];
+  const s = free * Math.tanh(bias[j]!);
+  const t = free * bias[D + j]!;
   return { z: Math.exp(s) * (y * Math.exp(ACT_LOG_SCALE) + ACT_BIAS) + t, logScale: ACT_LOG_SCALE + s };
 }
 

@@ -29,10 +29,10 @@ export async function writeTinyGan(options: TinyGanOptions = {}): Promise<string
   g.add(tf.layers.dense({ inputShape: [latentDim], units: side * side, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
   g.add(tf.layers.reshape({ targetShape: [side, side, 1] }));
   if (nan) {
-    const [kernel, bias] = g.layers[0].getWeights();
-    const poisoned = bias.bufferSync();
+    const [kernel, bias] = g.layers[0]!.getWeights();
+    const poisoned = bias!.bufferSync();
     poisoned.set(NaN, 0);
-    g.layers[0].setWeights([kernel, poisoned.toTensor()]);
+    g.layers[0]!.setWeights([kernel!, poisoned.toTensor()]);
   }
   await saveLayersModel(g, join(dir, 'generator'));
   g.dispose();

@@ -30,13 +30,13 @@ export async function writeTinyHybrid(options: { leak?: number; split?: boolean;
   const decoder = tf.sequential({
     layers: [tf.layers.upSampling2d({ inputShape: [1, 2, 1], size: [2, 1] }), tf.layers.conv2d({ filters: 2, kernelSize: 1 })],
   });
-  decoder.layers[1].setWeights([tf.tensor4d([1, 0], [1, 1, 1, 2]), tf.tensor1d([0, LOG_SCALE])]);
+  decoder.layers[1]!.setWeights([tf.tensor4d([1, 0], [1, 1, 1, 2]), tf.tensor1d([0, LOG_SCALE])]);
 
   const prior = tf.sequential({
     layers: [tf.layers.zeroPadding2d({ inputShape: [1, 2, 1], padding: [[0, 0], [1, 0]] }), tf.layers.conv2d({ filters: 3, kernelSize: [1, 2] })],
   });
   // Kernel [1, 2, 1, 3]: tap 0 reads the code to the left, tap 1 the position's own code.
-  prior.layers[1].setWeights([tf.tensor4d([...PRIOR.a, ...PRIOR.a.map(() => options.leak ?? 0)], [1, 2, 1, 3]), tf.tensor1d(PRIOR.b)]);
+  prior.layers[1]!.setWeights([tf.tensor4d([...PRIOR.a, ...PRIOR.a.map(() => options.leak ?? 0)], [1, 2, 1, 3]), tf.tensor1d(PRIOR.b)]);
 
   await saveLayersModel(encoder, join(dir, 'encoder'));
   await saveLayersModel(decoder, join(dir, 'decoder'));
@@ -88,21 +88,21 @@ function pixelLogProbability(k: number, mean: number): number {
 
 function logSoftmax(logits: number[], k: number): number {
   const max = Math.max(...logits);
-  return logits[k] - max - Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
+  return logits[k]! - max - Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
 }
 
 /** log p(z) + log p(x | z) for the image's four levels (raster order) and codes (z0, z1). */
 export function jointLogProbability(levels: ArrayLike<number>, z0: number, z1: number): number {
-  const prior = logSoftmax(PRIOR.b, z0) + logSoftmax(PRIOR.a.map((a, k) => a * z0 + PRIOR.b[k]), z1);
-  const c0 = Math.fround(CODEBOOK[z0][0]);
-  const c1 = Math.fround(CODEBOOK[z1][0]);
-  return prior + pixelLogProbability(levels[0], c0) + pixelLogProbability(levels[2], c0) + pixelLogProbability(levels[1], c1) + pixelLogProbability(levels[3], c1);
+  const prior = logSoftmax(PRIOR.b, z0) + logSoftmax(PRIOR.a.map((a, k) => a * z0 + PRIOR.b[k]!), z1);
+  const c0 = Math.fround(CODEBOOK[z0]![0]!);
+  const c1 = Math.fround(CODEBOOK[z1]![0]!);
+  return prior + pixelLogProbability(levels[0]!, c0) + pixelLogProbability(levels[2]!, c0) + pixelLogProbability(levels[1]!, c1) + pixelLogProbability(levels[3]!, c1);
 }
 
 /** The encoder's codes: the nearest codebook value to each column's mean. */
 export function tinyCodes(levels: ArrayLike<number>): [number, number] {
-  const nearest = (v: number) => CODEBOOK.map((c, k) => [Math.abs(c[0] - v), k]).sort((p, q) => p[0] - q[0] || p[1] - q[1])[0][1];
-  return [nearest((levels[0] + levels[2]) / 2 / 255), nearest((levels[1] + levels[3]) / 2 / 255)];
+  const nearest = (v: number) => CODEBOOK.map((c, k) => [Math.abs(c[0]! - v), k]).sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!)[0]![1]!;
+  return [nearest((levels[0]! + levels[2]!) / 2 / 255), nearest((levels[1]! + levels[3]!) / 2 / 255)];
 }
 
 /** The exact log p(x) = log Σ over all 9 code grids of p(z) p(x | z). */

@@ -32,7 +32,7 @@ export async function writeTinyVae(options: TinyVaeOptions): Promise<string> {
   const dir = tinyBundleDir('tiny-vae');
   const p = options.parametersPerPixel ?? 2;
   const encoder = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [VAE_SIDE, VAE_SIDE, 1] }), tf.layers.dense({ units: 2 })] });
-  encoder.layers[1].setWeights([tf.zeros([D, 2]), tf.tensor1d([options.qMean, options.qLogVar])]);
+  encoder.layers[1]!.setWeights([tf.zeros([D, 2]), tf.tensor1d([options.qMean, options.qLogVar])]);
   const decoder = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: D * p }), tf.layers.reshape({ targetShape: [VAE_SIDE, VAE_SIDE, p] })] });
   const kernel = new Float32Array(D * p);
   const bias = new Float32Array(D * p);
@@ -41,7 +41,7 @@ export async function writeTinyVae(options: TinyVaeOptions): Promise<string> {
     bias[j * p] = 0.5;
     bias[j * p + 1] = Math.log(VAE_SCALE);
   }
-  decoder.layers[0].setWeights([tf.tensor2d(kernel, [1, D * p]), tf.tensor1d(bias)]);
+  decoder.layers[0]!.setWeights([tf.tensor2d(kernel, [1, D * p]), tf.tensor1d(bias)]);
   await saveLayersModel(encoder, join(dir, 'encoder'));
   await saveLayersModel(decoder, join(dir, 'decoder'));
   encoder.dispose();
@@ -64,7 +64,7 @@ export function tinyVaeLogLikelihoodGivenZ(levels: ArrayLike<number>, z: number)
   let sum = 0;
   for (let j = 0; j < D; j++) {
     const mu = 0.5 + 0.2 * decoderWeight(j) * z;
-    const c = levels[j] / 255;
+    const c = levels[j]! / 255;
     const upper = levels[j] === 255 ? 1 : sigmoid((c + 0.5 / 255 - mu) / VAE_SCALE);
     const lower = levels[j] === 0 ? 0 : sigmoid((c - 0.5 / 255 - mu) / VAE_SCALE);
     sum += Math.log(upper - lower);
@@ -86,14 +86,14 @@ export function tinyVaeTruth(
   for (let q = 0; q < points; q++) {
     const z = -12 + q * step;
     logJoint[q] = tinyVaeLogLikelihoodGivenZ(levels, z) + logPrior(z);
-    max = Math.max(max, logJoint[q]);
+    max = Math.max(max, logJoint[q]!);
   }
   let mass = 0;
   let first = 0;
   let second = 0;
   for (let q = 0; q < points; q++) {
     const z = -12 + q * step;
-    const w = Math.exp(logJoint[q] - max);
+    const w = Math.exp(logJoint[q]! - max);
     mass += w;
     first += w * z;
     second += w * z * z;

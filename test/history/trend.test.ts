@@ -14,7 +14,7 @@ function weeklyHistory(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'genreport-trend-')), 'history.jsonl');
   const week = (date: string, report: ReportData, ganFid: number) => {
     report.createdAt = date;
-    report.results['dcgan-mnist'].fid = { kind: 'value', value: ganFid, interval: [ganFid - 0.8, ganFid + 0.9], n: 2000 };
+    report.results['dcgan-mnist']!.fid = { kind: 'value', value: ganFid, interval: [ganFid - 0.8, ganFid + 0.9], n: 2000 };
     return report;
   };
   appendHistory(path, week('2025-03-01T06:00:00.000Z', fixtureReport('baseline'), 12.43), { gitCommit: null });
@@ -35,16 +35,16 @@ test('the latest run is compared with the previous one, in each metric\'s direct
   const changes = trendChanges(comparableRecords(readHistory(weeklyHistory(), assert.fail)), ['fid', 'recall', 'bits-per-dim']);
   const gan = changes.filter((c) => c.model === 'dcgan-mnist');
   assert.deepEqual(gan.map((c) => [c.metricId, c.verdict]), [['fid', 'worse'], ['recall', 'worse']], 'a GAN has no bits/dim to trend');
-  assert.ok(Math.abs((gan[0].change ?? 0) - (15.2 - 12.1)) < 1e-9);
-  assert.equal(gan[0].previousDate, '2025-03-08T06:00:00.000Z');
-  assert.equal(gan[0].bundleChanged, true);
+  assert.ok(Math.abs((gan[0]!.change ?? 0) - (15.2 - 12.1)) < 1e-9);
+  assert.equal(gan[0]!.previousDate, '2025-03-08T06:00:00.000Z');
+  assert.equal(gan[0]!.bundleChanged, true);
   const vaeFid = changes.find((c) => c.model === 'vae-mnist' && c.metricId === 'fid');
   assert.deepEqual(vaeFid && [vaeFid.verdict, vaeFid.change, vaeFid.bundleChanged], ['unchanged', 0, false]);
 });
 
 test('a first run has nothing to compare with', () => {
   const [first] = comparableRecords(readHistory(weeklyHistory(), assert.fail));
-  assert.deepEqual(new Set(trendChanges([first], ['fid']).map((c) => c.verdict)), new Set(['first run']));
+  assert.deepEqual(new Set(trendChanges([first!], ['fid']).map((c) => c.verdict)), new Set(['first run']));
 });
 
 test('the trend chart draws each metric over time per model and renders to SVG', async () => {
@@ -70,7 +70,7 @@ function twoSpaces(report: ReportData, fid2: number, hash = 'aaaabbbbcccc0000'):
   const first = { ...report.extractor, space: report.extractor.id };
   report.extractors = [first, { ...report.extractor, id: 'onnx', name: 'ONNX tiny-inception.onnx', space: 'tiny-inception', hash, layer: 'features', dim: 16 }];
   report.metrics = [...report.metrics, { ...report.metrics.find((m) => m.id === 'fid')!, id: 'fid@tiny-inception', label: 'FID · tiny-inception', space: 'tiny-inception' }];
-  report.results['dcgan-mnist']['fid@tiny-inception'] = { kind: 'value', value: fid2, n: 2000 };
+  report.results['dcgan-mnist']!['fid@tiny-inception'] = { kind: 'value', value: fid2, n: 2000 };
   return report;
 }
 
@@ -82,8 +82,8 @@ test("an old one-space record still reads and shares the trend; a later space's 
   appendHistory(path, dated('2025-03-15T06:00:00.000Z', twoSpaces(fixtureReport('baseline'), 0.7)), { gitCommit: null });
   appendHistory(path, dated('2025-03-22T06:00:00.000Z', twoSpaces(fixtureReport('release-regressed'), 0.8)), { gitCommit: null });
   const read = readHistory(path, assert.fail);
-  assert.equal(read[0].spaces, undefined, 'a one-space record keeps its old form');
-  assert.deepEqual(read[3].spaces?.map((s) => s.space), ['mnist-classifier', 'tiny-inception']);
+  assert.equal(read[0]!.spaces, undefined, 'a one-space record keeps its old form');
+  assert.deepEqual(read[3]!.spaces?.map((s) => s.space), ['mnist-classifier', 'tiny-inception']);
   const records = comparableRecords(read);
   assert.equal(records.length, 4, 'the first space is the same in all four: the old record shares the trend');
 

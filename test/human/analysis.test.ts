@@ -33,12 +33,12 @@ test('Bradley–Terry by MM recovers known strengths from expected wins exactly'
   const N = 60;
   const wins = s.map((si, i) => s.map((sj, j) => (i === j ? 0 : (N * si) / (si + sj))));
   const fit = bradleyTerry(wins, { prior: 0 });
-  fit.strengths.forEach((v, i) => assert.ok(Math.abs(v - s[i]) < 1e-9, `${i}: ${v} vs ${s[i]}`));
+  fit.strengths.forEach((v, i) => assert.ok(Math.abs(v - s[i]!) < 1e-9, `${i}: ${v} vs ${s[i]}`));
   // Two models, no prior: the strength is the plain share of wins.
-  assert.ok(Math.abs(bradleyTerry([[0, 70], [30, 0]], { prior: 0 }).strengths[0] - 0.7) < 1e-12);
+  assert.ok(Math.abs(bradleyTerry([[0, 70], [30, 0]], { prior: 0 }).strengths[0]! - 0.7) < 1e-12);
   // A model that never won keeps a finite strength with the prior.
   const never = bradleyTerry([[0, 20], [0, 0]]).strengths;
-  assert.ok(never[1] > 0 && never[1] < 0.05, String(never));
+  assert.ok(never[1]! > 0 && never[1]! < 0.05, String(never));
 });
 
 function pairs70to30(): PairRating[] {
@@ -59,15 +59,15 @@ test('70:30 preferences give strengths in the ratio 7:3, inside the bootstrap in
   const result = preferenceScores(pairs70to30(), { seed: 1, resamples: 400 })!;
   assert.equal(result.interval, 'bootstrap over raters');
   const [a, b] = result.strengths;
-  assert.equal(a.model, 'A');
+  assert.equal(a!.model, 'A');
   // The prior (½ virtual tie per pair) pulls 140:60 to 140.25:60.25.
-  assert.ok(Math.abs(a.value / b.value - 140.25 / 60.25) < 1e-9, `${a.value / b.value}`);
-  assert.ok(Math.abs(a.value / b.value - 7 / 3) < 0.01);
-  assert.ok(a.low <= 0.7 && 0.7 <= a.high, `[${a.low}, ${a.high}]`);
-  assert.ok(b.low <= 0.3 && 0.3 <= b.high, `[${b.low}, ${b.high}]`);
-  assert.ok(a.high - a.low > 0.01 && a.high - a.low < 0.2, `width ${a.high - a.low}`);
-  assert.equal(a.wins, 140);
-  assert.equal(a.comparisons, 200);
+  assert.ok(Math.abs(a!.value / b!.value - 140.25 / 60.25) < 1e-9, `${a!.value / b!.value}`);
+  assert.ok(Math.abs(a!.value / b!.value - 7 / 3) < 0.01);
+  assert.ok(a!.low <= 0.7 && 0.7 <= a!.high, `[${a!.low}, ${a!.high}]`);
+  assert.ok(b!.low <= 0.3 && 0.3 <= b!.high, `[${b!.low}, ${b!.high}]`);
+  assert.ok(a!.high - a!.low > 0.01 && a!.high - a!.low < 0.2, `width ${a!.high - a!.low}`);
+  assert.equal(a!.wins, 140);
+  assert.equal(a!.comparisons, 200);
 });
 
 test("Fleiss' κ on Fleiss (1971)'s table: 0.20993 to 1e-9", () => {

@@ -44,7 +44,7 @@ async function answerScreens(page: Page, pressed: Map<string, string>, limit = I
     await shot?.(s.kind);
     // Each kind cycles through its three keys, so every key is pressed.
     const seen = [...pressed.keys()].filter((item) => kinds.get(item) === s.kind).length;
-    const [key, answer] = KEYS[s.kind][seen % 3];
+    const [key, answer] = KEYS[s.kind][seen % 3]!;
     kinds.set(s.item, s.kind);
     await page.keyboard.press(key);
     pressed.set(s.item, answer);
@@ -80,20 +80,20 @@ test('two raters complete a session with the keyboard in Chromium; one stops and
 
     // Rater 1 at phone width: three screens, then the page is closed.
     const pressed1 = new Map<string, string>();
-    let page = await open(one, { width: 390, height: 844, isMobile: true });
+    let page = await open(one!, { width: 390, height: 844, isMobile: true });
     await answerScreens(page, pressed1, 3, shooter(page, 'phone'));
     await page.close();
     // Rater 2 on a desktop, all the way through.
     const pressed2 = new Map<string, string>();
-    const page2 = await open(two, { width: 1280, height: 800 });
+    const page2 = await open(two!, { width: 1280, height: 800 });
     await answerScreens(page2, pressed2, Infinity, shooter(page2, 'desktop'));
     assert.equal((await screen(page2)).count, `${plan.items.length} / ${plan.items.length}`);
     if (SHOTS) await page2.screenshot({ path: join(SHOTS, 'desktop-done.png') });
     // Rater 1 comes back with the same link and carries on from screen 4.
-    page = await open(one, { width: 390, height: 844, isMobile: true });
+    page = await open(one!, { width: 390, height: 844, isMobile: true });
     const resumed = await screen(page);
     assert.equal(resumed.count, `3 / ${plan.items.length}`);
-    assert.equal(resumed.item, plan.raters[0].order[3].item);
+    assert.equal(resumed.item, plan.raters[0]!.order[3]!.item);
     await answerScreens(page, pressed1, Infinity, shooter(page, 'phone'));
     assert.equal((await screen(page)).state, 'done');
 

@@ -43,11 +43,11 @@ test('assemble: the section, and fool rate and preference as metric cells for th
   assert.deepEqual(h.answers, { single: 300, pair: 100, unsure: 5 });
   assert.deepEqual(h.foolRates.map((f) => [f.source, f.share.value, f.n]), [['dcgan-mnist', 0.4, 100], ['vae-mnist', 20 / 95, 95]]);
   assert.equal(h.real!.share.value, 0.8);
-  const gan = data.results['dcgan-mnist'][HUMAN_FOOL_RATE];
-  assert.ok(gan.kind === 'value' && gan.value === 0.4 && gan.interval![0] < 0.4 && gan.best === true);
-  const preferred = data.results['dcgan-mnist'][HUMAN_PREFERENCE];
+  const gan = data.results['dcgan-mnist']![HUMAN_FOOL_RATE]!;
+  assert.ok(gan.kind === 'value' && gan.value! === 0.4 && gan.interval![0] < 0.4 && gan.best! === true);
+  const preferred = data.results['dcgan-mnist']![HUMAN_PREFERENCE]!;
   assert.ok(preferred.kind === 'value' && preferred.interval![0] <= 0.7 && 0.7 <= preferred.interval![1], JSON.stringify(preferred));
-  assert.equal(data.results.unrated[HUMAN_FOOL_RATE].kind, 'not-applicable');
+  assert.equal(data.results.unrated![HUMAN_FOOL_RATE]!.kind, 'not-applicable');
   assert.deepEqual(data.metrics.map((m) => m.id), [HUMAN_FOOL_RATE, HUMAN_PREFERENCE]);
   assert.ok(h.agreement && h.agreement.statistic === 'fleiss-kappa');
   // It survives report.json and the schema.
@@ -62,7 +62,7 @@ test('HTML and Markdown show the Human judgments section', async () => {
   const human = assembled(syntheticRatings(), data.models.map((m) => m.name));
   data.human = human.human;
   data.metrics.push(...human.metrics);
-  for (const m of data.models) Object.assign(data.results[m.name], human.results[m.name]);
+  for (const m of data.models) Object.assign(data.results[m.name]!, human.results[m.name]);
   const html = await renderHtml(data);
   assert.match(html, /<h2>Human judgments<\/h2>/);
   assert.match(html, /<td class="model-name">dcgan-mnist<\/td><td class="num">40% \[31, 50\]<\/td><td class="num">40 of 100<\/td>/);

@@ -44,7 +44,7 @@ test('genreport run reads human.ratings into report.json, HTML and Markdown', { 
     const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
     assert.equal(data.human!.ratings, join(work, 'session', 'ratings.jsonl'));
     assert.deepEqual(data.human!.foolRates.map((f) => [f.source, f.share.value]), [['dcgan', 0.4], ['dcgan-collapsed', 20 / 95]]);
-    assert.equal(data.results.dcgan['human-fool-rate'].kind, 'value');
+    assert.equal(data.results.dcgan!['human-fool-rate']!.kind, 'value');
     assert.ok(data.run.timings.some((t) => t.stage === 'human'));
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<h2>Human judgments<\/h2>/);
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /## Human judgments/);

@@ -30,7 +30,7 @@ async function startServer(dir: string, plan: SessionPlan) {
 }
 
 function answerFor(kind: 'single' | 'pair', k: number): string {
-  return kind === 'single' ? ['real', 'generated', 'unsure'][k % 3] : ['left', 'right', 'unsure'][k % 3];
+  return kind === 'single' ? ['real', 'generated', 'unsure'][k % 3]! : ['left', 'right', 'unsure'][k % 3]!;
 }
 
 test('the blind API never names a model, in any response, for a whole session', async () => {
@@ -71,7 +71,7 @@ test('the blind API never names a model, in any response, for a whole session', 
       assert.ok(!/"(real|generated)"\s*:/.test(body));
     }
     // The plan stays on the server.
-    for (const path of ['/session.json', `/r/${plan.raters[0].token}/session.json`, `/r/${plan.raters[0].token}/img/../session.json`, `/r/${plan.raters[0].token}/ratings.jsonl`]) {
+    for (const path of ['/session.json', `/r/${plan.raters[0]!.token}/session.json`, `/r/${plan.raters[0]!.token}/img/../session.json`, `/r/${plan.raters[0]!.token}/ratings.jsonl`]) {
       assert.equal((await fetch(`${server.base}${path}`)).status, 404, path);
     }
     // Every answer is on disk, with the model behind each image.
@@ -89,7 +89,7 @@ test('bad requests get 4xx and change nothing on disk', async () => {
   const server = await startServer(dir, plan);
   const file = join(dir, RATINGS_FILE);
   try {
-    const root = `${server.base}/r/${plan.raters[0].token}/`;
+    const root = `${server.base}/r/${plan.raters[0]!.token}/`;
     const state = (await (await fetch(`${root}api/state`)).json()) as RaterState;
     const first = state.item!;
     const ok = await fetch(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: first.id, answer: first.kind === 'single' ? 'real' : 'left' }) });
@@ -113,7 +113,7 @@ test('bad requests get 4xx and change nothing on disk', async () => {
       ['wrong method on state', `${root}api/state`, { method: 'POST', body: '{}' }, 405],
       ['wrong method on the page', root, { method: 'DELETE' }, 405],
       ['unknown image', `${root}img/AAAAAAAAAAAA.png`, {}, 404],
-      ['another rater\'s item answered by token of an unknown rater', `${server.base}/r/${plan.raters[1].token.slice(1)}/api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real' }) }, 404],
+      ['another rater\'s item answered by token of an unknown rater', `${server.base}/r/${plan.raters[1]!.token.slice(1)}/api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real' }) }, 404],
     ];
     for (const [what, url, init, status] of cases) {
       const r = await fetch(url, init);
@@ -145,7 +145,7 @@ test('a cut-short last line is left out on reading and cut off before the next a
   const file = join(dir, RATINGS_FILE);
   try {
     let server = await startServer(dir, plan);
-    const root = `${server.base}/r/${plan.raters[0].token}/`;
+    const root = `${server.base}/r/${plan.raters[0]!.token}/`;
     const s = (await (await fetch(`${root}api/state`)).json()) as RaterState;
     await fetch(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: s.item!.id, answer: s.item!.kind === 'single' ? 'real' : 'left' }) });
     await server.close();
@@ -177,7 +177,7 @@ async function startChild(dir: string): Promise<Child> {
   await new Promise<void>((done, fail) => {
     child.stdout!.on('data', (d) => {
       out += d;
-      for (const m of out.matchAll(/^(rater-\d+): (http:\/\/127\.0\.0\.1:\d+\/r\/[\w-]+\/)/gm)) links.set(m[1], m[2]);
+      for (const m of out.matchAll(/^(rater-\d+): (http:\/\/127\.0\.0\.1:\d+\/r\/[\w-]+\/)/gm)) links.set(m[1]!, m[2]!);
       if (links.size === 2) done();
     });
     child.on('exit', (code) => fail(new Error(`rate exited ${code}: ${stderr}`)));

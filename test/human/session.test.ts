@@ -55,8 +55,8 @@ test('a plan: every rater sees every screen once, in a seeded order of their own
   assert.notDeepEqual(orders[0], orders[1]);
   // Same seed, same orders; a rater added later gets the order they would have had.
   const again = planSession({ ...PLAN_INPUT, raters: 1, newId: counterIds('i'), newToken: counterIds('token-') });
-  assert.deepEqual(again.raters[0].order, plan.raters[0].order);
-  assert.deepEqual(withRaters(again, 3, counterIds('other-token-')).raters[2].order, plan.raters[2].order);
+  assert.deepEqual(again.raters[0]!.order, plan.raters[0]!.order);
+  assert.deepEqual(withRaters(again, 3, counterIds('other-token-')).raters[2]!.order, plan.raters[2]!.order);
   // Random ids and tokens by default: nothing in them follows the source.
   const real = planSession(PLAN_INPUT);
   for (const image of real.images) assert.match(image.id, /^[A-Za-z0-9_-]{12}$/);
@@ -73,10 +73,10 @@ test("a model's session images are the run's first samples; real images a seeded
     const bundle = await loadBundle(gan);
     const run = await modelForBundle(bundle).sample(20, new Rng(4).fork('samples'), 250);
     disposeBundle(bundle);
-    assert.deepEqual(sources[0].images.data, run.data.subarray(0, 5 * 64));
+    assert.deepEqual(sources[0]!.images.data, run.data.subarray(0, 5 * 64));
     const again = await drawSources(config, 5, createLogger({ quiet: true }));
-    assert.deepEqual(again[1].images.data, sources[1].images.data);
-    const meta = await sharp(await imagePng(sources[0].images, 2)).metadata();
+    assert.deepEqual(again[1]!.images.data, sources[1]!.images.data);
+    const meta = await sharp(await imagePng(sources[0]!.images, 2)).metadata();
     assert.deepEqual([meta.width, meta.height, meta.channels, meta.format], [8, 8, 1, 'png']);
   } finally {
     rmSync(gan, { recursive: true, force: true });
@@ -101,7 +101,7 @@ test('genreport rate draws a new session from a config and prints one link per r
       });
       child.on('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
     });
-    const link = /^rater-1: (http:\/\/127\.0\.0\.1:\d+\/r\/[\w-]+\/)$/m.exec(out)![1];
+    const link = /^rater-1: (http:\/\/127\.0\.0\.1:\d+\/r\/[\w-]+\/)$/m.exec(out)![1]!;
     assert.equal((await fetch(link)).status, 200);
     const gone = new Promise((done) => child.once('exit', done));
     child.kill('SIGINT');

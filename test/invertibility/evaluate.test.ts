@@ -83,8 +83,8 @@ test('an autoregressive model: no latent, the bottom half completed; a NaN gener
   assert.match(ar.row.label, /no latent/);
   // The top half is kept as it was.
   // 4 images: 4 columns, so the completed row starts 4 images (of 16 pixels) in.
-  const completed = ar.grids[0].batch;
-  assert.equal(ar.grids[0].columns, 4);
+  const completed = ar.grids[0]!.batch;
+  assert.equal(ar.grids[0]!.columns, 4);
   assert.deepEqual([...completed.data.subarray(4 * 16, 4 * 16 + 8)], [...images.data.subarray(0, 8)]);
   const nan = await withModel(writeTinyGan({ nan: true }), (m) => evaluateInvertibility('nan-gan', m, context(eightBit(2, 8, 5))));
   assert.equal(nan.row.method, 'failed');

@@ -26,7 +26,7 @@ test('covariances: dsyrk equals the JS scatter to 1e-13 relative (of the diagona
     const b = statsFromFeatures(real, { blas: null });
     const d = real.cols;
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
-      assert.ok(Math.abs(a.cov[i * d + j] - b.cov[i * d + j]) <= 1e-13 * Math.sqrt(b.cov[i * d + i] * b.cov[j * d + j]), `${name} [${i}][${j}]`);
+      assert.ok(Math.abs(a.cov[i * d + j]! - b.cov[i * d + j]!) <= 1e-13 * Math.sqrt(b.cov[i * d + i]! * b.cov[j * d + j]!), `${name} [${i}][${j}]`);
     }
   }
 });
@@ -87,7 +87,7 @@ test('k-NN radii: the JS route is exactly tile-invariant; dgemm sums in its own 
     for (const tileRows of [1, 7, 64]) assert.deepEqual(kthNeighbourRadii(set, [3, 5], { blas: null, tileRows }), js, `${name} JS tile ${tileRows}`);
     for (const tileRows of [1, 7, 64, 512]) {
       const viaBlas = kthNeighbourRadii(set, [3, 5], { blas, tileRows });
-      viaBlas.forEach((radii, q) => radii.forEach((r, i) => assert.ok(relativeError(r, js[q][i]) <= 2e-15, `${name} tile ${tileRows} [${q}][${i}]`)));
+      viaBlas.forEach((radii, q) => radii.forEach((r, i) => assert.ok(relativeError(r, js[q]![i]!) <= 2e-15, `${name} tile ${tileRows} [${q}][${i}]`)));
     }
   }
 });

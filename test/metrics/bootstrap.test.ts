@@ -20,13 +20,13 @@ test('resample counts add up to n and are seeded', () => {
 
 function distance(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number): number {
   let s = 0;
-  for (let k = 0; k < a.cols; k++) s += (a.data[i * a.cols + k] - b.data[j * b.cols + k]) ** 2;
+  for (let k = 0; k < a.cols; k++) s += (a.data[i * a.cols + k]! - b.data[j * b.cols + k]!) ** 2;
   return Math.sqrt(s);
 }
 
 function kthRadius(m: FeatureMatrix, i: number, k: number): number {
   const all = Array.from({ length: m.rows }, (_, j) => distance(m, i, m, j)).sort((x, y) => x - y);
-  return all[k];
+  return all[k]!;
 }
 
 test('PRDC intervals equal a brute-force bootstrap of both sets with the radii fixed; recall and coverage recentred on the estimate', () => {
@@ -44,12 +44,12 @@ test('PRDC intervals equal a brute-force bootstrap of both sets with the radii f
     const realCounts = resampleCounts(rng, real.rows);
     let p = 0, dens = 0, r = 0, c = 0;
     for (let j = 0; j < fake.rows; j++) {
-      p += counts[j] * (dist[j].some((v, i) => v <= realPr[i]) ? 1 : 0);
-      dens += counts[j] * dist[j].filter((v, i) => v < realDc[i]).length;
+      p += counts[j]! * (dist[j]!.some((v, i) => v <= realPr[i]!) ? 1 : 0);
+      dens += counts[j]! * dist[j]!.filter((v, i) => v < realDc[i]!).length;
     }
     for (let i = 0; i < real.rows; i++) {
-      if (dist.some((row, j) => counts[j] > 0 && row[i] <= fakePr[j])) r += realCounts[i];
-      if (dist.some((row, j) => counts[j] > 0 && row[i] < realDc[i])) c += realCounts[i];
+      if (dist.some((row, j) => counts[j]! > 0 && row[i]! <= fakePr[j]!)) r += realCounts[i]!;
+      if (dist.some((row, j) => counts[j]! > 0 && row[i]! < realDc[i]!)) c += realCounts[i]!;
     }
     draws.precision.push(p / fake.rows);
     draws.density.push((1 / 5) * (dens / fake.rows));
@@ -60,7 +60,7 @@ test('PRDC intervals equal a brute-force bootstrap of both sets with the radii f
     const shift = id === 'recall' || id === 'coverage' ? got[id].value - draws[id].reduce((a, b) => a + b, 0) / resamples : 0;
     const expected = percentileInterval(draws[id]).map((v) => v + shift);
     assert.ok(got[id].interval, id);
-    for (const q of [0, 1]) assert.ok(Math.abs(got[id].interval![q] - expected[q]) <= 1e-12, `${id}: ${got[id].interval} vs ${expected}`);
+    for (const q of [0, 1]) assert.ok(Math.abs(got[id].interval![q]! - expected[q]!) <= 1e-12, `${id}: ${got[id].interval} vs ${expected}`);
     assert.ok(got[id].interval![0] <= got[id].interval![1], id);
   }
   assert.ok(got.f1.interval && got.f1.interval[0] <= got.f1.value + 0.05 && got.f1.value - 0.05 <= got.f1.interval[1]);
@@ -111,6 +111,6 @@ test('FID interval: seeded, recomputed on resampled generated rows, recentred on
   }
   const shift = a.value - draws.reduce((x, y) => x + y, 0) / draws.length;
   const expected = percentileInterval(draws).map((v) => Math.max(0, v + shift));
-  for (const q of [0, 1]) assert.ok(Math.abs(a.interval![q] - expected[q]) <= 1e-9 * a.value, `${a.interval} vs ${expected}`);
+  for (const q of [0, 1]) assert.ok(Math.abs(a.interval![q]! - expected[q]!) <= 1e-9 * a.value, `${a.interval} vs ${expected}`);
   assert.ok(a.interval![0] < a.interval![1] && a.interval![0] <= a.value * 1.5 && a.interval![1] >= a.value * 0.5, `${a.interval} vs ${a.value}`);
 });

@@ -23,8 +23,8 @@ const sets = readNpz(fileURLToPath(new URL('cmmd-sets.npz', FIX)));
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 test('CMMD equals numpy on random sets of different sizes (1e-12 relative)', () => {
-  const x = toFeatureMatrix(sets.x, 'x');
-  const y = toFeatureMatrix(sets.y, 'y');
+  const x = toFeatureMatrix(sets.x!, 'x');
+  const y = toFeatureMatrix(sets.y!, 'y');
   assert.equal(x.rows, 40);
   assert.equal(y.rows, 30);
   const value = cmmdFromFeatures(x, y);
@@ -37,11 +37,11 @@ test("CMMD equals numpy on the network's features (1e-10 relative)", () => {
 });
 
 test('CMMD is the unbiased estimator, written out pair by pair, and symmetric', () => {
-  const x = toFeatureMatrix(sets.x, 'x');
-  const y = toFeatureMatrix(sets.y, 'y');
+  const x = toFeatureMatrix(sets.x!, 'x');
+  const y = toFeatureMatrix(sets.y!, 'y');
   const k = (p: FeatureMatrix, i: number, q: FeatureMatrix, j: number) => {
     let d2 = 0;
-    for (let c = 0; c < p.cols; c++) d2 += (p.data[i * p.cols + c] - q.data[j * q.cols + c]) ** 2;
+    for (let c = 0; c < p.cols; c++) d2 += (p.data[i * p.cols + c]! - q.data[j * q.cols + c]!) ** 2;
     return Math.exp(-d2 / 200);
   };
   let xx = 0, yy = 0, xy = 0;
@@ -67,7 +67,7 @@ test('the registry computes cmmd, fid-mean-term and fid-cov-term by id', () => {
   const input = { real: { features: features('features-a.npy') }, fake: { features: features('features-b.npy') } };
   const r = computeMetrics(['fid', 'fid-mean-term', 'fid-cov-term', 'cmmd'], input);
   const v = (id: string) => {
-    const m = r[id];
+    const m = r[id]!;
     assert.ok(!isNotApplicable(m));
     return m.value;
   };
@@ -80,5 +80,5 @@ test('the registry computes cmmd, fid-mean-term and fid-cov-term by id', () => {
 test('CMMD of one generated sample is not applicable', () => {
   const one = { features: featureMatrix(1, 16) };
   const r = computeMetrics(['cmmd'], { real: { features: features('features-a.npy') }, fake: one });
-  assert.ok(isNotApplicable(r.cmmd));
+  assert.ok(isNotApplicable(r.cmmd!));
 });

@@ -32,7 +32,7 @@ test('diagonal covariances give the closed form Σ(√a − √b)² + ‖Δμ‖
   const var1 = Array.from({ length: d }, (_, i) => (i % 4 === 0 ? 0 : Math.exp(rng.normal())));
   const var2 = Array.from({ length: d }, (_, i) => (i % 3 === 0 ? 0 : Math.exp(rng.normal())));
   let closed = 0;
-  for (let i = 0; i < d; i++) closed += (Math.sqrt(var1[i]) - Math.sqrt(var2[i])) ** 2 + (mean1[i] - mean2[i]) ** 2;
+  for (let i = 0; i < d; i++) closed += (Math.sqrt(var1[i]!) - Math.sqrt(var2[i]!)) ** 2 + (mean1[i]! - mean2[i]!) ** 2;
   const fid = fidFromStats(diagonalStats(mean1, var1), diagonalStats(mean2, var2));
   assert.ok(Math.abs(fid - closed) <= 1e-9, `${fid} vs ${closed}`);
 });
@@ -43,7 +43,7 @@ test('identical sets give 0 (to rounding: ≤ 1e-10 · trace, never negative)', 
     const stats = statsFromFeatures(real);
     const fid = fidFromStats(stats, stats);
     let trace = 0;
-    for (let i = 0; i < real.cols; i++) trace += stats.cov[i * real.cols + i];
+    for (let i = 0; i < real.cols; i++) trace += stats.cov[i * real.cols + i]!;
     assert.ok(fid >= 0 && fid <= 1e-10 * trace, `${name}: ${fid}`);
   }
 });

@@ -46,7 +46,7 @@ export function loadCase(name: string): MetricCase {
 export function gaussianFeatures(rng: { normal(): number }, rows: number, mean: number[], scale: number[] = mean.map(() => 1)): FeatureMatrix {
   const cols = mean.length;
   const m = featureMatrix(rows, cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.data[i * cols + j] = mean[j] + scale[j] * rng.normal();
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.data[i * cols + j] = mean[j]! + scale[j]! * rng.normal();
   return m;
 }
 

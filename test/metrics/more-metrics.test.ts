@@ -93,7 +93,7 @@ test('nearest rows and memorisation: copies of training rows are flagged; fresh 
   assert.ok(honest.shareBelowBaseline < 0.15, `${honest.shareBelowBaseline}`);
   assert.ok(copied.medianDistanceRatio < 0.01 && honest.medianDistanceRatio > 0.7, `${copied.medianDistanceRatio} ${honest.medianDistanceRatio}`);
   assert.equal(copied.closestPairs.length, 16);
-  assert.ok(copied.closestPairs.every((p, i, all) => p.generated === p.train && (i === 0 || all[i - 1].distance <= p.distance)));
+  assert.ok(copied.closestPairs.every((p, i, all) => p.generated === p.train && (i === 0 || all[i - 1]!.distance <= p.distance)));
 });
 
 test('the registry says why classifier and memorisation metrics do not apply, and computes them when they do', () => {
@@ -111,7 +111,7 @@ test('the registry says why classifier and memorisation metrics do not apply, an
     fake: { features: fake, probabilities: probs(fake.rows) },
     train: { features: real },
   }, DEFAULT_METRIC_OPTIONS);
-  for (const id of ids) assert.ok(!isNotApplicable(full[id]), id);
+  for (const id of ids) assert.ok(!isNotApplicable(full[id]!), id);
   assert.equal((full['classes-covered'] as { value: number }).value, 3);
   assert.ok(Math.abs((full['classifier-score'] as { value: number }).value - 3) <= 0.05);
 });

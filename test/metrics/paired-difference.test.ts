@@ -66,7 +66,7 @@ test('FID replicates of two models use the same resample indices: the paired dif
   const { real, fake } = loadCase('gauss-n200-d16');
   // Model B: model A's samples shifted a little along every feature.
   const shifted = featureMatrix(fake.rows, fake.cols);
-  for (let i = 0; i < fake.data.length; i++) shifted.data[i] = fake.data[i] + 0.05;
+  for (let i = 0; i < fake.data.length; i++) shifted.data[i] = fake.data[i]! + 0.05;
   const options = { seed: 5, bootstrapResamples: 40 };
   const a = fidWithInterval(real, fake, options);
   const b = fidWithInterval(real, shifted, options);
@@ -83,7 +83,7 @@ test('FID replicates of two models use the same resample indices: the paired dif
     return pick(shifted) - pick(fake);
   });
   const shift = b.value - a.value - byHand.reduce((s, v) => s + v, 0) / byHand.length;
-  for (let k = 0; k < 40; k++) close(b.replicates![k] - a.replicates![k], byHand[k] + shift, 1e-9, `replicate ${k}`);
+  for (let k = 0; k < 40; k++) close(b.replicates![k]! - a.replicates![k]!, byHand[k]! + shift, 1e-9, `replicate ${k}`);
   const paired = pairedBootstrapDifference({ value: b.value, replicates: b.replicates! }, { value: a.value, replicates: a.replicates! })!;
   assert.ok(paired.high - paired.low < ((b.interval![1] - b.interval![0]) + (a.interval![1] - a.interval![0])) / 4, 'pairing cancels the shared resampling noise');
   // The same model against itself: exactly zero, every replicate.
@@ -114,5 +114,5 @@ test('PRDC and per-sample means carry replicates whose central 95% is the interv
   const mean = meanWithInterval(values, { seed: 2, bootstrapResamples: 20 });
   const again = meanWithInterval(values.map((v) => v + 1), { seed: 2, bootstrapResamples: 20 });
   // Same indices: a model that is uniformly 1 higher differs by exactly 1 in every replicate.
-  for (let k = 0; k < 20; k++) close(again.replicates![k] - mean.replicates![k], 1, 1e-12, `replicate ${k}`);
+  for (let k = 0; k < 20; k++) close(again.replicates![k]! - mean.replicates![k]!, 1, 1e-12, `replicate ${k}`);
 });

@@ -13,10 +13,10 @@ test('s ≤ threshold answers exactly as √s ≤ r and √s < r, for squares wi
     const atMost = squaredAtMost(r);
     const below = squaredBelow(r);
     bits[0] = r * r;
-    const base = word[0];
+    const base = word[0]!;
     for (let delta = -4n; delta <= 4n; delta++) {
       word[0] = base + delta;
-      const s = bits[0];
+      const s: number = bits[0]!;
       assert.equal(s <= atMost, Math.sqrt(s) <= r, `≤: r=${r} s=${s}`);
       assert.equal(s <= below, Math.sqrt(s) < r, `<: r=${r} s=${s}`);
       if (Math.sqrt(s) === r) boundaryHits++;

@@ -14,19 +14,19 @@ function withSpectrum(values: number[], rng: Rng): Float64Array {
       for (let j = 0; j < i; j++) {
         const u = q.subarray(j * n, j * n + n);
         let dot = 0;
-        for (let k = 0; k < n; k++) dot += u[k] * v[k];
-        for (let k = 0; k < n; k++) v[k] -= dot * u[k];
+        for (let k = 0; k < n; k++) dot += u[k]! * v[k]!;
+        for (let k = 0; k < n; k++) v[k]! -= dot * u[k]!;
       }
     }
     let norm = 0;
-    for (let k = 0; k < n; k++) norm += v[k] * v[k];
-    for (let k = 0; k < n; k++) v[k] /= Math.sqrt(norm);
+    for (let k = 0; k < n; k++) norm += v[k]! * v[k]!;
+    for (let k = 0; k < n; k++) v[k]! /= Math.sqrt(norm);
   }
   const a = new Float64Array(n * n);
   for (let r = 0; r < n; r++) {
     for (let c = r; c < n; c++) {
       let s = 0;
-      for (let k = 0; k < n; k++) s += q[k * n + r] * values[k] * q[k * n + c];
+      for (let k = 0; k < n; k++) s += q[k * n + r]! * values[k]! * q[k * n + c]!;
       a[r * n + c] = s;
       a[c * n + r] = s;
     }
@@ -48,7 +48,7 @@ test('eigenvalues of Q·D·Qᵀ recover D to 1e-9 (relative to the largest)', ()
     const scale = Math.max(...expected.map(Math.abs), 1);
     for (const values of [symmetricEigenvalues(a, n), symmetricEigen(a, n).values]) {
       for (let i = 0; i < n; i++) {
-        assert.ok(Math.abs(values[i] - expected[i]) <= 1e-9 * scale, `n=${n} λ${i}: ${values[i]} vs ${expected[i]}`);
+        assert.ok(Math.abs(values[i]! - expected[i]!) <= 1e-9 * scale, `n=${n} λ${i}: ${values[i]} vs ${expected[i]}`);
       }
     }
   }
@@ -63,12 +63,12 @@ test('eigenvectors are orthonormal rows with A·v = λ·v to 1e-9', () => {
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) {
       let av = 0;
-      for (let k = 0; k < n; k++) av += a[i * n + k] * vectors[j * n + k];
-      assert.ok(Math.abs(av - values[j] * vectors[j * n + i]) <= 1e-9 * scale, `residual λ${j} row ${i}`);
+      for (let k = 0; k < n; k++) av += a[i * n + k]! * vectors[j * n + k]!;
+      assert.ok(Math.abs(av - values[j]! * vectors[j * n + i]!) <= 1e-9 * scale, `residual λ${j} row ${i}`);
     }
     for (let l = 0; l <= j; l++) {
       let dot = 0;
-      for (let k = 0; k < n; k++) dot += vectors[j * n + k] * vectors[l * n + k];
+      for (let k = 0; k < n; k++) dot += vectors[j * n + k]! * vectors[l * n + k]!;
       assert.ok(Math.abs(dot - (j === l ? 1 : 0)) <= 1e-12, `vᵀv [${j}][${l}] = ${dot}`);
     }
   }

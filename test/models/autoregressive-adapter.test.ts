@@ -44,11 +44,11 @@ for (const shape of ['one model', 'split above + row'] as const) {
     try {
       const images = randomImages(7, 1);
       const [estimate] = await ar.logLikelihood(images, { rng: new Rng(1), batchSize: 3, samples: 1, source: 'test' });
-      assert.equal(estimate.kind, 'exact');
+      assert.equal(estimate!.kind, 'exact');
       const levels = levelsFromImages(images, 'test');
       for (let i = 0; i < images.n; i++) {
         const truth = tinyAutoregressiveLogLikelihood(levels.subarray(i * D, (i + 1) * D), conditionals);
-        assert.ok(Math.abs(estimate.logLikelihoods[i] - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate.logLikelihoods[i]} vs ${truth}`);
+        assert.ok(Math.abs(estimate!.logLikelihoods[i]! - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth}`);
       }
     } finally {
       disposeBundle(ar.bundle);
@@ -66,11 +66,11 @@ test('sampling draws the top-left pixel from its conditional: level frequencies 
     const max = Math.max(...logits);
     const total = logits.reduce((s, l) => s + Math.exp(l - max), 0);
     // Frequencies of the 4 most likely levels for pixel (0, 0).
-    const top = logits.map((l, k) => [Math.exp(l - max) / total, k]).sort((x, y) => y[0] - x[0]).slice(0, 4);
+    const top = logits.map((l, k) => [Math.exp(l - max) / total, k]).sort((x, y) => y[0]! - x[0]!).slice(0, 4);
     for (const [p, k] of top) {
       let count = 0;
-      for (let i = 0; i < n; i++) if (Math.round(samples.data[i * D] * 255) === k) count++;
-      assert.ok(Math.abs(count / n - p) < 4 * Math.sqrt((p * (1 - p)) / n), `level ${k}: ${count / n} vs ${p}`);
+      for (let i = 0; i < n; i++) if (Math.round(samples.data[i * D]! * 255) === k) count++;
+      assert.ok(Math.abs(count / n - p!) < 4 * Math.sqrt((p! * (1 - p!)) / n), `level ${k}: ${count / n} vs ${p}`);
     }
   } finally {
     disposeBundle(ar.bundle);

@@ -91,7 +91,7 @@ test('a GAN bundle loads from local files, hashes its files and samples determin
     assert.deepEqual([a.n, a.height, a.width, a.channels], [10, 8, 8, 1]);
     assert.ok(a.data.every((v) => v >= 0 && v <= 1));
     // Batch size does not change the samples: the latent stream is the same.
-    for (let i = 0; i < a.data.length; i++) assert.ok(Math.abs(a.data[i] - b.data[i]) < 1e-6);
+    for (let i = 0; i < a.data.length; i++) assert.ok(Math.abs(a.data[i]! - b.data[i]!) < 1e-6);
   } finally {
     disposeBundle(bundle);
   }

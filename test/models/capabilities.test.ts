@@ -93,7 +93,7 @@ function capabilitiesOnly(): GenerativeModel & { likelihoodSamples: number[] } {
   const decode = async (latents: Float32Array): Promise<ImageBatch> => {
     const n = latents.length / dim;
     const data = new Float32Array(n * 4);
-    for (let i = 0; i < n; i++) for (let j = 0; j < 4; j++) data[i * 4 + j] = latents[i * dim + (j % 2)];
+    for (let i = 0; i < n; i++) for (let j = 0; j < 4; j++) data[i * 4 + j] = latents[i * dim + (j % 2)]!;
     return imageBatch(n, 2, 2, 1, data);
   };
   const space: LatentSpace = {
@@ -114,7 +114,7 @@ function capabilitiesOnly(): GenerativeModel & { likelihoodSamples: number[] } {
       encode: async (images) => Float32Array.from({ length: images.n * dim }, (_, k) => {
         const i = Math.floor(k / dim);
         const j = k % dim;
-        return (images.data[i * 4 + j] + images.data[i * 4 + j + 2]) / 2;
+        return (images.data[i * 4 + j]! + images.data[i * 4 + j + 2]!) / 2;
       }),
     },
     likelihood: {
@@ -150,8 +150,8 @@ test('a model made of capabilities alone, no adapter class, gets density and inv
     batchSize: 4,
   });
   assert.deepEqual(model.likelihoodSamples, [7], 'importance draws take the run’s IWAE K');
-  assert.equal(density.rows[0].kind, 'bound');
-  assert.equal(density.rows[0].natsPerImage!.value, 2);
+  assert.equal(density.rows[0]!.kind, 'bound');
+  assert.equal(density.rows[0]!.natsPerImage!.value, 2);
   const { row, grids } = await evaluateInvertibility('plain', model, {
     images,
     source: 'test',

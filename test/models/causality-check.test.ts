@@ -29,7 +29,7 @@ test('a causal model passes, and its estimate says the check ran', async () => {
   const { bundle, model } = await loadModel(await writeTinyAutoregressive(smoothConditionals()));
   try {
     const [estimate] = await model.likelihood!.logLikelihood(images(3), options);
-    assert.match(estimate.label, /causality checked: 6 single-pixel changes in 2 images moved no earlier conditional/);
+    assert.match(estimate!.label, /causality checked: 6 single-pixel changes in 2 images moved no earlier conditional/);
   } finally {
     disposeBundle(bundle);
   }
@@ -40,10 +40,10 @@ for (const [what, tap] of [['the pixel it predicts', 4], ['a later pixel', 5]] a
     const dir = await writeTinyAutoregressive(smoothConditionals());
     // Tap 4 of the 3×3 kernel is the centre (the pixel itself), tap 5 the pixel to its right.
     const saved = (await loadTfjsModel(join(dir, 'model/model.json'))) as tf.LayersModel;
-    const [kernel, bias] = saved.layers[0].getWeights();
-    const values = kernel.dataSync().slice();
+    const [kernel, bias] = saved.layers[0]!.getWeights();
+    const values = kernel!.dataSync().slice();
     for (let k = 0; k < 256; k++) values[tap * 256 + k] = Math.sin(k / 9);
-    saved.layers[0].setWeights([tf.tensor4d(values, [3, 3, 1, 256]), bias]);
+    saved.layers[0]!.setWeights([tf.tensor4d(values, [3, 3, 1, 256]), bias!]);
     await saveLayersModel(saved, join(dir, 'model'));
     saved.dispose();
     const { bundle, model } = await loadModel(dir);

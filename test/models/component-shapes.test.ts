@@ -49,7 +49,7 @@ test('a GAN whose latent.dim is not its generator input is refused naming latent
 
 test('a VAE whose latent.dim disagrees with its encoder and decoder names both', async () => {
   const dir = await writeTinyVae({ qMean: 0, qLogVar: 0 });
-  editManifest(dir, (m) => (m.latent.dim = 3));
+  editManifest(dir, (m) => (m.latent!.dim = 3));
   const message = await refusal(dir);
   assert.match(message, /^latent\.dim: is 3, so 2 × 3 = 6 values, but components\.encoder makes \[n, 2\]/m);
   assert.match(message, /^latent\.dim: is 3, but components\.decoder takes \[n, 1\]/m);
@@ -64,7 +64,7 @@ test('an autoregressive model declared for other images than it takes names imag
   for (const dir of [await writeTinyAutoregressive(smoothConditionals()), await writeTinyRowCached(smoothConditionals())]) {
     editManifest(dir, (m) => {
       m.image = { ...m.image, height: 5, width: 5 };
-      m.likelihood.dataSpace = 'uint8-5x5x1';
+      m.likelihood!.dataSpace = 'uint8-5x5x1';
     });
     const message = await refusal(dir);
     assert.match(message, /^image\.width: is 5, but components\.(model|above) takes \[n, (4|n), 4, 1\]/m);

@@ -34,10 +34,10 @@ test('an affine flow of a Gaussian reports the closed-form log-likelihood at the
     // Same seed, same order: the dequantization points the adapter drew.
     const y = dequantizeToRange(levelsFromImages(images, 'test'), [0, 1], new Rng(5));
     const truth = affineFlowLogDensity(y).map((v) => v + rangeLogJacobian([0, 1], D));
-    assert.equal(estimate.kind, 'bound');
-    assert.equal(estimate.dataSpace, 'uint8-4x4x1');
+    assert.equal(estimate!.kind, 'bound');
+    assert.equal(estimate!.dataSpace, 'uint8-4x4x1');
     for (let i = 0; i < images.n; i++) {
-      assert.ok(Math.abs(estimate.logLikelihoods[i] - truth[i]) <= 1e-4 * Math.abs(truth[i]), `image ${i}: ${estimate.logLikelihoods[i]} vs ${truth[i]}`);
+      assert.ok(Math.abs(estimate!.logLikelihoods[i]! - truth[i]!) <= 1e-4 * Math.abs(truth[i]!), `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth[i]}`);
     }
   } finally {
     disposeBundle(flow.bundle);
@@ -63,18 +63,18 @@ test('with a mixture base, the likelihood is log p_mixture(z) + log|det|, to 1e-
       const terms = mixture.weights.map((w, c) => {
         let s = Math.log(w);
         for (let j = 0; j < D; j++) {
-          const { z } = affinePixel(j, y[i * D + j]);
-          const variance = Math.exp(mixture.logVariances[c][j]);
-          s += -0.5 * Math.log(2 * Math.PI * variance) - (z - mixture.means[c][j]) ** 2 / (2 * variance);
+          const { z } = affinePixel(j, y[i * D + j]!);
+          const variance = Math.exp(mixture.logVariances[c]![j]!);
+          s += -0.5 * Math.log(2 * Math.PI * variance) - (z - mixture.means[c]![j]!) ** 2 / (2 * variance);
         }
         return s;
       });
-      for (let j = 0; j < D; j++) logDet += affinePixel(j, y[i * D + j]).logScale;
+      for (let j = 0; j < D; j++) logDet += affinePixel(j, y[i * D + j]!).logScale;
       const max = Math.max(...terms);
       const truth = max + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - max), 0)) + logDet + rangeLogJacobian([0, 1], D);
-      assert.ok(Math.abs(estimate.logLikelihoods[i] - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate.logLikelihoods[i]} vs ${truth}`);
+      assert.ok(Math.abs(estimate!.logLikelihoods[i]! - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth}`);
     }
-    assert.match(estimate.label, /^exact change of variables \(base distribution: a mixture of 2 diagonal Gaussians\) at uniformly dequantized pixels/);
+    assert.match(estimate!.label, /^exact change of variables \(base distribution: a mixture of 2 diagonal Gaussians\) at uniformly dequantized pixels/);
   } finally {
     disposeBundle(flow.bundle);
   }
@@ -107,12 +107,12 @@ test('many dequantization draws approach log P(k), the density integrated over t
     let truth = 0;
     for (let j = 0; j < D; j++) {
       const points = 4000;
-      const values = Float64Array.from({ length: points }, (_, q) => affinePixelLogDensity(j, (levels[j] + (q + 0.5) / points) / 256) - Math.log(256));
+      const values = Float64Array.from({ length: points }, (_, q) => affinePixelLogDensity(j, (levels[j]! + (q + 0.5) / points) / 256) - Math.log(256));
       truth += logMeanExp(values);
     }
     const [estimate] = await flow.logLikelihood(images, { rng: new Rng(8), batchSize: 64, samples: 512, source: 'test' });
-    const value = estimate.logLikelihoods[0];
-    assert.equal(estimate.samples, 512);
+    const value = estimate!.logLikelihoods[0]!;
+    assert.equal(estimate!.samples, 512);
     assert.ok(value <= truth + 1e-4 && value > truth - 1e-3, `S = 512 estimate ${value} vs log P(k) = ${truth}`);
   } finally {
     disposeBundle(flow.bundle);
@@ -148,15 +148,15 @@ test('the flow log-determinant equals log|det| of the numerical Jacobian, to 1e-
     for (let j = 0; j < D; j++) {
       shifted.set(y, 2 * j * D);
       shifted.set(y, (2 * j + 1) * D);
-      shifted[2 * j * D + j] += h;
-      shifted[(2 * j + 1) * D + j] -= h;
+      shifted[2 * j * D + j]! += h;
+      shifted[(2 * j + 1) * D + j]! -= h;
     }
     const out = (await flow.forward(shifted, 2 * D)).z;
     const jacobian = new Float64Array(D * D);
     for (let j = 0; j < D; j++) {
-      for (let i = 0; i < D; i++) jacobian[i * D + j] = (out[2 * j * D + i] - out[(2 * j + 1) * D + i]) / (2 * h);
+      for (let i = 0; i < D; i++) jacobian[i * D + j] = (out[2 * j * D + i]! - out[(2 * j + 1) * D + i]!) / (2 * h);
     }
-    assert.ok(Math.abs(logAbsDet(jacobian, D) - logDet[0]) < 1e-3, `${logAbsDet(jacobian, D)} vs ${logDet[0]}`);
+    assert.ok(Math.abs(logAbsDet(jacobian, D) - logDet[0]!) < 1e-3, `${logAbsDet(jacobian, D)} vs ${logDet[0]}`);
     assert.equal(z.length, D);
   } finally {
     disposeBundle(flow.bundle);
@@ -198,7 +198,7 @@ test('a flow that outputs NaN, or holds a layer genreport cannot invert, is stop
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
 }
 
@@ -208,12 +208,12 @@ function logAbsDet(matrix: Float64Array, n: number): number {
   let sum = 0;
   for (let c = 0; c < n; c++) {
     let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[pivot * n + c])) pivot = r;
-    for (let k = 0; k < n; k++) [a[c * n + k], a[pivot * n + k]] = [a[pivot * n + k], a[c * n + k]];
-    sum += Math.log(Math.abs(a[c * n + c]));
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]!) > Math.abs(a[pivot * n + c]!)) pivot = r;
+    for (let k = 0; k < n; k++) [a[c * n + k], a[pivot * n + k]] = [a[pivot * n + k]!, a[c * n + k]!];
+    sum += Math.log(Math.abs(a[c * n + c]!));
     for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / a[c * n + c];
-      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+      const f = a[r * n + c]! / a[c * n + c]!;
+      for (let k = c; k < n; k++) a[r * n + k]! -= f * a[c * n + k]!;
     }
   }
   return sum;

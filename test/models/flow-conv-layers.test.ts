@@ -105,8 +105,8 @@ test('a layer with passive values transforms only the values before them, both w
   const out = layer.forward(state);
   // Active [1, 2, 3, 4] by channel (scale 2 and 1, bias 1 and −1); log|det| += 2 pixels · log 2.
   const expected = [3, 1, 7, 3, 7, 8, 9, 0.25 + 2 * Math.log(2)];
-  Array.from(out.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `value ${i}: ${v} vs ${expected[i]}`));
-  Array.from(layer.inverse(out).dataSync()).forEach((v, i) => assert.ok(Math.abs(v - state.dataSync()[i]) < 1e-6));
+  Array.from(out.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6, `value ${i}: ${v} vs ${expected[i]}`));
+  Array.from(layer.inverse(out).dataSync()).forEach((v, i) => assert.ok(Math.abs(v - state.dataSync()[i]!) < 1e-6));
   assert.equal(layer.getConfig().passive, 3);
   assert.equal(new FlowActNorm({ channels: 2 }).getConfig().passive, undefined, 'no passive key when nothing is factored out');
 });
@@ -117,7 +117,7 @@ for (const shape of SHAPES) test(`${shape.name}: conv couplings, squeezes and 1�
   const state = forward(model, images);
   const back = inverse(model, state);
   const x = tf.concat([tf.reshape(images, [6, D]), tf.zeros([6, 1])], 1);
-  const error = tf.max(tf.abs(tf.sub(back, x))).dataSync()[0];
+  const error = tf.max(tf.abs(tf.sub(back, x))).dataSync()[0]!;
   assert.ok(error < 1e-4, `round-trip error ${error}`);
   const logDets = tf.slice(state, [0, D], [-1, 1]).dataSync();
   assert.ok(logDets.every((v) => Number.isFinite(v) && Math.abs(v) > 1e-3), 'a non-trivial log-determinant');
@@ -127,7 +127,7 @@ for (const shape of SHAPES) test(`${shape.name}: the log-determinant equals log|
   const model = tinyFlow(shape);
   for (const seed of [2, 3]) {
     const x = randomImages(1, seed).dataSync();
-    const logDet = forward(model, tf.tensor4d(x, [1, SIDE, SIDE, 1])).dataSync()[D];
+    const logDet = forward(model, tf.tensor4d(x, [1, SIDE, SIDE, 1])).dataSync()[D]!;
     // Central differences, one column of the Jacobian per input value, at steps h and h/2 combined
     // by Richardson extrapolation (4·J(h/2) − J(h)) / 3, which cancels the h² error term.
     const central = (h: number): Float64Array => {
@@ -135,19 +135,19 @@ for (const shape of SHAPES) test(`${shape.name}: the log-determinant equals log|
       for (let j = 0; j < D; j++) {
         shifted.set(x, 2 * j * D);
         shifted.set(x, (2 * j + 1) * D);
-        shifted[2 * j * D + j] += h;
-        shifted[(2 * j + 1) * D + j] -= h;
+        shifted[2 * j * D + j]! += h;
+        shifted[(2 * j + 1) * D + j]! -= h;
       }
       const out = forward(model, tf.tensor4d(shifted, [2 * D, SIDE, SIDE, 1])).arraySync();
       const jacobian = new Float64Array(D * D);
       for (let j = 0; j < D; j++) {
-        for (let i = 0; i < D; i++) jacobian[i * D + j] = (out[2 * j][i] - out[2 * j + 1][i]) / (2 * h);
+        for (let i = 0; i < D; i++) jacobian[i * D + j] = (out[2 * j]![i]! - out[2 * j + 1]![i]!) / (2 * h);
       }
       return jacobian;
     };
     const coarse = central(2e-2);
     const fine = central(1e-2);
-    const jacobian = fine.map((v, k) => (4 * v - coarse[k]) / 3);
+    const jacobian = fine.map((v, k) => (4 * v - coarse[k]!) / 3);
     const numeric = logAbsDet(jacobian, D);
     assert.ok(Math.abs(numeric - logDet) <= 1e-3 * Math.max(1, Math.abs(logDet)), `numeric ${numeric} vs layer ${logDet}`);
   }
@@ -176,12 +176,12 @@ function logAbsDet(matrix: Float64Array, n: number): number {
   let sum = 0;
   for (let c = 0; c < n; c++) {
     let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[pivot * n + c])) pivot = r;
-    for (let k = 0; k < n; k++) [a[c * n + k], a[pivot * n + k]] = [a[pivot * n + k], a[c * n + k]];
-    sum += Math.log(Math.abs(a[c * n + c]));
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]!) > Math.abs(a[pivot * n + c]!)) pivot = r;
+    for (let k = 0; k < n; k++) [a[c * n + k], a[pivot * n + k]] = [a[pivot * n + k]!, a[c * n + k]!];
+    sum += Math.log(Math.abs(a[c * n + c]!));
     for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / a[c * n + c];
-      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+      const f = a[r * n + c]! / a[c * n + c]!;
+      for (let k = c; k < n; k++) a[r * n + k]! -= f * a[c * n + k]!;
     }
   }
   return sum;

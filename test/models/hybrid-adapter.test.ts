@@ -17,7 +17,7 @@ function testImages(n: number, seed = 1): { batch: ImageBatch; levels: number[][
   const levels: number[][] = [];
   while (levels.length < n) {
     const image = Array.from({ length: 4 }, () => rng.int(256));
-    const ties = [(image[0] + image[2]) / 510, (image[1] + image[3]) / 510].some((m) => Math.abs(m - 0.3) < 2e-3 || Math.abs(m - 0.7) < 2e-3);
+    const ties = [(image[0]! + image[2]!) / 510, (image[1]! + image[3]!) / 510].some((m) => Math.abs(m - 0.3) < 2e-3 || Math.abs(m - 0.7) < 2e-3);
     if (!ties) levels.push(image);
   }
   return { batch: imageBatch(n, 2, 2, 1, Float32Array.from(levels.flat(), (k) => k / 255)), levels };
@@ -34,15 +34,15 @@ test('a known-answer hybrid reports log p(z_q(x)) + log p(x | z_q(x)) to 1e-4 re
   try {
     const { batch, levels } = testImages(200);
     const [estimate] = await model.logLikelihood(batch, { rng: new Rng(1), batchSize: 64, samples: 1, source: 'test' });
-    assert.equal(estimate.kind, 'bound');
-    assert.equal(estimate.estimator, 'single-code');
-    assert.match(estimate.label, /lower bound on log-likelihood/);
-    assert.match(estimate.label, /causality checked/);
+    assert.equal(estimate!.kind, 'bound');
+    assert.equal(estimate!.estimator, 'single-code');
+    assert.match(estimate!.label, /lower bound on log-likelihood/);
+    assert.match(estimate!.label, /causality checked/);
     let strictlyBelow = 0;
     levels.forEach((image, i) => {
       const [z0, z1] = tinyCodes(image);
       const expected = jointLogProbability(image, z0, z1);
-      const got = estimate.logLikelihoods[i];
+      const got = estimate!.logLikelihoods[i]!;
       assert.ok(Math.abs(got - expected) <= 1e-4 * Math.abs(expected), `image ${i}: ${got} vs closed form ${expected}`);
       const exact = exactLogLikelihood(image);
       assert.ok(got <= exact + 1e-9 * Math.abs(exact), `image ${i}: bound ${got} above the exact ${exact}`);
@@ -63,12 +63,12 @@ test('the encoder codes are the nearest codebook vectors, decoded to those vecto
     assert.deepEqual(Array.from(codes), levels.flatMap(tinyCodes));
     const done = await hybridReconstruction(model, batch, 16);
     for (let i = 0; i < batch.n; i++) {
-      const [z0, z1] = tinyCodes(levels[i]);
+      const [z0, z1] = tinyCodes(levels[i]!);
       const row = Array.from(done.reconstructions.data.subarray(i * 4, i * 4 + 4));
-      assert.deepEqual(row.map((v) => Math.round(v * 1e5) / 1e5), [CODEBOOK[z0][0], CODEBOOK[z1][0], CODEBOOK[z0][0], CODEBOOK[z1][0]]);
+      assert.deepEqual(row.map((v) => Math.round(v * 1e5) / 1e5), [CODEBOOK[z0]![0], CODEBOOK[z1]![0], CODEBOOK[z0]![0], CODEBOOK[z1]![0]]);
     }
     const counts = [0, 0, 0];
-    for (const c of codes) counts[c]++;
+    for (const c of codes) counts[c]!++;
     const h = -counts.filter((c) => c > 0).reduce((s, c) => s + (c / 100) * Math.log(c / 100), 0);
     assert.equal(done.usage.codes, 100);
     assert.equal(done.usage.dead, counts.filter((c) => c === 0).length);
@@ -90,7 +90,7 @@ test('samples follow the prior: code frequencies match p(z0) and p(z1 | z0), and
     const images = await model.sample(n, new Rng(7), 500);
     const counts = new Map<string, number>();
     for (let i = 0; i < n; i++) {
-      const z = [0, 1].map((w) => CODEBOOK.findIndex((c) => Math.abs(c[0] - images.data[i * 4 + w]) < 1e-5));
+      const z = [0, 1].map((w) => CODEBOOK.findIndex((c) => Math.abs(c[0]! - images.data[i * 4 + w]!) < 1e-5));
       assert.ok(z.every((k) => k >= 0), `sample ${i} is not a decoded code grid`);
       counts.set(z.join(), (counts.get(z.join()) ?? 0) + 1);
     }
@@ -111,8 +111,8 @@ test('samples follow the prior: code frequencies match p(z0) and p(z1 | z0), and
 /** log p(z) of the tiny prior, from its definition. */
 function priorOnly(z0: number, z1: number): number {
   const { a, b } = PRIOR;
-  const ls = (l: number[], k: number) => l[k] - Math.log(l.reduce((s, x) => s + Math.exp(x), 0));
-  return ls(b, z0) + ls(a.map((ak, k) => ak * z0 + b[k]), z1);
+  const ls = (l: number[], k: number) => l[k]! - Math.log(l.reduce((s, x) => s + Math.exp(x), 0));
+  return ls(b, z0) + ls(a.map((ak, k) => ak * z0 + b[k]!), z1);
 }
 
 test('a prior that sees the code it predicts is refused, naming components.prior', async () => {
@@ -136,7 +136,7 @@ test('the prior split as priorAbove + priorRow gives the same bound and draws th
     const options = { rng: new Rng(1), batchSize: 16, samples: 1, source: 'test' };
     const [a] = await one.logLikelihood(batch, options);
     const [b] = await split.logLikelihood(batch, options);
-    a.logLikelihoods.forEach((v, i) => assert.ok(Math.abs(v - b.logLikelihoods[i]) < 1e-5, `image ${i}: ${v} vs ${b.logLikelihoods[i]}`));
+    a!.logLikelihoods.forEach((v, i) => assert.ok(Math.abs(v - b!.logLikelihoods[i]!) < 1e-5, `image ${i}: ${v} vs ${b!.logLikelihoods[i]}`));
     const drawnOne = await one.sample(30, new Rng(4), 8);
     const drawnSplit = await split.sample(30, new Rng(4), 8);
     assert.deepEqual(Array.from(drawnSplit.data), Array.from(drawnOne.data));

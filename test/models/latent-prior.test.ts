@@ -16,8 +16,8 @@ test('a mixture prior\'s log-density matches the closed form, and one component 
   const prior = new GaussianMixturePrior(2, [0.25, 0.75], [1, -2, 0, 0.5], [Math.log(0.5), 0, Math.log(2), Math.log(0.1)]);
   const normal = (x: number, m: number, v: number) => Math.exp(-0.5 * (x - m) ** 2 / v) / Math.sqrt(2 * Math.PI * v);
   for (const [a, b] of [[0, 0], [1, -2], [-3, 4], [0.3, 0.5]]) {
-    const expected = Math.log(0.25 * normal(a, 1, 0.5) * normal(b, -2, 1) + 0.75 * normal(a, 0, 2) * normal(b, 0.5, 0.1));
-    assert.ok(Math.abs(prior.logDensity([a, b], 0) - expected) < 1e-12, `at (${a}, ${b})`);
+    const expected = Math.log(0.25 * normal(a!, 1, 0.5) * normal(b!, -2, 1) + 0.75 * normal(a!, 0, 2) * normal(b!, 0.5, 0.1));
+    assert.ok(Math.abs(prior.logDensity([a!, b!], 0) - expected) < 1e-12, `at (${a}, ${b})`);
   }
   // Far from every component the log-sum-exp keeps it finite (the plain sum underflows to log 0).
   assert.ok(Number.isFinite(prior.logDensity([400, -400], 0)));

@@ -20,8 +20,8 @@ const options = { rng: new Rng(1), batchSize: 4, samples: 1, source: 'fixture im
 
 function referenceImages(name: string) {
   const ref = readNpz(join(fixtures, name, 'reference.npz'));
-  const [n, h, w, c] = ref.images.shape;
-  return { images: imageBatch(n, h, w, c, ref.images.data as Float32Array), logPx: ref.log_px.data };
+  const [n, h, w, c] = ref.images!.shape as [number, number, number, number];
+  return { images: imageBatch(n, h, w, c, ref.images!.data as Float32Array), logPx: ref.log_px!.data };
 }
 
 test('ar-pixelcnn: exact log p(x) equals PyTorch to 1e-4 nats; samples come pixel by pixel', async () => {
@@ -29,9 +29,9 @@ test('ar-pixelcnn: exact log p(x) equals PyTorch to 1e-4 nats; samples come pixe
   const { bundle, model } = await loadModel(join(fixtures, 'ar-pixelcnn'));
   try {
     const [estimate] = await model.likelihood!.logLikelihood(images, options);
-    assert.equal(estimate.kind, 'exact');
-    assert.match(estimate.label, /causality checked/);
-    const nats = Math.max(...Array.from(estimate.logLikelihoods, (v, i) => Math.abs(v - logPx[i])));
+    assert.equal(estimate!.kind, 'exact');
+    assert.match(estimate!.label, /causality checked/);
+    const nats = Math.max(...Array.from(estimate!.logLikelihoods, (v, i) => Math.abs(v - logPx[i]!)));
     console.log(`ar-pixelcnn: exact log p(x) max |Δ| vs PyTorch ${nats.toExponential(2)} nats`);
     assert.ok(nats <= 1e-4, `${nats} nats`);
     const samples = await model.sample(2, new Rng(2), 2);

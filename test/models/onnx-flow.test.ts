@@ -20,7 +20,7 @@ const folder = resolve(import.meta.dirname, '../fixtures/models-onnx/flow-coupli
 /** Largest |a − b| / max(|b|, floor). */
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>, floor = 0.01): number {
   let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), floor));
   return worst;
 }
 
@@ -30,18 +30,18 @@ test('flow-coupling: z, log|det|, log density and inverse equal PyTorch; the rou
   const flow = model as FlowModel;
   try {
     assert.equal(flow.latentDim, 64);
-    const { z, logDet } = await flow.forward(ref.values.data as Float32Array, 4);
-    const zError = maxRelative(z, ref.z.data);
-    const logDetError = Math.max(...Array.from(logDet, (v, i) => Math.abs(v - ref.log_det.data[i])));
+    const { z, logDet } = await flow.forward(ref.values!.data as Float32Array, 4);
+    const zError = maxRelative(z, ref.z!.data);
+    const logDetError = Math.max(...Array.from(logDet, (v, i) => Math.abs(v - ref.log_det!.data[i]!)));
     const density = Array.from(logDet, (ld, i) => flow.prior.logDensity(z, i * 64) + ld);
-    const nats = Math.max(...density.map((v, i) => Math.abs(v - ref.log_density.data[i])));
-    const inverted = await flow.inverse(ref.z_given.data as Float32Array, 4);
+    const nats = Math.max(...density.map((v, i) => Math.abs(v - ref.log_density!.data[i]!)));
+    const inverted = await flow.inverse(ref.z_given!.data as Float32Array, 4);
     // The inverse gives unbounded model-range values through exp and subtraction: near 0
     // (|v| ~ 0.006) float32 cancellation leaves ~1e-7 absolute, so the floor is 0.1 of the range.
-    const inverseError = maxRelative(inverted, ref.inverted.data, 0.1);
-    const inverseAbsolute = Math.max(...Array.from(inverted, (v, i) => Math.abs(v - ref.inverted.data[i])));
+    const inverseError = maxRelative(inverted, ref.inverted!.data, 0.1);
+    const inverseAbsolute = Math.max(...Array.from(inverted, (v, i) => Math.abs(v - ref.inverted!.data[i]!)));
     const back = await flow.inverse(z, 4);
-    const roundTrip = Math.max(...Array.from(back, (v, i) => Math.abs(v - ref.values.data[i])));
+    const roundTrip = Math.max(...Array.from(back, (v, i) => Math.abs(v - ref.values!.data[i]!)));
     console.log(`flow-coupling: z max relative ${zError.toExponential(2)}, log|det| max |Δ| ${logDetError.toExponential(2)}, log density max |Δ| ${nats.toExponential(2)} nats, inverse max relative ${inverseError.toExponential(2)} (max |Δ| ${inverseAbsolute.toExponential(2)}), round trip max |Δ| ${roundTrip.toExponential(2)}`);
     assert.ok(zError <= 1e-5, `z ${zError}`);
     assert.ok(nats <= 1e-4, `log density ${nats} nats`);

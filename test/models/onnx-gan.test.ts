@@ -29,13 +29,13 @@ const fixtures = join(root, 'test/fixtures/models-onnx');
  */
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 0.01));
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 0.01));
   return worst;
 }
 
 function maxAbsolute(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst;
 }
 
@@ -45,10 +45,10 @@ for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc', 'gan-mnist-size']) {
     const { bundle, model } = await loadModel(join(fixtures, name));
     try {
       assert.equal(bundle.runnable.generator?.runtime, 'onnx');
-      const made = await model.latents!.decode(latents.data as Float32Array, 4);
-      assert.deepEqual([made.n, made.height, made.width, made.channels], images.shape);
-      const error = maxRelative(made.data, images.data);
-      console.log(`${name}: vs PyTorch, max relative error ${error.toExponential(2)}, max absolute ${maxAbsolute(made.data, images.data).toExponential(2)}`);
+      const made = await model.latents!.decode(latents!.data as Float32Array, 4);
+      assert.deepEqual([made.n, made.height, made.width, made.channels], images!.shape);
+      const error = maxRelative(made.data, images!.data);
+      console.log(`${name}: vs PyTorch, max relative error ${error.toExponential(2)}, max absolute ${maxAbsolute(made.data, images!.data).toExponential(2)}`);
       assert.ok(error <= 1e-5, `max relative error ${error}`);
     } finally {
       disposeBundle(bundle);
@@ -62,14 +62,14 @@ test('genreport sample of an ONNX GAN: the images are the generator of the laten
   const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', join(fixtures, 'gan-dcgan'), '--n', '5', '--seed', '3', '--out', out, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(run.status, 0, run.stderr);
   const { images, latents } = readNpz(out);
-  assert.deepEqual(images.shape, [5, 8, 8, 3]);
+  assert.deepEqual(images!.shape, [5, 8, 8, 3]);
   const { bundle, model } = await loadModel(join(fixtures, 'gan-dcgan'));
   try {
-    const again = await model.latents!.decode(latents.data as Float32Array, 2);
-    assert.deepEqual(Array.from(again.data), Array.from(images.data));
+    const again = await model.latents!.decode(latents!.data as Float32Array, 2);
+    assert.deepEqual(Array.from(again.data), Array.from(images!.data));
     // And a run's own sampling, batch size aside.
     const drawn = await model.sample(5, new Rng(3).fork('samples'), 2);
-    assert.deepEqual(Array.from(drawn.data), Array.from(images.data));
+    assert.deepEqual(Array.from(drawn.data), Array.from(images!.data));
   } finally {
     disposeBundle(bundle);
   }
@@ -78,14 +78,14 @@ test('genreport sample of an ONNX GAN: the images are the generator of the laten
 test('genreport sample of an ONNX GAN gives PyTorch’s images for the latents it draws, to 1e-5 relative', () => {
   // make-sample-reference.py ran `genreport sample` and PyTorch's generator (weights from the ONNX initializers) on its latents.
   const reference = readNpz(join(fixtures, 'gan-dcgan', 'sample-reference.npz'));
-  const [seed, n] = [reference.seed.data[0], reference.n.data[0]];
+  const [seed, n] = [reference.seed!.data[0], reference.n!.data[0]];
   const out = join(mkdtempSync(join(tmpdir(), 'genreport-onnx-sample-')), 'drawn.npz');
   const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', join(fixtures, 'gan-dcgan'), '--n', String(n), '--seed', String(seed), '--out', out, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(run.status, 0, run.stderr);
   const { images, latents } = readNpz(out);
-  assert.deepEqual(Array.from(latents.data), Array.from(reference.latents.data), 'the same seed draws the same latents');
-  assert.deepEqual(images.shape, reference.images.shape);
-  const error = maxRelative(images.data, reference.images.data);
+  assert.deepEqual(Array.from(latents!.data), Array.from(reference.latents!.data), 'the same seed draws the same latents');
+  assert.deepEqual(images!.shape, reference.images!.shape);
+  const error = maxRelative(images!.data, reference.images!.data);
   console.log(`genreport sample vs PyTorch: max relative error ${error.toExponential(2)}`);
   assert.ok(error <= 1e-5, `max relative error ${error}`);
 });

@@ -38,7 +38,7 @@ test('a bundle sums its components’ parameters and names the ONNX execution pr
   try {
     assert.equal(bundle.parameters, count('vae-two-outputs/encoder.onnx')! + count('vae-two-outputs/decoder.onnx')!);
     assert.equal(bundle.runtimes.length, 1);
-    assert.match(bundle.runtimes[0], /^onnxruntime-node 1\.\d+\.\d+, (cpu|cuda) execution provider, \d+ threads?$/);
+    assert.match(bundle.runtimes[0]!, /^onnxruntime-node 1\.\d+\.\d+, (cpu|cuda) execution provider, \d+ threads?$/);
   } finally {
     disposeBundle(bundle);
   }

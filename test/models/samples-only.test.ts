@@ -31,13 +31,13 @@ test('NCHW is told from NHWC by dimension 1; both give the same NHWC images', ()
   const nhwc = patterned(n, h, w, c);
   const nchw = new Uint8Array(nhwc.length);
   for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k];
+    nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k]!;
   }
   const a = imagesFromArray({ dtype: 'uint8', shape: [n, h, w, c], data: nhwc }, 'a.npy');
   const b = imagesFromArray({ dtype: 'uint8', shape: [n, c, h, w], data: nchw }, 'b.npy');
   assert.deepEqual([b.n, b.height, b.width, b.channels], [n, h, w, c]);
   assert.deepEqual(b.data, a.data);
-  assert.equal(a.data[7], Math.fround(nhwc[7] / 255));
+  assert.equal(a.data[7], Math.fround(nhwc[7]! / 255));
   // (N, 3, 8, 3): the last dimension is a channel count too, so NHWC wins.
   const ambiguous = imagesFromArray({ dtype: 'uint8', shape: [1, 3, 8, 3], data: new Uint8Array(72) }, 'c.npy');
   assert.deepEqual([ambiguous.height, ambiguous.width, ambiguous.channels], [3, 8, 3]);
@@ -64,7 +64,7 @@ test('an npz of arr_0 (as the ADM evaluator writes) in NCHW float is read; n are
   const c = await model.sample(4, new Rng(4).fork('samples'), 100);
   assert.deepEqual(a.data, b.data);
   assert.notDeepEqual(a.data, c.data);
-  const firsts = Array.from({ length: 4 }, (_, i) => Math.round(a.data[i * 16] * 10));
+  const firsts = Array.from({ length: 4 }, (_, i) => Math.round(a.data[i * 16]! * 10));
   assert.equal(new Set(firsts).size, 4, 'four distinct stored images');
   await assert.rejects(model.sample(11, new Rng(1), 100), /adm\.npz: holds 10 images, but the run asks for 11 samples per model/);
 });

@@ -34,7 +34,7 @@ test('with q(z|x) at the exact posterior moments, the importance-weighted bound 
   const vae = await loadVae({ qMean: truth.posteriorMean, qLogVar: Math.log(truth.posteriorVariance) });
   try {
     const [, iwae] = await vae.logLikelihood(testImage(20), { rng: new Rng(1), batchSize: 512, samples: 256, source: 'test' });
-    const mean = meanInterval(iwae.logLikelihoods).mean;
+    const mean = meanInterval(iwae!.logLikelihoods).mean;
     assert.ok(Math.abs(mean - truth.logLikelihood) <= 1e-4 * Math.abs(truth.logLikelihood), `IWAE-256 ${mean} vs true ${truth.logLikelihood}`);
   } finally {
     disposeBundle(vae.bundle);
@@ -62,16 +62,16 @@ test('the ELBO equals its quadrature value, the bounds lie below the true value,
       expected += (Math.exp(-0.5 * e * e) / Math.sqrt(2 * Math.PI)) * tinyVaeLogLikelihoodGivenZ(levels, q.qMean + s * e) * (16 / (points - 1));
     }
     expected -= 0.5 * (q.qMean ** 2 + Math.exp(q.qLogVar) - 1 - q.qLogVar);
-    const elbo = meanInterval(elbo64.logLikelihoods);
+    const elbo = meanInterval(elbo64!.logLikelihoods);
     assert.ok(Math.abs(elbo.mean - expected) < 4 * (elbo.sd / Math.sqrt(elbo.n)) + 1e-6, `ELBO ${elbo.mean} vs quadrature ${expected}`);
-    const means = [elbo1, iwae1, iwae4, iwae256].map((e) => meanInterval(e.logLikelihoods));
+    const means = [elbo1, iwae1, iwae4, iwae256].map((e) => meanInterval(e!.logLikelihoods));
     const se = (m: MeanInterval): number => m.sd / Math.sqrt(m.n);
-    assert.ok(means[0].high < truth.logLikelihood, `ELBO ${means[0].mean} lies below log p(x) = ${truth.logLikelihood}`);
+    assert.ok(means[0]!.high < truth.logLikelihood, `ELBO ${means[0]!.mean} lies below log p(x) = ${truth.logLikelihood}`);
     for (const m of means.slice(1)) assert.ok(m.mean <= truth.logLikelihood + 3 * se(m), `IWAE ${m.mean} ± ${se(m)} lies below ${truth.logLikelihood}`);
     const apart = (a: MeanInterval, b: MeanInterval): boolean => b.mean - a.mean > 2 * Math.hypot(se(a), se(b));
-    assert.ok(apart(means[1], means[2]) && apart(means[2], means[3]), `IWAE tightens with K: ${means.map((m) => m.mean.toFixed(4)).join(' < ')}`);
-    assert.ok(truth.logLikelihood - means[3].mean < 0.1 * (truth.logLikelihood - means[1].mean), 'K = 256 closes most of the K = 1 gap');
-    assert.ok(elbo64.label.includes('lower bound') && iwae64.label.includes('K = 64'));
+    assert.ok(apart(means[1]!, means[2]!) && apart(means[2]!, means[3]!), `IWAE tightens with K: ${means.map((m) => m.mean.toFixed(4)).join(' < ')}`);
+    assert.ok(truth.logLikelihood - means[3]!.mean < 0.1 * (truth.logLikelihood - means[1]!.mean), 'K = 256 closes most of the K = 1 gap');
+    assert.ok(elbo64!.label.includes('lower bound') && iwae64!.label.includes('K = 64'));
   } finally {
     disposeBundle(vae.bundle);
   }
@@ -86,7 +86,7 @@ test('VAE samples are the decoder mean: seeded, in [0, 1], and decode(encode(x))
     const { mean } = await vae.encode(testImage(3), 2);
     assert.deepEqual([...mean], [0.7, 0.7, 0.7].map(Math.fround));
     const decoded = await vae.decode(mean, 3);
-    assert.ok(Math.abs(decoded.data[1] - (0.5 + 0.2 * Math.cos(1.7) * 0.7)) < 1e-6);
+    assert.ok(Math.abs(decoded.data[1]! - (0.5 + 0.2 * Math.cos(1.7) * 0.7)) < 1e-6);
   } finally {
     disposeBundle(vae.bundle);
   }
@@ -123,10 +123,10 @@ test('with a mixture prior, the bounds use it: the ELBO equals its quadrature va
       const logQ = -0.5 * e * e - 0.5 * Math.log(2 * Math.PI) - Math.log(s);
       expected += Math.exp(-0.5 * e * e) / Math.sqrt(2 * Math.PI) * (tinyVaeLogLikelihoodGivenZ(levels, z) + mixtureLogDensity(z) - logQ) * (16 / (points - 1));
     }
-    const e = meanInterval(elbo.logLikelihoods);
+    const e = meanInterval(elbo!.logLikelihoods);
     assert.ok(Math.abs(e.mean - expected) < 4 * (e.sd / Math.sqrt(e.n)) + 1e-6, `ELBO ${e.mean} vs quadrature ${expected}`);
-    assert.match(elbo.label, /prior a mixture of 2 diagonal Gaussians/);
-    const w = meanInterval(iwae.logLikelihoods);
+    assert.match(elbo!.label, /prior a mixture of 2 diagonal Gaussians/);
+    const w = meanInterval(iwae!.logLikelihoods);
     assert.ok(w.mean <= mixtureTruth.logLikelihood + 3 * (w.sd / Math.sqrt(w.n)), `IWAE ${w.mean} lies below ${mixtureTruth.logLikelihood}`);
     assert.ok(mixtureTruth.logLikelihood - w.mean < 1e-3 * Math.abs(mixtureTruth.logLikelihood), `IWAE-256 ${w.mean} near ${mixtureTruth.logLikelihood}`);
     // Under N(0, 1) the true value differs by far more than that tolerance: the prior matters here.
@@ -143,9 +143,9 @@ test('a one-component mixture at N(0, 1) gives the same IWAE as the normal prior
     const run = (vae: VaeModel) => vae.logLikelihood(testImage(8), { rng: new Rng(5), batchSize: 64, samples: 8, source: 'test' });
     const [[elboN, iwaeN], [elboM, iwaeM]] = [await run(normal), await run(mixture)];
     for (let i = 0; i < 8; i++) {
-      assert.ok(Math.abs(iwaeN.logLikelihoods[i] - iwaeM.logLikelihoods[i]) < 1e-9);
+      assert.ok(Math.abs(iwaeN!.logLikelihoods[i]! - iwaeM!.logLikelihoods[i]!) < 1e-9);
       // Analytic KL against its 8-draw Monte Carlo estimate: close, not equal.
-      assert.ok(Math.abs(elboN.logLikelihoods[i] - elboM.logLikelihoods[i]) < 0.5);
+      assert.ok(Math.abs(elboN!.logLikelihoods[i]! - elboM!.logLikelihoods[i]!) < 0.5);
     }
   } finally {
     disposeBundle(normal.bundle);
@@ -160,7 +160,7 @@ test('VAE samples decode draws from the mixture prior: their latents show its tw
     // Pixel 1's mean is 0.5 + 0.2·w_1·z with w_1 = cos 1.7 < 0: read z back from it.
     const w1 = Math.cos(1.7);
     let low = 0;
-    for (let i = 0; i < images.n; i++) if ((images.data[i * D + 1] - 0.5) / (0.2 * w1) < -0.25) low++;
+    for (let i = 0; i < images.n; i++) if ((images.data[i * D + 1]! - 0.5) / (0.2 * w1) < -0.25) low++;
     // P(z < −0.25) under the mixture: 0.3·Φ((−0.25 + 1.5)/√0.2) + 0.7·Φ((−0.25 − 1)/√0.5) = 0.3·0.9974 + 0.7·0.0385.
     const expected = 0.3 * 0.99741 + 0.7 * 0.03855;
     const se = Math.sqrt((expected * (1 - expected)) / images.n);

@@ -36,11 +36,11 @@ function recordingExtractor(): FeatureExtractor & { largestBatch: number } {
       for (let i = 0; i < images.n; i++) {
         let sum = 0, squares = 0;
         for (let k = 0; k < per; k++) {
-          const v = images.data[i * per + k];
+          const v = images.data[i * per + k]!;
           sum += v;
           squares += v * v;
         }
-        features.data.set([sum / per, images.data[i * per], squares / per], i * 3);
+        features.data.set([sum / per, images.data[i * per]!, squares / per], i * 3);
         probabilities.data.set([sum / per, 1 - sum / per], i * 2);
       }
       return { features, probabilities, classes: ['a', 'b'] };
@@ -87,9 +87,9 @@ for (const [family, write] of [
         for (const [i, p] of picks.entries()) assert.deepEqual(read.data.subarray(i * per, (i + 1) * per), whole.data.subarray(p * per, (p + 1) * per), `image ${p}`);
         assert.deepEqual(set.images.slice(0, n).data, whole.data);
         assert.throws(() => set.images.read([n]), /index 203 outside 0..202/);
-        const streamed = set.moments[0].toFeatureStats();
+        const streamed = set.moments[0]!.toFeatureStats();
         const direct = statsFromFeatures(expected.features);
-        for (let k = 0; k < 9; k++) assert.ok(Math.abs(streamed.cov[k] - direct.cov[k]) <= 1e-12 * Math.abs(direct.cov[0] + direct.cov[4] + direct.cov[8]), `cov[${k}]`);
+        for (let k = 0; k < 9; k++) assert.ok(Math.abs(streamed.cov[k]! - direct.cov[k]!) <= 1e-12 * Math.abs(direct.cov[0]! + direct.cov[4]! + direct.cov[8]!), `cov[${k}]`);
         assert.deepEqual(timings.map((t) => t.stage).sort(), ['features', 'sample']);
       } finally {
         set.images.dispose();

@@ -113,7 +113,7 @@ test('entries: written atomically, read back exactly, ignored when asked (--fres
   assert.ok(!readdirSync(dir).some((f) => f.includes('.partial-')));
   const hit = second.read(a)!;
   assert.deepEqual(hit.evaluation, evaluation('a'));
-  assert.ok(hit.evaluation.density.entries[0].estimate.logLikelihoods instanceof Float64Array);
+  assert.ok(hit.evaluation.density.entries[0]!.estimate.logLikelihoods instanceof Float64Array);
   assert.equal(openModelCache(out, 'other key', { read: true }).read(a), null, 'another run key misses');
   assert.equal(openModelCache(out, 'key', { read: false }).read(a), null, '--fresh reads nothing');
 

@@ -50,8 +50,8 @@ async function hangingPrint(work: string): Promise<{ child: ChildProcess; tmp: s
   });
   const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
   await until('Chromium to start', () => profiles(tmp).some((p) => browserPid(p) !== undefined));
-  const profile = profiles(tmp)[0];
-  return { child, tmp, profile, browser: browserPid(profile)!, exited };
+  const profile = profiles(tmp)[0]!;
+  return { child, tmp, profile: profile!, browser: browserPid(profile)!, exited };
 }
 
 test('SIGTERM while printing kills the browser group, removes the profile, and ends genreport by SIGTERM', { skip, timeout: 120_000 }, async () => {

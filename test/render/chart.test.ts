@@ -21,7 +21,7 @@ test('the FID/KID chart is valid SVG naming every model, and safe to inline', as
 test('the chart keeps the report order of models and carries KID ± std as its error bar', async () => {
   const data = await buildFixtureReport({ modelNames: ['zeta', 'alpha'] });
   const spec = fidKidChartSpec(data) as { data: { values: Record<string, unknown>[] }; spec: { layer: { encoding: { y: { sort: string[] } } }[] } };
-  assert.deepEqual(spec.spec.layer[0].encoding.y.sort, ['zeta', 'alpha']);
+  assert.deepEqual(spec.spec.layer[0]!.encoding.y.sort, ['zeta', 'alpha']);
   const kidZeta = spec.data.values.find((p) => p.model === 'zeta' && String(p.metric).startsWith('KID'));
   assert.ok(kidZeta);
   assert.ok(Math.abs((kidZeta.low as number) - (0.0114 - 0.0021)) < 1e-12);
@@ -30,7 +30,7 @@ test('the chart keeps the report order of models and carries KID ± std as its e
 
 test('cells without a value are left out of the chart', async () => {
   const data = await buildFixtureReport();
-  data.results['vae-mnist'].fid = { kind: 'failed', reason: 'generator produced NaN' };
+  data.results['vae-mnist']!.fid = { kind: 'failed', reason: 'generator produced NaN' };
   const spec = fidKidChartSpec(data) as { data: { values: { model: string; metric: string }[] } };
   const fidModels = spec.data.values.filter((p) => p.metric.startsWith('FID')).map((p) => p.model);
   assert.deepEqual(fidModels, ['dcgan-mnist']);

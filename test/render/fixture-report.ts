@@ -103,12 +103,12 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
       { id: 'density', label: 'Density', unit: '', direction: 'higher', definition: 'Mean count of real k-NN balls (k = 5) holding each generated sample, over k.', reference: 'Naeem et al. 2020' },
       { id: 'coverage', label: 'Coverage', unit: '', direction: 'higher', definition: 'Share of real k-NN balls (k = 5) holding a generated sample.', reference: 'Naeem et al. 2020' },
     );
-    Object.assign(data.results[gan], {
+    Object.assign(data.results[gan]!, {
       recall: { kind: 'value', value: 0.402, interval: [0.381, 0.425], n: 2000 },
       density: { kind: 'value', value: 1.08, interval: [1.02, 1.13], n: 2000, best: true },
       coverage: { kind: 'value', value: 0.611, interval: [0.590, 0.634], n: 2000 },
     });
-    Object.assign(data.results[vae], {
+    Object.assign(data.results[vae]!, {
       recall: { kind: 'value', value: 0.655, interval: [0.631, 0.677], n: 2000, best: true },
       density: { kind: 'value', value: 0.713, interval: [0.684, 0.745], n: 2000 },
       coverage: { kind: 'value', value: 0.627, interval: [0.604, 0.649], n: 2000, best: true },
@@ -221,7 +221,7 @@ function addLikelihoodSections(data: ReportData, gan: string, vae: string): void
     {
       model: gan,
       samples: 500,
-      points: [0.5, 0.75, 1].map((psi, i) => ({ psi, precision: [0.79, 0.6, 0.47][i], recall: [0.45, 0.58, 0.64][i] })),
+      points: [0.5, 0.75, 1].map((psi, i) => ({ psi, precision: [0.79, 0.6, 0.47][i]!, recall: [0.45, 0.58, 0.64][i]! })),
     },
   ];
 }

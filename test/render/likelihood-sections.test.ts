@@ -16,9 +16,9 @@ test('density section: bounds labelled as bounds, the IWAE gap, the reference ro
     ['vae-mnist', 'ELBO, K = 64', 'lower bound'],
     ['vae-mnist', 'IWAE, K = 64', 'lower bound'],
   ]);
-  assert.equal(density.rows[2].nats, '766 [757, 775]');
-  assert.match(density.rows[2].note, /^Gap to the ELBO: 15 nats\./);
-  assert.match(density.rows[0].note, /^no density: a GAN/);
+  assert.equal(density.rows[2]!.nats, '766 [757, 775]');
+  assert.match(density.rows[2]!.note, /^Gap to the ELBO: 15 nats\./);
+  assert.match(density.rows[0]!.note, /^no density: a GAN/);
   assert.equal(density.reference!.estimate, 'pixel histograms');
   assert.deepEqual(density.rankings, ['Ranked together on uint8-28x28x1, best first: vae-mnist, independent pixels (reference).']);
   assert.equal(density.chart!.title, 'Bits per dimension');
@@ -35,7 +35,7 @@ test('an estimate set apart is listed with its reason', async () => {
 
 test('invertibility section: its grids leave the samples section; round trips show both directions', async () => {
   const data = await buildFixtureReport({ likelihood: true });
-  const grid = { ...data.images[0], id: 'invertibility-vae-0', title: 'Reconstructions: vae-mnist', section: 'invertibility' as const };
+  const grid = { ...data.images[0]!, id: 'invertibility-vae-0', title: 'Reconstructions: vae-mnist', section: 'invertibility' as const };
   data.images.push(grid);
   data.invertibility!.rows.push({
     model: 'flow',
@@ -51,16 +51,16 @@ test('invertibility section: its grids leave the samples section; round trips sh
   const flow = view.invertibility!.rows.at(-1)!;
   assert.equal(flow.error, 'x→z→x max 2.10e−6, mean 3.00e−7; z→x→z max 4.00e−6, mean 5.00e−7');
   assert.equal(flow.time, '4 ms');
-  assert.equal(view.invertibility!.rows[0].sameLabel, '92% [83, 97]');
+  assert.equal(view.invertibility!.rows[0]!.sameLabel, '92% [83, 97]');
   const [, , , invertibility] = axisSummaries(data);
-  assert.match(invertibility.paragraph, /flow inverts exactly: round-trip error at most 4\.00e−6/);
+  assert.match(invertibility!.paragraph, /flow inverts exactly: round-trip error at most 4\.00e−6/);
 });
 
 test('the density axis reads the density section: best bound with its interval, the reference for scale, who has no density', async () => {
   const [, , density] = axisSummaries(await buildFixtureReport({ likelihood: true }));
-  assert.equal(density.verdict, 'vae-mnist best at 1.41 bits/dim.');
-  assert.match(density.paragraph, /vae-mnist is best at 1\.41 \[1\.39, 1\.43\] bits\/dim \(a bound: the true value is at or below it\); independent pixels: 1\.62/);
-  assert.match(density.paragraph, /No density for dcgan-mnist\./);
+  assert.equal(density!.verdict, 'vae-mnist best at 1.41 bits/dim.');
+  assert.match(density!.paragraph, /vae-mnist is best at 1\.41 \[1\.39, 1\.43\] bits\/dim \(a bound: the true value is at or below it\); independent pixels: 1\.62/);
+  assert.match(density!.paragraph, /No density for dcgan-mnist\./);
 });
 
 test('a report made before these sections still validates and shows neither', async () => {
@@ -70,8 +70,8 @@ test('a report made before these sections still validates and shows neither', as
   assert.equal(view.density, null);
   assert.equal(view.invertibility, null);
   const [, , density, invertibility] = axisSummaries(parsed);
-  assert.equal(density.measured, false);
-  assert.equal(invertibility.measured, false);
+  assert.equal(density!.measured, false);
+  assert.equal(invertibility!.measured, false);
 });
 
 test('a hybrid row adds its own codebook-usage table (HTML view and Markdown), and its method names the codes, not an encoder mean', async () => {

@@ -26,8 +26,8 @@ test("class names label the bars in the classifier's order, and the caption name
   const spec = chart.spec as { data: { values: { class: string; generated: number }[] }; spec: { layer: { encoding: { x: { sort: string[]; axis?: { labelAngle: number } } } }[] } };
   assert.equal(spec.data.values.find((v) => v.class === 'truck')!.generated, 1);
   // Without an explicit order Vega-Lite sorts the names alphabetically, not in class order.
-  assert.deepEqual(spec.spec.layer[0].encoding.x.sort, classes);
-  assert.equal(spec.spec.layer[0].encoding.x.axis?.labelAngle, -45);
+  assert.deepEqual(spec.spec.layer[0]!.encoding.x.sort, classes);
+  assert.equal(spec.spec.layer[0]!.encoding.x.axis?.labelAngle, -45);
   assert.ok(chart.svg.includes('automobile'));
   assert.match(chart.caption, /each class; black ticks: each class's share of the real images \(cifar10:test\)\./);
   assert.doesNotMatch(chart.caption, /digit/);

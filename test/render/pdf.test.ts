@@ -50,7 +50,7 @@ test('the fixture report prints to a PDF with every model, metric and section, c
     const image = sharp(join(dir, page));
     const { width, height } = await image.metadata();
     const body = await image.extract({ left: 0, top: 24, width, height: height - 48 }).greyscale().stats();
-    assert.ok(body.channels[0].min < 128, `${page} has content in its body`);
+    assert.ok(body.channels[0]!.min < 128, `${page} has content in its body`);
   }
 }));
 

@@ -44,14 +44,14 @@ test('gradients shared among 3 workers (shares of 3, 3 and 4 images) equal the w
   const workers = GradientWorkers.start(model, LOSS_MODULE, 3);
   try {
     const shared = await workers.gradients(y, [10, 4, 4, 1]);
-    assert.ok(Math.abs(shared.loss - value.dataSync()[0]) < 1e-4 * Math.abs(value.dataSync()[0]), `loss ${shared.loss} vs ${value.dataSync()[0]}`);
+    assert.ok(Math.abs(shared.loss - value.dataSync()[0]!) < 1e-4 * Math.abs(value.dataSync()[0]!), `loss ${shared.loss} vs ${value.dataSync()[0]}`);
     assert.ok(Number.isFinite(shared.figures.logDet));
     for (const v of variables) {
-      const expected = grads[v.name].dataSync();
-      const actual = shared.gradients[v.name].dataSync();
+      const expected = grads[v.name]!.dataSync();
+      const actual = shared.gradients[v.name]!.dataSync();
       const scale = Math.max(...Array.from(expected, Math.abs));
       assert.ok(scale > 0, `${v.name} has a gradient`);
-      const error = Math.max(...Array.from(actual, (a, i) => Math.abs(a - expected[i])));
+      const error = Math.max(...Array.from(actual, (a, i) => Math.abs(a - expected[i]!)));
       assert.ok(error <= 1e-5 * scale, `${v.name}: error ${error} of ${scale}`);
     }
   } finally {
@@ -88,7 +88,7 @@ test('three Adam steps with 2 gradient workers follow the single-thread training
   const alone = await train(1);
   const shared = await train(2);
   const initial = smallFlow().getWeights().map((w) => w.dataSync());
-  const moved = alone.some((w, k) => w.some((v, i) => Math.abs(v - initial[k][i]) > 1e-3));
+  const moved = alone.some((w, k) => w.some((v, i) => Math.abs(v - initial[k]![i]!) > 1e-3));
   assert.ok(moved, 'the steps change the weights');
-  alone.forEach((w, k) => w.forEach((v, i) => assert.ok(Math.abs(v - shared[k][i]) <= 1e-5 * Math.max(1, Math.abs(v)), `weight ${k}[${i}]: ${v} vs ${shared[k][i]}`)));
+  alone.forEach((w, k) => w.forEach((v, i) => assert.ok(Math.abs(v - shared[k]![i]!) <= 1e-5 * Math.max(1, Math.abs(v)), `weight ${k}[${i}]: ${v} vs ${shared[k]![i]}`)));
 });

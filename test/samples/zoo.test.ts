@@ -60,7 +60,7 @@ for (const name of BUNDLES) {
       const expected = cardDensity(dir);
       assert.ok(expected.length > 0, 'the card records measured bits/dim');
       const model = modelForBundle(bundle);
-      const estimates = await model.likelihood!.logLikelihood(test.images, { rng: new Rng(1), batchSize: 20, samples: expected[0].draws, source: test.source });
+      const estimates = await model.likelihood!.logLikelihood(test.images, { rng: new Rng(1), batchSize: 20, samples: expected[0]!.draws, source: test.source });
       for (const e of estimates) {
         const bits = -e.logLikelihoods.reduce((a, b) => a + b, 0) / e.logLikelihoods.length / (28 * 28 * Math.LN2);
         const card = expected.find((c) => c.estimator === e.estimator);
@@ -94,7 +94,7 @@ test('ar-pixelcnn: a pixel\'s parameters do not depend on it or on later pixels'
       // Parameters of pixels up to and including `position`, 256 logits each.
       const upTo = (position + 1) * 256;
       let largest = 0;
-      for (let j = 0; j < upTo; j++) largest = Math.max(largest, Math.abs(before[j] - after[j]));
+      for (let j = 0; j < upTo; j++) largest = Math.max(largest, Math.abs(before![j]! - after![j]!));
       assert.ok(largest < 1e-4, `position ${position}: parameters changed by ${largest}`);
     }
   } finally {
@@ -107,11 +107,11 @@ test('ar-pixelcnn: its split sees far: a pixel 20 rows above moves a pixel\'s pa
   try {
     const image = loadMnist('test', 1).images.data;
     const changed = image.slice();
-    changed[2 * 28 + 14] = 1 - changed[2 * 28 + 14];
+    changed[2 * 28 + 14] = 1 - changed[2 * 28 + 14]!;
     const [before, after] = [image, changed].map((x) => pixelCnnLogits(bundle, x));
     const at = (22 * 28 + 14) * 256;
     let largest = 0;
-    for (let k = 0; k < 256; k++) largest = Math.max(largest, Math.abs(before[at + k] - after[at + k]));
+    for (let k = 0; k < 256; k++) largest = Math.max(largest, Math.abs(before![at + k]! - after![at + k]!));
     assert.ok(largest > 1e-3, `pixel (22, 14) moved by only ${largest}`);
   } finally {
     disposeBundle(bundle);
@@ -126,7 +126,7 @@ test('ar-pixelcnn: run on rows 0 … h alone, as the sampler does, row h gets th
     for (const h of [0, 9, 27]) {
       const part = pixelCnnLogits(bundle, image, h + 1);
       let largest = 0;
-      for (let j = h * 28 * 256; j < (h + 1) * 28 * 256; j++) largest = Math.max(largest, Math.abs(part[j] - whole[j]));
+      for (let j = h * 28 * 256; j < (h + 1) * 28 * 256; j++) largest = Math.max(largest, Math.abs(part[j]! - whole[j]!));
       assert.ok(largest < 1e-4, `row ${h}: parameters differ by ${largest}`);
     }
   } finally {
@@ -143,7 +143,7 @@ test('flow-realnvp: inverse(forward(y)) returns y', async () => {
     const { z } = await flow.forward(y, 4);
     const back = await flow.inverse(z, 4);
     let largest = 0;
-    for (let i = 0; i < y.length; i++) largest = Math.max(largest, Math.abs(back[i] - y[i]));
+    for (let i = 0; i < y.length; i++) largest = Math.max(largest, Math.abs(back[i]! - y[i]!));
     assert.ok(largest < 1e-3, `largest round-trip error ${largest}`);
   } finally {
     disposeBundle(bundle);

@@ -174,7 +174,7 @@ test('through the CLI, hostile bundles fail alone with their file and field name
     chosen.forEach((c, i) => {
       const expect = c.expect as { file: string; field?: string; fields?: string[]; message: string };
       const field = expect.field ?? expect.fields![0];
-      assert.ok(run.stderr.includes(`${join(built[i].work, expect.file)}: ${field}: `), `${c.id}: stderr names ${expect.file} and ${field}`);
+      assert.ok(run.stderr.includes(`${join(built[i]!.work, expect.file)}: ${field}: `), `${c.id}: stderr names ${expect.file} and ${field}`);
       assert.ok(run.stderr.includes(expect.message), `${c.id}: stderr has "${expect.message}"`);
     });
     assertNoOutsideLeak(run.stderr);
