@@ -44,9 +44,9 @@ export async function trainClassifier(opts: ClassifierTrainOptions): Promise<voi
       const xs = new Float32Array(opts.batchSize * per);
       const ys = new Float32Array(opts.batchSize);
       for (let i = 0; i < opts.batchSize; i++) {
-        const j = order[b * opts.batchSize + i];
+        const j = order[b * opts.batchSize + i]!;
         xs.set(train.images.data.subarray(j * per, (j + 1) * per), i * per);
-        ys[i] = train.labels[j];
+        ys[i] = train.labels[j]!;
       }
       const [loss, acc] = await trainBatch(model, xs, ys, opts.batchSize);
       step++;
@@ -86,7 +86,7 @@ async function trainBatch(model: tf.LayersModel, xs: Float32Array, ys: Float32Ar
   const out = (await model.trainOnBatch(x, y)) as number[];
   x.dispose();
   y.dispose();
-  return [out[0], out[1]];
+  return [out[0]!, out[1]!];
 }
 
 /** Share of images whose arg-max class equals the label. */

@@ -47,11 +47,11 @@ export function buildFlow(size: FlowSize): tf.LayersModel {
     { image: { height: 7, width: 7, channels: 4 * keep }, passive: 14 * 14 * (4 - keep), squeezed: { height: 14, width: 14, channels: keep } },
   ];
   scales.forEach(({ image, passive, squeezed }, scale) => {
-    if (passive > 0) layers.push(new FlowFactorOut({ ...scales[scale - 1].image, keep, name: 'factor_out' }));
+    if (passive > 0) layers.push(new FlowFactorOut({ ...scales[scale - 1]!.image, keep, name: 'factor_out' }));
     if (squeezed) layers.push(new FlowSqueeze({ ...squeezed, passive, name: `squeeze${scale}` }));
-    for (let i = 0; i < size.steps[scale]; i++) {
+    for (let i = 0; i < size.steps[scale]!; i++) {
       const name = `s${scale}_${i}`;
-      const hidden = size.hidden[scale];
+      const hidden = size.hidden[scale]!;
       layers.push(new FlowActNorm({ channels: image.channels, passive, name: `actnorm_${name}` }));
       if (scale === 0) {
         layers.push(new FlowConvAffineCoupling({ ...image, hidden, mask: 'checkerboard', parity: (i % 2) as 0 | 1, passive, name: `coupling_${name}` }));
@@ -86,7 +86,7 @@ export function describeFlow(size: FlowSize): string {
  */
 export function initialiseActNorms(flow: tf.LayersModel, images: tf.Tensor4D): void {
   tf.tidy(() => {
-    let state = flow.layers[0].apply(images) as tf.Tensor2D;
+    let state = flow.layers[0]!.apply(images) as tf.Tensor2D;
     for (const layer of flow.layers.slice(1) as FlowLayer[]) {
       if (layer instanceof FlowActNorm) {
         const values = tf.reshape(tf.slice(state, [0, 0], [-1, layer.activeValues(state)]), [-1, layer.channels]);
@@ -107,14 +107,15 @@ export function initialiseActNorms(flow: tf.LayersModel, images: tf.Tensor4D): v
 export function seedConditioners(flow: tf.LayersModel, rng: Rng): void {
   for (const layer of flow.layers) {
     if (!(layer instanceof FlowConvAffineCoupling)) continue;
-    const [inKernel, inBias, midKernel, ...rest] = layer.getWeights();
+    const [inKernel, inBias, midKernel, ...rest] = layer.getWeights() as [tf.Tensor, tf.Tensor, tf.Tensor, ...tf.Tensor[]];
     // getWeights() hands out the variables' own tensors: nothing here to dispose.
     layer.setWeights([glorot(inKernel.shape, rng), inBias, glorot(midKernel.shape, rng), ...rest]);
   }
 }
 
 function glorot(shape: number[], rng: Rng): tf.Tensor {
-  const [kh, kw, cin, cout] = shape;
+  // A conv kernel: [kh, kw, in channels, out channels].
+  const [kh, kw, cin, cout] = shape as [number, number, number, number];
   const limit = Math.sqrt(6 / (kh * kw * (cin + cout)));
   return tf.tensor(Float32Array.from({ length: kh * kw * cin * cout }, () => (2 * rng.uniform() - 1) * limit), shape);
 }

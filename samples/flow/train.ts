@@ -80,7 +80,7 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     // Started after the actnorms' initialisation, so the workers begin from the same weights.
     workers ??= opts.workers > 1 ? GradientWorkers.start(flow, new URL('./loss.ts', import.meta.url), opts.workers) : null;
     const optimizer = tf.train.adam(opts.learningRate);
-    const steps = opts.cycles[cycle - 1];
+    const steps = opts.cycles[cycle - 1]!;
     const warmup = Math.min(opts.warmupSteps, steps - 1);
     for (let i = 1; i <= steps; i++) {
       step++;
@@ -94,16 +94,16 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
         optimizer.applyGradients(Object.entries(shared.gradients).map(([name, tensor]) => ({ name, tensor })));
         tf.dispose(Object.values(shared.gradients));
         workers.weightsUpdated();
-        [nll, logDet] = [shared.loss, shared.figures.logDet];
+        [nll, logDet] = [shared.loss, shared.figures.logDet!]; // flowLoss always reports logDet
       } else {
         const images = tf.tensor4d(y, [opts.batchSize, 28, 28, 1]);
         let meanLogDet = 0;
         const value = optimizer.minimize(() => {
           const out = flowLoss(flow, images);
-          meanLogDet = out.figures.logDet.dataSync()[0];
+          meanLogDet = out.figures.logDet!.dataSync()[0]!;
           return out.loss;
         }, true)!;
-        [nll, logDet] = [value.dataSync()[0], meanLogDet];
+        [nll, logDet] = [value.dataSync()[0]!, meanLogDet];
         tf.dispose([images, value]);
       }
       trainLog.append(step, { nll_bpd: bits(nll), logdet_bpd: -logDet / (D * Math.LN2) });

@@ -198,7 +198,7 @@ function updateEma(ema: tf.LayersModel, model: tf.LayersModel, decay: number): v
   tf.tidy(() => {
     const source = model.weights;
     ema.weights.forEach((w, i) => {
-      w.write(tf.add(tf.mul(w.read(), decay), tf.mul(source[i].read(), 1 - decay)));
+      w.write(tf.add(tf.mul(w.read(), decay), tf.mul(source[i]!.read(), 1 - decay)));
     });
   });
 }

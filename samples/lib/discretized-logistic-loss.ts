@@ -14,7 +14,7 @@ const HALF_LEVEL = 0.5 / 255;
  */
 export function discretizedLogisticLogProbabilities(x: tf.Tensor4D, params: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
-    const [mean, logScale] = tf.split(params, 2, 3);
+    const [mean, logScale] = tf.split(params, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
     const invScale = tf.exp(tf.neg(logScale));
     const centred = tf.sub(x, mean);
     const upper = tf.mul(invScale, tf.add(centred, HALF_LEVEL));

@@ -30,8 +30,8 @@ export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number
   const xSquared = x.map((v) => v * v);
   const globalMean = new Float64Array(d);
   const globalVariance = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) globalMean[j] += x[i * d + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) globalVariance[j] += (x[i * d + j] - globalMean[j]) ** 2 / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) globalMean[j]! += x[i * d + j]! / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) globalVariance[j]! += (x[i * d + j]! - globalMean[j]!) ** 2 / n;
   const floor = globalVariance.map((v) => v * opts.varianceFloor);
 
   const weights = new Float64Array(k).fill(1 / k);
@@ -57,10 +57,10 @@ export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number
     // E step: log w_c + log N(x_i; μ_c, σ²_c) = constant_c − ½ x²·(1/σ²_c) + x·(μ_c/σ²_c), two products for all pairs;
     // then responsibilities by log-sum-exp, and the log-likelihood at the current parameters.
     for (let c = 0; c < k; c++) {
-      let s = Math.log(weights[c]);
+      let s = Math.log(weights[c]!);
       for (let j = 0; j < d; j++) {
-        const v = variances[c * d + j];
-        const m = means[c * d + j];
+        const v = variances[c * d + j]!;
+        const m = means[c * d + j]!;
         precisions[c * d + j] = 1 / v;
         scaledMeans[c * d + j] = m / v;
         s -= 0.5 * (Math.log(2 * Math.PI * v) + (m * m) / v);
@@ -73,30 +73,30 @@ export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number
     for (let i = 0; i < n; i++) {
       let max = -Infinity;
       for (let c = 0; c < k; c++) {
-        resp[i * k + c] += linear[i * k + c] + constants[c];
-        const s = resp[i * k + c];
+        resp[i * k + c]! += linear[i * k + c]! + constants[c]!;
+        const s = resp[i * k + c]!;
         if (s > max) max = s;
       }
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += resp[i * k + c] = Math.exp(resp[i * k + c] - max);
-      for (let c = 0; c < k; c++) respT[c * n + i] = resp[i * k + c] /= sum;
+      for (let c = 0; c < k; c++) sum += resp[i * k + c] = Math.exp(resp[i * k + c]! - max);
+      for (let c = 0; c < k; c++) respT[c * n + i] = resp[i * k + c]! /= sum;
       logLikelihood += max + Math.log(sum);
     }
     trace.push(logLikelihood / n);
-    if (iteration > 0 && trace[iteration] - trace[iteration - 1] < opts.tolerance) break;
+    if (iteration > 0 && trace[iteration]! - trace[iteration - 1]! < opts.tolerance) break;
 
     // M step: responsibility-weighted sums of x and x² (Rᵀ·X, Rᵀ·X²), then weights, means and variances.
     products.plain(respT, k, n, x, d, sums);
     products.plain(respT, k, n, xSquared, d, squareSums);
     for (let c = 0; c < k; c++) {
       let mass = 0;
-      for (let i = 0; i < n; i++) mass += respT[c * n + i];
+      for (let i = 0; i < n; i++) mass += respT[c * n + i]!;
       mass = Math.max(mass, 1e-300);
       weights[c] = mass / n;
       for (let j = 0; j < d; j++) {
-        const m = sums[c * d + j] / mass;
+        const m = sums[c * d + j]! / mass;
         means[c * d + j] = m;
-        variances[c * d + j] = Math.max(squareSums[c * d + j] / mass - m * m, floor[j]);
+        variances[c * d + j] = Math.max(squareSums[c * d + j]! / mass - m * m, floor[j]!);
       }
     }
   }
@@ -119,14 +119,14 @@ export interface MatrixProducts {
 export const PLAIN_PRODUCTS: MatrixProducts = {
   withTranspose(a, m, b, n, d, alpha, out) {
     innerProductsBlock(a, 0, m, b, n, d, out);
-    if (alpha !== 1) for (let i = 0; i < m * n; i++) out[i] *= alpha;
+    if (alpha !== 1) for (let i = 0; i < m * n; i++) out[i]! *= alpha;
   },
   plain(a, m, k, b, n, out) {
     out.fill(0, 0, m * n);
     for (let i = 0; i < m; i++) {
       for (let l = 0; l < k; l++) {
-        const v = a[i * k + l];
-        if (v !== 0) for (let j = 0; j < n; j++) out[i * n + j] += v * b[l * n + j];
+        const v = a[i * k + l]!;
+        if (v !== 0) for (let j = 0; j < n; j++) out[i * n + j]! += v * b[l * n + j]!;
       }
     }
   },
@@ -143,18 +143,18 @@ function spreadSeeds(data: Float64Array, n: number, d: number, k: number, rng: R
   const seeds = [rng.int(n)];
   const nearest = new Float64Array(n).fill(Infinity);
   while (seeds.length < k) {
-    const last = seeds[seeds.length - 1];
+    const last = seeds[seeds.length - 1]!;
     let total = 0;
     for (let i = 0; i < n; i++) {
       let sq = 0;
-      for (let j = 0; j < d; j++) sq += (data[i * d + j] - data[last * d + j]) ** 2;
-      if (sq < nearest[i]) nearest[i] = sq;
-      total += nearest[i];
+      for (let j = 0; j < d; j++) sq += (data[i * d + j]! - data[last * d + j]!) ** 2;
+      if (sq < nearest[i]!) nearest[i] = sq;
+      total += nearest[i]!;
     }
     let u = rng.uniform() * total;
     let next = 0;
     for (; next < n - 1; next++) {
-      u -= nearest[next];
+      u -= nearest[next]!;
       if (u <= 0) break;
     }
     seeds.push(next);

@@ -20,7 +20,7 @@ parentPort!.on('message', ({ weights, batch, shape }: GradientRequest) => {
   let reply: GradientReply;
   try {
     if (weights) {
-      const values = model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[]));
+      const values = model.weights.map((w, i) => tf.tensor(weights[i]!, w.shape as number[]));
       model.setWeights(values);
       // The variables hold their own references; these would otherwise leak a copy of the model per step.
       tf.dispose(values);
@@ -29,13 +29,13 @@ parentPort!.on('message', ({ weights, batch, shape }: GradientRequest) => {
     const figures: Record<string, number> = {};
     const { value, grads } = tf.variableGrads(() => {
       const out = loss(model, x);
-      for (const [name, figure] of Object.entries(out.figures)) figures[name] = figure.dataSync()[0];
+      for (const [name, figure] of Object.entries(out.figures)) figures[name] = figure.dataSync()[0]!;
       return out.loss;
     }, variables);
     // Copies with buffers of their own, to transfer.
-    const gradients = variables.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
+    const gradients = variables.map((v) => (grads[v.name]!.dataSync() as Float32Array).slice());
     tf.dispose([x, ...Object.values(grads)]);
-    const lossValue = value.dataSync()[0];
+    const lossValue = value.dataSync()[0]!;
     value.dispose();
     reply = { loss: lossValue, figures, gradients, tensors: tf.memory().numTensors };
   } catch (e) {

@@ -70,7 +70,7 @@ export class GradientWorkers {
 
   /** The mean loss, figures and gradients over `batch` ([n, ...shape]), shared among the workers. */
   async gradients(batch: Float32Array, shape: number[]): Promise<BatchGradients> {
-    const n = shape[0];
+    const n = shape[0]!;
     const perImage = batch.length / n;
     const weights = this.weightsChanged ? this.model.getWeights().map((w) => w.dataSync() as Float32Array) : undefined;
     this.weightsChanged = false;
@@ -81,7 +81,7 @@ export class GradientWorkers {
     });
     const replies = await Promise.all(
       this.workers.map((worker, i) => {
-        const { from, to } = shares[i];
+        const { from, to } = shares[i]!;
         return request(worker, { weights, batch: batch.slice(from * perImage, to * perImage), shape: [to - from, ...shape.slice(1)] });
       }),
     );
@@ -90,17 +90,17 @@ export class GradientWorkers {
     let loss = 0;
     const figures: Record<string, number> = {};
     replies.forEach((reply, i) => {
-      const share = (shares[i].to - shares[i].from) / n;
+      const share = (shares[i]!.to - shares[i]!.from) / n;
       loss += share * reply.loss;
       for (const [name, value] of Object.entries(reply.figures)) figures[name] = (figures[name] ?? 0) + share * value;
       reply.gradients.forEach((g, k) => {
-        const sum = sums[k];
-        for (let j = 0; j < sum.length; j++) sum[j] += share * g[j];
+        const sum = sums[k]!;
+        for (let j = 0; j < sum.length; j++) sum[j]! += share * g[j]!;
       });
     });
     const gradients: tf.NamedTensorMap = {};
     trainable.forEach((w, k) => {
-      gradients[(w.read() as tf.Variable).name] = tf.tensor(sums[k], w.shape as number[]);
+      gradients[(w.read() as tf.Variable).name] = tf.tensor(sums[k]!, w.shape as number[]);
     });
     return { loss, figures, gradients, workerTensors: replies.map((r) => r.tensors) };
   }

@@ -67,9 +67,9 @@ export async function measureBundle(dir: string, opts: MeasureOptions): Promise<
     for (let i = 0; i < images.n; i++) {
       const row = probabilities!.data.subarray(i * 10, (i + 1) * 10);
       let best = 0;
-      for (let c = 1; c < 10; c++) if (row[c] > row[best]) best = c;
-      counts[best]++;
-      confidence += row[best] / images.n;
+      for (let c = 1; c < 10; c++) if (row[c]! > row[best]!) best = c;
+      counts[best]!++;
+      confidence += row[best]! / images.n;
     }
     const shares = counts.map((c) => c / images.n);
     const topThree = [...shares].sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0);

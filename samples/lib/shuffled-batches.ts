@@ -22,7 +22,7 @@ export class ShuffledBatches {
     const per = this.images.height * this.images.width * this.images.channels;
     const out = new Float32Array(size * per);
     for (let i = 0; i < size; i++) {
-      const j = this.order[this.cursor++];
+      const j = this.order[this.cursor++]!;
       out.set(this.images.data.subarray(j * per, (j + 1) * per), i * per);
     }
     return out;

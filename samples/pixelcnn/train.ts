@@ -48,7 +48,7 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
     // Cycle 1 keeps the stream name of the original single-cycle trainer.
     const batches = new ShuffledBatches(images, rng.fork(cycle === 1 ? 'batches' : `batches-${cycle}`));
     const optimizer = tf.train.adam(opts.learningRate);
-    const steps = opts.cycles[cycle - 1];
+    const steps = opts.cycles[cycle - 1]!;
     const warmup = cycle === 1 ? 0 : Math.min(opts.restartWarmupSteps, steps - 1);
     for (let i = 1; i <= steps; i++) {
       step++;
@@ -62,7 +62,7 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
         const logProbabilities = tf.logSoftmax(logits);
         return tf.neg(tf.mean(tf.sum(tf.mul(logProbabilities, tf.oneHot(levels, 256)), 1))) as tf.Scalar;
       }, true)!;
-      const bitsPerDim = loss.dataSync()[0] / Math.LN2;
+      const bitsPerDim = loss.dataSync()[0]! / Math.LN2;
       tf.dispose([x, levels, loss]);
       trainLog.append(step, { nll_bpd: bitsPerDim });
       if (step % 50 === 0 || step === totalSteps) {

@@ -22,7 +22,7 @@ export async function fitVaePrior(opts: { bundle: string; seed: number; candidat
         const vae = new VaeModel(bundle);
         const q = await vae.encode(loadMnist('train').images, 500);
         const eps = rng.fork('posterior draws').normals(q.mean.length);
-        return { rows: q.mean.map((m, i) => m + Math.exp(0.5 * q.logVariance[i]) * eps[i]), dim: vae.latentDim, what: 'one draw z ~ q(z|x)' };
+        return { rows: q.mean.map((m, i) => m + Math.exp(0.5 * q.logVariance[i]!) * eps[i]!), dim: vae.latentDim, what: 'one draw z ~ q(z|x)' };
       } finally {
         disposeBundle(bundle);
       }

@@ -57,13 +57,13 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
     let kl = 0;
     const { value: loss, grads } = tf.variableGrads(() => {
       const q = encoder.apply(x, { training: true }) as tf.Tensor2D;
-      const [mean, logVariance] = tf.split(q, 2, 1);
+      const [mean, logVariance] = tf.split(q, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
       const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVariance, 0.5)), eps));
       const params = decoder.apply(z, { training: true }) as tf.Tensor4D;
       const recon = tf.mean(tf.sum(discretizedLogisticLogProbabilities(x, params), [1, 2, 3]));
       const klTerm = tf.mean(tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square(mean), tf.exp(logVariance)), tf.add(1, logVariance))), 1));
-      reconstruction = -recon.dataSync()[0];
-      kl = klTerm.dataSync()[0];
+      reconstruction = -recon.dataSync()[0]!;
+      kl = klTerm.dataSync()[0]!;
       return tf.sub(tf.mul(beta, klTerm), recon) as tf.Scalar;
     }, trainable);
     // A step whose loss or gradients are not finite is skipped (and counted), not applied.
