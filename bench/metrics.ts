@@ -44,7 +44,7 @@ export function writeFeatures(path: string, n: number, d: number, seed: number, 
   const data = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     const u = rng.normal();
-    for (let j = 0; j < d; j++) data[i * d + j] = scale[j] * rng.normal() + loading[j] * u + shift;
+    for (let j = 0; j < d; j++) data[i * d + j] = scale[j]! * rng.normal() + loading[j]! * u + shift;
   }
   writeNpy(path, { dtype: 'float32', shape: [n, d], data });
 }

@@ -112,7 +112,7 @@ function scalingLines(rows: NearestNeighbourRow[]): string[] {
     for (const d of [...new Set(rows.map((r) => r.d))]) {
       const at = rows.filter((r) => r.metric === metric && r.d === d).sort((a, b) => a.n - b.n);
       if (at.length < 2) continue;
-      const [small, large] = [at[0], at[at.length - 1]];
+      const [small, large] = [at[0]!, at[at.length - 1]!];
       const ratio = Math.log(large.n / small.n);
       const time = Math.log(large.ours.seconds / small.ours.seconds) / ratio;
       const extra = (r: NearestNeighbourRow) => Math.max(1, r.ours.peakRssMiB - r.ours.inputRssMiB);
