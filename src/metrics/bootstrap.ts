@@ -45,7 +45,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const position = q * (sorted.length - 1);
   const lo = Math.floor(position);
   const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (position - lo) * (sorted[hi] - sorted[lo]);
+  return sorted[lo]! + (position - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 /** The central 95% of the resampled values. */
@@ -57,7 +57,7 @@ export function percentileInterval(values: ArrayLike<number>): [number, number] 
 /** How often each of n samples appears in one resample of size n. */
 export function resampleCounts(rng: Rng, n: number): Int32Array {
   const counts = new Int32Array(n);
-  for (const i of rng.resample(n)) counts[i]++;
+  for (const i of rng.resample(n)) counts[i]!++;
   return counts;
 }
 
@@ -83,7 +83,7 @@ export function fidWithInterval(real: FeatureMatrix, fake: FeatureMatrix, option
   const values = new Float64Array(options.bootstrapResamples);
   for (let b = 0; b < values.length; b++) {
     const rows = rng.resample(fake.rows);
-    for (let r = 0; r < rows.length; r++) resampled.data.set(fake.data.subarray(rows[r] * d, rows[r] * d + d), r * d);
+    for (let r = 0; r < rows.length; r++) resampled.data.set(fake.data.subarray(rows[r]! * d, rows[r]! * d + d), r * d);
     values[b] = fidFromStats(realStats, statsFromFeatures(resampled));
   }
   const [lo, hi] = percentileInterval(values);
@@ -118,7 +118,7 @@ export function prdcWithIntervals(
   const n = real.rows;
   const sumOver = (values: ArrayLike<number>, weights: Int32Array | null) => {
     let s = 0;
-    for (let j = 0; j < values.length; j++) s += weights ? weights[j] * values[j] : values[j];
+    for (let j = 0; j < values.length; j++) s += weights ? weights[j]! * values[j]! : values[j]!;
     return s;
   };
   const point = prdcFromCounts(sumOver(c.insideReal, null) / m, sumOver(c.realCovered, null) / n, sumOver(c.densityCounts, null) / m, sumOver(c.realCoveredByNearest, null) / n, c.prdcK);
@@ -138,14 +138,14 @@ export function prdcWithIntervals(
       coveredShare(pairs.coverage, realCounts, fakeCounts),
       c.prdcK,
     );
-    ids.forEach((id, q) => (draws[q][b] = r[id]));
+    ids.forEach((id, q) => (draws[q]![b] = r[id]));
   }
   const recentred = new Set<string>(['recall', 'coverage', 'f1']);
   return Object.fromEntries(
     ids.map((id, q) => {
-      const [lo, hi] = percentileInterval(draws[q]);
-      const shift = recentred.has(id) ? point[id] - mean(draws[q]) : 0;
-      return [id, { value: point[id], interval: [lo + shift, hi + shift], replicates: draws[q].map((v) => v + shift) }];
+      const [lo, hi] = percentileInterval(draws[q]!);
+      const shift = recentred.has(id) ? point[id] - mean(draws[q]!) : 0;
+      return [id, { value: point[id], interval: [lo + shift, hi + shift], replicates: draws[q]!.map((v) => v + shift) }];
     }),
   ) as PrdcEstimates;
 }
@@ -157,10 +157,10 @@ function coveredShare(lists: CoverLists, realCounts: Int32Array, fakeCounts: Int
   for (let i = 0; i < rows; i++) {
     if (realCounts[i] === 0) continue;
     let hit = false;
-    for (let p = lists.offsets[i]; p < lists.offsets[i + 1] && !hit; p++) hit = fakeCounts[lists.items[p]] > 0;
+    for (let p = lists.offsets[i]!; p < lists.offsets[i + 1]! && !hit; p++) hit = fakeCounts[lists.items[p]!]! > 0;
     // A list cut short: look past its kept items (rare, see PAIRS_PER_ROW).
     if (!hit && lists.truncated[i]) hit = lists.beyond(i, fakeCounts);
-    if (hit) covered += realCounts[i];
+    if (hit) covered += realCounts[i]!;
   }
   return covered / rows;
 }
@@ -181,7 +181,7 @@ export function meanWithInterval(values: Float64Array, options: BootstrapOptions
   const draws = new Float64Array(options.bootstrapResamples);
   for (let b = 0; b < draws.length; b++) {
     let s = 0;
-    for (const i of rng.resample(n)) s += values[i];
+    for (const i of rng.resample(n)) s += values[i]!;
     draws[b] = s / n;
   }
   return { value: sum / n, interval: percentileInterval(draws), replicates: draws };

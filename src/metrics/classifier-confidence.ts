@@ -9,7 +9,7 @@ export function topProbabilities(p: FeatureMatrix): Float64Array {
   const out = new Float64Array(p.rows);
   for (let i = 0; i < p.rows; i++) {
     let top = 0;
-    for (let k = 0; k < p.cols; k++) top = Math.max(top, p.data[i * p.cols + k]);
+    for (let k = 0; k < p.cols; k++) top = Math.max(top, p.data[i * p.cols + k]!);
     out[i] = top;
   }
   return out;

@@ -24,13 +24,13 @@ export function classifierScoreFromProbabilities(p: FeatureMatrix, splits = CLAS
     const start = Math.floor((s * n) / splits);
     const end = Math.floor(((s + 1) * n) / splits);
     marginal.fill(0);
-    for (let i = start; i < end; i++) for (let k = 0; k < c; k++) marginal[k] += data[i * c + k];
-    for (let k = 0; k < c; k++) marginal[k] /= end - start;
+    for (let i = start; i < end; i++) for (let k = 0; k < c; k++) marginal[k]! += data[i * c + k]!;
+    for (let k = 0; k < c; k++) marginal[k]! /= end - start;
     let kl = 0;
     for (let i = start; i < end; i++) {
       for (let k = 0; k < c; k++) {
-        const q = data[i * c + k];
-        if (q > 0) kl += q * (Math.log(q) - Math.log(marginal[k]));
+        const q = data[i * c + k]!;
+        if (q > 0) kl += q * (Math.log(q) - Math.log(marginal[k]!));
       }
     }
     scores[s] = Math.exp(kl / (end - start));

@@ -24,7 +24,7 @@ function kernelSum(a: RowNorms, b: RowNorms, gamma: number): number {
   for (let start = 0; start < a.matrix.rows; start += step) {
     const end = Math.min(a.matrix.rows, start + step);
     squaredDistancesBlock(a, { start, end }, b, { start: 0, end: width }, block);
-    for (let k = 0, len = (end - start) * width; k < len; k++) sum += Math.exp(-gamma * block[k]);
+    for (let k = 0, len = (end - start) * width; k < len; k++) sum += Math.exp(-gamma * block[k]!);
   }
   return sum;
 }

@@ -18,7 +18,7 @@ export function readFeatureFile(path: string): SampleSet {
   const names = Object.keys(arrays);
   const name = 'features' in arrays ? 'features' : names.length === 1 ? names[0] : undefined;
   if (!name) throw inputError(path, `cannot tell which array holds the features (found ${names.join(', ')}); name it 'features'`);
-  const features = toMatrix(arrays[name], `${path}:${name}`);
+  const features = toMatrix(arrays[name]!, `${path}:${name}`);
   const set: SampleSet = { features };
   if (arrays.probabilities) {
     set.probabilities = toMatrix(arrays.probabilities, `${path}:probabilities`);
@@ -35,7 +35,7 @@ export function readFeatureFile(path: string): SampleSet {
 function toMatrix(array: NdArray, file: string): FeatureMatrix {
   if (array.shape.length !== 2) throw inputError(file, `features must be a 2-D array (samples × features), got shape (${array.shape.join(', ')})`);
   if (array.dtype === 'uint8') throw inputError(file, 'features must be float32 or float64, got uint8 (images? pass --extractor)');
-  const [rows, cols] = array.shape;
+  const [rows, cols] = array.shape as [number, number]; // 2-D, checked above
   const data = array.data instanceof Float64Array ? array.data : new Float64Array(array.data);
   for (let k = 0; k < data.length; k++) {
     if (!Number.isFinite(data[k])) throw inputError(file, `holds a non-finite value (${data[k]}) at row ${Math.floor(k / cols)}, column ${k % cols}`);

@@ -12,7 +12,7 @@ import { statsFromFeatures, type FeatureStats } from './stats/moments.ts';
 export function meanTermFromStats(a: FeatureStats, b: FeatureStats): number {
   let s = 0;
   for (let i = 0; i < a.mean.length; i++) {
-    const diff = a.mean[i] - b.mean[i];
+    const diff = a.mean[i]! - b.mean[i]!;
     s += diff * diff;
   }
   return s;

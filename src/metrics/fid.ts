@@ -16,11 +16,11 @@ export function fidFromStats(a: FeatureStats, b: FeatureStats): number {
   }
   let meanTerm = 0;
   for (let i = 0; i < d; i++) {
-    const diff = a.mean[i] - b.mean[i];
+    const diff = a.mean[i]! - b.mean[i]!;
     meanTerm += diff * diff;
   }
   let traces = 0;
-  for (let i = 0; i < d; i++) traces += a.cov[i * d + i] + b.cov[i * d + i];
+  for (let i = 0; i < d; i++) traces += a.cov[i * d + i]! + b.cov[i * d + i]!;
 
   // Tr √(Σ1Σ2) is symmetric in its arguments: factor the one that can be positive definite.
   const [first, second] = a.n <= d && b.n > d ? [b, a] : [a, b];

@@ -92,7 +92,7 @@ function kernelSumsBlas(x: Float64Array, y: Float64Array, m: number, d: number, 
   const gamma = 1 / d;
   const strictUpperSum = (): number => {
     let sum = 0;
-    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) sum += cubicKernel(gram[i * m + j], gamma);
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) sum += cubicKernel(gram[i * m + j]!, gamma);
     return sum;
   };
   blas.rowGramUpper(x, m, d, gram);
@@ -101,7 +101,7 @@ function kernelSumsBlas(x: Float64Array, y: Float64Array, m: number, d: number, 
   const belowYY = strictUpperSum();
   blas.productWithTranspose(x, m, y, m, d, 1, gram);
   let cross = 0;
-  for (let k = 0; k < m * m; k++) cross += cubicKernel(gram[k], gamma);
+  for (let k = 0; k < m * m; k++) cross += cubicKernel(gram[k]!, gamma);
   return { belowXX, belowYY, cross };
 }
 
@@ -122,7 +122,7 @@ function kernelSumsBlasBlocked(x: Float64Array, y: Float64Array, m: number, d: n
       blas.productWithTranspose(a.subarray(start * d, end * d), end - start, a.subarray(start * d), width, d, 1, out);
       for (let i = start; i < end; i++) {
         const row = (i - start) * width - start;
-        for (let j = i + 1; j < m; j++) sum += cubicKernel(out[row + j], gamma);
+        for (let j = i + 1; j < m; j++) sum += cubicKernel(out[row + j]!, gamma);
       }
     }
     return sum;
@@ -131,7 +131,7 @@ function kernelSumsBlasBlocked(x: Float64Array, y: Float64Array, m: number, d: n
   for (let start = 0; start < m; start += step) {
     const end = Math.min(start + step, m);
     blas.productWithTranspose(x.subarray(start * d, end * d), end - start, y, m, d, 1, out);
-    for (let k = 0, len = (end - start) * m; k < len; k++) cross += cubicKernel(out[k], gamma);
+    for (let k = 0, len = (end - start) * m; k < len; k++) cross += cubicKernel(out[k]!, gamma);
   }
   return { belowXX: upperSum(x), belowYY: upperSum(y), cross };
 }
@@ -148,7 +148,7 @@ function kernelSumBelowDiagonal(a: Float64Array, m: number, d: number): number {
     innerProductsBlock(a, start, end, a, end, d, out);
     for (let i = start; i < end; i++) {
       const row = (i - start) * end;
-      for (let j = 0; j < i; j++) sum += cubicKernel(out[row + j], gamma);
+      for (let j = 0; j < i; j++) sum += cubicKernel(out[row + j]!, gamma);
     }
   }
   return sum;
@@ -161,7 +161,7 @@ function kernelSumCross(a: Float64Array, b: Float64Array, m: number, d: number):
   for (let start = 0; start < m; start += BLOCK_ROWS) {
     const end = Math.min(start + BLOCK_ROWS, m);
     innerProductsBlock(a, start, end, b, m, d, out);
-    for (let k = 0, len = (end - start) * m; k < len; k++) sum += cubicKernel(out[k], gamma);
+    for (let k = 0, len = (end - start) * m; k < len; k++) sum += cubicKernel(out[k]!, gamma);
   }
   return sum;
 }
@@ -174,5 +174,5 @@ function cubicKernel(dot: number, gamma: number): number {
 
 function gatherRows(m: FeatureMatrix, rows: Int32Array, out: Float64Array): void {
   const d = m.cols;
-  for (let r = 0; r < rows.length; r++) out.set(m.data.subarray(rows[r] * d, rows[r] * d + d), r * d);
+  for (let r = 0; r < rows.length; r++) out.set(m.data.subarray(rows[r]! * d, rows[r]! * d + d), r * d);
 }

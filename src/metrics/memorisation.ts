@@ -32,13 +32,13 @@ export function memorisationFromFeatures(train: FeatureMatrix, heldOut: FeatureM
   const baseline = quantileSorted(heldOutDistances, BASELINE_QUANTILE);
   let below = 0;
   for (const d of nearest.distance) if (d < baseline) below++;
-  const order = Array.from(nearest.distance.keys()).sort((a, b) => nearest.distance[a] - nearest.distance[b]);
+  const order = Array.from(nearest.distance.keys()).sort((a, b) => nearest.distance[a]! - nearest.distance[b]!);
   const sortedFake = Float64Array.from(nearest.distance).sort();
   return {
     shareBelowBaseline: below / fake.rows,
     medianDistanceRatio: quantileSorted(sortedFake, 0.5) / quantileSorted(heldOutDistances, 0.5),
     baseline,
-    closestPairs: order.slice(0, CLOSEST_PAIRS).map((j) => ({ generated: j, train: nearest.index[j], distance: nearest.distance[j] })),
+    closestPairs: order.slice(0, CLOSEST_PAIRS).map((j) => ({ generated: j, train: nearest.index[j]!, distance: nearest.distance[j]! })),
     distances: nearest.distance,
   };
 }

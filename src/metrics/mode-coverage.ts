@@ -27,7 +27,7 @@ export function topClasses(p: FeatureMatrix): Int32Array {
   const out = new Int32Array(p.rows);
   for (let i = 0; i < p.rows; i++) {
     let best = 0;
-    for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k] > p.data[i * p.cols + best]) best = k;
+    for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k]! > p.data[i * p.cols + best]!) best = k;
     out[i] = best;
   }
   return out;
@@ -35,8 +35,8 @@ export function topClasses(p: FeatureMatrix): Int32Array {
 
 export function classShares(classes: ArrayLike<number>, count: number): Float64Array {
   const shares = new Float64Array(count);
-  for (let i = 0; i < classes.length; i++) shares[classes[i]] += 1;
-  for (let k = 0; k < count; k++) shares[k] /= classes.length;
+  for (let i = 0; i < classes.length; i++) shares[classes[i]!]! += 1;
+  for (let k = 0; k < count; k++) shares[k]! /= classes.length;
   return shares;
 }
 
@@ -47,11 +47,11 @@ export function modeCoverage(fakeClasses: ArrayLike<number>, realClasses: ArrayL
   let present = 0;
   let kl = 0;
   for (let k = 0; k < classes; k++) {
-    if (real[k] > 0) {
+    if (real[k]! > 0) {
       present++;
-      if (generated[k] >= COVERED_FRACTION * real[k]) covered++;
+      if (generated[k]! >= COVERED_FRACTION * real[k]!) covered++;
     }
-    if (generated[k] > 0) kl += real[k] > 0 ? generated[k] * Math.log(generated[k] / real[k]) : Infinity;
+    if (generated[k]! > 0) kl += real[k]! > 0 ? generated[k]! * Math.log(generated[k]! / real[k]!) : Infinity;
   }
   return { classesCovered: covered, realClasses: present, klFromReal: kl, collapsed: covered < present, histogram: generated };
 }

@@ -26,8 +26,8 @@ export function nearestRows(query: FeatureMatrix, reference: FeatureMatrix): Nea
     for (let i = start; i < end; i++) {
       const row = (i - start) * n;
       let best = 0;
-      for (let j = 1; j < n; j++) if (out[row + j] < out[row + best]) best = j;
-      distance[i] = Math.sqrt(out[row + best]);
+      for (let j = 1; j < n; j++) if (out[row + j]! < out[row + best]!) best = j;
+      distance[i] = Math.sqrt(out[row + best]!);
       index[i] = best;
     }
   }

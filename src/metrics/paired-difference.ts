@@ -35,7 +35,7 @@ export function pairedBootstrapDifference(a: { value: number; replicates: Float6
   const count = a.replicates.length;
   if (count === 0 || count !== b.replicates.length) return null;
   const differences = new Float64Array(count);
-  for (let k = 0; k < count; k++) differences[k] = a.replicates[k] - b.replicates[k];
+  for (let k = 0; k < count; k++) differences[k] = a.replicates[k]! - b.replicates[k]!;
   const [low, high] = percentileInterval(differences);
   return { value: a.value - b.value, low, high };
 }
@@ -49,10 +49,10 @@ export function pairedMeanDifference(a: ArrayLike<number>, b: ArrayLike<number>)
   if (a.length !== b.length || a.length < 2) return null;
   const n = a.length;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += a[i] - b[i];
+  for (let i = 0; i < n; i++) mean += a[i]! - b[i]!;
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (a[i] - b[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (a[i]! - b[i]! - mean) ** 2;
   // As density/nll-summary.ts does for one model (not imported: density is a later stage).
   const half = (Z95 * Math.sqrt(ss / (n - 1))) / Math.sqrt(n);
   return { value: mean, low: mean - half, high: mean + half };

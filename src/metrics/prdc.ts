@@ -98,14 +98,14 @@ export function prdcFromContributions(c: PrdcContributions): PrdcResult {
   let precisionHits = 0;
   let densityCount = 0;
   for (let j = 0; j < m; j++) {
-    precisionHits += c.insideReal[j];
-    densityCount += c.densityCounts[j];
+    precisionHits += c.insideReal[j]!;
+    densityCount += c.densityCounts[j]!;
   }
   let recallHits = 0;
   let covered = 0;
   for (let i = 0; i < n; i++) {
-    recallHits += c.realCovered[i];
-    covered += c.realCoveredByNearest[i];
+    recallHits += c.realCovered[i]!;
+    covered += c.realCoveredByNearest[i]!;
   }
   return prdcFromCounts(precisionHits / m, recallHits / n, densityCount / m, covered / n, c.prdcK);
 }
@@ -138,8 +138,9 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
 
   const x = withRowNorms(real);
   const y = withRowNorms(fake);
-  const [realPrRadii, realDcRadii] = kthNeighbourRadii(x, [prK, prdcK], { blas });
-  const [fakePrRadii] = kthNeighbourRadii(y, [prK], { blas });
+  // One radius list per k asked for.
+  const [realPrRadii, realDcRadii] = kthNeighbourRadii(x, [prK, prdcK], { blas }) as [Float64Array, Float64Array];
+  const [fakePrRadii] = kthNeighbourRadii(y, [prK], { blas }) as [Float64Array];
   const realPr = realPrRadii.map(squaredAtMost);
   const realDc = realDcRadii.map(squaredBelow);
   const fakeBalls = fakePrRadii.map(squaredAtMost);
@@ -155,13 +156,13 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   blocks((start, end, out) => {
     for (let j = start; j < end; j++) {
       const row = (j - start) * n;
-      const fakeBall = fakeBalls[j];
+      const fakeBall = fakeBalls[j]!;
       let inside = 0;
       let count = 0;
       for (let i = 0; i < n; i++) {
-        const sq = out[row + i];
-        if (sq <= realPr[i]) inside = 1;
-        if (sq <= realDc[i]) {
+        const sq = out[row + i]!;
+        if (sq <= realPr[i]!) inside = 1;
+        if (sq <= realDc[i]!) {
           count++;
           coveragePairs?.push(i, j);
         }
@@ -169,7 +170,7 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
           realCovered[i] = 1;
           recallPairs?.push(i, j);
         }
-        if (sq < nearestFake[i]) nearestFake[i] = sq;
+        if (sq < nearestFake[i]!) nearestFake[i] = sq;
       }
       insideReal[j] = inside;
       densityCounts[j] = count;
@@ -177,24 +178,24 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   });
 
   const realCoveredByNearest = new Uint8Array(n);
-  for (let i = 0; i < n; i++) realCoveredByNearest[i] = nearestFake[i] <= realDc[i] ? 1 : 0;
+  for (let i = 0; i < n; i++) realCoveredByNearest[i] = nearestFake[i]! <= realDc[i]! ? 1 : 0;
   let pairs: PrdcContributions['pairs'];
   if (recallPairs && coveragePairs) {
     const recall = recallPairs.byRow();
     const coverage = coveragePairs.byRow();
     // The same blocks as above, so every distance is recomputed to the bit.
     const beyond = (lists: CsrLists, inBall: (sq: number, i: number, j: number) => boolean) => (i: number, fakeCounts: Int32Array): boolean => {
-      const after = lists.items[lists.offsets[i + 1] - 1];
+      const after = lists.items[lists.offsets[i + 1]! - 1]!;
       let found = false;
       blocks((start, end, out) => {
-        for (let j = Math.max(start, after + 1); j < end && !found; j++) if (fakeCounts[j] > 0 && inBall(out[(j - start) * n + i], i, j)) found = true;
+        for (let j = Math.max(start, after + 1); j < end && !found; j++) if (fakeCounts[j]! > 0 && inBall(out[(j - start) * n + i]!, i, j)) found = true;
         return found;
       });
       return found;
     };
     pairs = {
-      recall: { ...recall, beyond: beyond(recall, (sq, _i, j) => sq <= fakeBalls[j]) },
-      coverage: { ...coverage, beyond: beyond(coverage, (sq, i) => sq <= realDc[i]) },
+      recall: { ...recall, beyond: beyond(recall, (sq, _i, j) => sq <= fakeBalls[j]!) },
+      coverage: { ...coverage, beyond: beyond(coverage, (sq, i) => sq <= realDc[i]!) },
     };
   }
   return { insideReal, densityCounts, realCovered, realCoveredByNearest, pairs, prdcK };
@@ -236,11 +237,11 @@ class PairList {
   }
 
   push(row: number, item: number): void {
-    if (this.counts[row] >= this.cap) {
+    if (this.counts[row]! >= this.cap) {
       this.truncated[row] = 1;
       return;
     }
-    this.counts[row]++;
+    this.counts[row]!++;
     if (this.length + 2 > this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
       grown.set(this.data);
@@ -253,10 +254,10 @@ class PairList {
   byRow(): CsrLists & { truncated: Uint8Array } {
     const rows = this.rows;
     const offsets = new Int32Array(rows + 1);
-    for (let i = 0; i < rows; i++) offsets[i + 1] = offsets[i] + this.counts[i];
+    for (let i = 0; i < rows; i++) offsets[i + 1] = offsets[i]! + this.counts[i]!;
     const fill = offsets.slice(0, rows);
     const items = new Int32Array(this.length / 2);
-    for (let p = 0; p < this.length; p += 2) items[fill[this.data[p]]++] = this.data[p + 1];
+    for (let p = 0; p < this.length; p += 2) items[fill[this.data[p]!]!++] = this.data[p + 1]!;
     return { offsets, items, truncated: this.truncated };
   }
 }

@@ -461,10 +461,14 @@ export function computeMetrics(
       continue;
     }
     const values = group.compute(input, options);
-    for (const m of applicable) out[m.id] = values[m.id];
+    for (const m of applicable) {
+      const value = values[m.id];
+      if (value === undefined) throw new Error(`metric group ${group.metrics.map((g) => g.id).join(', ')} computed no value for ${m.id}`);
+      out[m.id] = value;
+    }
   }
-  // In the order asked for.
-  return Object.fromEntries(ids.map((id) => [id, out[id]]));
+  // In the order asked for; every id is known, so some group filled it.
+  return Object.fromEntries(ids.map((id) => [id, out[id]!]));
 }
 
 export function isNotApplicable(result: MetricResult): result is NotApplicable {

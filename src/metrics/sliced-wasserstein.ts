@@ -25,9 +25,9 @@ export function slicedWassersteinFromFeatures(real: FeatureMatrix, fake: Feature
     let norm = 0;
     for (let k = 0; k < d; k++) {
       direction[k] = rng.normal();
-      norm += direction[k] * direction[k];
+      norm += direction[k]! * direction[k]!;
     }
-    for (let k = 0; k < d; k++) direction[k] /= Math.sqrt(norm);
+    for (let k = 0; k < d; k++) direction[k]! /= Math.sqrt(norm);
     total += wasserstein1(project(real, direction).sort(), project(fake, direction).sort());
   }
   return total / projections;
@@ -37,7 +37,7 @@ function project(m: FeatureMatrix, direction: Float64Array): Float64Array {
   const out = new Float64Array(m.rows);
   for (let i = 0; i < m.rows; i++) {
     let s = 0;
-    for (let k = 0, r = i * m.cols; k < m.cols; k++) s += m.data[r + k] * direction[k];
+    for (let k = 0, r = i * m.cols; k < m.cols; k++) s += m.data[r + k]! * direction[k]!;
     out[i] = s;
   }
   return out;
@@ -47,10 +47,10 @@ function project(m: FeatureMatrix, direction: Float64Array): Float64Array {
 export function wasserstein1(a: Float64Array, b: Float64Array): number {
   let i = 0;
   let j = 0;
-  let previous = Math.min(a[0], b[0]);
+  let previous = Math.min(a[0]!, b[0]!);
   let distance = 0;
   while (i < a.length || j < b.length) {
-    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+    const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
     distance += Math.abs(i / a.length - j / b.length) * (x - previous);
     previous = x;
     while (i < a.length && a[i] === x) i++;

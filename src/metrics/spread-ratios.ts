@@ -19,10 +19,10 @@ export function meanFeatureStd(m: FeatureMatrix): number {
   let total = 0;
   for (let j = 0; j < d; j++) {
     let mean = 0;
-    for (let i = 0; i < n; i++) mean += data[i * d + j];
+    for (let i = 0; i < n; i++) mean += data[i * d + j]!;
     mean /= n;
     let ss = 0;
-    for (let i = 0; i < n; i++) ss += (data[i * d + j] - mean) ** 2;
+    for (let i = 0; i < n; i++) ss += (data[i * d + j]! - mean) ** 2;
     total += Math.sqrt(ss / (n - 1));
   }
   return total / d;
@@ -38,7 +38,7 @@ export function meanPairwiseDistance(m: FeatureMatrix): number {
   for (let start = 0; start < n; start += blockRows) {
     const end = Math.min(start + blockRows, n);
     squaredDistancesBlock(set, { start, end }, set, { start: 0, end: n }, out);
-    for (let i = start; i < end; i++) for (let j = i + 1; j < n; j++) sum += Math.sqrt(out[(i - start) * n + j]);
+    for (let i = start; i < end; i++) for (let j = i + 1; j < n; j++) sum += Math.sqrt(out[(i - start) * n + j]!);
   }
   return sum / ((n * (n - 1)) / 2);
 }

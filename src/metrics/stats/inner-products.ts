@@ -33,8 +33,8 @@ function rowPairProducts(a: Float64Array, i: number, b: Float64Array, bRows: num
     const b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
     let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
     for (let k = 0; k < d; k++) {
-      const x0 = a[a0 + k], x1 = a[a1 + k];
-      const y0 = b[b0 + k], y1 = b[b1 + k], y2 = b[b2 + k], y3 = b[b3 + k];
+      const x0 = a[a0 + k]!, x1 = a[a1 + k]!;
+      const y0 = b[b0 + k]!, y1 = b[b1 + k]!, y2 = b[b2 + k]!, y3 = b[b3 + k]!;
       s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
       s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
     }
@@ -45,8 +45,8 @@ function rowPairProducts(a: Float64Array, i: number, b: Float64Array, bRows: num
     const bj = j * d;
     let s0 = 0, s1 = 0;
     for (let k = 0; k < d; k++) {
-      s0 += a[a0 + k] * b[bj + k];
-      s1 += a[a1 + k] * b[bj + k];
+      s0 += a[a0 + k]! * b[bj + k]!;
+      s1 += a[a1 + k]! * b[bj + k]!;
     }
     out[o0 + j] = s0;
     out[o1 + j] = s1;
@@ -58,7 +58,7 @@ function rowProducts(a: Float64Array, i: number, b: Float64Array, bRows: number,
   for (let j = 0; j < bRows; j++) {
     const bj = j * d;
     let s = 0;
-    for (let k = 0; k < d; k++) s += a[ai + k] * b[bj + k];
+    for (let k = 0; k < d; k++) s += a[ai + k]! * b[bj + k]!;
     out[o + j] = s;
   }
 }
@@ -68,7 +68,7 @@ export function rowSquaredNorms(a: Float64Array, rows: number, d: number): Float
   const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let s = 0;
-    for (let k = i * d, end = k + d; k < end; k++) s += a[k] * a[k];
+    for (let k = i * d, end = k + d; k < end; k++) s += a[k]! * a[k]!;
     out[i] = s;
   }
   return out;

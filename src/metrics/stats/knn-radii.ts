@@ -45,16 +45,16 @@ export function kthNeighbourRadii(set: RowNorms, ks: readonly number[], options:
         const iList = i * keep;
         const iLast = iList + kMax;
         for (let j = Math.max(cols.start, i + 1); j < cols.end; j++) {
-          const sq = out[row + j];
-          if (sq < smallest[iLast]) insertSmallest(smallest, iList, keep, sq);
-          if (sq < smallest[j * keep + kMax]) insertSmallest(smallest, j * keep, keep, sq);
+          const sq = out[row + j]!;
+          if (sq < smallest[iLast]!) insertSmallest(smallest, iList, keep, sq);
+          if (sq < smallest[j * keep + kMax]!) insertSmallest(smallest, j * keep, keep, sq);
         }
       }
     }
   }
   return ks.map((k) => {
     const radii = new Float64Array(n);
-    for (let i = 0; i < n; i++) radii[i] = Math.sqrt(smallest[i * keep + k]);
+    for (let i = 0; i < n; i++) radii[i] = Math.sqrt(smallest[i * keep + k]!);
     return radii;
   });
 }
@@ -62,9 +62,9 @@ export function kthNeighbourRadii(set: RowNorms, ks: readonly number[], options:
 /** Insert v into the ascending list buf[offset, offset + length), dropping the largest. */
 function insertSmallest(buf: Float64Array, offset: number, length: number, v: number): void {
   let p = offset + length - 1;
-  if (!(v < buf[p])) return;
-  while (p > offset && buf[p - 1] > v) {
-    buf[p] = buf[p - 1];
+  if (!(v < buf[p]!)) return;
+  while (p > offset && buf[p - 1]! > v) {
+    buf[p] = buf[p - 1]!;
     p--;
   }
   buf[p] = v;

@@ -42,9 +42,9 @@ export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const r = i * d;
-    for (let j = 0; j < d; j++) mean[j] += data[r + j];
+    for (let j = 0; j < d; j++) mean[j]! += data[r + j]!;
   }
-  for (let j = 0; j < d; j++) mean[j] /= n;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
 
   const cov = blas
     ? scatterUpperBlas(m, mean, Math.max(1, Math.min(options.blockRows ?? BLAS_BLOCK_ROWS, n)), blas)
@@ -53,7 +53,7 @@ export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}
   const scale = 1 / (n - 1);
   for (let j = 0; j < d; j++) {
     for (let k = j; k < d; k++) {
-      const v = cov[j * d + k] * scale;
+      const v = cov[j * d + k]! * scale;
       cov[j * d + k] = v;
       cov[k * d + j] = v;
     }
@@ -65,7 +65,7 @@ function centredBlock(m: FeatureMatrix, mean: Float64Array, start: number, size:
   const d = m.cols;
   for (let b = 0; b < size; b++) {
     const r = (start + b) * d;
-    for (let j = 0; j < d; j++) out[b * d + j] = m.data[r + j] - mean[j];
+    for (let j = 0; j < d; j++) out[b * d + j] = m.data[r + j]! - mean[j]!;
   }
 }
 
@@ -91,7 +91,7 @@ function scatterUpperJs(m: FeatureMatrix, mean: Float64Array, blockRows: number)
     const size = Math.min(blockRows, n - start);
     for (let b = 0; b < size; b++) {
       const r = (start + b) * d;
-      for (let j = 0; j < d; j++) block[j * blockRows + b] = data[r + j] - mean[j];
+      for (let j = 0; j < d; j++) block[j * blockRows + b] = data[r + j]! - mean[j]!;
     }
     for (let j = 0; j < d; j++) {
       const bj = j * blockRows;
@@ -99,8 +99,8 @@ function scatterUpperJs(m: FeatureMatrix, mean: Float64Array, blockRows: number)
       for (let k = j; k < d; k++) {
         const bk = k * blockRows;
         let s = 0;
-        for (let b = 0; b < size; b++) s += block[bj + b] * block[bk + b];
-        cov[cj + k] += s;
+        for (let b = 0; b < size; b++) s += block[bj + b]! * block[bk + b]!;
+        cov[cj + k]! += s;
       }
     }
   }

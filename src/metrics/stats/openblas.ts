@@ -88,7 +88,7 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
 
   const int = (v: number) => Int32Array.of(v);
   const check = (routine: string, info: Int32Array) => {
-    if (info[0] < 0) throw new Error(`${routine}: argument ${-info[0]} was illegal`);
+    if (info[0]! < 0) throw new Error(`${routine}: argument ${-info[0]!} was illegal`);
   };
 
   return {
@@ -125,11 +125,11 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
       const iworkSize = new Int32Array(1);
       dsyevd(jobz, 'L', int(n), a, int(n), w, workSize, int(-1), iworkSize, int(-1), info, 1, 1);
       check('dsyevd', info);
-      const lwork = Math.max(1, Math.ceil(workSize[0]));
-      const liwork = Math.max(1, iworkSize[0]);
+      const lwork = Math.max(1, Math.ceil(workSize[0]!));
+      const liwork = Math.max(1, iworkSize[0]!);
       dsyevd(jobz, 'L', int(n), a, int(n), w, new Float64Array(lwork), int(lwork), new Int32Array(liwork), int(liwork), info, 1, 1);
       check('dsyevd', info);
-      if (info[0] > 0) throw new Error(`dsyevd: ${info[0]} eigenvalues did not converge`);
+      if (info[0]! > 0) throw new Error(`dsyevd: ${info[0]} eigenvalues did not converge`);
       return w;
     },
   };

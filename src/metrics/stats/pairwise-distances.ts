@@ -47,15 +47,15 @@ export function squaredDistancesBlock(
     blas.productWithTranspose(a.matrix.data.subarray(rows.start * d, rows.end * d), rows.end - rows.start, bRows, width, d, -2, out);
   } else {
     innerProductsBlock(a.matrix.data, rows.start, rows.end, bRows, width, d, out);
-    for (let k = 0, len = (rows.end - rows.start) * width; k < len; k++) out[k] *= -2;
+    for (let k = 0, len = (rows.end - rows.start) * width; k < len; k++) out[k]! *= -2;
   }
   const an = a.squaredNorms;
   const bn = b.squaredNorms;
   for (let i = rows.start; i < rows.end; i++) {
     const row = (i - rows.start) * width - cols.start;
-    const ni = an[i];
+    const ni = an[i]!;
     for (let j = cols.start; j < cols.end; j++) {
-      const sq = out[row + j] + ni + bn[j];
+      const sq = out[row + j]! + ni + bn[j]!;
       out[row + j] = Math.max(sq, 0);
     }
   }

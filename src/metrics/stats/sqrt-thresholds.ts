@@ -12,8 +12,8 @@ const word = new BigInt64Array(bits.buffer);
 function step(x: number, up: boolean): number {
   if (x === 0) return up ? Number.MIN_VALUE : -Number.MIN_VALUE;
   bits[0] = x;
-  word[0] += up ? 1n : -1n;
-  return bits[0];
+  word[0]! += up ? 1n : -1n;
+  return bits[0]!;
 }
 
 /** The largest s ≥ 0 with √s ≤ r (−∞ when there is none). */

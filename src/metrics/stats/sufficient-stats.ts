@@ -42,9 +42,9 @@ export class SufficientStats {
       for (let r = 0; r < rows; r++) {
         const from = (start + r) * d;
         for (let j = 0; j < d; j++) {
-          const v = m.data[from + j] - shift[j];
+          const v = m.data[from + j]! - shift[j]!;
           block[r * d + j] = v;
-          this.sum[j] += v;
+          this.sum[j]! += v;
         }
       }
       if (this.blas) this.blas.addColumnGramUpper(block, rows, d, this.outer);
@@ -62,13 +62,13 @@ export class SufficientStats {
     // Re-centre the other's sums on this shift: with δ = s_o − s, Σ(x − s) = S1 + nδ and
     // Σ(x − s)(x − s)ᵀ = S2 + δS1ᵀ + S1δᵀ + nδδᵀ.
     const delta = new Float64Array(d);
-    for (let j = 0; j < d; j++) delta[j] = other.shift![j] - this.shift[j];
+    for (let j = 0; j < d; j++) delta[j] = other.shift![j]! - this.shift[j]!;
     const n = other.count;
     for (let j = 0; j < d; j++) {
       for (let k = j; k < d; k++) {
-        this.outer[j * d + k] += other.outer[j * d + k] + delta[j] * other.sum[k] + other.sum[j] * delta[k] + n * delta[j] * delta[k];
+        this.outer[j * d + k]! += other.outer[j * d + k]! + delta[j]! * other.sum[k]! + other.sum[j]! * delta[k]! + n * delta[j]! * delta[k]!;
       }
-      this.sum[j] += other.sum[j] + n * delta[j];
+      this.sum[j]! += other.sum[j]! + n * delta[j]!;
     }
     this.count += n;
   }
@@ -79,11 +79,11 @@ export class SufficientStats {
     const n = this.count;
     if (n < 2) throw new Error(`feature stats: need at least 2 rows for a covariance, got ${n}`);
     const mean = new Float64Array(d);
-    for (let j = 0; j < d; j++) mean[j] = this.shift![j] + this.sum[j] / n;
+    for (let j = 0; j < d; j++) mean[j] = this.shift![j]! + this.sum[j]! / n;
     const cov = new Float64Array(d * d);
     for (let j = 0; j < d; j++) {
       for (let k = j; k < d; k++) {
-        const v = (this.outer[j * d + k] - (this.sum[j] * this.sum[k]) / n) / (n - 1);
+        const v = (this.outer[j * d + k]! - (this.sum[j]! * this.sum[k]!) / n) / (n - 1);
         cov[j * d + k] = v;
         cov[k * d + j] = v;
       }
@@ -96,9 +96,9 @@ function addOuterUpperJs(block: Float64Array, rows: number, d: number, out: Floa
   for (let r = 0; r < rows; r++) {
     const o = r * d;
     for (let j = 0; j < d; j++) {
-      const v = block[o + j];
+      const v = block[o + j]!;
       if (v === 0) continue;
-      for (let k = j; k < d; k++) out[j * d + k] += v * block[o + k];
+      for (let k = j; k < d; k++) out[j * d + k]! += v * block[o + k]!;
     }
   }
 }

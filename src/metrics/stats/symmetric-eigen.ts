@@ -50,25 +50,25 @@ function checkSquare(a: Float64Array, n: number): void {
  */
 function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64Array, accumulate: boolean): void {
   if (n === 0) return;
-  for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
+  for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1]!;
 
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
     if (scale === 0) {
-      e[i] = d[i - 1];
+      e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = w[j * n + i - 1];
+        d[j] = w[j * n + i - 1]!;
         w[j * n + i] = 0;
         w[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
-        d[k] /= scale;
-        h += d[k] * d[k];
+        d[k]! /= scale;
+        h += d[k]! * d[k]!;
       }
-      let f = d[i - 1];
+      let f = d[i - 1]!;
       let g = Math.sqrt(h);
       if (f > 0) g = -g;
       e[i] = scale * g;
@@ -78,28 +78,28 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
 
       for (let j = 0; j < i; j++) {
         const wj = j * n;
-        f = d[j];
+        f = d[j]!;
         w[i * n + j] = f;
-        g = e[j] + w[wj + j] * f;
+        g = e[j]! + w[wj + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += w[wj + k] * d[k];
-          e[k] += w[wj + k] * f;
+          g += w[wj + k]! * d[k]!;
+          e[k]! += w[wj + k]! * f;
         }
         e[j] = g;
       }
       f = 0;
       for (let j = 0; j < i; j++) {
-        e[j] /= h;
-        f += e[j] * d[j];
+        e[j]! /= h;
+        f += e[j]! * d[j]!;
       }
       const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) e[j]! -= hh * d[j]!;
       for (let j = 0; j < i; j++) {
         const wj = j * n;
-        f = d[j];
-        g = e[j];
-        for (let k = j; k <= i - 1; k++) w[wj + k] -= f * e[k] + g * d[k];
-        d[j] = w[wj + i - 1];
+        f = d[j]!;
+        g = e[j]!;
+        for (let k = j; k <= i - 1; k++) w[wj + k]! -= f * e[k]! + g * d[k]!;
+        d[j] = w[wj + i - 1]!;
         w[wj + i] = 0;
       }
     }
@@ -108,29 +108,29 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
 
   if (!accumulate) {
     // The reduced diagonal sits on w's diagonal until accumulation would move it.
-    for (let j = 0; j < n; j++) d[j] = w[j * n + j];
+    for (let j = 0; j < n; j++) d[j] = w[j * n + j]!;
     e[0] = 0;
     return;
   }
 
   for (let i = 0; i < n - 1; i++) {
-    w[i * n + n - 1] = w[i * n + i];
+    w[i * n + n - 1] = w[i * n + i]!;
     w[i * n + i] = 1;
-    const h = d[i + 1];
+    const h = d[i + 1]!;
     const col = (i + 1) * n;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = w[col + k] / h;
+      for (let k = 0; k <= i; k++) d[k] = w[col + k]! / h;
       for (let j = 0; j <= i; j++) {
         const wj = j * n;
         let g = 0;
-        for (let k = 0; k <= i; k++) g += w[col + k] * w[wj + k];
-        for (let k = 0; k <= i; k++) w[wj + k] -= g * d[k];
+        for (let k = 0; k <= i; k++) g += w[col + k]! * w[wj + k]!;
+        for (let k = 0; k <= i; k++) w[wj + k]! -= g * d[k]!;
       }
     }
     for (let k = 0; k <= i; k++) w[col + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = w[j * n + n - 1];
+    d[j] = w[j * n + n - 1]!;
     w[j * n + n - 1] = 0;
   }
   w[(n - 1) * n + n - 1] = 1;
@@ -144,7 +144,7 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
  */
 function implicitQl(d: Float64Array, e: Float64Array, w: Float64Array | null, n: number): void {
   if (n === 0) return;
-  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
 
   const eps = 2 ** -52;
@@ -152,10 +152,10 @@ function implicitQl(d: Float64Array, e: Float64Array, w: Float64Array | null, n:
   let f = 0;
   let tst1 = 0;
   for (let l = 0; l < n; l++) {
-    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
     let m = l;
     // e[n-1] is 0, so the search stops inside the matrix.
-    while (Math.abs(e[m]) > eps * tst1) m++;
+    while (Math.abs(e[m]!) > eps * tst1) m++;
 
     if (m > l) {
       let iter = 0;
@@ -163,72 +163,72 @@ function implicitQl(d: Float64Array, e: Float64Array, w: Float64Array | null, n:
         if (++iter > maxIterations) {
           throw new Error(`symmetric eigen: QL did not converge for eigenvalue ${l} of ${n}`);
         }
-        let g = d[l];
-        let p = (d[l + 1] - g) / (2 * e[l]);
+        let g = d[l]!;
+        let p = (d[l + 1]! - g) / (2 * e[l]!);
         let r = hypot(p, 1);
         if (p < 0) r = -r;
-        d[l] = e[l] / (p + r);
-        d[l + 1] = e[l] * (p + r);
-        const dl1 = d[l + 1];
-        let h = g - d[l];
-        for (let i = l + 2; i < n; i++) d[i] -= h;
+        d[l] = e[l]! / (p + r);
+        d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i]! -= h;
         f += h;
 
-        p = d[m];
+        p = d[m]!;
         let c = 1;
         let c2 = c;
         let c3 = c;
-        const el1 = e[l + 1];
+        const el1 = e[l + 1]!;
         let s = 0;
         let s2 = 0;
         for (let i = m - 1; i >= l; i--) {
           c3 = c2;
           c2 = c;
           s2 = s;
-          g = c * e[i];
+          g = c * e[i]!;
           h = c * p;
-          r = hypot(p, e[i]);
+          r = hypot(p, e[i]!);
           e[i + 1] = s * r;
-          s = e[i] / r;
+          s = e[i]! / r;
           c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]);
+          p = c * d[i]! - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]!);
           if (w) {
             const wi = i * n;
             const wi1 = wi + n;
             for (let k = 0; k < n; k++) {
-              const t = w[wi1 + k];
-              w[wi1 + k] = s * w[wi + k] + c * t;
-              w[wi + k] = c * w[wi + k] - s * t;
+              const t = w[wi1 + k]!;
+              w[wi1 + k] = s * w[wi + k]! + c * t;
+              w[wi + k] = c * w[wi + k]! - s * t;
             }
           }
         }
-        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
-      } while (Math.abs(e[l]) > eps * tst1);
+      } while (Math.abs(e[l]!) > eps * tst1);
     }
-    d[l] += f;
+    d[l]! += f;
     e[l] = 0;
   }
 
   // Selection sort: n swaps of whole eigenvector rows at most.
   for (let i = 0; i < n - 1; i++) {
     let k = i;
-    let p = d[i];
+    let p = d[i]!;
     for (let j = i + 1; j < n; j++) {
-      if (d[j] < p) {
+      if (d[j]! < p) {
         k = j;
-        p = d[j];
+        p = d[j]!;
       }
     }
     if (k !== i) {
-      d[k] = d[i];
+      d[k] = d[i]!;
       d[i] = p;
       if (w) {
         for (let j = 0; j < n; j++) {
-          const t = w[i * n + j];
-          w[i * n + j] = w[k * n + j];
+          const t = w[i * n + j]!;
+          w[i * n + j] = w[k * n + j]!;
           w[k * n + j] = t;
         }
       }

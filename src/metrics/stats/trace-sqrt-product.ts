@@ -79,7 +79,7 @@ function scaledSymmetric(b: Float64Array, values: Float64Array, d: number): Floa
   const m = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {
-      const v = 0.5 * (b[i * d + j] + b[j * d + i]) * root[i] * root[j];
+      const v = 0.5 * (b[i * d + j]! + b[j * d + i]!) * root[i]! * root[j]!;
       m[i * d + j] = v;
       m[j * d + i] = v;
     }
@@ -103,7 +103,7 @@ function rowProducts(a: Float64Array, b: Float64Array, d: number): Float64Array 
     for (let j = 0; j < d; j++) {
       const bj = j * d;
       let s = 0;
-      for (let k = 0; k < d; k++) s += a[ai + k] * b[bj + k];
+      for (let k = 0; k < d; k++) s += a[ai + k]! * b[bj + k]!;
       out[ai + j] = s;
     }
   }
