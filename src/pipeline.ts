@@ -94,7 +94,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     real: await resolveImageSource(config.data.real, { limit: config.data.count }),
     spaces: await loadSpaces(config, logger, options.configFile),
   }));
-  const extractor = spaces[0].extractor;
+  // loadSpaces gives at least one space (the default extractor when features: names none).
+  const extractor = spaces[0]!.extractor;
   for (const space of spaces) logger.info(`features (${space.id}): ${space.extractor.info.name}, ${space.extractor.info.dim}-d`);
   logger.info(`real data: ${config.data.real} (${real.images.n} images)`);
   const runWarnings: string[] = [];
@@ -134,19 +135,19 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Class-based metrics from the first space whose classifier fits the data; the
   // real data's labels only where they are that classifier's classes.
   const realSets = [realExtraction, ...laterSets];
-  const chosen = classifierSpace(spaces.map((space, i) => ({ extractor: space.extractor, extraction: realSets[i] })), { source: config.data.real, classes: real.classes });
+  const chosen = classifierSpace(spaces.map((space, i) => ({ extractor: space.extractor, extraction: realSets[i]! })), { source: config.data.real, classes: real.classes });
   const misfit = 'misfit' in chosen ? chosen.misfit : undefined;
   if (misfit && realSets.some((set) => set.probabilities)) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
   const classIndex = 'index' in chosen ? chosen.index : -1;
   const realLabels = 'index' in chosen && chosen.labels ? real.labels : undefined;
-  if (classIndex >= 0) logger.info(`class-based metrics: ${spaces[classIndex].extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex].id})` : ''}, ${realLabels ? 'with the real data\'s labels' : 'its own top class standing for each real image\'s label'}`);
+  if (classIndex >= 0) logger.info(`class-based metrics: ${spaces[classIndex]!.extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex]!.id})` : ''}, ${realLabels ? 'with the real data\'s labels' : 'its own top class standing for each real image\'s label'}`);
   const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({ ...set, probabilities: undefined, classes: undefined });
   const realSet = classIndex === 0 ? realExtraction : withoutClasses(realExtraction);
   const otherSpaces: NonNullable<EvaluationContext['spaces']> = spaces.slice(1).map((space, j) => ({
     id: space.id,
     extractor: space.extractor,
     metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)),
-    real: { ...(classIndex === j + 1 ? laterSets[j] : withoutClasses(laterSets[j])), labels: realLabels },
+    real: { ...(classIndex === j + 1 ? laterSets[j]! : withoutClasses(laterSets[j]!)), labels: realLabels },
     train: laterTrain[j],
     classes: classIndex === j + 1,
   }));
@@ -164,7 +165,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const inversionImages = sliceImages(real.images, 0, Math.min(config.invertibility.images, real.images.n));
   // "Same label" compares a reconstruction's class with the original's: its real label where
   // the labels are the classifier's classes, else the classifier's own label of the original.
-  const classExtractor = classIndex >= 0 ? spaces[classIndex].extractor : undefined;
+  const classExtractor = classIndex >= 0 ? spaces[classIndex]!.extractor : undefined;
   const inversionLabels = realLabels
     ? realLabels.subarray(0, inversionImages.n)
     : classExtractor && inversionImages.n > 0
@@ -229,7 +230,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     backend,
     timings,
     dataset: { name: config.data.real, split: config.data.real.split(':')[1] ?? 'all', count: real.images.n, shape: [real.images.height, real.images.width, real.images.channels] },
-    extractor: spaces.length > 1 ? { ...extractor.info, space: spaces[0].id } : extractor.info,
+    extractor: spaces.length > 1 ? { ...extractor.info, space: spaces[0]!.id } : extractor.info,
     extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
     metrics: spaceMetrics(metrics, spaces, classIndex),
     models,
@@ -256,7 +257,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const gitCommit = options.history ? currentGitCommit() : null;
   const trendRecords = options.history ? comparableRecords([...readHistory(options.history, logger.warn), historyRecordFromReport(data, gitCommit)]) : [];
   // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
-  const trendMetrics = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]));
+  const trendMetrics = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]!));
   if (options.history) data.trend = { history: options.history, runs: trendRecords.length, changes: trendChanges(trendRecords, trendMetrics) };
 
   const html = await timed('render', async () => {

@@ -142,6 +142,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       const sampleSeconds = generated.sampleSeconds;
       const threads = model.samplingThreads?.(samples, config.batchSize) ?? 1;
       const [extracted, ...spaceExtractions] = generated.extractions;
+      if (!extracted) throw new Error(`${name}: no features were extracted from its samples`);
       // Class-based metrics come from one space's classifier (classifierSpace): a first
       // space that is not it keeps its probabilities away from them.
       const classSpace = context.spaces?.find((s) => s.classes);
@@ -156,7 +157,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
       }
       for (const [i, space] of (context.spaces ?? []).entries()) {
-        const spaceFake = spaceExtractions[i];
+        const spaceFake = spaceExtractions[i]!;
         const more = await timed('metrics', async () =>
           metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
         );

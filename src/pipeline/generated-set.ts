@@ -71,7 +71,7 @@ export async function sampleAndExtract(
       }
       for (const [i, extractor] of extractors.entries()) {
         const extraction = await timed('features', () => extractor.extract(batch, batchSize));
-        collected[i].add(extraction, done);
+        collected[i]!.add(extraction, done);
       }
       done += batch.n;
       hooks.onProgress?.(done);

@@ -65,7 +65,8 @@ export async function writeRendered(data: ReportData, html: string, paths: Outpu
       const browser = resolveBrowser();
       if ('missing' in browser) pdfSkipped = browser.missing;
       else {
-        await printPdf(staged[0].staged, paths.pdf, { paper: output.paper });
+        // The PDF is printed from the staged HTML, outputs' first entry.
+        await printPdf(staged[0]!.staged, paths.pdf, { paper: output.paper });
         files.push(paths.pdf);
       }
     }
