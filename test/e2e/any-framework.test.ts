@@ -56,7 +56,7 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
 
   for (const name of measured) {
     const fid = data.results[name]!.fid;
-    assert.ok(fid!.kind === 'value' && Number.isFinite(fid!.value!), `${name}: FID ${JSON.stringify(fid)}`);
+    assert.ok(fid?.kind === 'value' && Number.isFinite(fid.value), `${name}: FID ${JSON.stringify(fid)}`);
     assert.ok(data.images.some((i) => i.id === `samples-${name}`), `${name}: sample grid`);
   }
   for (const entry of data.models.filter((m) => onnxModels.includes(m.name))) {

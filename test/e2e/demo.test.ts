@@ -50,8 +50,8 @@ test('genreport run writes report.html, report.json and a readable report.pdf', 
   for (const model of data.models) {
     const fid = data.results[model.name]!.fid;
     const kid = data.results[model.name]!.kid;
-    assert.ok(fid!.kind === 'value' && fid!.value! > 0 && fid!.n! === 300, JSON.stringify(fid));
-    assert.ok(kid!.kind === 'value' && kid!.std! !== undefined && kid!.std! > 0, JSON.stringify(kid));
+    assert.ok(fid?.kind === 'value' && fid.value > 0 && fid.n === 300, JSON.stringify(fid));
+    assert.ok(kid?.kind === 'value' && kid.std !== undefined && kid.std > 0, JSON.stringify(kid));
   }
   assert.ok(data.charts.some((c) => c.svg.startsWith('<svg')));
   assert.equal(data.images.filter((i) => i.id.startsWith('samples-')).length, 2);
