@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
-import { assembleReport } from './assemble/assemble.ts';
+import { assembleReport, completeReport } from './assemble/assemble.ts';
 import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
 import { modelPath, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
@@ -21,16 +21,13 @@ import { sliceImages } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
-import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
-import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
 import { loadExtractor } from './features/registry.ts';
 import { CLASS_METRICS, classifierSpace, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
 import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
-import { historyRecordFromReport } from './history/record.ts';
-import { appendHistory, readHistory } from './history/store.ts';
-import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
+import { appendHistory } from './history/store.ts';
+import { runTrend } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import { evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
@@ -41,12 +38,8 @@ import { readHumanJudgments } from './human/read.ts';
 import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
-import { fidKidChartSpec, renderChart } from './render/chart.ts';
-import { densityTruncationCharts } from './render/charts/density-truncation.ts';
-import { fidelityDiversityCharts } from './render/charts/fidelity-diversity.ts';
-import { modeCoverageChart } from './render/charts/mode-coverage.ts';
+import { charts, type ChartInputs } from './render/charts/charts.ts';
 import { renderHtml } from './render/html.ts';
-import { TREND_CHART_ID } from './render/view-model.ts';
 
 export interface RunOptions {
   out: string;
@@ -73,9 +66,6 @@ export interface RunResult {
   /** Set when the PDF could not be printed; HTML and JSON were still written. */
   pdfSkipped?: string;
 }
-
-/** Metrics the trend section follows over time, when the run computed them. */
-const TREND_METRICS = ['fid', 'kid', 'precision', 'recall'];
 
 export async function runPipeline(config: RunConfig, options: RunOptions): Promise<RunResult> {
   const { logger } = options;
@@ -254,50 +244,33 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   }
 
   const gitCommit = options.history ? currentGitCommit() : null;
-  const trendRecords = options.history ? comparableRecords([...readHistory(options.history, logger.warn), historyRecordFromReport(data, gitCommit)]) : [];
-  // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
-  const trendMetrics = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]));
-  if (options.history) data.trend = { history: options.history, runs: trendRecords.length, changes: trendChanges(trendRecords, trendMetrics) };
-
-  const html = await timed('render', async () => {
-    const spec = fidKidChartSpec(data);
-    const classHistograms = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
-    // Class names as the classifier declares them (airplane, automobile, …), else as the data names them.
-    const classes = classifierSet?.classes ?? real.classes;
-    if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms, classes, data: config.data.real }));
-    data.charts.push({ id: 'fid-kid', title: spaces.length > 1 ? `FID and KID per model (${spaceLabel(extractor.info.name)} space)` : 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
-    // The same chart in each later space that measured FID or KID, titled with its space.
-    for (const space of spaces.slice(1)) {
-      const spaceSpec = fidKidChartSpec(data, space.id);
-      if ((spaceSpec.data as { values: unknown[] }).values.length === 0) continue;
-      data.charts.push({ id: `fid-kid-${space.id}`, title: `FID and KID per model (${spaceLabel(space.extractor.info.name)} space, ids …@${space.id})`, caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec: spaceSpec, svg: await renderChart(spaceSpec) });
-    }
-    data.charts.push(...(await fidelityDiversityCharts(data)));
-    data.charts.push(...(await densityTruncationCharts(data)));
-    // Only logs with GAN losses are charted; the others are named in the section's table.
-    const logged = evaluations.map((e) => e.training).filter((t) => t.log !== null && t.diagnostics.label !== 'no GAN losses').map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
-    if (logged.length > 0) {
-      const lossSpec = trainingLossChartSpec(logged, { thresholds: config.diagnostics });
-      data.charts.push({
-        id: TRAINING_CHART_ID,
-        title: 'Training losses',
-        caption: 'Smoothed losses (EMA) over the faint raw per-step range; shaded: detected episodes (orange: warning, red: critical).',
-        spec: lossSpec,
-        svg: await renderChart(lossSpec),
-      });
-    }
-    if (trendRecords.length >= 2) {
-      const trendSpec = trendChartSpec(trendRecords, trendMetrics);
-      data.charts.push({ id: TREND_CHART_ID, title: 'Headline metrics over time', caption: `${trendRecords.length} comparable runs from ${options.history}; bars: 95% interval or ± std.`, spec: trendSpec, svg: await renderChart(trendSpec) });
-    }
-    return renderHtml(data, { templateDir: options.templateDir });
+  const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
+  const { report, html } = await timed('render', async () => {
+    const report = completeReport(data, { trend: trend?.section, charts: await charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)) });
+    return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
   });
-  const written = await writeOutputs(data, html, options.out, config.output, timed);
+  const written = await writeOutputs(report, html, options.out, config.output, timed);
   // Only this run's models stay cached: entries of other configs or bundles would pile up.
   cache?.prune();
   // Appended only once the report is written, so a failed run leaves no record.
-  if (options.history) appendHistory(options.history, data, { gitCommit });
-  return { data, ...written };
+  if (options.history) appendHistory(options.history, report, { gitCommit });
+  return { data: report, ...written };
+}
+
+/** What the charts need beyond the report: class histograms (classes named as the classifier declares them), training logs, the trend's points. */
+function chartInputs(
+  evaluations: readonly ModelEvaluation[],
+  realClassHistogram: number[] | undefined,
+  classes: readonly string[] | undefined,
+  config: RunConfig,
+  trend: ReturnType<typeof runTrend> | undefined,
+): ChartInputs {
+  const models = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
+  return {
+    classHistograms: realClassHistogram && { real: realClassHistogram, models, classes, data: config.data.real },
+    training: { models: evaluations.map((e) => e.training), thresholds: config.diagnostics },
+    trend: trend && { history: trend.section.history, runs: trend.section.runs, series: trend.series },
+  };
 }
 
 /** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */

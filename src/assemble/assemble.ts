@@ -5,6 +5,7 @@
 import {
   REPORT_FORMAT,
   type BackendInfo,
+  type ChartEntry,
   type DatasetInfo,
   type ExtractorInfo,
   type ImageEntry,
@@ -15,6 +16,7 @@ import {
   type StageTiming,
   type InvertibilitySection,
   type TruncationSweep,
+  type TrendSection,
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
@@ -92,6 +94,15 @@ export function assembleReport(input: AssembleInput): ReportData {
     ...(human ? { human: human.section } : {}),
     ...(differences.length ? { differences } : {}),
   };
+}
+
+/**
+ * What a report gains from the stages that read it once assembled: the trend
+ * (this run's record against the history's) and the charts. A new report,
+ * so nothing after assemble writes into one.
+ */
+export function completeReport(data: ReportData, later: { trend?: TrendSection; charts: readonly ChartEntry[] }): ReportData {
+  return { ...data, charts: [...data.charts, ...later.charts], ...(later.trend ? { trend: later.trend } : {}) };
 }
 
 function missingCell(entry: ModelEntry): MetricCell {

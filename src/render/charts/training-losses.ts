@@ -6,14 +6,24 @@
  * and maximum, so spikes stay visible where a thinned line would drop them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { ganLosses, type NamedTrace } from './gan-losses.ts';
-import type { TrainingDiagnostics } from './report-section.ts';
-import { DEFAULT_THRESHOLDS, type DiagnosticThresholds } from './thresholds.ts';
-import type { TrainingLog } from './training-log.ts';
-import { ema, entriesFor, finiteTrace } from './trace.ts';
+import type { ChartEntry } from '../../assemble/report-data.ts';
+import { ganLosses, type NamedTrace } from '../../diagnostics/gan-losses.ts';
+import type { TrainingDiagnostics } from '../../diagnostics/report-section.ts';
+import { DEFAULT_THRESHOLDS, type DiagnosticThresholds } from '../../diagnostics/thresholds.ts';
+import type { TrainingLog } from '../../diagnostics/training-log.ts';
+import { ema, entriesFor, finiteTrace } from '../../diagnostics/trace.ts';
+import { renderChart } from '../chart.ts';
+
+export const TRAINING_CHART_ID = 'training-losses';
 
 export interface LossChartModel {
   log: TrainingLog;
+  diagnostics: TrainingDiagnostics;
+}
+
+/** Each model's log as diagnostics read it (null: the bundle names none). */
+export interface TrainingLogOf {
+  log: TrainingLog | null;
   diagnostics: TrainingDiagnostics;
 }
 
@@ -100,4 +110,20 @@ function chartedSeries(log: TrainingLog, thresholds: DiagnosticThresholds): stri
 function bins(n: number, maxBins: number): { lo: number; hi: number }[] {
   const count = Math.min(n, maxBins);
   return Array.from({ length: count }, (_, b) => ({ lo: Math.floor((b * n) / count), hi: Math.floor(((b + 1) * n) / count) }));
+}
+
+/** The chart, where a model's log has GAN losses; the others are named in the section's table. */
+export async function trainingLossCharts(models: readonly TrainingLogOf[], thresholds: DiagnosticThresholds): Promise<ChartEntry[]> {
+  const logged = models.flatMap(({ log, diagnostics }) => (log !== null && diagnostics.label !== 'no GAN losses' ? [{ log, diagnostics }] : []));
+  if (logged.length === 0) return [];
+  const spec = trainingLossChartSpec(logged, { thresholds });
+  return [
+    {
+      id: TRAINING_CHART_ID,
+      title: 'Training losses',
+      caption: 'Smoothed losses (EMA) over the faint raw per-step range; shaded: detected episodes (orange: warning, red: critical).',
+      spec,
+      svg: await renderChart(spec),
+    },
+  ];
 }

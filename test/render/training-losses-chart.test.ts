@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { diagnoseTraining } from '../../src/diagnostics/diagnose.ts';
-import { trainingLossChartSpec } from '../../src/diagnostics/loss-chart.ts';
+import { trainingLossChartSpec } from '../../src/render/charts/training-losses.ts';
 import type { TrainingLog } from '../../src/diagnostics/training-log.ts';
 import { renderChart, type VegaLiteSpec } from '../../src/render/chart.ts';
 import { isInlineSafeSvg } from '../../src/render/svg-guard.ts';
-import { syntheticLog, type Scenario } from './synthetic-traces.ts';
+import { syntheticLog, type Scenario } from '../diagnostics/synthetic-traces.ts';
 
 function chartModels(scenarios: Scenario[]) {
   return scenarios.map((s) => {
