@@ -233,7 +233,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
       reference: 'problem' in reference ? null : reference,
     },
     invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
-    truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
+    truncation: evaluations.flatMap((e) => (e.truncation ? [{ model: e.entry.name, curve: e.truncation }] : [])),
     human,
     warnings: runWarnings,
   });

@@ -15,10 +15,10 @@ import {
   type ReportData,
   type StageTiming,
   type InvertibilitySection,
-  type TruncationSweep,
   type TrendSection,
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
+import type { TruncationCurve } from '../truncation/sweep.ts';
 import { densitySection, type DensityInput } from './density-section.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { densityDifferences, metricDifferences } from './differences.ts';
@@ -45,7 +45,8 @@ export interface AssembleInput {
   training?: TrainingSection;
   density?: DensityInput;
   invertibility?: InvertibilitySection;
-  truncation?: TruncationSweep[];
+  /** Each swept GAN's precision/recall curve, in report order. */
+  truncation?: { model: string; curve: TruncationCurve }[];
   /** Human judgments read from a rating session's ratings.jsonl. */
   human?: HumanInput;
   /** Run-level warnings from earlier stages (a feature space that does not fit the data), shown first. */
@@ -90,7 +91,7 @@ export function assembleReport(input: AssembleInput): ReportData {
     training: input.training,
     ...(density ? { density } : {}),
     ...(input.invertibility ? { invertibility: input.invertibility } : {}),
-    ...(input.truncation?.length ? { truncation: input.truncation } : {}),
+    ...(input.truncation?.length ? { truncation: input.truncation.map(({ model, curve }) => ({ model, samples: curve.samples, points: curve.points })) } : {}),
     ...(human ? { human: human.section } : {}),
     ...(differences.length ? { differences } : {}),
   };

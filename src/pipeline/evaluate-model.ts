@@ -6,7 +6,7 @@
  * pipeline then lists the model as failed, with none of its partial results.
  */
 import { relative } from 'node:path';
-import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
+import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry } from '../assemble/report-data.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
 import { modelSamples, type ModelSpec, type RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
@@ -24,7 +24,7 @@ import { disposeBundle } from '../models/bundle.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
-import { truncatable, truncationSweep, type TruncatableModel } from '../sample/truncation.ts';
+import { truncatable, truncationSweep, type TruncatableModel, type TruncationCurve } from '../truncation/sweep.ts';
 import { sampleAndExtract } from './generated-set.ts';
 import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
@@ -92,7 +92,7 @@ export interface ModelEvaluation {
   images: ImageEntry[];
   density: { rows: DensityRow[]; entries: RankedEntry[] };
   invertibility: InvertibilityRow;
-  truncation?: TruncationSweep;
+  truncation?: TruncationCurve;
   /** Generated samples per class by the domain classifier, when it gives classes. */
   classHistogram?: number[];
   training: BundleDiagnostics;
@@ -211,7 +211,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         )),
       );
       const truncating = model.samplesOnly ? null : truncatable(model);
-      const truncation = truncating ? await sweepTruncation(name, truncating, context, measureRng) : undefined;
+      const truncation = truncating ? await sweepTruncation(truncating, context, measureRng) : undefined;
 
       const training = await timed('diagnostics', async () =>
         diagnoseBundle(bundle, { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
@@ -269,11 +269,11 @@ function metricCells(
 }
 
 /** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */
-async function sweepTruncation(name: string, model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationSweep | undefined> {
+async function sweepTruncation(model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationCurve | undefined> {
   const { config, timed } = context;
   try {
     return await timed('truncation', () =>
-      truncationSweep(name, model, context.extractor, context.real.set.features, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }),
+      truncationSweep(model, context.extractor, context.real.set.features, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }),
     );
   } catch (e) {
     context.logger.warn(`  truncation sweep failed: ${(e as Error).message}`);

@@ -16,7 +16,7 @@ import { disposeBundle, loadBundle, type Bundle } from '../../src/models/bundle.
 import { modelForBundle } from '../../src/models/families.ts';
 import type { GenerativeModel, LatentSpace } from '../../src/models/generative-model.ts';
 import { loadModel } from '../../src/models/load-model.ts';
-import { truncatable } from '../../src/sample/truncation.ts';
+import { truncatable } from '../../src/truncation/sweep.ts';
 import { smoothConditionals, writeTinyAutoregressive } from '../helpers/tiny-autoregressive.ts';
 import { writeTinyFlow } from '../helpers/tiny-flow.ts';
 import { writeTinyGan } from '../helpers/tiny-gan.ts';

@@ -1,10 +1,11 @@
 /**
  * The truncation trick (GANs): latents moved toward the prior's centre by
  * ψ ≤ 1 trade diversity for fidelity. The same seeded latents at every ψ,
- * truncated by the model (truncate) and decoded, scored by precision and recall (Kynkäänniemi k = 3) against the real features,
- * so the curve shows the trade-off rather than sampling noise.
+ * truncated by the model (truncate) and decoded, scored by precision and
+ * recall (Kynkäänniemi k = 3) against the real features, so the curve shows
+ * the trade-off rather than sampling noise. An evaluation like density's: it
+ * returns its curve, and assemble makes the report row.
  */
-import type { TruncationSweep } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import type { FeatureMatrix } from '../core/types.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
@@ -30,15 +31,21 @@ export function truncatable(model: GenerativeModel): TruncatableModel | null {
   return latents && truncate ? { latents, truncate: (z, psi) => truncate.call(model, z, psi) } : null;
 }
 
-export async function truncationSweep(name: string, model: TruncatableModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationSweep> {
+/** Precision and recall at each ψ, ψ ascending, each over `samples` images. */
+export interface TruncationCurve {
+  samples: number;
+  points: { psi: number; precision: number; recall: number }[];
+}
+
+export async function truncationSweep(model: TruncatableModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationCurve> {
   const { psi, samples, rng, batchSize } = options;
   const z = model.latents.samplePrior(samples, rng);
-  const points: TruncationSweep['points'] = [];
+  const points: TruncationCurve['points'] = [];
   for (const p of [...psi].sort((a, b) => a - b)) {
     const images = await model.latents.decode(model.truncate(z, p), batchSize);
     const { features } = await extractor.extract(images, batchSize);
     const { precision, recall } = prdcFromFeatures(realFeatures, features, { prK: PR_K });
     points.push({ psi: p, precision, recall });
   }
-  return { model: name, samples, points };
+  return { samples, points };
 }
