@@ -20,6 +20,7 @@ import type { Logger } from './core/logger.ts';
 import { sliceImages } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
+import { dimensionsOf } from './likelihood/data-space.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { loadExtractor } from './features/registry.ts';
 import { CLASS_METRICS, classifierSpace, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
@@ -227,9 +228,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
     density: {
       images: densityTest.n,
+      dimensions: dimensionsOf(densityTest),
       source: config.data.real,
-      rows: evaluations.flatMap((e) => e.density.rows),
-      entries: evaluations.flatMap((e) => e.density.entries),
+      models: evaluations.map((e) => ({ model: e.entry.name, density: e.density })),
       reference: 'problem' in reference ? null : reference,
     },
     invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },

@@ -19,7 +19,7 @@ import {
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
 import type { TruncationCurve } from '../truncation/sweep.ts';
-import { densitySection, type DensityInput } from './density-section.ts';
+import { densityEntries, densitySection, type DensityInput } from './density-section.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { densityDifferences, metricDifferences } from './differences.ts';
 import { shortfall } from './direction.ts';
@@ -70,7 +70,7 @@ export function assembleReport(input: AssembleInput): ReportData {
   const density = input.density ? densitySection(input.density) : undefined;
   const differences = [
     ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name], paired: m.paired }))),
-    ...(input.density && density ? densityDifferences(density, input.density.entries, input.density.reference?.entry.model) : []),
+    ...(input.density && density ? densityDifferences(density, densityEntries(input.density), input.density.reference?.model) : []),
   ];
   return {
     format: REPORT_FORMAT,

@@ -6,14 +6,15 @@
  * pipeline then lists the model as failed, with none of its partial results.
  */
 import { relative } from 'node:path';
-import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry } from '../assemble/report-data.ts';
-import type { RankedEntry } from '../likelihood/comparability.ts';
+import type { ImageEntry, InvertibilityRow, MetricCell, ModelEntry } from '../assemble/report-data.ts';
+import { dimensionsOf } from '../likelihood/data-space.ts';
+import { summarizeLogLikelihoods } from '../likelihood/nll-summary.ts';
 import { modelSamples, type ModelSpec, type RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
-import { evaluateDensity } from '../density/evaluate.ts';
+import { evaluateDensity, type ModelDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
 import { CLASS_METRICS, spaceLabel } from '../features/spaces.ts';
@@ -90,7 +91,7 @@ export interface ModelEvaluation {
   /** Per metric id, values drawn with the same indices for every model (bootstrap replicates, KID subsets), so assemble pairs them. */
   paired: Record<string, PairedDraws>;
   images: ImageEntry[];
-  density: { rows: DensityRow[]; entries: RankedEntry[] };
+  density: ModelDensity;
   invertibility: InvertibilityRow;
   truncation?: TruncationCurve;
   /** Generated samples per class by the domain classifier, when it gives classes. */
@@ -179,7 +180,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       // The same seeded streams for every model, as for sampling.
       const measureRng = new Rng(config.seed).fork('measure');
       // A samples-only model has stored images alone: no density, inverse, truncation or speed.
-      const density = model.samplesOnly ? samplesOnlyDensity(name, model.samplesOnly.reason) : await timed('density', () =>
+      const density = model.samplesOnly ? samplesOnlyDensity(model.samplesOnly.reason) : await timed('density', () =>
         evaluateDensity(name, model, {
           test: context.density.test,
           source: config.data.real,
@@ -190,7 +191,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
           parzen: context.density.validation ? { generated: generated.images.slice(0, generated.n), validation: context.density.validation } : undefined,
         }),
       );
-      logger.info(`  density: ${densitySummary(density.rows)}`);
+      logger.info(`  density: ${densitySummary(density, dimensionsOf(context.density.test))}`);
       // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
       const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
       const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
@@ -293,8 +294,9 @@ export async function predictLabels(extractor: FeatureExtractor, images: ImageBa
   return labels;
 }
 
-function densitySummary(rows: DensityRow[]): string {
-  return rows.map((r) => (r.bitsPerDim ? `${r.estimator} ${r.bitsPerDim.value.toFixed(3)} bits/dim` : `${r.kind}: ${r.reason}`)).join(', ');
+function densitySummary(density: ModelDensity, dimensions: number): string {
+  if (density.missing) return `${density.missing.kind}: ${density.missing.reason}`;
+  return density.entries.map(({ estimate }) => `${estimate.estimator} ${summarizeLogLikelihoods(estimate.logLikelihoods, dimensions).bitsPerDim.mean.toFixed(3)} bits/dim`).join(', ');
 }
 
 function summaryLine(values: Record<string, MetricCell>): string {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
+import { densityRows } from '../../src/assemble/density-section.ts';
 import { evaluateDensity } from '../../src/density/evaluate.ts';
 import { evaluateInvertibility } from '../../src/invertibility/evaluate.ts';
 import { disposeBundle, loadBundle, type Bundle } from '../../src/models/bundle.ts';
@@ -150,8 +151,9 @@ test('a model made of capabilities alone, no adapter class, gets density and inv
     batchSize: 4,
   });
   assert.deepEqual(model.likelihoodSamples, [7], 'importance draws take the run’s IWAE K');
-  assert.equal(density.rows[0].kind, 'bound');
-  assert.equal(density.rows[0].natsPerImage!.value, 2);
+  const [row0] = densityRows('plain', density, 4);
+  assert.equal(row0.kind, 'bound');
+  assert.equal(row0.natsPerImage!.value, 2);
   const { row, grids } = await evaluateInvertibility('plain', model, {
     images,
     source: 'test',
