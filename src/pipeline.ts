@@ -1,10 +1,13 @@
 /**
  * The pipeline, in order:
  *
- *   config ──► load ──► sample ──► features ──► metrics ──► assemble ──► render ──► write
+ *   config ─► human ratings ─► load (real data, extractors) ─► real features per space ─► density reference
+ *     ─► per model (pipeline/evaluate-model.ts): load ─► sample ─► features ─► metrics ─► grids
+ *                                               ─► density ─► invertibility ─► truncation ─► diagnostics
+ *     ─► assemble ─► trend (history) ─► charts (render/charts/) ─► HTML ─► write ─► append to history
  *
  * This file sets up what every model is measured against and runs the stages
- * around the per-model ones (pipeline/evaluate-model.ts) in order.
+ * around the per-model ones in order.
  * Data flows one way. A model that fails (bad bundle, NaN, wrong shape) is
  * reported as failed and the others go on; a run that fails as a whole writes
  * nothing, so the last good report stays where it was.
@@ -246,10 +249,9 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   const gitCommit = options.history ? currentGitCommit() : null;
   const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
-  const { report, html } = await timed('render', async () => {
-    const report = completeReport(data, { trend: trend?.section, charts: await charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)) });
-    return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
-  });
+  const chartEntries = await timed('render', () => charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)));
+  const report = completeReport(data, { trend: trend?.section, charts: chartEntries });
+  const html = await timed('render', () => renderHtml(report, { templateDir: options.templateDir }));
   const written = await writeOutputs(report, html, options.out, config.output, timed);
   // Only this run's models stay cached: entries of other configs or bundles would pile up.
   cache?.prune();
