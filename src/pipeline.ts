@@ -236,7 +236,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
       models: evaluations.map((e) => ({ model: e.entry.name, density: e.density })),
       reference: 'problem' in reference ? null : reference,
     },
-    invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
+    invertibility: { images: inversionImages.n, models: evaluations.map((e) => ({ model: e.entry.name, result: e.invertibility })) },
     truncation: evaluations.flatMap((e) => (e.truncation ? [{ model: e.entry.name, curve: e.truncation }] : [])),
     human,
     warnings: runWarnings,

@@ -14,7 +14,6 @@ import {
   type ModelEntry,
   type ReportData,
   type StageTiming,
-  type InvertibilitySection,
   type TrendSection,
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
@@ -24,6 +23,8 @@ import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { densityDifferences, metricDifferences } from './differences.ts';
 import { shortfall } from './direction.ts';
 import { humanSection, type HumanInput } from './human-section.ts';
+import { invertibilityRow } from './invertibility-section.ts';
+import type { InvertibilityResult } from '../invertibility/evaluate.ts';
 
 export interface AssembleInput {
   title: string;
@@ -44,7 +45,8 @@ export interface AssembleInput {
   images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
-  invertibility?: InvertibilitySection;
+  /** Each model's invertibility result, in report order, and the test images they were checked on. */
+  invertibility?: { images: number; models: { model: string; result: InvertibilityResult }[] };
   /** Each swept GAN's precision/recall curve, in report order. */
   truncation?: { model: string; curve: TruncationCurve }[];
   /** Human judgments read from a rating session's ratings.jsonl. */
@@ -90,7 +92,7 @@ export function assembleReport(input: AssembleInput): ReportData {
     warnings: [...(input.warnings ?? []), ...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(density ? { density } : {}),
-    ...(input.invertibility ? { invertibility: input.invertibility } : {}),
+    ...(input.invertibility ? { invertibility: { images: input.invertibility.images, rows: input.invertibility.models.map((m) => invertibilityRow(m.model, m.result)) } } : {}),
     ...(input.truncation?.length ? { truncation: input.truncation.map(({ model, curve }) => ({ model, samples: curve.samples, points: curve.points })) } : {}),
     ...(human ? { human: human.section } : {}),
     ...(differences.length ? { differences } : {}),

@@ -6,7 +6,7 @@
  * pipeline then lists the model as failed, with none of its partial results.
  */
 import { relative } from 'node:path';
-import type { ImageEntry, InvertibilityRow, MetricCell, ModelEntry } from '../assemble/report-data.ts';
+import type { ImageEntry, MetricCell, ModelEntry } from '../assemble/report-data.ts';
 import { dimensionsOf } from '../likelihood/data-space.ts';
 import { summarizeLogLikelihoods } from '../likelihood/nll-summary.ts';
 import { modelSamples, type ModelSpec, type RunConfig } from '../config/config.ts';
@@ -18,7 +18,7 @@ import { evaluateDensity, type ModelDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
 import type { FeatureExtractor } from '../features/extractor.ts';
 import { CLASS_METRICS, spaceLabel } from '../features/spaces.ts';
-import { evaluateInvertibility } from '../invertibility/evaluate.ts';
+import { evaluateInvertibility, type InvertibilityResult } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
 import { disposeBundle } from '../models/bundle.ts';
@@ -92,7 +92,7 @@ export interface ModelEvaluation {
   paired: Record<string, PairedDraws>;
   images: ImageEntry[];
   density: ModelDensity;
-  invertibility: InvertibilityRow;
+  invertibility: InvertibilityResult;
   truncation?: TruncationCurve;
   /** Generated samples per class by the domain classifier, when it gives classes. */
   classHistogram?: number[];
@@ -194,7 +194,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
       logger.info(`  density: ${densitySummary(density, dimensionsOf(context.density.test))}`);
       // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
       const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
-      const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
+      const inverted = model.samplesOnly ? samplesOnlyInvertibility(model.samplesOnly.reason) : await timed('invertibility', () =>
         evaluateInvertibility(name, model, {
           images: context.inversion.images,
           labels: context.inversion.labels,
@@ -205,7 +205,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
           batchSize: config.batchSize,
         }),
       );
-      if (inverted.row.reason) logger.warn(`  invertibility: ${inverted.row.reason}`);
+      if (inverted.result.reason) logger.warn(`  invertibility: ${inverted.result.reason}`);
       images.push(
         ...(await timed('render', () =>
           Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
@@ -235,7 +235,7 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
         paired,
         images,
         density,
-        invertibility: inverted.row,
+        invertibility: inverted.result,
         truncation,
         classHistogram: classProbabilities ? argmaxHistogram(classProbabilities) : undefined,
         training,

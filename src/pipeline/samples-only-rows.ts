@@ -6,6 +6,6 @@ export function samplesOnlyDensity(reason: string): ModelDensity {
   return { entries: [], missing: { kind: 'none', label: 'n/a — samples only', reason } };
 }
 
-export function samplesOnlyInvertibility(name: string, reason: string): ModelInvertibility {
-  return { row: { model: name, method: 'none', label: 'n/a — samples only', reason }, grids: [] };
+export function samplesOnlyInvertibility(reason: string): ModelInvertibility {
+  return { result: { method: 'none', label: 'n/a — samples only', reason }, grids: [] };
 }

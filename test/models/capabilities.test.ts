@@ -12,7 +12,8 @@ import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
 import { densityRows } from '../../src/assemble/density-section.ts';
 import { evaluateDensity } from '../../src/density/evaluate.ts';
-import { evaluateInvertibility } from '../../src/invertibility/evaluate.ts';
+import { invertibilityRow } from '../../src/assemble/invertibility-section.ts';
+import { evaluateInvertibility as evaluateResult, type InvertibilityContext } from '../../src/invertibility/evaluate.ts';
 import { disposeBundle, loadBundle, type Bundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
 import type { GenerativeModel, LatentSpace } from '../../src/models/generative-model.ts';
@@ -51,6 +52,12 @@ async function capabilitiesOf(dir: string | Promise<string>): Promise<Declared &
   } finally {
     disposeBundle(bundle);
   }
+}
+
+/** The invertibility check and the report row assemble makes of it. */
+async function evaluateInvertibility(name: string, model: GenerativeModel, context: InvertibilityContext) {
+  const { result, grids } = await evaluateResult(name, model, context);
+  return { row: invertibilityRow(name, result), grids };
 }
 
 test('each family declares its capabilities', async () => {
