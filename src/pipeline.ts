@@ -249,9 +249,11 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   const gitCommit = options.history ? currentGitCommit() : null;
   const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
-  const chartEntries = await timed('render', () => charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)));
-  const report = completeReport(data, { trend: trend?.section, charts: chartEntries });
-  const html = await timed('render', () => renderHtml(report, { templateDir: options.templateDir }));
+  // Charts and HTML are one timed step: the HTML's timings table lists the stages finished before it.
+  const { report, html } = await timed('render', async () => {
+    const report = completeReport(data, { trend: trend?.section, charts: await charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)) });
+    return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
+  });
   const written = await writeOutputs(report, html, options.out, config.output, timed);
   // Only this run's models stay cached: entries of other configs or bundles would pile up.
   cache?.prune();
