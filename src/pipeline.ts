@@ -10,15 +10,15 @@
  * nothing, so the last good report stays where it was.
  */
 import { createRequire } from 'node:module';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { assembleReport } from './assemble/assemble.ts';
-import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
-import { modelPath, type RunConfig } from './config/config.ts';
-import { initBackend, type BackendPreference } from './core/backend.ts';
-import { GenreportError } from './core/errors.ts';
+import type { ImageEntry, MetricCell, ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
+import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
+import { initBackend, type BackendChoice, type BackendPreference } from './core/backend.ts';
+import { GenreportError, inputError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { sliceImages } from './core/types.ts';
-import { resolveImageSource } from './data/source.ts';
+import { pickImages, sliceImages, type FeatureMatrix } from './core/types.ts';
+import { resolveImageSource, type ImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
@@ -33,12 +33,16 @@ import { appendHistory, readHistory } from './history/store.ts';
 import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
-import { evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import type { Extraction } from './features/extractor.ts';
+import { disposeBundle } from './models/bundle.ts';
+import { evaluateMeasured, evaluateModel, loadChecked, measureModel, predictLabels, type EvaluationContext, type ModelEvaluation, type ModelMeasurement } from './pipeline/evaluate-model.ts';
+import { PartialWriter, readPartial, type Partial as PartialRun, type PartialKey, type PartialModel, type ShareStats } from './pipeline/partial.ts';
+import { interleavedImages, interleaveExtraction, ownsModel, shareIndices, type Shard } from './pipeline/shard.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { readHumanJudgments } from './human/read.ts';
-import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
+import { hashArrays, openModelCache, runKey, sourceHash, valueHash } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -78,16 +82,64 @@ export interface RunResult {
 const TREND_METRICS = ['fid', 'kid', 'precision', 'recall'];
 
 export async function runPipeline(config: RunConfig, options: RunOptions): Promise<RunResult> {
+  return (await runStages(config, options, { kind: 'whole' })) as RunResult;
+}
+
+/**
+ * Shard i of n of a run (pipeline/shard.ts): the generated images with
+ * global index ≡ i (mod n) of every model and their features, the same share
+ * of the real (and training) images' features, and the fixed work of the
+ * models it owns. Writes a partial (pipeline/partial.ts) into `out`, not a report.
+ */
+export async function runShard(config: RunConfig, options: Omit<RunOptions, 'cache' | 'history' | 'templateDir'> & { shard: Shard }): Promise<{ files: string[] }> {
+  const where = options.configFile ?? 'run config';
+  if (config.density.parzen) {
+    throw inputError(where, 'Parzen windows need every generated image of a model in one process, so a run with them cannot be split: run it whole, or set density.parzen: false', 'density.parzen');
+  }
+  const fewest = Math.min(config.samples, ...config.models.map((spec) => modelSamples(spec, config.samples)));
+  if (fewest < options.shard.count) throw inputError(where, `${fewest} samples cannot be split into ${options.shard.count} shards: every shard needs at least one`, 'samples');
+  return (await runStages(config, { ...options, cache: 'off' }, { kind: 'shard', shard: options.shard })) as { files: string[] };
+}
+
+export interface MergeOptions extends Pick<RunOptions, 'out' | 'command' | 'logger' | 'templateDir' | 'history'> {
+  /** Overrides the partials' config `output`. */
+  output?: Partial<RunConfig['output']>;
+}
+
+/**
+ * The report of a run split across machines, from its partials: checked to
+ * be one run's shards, every one once; features put back in global index
+ * order; then every stage after features exactly as a single run does them.
+ * Reads the real (and training) images and loads the extractors again (their
+ * hashes must be the shards'), not the models.
+ */
+export async function mergePartials(dirs: string[], options: MergeOptions): Promise<RunResult> {
+  const partials = checkPartials(dirs.map(readPartial));
+  const first = partials[0];
+  const config: RunConfig = { ...first.config, output: { ...first.config.output, ...options.output } };
+  options.logger.info(`merging ${partials.length} shards of ${config.models.length} model(s), ${config.samples} samples each (seed ${config.seed})`);
+  // The backend is the shards' (every partial names the same one).
+  return (await runStages(config, { ...options, backend: first.backend.name, cache: 'off' }, { kind: 'merge', partials })) as RunResult;
+}
+
+/** What runStages does: a whole run, one shard of a split run (a partial), or the merge of the shards' partials into the report. */
+type StagesMode = { kind: 'whole' } | { kind: 'shard'; shard: Shard } | { kind: 'merge'; partials: (PartialRun & { file: string })[] };
+
+async function runStages(config: RunConfig, options: RunOptions, mode: StagesMode): Promise<RunResult | { files: string[] }> {
   const { logger } = options;
   const { timings, timed } = stageTimer();
+  const shard = mode.kind === 'shard' ? mode.shard : undefined;
+  const partials = mode.kind === 'merge' ? mode.partials : undefined;
 
-  const backend = await initBackend(options.backend);
-  logger.info(`backend: ${backend.name} (${backend.reason}); device: ${backend.device}`);
+  const started = await initBackend(options.backend);
+  // A merge names the shards' backend, which measured every model (and loads the extractors on it here).
+  const backend = partials ? partials[0].backend : started;
+  logger.info(`backend: ${backend.name} (${backend.reason}); device: ${backend.device}${shard ? `; shard ${shard.index} of ${shard.count}` : ''}`);
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
   assertEnoughSamples(config, metricIds);
   // Read first, so a bad ratings file stops the run before any model is measured.
-  const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
+  const human = config.human && !shard ? await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)) : undefined;
 
   // load: the real data and the feature extractor(s) the config names (features:)
   const { real, spaces } = await timed('load', async () => ({
@@ -104,32 +156,39 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     runWarnings.push(unfitDefault);
   }
   assertEnoughRealImages(real.images.n, config, metricIds);
-  const realExtraction = await timed('features', async () => {
-    const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
-    logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
-    return extraction;
-  });
+  if (shard && real.images.n < shard.count) throw inputError(options.configFile ?? 'run config', `${real.images.n} real images cannot be split into ${shard.count} shards`, 'data.count');
   // The training split is embedded only when a memorisation metric asks for it.
   const trainSpec = config.data.train;
   const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
     ? await timed('load', () => resolveImageSource(trainSpec, { limit: config.data.trainCount }))
     : undefined;
-  const trainSet = train
-    ? await timed('features', async () => {
-        logger.info(`extracting features of ${train.images.n} training images (${trainSpec}) for the memorisation check`);
-        return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
-      })
-    : undefined;
+  if (partials) assertSameInputs(partials[0], { spaces, real, train });
+  // A shard takes the real and training images with index ≡ i (mod n); merge puts the shards' rows back in order.
+  const realShare = shard && shareIndices(real.images.n, shard);
+  const trainShare = shard && train && shareIndices(train.images.n, shard);
+  const shareLabels = (labels: Uint8Array | undefined, share: Int32Array | undefined) => (labels && share ? Uint8Array.from(share, (j) => labels[j]) : labels);
+  const referenceSet = async (i: number, statsFile: string | undefined): Promise<Awaited<ReturnType<typeof referenceExtraction>>> => {
+    if (partials) return { ...interleaveExtraction(partials.map((p) => p.real[i])), origin: 'reused' };
+    const set = await referenceExtraction(real.images, config.data.real, spaces[i].extractor, config.batchSize, statsFile, realShare);
+    const space = i === 0 ? '' : ` (${spaces[i].id})`;
+    logger.info(set.origin === 'reused' ? `reused the real features${space} cached in ${statsFile}` : `extracted features of the real images${space}${realShare ? `: this shard's ${realShare.length}` : ''}`);
+    return set;
+  };
+  const trainFeatures = async (i: number): Promise<NonNullable<EvaluationContext['train']>['set'] | undefined> => {
+    if (!train) return undefined;
+    if (partials) return { ...interleaveExtraction(partials.map((p) => p.train![i])), labels: train.labels };
+    if (i === 0) logger.info(`extracting features of ${trainShare ? trainShare.length : train.images.n} training images (${trainSpec}) for the memorisation check`);
+    return { ...(await spaces[i].extractor.extract(trainShare ? pickImages(train.images, trainShare) : train.images, config.batchSize)), labels: shareLabels(train.labels, trainShare) };
+  };
+  const realExtraction = await timed('features', () => referenceSet(0, config.data.stats));
+  const trainSet = await timed('features', () => trainFeatures(0));
   // Later spaces: the real (and training) features in each, cached per space beside data.stats.
   const laterSets: Awaited<ReturnType<typeof referenceExtraction>>[] = [];
   const laterTrain: (NonNullable<EvaluationContext['train']>['set'] | undefined)[] = [];
   for (const [i, space] of spaces.entries()) {
     if (i === 0) continue;
-    const statsFile = spaceStatsFile(config.data.stats, space.id, i);
-    const set = await timed('features', () => referenceExtraction(real.images, config.data.real, space.extractor, config.batchSize, statsFile));
-    logger.info(set.origin === 'reused' ? `reused the real features (${space.id}) cached in ${statsFile}` : `extracted features of the real images (${space.id})`);
-    laterSets.push(set);
-    laterTrain.push(train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined);
+    laterSets.push(await timed('features', () => referenceSet(i, spaceStatsFile(config.data.stats, space.id, i))));
+    laterTrain.push(await timed('features', () => trainFeatures(i)));
   }
   // Class-based metrics from the first space whose classifier fits the data; the
   // real data's labels only where they are that classifier's classes.
@@ -138,7 +197,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const misfit = 'misfit' in chosen ? chosen.misfit : undefined;
   if (misfit && realSets.some((set) => set.probabilities)) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
   const classIndex = 'index' in chosen ? chosen.index : -1;
-  const realLabels = 'index' in chosen && chosen.labels ? real.labels : undefined;
+  const realLabels = 'index' in chosen && chosen.labels ? shareLabels(real.labels, realShare) : undefined;
   if (classIndex >= 0) logger.info(`class-based metrics: ${spaces[classIndex].extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex].id})` : ''}, ${realLabels ? 'with the real data\'s labels' : 'its own top class standing for each real image\'s label'}`);
   const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({ ...set, probabilities: undefined, classes: undefined });
   const realSet = classIndex === 0 ? realExtraction : withoutClasses(realExtraction);
@@ -166,8 +225,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // the labels are the classifier's classes, else the classifier's own label of the original.
   const classExtractor = classIndex >= 0 ? spaces[classIndex].extractor : undefined;
   const inversionLabels = realLabels
-    ? realLabels.subarray(0, inversionImages.n)
-    : classExtractor && inversionImages.n > 0
+    ? (shard ? real.labels! : realLabels).subarray(0, inversionImages.n)
+    : classExtractor && inversionImages.n > 0 && !partials
       ? await timed('features', () => predictLabels(classExtractor, inversionImages, config.batchSize))
       : undefined;
   const context: EvaluationContext = {
@@ -184,6 +243,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     logger,
     timed,
   };
+
+  if (shard) return measureShard(config, options, shard, context, { backend, spaces, real, train, realSets, trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)], timings, warnings: runWarnings });
 
   const cacheMode = options.cache ?? 'reuse';
   const cache =
@@ -209,7 +270,14 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   for (const [index, spec] of config.models.entries()) {
     const path = modelPath(spec);
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    const result = await evaluateOrFail(() => evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache), logger);
+    // A merge takes the model's shares from the partials (a bad share stops the merge, naming its partial).
+    const merged = partials && mergedMeasurement(partials, index, path, spaces);
+    if (merged && 'failed' in merged) {
+      logger.warn(merged.failed);
+      models.push({ entry: failedEntry(path, merged.failed), cells: {}, images: [] });
+      continue;
+    }
+    const result = await evaluateOrFail(() => (merged ? evaluateMeasured(merged, context) : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache)), logger);
     if ('failed' in result) {
       models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
       continue;
@@ -218,6 +286,12 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
   }
   for (const space of spaces) space.extractor.dispose();
+  // A merged run's time per stage: the shards' summed, with the merge's own.
+  for (const t of partials?.flatMap((p) => p.timings) ?? []) {
+    const previous = timings.find((x) => x.stage === t.stage);
+    if (previous) previous.seconds += t.seconds;
+    else timings.push({ ...t });
+  }
 
   const data = assembleReport({
     title: config.title,
@@ -298,6 +372,177 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };
+}
+
+/** The shard's models measured on its share and written into its partial, as they come. */
+async function measureShard(
+  config: RunConfig,
+  options: RunOptions,
+  shard: Shard,
+  context: EvaluationContext,
+  run: { backend: BackendChoice; spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource; realSets: Extraction[]; trainSets?: Extraction[]; timings: StageTiming[]; warnings: string[] },
+): Promise<{ files: string[] }> {
+  const { logger } = options;
+  const writer = new PartialWriter(options.out);
+  const bundles: (string | null)[] = [];
+  const names = new Set<string>();
+  try {
+    for (const [index, spec] of config.models.entries()) {
+      const path = modelPath(spec);
+      const samples = modelSamples(spec, config.samples);
+      const indices = shareIndices(samples, shard);
+      const owns = ownsModel(shard, index);
+      logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path} (${indices.length} of ${samples} samples${owns ? '; density, invertibility and truncation' : ''})`);
+      let hash: string | null = null;
+      const result = await evaluateOrFail(async () => {
+        const { bundle, model } = await loadChecked(spec, names, context);
+        try {
+          hash = bundle.hash;
+          const measured = await measureModel(bundle, model, samples, context, { indices, fixed: owns });
+          try {
+            writer.model(measured);
+            names.add(measured.entry.name);
+          } finally {
+            measured.dispose();
+          }
+        } finally {
+          disposeBundle(bundle);
+        }
+      }, logger);
+      bundles.push(hash);
+      if ('failed' in result) writer.failed(result.failed, path);
+    }
+  } finally {
+    for (const space of run.spaces) space.extractor.dispose();
+  }
+  const { real, train } = run;
+  const files = writer.finish({
+    shard,
+    key: {
+      config: configHash(config),
+      seed: config.seed,
+      samples: config.samples,
+      version: toolVersion(),
+      code: sourceHash(),
+      backend: run.backend.name,
+      extractors: run.spaces.map((s) => s.extractor.info.hash),
+      bundles,
+      realData: hashArrays([real.images.data, real.labels]),
+      trainData: train && hashArrays([train.images.data, train.labels]),
+    },
+    config,
+    command: options.command,
+    backend: run.backend,
+    spaces: run.spaces.map((s) => ({ id: s.id, info: s.extractor.info })),
+    // Labels stay out of the partial: merge reads them with the images.
+    real: run.realSets.map(({ features, probabilities, classes }) => ({ features, ...(probabilities ? { probabilities } : {}), ...(classes ? { classes } : {}) })),
+    train: run.trainSets?.map(({ features, probabilities, classes }) => ({ features, ...(probabilities ? { probabilities } : {}), ...(classes ? { classes } : {}) })),
+    timings: run.timings,
+    warnings: run.warnings,
+  });
+  logger.info(`shard ${shard.index} of ${shard.count}: partial written to ${options.out}`);
+  return { files };
+}
+
+/** Sorted by shard index; refused (exit 2, the file and field named) unless they are every shard of one run, once each. */
+function checkPartials(partials: (PartialRun & { file: string })[]): (PartialRun & { file: string })[] {
+  if (partials.length === 0) throw new GenreportError({ field: 'usage', message: 'merge needs the partial folders, e.g. genreport merge part-*/ --out report/' });
+  const first = partials[0];
+  const count = first.shard.count;
+  const seen = new Map<number, string>();
+  for (const p of partials) {
+    if (p.shard.count !== count) throw inputError(p.file, `is shard ${p.shard.index} of ${p.shard.count}, but ${first.file} is of ${count}: all partials of one run have the same --shard count`, 'shard.count');
+    const twice = seen.get(p.shard.index);
+    if (twice) throw inputError(p.file, `is shard ${p.shard.index} of ${count}, as is ${twice}: give each shard once`, 'shard.index');
+    seen.set(p.shard.index, p.file);
+    for (const field of Object.keys(KEY_WORDS) as (keyof PartialKey)[]) {
+      if (JSON.stringify(p.key[field]) !== JSON.stringify(first.key[field])) {
+        throw inputError(p.file, `${KEY_WORDS[field]} differs from ${first.file}'s (${JSON.stringify(p.key[field])} vs ${JSON.stringify(first.key[field])}): these partials come from different runs`, `key.${field}`);
+      }
+    }
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    const have = [...seen.entries()].sort(([a], [b]) => a - b);
+    throw new GenreportError({
+      field: 'merge',
+      message: `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} ${missing.length > 1 ? 'are' : 'is'} missing (have ${have.map(([i, file]) => `${i}: ${dirname(file)}`).join(', ')}): run genreport run <config> --shard ${missing[0]}/${count} --out <folder> and merge again with it`,
+    });
+  }
+  return [...partials].sort((a, b) => a.shard.index - b.shard.index);
+}
+
+const KEY_WORDS: Record<keyof PartialKey, string> = {
+  config: 'the config hash',
+  seed: 'the seed',
+  samples: 'the sample count',
+  version: "genreport's version",
+  code: "genreport's source hash",
+  backend: 'the backend',
+  extractors: 'the extractor weights',
+  bundles: 'the model bundles',
+  realData: 'the real images',
+  trainData: 'the training images',
+};
+
+/** The merge machine's extractors and real (and training) images must be the ones the shards measured. */
+function assertSameInputs(partial: PartialRun & { file: string }, here: { spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource }): void {
+  const extractors = here.spaces.map((s) => s.extractor.info.hash);
+  if (JSON.stringify(extractors) !== JSON.stringify(partial.key.extractors)) {
+    throw inputError(partial.file, `the shards' extractor weights (${partial.key.extractors.join(', ')}) are not the ones loaded here (${extractors.join(', ')}): merge where the extractors are the same`, 'key.extractors');
+  }
+  const data: [ImageSource | undefined, string | undefined, string][] = [[here.real, partial.key.realData, 'key.realData'], [here.train, partial.key.trainData, 'key.trainData']];
+  for (const [source, hash, field] of data) {
+    if (source && hashArrays([source.images.data, source.labels]) !== hash) {
+      throw inputError(partial.file, `the shards measured other images than the ${source.images.n} read here: merge where the data is the same`, field);
+    }
+  }
+}
+
+/**
+ * Model `index` of a merged run: the shards' features and images put back in
+ * global order, the owning shard's fixed work, checked against each shard's
+ * statistics (a swapped or damaged features file stops the merge, naming the
+ * shard). A model that failed in any shard failed.
+ */
+function mergedMeasurement(partials: (PartialRun & { file: string })[], index: number, path: string, spaces: FeatureSpace[]): ModelMeasurement | { failed: string } {
+  const failed = partials.find((p) => 'failed' in p.models[index]);
+  if (failed) return { failed: `${(failed.models[index] as { failed: string }).failed} (shard ${failed.shard.index}, ${failed.file})` };
+  const shares = partials.map((p) => (p.models[index] as Extract<PartialModel, { measurement: unknown }>));
+  const owner = shares[index % partials.length].measurement;
+  const images = interleavedImages(shares.map((m) => m.measurement.generated.images));
+  const extractions = owner.generated.extractions.map((_, s) => interleaveExtraction(shares.map((m) => m.measurement.generated.extractions[s])));
+  extractions.forEach((e, s) => assertStatsMatch(e.features, shares.map((m) => m.stats[s]), partials, `${relative(process.cwd(), path) || path}, space ${spaces[s].id}`));
+  return {
+    ...owner,
+    sampleSeconds: shares.reduce((sum, m) => sum + m.measurement.sampleSeconds, 0),
+    threads: Math.max(...shares.map((m) => m.measurement.threads)),
+    generated: { n: images.n, extractions, head: images.read(Array.from({ length: Math.min(GRID_SAMPLES, images.n) }, (_, i) => i)), images },
+  };
+}
+
+/** Each shard's float64 statistics must describe its rows of the merged features: a swapped or damaged features file does not. */
+function assertStatsMatch(features: FeatureMatrix, stats: ShareStats[], partials: { file: string }[], what: string): void {
+  const count = stats.length;
+  const d = features.cols;
+  const n = stats.reduce((s, st) => s + st.n, 0);
+  if (n !== features.rows) throw inputError(partials[0].file, `${what}: the statistics count ${n} rows, the features ${features.rows}`, 'models');
+  for (const [k, st] of stats.entries()) {
+    const mean = new Float64Array(d);
+    let rows = 0;
+    for (let i = k; i < features.rows; i += count, rows++) for (let j = 0; j < d; j++) mean[j] += features.data[i * d + j];
+    let worst = 0;
+    for (let j = 0; j < d; j++) worst = Math.max(worst, Math.abs(mean[j] / Math.max(rows, 1) - st.mean[j]) / Math.max(Math.abs(st.mean[j]), 1e-12));
+    if (rows !== st.n || worst > 1e-9) {
+      throw inputError(partials[k].file, `${what}: shard ${k}'s features do not match the statistics written with them (${rows !== st.n ? `${rows} rows, statistics of ${st.n}` : `relative difference ${worst.toExponential(2)}`}); rerun that shard`, 'models');
+    }
+  }
+}
+
+/** sha256 of the config all shards must share: everything but `output`, which merge may override. */
+function configHash(config: RunConfig): string {
+  const { output: _output, ...measured } = config;
+  return valueHash(measured);
 }
 
 /** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */

@@ -9,6 +9,8 @@
 import { inputError } from '../core/errors.ts';
 import type { FeatureMatrix, ImageBatch } from '../core/types.ts';
 import { imageBatch } from '../core/types.ts';
+import type { Extraction } from '../features/extractor.ts';
+import type { ImagesByIndex } from './image-grids.ts';
 
 export interface Shard {
   index: number;
@@ -95,4 +97,29 @@ function checked(shard: Shard, where: string): Shard {
     throw inputError(undefined, `shard ${shard.index} of ${shard.count} does not exist: shards are counted from 0 to ${shard.count - 1} (a Slurm array for ${shard.count} shards is --array=0-${shard.count - 1})`, where);
   }
   return shard;
+}
+
+/** Each shard's images (shard order) as one set in global order: image j is share j mod n's image ⌊j / n⌋. */
+export function interleavedImages(shares: ImagesByIndex[]): ImagesByIndex {
+  const count = shares.length;
+  return {
+    n: shares.reduce((s, b) => s + b.n, 0),
+    read(indices: ArrayLike<number>): ImageBatch {
+      const parts = Array.from(indices, (j) => shares[j % count].read([Math.floor(j / count)]));
+      const { height, width, channels } = parts[0] ?? { height: 1, width: 1, channels: 1 };
+      const per = height * width * channels;
+      const out = imageBatch(parts.length, height, width, channels);
+      parts.forEach((p, i) => out.data.set(p.data, i * per));
+      return out;
+    },
+  };
+}
+
+/** As interleaveFeatures, for each space's features and class probabilities. */
+export function interleaveExtraction(shares: Extraction[]): Extraction {
+  return {
+    features: interleaveFeatures(shares.map((e) => e.features)),
+    ...(shares[0].probabilities ? { probabilities: interleaveFeatures(shares.map((e) => e.probabilities!)) } : {}),
+    ...(shares[0].classes ? { classes: shares[0].classes } : {}),
+  };
 }
