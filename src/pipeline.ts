@@ -10,15 +10,15 @@
  * nothing, so the last good report stays where it was.
  */
 import { createRequire } from 'node:module';
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import { assembleReport } from './assemble/assemble.ts';
-import type { ImageEntry, MetricCell, ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
+import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
 import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
-import { initBackend, type BackendChoice, type BackendPreference } from './core/backend.ts';
+import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError, inputError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { pickImages, sliceImages, type FeatureMatrix } from './core/types.ts';
-import { resolveImageSource, type ImageSource } from './data/source.ts';
+import { pickImages, sliceImages } from './core/types.ts';
+import { resolveImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
@@ -33,16 +33,16 @@ import { appendHistory, readHistory } from './history/store.ts';
 import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
-import type { Extraction } from './features/extractor.ts';
-import { disposeBundle } from './models/bundle.ts';
-import { evaluateMeasured, evaluateModel, loadChecked, measureModel, predictLabels, type EvaluationContext, type ModelEvaluation, type ModelMeasurement } from './pipeline/evaluate-model.ts';
-import { PartialWriter, readPartial, type Partial as PartialRun, type PartialKey, type PartialModel, type ShareStats } from './pipeline/partial.ts';
-import { interleavedImages, interleaveExtraction, ownsModel, shareIndices, type Shard } from './pipeline/shard.ts';
+import { evaluateMeasured, evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import { measureShard } from './pipeline/measure-shard.ts';
+import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
+import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
+import { interleaveExtraction, shareIndices, type Shard } from './pipeline/shard.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { readHumanJudgments } from './human/read.ts';
-import { hashArrays, openModelCache, runKey, sourceHash, valueHash } from './pipeline/model-cache.ts';
+import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { fidKidChartSpec, renderChart } from './render/chart.ts';
@@ -247,7 +247,7 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
     timed,
   };
 
-  if (shard) return measureShard(config, options, shard, context, { backend, spaces, real, train, realSets, trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)], timings, warnings: runWarnings });
+  if (shard) return measureShard(config, options, shard, context, { backend, spaces, real, train, realSets, trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)], timings, warnings: runWarnings, version: toolVersion() });
 
   const cacheMode = options.cache ?? 'reuse';
   const cache =
@@ -375,177 +375,6 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, data, { gitCommit });
   return { data, ...written };
-}
-
-/** The shard's models measured on its share and written into its partial, as they come. */
-async function measureShard(
-  config: RunConfig,
-  options: RunOptions,
-  shard: Shard,
-  context: EvaluationContext,
-  run: { backend: BackendChoice; spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource; realSets: Extraction[]; trainSets?: Extraction[]; timings: StageTiming[]; warnings: string[] },
-): Promise<{ files: string[] }> {
-  const { logger } = options;
-  const writer = new PartialWriter(options.out);
-  const bundles: (string | null)[] = [];
-  const names = new Set<string>();
-  try {
-    for (const [index, spec] of config.models.entries()) {
-      const path = modelPath(spec);
-      const samples = modelSamples(spec, config.samples);
-      const indices = shareIndices(samples, shard);
-      const owns = ownsModel(shard, index);
-      logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path} (${indices.length} of ${samples} samples${owns ? '; density, invertibility and truncation' : ''})`);
-      let hash: string | null = null;
-      const result = await evaluateOrFail(async () => {
-        const { bundle, model } = await loadChecked(spec, names, context);
-        try {
-          hash = bundle.hash;
-          const measured = await measureModel(bundle, model, samples, context, { indices, fixed: owns });
-          try {
-            writer.model(measured);
-            names.add(measured.entry.name);
-          } finally {
-            measured.dispose();
-          }
-        } finally {
-          disposeBundle(bundle);
-        }
-      }, logger);
-      bundles.push(hash);
-      if ('failed' in result) writer.failed(result.failed, path);
-    }
-  } finally {
-    for (const space of run.spaces) space.extractor.dispose();
-  }
-  const { real, train } = run;
-  const files = writer.finish({
-    shard,
-    key: {
-      config: configHash(config),
-      seed: config.seed,
-      samples: config.samples,
-      version: toolVersion(),
-      code: sourceHash(),
-      backend: run.backend.name,
-      extractors: run.spaces.map((s) => s.extractor.info.hash),
-      bundles,
-      realData: hashArrays([real.images.data, real.labels]),
-      trainData: train && hashArrays([train.images.data, train.labels]),
-    },
-    config,
-    command: options.command,
-    backend: run.backend,
-    spaces: run.spaces.map((s) => ({ id: s.id, info: s.extractor.info })),
-    // Labels stay out of the partial: merge reads them with the images.
-    real: run.realSets.map(({ features, probabilities, classes }) => ({ features, ...(probabilities ? { probabilities } : {}), ...(classes ? { classes } : {}) })),
-    train: run.trainSets?.map(({ features, probabilities, classes }) => ({ features, ...(probabilities ? { probabilities } : {}), ...(classes ? { classes } : {}) })),
-    timings: run.timings,
-    warnings: run.warnings,
-  });
-  logger.info(`shard ${shard.index} of ${shard.count}: partial written to ${options.out}`);
-  return { files };
-}
-
-/** Sorted by shard index; refused (exit 2, the file and field named) unless they are every shard of one run, once each. */
-function checkPartials(partials: (PartialRun & { file: string })[]): (PartialRun & { file: string })[] {
-  if (partials.length === 0) throw new GenreportError({ field: 'usage', message: 'merge needs the partial folders, e.g. genreport merge part-*/ --out report/' });
-  const first = partials[0];
-  const count = first.shard.count;
-  const seen = new Map<number, string>();
-  for (const p of partials) {
-    if (p.shard.count !== count) throw inputError(p.file, `is shard ${p.shard.index} of ${p.shard.count}, but ${first.file} is of ${count}: all partials of one run have the same --shard count`, 'shard.count');
-    const twice = seen.get(p.shard.index);
-    if (twice) throw inputError(p.file, `is shard ${p.shard.index} of ${count}, as is ${twice}: give each shard once`, 'shard.index');
-    seen.set(p.shard.index, p.file);
-    for (const field of Object.keys(KEY_WORDS) as (keyof PartialKey)[]) {
-      if (JSON.stringify(p.key[field]) !== JSON.stringify(first.key[field])) {
-        throw inputError(p.file, `${KEY_WORDS[field]} differs from ${first.file}'s (${JSON.stringify(p.key[field])} vs ${JSON.stringify(first.key[field])}): these partials come from different runs`, `key.${field}`);
-      }
-    }
-  }
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length > 0) {
-    const have = [...seen.entries()].sort(([a], [b]) => a - b);
-    throw new GenreportError({
-      field: 'merge',
-      message: `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} ${missing.length > 1 ? 'are' : 'is'} missing (have ${have.map(([i, file]) => `${i}: ${dirname(file)}`).join(', ')}): run genreport run <config> --shard ${missing[0]}/${count} --out <folder> and merge again with it`,
-    });
-  }
-  return [...partials].sort((a, b) => a.shard.index - b.shard.index);
-}
-
-const KEY_WORDS: Record<keyof PartialKey, string> = {
-  config: 'the config hash',
-  seed: 'the seed',
-  samples: 'the sample count',
-  version: "genreport's version",
-  code: "genreport's source hash",
-  backend: 'the backend',
-  extractors: 'the extractor weights',
-  bundles: 'the model bundles',
-  realData: 'the real images',
-  trainData: 'the training images',
-};
-
-/** The merge machine's extractors and real (and training) images must be the ones the shards measured. */
-function assertSameInputs(partial: PartialRun & { file: string }, here: { spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource }): void {
-  const extractors = here.spaces.map((s) => s.extractor.info.hash);
-  if (JSON.stringify(extractors) !== JSON.stringify(partial.key.extractors)) {
-    throw inputError(partial.file, `the shards' extractor weights (${partial.key.extractors.join(', ')}) are not the ones loaded here (${extractors.join(', ')}): merge where the extractors are the same`, 'key.extractors');
-  }
-  const data: [ImageSource | undefined, string | undefined, string][] = [[here.real, partial.key.realData, 'key.realData'], [here.train, partial.key.trainData, 'key.trainData']];
-  for (const [source, hash, field] of data) {
-    if (source && hashArrays([source.images.data, source.labels]) !== hash) {
-      throw inputError(partial.file, `the shards measured other images than the ${source.images.n} read here: merge where the data is the same`, field);
-    }
-  }
-}
-
-/**
- * Model `index` of a merged run: the shards' features and images put back in
- * global order, the owning shard's fixed work, checked against each shard's
- * statistics (a swapped or damaged features file stops the merge, naming the
- * shard). A model that failed in any shard failed.
- */
-function mergedMeasurement(partials: (PartialRun & { file: string })[], index: number, path: string, spaces: FeatureSpace[]): ModelMeasurement | { failed: string } {
-  const failed = partials.find((p) => 'failed' in p.models[index]);
-  if (failed) return { failed: `${(failed.models[index] as { failed: string }).failed} (shard ${failed.shard.index}, ${failed.file})` };
-  const shares = partials.map((p) => (p.models[index] as Extract<PartialModel, { measurement: unknown }>));
-  const owner = shares[index % partials.length].measurement;
-  const images = interleavedImages(shares.map((m) => m.measurement.generated.images));
-  const extractions = owner.generated.extractions.map((_, s) => interleaveExtraction(shares.map((m) => m.measurement.generated.extractions[s])));
-  extractions.forEach((e, s) => assertStatsMatch(e.features, shares.map((m) => m.stats[s]), partials, `${relative(process.cwd(), path) || path}, space ${spaces[s].id}`));
-  return {
-    ...owner,
-    sampleSeconds: shares.reduce((sum, m) => sum + m.measurement.sampleSeconds, 0),
-    threads: Math.max(...shares.map((m) => m.measurement.threads)),
-    generated: { n: images.n, extractions, head: images.read(Array.from({ length: Math.min(GRID_SAMPLES, images.n) }, (_, i) => i)), images },
-  };
-}
-
-/** Each shard's float64 statistics must describe its rows of the merged features: a swapped or damaged features file does not. */
-function assertStatsMatch(features: FeatureMatrix, stats: ShareStats[], partials: { file: string }[], what: string): void {
-  const count = stats.length;
-  const d = features.cols;
-  const n = stats.reduce((s, st) => s + st.n, 0);
-  if (n !== features.rows) throw inputError(partials[0].file, `${what}: the statistics count ${n} rows, the features ${features.rows}`, 'models');
-  for (const [k, st] of stats.entries()) {
-    const mean = new Float64Array(d);
-    let rows = 0;
-    for (let i = k; i < features.rows; i += count, rows++) for (let j = 0; j < d; j++) mean[j] += features.data[i * d + j];
-    let worst = 0;
-    for (let j = 0; j < d; j++) worst = Math.max(worst, Math.abs(mean[j] / Math.max(rows, 1) - st.mean[j]) / Math.max(Math.abs(st.mean[j]), 1e-12));
-    if (rows !== st.n || worst > 1e-9) {
-      throw inputError(partials[k].file, `${what}: shard ${k}'s features do not match the statistics written with them (${rows !== st.n ? `${rows} rows, statistics of ${st.n}` : `relative difference ${worst.toExponential(2)}`}); rerun that shard`, 'models');
-    }
-  }
-}
-
-/** sha256 of the config all shards must share: everything but `output`, which merge may override. */
-function configHash(config: RunConfig): string {
-  const { output: _output, ...measured } = config;
-  return valueHash(measured);
 }
 
 /** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */
