@@ -82,9 +82,18 @@ export function mergedMeasurement(partials: (PartialRun & { file: string })[], i
   if (failed) return { failed: `${(failed.models[index] as { failed: string }).failed} (shard ${failed.shard.index}, ${failed.file})` };
   const shares = partials.map((p) => (p.models[index] as Extract<PartialModel, { measurement: unknown }>));
   const owner = shares[index % partials.length].measurement;
+  const what = (s: number) => `${relative(process.cwd(), path) || path}, space ${spaces[s].id}`;
+  // Row counts first: shares of other lengths would interleave into other rows.
+  for (const [k, { measurement, stats }] of shares.entries()) {
+    for (const [s, e] of measurement.generated.extractions.entries()) {
+      if (e.features.rows !== stats[s].n) {
+        throw inputError(partials[k].file, `${what(s)}: shard ${k}'s features have ${e.features.rows} rows, the statistics written with them ${stats[s].n}; rerun that shard`, 'models');
+      }
+    }
+  }
   const images = interleavedImages(shares.map((m) => m.measurement.generated.images));
   const extractions = owner.generated.extractions.map((_, s) => interleaveExtraction(shares.map((m) => m.measurement.generated.extractions[s])));
-  extractions.forEach((e, s) => assertStatsMatch(e.features, shares.map((m) => m.stats[s]), partials, `${relative(process.cwd(), path) || path}, space ${spaces[s].id}`));
+  extractions.forEach((e, s) => assertStatsMatch(e.features, shares.map((m) => m.stats[s]), partials, what(s)));
   return {
     ...owner,
     sampleSeconds: shares.reduce((sum, m) => sum + m.measurement.sampleSeconds, 0),

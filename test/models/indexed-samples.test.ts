@@ -24,6 +24,7 @@ import { GaussianMixturePrior, latentRows, StandardNormalPrior, UniformPrior } f
 import { loadModel } from '../../src/models/load-model.ts';
 import { loadBundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
+import type { AutoregressiveModel } from '../../src/models/adapters/autoregressive.ts';
 import { samplesRng } from '../../src/models/seeded-samples.ts';
 import { shareIndices } from '../../src/pipeline/shard.ts';
 import { smoothConditionalsWithLeft, writeTinyAutoregressive } from '../helpers/tiny-autoregressive.ts';
@@ -80,7 +81,9 @@ for (const [label, path] of [
 
 test('autoregressive: every image draws from its own stream, so a share in other batches gives the same images', async () => {
   const bundle = await loadBundle(await writeTinyAutoregressive(smoothConditionalsWithLeft()));
-  const model = modelForBundle(bundle);
+  const model = modelForBundle(bundle) as AutoregressiveModel;
+  // One thread: worker threads take seconds to start, and draw from the same per-image seeds (autoregressive-workers.ts).
+  model.workers = 1;
   const n = 9;
   const whole = await model.sample(n, samplesRng(4), 4);
   const indices = shareIndices(n, { index: 0, count: 2 });
