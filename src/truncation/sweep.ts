@@ -38,14 +38,31 @@ export interface TruncationCurve {
 }
 
 export async function truncationSweep(model: TruncatableModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationCurve> {
+  return truncationFromFeatures(await truncationFeatures(model, extractor, options), realFeatures);
+}
+
+/** The sweep's generated features at each ψ (ascending): the model's part, which a shard of a split run does. */
+export interface TruncationFeatures {
+  samples: number;
+  points: { psi: number; features: FeatureMatrix }[];
+}
+
+export async function truncationFeatures(model: TruncatableModel, extractor: FeatureExtractor, options: TruncationOptions): Promise<TruncationFeatures> {
   const { psi, samples, rng, batchSize } = options;
   const z = model.latents.samplePrior(samples, rng);
-  const points: TruncationCurve['points'] = [];
+  const points: TruncationFeatures['points'] = [];
   for (const p of [...psi].sort((a, b) => a - b)) {
     const images = await model.latents.decode(model.truncate(z, p), batchSize);
-    const { features } = await extractor.extract(images, batchSize);
-    const { precision, recall } = prdcFromFeatures(realFeatures, features, { prK: PR_K });
-    points.push({ psi: p, precision, recall });
+    points.push({ psi: p, features: (await extractor.extract(images, batchSize)).features });
   }
   return { samples, points };
+}
+
+/** Precision and recall of each ψ's features against every real feature: the part that needs the whole real set. */
+export function truncationFromFeatures(sweep: TruncationFeatures, realFeatures: FeatureMatrix): TruncationCurve {
+  const points = sweep.points.map(({ psi, features }) => {
+    const { precision, recall } = prdcFromFeatures(realFeatures, features, { prK: PR_K });
+    return { psi, precision, recall };
+  });
+  return { samples: sweep.samples, points };
 }
