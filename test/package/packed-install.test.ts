@@ -56,8 +56,8 @@ test('the packed package installs into an empty project and runs help, metrics a
 
   const config = [
     'models:',
-    '  - node_modules/genreport/samples/gan-dcgan',
-    '  - node_modules/genreport/samples/vae-conv',
+    '  - node_modules/genreport/samples/mnist/gan-dcgan',
+    '  - node_modules/genreport/samples/mnist/vae-conv',
     'data: { real: mnist:test, count: 300, trainCount: 300 }',
     'samples: 100',
     'metrics: [fid, precision, recall]',

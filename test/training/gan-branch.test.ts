@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/core/backend.ts';
-import { trainGan, type GanTrainOptions } from '../../samples/gan/train.ts';
+import { trainGan, type GanTrainOptions } from '../../training/mnist/gan/train.ts';
 
 await initBackend('wasm');
 
@@ -18,7 +18,7 @@ const collapse = { fromStep: 4, generatorLearningRate: 2e-3, generatorSteps: 3 }
 /**
  * Every file of a bundle folder, by name, except the card (it records seconds).
  * Layer names lose their numbers: tfjs counts layers per process, and these
- * runs share one (samples:train gives each run a process of its own).
+ * runs share one (train:mnist gives each run a process of its own).
  */
 function bundleFiles(dir: string): Record<string, string> {
   const files: Record<string, string> = {};

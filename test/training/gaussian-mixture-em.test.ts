@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.ts';
-import { fitGaussianMixture, PLAIN_PRODUCTS, type MatrixProducts } from '../../samples/lib/gaussian-mixture-em.ts';
+import { fitGaussianMixture, PLAIN_PRODUCTS, type MatrixProducts } from '../../training/mnist/lib/gaussian-mixture-em.ts';
 import { openBlas } from '../../src/metrics/stats/openblas.ts';
 
 test('EM recovers three well-separated diagonal Gaussians, and never lowers the log-likelihood', () => {

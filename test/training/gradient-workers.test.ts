@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { FlowActNorm, FlowConvAffineCoupling, FlowFlatten, FlowInvertible1x1Conv, FlowSqueeze } from '../../src/models/layers/index.ts';
-import { GradientWorkers } from '../../samples/lib/gradient-workers.ts';
-import { loss } from '../../samples/flow/loss.ts';
+import { GradientWorkers } from '../../training/mnist/lib/gradient-workers.ts';
+import { loss } from '../../training/mnist/flow/loss.ts';
 
 await initBackend('wasm');
 
@@ -33,7 +33,7 @@ function batch(seed: number, n: number): Float32Array {
   return Float32Array.from({ length: n * 16 }, () => 0.05 + 0.9 * rng.uniform());
 }
 
-const LOSS_MODULE = new URL('../../samples/flow/loss.ts', import.meta.url);
+const LOSS_MODULE = new URL('../../training/mnist/flow/loss.ts', import.meta.url);
 
 test('gradients shared among 3 workers (shares of 3, 3 and 4 images) equal the whole batch gradient, to 1e-5 relative', async () => {
   const model = smallFlow();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { trainZoo } from '../../samples/lib/train-zoo.ts';
+import { trainZoo } from '../../training/mnist/lib/train-zoo.ts';
 
 /** A fake runner: each script "runs" for the given milliseconds; the log records starts and ends. */
 function fakeRunner(durations: Record<string, number>, failing?: string) {

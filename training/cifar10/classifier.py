@@ -132,7 +132,7 @@ def main():
                      'optimizer': 'SGD nesterov momentum 0.9, weight decay 5e-4, OneCycle max lr 0.4, label smoothing 0.1',
                      'seed': 1, 'framework': f'PyTorch {torch.__version__} (CPU, {torch.get_num_threads()} thread)', 'seconds': round(seconds)},
         'testAccuracy': round(float(test_acc), 4),
-        'measured': {'how': 'argmax of the PyTorch model on all 10,000 CIFAR-10 test images (samples/cifar10/train/classifier.py)', 'bytes': bundle_bytes(out)},
+        'measured': {'how': 'argmax of the PyTorch model on all 10,000 CIFAR-10 test images (training/cifar10/classifier.py)', 'bytes': bundle_bytes(out)},
     })
     print(f'test accuracy {test_acc:.4f}, {seconds:.0f}s')
 

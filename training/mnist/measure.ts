@@ -1,14 +1,14 @@
 /**
  * Measure a shipped bundle and record the figures in its card.json:
- *   node --import tsx samples/measure.ts samples/vae-mnist [--test-images 1000]
+ *   node --import tsx training/mnist/measure.ts samples/mnist/vae-conv [--test-images 1000]
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { initBackend } from '../src/core/backend.ts';
+import { initBackend } from '../../src/core/backend.ts';
 import { measureAndRecord } from './lib/measure-bundle.ts';
 
 const argv = await yargs(hideBin(process.argv))
-  .scriptName('samples:measure')
+  .scriptName('training/mnist/measure.ts')
   .usage('$0 <bundle> [options]')
   .demandCommand(1)
   .option('samples', { type: 'number', default: 1000, describe: 'images drawn for the classifier check' })

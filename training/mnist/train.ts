@@ -1,19 +1,21 @@
 /**
  * Retrain the shipped sample models with fixed seeds:
- *   npm run samples:train -- --family classifier
- *   npm run samples:train -- --family gan [--steps 2000]
- *   npm run samples:train -- --family gan-collapsed | vae | flow | autoregressive
- *   npm run samples:train -- --family gans        (gan and gan-collapsed in one run: they share their first 1200 steps)
- *   npm run samples:train -- --family vae-prior | flow-prior   (stage two alone, on a trained bundle)
- *   npm run samples:train -- --family all         (the whole zoo, two families at a time)
- * Bundles are written under samples/ (see each family's defaults below); the
- * generative ones are then measured and their figures recorded in card.json.
+ *   npm run train:mnist -- --family classifier
+ *   npm run train:mnist -- --family gan [--steps 2000]
+ *   npm run train:mnist -- --family gan-collapsed | vae | flow | autoregressive
+ *   npm run train:mnist -- --family gans        (gan and gan-collapsed in one run: they share their first 1200 steps)
+ *   npm run train:mnist -- --family vae-prior | flow-prior   (stage two alone, on a trained bundle)
+ *   npm run train:mnist -- --family all         (the whole zoo, two families at a time)
+ * Bundles are written to samples/mnist/ and the classifier to extractors/ (see
+ * each family's defaults below); the generative ones are then measured and their
+ * figures recorded in card.json.
  */
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKEND_CHOICES, initBackend, type BackendPreference } from '../src/core/backend.ts';
+import { BACKEND_CHOICES, initBackend, type BackendPreference } from '../../src/core/backend.ts';
+import { CLASSIFIER_DIR } from '../../src/features/mnist-classifier.ts';
 import { trainClassifier } from './classifier/train.ts';
 import { trainGan, type GanTrainOptions } from './gan/train.ts';
 import { fitFlowPrior } from './flow/fit-prior.ts';
@@ -31,7 +33,8 @@ const COLLAPSE_NOTE =
   '(Goodfellow 2016, NIPS tutorial, section 5.1.1), so its samples concentrate on a few shapes. ' +
   'With seed 1 they are a few blocky stroke patterns rather than clean digits; the domain classifier reads them mostly as 5 and 7, with low confidence.';
 
-const here = dirname(fileURLToPath(import.meta.url));
+/** Where the shipped MNIST bundles live: each family's default output folder is one of them. */
+const MNIST_BUNDLES = fileURLToPath(new URL('../../samples/mnist/', import.meta.url));
 
 const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'gans', 'vae', 'vae-prior', 'flow', 'flow-prior', 'autoregressive'] as const;
 type Family = (typeof FAMILIES)[number];
@@ -39,7 +42,7 @@ type Family = (typeof FAMILIES)[number];
 const PRIOR_COMPONENTS = [1, 10, 25, 50, 100, 200];
 
 const argv = await yargs(hideBin(process.argv))
-  .scriptName('samples:train')
+  .scriptName('train:mnist')
   .usage('$0 --family <name> [options]\n\nRetrain a shipped sample model (or, with --family all, every one) with a fixed seed.')
   .option('family', {
     choices: [...FAMILIES, 'all'] as const,
@@ -52,7 +55,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('steps', { type: 'number', describe: 'optimisation steps (default per family)' })
   .option('epochs', { type: 'number', describe: 'classifier epochs over MNIST train (default 4)' })
   .option('batch-size', { type: 'number', describe: 'images per step (default per family)' })
-  .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/)' })
+  .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/mnist/, or extractors/mnist-classifier/)' })
   .option('resume', { type: 'string', describe: 'flow and autoregressive: a bundle that finished the first cycle(s); train the remaining cycles from it' })
   .option('cycles-done', { type: 'number', default: 1, describe: 'with --resume: how many cycles that bundle finished' })
   .option('workers', {
@@ -93,11 +96,11 @@ const measureDefaults: MeasureOptions = { samples: 1000, testImages: 1000, likel
  * 5.4%; the cards measure seed 1). 0.998 and 0.999 are the same average here: the
  * warm-up (1 + t) / (10 + t) stays below them for all 3000 steps.
  */
-function ganOptions(out = argv.out ?? join(here, 'gan-dcgan')): GanTrainOptions {
+function ganOptions(out = argv.out ?? join(MNIST_BUNDLES, 'gan-dcgan')): GanTrainOptions {
   return { out, name: 'dcgan', seed, steps: argv.steps ?? 3000, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-4, emaDecay: 0.99, width: 64, backend: backend.name };
 }
 
-function collapsedGanOptions(out = argv.out ?? join(here, 'gan-collapsed')): GanTrainOptions {
+function collapsedGanOptions(out = argv.out ?? join(MNIST_BUNDLES, 'gan-collapsed')): GanTrainOptions {
   return {
     ...ganOptions(out),
     name: 'dcgan-collapsed',
@@ -112,7 +115,7 @@ function collapsedGanOptions(out = argv.out ?? join(here, 'gan-collapsed')): Gan
 const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOptions }[]>> = {
   classifier: async () => {
     await trainClassifier({
-      out: argv.out ?? join(here, 'mnist-classifier'),
+      out: argv.out ?? CLASSIFIER_DIR,
       seed,
       epochs: argv.epochs ?? 4,
       batchSize: argv['batch-size'] ?? 128,
@@ -136,25 +139,25 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
       process.exit(2);
     }
     // --out names a folder for all three bundles.
-    const folder = argv.out ?? here;
+    const folder = argv.out ?? MNIST_BUNDLES;
     const [run, collapsed] = [ganOptions(join(folder, 'gan-dcgan')), collapsedGanOptions(join(folder, 'gan-collapsed'))];
     await trainGan(run, collapsed);
     return [run.out, `${run.out}-ema`, collapsed.out].map((bundle) => ({ out: bundle, measure: measureDefaults }));
   },
   vae: async () => {
-    const out = argv.out ?? join(here, 'vae-conv');
+    const out = argv.out ?? join(MNIST_BUNDLES, 'vae-conv');
     await trainVae({ out, seed, steps: argv.steps ?? 5500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, klWarmupSteps: 500, backend: backend.name });
     await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     // K = 16 draws for the importance-weighted bound; the card records K.
     return [{ out, measure: { ...measureDefaults, likelihoodDraws: 16 } }];
   },
   'vae-prior': async () => {
-    const out = argv.out ?? join(here, 'vae-conv');
+    const out = argv.out ?? join(MNIST_BUNDLES, 'vae-conv');
     await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     return [{ out, measure: { ...measureDefaults, likelihoodDraws: 16 } }];
   },
   flow: async () => {
-    const out = argv.out ?? join(here, 'flow-realnvp');
+    const out = argv.out ?? join(MNIST_BUNDLES, 'flow-realnvp');
     await trainFlow({
       out,
       seed,
@@ -174,12 +177,12 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
     return [{ out, measure: measureDefaults }];
   },
   'flow-prior': async () => {
-    const out = argv.out ?? join(here, 'flow-realnvp');
+    const out = argv.out ?? join(MNIST_BUNDLES, 'flow-realnvp');
     await fitFlowPrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     return [{ out, measure: measureDefaults }];
   },
   autoregressive: async () => {
-    const out = argv.out ?? join(here, 'ar-pixelcnn');
+    const out = argv.out ?? join(MNIST_BUNDLES, 'ar-pixelcnn');
     await trainPixelCnn({
       out,
       seed,

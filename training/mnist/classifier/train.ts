@@ -5,10 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../src/core/rng.ts';
-import { createLogger } from '../../src/core/logger.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { saveLayersModel } from '../../../src/models/tfjs-files.ts';
 import { TrainingLog } from '../lib/training-log.ts';
 import { buildClassifier } from './model.ts';
 

@@ -8,14 +8,14 @@
  * stays exact: log p(y) = log p_mixture(f(y)) + log|det ∂f/∂y|.
  * One row per MNIST train image: f(y) at one uniform dequantization of its
  * pixels, as the likelihood is evaluated; the fitting and the choice of K
- * are samples/lib/fit-latent-prior.ts.
+ * are training/mnist/lib/fit-latent-prior.ts.
  */
-import { createLogger } from '../../src/core/logger.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { levelsFromImages } from '../../src/likelihood/data-space.ts';
-import { dequantizeToRange } from '../../src/likelihood/dequantize.ts';
-import { FlowModel } from '../../src/models/adapters/flow.ts';
-import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { levelsFromImages } from '../../../src/likelihood/data-space.ts';
+import { dequantizeToRange } from '../../../src/likelihood/dequantize.ts';
+import { FlowModel } from '../../../src/models/adapters/flow.ts';
+import { disposeBundle, loadBundle } from '../../../src/models/bundle.ts';
 import { fitLatentPrior } from '../lib/fit-latent-prior.ts';
 
 const CHUNK = 5000;
@@ -24,7 +24,7 @@ export async function fitFlowPrior(opts: { bundle: string; seed: number; candida
   const log = createLogger();
   await fitLatentPrior({
     ...opts,
-    fittedTo: "the training images' z (samples/flow/fit-prior.ts)",
+    fittedTo: "the training images' z (training/mnist/flow/fit-prior.ts)",
     cardLatent: (dim, k) => `${dim}-d (one value per pixel); trained against the base N(0, I), then given a mixture of ${k} diagonal Gaussians fitted to the training images' z (stage two)`,
     latents: async (dir, rng) => {
       const bundle = await loadBundle(dir);

@@ -10,7 +10,7 @@
  * steps model the kept half (7×7×4·keep) alone.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../src/core/rng.ts';
+import type { Rng } from '../../../src/core/rng.ts';
 import {
   FlowActNorm,
   FlowConvAffineCoupling,
@@ -20,7 +20,7 @@ import {
   type FlowLayer,
   FlowLogit,
   FlowSqueeze,
-} from '../../src/models/layers/index.ts';
+} from '../../../src/models/layers/index.ts';
 
 export interface FlowSize {
   /** Flow steps at each scale: 28×28×1 (checkerboard), 14×14×4 and 7×7×16 (channel split). */

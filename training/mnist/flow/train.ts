@@ -12,11 +12,11 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createLogger } from '../../src/core/logger.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { MANIFEST_FORMAT } from '../../src/models/manifest.ts';
-import { loadTfjsModel, saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { MANIFEST_FORMAT } from '../../../src/models/manifest.ts';
+import { loadTfjsModel, saveLayersModel } from '../../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
 import { continueTrainingLog, earlierSeconds } from '../lib/resume.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
@@ -123,7 +123,7 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     format: MANIFEST_FORMAT,
     name: 'realnvp',
     family: 'flow',
-    description: 'RealNVP/Glow-style flow (squeezes, convolutional affine couplings, invertible 1x1 convs, actnorm) trained on MNIST by samples/flow/train.ts.',
+    description: 'RealNVP/Glow-style flow (squeezes, convolutional affine couplings, invertible 1x1 convs, actnorm) trained on MNIST by training/mnist/flow/train.ts.',
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: null,
     likelihood: { kind: 'bound', dataSpace: MNIST_DATA_SPACE, dequantization: 'uniform' },

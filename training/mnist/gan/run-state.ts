@@ -4,7 +4,7 @@
  * have (the collapsed GAN branches off the healthy one this way).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../src/core/rng.ts';
+import type { Rng } from '../../../src/core/rng.ts';
 
 export interface GanRun {
   G: tf.LayersModel;

@@ -7,11 +7,11 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createLogger } from '../../src/core/logger.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { MANIFEST_FORMAT, type Manifest } from '../../src/models/manifest.ts';
-import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { MANIFEST_FORMAT, type Manifest } from '../../../src/models/manifest.ts';
+import { saveLayersModel } from '../../../src/models/tfjs-files.ts';
 import { TrainingLog } from '../lib/training-log.ts';
 import { buildDiscriminator, buildGenerator, LATENT_DIM } from './model.ts';
 import { restoreSnapshot, takeSnapshot, type GanRun, type GanSnapshot } from './run-state.ts';
@@ -215,7 +215,7 @@ async function writeGanBundle(
     format: MANIFEST_FORMAT,
     name,
     family: 'gan',
-    description: `DCGAN trained on MNIST by samples/gan/train.ts (${weights}).`,
+    description: `DCGAN trained on MNIST by training/mnist/gan/train.ts (${weights}).`,
     image: { height: 28, width: 28, channels: 1, range: [-1, 1] },
     latent: { dim: LATENT_DIM, distribution: 'normal' },
     likelihood: null,

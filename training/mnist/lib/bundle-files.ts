@@ -1,7 +1,7 @@
 /** The two JSON files every sample bundle carries beside its tfjs components. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, validateManifest, type Manifest } from '../../src/models/manifest.ts';
+import { MANIFEST_FILE, validateManifest, type Manifest } from '../../../src/models/manifest.ts';
 
 /** The 8-bit data space all the sample density models share, so their bits/dim compare. */
 export const MNIST_DATA_SPACE = 'uint8-28x28x1';

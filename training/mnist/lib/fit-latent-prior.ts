@@ -12,10 +12,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../../src/core/logger.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { GaussianMixturePrior, type GaussianMixtureJson } from '../../src/models/latent-prior.ts';
-import { MANIFEST_FILE, readManifest } from '../../src/models/manifest.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { GaussianMixturePrior, type GaussianMixtureJson } from '../../../src/models/latent-prior.ts';
+import { MANIFEST_FILE, readManifest } from '../../../src/models/manifest.ts';
 import { writeManifest } from './bundle-files.ts';
 import { fitGaussianMixture } from './gaussian-mixture-em.ts';
 
@@ -34,7 +34,7 @@ export interface PriorFitOptions {
   candidates: number[];
   /** The bundle's latent rows of MNIST train (an encoder's or a flow's: the prior does not enter them). */
   latents: (bundle: string, rng: Rng) => Promise<LatentRows>;
-  /** What the mixture is fitted to and by which script, for the manifest's description: "the aggregate posterior (samples/vae/fit-prior.ts)". */
+  /** What the mixture is fitted to and by which script, for the manifest's description: "the aggregate posterior (training/mnist/vae/fit-prior.ts)". */
   fittedTo: string;
   /** card.json's `latent` line, given the chosen K. */
   cardLatent: (dim: number, components: number) => string;

@@ -7,10 +7,10 @@
  * spread apart, so two seldom start in one cluster. Variances start at the
  * data's; a floor keeps a component from collapsing onto one point.
  */
-import type { Rng } from '../../src/core/rng.ts';
-import { innerProductsBlock } from '../../src/metrics/stats/inner-products.ts';
-import { openBlas } from '../../src/metrics/stats/openblas.ts';
-import type { GaussianMixtureJson } from '../../src/models/latent-prior.ts';
+import type { Rng } from '../../../src/core/rng.ts';
+import { innerProductsBlock } from '../../../src/metrics/stats/inner-products.ts';
+import { openBlas } from '../../../src/metrics/stats/openblas.ts';
+import type { GaussianMixtureJson } from '../../../src/models/latent-prior.ts';
 
 export interface MixtureFit extends GaussianMixtureJson {
   /** Mean log-likelihood per point after each iteration (non-decreasing). */

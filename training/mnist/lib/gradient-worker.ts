@@ -5,9 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendName } from '../../src/core/backend.ts';
+import { initBackend, type BackendName } from '../../../src/core/backend.ts';
 // Registers genreport's custom layers, so flow topologies build here too.
-import '../../src/models/layers/index.ts';
+import '../../../src/models/layers/index.ts';
 import type { GradientReply, GradientRequest, GradientWorkerSetup, LossFunction } from './gradient-workers.ts';
 
 const setup = workerData as GradientWorkerSetup;

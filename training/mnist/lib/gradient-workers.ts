@@ -10,8 +10,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { currentBackend } from '../../src/core/backend.ts';
-import { startTsWorker } from '../../src/core/ts-worker.ts';
+import { currentBackend } from '../../../src/core/backend.ts';
+import { startTsWorker } from '../../../src/core/ts-worker.ts';
 
 /** A module the workers import: it exports `loss`, the batch mean loss and named figures to log. */
 export type LossFunction = (model: tf.LayersModel, batch: tf.Tensor) => { loss: tf.Scalar; figures: Record<string, tf.Scalar> };

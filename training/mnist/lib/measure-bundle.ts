@@ -5,11 +5,11 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '../../src/core/rng.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { loadMnistClassifier } from '../../src/features/mnist-classifier.ts';
-import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
-import { modelForBundle } from '../../src/models/families.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { loadMnistClassifier } from '../../../src/features/mnist-classifier.ts';
+import { disposeBundle, loadBundle } from '../../../src/models/bundle.ts';
+import { modelForBundle } from '../../../src/models/families.ts';
 
 export interface MeasureOptions {
   /** Images drawn for the classifier check. */
@@ -141,8 +141,8 @@ export async function measureAndRecord(dir: string, opts: MeasureOptions): Promi
   const measured = await measureBundle(dir, opts);
   process.stderr.write(`${dir}: ${JSON.stringify(measured)}\n`);
   const how =
-    `seed ${opts.seed}; ${opts.samples} samples classified by samples/mnist-classifier; ` +
-    `bits/dim on the first ${opts.testImages} MNIST test images (draws ${opts.likelihoodDraws}); samples/measure.ts`;
+    `seed ${opts.seed}; ${opts.samples} samples classified by extractors/mnist-classifier; ` +
+    `bits/dim on the first ${opts.testImages} MNIST test images (draws ${opts.likelihoodDraws}); training/mnist/measure.ts`;
   recordMeasured(dir, measured, how);
   return measured;
 }

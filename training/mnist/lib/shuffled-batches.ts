@@ -1,6 +1,6 @@
 /** Minibatches of MNIST train images in a seeded order, reshuffled every epoch. */
-import type { Rng } from '../../src/core/rng.ts';
-import type { ImageBatch } from '../../src/core/types.ts';
+import type { Rng } from '../../../src/core/rng.ts';
+import type { ImageBatch } from '../../../src/core/types.ts';
 
 export class ShuffledBatches {
   private order: Int32Array;

@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const samples = dirname(dirname(fileURLToPath(import.meta.url)));
+/** The training scripts (train.ts, measure.ts) and the bundles they write. */
+const scripts = dirname(dirname(fileURLToPath(import.meta.url)));
+const bundles = fileURLToPath(new URL('../../../samples/mnist/', import.meta.url));
 
 export interface ZooOptions {
   seed: number;
@@ -30,7 +32,7 @@ export interface ZooOptions {
   measure: boolean;
 }
 
-/** Runs one samples script (path relative to samples/) to the end; rejects if it fails. */
+/** Runs one training script (path relative to training/mnist/) to the end; rejects if it fails. */
 export type ScriptRunner = (label: string, script: string, args: string[]) => Promise<void>;
 
 export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScript): Promise<void> {
@@ -47,7 +49,7 @@ export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScrip
   const train = (family: string, extra: string[] = []) => run(family, 'train.ts', ['--family', family, ...common, '--no-measure', ...extra]);
   const measure = async (bundle: string, extra: string[] = []) => {
     await classifier;
-    if (opts.measure) await run(`${bundle} measure`, 'measure.ts', [join(samples, bundle), '--seed', String(opts.seed), ...extra]);
+    if (opts.measure) await run(`${bundle} measure`, 'measure.ts', [join(bundles, bundle), '--seed', String(opts.seed), ...extra]);
   };
   const lane1 = (async () => {
     await train('gans');
@@ -59,7 +61,7 @@ export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScrip
   const lane2 = (async () => {
     await classifier;
     await train('vae');
-    await measure('vae-conv', ['--draws', '16']); // K = 16 for the importance-weighted bound, as samples:train measures it
+    await measure('vae-conv', ['--draws', '16']); // K = 16 for the importance-weighted bound, as train:mnist measures it
     await train('autoregressive');
     await measure('ar-pixelcnn');
   })();
@@ -74,7 +76,7 @@ export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScrip
 const children = new Set<ChildProcess>();
 let stopsChildren = false;
 
-/** Runs a samples script in a child process, its output lines prefixed with the label. */
+/** Runs a training script in a child process, its output lines prefixed with the label. */
 function runScript(label: string, script: string, args: string[]): Promise<void> {
   if (!stopsChildren) {
     // Stopping the zoo stops its trainings too, rather than leaving them running unseen.
@@ -87,7 +89,7 @@ function runScript(label: string, script: string, args: string[]): Promise<void>
     }
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(samples, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(scripts, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     child.on('exit', () => children.delete(child));
     for (const stream of [child.stdout, child.stderr]) {

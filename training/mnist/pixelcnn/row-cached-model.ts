@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTfjsModel } from '../../src/models/tfjs-files.ts';
+import { loadTfjsModel } from '../../../src/models/tfjs-files.ts';
 
 export interface RowCachedSize {
   /** Channels of both stacks. */

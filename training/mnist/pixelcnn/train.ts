@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createLogger } from '../../src/core/logger.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { MANIFEST_FORMAT } from '../../src/models/manifest.ts';
-import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { MANIFEST_FORMAT } from '../../../src/models/manifest.ts';
+import { saveLayersModel } from '../../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
 import { continueTrainingLog, earlierSeconds } from '../lib/resume.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
@@ -82,7 +82,7 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
     name: 'pixelcnn',
     family: 'autoregressive',
     description:
-      'Small PixelCNN in two parts (rows above, then the row itself; 256-way softmax per pixel) trained on MNIST by samples/pixelcnn/train.ts.',
+      'Small PixelCNN in two parts (rows above, then the row itself; 256-way softmax per pixel) trained on MNIST by training/mnist/pixelcnn/train.ts.',
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: null,
     likelihood: { kind: 'exact', dataSpace: MNIST_DATA_SPACE, form: 'categorical-256' },

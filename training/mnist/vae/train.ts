@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createLogger } from '../../src/core/logger.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { MANIFEST_FORMAT } from '../../src/models/manifest.ts';
-import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { loadMnist } from '../../../src/data/mnist.ts';
+import { MANIFEST_FORMAT } from '../../../src/models/manifest.ts';
+import { saveLayersModel } from '../../../src/models/tfjs-files.ts';
 import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } from '../lib/bundle-files.ts';
 import { discretizedLogisticLogProbabilities } from '../lib/discretized-logistic-loss.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
@@ -88,7 +88,7 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
     format: MANIFEST_FORMAT,
     name: 'vae-conv',
     family: 'vae',
-    description: 'VAE (convolutional encoder and decoder) trained on MNIST by samples/vae/train.ts; discretized-logistic decoder on 8-bit pixels.',
+    description: 'VAE (convolutional encoder and decoder) trained on MNIST by training/mnist/vae/train.ts; discretized-logistic decoder on 8-bit pixels.',
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: { dim: LATENT_DIM, distribution: 'normal' },
     likelihood: { kind: 'bound', dataSpace: MNIST_DATA_SPACE, form: 'discretized-logistic' },
