@@ -21,9 +21,9 @@ import type { RunResult } from '../pipeline.ts';
 import { wholeNumber } from './number-flags.ts';
 import { lockOutputFolder } from './output-lock.ts';
 
-/** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/ and its own output folder. */
+/** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/<dataset>/ and its own output folder. */
 const DEMOS = {
-  mnist: { config: 'samples/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
+  mnist: { config: 'samples/mnist/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
   cifar10: {
     config: 'samples/cifar10/demo.yaml',
     out: join('reports', 'demo-cifar10'),

@@ -88,6 +88,11 @@ test('charts are built in render/charts/ alone: no other file imports the render
   assert.deepEqual(elsewhere.map(show), [], 'a chart built outside render/charts/');
 });
 
+test('src/ imports no code from outside it: training, tests, bench and scripts build on genreport, never the reverse', () => {
+  const outside = importGraph(ROOT).filter((e) => /^(\.\.\/|(training|test|bench|scripts|samples|extractors|bin)\/)/.test(e.to));
+  assert.deepEqual(outside.map(show), []);
+});
+
 test('the command line reaches no heavy package through imports that load at start-up', () => {
   const atStart = importGraph(ROOT).filter((e) => !e.dynamic && !e.typeOnly);
   const heavy = (pkg: string) => HEAVY_PACKAGES.some((h) => (h.endsWith('/') ? pkg.startsWith(h) : pkg === h || pkg.startsWith(`${h}/`)));

@@ -28,8 +28,8 @@ const CONFIG = [
   'title: Sharded run check',
   'data: { real: mnist:test, count: 90, train: mnist:train, trainCount: 60 }',
   'models:',
-  `  - ${join(root, 'samples/gan-dcgan')}`,
-  `  - ${join(root, 'samples/vae-conv')}`,
+  `  - ${join(root, 'samples/mnist/gan-dcgan')}`,
+  `  - ${join(root, 'samples/mnist/vae-conv')}`,
   'samples: 60',
   // Not a divisor of a shard's 20 samples: shards batch other images together than the single run does.
   'batchSize: 16',

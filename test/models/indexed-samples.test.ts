@@ -53,12 +53,12 @@ test('a share of the latents is those rows of the whole draw, for every prior', 
 });
 
 for (const [label, path] of [
-  ['GAN', 'samples/gan-dcgan'],
-  ['VAE', 'samples/vae-conv'],
-  ['ONNX GAN', 'samples/onnx/gan'],
-  ['ONNX VAE', 'samples/onnx/vae'],
-  ['ONNX flow', 'samples/onnx/flow'],
-  ['hybrid (ONNX VQ-VAE and code prior)', 'samples/hybrid-vqvae'],
+  ['GAN', 'samples/mnist/gan-dcgan'],
+  ['VAE', 'samples/mnist/vae-conv'],
+  ['ONNX GAN', 'samples/mnist-onnx/gan'],
+  ['ONNX VAE', 'samples/mnist-onnx/vae'],
+  ['ONNX flow', 'samples/mnist-onnx/flow'],
+  ['hybrid (ONNX VQ-VAE and code prior)', 'samples/mnist/hybrid-vqvae'],
   ['samples-only', storedImages()],
 ] as const) {
   test(`${label}: the images of a share, in other batches, are those of the whole run`, async () => {
