@@ -85,7 +85,7 @@ if (part('nn')) await benchNearestNeighbours();
 if (part('stages')) await benchStages();
 
 async function benchDemo(): Promise<void> {
-  const demo = fileURLToPath(new URL('../samples/demo.yaml', import.meta.url));
+  const demo = fileURLToPath(new URL('../samples/mnist/demo.yaml', import.meta.url));
   const { config } = readConfig(demo);
   const out = mkdtempSync(join(tmpdir(), 'genreport-bench-'));
   const result = await runPipeline(config, { out, backend: 'auto', command: 'npm run bench', logger: createLogger({ quiet: true }) });

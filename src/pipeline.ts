@@ -1,39 +1,44 @@
 /**
  * The pipeline, in order:
  *
- *   config ──► load ──► sample ──► features ──► metrics ──► assemble ──► render ──► write
+ *   config ─► human ratings ─► load (real data, extractors) ─► real features per space ─► density reference
+ *     ─► per model (pipeline/evaluate-model.ts): load ─► sample ─► features ─► metrics ─► grids
+ *                                               ─► density ─► invertibility ─► truncation ─► diagnostics
+ *     ─► assemble ─► trend (history) ─► charts (render/charts/) ─► HTML ─► write ─► append to history
  *
  * This file sets up what every model is measured against and runs the stages
- * around the per-model ones (pipeline/evaluate-model.ts) in order.
+ * around the per-model ones in order.
  * Data flows one way. A model that fails (bad bundle, NaN, wrong shape) is
  * reported as failed and the others go on; a run that fails as a whole writes
  * nothing, so the last good report stays where it was.
  */
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
-import { assembleReport } from './assemble/assemble.ts';
+import { assembleReport, completeReport } from './assemble/assemble.ts';
 import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
-import { modelPath, type RunConfig } from './config/config.ts';
+import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
-import { GenreportError } from './core/errors.ts';
+import { GenreportError, inputError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { sliceImages } from './core/types.ts';
+import { pickImages, sliceImages } from './core/types.ts';
 import { resolveImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
+import { dimensionsOf } from './likelihood/data-space.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
-import { trainingLossChartSpec } from './diagnostics/loss-chart.ts';
-import { TRAINING_CHART_ID } from './diagnostics/report-section.ts';
 import { loadExtractor } from './features/registry.ts';
 import { CLASS_METRICS, classifierSpace, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
 import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
-import { historyRecordFromReport } from './history/record.ts';
-import { appendHistory, readHistory } from './history/store.ts';
-import { comparableRecords, trendChanges, trendChartSpec } from './history/trend.ts';
+import { appendHistory } from './history/store.ts';
+import { runTrend } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
-import { evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import { evaluateMeasured, evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import { measureShard } from './pipeline/measure-shard.ts';
+import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
+import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
+import { interleaveExtraction, shareIndices, type Shard } from './pipeline/shard.ts';
 import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
@@ -41,12 +46,8 @@ import { readHumanJudgments } from './human/read.ts';
 import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
-import { fidKidChartSpec, renderChart } from './render/chart.ts';
-import { densityTruncationCharts } from './render/charts/density-truncation.ts';
-import { fidelityDiversityCharts } from './render/charts/fidelity-diversity.ts';
-import { modeCoverageChart } from './render/charts/mode-coverage.ts';
+import { charts, type ChartInputs } from './render/charts/charts.ts';
 import { renderHtml } from './render/html.ts';
-import { TREND_CHART_ID } from './render/view-model.ts';
 
 export interface RunOptions {
   out: string;
@@ -74,20 +75,65 @@ export interface RunResult {
   pdfSkipped?: string;
 }
 
-/** Metrics the trend section follows over time, when the run computed them. */
-const TREND_METRICS = ['fid', 'kid', 'precision', 'recall'];
-
 export async function runPipeline(config: RunConfig, options: RunOptions): Promise<RunResult> {
+  return (await runStages(config, options, { kind: 'whole' })) as RunResult;
+}
+
+/**
+ * Shard i of n of a run (pipeline/shard.ts): the generated images with
+ * global index ≡ i (mod n) of every model and their features, the same share
+ * of the real (and training) images' features, and the fixed work of the
+ * models it owns. Writes a partial (pipeline/partial.ts) into `out`, not a report.
+ */
+export async function runShard(config: RunConfig, options: Omit<RunOptions, 'cache' | 'history' | 'templateDir'> & { shard: Shard }): Promise<{ files: string[] }> {
+  const where = options.configFile ?? 'run config';
+  if (config.density.parzen) {
+    throw inputError(where, 'Parzen windows need every generated image of a model in one process, so a run with them cannot be split: run it whole, or set density.parzen: false', 'density.parzen');
+  }
+  const fewest = Math.min(config.samples, ...config.models.map((spec) => modelSamples(spec, config.samples)));
+  if (fewest < options.shard.count) throw inputError(where, `${fewest} samples cannot be split into ${options.shard.count} shards: every shard needs at least one`, 'samples');
+  return (await runStages(config, { ...options, cache: 'off' }, { kind: 'shard', shard: options.shard })) as { files: string[] };
+}
+
+export interface MergeOptions extends Pick<RunOptions, 'out' | 'command' | 'logger' | 'templateDir' | 'history'> {
+  /** Overrides the partials' config `output`. */
+  output?: Partial<RunConfig['output']>;
+}
+
+/**
+ * The report of a run split across machines, from its partials: checked to
+ * be one run's shards, every one once; features put back in global index
+ * order; then every stage after features exactly as a single run does them.
+ * Reads the real (and training) images and loads the extractors again (their
+ * hashes must be the shards'), not the models.
+ */
+export async function mergePartials(dirs: string[], options: MergeOptions): Promise<RunResult> {
+  const partials = checkPartials(dirs.map(readPartial));
+  const first = partials[0]!; // checkPartials refuses an empty list
+  const config: RunConfig = { ...first.config, output: { ...first.config.output, ...options.output } };
+  options.logger.info(`merging ${partials.length} shards of ${config.models.length} model(s), ${config.samples} samples each (seed ${config.seed})`);
+  // The backend is the shards' (every partial names the same one).
+  return (await runStages(config, { ...options, backend: first.backend.name, cache: 'off' }, { kind: 'merge', partials })) as RunResult;
+}
+
+/** What runStages does: a whole run, one shard of a split run (a partial), or the merge of the shards' partials into the report. */
+type StagesMode = { kind: 'whole' } | { kind: 'shard'; shard: Shard } | { kind: 'merge'; partials: (PartialRun & { file: string })[] };
+
+async function runStages(config: RunConfig, options: RunOptions, mode: StagesMode): Promise<RunResult | { files: string[] }> {
   const { logger } = options;
   const { timings, timed } = stageTimer();
+  const shard = mode.kind === 'shard' ? mode.shard : undefined;
+  const partials = mode.kind === 'merge' ? mode.partials : undefined;
 
-  const backend = await initBackend(options.backend);
-  logger.info(`backend: ${backend.name} (${backend.reason}); device: ${backend.device}`);
+  const started = await initBackend(options.backend);
+  // A merge names the shards' backend, which measured every model (and loads the extractors on it here).
+  const backend = partials ? partials[0]!.backend : started;
+  logger.info(`backend: ${backend.name} (${backend.reason}); device: ${backend.device}${shard ? `; shard ${shard.index} of ${shard.count}` : ''}`);
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
   assertEnoughSamples(config, metricIds);
   // Read first, so a bad ratings file stops the run before any model is measured.
-  const human = config.human && (await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)));
+  const human = config.human && !shard ? await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)) : undefined;
 
   // load: the real data and the feature extractor(s) the config names (features:)
   const { real, spaces } = await timed('load', async () => ({
@@ -105,32 +151,39 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     runWarnings.push(unfitDefault);
   }
   assertEnoughRealImages(real.images.n, config, metricIds);
-  const realExtraction = await timed('features', async () => {
-    const extraction = await referenceExtraction(real.images, config.data.real, extractor, config.batchSize, config.data.stats);
-    logger.info(extraction.origin === 'reused' ? `reused the real features cached in ${config.data.stats}` : 'extracted features of the real images');
-    return extraction;
-  });
+  if (shard && real.images.n < shard.count) throw inputError(options.configFile ?? 'run config', `${real.images.n} real images cannot be split into ${shard.count} shards`, 'data.count');
   // The training split is embedded only when a memorisation metric asks for it.
   const trainSpec = config.data.train;
   const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
     ? await timed('load', () => resolveImageSource(trainSpec, { limit: config.data.trainCount }))
     : undefined;
-  const trainSet = train
-    ? await timed('features', async () => {
-        logger.info(`extracting features of ${train.images.n} training images (${trainSpec}) for the memorisation check`);
-        return { ...(await extractor.extract(train.images, config.batchSize)), labels: train.labels };
-      })
-    : undefined;
+  if (partials) assertSameInputs(partials[0]!, { spaces, real, train });
+  // A shard takes the real and training images with index ≡ i (mod n); merge puts the shards' rows back in order.
+  const realShare = shard && shareIndices(real.images.n, shard);
+  const trainShare = shard && train && shareIndices(train.images.n, shard);
+  const shareLabels = (labels: Uint8Array | undefined, share: Int32Array | undefined) => (labels && share ? Uint8Array.from(share, (j) => labels[j]!) : labels);
+  const referenceSet = async (i: number, statsFile: string | undefined): Promise<Awaited<ReturnType<typeof referenceExtraction>>> => {
+    if (partials) return { ...interleaveExtraction(partials.map((p) => p.real[i]!)), origin: 'reused' };
+    const set = await referenceExtraction(real.images, config.data.real, spaces[i]!.extractor, config.batchSize, statsFile, realShare);
+    const space = i === 0 ? '' : ` (${spaces[i]!.id})`;
+    logger.info(set.origin === 'reused' ? `reused the real features${space} cached in ${statsFile}` : `extracted features of the real images${space}${realShare ? `: this shard's ${realShare.length}` : ''}`);
+    return set;
+  };
+  const trainFeatures = async (i: number): Promise<NonNullable<EvaluationContext['train']>['set'] | undefined> => {
+    if (!train) return undefined;
+    if (partials) return { ...interleaveExtraction(partials.map((p) => p.train![i]!)), labels: train.labels };
+    if (i === 0) logger.info(`extracting features of ${trainShare ? trainShare.length : train.images.n} training images (${trainSpec}) for the memorisation check`);
+    return { ...(await spaces[i]!.extractor.extract(trainShare ? pickImages(train.images, trainShare) : train.images, config.batchSize)), labels: shareLabels(train.labels, trainShare) };
+  };
+  const realExtraction = await timed('features', () => referenceSet(0, config.data.stats));
+  const trainSet = await timed('features', () => trainFeatures(0));
   // Later spaces: the real (and training) features in each, cached per space beside data.stats.
   const laterSets: Awaited<ReturnType<typeof referenceExtraction>>[] = [];
   const laterTrain: (NonNullable<EvaluationContext['train']>['set'] | undefined)[] = [];
   for (const [i, space] of spaces.entries()) {
     if (i === 0) continue;
-    const statsFile = spaceStatsFile(config.data.stats, space.id, i);
-    const set = await timed('features', () => referenceExtraction(real.images, config.data.real, space.extractor, config.batchSize, statsFile));
-    logger.info(set.origin === 'reused' ? `reused the real features (${space.id}) cached in ${statsFile}` : `extracted features of the real images (${space.id})`);
-    laterSets.push(set);
-    laterTrain.push(train ? await timed('features', async () => ({ ...(await space.extractor.extract(train.images, config.batchSize)), labels: train.labels })) : undefined);
+    laterSets.push(await timed('features', () => referenceSet(i, spaceStatsFile(config.data.stats, space.id, i))));
+    laterTrain.push(await timed('features', () => trainFeatures(i)));
   }
   // Class-based metrics from the first space whose classifier fits the data; the
   // real data's labels only where they are that classifier's classes.
@@ -139,7 +192,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const misfit = 'misfit' in chosen ? chosen.misfit : undefined;
   if (misfit && realSets.some((set) => set.probabilities)) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
   const classIndex = 'index' in chosen ? chosen.index : -1;
-  const realLabels = 'index' in chosen && chosen.labels ? real.labels : undefined;
+  const realLabels = 'index' in chosen && chosen.labels ? shareLabels(real.labels, realShare) : undefined;
   if (classIndex >= 0) logger.info(`class-based metrics: ${spaces[classIndex]!.extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex]!.id})` : ''}, ${realLabels ? 'with the real data\'s labels' : 'its own top class standing for each real image\'s label'}`);
   const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({ ...set, probabilities: undefined, classes: undefined });
   const realSet = classIndex === 0 ? realExtraction : withoutClasses(realExtraction);
@@ -160,15 +213,18 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
 
   // density and invertibility: a few real test images, the same for every model
   const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
-  const { reference, validation } = await timed('density', () => referenceDensity(config.data.train, config.density, densityTest, config.data.real));
-  if ('problem' in reference) logger.warn(`density reference: ${reference.problem}`);
+  // The held-out reference row is the report's: a shard (which has no Parzen validation images either) leaves it to merge.
+  const { reference, validation } = shard
+    ? { reference: { problem: 'measured by merge' }, validation: undefined }
+    : await timed('density', () => referenceDensity(config.data.train, config.density, densityTest, config.data.real));
+  if ('problem' in reference && !shard) logger.warn(`density reference: ${reference.problem}`);
   const inversionImages = sliceImages(real.images, 0, Math.min(config.invertibility.images, real.images.n));
   // "Same label" compares a reconstruction's class with the original's: its real label where
   // the labels are the classifier's classes, else the classifier's own label of the original.
   const classExtractor = classIndex >= 0 ? spaces[classIndex]!.extractor : undefined;
   const inversionLabels = realLabels
-    ? realLabels.subarray(0, inversionImages.n)
-    : classExtractor && inversionImages.n > 0
+    ? (shard ? real.labels! : realLabels).subarray(0, inversionImages.n)
+    : classExtractor && inversionImages.n > 0 && !partials
       ? await timed('features', () => predictLabels(classExtractor, inversionImages, config.batchSize))
       : undefined;
   const context: EvaluationContext = {
@@ -185,6 +241,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     logger,
     timed,
   };
+
+  if (shard) return measureShard(config, options, shard, context, { backend, spaces, real, train, realSets, trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)], timings, warnings: runWarnings, version: toolVersion() });
 
   const cacheMode = options.cache ?? 'reuse';
   const cache =
@@ -210,7 +268,14 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   for (const [index, spec] of config.models.entries()) {
     const path = modelPath(spec);
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    const result = await evaluateOrFail(() => evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache), logger);
+    // A merge takes the model's shares from the partials (a bad share stops the merge, naming its partial).
+    const merged = partials && mergedMeasurement(partials, index, path, spaces);
+    if (merged && 'failed' in merged) {
+      logger.warn(merged.failed);
+      models.push({ entry: failedEntry(path, merged.failed), cells: {}, images: [] });
+      continue;
+    }
+    const result = await evaluateOrFail(() => (merged ? evaluateMeasured(merged, context) : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache)), logger);
     if ('failed' in result) {
       models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
       continue;
@@ -219,6 +284,12 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
   }
   for (const space of spaces) space.extractor.dispose();
+  // A merged run's time per stage: the shards' summed, with the merge's own.
+  for (const t of partials?.flatMap((p) => p.timings) ?? []) {
+    const previous = timings.find((x) => x.stage === t.stage);
+    if (previous) previous.seconds += t.seconds;
+    else timings.push({ ...t });
+  }
 
   const data = assembleReport({
     title: config.title,
@@ -238,13 +309,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
     density: {
       images: densityTest.n,
+      dimensions: dimensionsOf(densityTest),
       source: config.data.real,
-      rows: evaluations.flatMap((e) => e.density.rows),
-      entries: evaluations.flatMap((e) => e.density.entries),
+      models: evaluations.map((e) => ({ model: e.entry.name, density: e.density })),
       reference: 'problem' in reference ? null : reference,
     },
-    invertibility: { images: inversionImages.n, rows: evaluations.map((e) => e.invertibility) },
-    truncation: evaluations.flatMap((e) => (e.truncation ? [e.truncation] : [])),
+    invertibility: { images: inversionImages.n, models: evaluations.map((e) => ({ model: e.entry.name, result: e.invertibility })) },
+    truncation: evaluations.flatMap((e) => (e.truncation ? [{ model: e.entry.name, curve: e.truncation }] : [])),
     human,
     warnings: runWarnings,
   });
@@ -255,50 +326,34 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   }
 
   const gitCommit = options.history ? currentGitCommit() : null;
-  const trendRecords = options.history ? comparableRecords([...readHistory(options.history, logger.warn), historyRecordFromReport(data, gitCommit)]) : [];
-  // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
-  const trendMetrics = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]!));
-  if (options.history) data.trend = { history: options.history, runs: trendRecords.length, changes: trendChanges(trendRecords, trendMetrics) };
-
-  const html = await timed('render', async () => {
-    const spec = fidKidChartSpec(data);
-    const classHistograms = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
-    // Class names as the classifier declares them (airplane, automobile, …), else as the data names them.
-    const classes = classifierSet?.classes ?? real.classes;
-    if (realClassHistogram && classHistograms.length > 0) data.charts.push(await modeCoverageChart({ real: realClassHistogram, models: classHistograms, classes, data: config.data.real }));
-    data.charts.push({ id: 'fid-kid', title: spaces.length > 1 ? `FID and KID per model (${spaceLabel(extractor.info.name)} space)` : 'FID and KID per model', caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec, svg: await renderChart(spec) });
-    // The same chart in each later space that measured FID or KID, titled with its space.
-    for (const space of spaces.slice(1)) {
-      const spaceSpec = fidKidChartSpec(data, space.id);
-      if ((spaceSpec.data as { values: unknown[] }).values.length === 0) continue;
-      data.charts.push({ id: `fid-kid-${space.id}`, title: `FID and KID per model (${spaceLabel(space.extractor.info.name)} space, ids …@${space.id})`, caption: 'Lower is better. KID bars show ± one standard deviation over subsets.', spec: spaceSpec, svg: await renderChart(spaceSpec) });
-    }
-    data.charts.push(...(await fidelityDiversityCharts(data)));
-    data.charts.push(...(await densityTruncationCharts(data)));
-    // Only logs with GAN losses are charted; the others are named in the section's table.
-    const logged = evaluations.map((e) => e.training).filter((t) => t.log !== null && t.diagnostics.label !== 'no GAN losses').map((t) => ({ log: t.log!, diagnostics: t.diagnostics }));
-    if (logged.length > 0) {
-      const lossSpec = trainingLossChartSpec(logged, { thresholds: config.diagnostics });
-      data.charts.push({
-        id: TRAINING_CHART_ID,
-        title: 'Training losses',
-        caption: 'Smoothed losses (EMA) over the faint raw per-step range; shaded: detected episodes (orange: warning, red: critical).',
-        spec: lossSpec,
-        svg: await renderChart(lossSpec),
-      });
-    }
-    if (trendRecords.length >= 2) {
-      const trendSpec = trendChartSpec(trendRecords, trendMetrics);
-      data.charts.push({ id: TREND_CHART_ID, title: 'Headline metrics over time', caption: `${trendRecords.length} comparable runs from ${options.history}; bars: 95% interval or ± std.`, spec: trendSpec, svg: await renderChart(trendSpec) });
-    }
-    return renderHtml(data, { templateDir: options.templateDir });
+  const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
+  // Charts and HTML are one timed step: the HTML's timings table lists the stages finished before it.
+  const { report, html } = await timed('render', async () => {
+    const report = completeReport(data, { trend: trend?.section, charts: await charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)) });
+    return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
   });
-  const written = await writeOutputs(data, html, options.out, config.output, timed);
+  const written = await writeOutputs(report, html, options.out, config.output, timed);
   // Only this run's models stay cached: entries of other configs or bundles would pile up.
   cache?.prune();
   // Appended only once the report is written, so a failed run leaves no record.
-  if (options.history) appendHistory(options.history, data, { gitCommit });
-  return { data, ...written };
+  if (options.history) appendHistory(options.history, report, { gitCommit });
+  return { data: report, ...written };
+}
+
+/** What the charts need beyond the report: class histograms (classes named as the classifier declares them), training logs, the trend's points. */
+function chartInputs(
+  evaluations: readonly ModelEvaluation[],
+  realClassHistogram: number[] | undefined,
+  classes: readonly string[] | undefined,
+  config: RunConfig,
+  trend: ReturnType<typeof runTrend> | undefined,
+): ChartInputs {
+  const models = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
+  return {
+    classHistograms: realClassHistogram && { real: realClassHistogram, models, classes, data: config.data.real },
+    training: { models: evaluations.map((e) => e.training), thresholds: config.diagnostics },
+    trend: trend && { history: trend.section.history, runs: trend.section.runs, series: trend.series },
+  };
 }
 
 /** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */

@@ -5,6 +5,7 @@
 import {
   REPORT_FORMAT,
   type BackendInfo,
+  type ChartEntry,
   type DatasetInfo,
   type ExtractorInfo,
   type ImageEntry,
@@ -13,15 +14,17 @@ import {
   type ModelEntry,
   type ReportData,
   type StageTiming,
-  type InvertibilitySection,
-  type TruncationSweep,
+  type TrendSection,
 } from './report-data.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
-import { densitySection, type DensityInput } from './density-section.ts';
+import type { TruncationCurve } from '../truncation/sweep.ts';
+import { densityEntries, densitySection, type DensityInput } from './density-section.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
 import { densityDifferences, metricDifferences } from './differences.ts';
 import { shortfall } from './direction.ts';
 import { humanSection, type HumanInput } from './human-section.ts';
+import { invertibilityRow } from './invertibility-section.ts';
+import type { InvertibilityResult } from '../invertibility/evaluate.ts';
 
 export interface AssembleInput {
   title: string;
@@ -42,8 +45,10 @@ export interface AssembleInput {
   images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
-  invertibility?: InvertibilitySection;
-  truncation?: TruncationSweep[];
+  /** Each model's invertibility result, in report order, and the test images they were checked on. */
+  invertibility?: { images: number; models: { model: string; result: InvertibilityResult }[] };
+  /** Each swept GAN's precision/recall curve, in report order. */
+  truncation?: { model: string; curve: TruncationCurve }[];
   /** Human judgments read from a rating session's ratings.jsonl. */
   human?: HumanInput;
   /** Run-level warnings from earlier stages (a feature space that does not fit the data), shown first. */
@@ -67,7 +72,7 @@ export function assembleReport(input: AssembleInput): ReportData {
   const density = input.density ? densitySection(input.density) : undefined;
   const differences = [
     ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name]!, paired: m.paired }))),
-    ...(input.density && density ? densityDifferences(density, input.density.entries, input.density.reference?.entry.model) : []),
+    ...(input.density && density ? densityDifferences(density, densityEntries(input.density), input.density.reference?.model) : []),
   ];
   return {
     format: REPORT_FORMAT,
@@ -87,11 +92,20 @@ export function assembleReport(input: AssembleInput): ReportData {
     warnings: [...(input.warnings ?? []), ...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(density ? { density } : {}),
-    ...(input.invertibility ? { invertibility: input.invertibility } : {}),
-    ...(input.truncation?.length ? { truncation: input.truncation } : {}),
+    ...(input.invertibility ? { invertibility: { images: input.invertibility.images, rows: input.invertibility.models.map((m) => invertibilityRow(m.model, m.result)) } } : {}),
+    ...(input.truncation?.length ? { truncation: input.truncation.map(({ model, curve }) => ({ model, samples: curve.samples, points: curve.points })) } : {}),
     ...(human ? { human: human.section } : {}),
     ...(differences.length ? { differences } : {}),
   };
+}
+
+/**
+ * What a report gains from the stages that read it once assembled: the trend
+ * (this run's record against the history's) and the charts. A new report,
+ * so nothing after assemble writes into one.
+ */
+export function completeReport(data: ReportData, later: { trend?: TrendSection; charts: readonly ChartEntry[] }): ReportData {
+  return { ...data, charts: [...data.charts, ...later.charts], ...(later.trend ? { trend: later.trend } : {}) };
 }
 
 function missingCell(entry: ModelEntry): MetricCell {

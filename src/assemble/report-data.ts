@@ -6,6 +6,7 @@
 
 import type { CodebookUsage } from '../models/codebook.ts';
 import type { TrainingSection } from '../diagnostics/report-section.ts';
+import type { ExtractorDescription } from '../features/extractor.ts';
 import type { Direction, MetricInfo } from '../metrics/metric-info.ts';
 
 export type { CodebookUsage };
@@ -248,33 +249,10 @@ export interface DatasetInfo {
   shape: [number, number, number];
 }
 
-export interface ExtractorInfo {
-  id: string;
+/** The extractor as it describes itself (features/), with its space in a run of several. */
+export interface ExtractorInfo extends ExtractorDescription {
   /** The space's id in metric ids (`fid@<space>`), where the run has several spaces. */
   space?: string;
-  name: string;
-  layer: string;
-  dim: number;
-  /** sha256 of the extractor's weights, so two reports can tell they used the same one. */
-  hash: string;
-  /** e.g. test accuracy of the domain classifier. */
-  note?: string;
-  /** Provenance of a file extractor (absent for reports made before feature spaces). */
-  kind?: 'builtin' | 'onnx' | 'tfjs';
-  /** The preset the file was checked against. */
-  preset?: string;
-  /** Path of the extractor file as given. */
-  file?: string;
-  /** Output (ONNX) or layer/node (tfjs) that gives the feature vector. */
-  output?: string;
-  /** How images reach the extractor's input size (a named resize mode). */
-  resize?: string;
-  /** Grey/RGB handling, e.g. 'grey → RGB by channel replication'. */
-  colour?: string;
-  /** Value range and normalisation at the input. */
-  input?: string;
-  /** Where it ran, e.g. 'onnxruntime-node 1.30.0, cpu, 16 threads'. */
-  runtime?: string;
 }
 
 export interface ModelEntry {

@@ -21,9 +21,9 @@ import type { RunResult } from '../pipeline.ts';
 import { wholeNumber } from './number-flags.ts';
 import { lockOutputFolder } from './output-lock.ts';
 
-/** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/ and its own output folder. */
+/** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/<dataset>/ and its own output folder. */
 const DEMOS = {
-  mnist: { config: 'samples/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
+  mnist: { config: 'samples/mnist/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
   cifar10: {
     config: 'samples/cifar10/demo.yaml',
     out: join('reports', 'demo-cifar10'),
@@ -47,6 +47,8 @@ interface RunFlags {
   cache: boolean;
   fresh: boolean;
   quiet: boolean;
+  shard?: unknown;
+  shards?: unknown;
 }
 
 function runOptions(y: Argv): Argv<RunFlags> {
@@ -62,12 +64,26 @@ function runOptions(y: Argv): Argv<RunFlags> {
     .option('history', { type: 'string', describe: 'JSON-lines history: the report shows the trend from it, and this run is appended' })
     .option('cache', { type: 'boolean', default: true, describe: 'reuse per-model results kept in <out>/.genreport-cache for the same config, seed and bundle, so a rerun after a crash resumes (--no-cache: neither read nor write them)' })
     .option('fresh', { type: 'boolean', default: false, describe: 'measure every model again, ignoring cached results (new results are still kept)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' }) as Argv<RunFlags>;
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
+    .option('shard', {
+      requiresArg: true,
+      describe:
+        'i/n: do shard i (0 to n-1) of a run split across n machines: the samples with index ≡ i (mod n) of every model, the same share of the real images, ' +
+        'and density, invertibility and truncation of the models at config positions ≡ i (mod n). Writes a partial into --out, not a report; ' +
+        '"genreport merge" makes the report from all n (docs/sharding.md) [string]',
+    })
+    .option('shards', {
+      requiresArg: true,
+      describe: 'n: as --shard, with i read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array) [number]',
+    }) as Argv<RunFlags>;
 }
 
 // Each command imports what it needs when it runs: tfjs, vega, sharp and
 // puppeteer are not loaded for --help, check or metrics.
 async function runCommand(configPath: string, flags: RunFlags, defaultOut: string, logger: Logger): Promise<void> {
+  // A bad --shard stops before anything loads.
+  const { parseShard } = await import('../pipeline/shard.ts');
+  const shard = parseShard(flags);
   const [{ readConfig }, { METRICS }, { runPipeline }, { assertEnoughSamples }] = await Promise.all([
     import('../config/config.ts'),
     import('../metrics/registry.ts'),
@@ -89,6 +105,19 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
   };
   // Everything that needs no model is checked before any work.
   assertEnoughSamples(merged, merged.metrics ?? METRICS.map((m) => m.id), { file: configPath, samplesField: flags.samples === undefined ? 'samples' : '--samples' });
+  if (shard) {
+    if (flags.history) throw inputError(undefined, 'goes with "genreport merge": a shard writes a partial, not a report, so it has no run to append', '--history');
+    const out = resolve(flags.out ?? join(defaultOut, `part-${shard.index}`));
+    const release = lockOutputFolder(out, logger);
+    try {
+      const { runShard } = await import('../pipeline.ts');
+      const { files } = await runShard(merged, { out, shard, backend: flags.backend, command: `genreport ${process.argv.slice(2).join(' ')}`, logger, configFile: configPath });
+      process.stderr.write(`wrote shard ${shard.index} of ${shard.count} into ${out} (${files.length} files); merge all ${shard.count} with: genreport merge <partial folders> --out <report folder>\n`);
+    } finally {
+      release();
+    }
+    return;
+  }
   const out = resolve(flags.out ?? defaultOut);
   const release = lockOutputFolder(out, logger);
   try {
@@ -112,6 +141,26 @@ function report(result: RunResult, logger: Logger): void {
   for (const w of result.data.warnings) logger.warn(w);
   process.stderr.write(`wrote ${result.files.join(', ')}\n`);
   if (result.pdfSkipped) process.stderr.write(`PDF skipped: ${result.pdfSkipped}\n`);
+}
+
+async function mergeCommand(dirs: string[], flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string; history?: string; quiet: boolean }): Promise<void> {
+  const logger = createLogger({ quiet: flags.quiet });
+  const { mergePartials } = await import('../pipeline.ts');
+  const out = resolve(flags.out ?? join('reports', 'merged'));
+  const release = lockOutputFolder(out, logger);
+  try {
+    const result = await mergePartials(dirs, {
+      out,
+      command: `genreport ${process.argv.slice(2).join(' ')}`,
+      logger,
+      templateDir: flags.template,
+      history: flags.history,
+      output: { ...(flags.pdf ? {} : { pdf: false }), ...(flags.paper ? { paper: flags.paper } : {}) },
+    });
+    report(result, logger);
+  } finally {
+    release();
+  }
 }
 
 async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
@@ -183,6 +232,27 @@ export async function main(argv: string[]): Promise<number> {
           .option('template', { type: 'string', describe: 'folder with any of report.hbs, report.css, partials/*.hbs: each replaces the built-in one of that name' }),
       async (args) => renderCommand(args.report as string, args),
     )
+    .command(
+      'merge <partials..>',
+      'make the report of a run split across machines from its partials (genreport run --shard i/n)',
+      (y) =>
+        y
+          .positional('partials', { type: 'string', array: true, describe: 'the folders the n shards wrote (--out of each "run --shard i/n"), every shard once, in any order' })
+          .option('out', { type: 'string', describe: 'output folder for the report (default reports/merged)' })
+          .option('pdf', { type: 'boolean', default: true, describe: "print report.pdf with Chromium (--no-pdf to skip; the config's output.pdf: false also skips it)" })
+          .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
+          .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
+          .option('history', { type: 'string', describe: 'JSON-lines history: the report shows the trend from it, and this run is appended' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
+          .example('$0 run my.yaml --shard 0/3 --out parts/part-0', 'shard 0 of 3 on one machine (1/3 and 2/3 on others)')
+          .example('$0 merge parts/part-*/ --out report/', "once all 3 are done: the report, equal to a single run's")
+          .epilogue(
+            'Checks that the partials are every shard of one run, once each (same config hash, seed, samples, bundles, extractors, backend, genreport source and ' +
+              'real images; else exit 2 naming the file and field), puts the features back in global index order and computes every metric from them: report.json ' +
+              "equals a single-process run's. Needs the real (and training) images and the extractors the config names, not the models (docs/sharding.md).",
+          ),
+      async (args) => mergeCommand(args.partials as string[], args),
+    )
     .command(checkCommand)
     .command(metricsCommand)
     .command(statsCommand)
@@ -195,8 +265,10 @@ export async function main(argv: string[]): Promise<number> {
     .example('$0 init', 'a commented starter config to edit')
     .example('$0 run my.yaml --samples 5000', 'your models, more samples')
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')
+    .example('$0 run my.yaml --shard 0/4 --out part-0', 'shard 0 of 4 (then 1/4, 2/4, 3/4 elsewhere; docs/sharding.md)')
+    .example('$0 merge part-*/ --out report/', 'the report from the 4 partials')
     .epilogue('Exit codes: 0 success; 1 an internal fault, or (check) a gate rule failed; 2 bad input (the message names the file and field).')
-    .demandCommand(1, 'name a command: run, demo, render, check, metrics, stats, features, sample, rate or init (see --help)')
+    .demandCommand(1, 'name a command: run, demo, merge, render, check, metrics, stats, features, sample, rate or init (see --help)')
     .strict()
     .help()
     .alias('help', 'h')

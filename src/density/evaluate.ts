@@ -1,17 +1,15 @@
 /**
  * Density for one loaded model on the reference test images: every estimate
- * its likelihood capability gives (exact, bounds; opt-in Parzen where it has none) as report rows, or
- * one row saying why there is none. A NaN or a shape error fails this model's
- * density cell with the message; it does not fail the model.
+ * its likelihood capability gives (exact, bounds; opt-in Parzen where it has
+ * none), or why there is none. A NaN or a shape error fails this model's
+ * density with the message; it does not fail the model. assemble turns the
+ * estimates into report rows (bits/dim with intervals).
  */
-import type { DensityRow, Estimate95 } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ImageBatch } from '../core/types.ts';
 import type { GenerativeModel, LikelihoodCapability } from '../models/generative-model.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
-import { dimensionsOf } from '../likelihood/data-space.ts';
 import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
-import { summarizeLogLikelihoods, type MeanInterval } from '../likelihood/nll-summary.ts';
 import { parzenLikelihood } from './parzen.ts';
 
 export interface DensityConfig {
@@ -33,22 +31,20 @@ export interface DensityContext {
 }
 
 export interface ModelDensity {
-  rows: DensityRow[];
-  /** The estimates that may enter a ranking, for groupByDataSpace. */
+  /** Every estimate, each named with the model (they may enter a ranking: groupByDataSpace). */
   entries: RankedEntry[];
+  /** Why there is no estimate: the model has no density ('none'), or measuring it failed. */
+  missing?: { kind: 'none' | 'failed'; label: string; reason: string };
 }
 
 export async function evaluateDensity(name: string, model: GenerativeModel, context: DensityContext): Promise<ModelDensity> {
   try {
     const estimates = await estimatesFor(model, context);
-    if (estimates === null) return { rows: [{ model: name, kind: 'none', label: 'no density', reason: model.noLikelihood ?? NO_DENSITY }], entries: [] };
+    if (estimates === null) return { entries: [], missing: { kind: 'none', label: 'no density', reason: model.noLikelihood ?? NO_DENSITY } };
     for (const estimate of estimates) requireFinite(estimate);
-    const elbo = estimates.find((e) => e.estimator === 'elbo');
-    const d = dimensionsOf(context.test);
-    const rows = estimates.map((e) => densityRow(name, e, d, e.estimator === 'iwae' && elbo ? meanOf(e.logLikelihoods) - meanOf(elbo.logLikelihoods) : undefined));
-    return { rows, entries: estimates.map((estimate) => ({ model: name, estimate })) };
+    return { entries: estimates.map((estimate) => ({ model: name, estimate })) };
   } catch (e) {
-    return { rows: [{ model: name, kind: 'failed', label: 'density failed', reason: (e as Error).message }], entries: [] };
+    return { entries: [], missing: { kind: 'failed', label: 'density failed', reason: (e as Error).message } };
   }
 }
 
@@ -76,34 +72,7 @@ async function estimatesFor(model: GenerativeModel, context: DensityContext): Pr
   return null;
 }
 
-/** An estimate as a report row; `dimensions` is D of the images it was measured on. */
-export function densityRow(model: string, estimate: LikelihoodEstimate, dimensions: number, gap?: number): DensityRow {
-  const summary = summarizeLogLikelihoods(estimate.logLikelihoods, dimensions);
-  return {
-    model,
-    kind: estimate.kind,
-    estimator: estimate.estimator,
-    label: estimate.label,
-    dataSpace: estimate.dataSpace,
-    natsPerImage: estimate95(summary.nats),
-    bitsPerDim: estimate95(summary.bitsPerDim),
-    n: summary.nats.n,
-    samples: estimate.samples,
-    secondsPerImage: estimate.secondsPerImage,
-    ...(gap === undefined ? {} : { gap }),
-  };
-}
-
-function estimate95(m: MeanInterval): Estimate95 {
-  // One image has no interval: its ends are the value itself.
-  return { value: m.mean, low: Number.isFinite(m.low) ? m.low : m.mean, high: Number.isFinite(m.high) ? m.high : m.mean };
-}
-
 function requireFinite(estimate: LikelihoodEstimate): void {
   const bad = estimate.logLikelihoods.filter((v) => !Number.isFinite(v)).length;
   if (bad > 0) throw new Error(`${estimate.estimator}: log-likelihood is not finite for ${bad} of ${estimate.logLikelihoods.length} images`);
-}
-
-function meanOf(values: Float64Array): number {
-  return values.reduce((s, v) => s + v, 0) / values.length;
 }

@@ -1,14 +1,11 @@
 /**
- * The reference row for scale: the independent-pixels model fit on the
+ * The reference for scale: the independent-pixels model fit on the
  * training split, evaluated on the same test images as the models. Also
  * keeps a few training images to choose the Parzen width on, when asked.
  */
-import type { DensityRow } from '../assemble/report-data.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { resolveImageSource } from '../data/source.ts';
 import type { RankedEntry } from '../likelihood/comparability.ts';
-import { dimensionsOf } from '../likelihood/data-space.ts';
-import { densityRow } from './evaluate.ts';
 import { fitIndependentPixels, independentPixelsLikelihood } from './independent-pixels.ts';
 
 /** The reference's name in the density table and the rankings. */
@@ -18,7 +15,7 @@ export const REFERENCE_MODEL = 'independent pixels (reference)';
 const PARZEN_VALIDATION_IMAGES = 1000;
 
 export interface ReferenceDensity {
-  reference: { row: DensityRow; entry: RankedEntry } | { problem: string };
+  reference: RankedEntry | { problem: string };
   /** Held-out training images for Parzen's σ; absent unless Parzen is on. */
   validation?: ImageBatch;
 }
@@ -34,7 +31,7 @@ export async function referenceDensity(
     const { images } = await resolveImageSource(train, { limit: config.referenceTrainImages });
     const estimate = independentPixelsLikelihood(fitIndependentPixels(images, train), test, testSource);
     const validation = config.parzen ? sliceImages(images, Math.max(0, images.n - PARZEN_VALIDATION_IMAGES), images.n) : undefined;
-    return { reference: { row: densityRow(REFERENCE_MODEL, estimate, dimensionsOf(test)), entry: { model: REFERENCE_MODEL, estimate } }, validation };
+    return { reference: { model: REFERENCE_MODEL, estimate }, validation };
   } catch (e) {
     return { reference: { problem: (e as Error).message } };
   }

@@ -28,21 +28,38 @@ export function diagnoseBundle(
   thresholds: DiagnosticThresholds,
   warn: (message: string) => void,
 ): BundleDiagnostics {
-  let log: TrainingLog | null = null;
+  return diagnoseSamples(bundle.manifest, readTrainingLogOf(bundle, warn), samples, thresholds);
+}
+
+/** The bundle's training log, or null when it declares none or it is broken (then `warn` says why). */
+export function readTrainingLogOf(bundle: Bundle, warn: (message: string) => void): TrainingLog | null {
   try {
-    log = readBundleTrainingLog({ manifest: bundle.manifest, file: bundle.manifestFile, dir: bundle.dir, root: bundle.root });
+    return readBundleTrainingLog({ manifest: bundle.manifest, file: bundle.manifestFile, dir: bundle.dir, root: bundle.root });
   } catch (e) {
     // A broken log costs the model its loss diagnostics, not its place in the report.
     if (!(e instanceof GenreportError)) throw e;
     warn(e.message);
+    return null;
   }
+}
+
+/**
+ * The diagnostics from a log already read and the samples' features: a run
+ * split across machines reads the log on one and measures the samples after merging.
+ */
+export function diagnoseSamples(
+  model: { name: string; family: Bundle['manifest']['family'] },
+  log: TrainingLog | null,
+  samples: SampleFeatures,
+  thresholds: DiagnosticThresholds,
+): BundleDiagnostics {
   const { probabilities } = samples.generated;
   const realHistogram = samples.real.classHistogram;
   // Collapse is a GAN failure: for the other families poor class coverage is a
   // fidelity matter that the scorecard already shows, not a training verdict.
-  const isGan = bundle.manifest.family === 'gan';
+  const isGan = model.family === 'gan';
   const diagnostics = diagnoseTraining({
-    model: bundle.manifest.name,
+    model: model.name,
     log,
     thresholds,
     samples: isGan

@@ -1,15 +1,13 @@
 /**
  * Proposed addition to ReportData (src/assemble/report-data.ts): the training
  * section. One entry per model in the report's order, models without a log
- * included, so the report can say so. The loss chart goes into
- * ReportData.charts with id TRAINING_CHART_ID.
+ * included, so the report can say so. Its loss chart is
+ * render/charts/training-losses.ts.
  *
  *   interface ReportData { ...; training: TrainingSection; }
  */
 import type { Finding, Severity } from './finding.ts';
 import type { DiagnosticThresholds } from './thresholds.ts';
-
-export const TRAINING_CHART_ID = 'training-losses';
 
 export type VerdictLabel =
   | 'healthy'

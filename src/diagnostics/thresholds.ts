@@ -3,7 +3,7 @@
  * (or a partial object from the config file) parses to a complete set.
  * Durations are in training steps (not log lines), losses in nats (the
  * natural-log losses the sample GAN logs). The defaults were chosen on the
- * sample zoo: the healthy DCGAN (samples/gan-dcgan) must raise no warning,
+ * sample zoo: the healthy DCGAN (samples/mnist/gan-dcgan) must raise no warning,
  * and the synthetic collapsed and failed runs of test/diagnostics (the zoo's
  * collapsed GAN does not exist yet) must be flagged. The healthy figures
  * noted beside each default were measured on the DCGAN's first 1050 steps.

@@ -1,5 +1,5 @@
 /**
- * The domain classifier shipped in samples/mnist-classifier: its penultimate
+ * The domain classifier shipped in extractors/mnist-classifier (genreport's own, not a sample): its penultimate
  * layer ("features", 128-d) is the default feature space, and its softmax
  * gives class probabilities for mode coverage and the classifier score.
  */
@@ -14,14 +14,14 @@ import { hashFiles } from '../models/bundle.ts';
 import { loadTfjsModel } from '../models/tfjs-files.ts';
 import type { Extraction, FeatureExtractor } from './extractor.ts';
 
-export const CLASSIFIER_DIR = fileURLToPath(new URL('../../samples/mnist-classifier/', import.meta.url));
+export const CLASSIFIER_DIR = fileURLToPath(new URL('../../extractors/mnist-classifier/', import.meta.url));
 const FEATURE_LAYER = 'features';
 const SIDE = 28;
 
 export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<FeatureExtractor> {
   const modelJson = join(dir, 'model.json');
   if (!existsSync(modelJson)) {
-    throw inputError(modelJson, 'the domain classifier is missing; train it with `npm run samples:train -- --family classifier`');
+    throw inputError(modelJson, 'the domain classifier is missing; train it with `npm run train:mnist -- --family classifier`');
   }
   const model = await loadTfjsModel(modelJson);
   if (!(model instanceof tf.LayersModel)) throw inputError(modelJson, 'the domain classifier must be a LayersModel');
@@ -38,7 +38,7 @@ export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<Feature
   return {
     info: {
       id: 'mnist-classifier',
-      name: 'MNIST domain classifier (samples/mnist-classifier)',
+      name: 'MNIST domain classifier (extractors/mnist-classifier)',
       layer: `${FEATURE_LAYER} (penultimate dense layer, ReLU)`,
       dim,
       hash: hashFiles([modelJson, join(dir, 'weights.bin')]),

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { inputError } from '../core/errors.ts';
-import { sliceImages, type ImageBatch } from '../core/types.ts';
+import { pickImages, sliceImages, type FeatureMatrix, type ImageBatch } from '../core/types.ts';
 import { provenanceMismatch, readReferenceStats, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../metrics/stats/moments.ts';
 import type { Extraction, FeatureExtractor } from './extractor.ts';
@@ -17,12 +17,17 @@ export interface CachedExtraction extends Extraction {
   origin: 'reused' | 'extracted';
 }
 
+/**
+ * With `share` (a shard of a split run, pipeline/shard.ts), the features of
+ * those images only: the cached rows when the file is there, else extracted.
+ */
 export async function referenceExtraction(
   images: ImageBatch,
   source: string,
   extractor: FeatureExtractor,
   batchSize: number,
   cacheFile: string | undefined,
+  share?: Int32Array,
 ): Promise<CachedExtraction> {
   const wanted: StatsProvenance = {
     format: STATS_FORMAT,
@@ -40,12 +45,21 @@ export async function referenceExtraction(
     if (cached.features) {
       // The file keeps no class names: one image through the extractor gives its declared classes (airplane, …).
       const classes = cached.probabilities ? (await extractor.extract(sliceImages(images, 0, 1), 1)).classes : undefined;
-      return { features: cached.features, probabilities: cached.probabilities, ...(classes ? { classes } : {}), origin: 'reused' };
+      const rows = (m: FeatureMatrix) => (share ? pickRows(m, share) : m);
+      return { features: rows(cached.features), probabilities: cached.probabilities && rows(cached.probabilities), ...(classes ? { classes } : {}), origin: 'reused' };
     }
   }
+  // A shard extracts its share only, and leaves the file to a whole run (`genreport stats`): it holds every image.
+  if (share) return { ...(await extractor.extract(pickImages(images, share), batchSize)), origin: 'extracted' };
   const extraction = await extractor.extract(images, batchSize);
   if (cacheFile) {
     writeReferenceStats(cacheFile, { stats: statsFromFeatures(extraction.features), provenance: wanted, ...extraction });
   }
   return { ...extraction, origin: 'extracted' };
+}
+
+function pickRows(m: FeatureMatrix, rows: Int32Array): FeatureMatrix {
+  const data = new Float64Array(rows.length * m.cols);
+  rows.forEach((r, k) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), k * m.cols));
+  return { rows: rows.length, cols: m.cols, data };
 }

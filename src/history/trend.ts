@@ -1,12 +1,16 @@
 /**
  * The report's trend section, read from the history: each headline metric
- * over time per model (a Vega-Lite spec for renderChart) and the change of
- * the latest run against the previous one.
+ * over time per model (the points render/charts/trend.ts draws) and the
+ * change of the latest run against the previous one.
  */
-import type { Direction, TrendChange } from '../assemble/report-data.ts';
-import type { VegaLiteSpec } from '../render/chart.ts';
-import type { HistoryRecord, HistoryValue } from './record.ts';
+import type { Direction, ReportData, TrendChange, TrendSection } from '../assemble/report-data.ts';
 import { shortfall } from '../assemble/direction.ts';
+import type { TrendSeries } from '../render/charts/trend.ts';
+import { historyRecordFromReport, type HistoryRecord, type HistoryValue } from './record.ts';
+import { readHistory } from './store.ts';
+
+/** Metrics the trend section follows over time, when the run computed them. */
+const TREND_METRICS = ['fid', 'kid', 'precision', 'recall'];
 
 /**
  * Only runs that measured the same way belong on one trend: the records with
@@ -66,8 +70,8 @@ function spread(v: HistoryValue): { low: number; high: number } {
   return { low: v.value, high: v.value };
 }
 
-/** One panel per metric (scales differ), a line per model, dots per run with their error bars. */
-export function trendChartSpec(records: readonly HistoryRecord[], metricIds: readonly string[]): VegaLiteSpec {
+/** The trend chart's points: per run, model and metric, the value with its error bar; one panel per metric. */
+export function trendSeries(records: readonly HistoryRecord[], metricIds: readonly string[]): TrendSeries {
   const metrics = metricsOf(records, metricIds);
   const latest = records.at(-1);
   const points = records.flatMap((record) =>
@@ -78,26 +82,19 @@ export function trendChartSpec(records: readonly HistoryRecord[], metricIds: rea
       }),
     ),
   );
-  const modelOrder = [...new Set(records.flatMap((r) => r.models.map((m) => m.name)))];
-  const x = { field: 'date', type: 'temporal', title: null, axis: { format: '%Y-%m-%d', labelAngle: -30 } } as const;
-  const color = { field: 'model', type: 'nominal', sort: modelOrder, title: 'model' } as const;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: points },
-    // Panel titles above their panels, left-aligned: long labels ("FID · MNIST domain classifier") stay readable.
-    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: metrics.map(panelTitle), header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelPadding: 4 } } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 420,
-      // Several spaces follow more metrics: lower panels keep the chart on a page.
-      height: metrics.length > 4 ? 64 : 140,
-      layer: [
-        { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color } },
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
-        { mark: { type: 'point' }, encoding: { x, y: { field: 'value', type: 'quantitative' }, color } },
-      ],
-    },
-  };
+  return { points, panels: metrics.map(panelTitle), models: [...new Set(records.flatMap((r) => r.models.map((m) => m.name)))] };
+}
+
+/**
+ * A run's trend from the history at `history`, this run's own record last: its
+ * report section (the change of each headline metric against the previous
+ * comparable run) and its chart's points, both over the comparable runs.
+ */
+export function runTrend(data: ReportData, history: string, gitCommit: string | null, warn: (message: string) => void): { section: TrendSection; series: TrendSeries } {
+  const records = comparableRecords([...readHistory(history, warn), historyRecordFromReport(data, gitCommit)]);
+  // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
+  const metricIds = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]!));
+  return { section: { history, runs: records.length, changes: trendChanges(records, metricIds) }, series: trendSeries(records, metricIds) };
 }
 
 /** For the latest run: each model × metric against the most recent earlier run that measured it. */

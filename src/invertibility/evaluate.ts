@@ -3,13 +3,13 @@
  * model can do (its inversion capability, else completion): an exact inverse
  * is checked by round trips (flows), an encoder by its reconstructions (VAEs),
  * a latent search by optimising the latent (GANs), completion by drawing the
- * bottom half (autoregressive models, no latent). Returns the report row and
- * the image batches to show; models with latents add an interpolation grid.
- * A failure fails this row only.
+ * bottom half (autoregressive models, no latent). Returns what it measured
+ * (assemble makes the report row) and the image batches to show; models with
+ * latents add an interpolation grid. A failure fails this model's check only.
  */
-import type { InvertibilityRow } from '../assemble/report-data.ts';
 import type { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
+import type { CodebookUsage } from '../models/codebook.ts';
 import type { DiscreteCodes, GenerativeModel, LatentSpace, EncoderInversion } from '../models/generative-model.ts';
 import { hybridReconstruction } from './codebook-usage.ts';
 import { completeBottomHalf } from './completion.ts';
@@ -45,8 +45,24 @@ export interface InvertibilityGrid {
   columns: number;
 }
 
+/** What one model's check measured, by method; none and failed carry the reason. */
+export interface InvertibilityResult {
+  /** round-trip: an exact inverse (flow); reconstruction: through an encoder; inversion: latent optimisation (GAN); completion: autoregressive. */
+  method: 'round-trip' | 'reconstruction' | 'inversion' | 'completion' | 'failed' | 'none';
+  /** How it was measured, in words. */
+  label: string;
+  /** Flow: x → z → x and z → x → z over n images, max and mean absolute error in model units. */
+  roundTrip?: { n: number; imageToImage: { max: number; mean: number }; latentToLatent: { max: number; mean: number } };
+  /** Reconstructions (completions: the drawn rows) of n test images. */
+  reconstruction?: { n: number; metrics: ReconstructionMetrics };
+  secondsPerImage?: number;
+  /** Hybrid: how the test images' codes use the codebook. */
+  codebook?: CodebookUsage;
+  reason?: string;
+}
+
 export interface ModelInvertibility {
-  row: InvertibilityRow;
+  result: InvertibilityResult;
   grids: InvertibilityGrid[];
 }
 
@@ -64,9 +80,9 @@ export async function evaluateInvertibility(name: string, model: GenerativeModel
     if (search) return await latentSearch(name, search, context);
     if (model.complete) return await completion(name, model.complete.bind(model), context);
     const reason = model.noInversion ?? 'the model offers no inverse, encoder, latent search or completion';
-    return { row: { model: name, method: 'none', label: 'no inverse', reason }, grids: [] };
+    return { result: { method: 'none', label: 'no inverse', reason }, grids: [] };
   } catch (e) {
-    return { row: { model: name, method: 'failed', label: 'invertibility failed', reason: (e as Error).message }, grids: [] };
+    return { result: { method: 'failed', label: 'invertibility failed', reason: (e as Error).message }, grids: [] };
   }
 }
 
@@ -77,12 +93,10 @@ async function roundTrips(name: string, model: BijectiveModel, context: Invertib
   const secondsPerImage = (performance.now() - started) / 1000 / images.n;
   const latents = await model.inversion.encode(endpointImages(images), batchSize);
   return {
-    row: {
-      model: name,
+    result: {
       method: 'round-trip',
       label: 'exact inverse: x → z → x at dequantized test pixels, z → x → z at prior draws (max and mean absolute error, model units)',
-      n: trip.n,
-      roundTrip: { imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent },
+      roundTrip: { n: trip.n, imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent },
       secondsPerImage,
     },
     grids: [await interpolationGrid(name, model.latents, latents, 'between the latents of pairs of test images', batchSize)],
@@ -103,7 +117,7 @@ async function encoderReconstruction(
   const metrics = await reconstructionMetrics(images, reconstructions, labelCheck(context));
   const latents = await encoder.encode(endpointImages(images), batchSize);
   return {
-    row: { model: name, method: 'reconstruction', label: `decoded image at ${encoder.describes}: an approximate inverse`, ...metricFields(metrics, images.n), secondsPerImage },
+    result: { method: 'reconstruction', label: `decoded image at ${encoder.describes}: an approximate inverse`, reconstruction: { n: images.n, metrics }, secondsPerImage },
     grids: [
       pairGrid(name, images, reconstructions, 'Reconstructions', `Odd rows: test images; even rows: the decoded image at ${encoder.describes}.`),
       await interpolationGrid(name, space, latents, `between ${encoder.describes}s of pairs of test images`, batchSize),
@@ -117,11 +131,10 @@ async function latentSearch(name: string, model: SearchableModel, context: Inver
   const metrics = await reconstructionMetrics(images, inversion.reconstructions, labelCheck(context));
   const start = inversion.encoderStart ? 'the bundle encoder as first start' : 'no encoder';
   return {
-    row: {
-      model: name,
+    result: {
       method: 'inversion',
       label: `latent optimisation: Adam (learning rate ${config.learningRate}), ${config.steps} steps, best of ${config.restarts} seeded restart${config.restarts === 1 ? '' : 's'}, ${start}`,
-      ...metricFields(metrics, images.n),
+      reconstruction: { n: images.n, metrics },
       secondsPerImage: inversion.secondsPerImage,
     },
     grids: [
@@ -135,11 +148,10 @@ async function completion(name: string, complete: NonNullable<GenerativeModel['c
   const { images, source, rng, batchSize } = context;
   const done = await completeBottomHalf({ complete }, images, source, rng.fork('completion'), batchSize, labelCheck(context));
   return {
-    row: {
-      model: name,
+    result: {
       method: 'completion',
       label: `no latent, so no inverse: the bottom half drawn from row ${done.fromRow} given the top half (MSE over the drawn rows)`,
-      ...metricFields(done.metrics, images.n),
+      reconstruction: { n: images.n, metrics: done.metrics },
       secondsPerImage: done.secondsPerImage,
     },
     grids: [pairGrid(name, images, done.completed, 'Completions', `Odd rows: test images; even rows: the model's completion from row ${done.fromRow}, given the rows above.`)],
@@ -150,25 +162,14 @@ async function hybridInvertibility(name: string, model: DiscreteCodes, context: 
   const { images, batchSize } = context;
   const done = await hybridReconstruction(model, images, batchSize, labelCheck(context));
   return {
-    row: {
-      model: name,
+    result: {
       method: 'reconstruction',
       label: "decoded image of the encoder's code grid z_q(x) (nearest codebook vectors): an approximate inverse",
-      ...metricFields(done.metrics, images.n),
+      reconstruction: { n: images.n, metrics: done.metrics },
       secondsPerImage: done.secondsPerImage,
       codebook: done.usage,
     },
     grids: [pairGrid(name, images, done.reconstructions, 'Reconstructions', "Odd rows: test images; even rows: the decoded image of the encoder's code grid.")],
-  };
-}
-
-function metricFields(metrics: ReconstructionMetrics, n: number): Pick<InvertibilityRow, 'n' | 'mse' | 'psnr' | 'labelAgreement'> {
-  const { mse, psnr, labelAgreement } = metrics;
-  return {
-    n,
-    mse: { value: mse.mean, low: Number.isFinite(mse.low) ? mse.low : mse.mean, high: Number.isFinite(mse.high) ? mse.high : mse.mean },
-    psnr,
-    ...(labelAgreement ? { labelAgreement: { value: labelAgreement.share, low: labelAgreement.low, high: labelAgreement.high, n: labelAgreement.n } } : {}),
   };
 }
 

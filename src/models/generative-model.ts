@@ -22,8 +22,12 @@ import type { TfjsModel } from './tfjs-files.ts';
  */
 export interface GenerativeModel {
   readonly bundle: Bundle;
-  /** n images, NHWC float32 in [0, 1], from seeded randomness, in batches; `onProgress(done)` as batches finish. */
-  sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch>;
+  /**
+   * n images, NHWC float32 in [0, 1], from seeded randomness, in batches; `onProgress(done)` as batches finish.
+   * With `indices` (ascending, each < n): only the images with those global indices, each exactly the image
+   * an n-image run gives at that index (a shard of a run split across machines, pipeline/shard.ts).
+   */
+  sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch>;
   /** Threads `sample` runs on for n images in batches of batchSize; absent: one. */
   samplingThreads?(n: number, batchSize: number): number;
   /** log p(x), exact or a lower bound. Absent: the model defines no density (see noLikelihood). */

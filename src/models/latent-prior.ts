@@ -167,3 +167,27 @@ export class GaussianMixturePrior implements LatentPrior {
     return max + Math.log(sum);
   }
 }
+
+/**
+ * The latents of the images with global indices `indices` (ascending) of an
+ * n-image run on `rng`'s stream: every prior draws its latents in order, row
+ * after row, so row j is a function of the seed and j alone, and a shard that
+ * draws the stream in chunks and keeps its rows gets exactly the latents a
+ * single run gives those images. Without indices: all n rows.
+ */
+export function latentRows(prior: LatentPrior, n: number, rng: Rng, indices?: ArrayLike<number>): Float32Array {
+  if (!indices) return prior.sample(n, rng);
+  const d = prior.dim;
+  const out = new Float32Array(indices.length * d);
+  const chunk = 1024;
+  let next = 0;
+  for (let start = 0; start < n && next < indices.length; start += chunk) {
+    const rows = Math.min(chunk, n - start);
+    const z = prior.sample(rows, rng);
+    while (next < indices.length && indices[next]! < start + rows) {
+      out.set(z.subarray((indices[next]! - start) * d, (indices[next]! - start + 1) * d), next * d);
+      next++;
+    }
+  }
+  return out;
+}

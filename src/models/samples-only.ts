@@ -99,11 +99,13 @@ export class SamplesOnlyModel implements GenerativeModel {
   }
 
   /** n of the stored images, chosen in the seeded order of `rng` (all of them when n equals the count, shuffled). */
-  async sample(n: number, rng: Rng, _batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+  async sample(n: number, rng: Rng, _batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
     const total = this.available;
     const where = this.bundle.path;
     if (total < n) throw inputError(where, `holds ${total} images, but the run asks for ${n} samples per model (lower samples, or add images)`);
-    const order = rng.fork('samples-only').choose(total, n);
+    // A partial Fisher–Yates fixes entry j at its step j, so a shard's entries are the whole run's.
+    const all = rng.fork('samples-only').choose(total, n);
+    const order = indices ? Int32Array.from(indices, (j) => all[j]!) : all;
     let out: ImageBatch;
     if (this.store.kind === 'array') {
       out = pickImages(this.store.images, order);
@@ -113,7 +115,7 @@ export class SamplesOnlyModel implements GenerativeModel {
       const files = Array.from(order, (i) => (this.store as { files: string[] }).files[i]!);
       out = await loadImageFiles(files);
     }
-    onProgress?.(n);
+    onProgress?.(order.length);
     return out;
   }
 }

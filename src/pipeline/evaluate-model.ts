@@ -6,28 +6,32 @@
  * pipeline then lists the model as failed, with none of its partial results.
  */
 import { relative } from 'node:path';
-import type { DensityRow, ImageEntry, InvertibilityRow, MetricCell, ModelEntry, TruncationSweep } from '../assemble/report-data.ts';
-import type { RankedEntry } from '../likelihood/comparability.ts';
+import type { ImageEntry, MetricCell, ModelEntry } from '../assemble/report-data.ts';
+import { dimensionsOf } from '../likelihood/data-space.ts';
+import { summarizeLogLikelihoods } from '../likelihood/nll-summary.ts';
 import { modelSamples, type ModelSpec, type RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
-import { evaluateDensity } from '../density/evaluate.ts';
-import { argmaxHistogram, diagnoseBundle, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
-import type { FeatureExtractor } from '../features/extractor.ts';
+import { evaluateDensity, type ModelDensity } from '../density/evaluate.ts';
+import { argmaxHistogram, diagnoseSamples, readTrainingLogOf, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
+import type { TrainingLog } from '../diagnostics/training-log.ts';
+import type { Extraction, FeatureExtractor } from '../features/extractor.ts';
 import { CLASS_METRICS, spaceLabel } from '../features/spaces.ts';
-import { evaluateInvertibility } from '../invertibility/evaluate.ts';
+import { evaluateInvertibility, type InvertibilityResult } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
-import { computeMetrics, isNotApplicable, type MetricInput } from '../metrics/registry.ts';
-import { disposeBundle } from '../models/bundle.ts';
+import { computeMetrics, isNotApplicable, type MetricInput, type ModelFamily } from '../metrics/registry.ts';
+import { disposeBundle, type Bundle } from '../models/bundle.ts';
+import type { GenerativeModel } from '../models/generative-model.ts';
+import type { ImageSpill } from '../core/image-spill.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
-import { truncatable, truncationSweep, type TruncatableModel } from '../sample/truncation.ts';
+import { truncatable, truncationFeatures, truncationFromFeatures, type TruncatableModel, type TruncationCurve, type TruncationFeatures } from '../truncation/sweep.ts';
 import { sampleAndExtract } from './generated-set.ts';
 import { dataShapeProblems } from './check-inputs.ts';
-import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair } from './image-grids.ts';
+import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair, type ImagesByIndex } from './image-grids.ts';
 import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
 import type { Timed } from './stage-timer.ts';
 
@@ -90,12 +94,48 @@ export interface ModelEvaluation {
   /** Per metric id, values drawn with the same indices for every model (bootstrap replicates, KID subsets), so assemble pairs them. */
   paired: Record<string, PairedDraws>;
   images: ImageEntry[];
-  density: { rows: DensityRow[]; entries: RankedEntry[] };
-  invertibility: InvertibilityRow;
-  truncation?: TruncationSweep;
+  density: ModelDensity;
+  invertibility: InvertibilityResult;
+  truncation?: TruncationCurve;
   /** Generated samples per class by the domain classifier, when it gives classes. */
   classHistogram?: number[];
   training: BundleDiagnostics;
+}
+
+/**
+ * What the model itself is needed for: its generated images and their
+ * features (all of them, or a shard's share), and once per model the work
+ * on fixed real images (density, invertibility), the truncation sweep's
+ * features and its training log. Everything after this needs features and
+ * stored images only, so a run split across machines writes this
+ * (pipeline/partial.ts) and merges it.
+ */
+export interface ModelMeasurement {
+  /** The report row without the sampling speed (evaluateMeasured adds it). */
+  entry: ModelEntry;
+  /** The family metrics are told about (a samples-only model's declared one, if any). */
+  family?: ModelFamily;
+  /** The family the bundle's manifest gives, which training diagnostics read. */
+  manifestFamily: ModelFamily;
+  /** Only stored images: no sampling speed. */
+  samplesOnly: boolean;
+  /** The model's sample count (its own, or the run's). */
+  samples: number;
+  sampleSeconds: number;
+  threads: number;
+  /** The generated images' features in each space (the headline space first), the first GRID_SAMPLES images and every image by index. */
+  generated: { n: number; extractions: Extraction[]; head: ImageBatch; images: ImagesByIndex };
+  /** Present where this process did the model's fixed work (a single run always; a shard for the models it owns). */
+  fixed?: FixedWork;
+}
+
+export interface FixedWork {
+  density: ModelDensity;
+  invertibility: InvertibilityResult;
+  invertibilityImages: ImageEntry[];
+  /** Models that truncate (GANs); absent where the sweep failed (a warning said why). */
+  truncation?: TruncationFeatures;
+  log: TrainingLog | null;
 }
 
 /**
@@ -105,151 +145,221 @@ export interface ModelEvaluation {
  * as it is complete.
  */
 export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
-  const { config, timed, logger } = context;
-  const { bundle, model } = await timed('load', () => loadModel(spec));
+  const { config, logger } = context;
+  const { bundle, model } = await loadChecked(spec, takenNames, context);
   try {
-    // A bundle declares its image shape; a samples-only model's is known once its images are read (below).
-    if (!model.samplesOnly) assertDataShape(bundle.manifest.image, bundle.manifestFile, context);
-    const name = bundle.manifest.name;
-    if (takenNames.has(name)) {
-      throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
-    }
     const samples = modelSamples(spec, config.samples);
     // A model's own sample count changes its numbers, so it is part of its cache key.
     const cacheKey = { dir: bundle.dir, hash: bundle.hash, ...(samples === config.samples ? {} : { samples }) };
     const cached = cache?.read(cacheKey);
     if (cached) {
-      logger.info(`  ${name}: reused results from ${cached.file} (same config, seed and bundle)`);
+      logger.info(`  ${bundle.manifest.name}: reused results from ${cached.file} (same config, seed and bundle)`);
       return cached.evaluation;
     }
-    // Every model sees the same latent stream for the same seed. Samples stream through every
-    // feature space a batch at a time (generated-set.ts); only features stay in memory.
-    const generated = await sampleAndExtract(
-      model,
-      samples,
-      samplesRng(config.seed),
-      config.batchSize,
-      [context.extractor, ...(context.spaces ?? []).map((s) => s.extractor)],
-      timed,
-      {
-        // A samples-only model's image shape is known once its images are read: checked before any extractor sees them.
-        checkFirst: model.samplesOnly ? (batch) => assertDataShape(batch, bundle.manifestFile, context) : undefined,
-        onProgress: (done) => logger.progress('sampling', done, samples),
-      },
-    );
+    const measured = await measureModel(bundle, model, samples, context, { fixed: true });
     try {
-      const fake = generated.head;
-      const sampleSeconds = generated.sampleSeconds;
-      const threads = model.samplingThreads?.(samples, config.batchSize) ?? 1;
-      const [extracted, ...spaceExtractions] = generated.extractions;
-      if (!extracted) throw new Error(`${name}: no features were extracted from its samples`);
-      // Class-based metrics come from one space's classifier (classifierSpace): a first
-      // space that is not it keeps its probabilities away from them.
-      const classSpace = context.spaces?.find((s) => s.classes);
-      const fakeSet = context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
-      let classProbabilities = fakeSet.probabilities;
-      // A samples-only model has the family its entry declares, or none.
-      const family = model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family;
-      const { cells, paired, closestPairs } = await timed('metrics', async () =>
-        metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family }, context),
-      );
-      if (context.noClassifier) {
-        for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
-      }
-      for (const [i, space] of (context.spaces ?? []).entries()) {
-        const spaceFake = spaceExtractions[i]!;
-        const more = await timed('metrics', async () =>
-          metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
-        );
-        for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
-        for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
-        if (space.classes) {
-          const classIds = context.metricIds.filter((id) => CLASS_METRICS.includes(id));
-          const byClass = await timed('metrics', async () => metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }));
-          Object.assign(cells, byClass.cells);
-          Object.assign(paired, byClass.paired);
-          classProbabilities = spaceFake.probabilities;
-        }
-      }
-      logger.info(`  ${summaryLine(cells)}`);
-      const images = await timed('render', async () => [
-        await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
-        ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs, context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined)),
-      ]);
-
-      // The same seeded streams for every model, as for sampling.
-      const measureRng = new Rng(config.seed).fork('measure');
-      // A samples-only model has stored images alone: no density, inverse, truncation or speed.
-      const density = model.samplesOnly ? samplesOnlyDensity(name, model.samplesOnly.reason) : await timed('density', () =>
-        evaluateDensity(name, model, {
-          test: context.density.test,
-          source: config.data.real,
-          config: config.density,
-          rng: measureRng.fork('density'),
-          batchSize: config.batchSize,
-          // Parzen (behind a flag) centres a kernel on every sample: the one reader of all n images, back from disk.
-          parzen: context.density.validation ? { generated: generated.images.slice(0, generated.n), validation: context.density.validation } : undefined,
-        }),
-      );
-      logger.info(`  density: ${densitySummary(density.rows)}`);
-      // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
-      const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
-      const inverted = model.samplesOnly ? samplesOnlyInvertibility(name, model.samplesOnly.reason) : await timed('invertibility', () =>
-        evaluateInvertibility(name, model, {
-          images: context.inversion.images,
-          labels: context.inversion.labels,
-          predict: classifier ? (batch) => predictLabels(classifier, batch, config.batchSize) : undefined,
-          source: config.data.real,
-          config: config.invertibility,
-          rng: measureRng.fork('invertibility'),
-          batchSize: config.batchSize,
-        }),
-      );
-      if (inverted.row.reason) logger.warn(`  invertibility: ${inverted.row.reason}`);
-      images.push(
-        ...(await timed('render', () =>
-          Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
-        )),
-      );
-      const truncating = model.samplesOnly ? null : truncatable(model);
-      const truncation = truncating ? await sweepTruncation(name, truncating, context, measureRng) : undefined;
-
-      const training = await timed('diagnostics', async () =>
-        diagnoseBundle(bundle, { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } }, config.diagnostics, logger.warn),
-      );
-      logger.info(`  training: ${training.diagnostics.verdict}`);
-      const evaluation: ModelEvaluation = {
-        entry: {
-          name,
-          family: family ?? 'unknown',
-          bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
-          hash: bundle.hash,
-          parameters: bundle.parameters,
-          status: 'ok',
-          ...(model.samplesOnly ? {} : { samplesPerSecond: samples / sampleSeconds }),
-          ...(samples === config.samples ? {} : { samples }),
-          ...(threads > 1 ? { samplingThreads: threads } : {}),
-          runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
-        },
-        cells,
-        paired,
-        images,
-        density,
-        invertibility: inverted.row,
-        truncation,
-        classHistogram: classProbabilities ? argmaxHistogram(classProbabilities) : undefined,
-        training,
-      };
+      const evaluation = await evaluateMeasured(measured, context);
       const kept = cache?.write(cacheKey, evaluation);
       if (kept && 'file' in kept) logger.info(`  results kept in ${kept.file}`);
       else if (kept) logger.warn(`  ${kept.problem}`);
       return evaluation;
     } finally {
-      generated.images.dispose();
+      measured.dispose();
     }
   } finally {
     disposeBundle(bundle);
   }
+}
+
+/** The loaded model, refused when its image shape is not the data's or its name is taken. The caller disposes the bundle. */
+export async function loadChecked(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<{ bundle: Bundle; model: GenerativeModel }> {
+  const { bundle, model } = await context.timed('load', () => loadModel(spec));
+  try {
+    // A bundle declares its image shape; a samples-only model's is known once its images are read (measureModel).
+    if (!model.samplesOnly) assertDataShape(bundle.manifest.image, bundle.manifestFile, context);
+    const name = bundle.manifest.name;
+    if (takenNames.has(name)) {
+      throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
+    }
+    return { bundle, model };
+  } catch (e) {
+    disposeBundle(bundle);
+    throw e;
+  }
+}
+
+/**
+ * The model's `samples` images streamed through every feature space; with
+ * `indices`, only those of a shard (global indices, ascending). `fixed`: also
+ * the model's fixed work. `dispose()` deletes the images kept on disk.
+ */
+export async function measureModel(
+  bundle: Bundle,
+  model: GenerativeModel,
+  samples: number,
+  context: EvaluationContext,
+  options: { indices?: Int32Array; fixed: boolean },
+): Promise<ModelMeasurement & { dispose(): void }> {
+  const { config, timed, logger } = context;
+  const name = bundle.manifest.name;
+  const count = options.indices ? options.indices.length : samples;
+  // Every model sees the same latent stream for the same seed, and image j depends on the seed and j alone.
+  // Samples stream through every feature space a batch at a time (generated-set.ts); only features stay in memory.
+  const generated = await sampleAndExtract(
+    model,
+    samples,
+    samplesRng(config.seed),
+    config.batchSize,
+    [context.extractor, ...(context.spaces ?? []).map((s) => s.extractor)],
+    timed,
+    {
+      // A samples-only model's image shape is known once its images are read: checked before any extractor sees them.
+      checkFirst: model.samplesOnly ? (batch) => assertDataShape(batch, bundle.manifestFile, context) : undefined,
+      onProgress: (done) => logger.progress('sampling', done, count),
+    },
+    options.indices,
+  );
+  try {
+    // A samples-only model has the family its entry declares, or none.
+    const family = model.samplesOnly ? model.samplesOnly.family : bundle.manifest.family;
+    return {
+      entry: {
+        name,
+        family: family ?? 'unknown',
+        bundle: relative(process.cwd(), bundle.dir) || bundle.dir,
+        hash: bundle.hash,
+        parameters: bundle.parameters,
+        status: 'ok',
+        ...(samples === config.samples ? {} : { samples }),
+        runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
+      },
+      family,
+      manifestFamily: bundle.manifest.family,
+      samplesOnly: Boolean(model.samplesOnly),
+      samples,
+      sampleSeconds: generated.sampleSeconds,
+      threads: model.samplingThreads?.(count, config.batchSize) ?? 1,
+      generated: { n: generated.n, extractions: generated.extractions, head: generated.head, images: generated.images },
+      fixed: options.fixed ? await fixedWork(name, bundle, model, generated.images, context) : undefined,
+      dispose: () => generated.images.dispose(),
+    };
+  } catch (e) {
+    generated.images.dispose();
+    throw e;
+  }
+}
+
+/** Density and invertibility on the fixed real images, the truncation sweep's features, the training log. */
+async function fixedWork(name: string, bundle: Bundle, model: GenerativeModel, images: ImageSpill, context: EvaluationContext): Promise<FixedWork> {
+  const { config, timed, logger } = context;
+  // The same seeded streams for every model, as for sampling.
+  const measureRng = new Rng(config.seed).fork('measure');
+  // A samples-only model has stored images alone: no density, inverse, truncation or speed.
+  const density = model.samplesOnly ? samplesOnlyDensity(model.samplesOnly.reason) : await timed('density', () =>
+    evaluateDensity(name, model, {
+      test: context.density.test,
+      source: config.data.real,
+      config: config.density,
+      rng: measureRng.fork('density'),
+      batchSize: config.batchSize,
+      // Parzen (behind a flag) centres a kernel on every sample: the one reader of all n images, back from disk.
+      parzen: context.density.validation ? { generated: images.slice(0, images.n), validation: context.density.validation } : undefined,
+    }),
+  );
+  logger.info(`  density: ${densitySummary(density, dimensionsOf(context.density.test))}`);
+  // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
+  const classSpace = context.spaces?.find((s) => s.classes);
+  const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
+  const inverted = model.samplesOnly ? samplesOnlyInvertibility(model.samplesOnly.reason) : await timed('invertibility', () =>
+    evaluateInvertibility(name, model, {
+      images: context.inversion.images,
+      labels: context.inversion.labels,
+      predict: classifier ? (batch) => predictLabels(classifier, batch, config.batchSize) : undefined,
+      source: config.data.real,
+      config: config.invertibility,
+      rng: measureRng.fork('invertibility'),
+      batchSize: config.batchSize,
+    }),
+  );
+  if (inverted.result.reason) logger.warn(`  invertibility: ${inverted.result.reason}`);
+  const invertibilityImages = await timed('render', () =>
+    Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
+  );
+  const truncating = model.samplesOnly ? null : truncatable(model);
+  const truncation = truncating ? await sweepTruncation(truncating, context, measureRng) : undefined;
+  return { density, invertibility: inverted.result, invertibilityImages, truncation, log: readTrainingLogOf(bundle, logger.warn) };
+}
+
+/**
+ * Metrics, grids, the truncation curve and training diagnostics from a
+ * model's measurement with every generated image (one run's, or the shards'
+ * merged in global order), against every real feature.
+ */
+export async function evaluateMeasured(measured: ModelMeasurement, context: EvaluationContext): Promise<ModelEvaluation> {
+  const { config, timed, logger } = context;
+  const { name } = measured.entry;
+  const { generated, fixed, family } = measured;
+  if (!fixed) throw new Error(`${name}: no shard did this model's density and invertibility`);
+  const [extracted, ...spaceExtractions] = generated.extractions;
+  if (!extracted) throw new Error(`${name}: no features were extracted from its samples`);
+  // Class-based metrics come from one space's classifier (classifierSpace): a first
+  // space that is not it keeps its probabilities away from them.
+  const classSpace = context.spaces?.find((s) => s.classes);
+  const fakeSet = context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
+  let classProbabilities = fakeSet.probabilities;
+  const { cells, paired, closestPairs } = await timed('metrics', async () =>
+    metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family }, context),
+  );
+  if (context.noClassifier) {
+    for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
+  }
+  for (const [i, space] of (context.spaces ?? []).entries()) {
+    const spaceFake = spaceExtractions[i]!;
+    const more = await timed('metrics', async () =>
+      metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
+    );
+    for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
+    for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
+    if (space.classes) {
+      const classIds = context.metricIds.filter((id) => CLASS_METRICS.includes(id));
+      const byClass = await timed('metrics', async () => metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }));
+      Object.assign(cells, byClass.cells);
+      Object.assign(paired, byClass.paired);
+      classProbabilities = spaceFake.probabilities;
+    }
+  }
+  logger.info(`  ${summaryLine(cells)}`);
+  const fake = generated.head;
+  const images = await timed('render', async () => [
+    await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
+    ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs, context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined)),
+  ]);
+  images.push(...fixed.invertibilityImages);
+  const truncation = fixed.truncation && (await timed('truncation', async () => truncationFromFeatures(fixed.truncation!, context.real.set.features)));
+  const training = await timed('diagnostics', async () =>
+    diagnoseSamples(
+      { name, family: measured.manifestFamily },
+      fixed.log,
+      { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } },
+      config.diagnostics,
+    ),
+  );
+  logger.info(`  training: ${training.diagnostics.verdict}`);
+  return {
+    entry: {
+      ...measured.entry,
+      ...(measured.samplesOnly ? {} : { samplesPerSecond: measured.samples / measured.sampleSeconds }),
+      ...(measured.threads > 1 ? { samplingThreads: measured.threads } : {}),
+    },
+    cells,
+    paired,
+    images,
+    density: fixed.density,
+    invertibility: fixed.invertibility,
+    truncation,
+    classHistogram: classProbabilities ? argmaxHistogram(classProbabilities) : undefined,
+    training,
+  };
 }
 
 function metricCells(
@@ -269,13 +379,11 @@ function metricCells(
   return { cells, paired, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
 }
 
-/** Precision and recall against ψ; a failed sweep is a warning, not a failed model. */
-async function sweepTruncation(name: string, model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationSweep | undefined> {
+/** The truncation sweep's features at each ψ; a failed sweep is a warning, not a failed model. */
+async function sweepTruncation(model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationFeatures | undefined> {
   const { config, timed } = context;
   try {
-    return await timed('truncation', () =>
-      truncationSweep(name, model, context.extractor, context.real.set.features, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }),
-    );
+    return await timed('truncation', () => truncationFeatures(model, context.extractor, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }));
   } catch (e) {
     context.logger.warn(`  truncation sweep failed: ${(e as Error).message}`);
     return undefined;
@@ -294,8 +402,9 @@ export async function predictLabels(extractor: FeatureExtractor, images: ImageBa
   return labels;
 }
 
-function densitySummary(rows: DensityRow[]): string {
-  return rows.map((r) => (r.bitsPerDim ? `${r.estimator} ${r.bitsPerDim.value.toFixed(3)} bits/dim` : `${r.kind}: ${r.reason}`)).join(', ');
+function densitySummary(density: ModelDensity, dimensions: number): string {
+  if (density.missing) return `${density.missing.kind}: ${density.missing.reason}`;
+  return density.entries.map(({ estimate }) => `${estimate.estimator} ${summarizeLogLikelihoods(estimate.logLikelihoods, dimensions).bitsPerDim.mean.toFixed(3)} bits/dim`).join(', ');
 }
 
 function summaryLine(values: Record<string, MetricCell>): string {

@@ -22,6 +22,7 @@ import { GRID_SAMPLES } from './image-grids.ts';
 import type { Timed } from './stage-timer.ts';
 
 export interface GeneratedSet {
+  /** The images made: n, or a share's count. */
   n: number;
   /** One per extractor, in the order given. */
   extractions: Extraction[];
@@ -47,15 +48,18 @@ export async function sampleAndExtract(
     checkFirst?: (batch: ImageBatch) => void;
     onProgress?: (done: number) => void;
   } = {},
+  /** A share of a run split across machines: only these global indices (ascending), each the image a whole run gives there. */
+  indices?: ArrayLike<number>,
 ): Promise<GeneratedSet> {
+  const count = indices ? indices.length : n;
   const images = new ImageSpill();
   try {
-    const collected = extractors.map(() => new ExtractionRows(n));
+    const collected = extractors.map(() => new ExtractionRows(count));
     const headParts: ImageBatch[] = [];
     let headCount = 0;
     let done = 0;
     let sampleSeconds = 0;
-    const stream = sampleStream(model, n, rng, batchSize);
+    const stream = sampleStream(model, n, rng, batchSize, indices);
     for (;;) {
       const started = performance.now();
       const next = await timed('sample', () => stream.next());
@@ -76,9 +80,9 @@ export async function sampleAndExtract(
       done += batch.n;
       hooks.onProgress?.(done);
     }
-    if (done !== n) throw new Error(`sampling gave ${done} images where ${n} were asked for`);
+    if (done !== count) throw new Error(`sampling gave ${done} images where ${count} were asked for`);
     return {
-      n,
+      n: count,
       extractions: collected.map((c) => c.result()),
       moments: collected.map((c) => c.moments!),
       head: concatImages(headParts),

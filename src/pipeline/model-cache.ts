@@ -122,6 +122,11 @@ function removeStaged(dir: string): void {
   for (const name of readdirSync(dir)) if (name.includes('.partial-')) rmSync(join(dir, name), { force: true });
 }
 
+/** sha256 of a value's canonical JSON (object keys sorted): equal values, equal hashes (partials compare configs by it). */
+export function valueHash(value: unknown): string {
+  return sha256(canonical(value));
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

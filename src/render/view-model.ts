@@ -4,9 +4,10 @@
  * templates hold only loops and conditionals.
  */
 import type { ChartEntry, DensityRow, Estimate95, ImageEntry, InvertibilityRow, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
-import { BITS_PER_DIM_CHART_ID } from './charts/density-truncation.ts';
+import { BITS_PER_DIM_CHART_ID } from './charts/bits-per-dim.ts';
 import { DIRECTION_ARROWS, DIRECTION_TEXT } from '../assemble/direction.ts';
-import { TRAINING_CHART_ID } from '../diagnostics/report-section.ts';
+import { TRAINING_CHART_ID } from './charts/training-losses.ts';
+import { TREND_CHART_ID } from './charts/trend.ts';
 import { axisSummaries, type AxisView } from './axis-summary.ts';
 import { differencesView, type DifferencesView } from './differences-view.ts';
 import { decimalsFor, formatCount, formatSeconds, formatTimestamp, formatValue } from './format.ts';
@@ -151,9 +152,6 @@ export interface MethodsView {
   models: { name: string; family: string; runtime: string; bundle: string; hash: string; parameters: string; speed: string; status: string }[];
   timings: { stage: string; time: string }[];
 }
-
-/** Id of the history trend chart (see pipeline.ts). */
-export const TREND_CHART_ID = 'trend';
 
 const FAMILY_LABELS: Record<ModelEntry['family'], string> = { gan: 'GAN', vae: 'VAE', flow: 'Flow', autoregressive: 'Autoregressive', hybrid: 'Hybrid (VQ-VAE + AR prior)', unknown: 'unknown family' };
 const ARROWS = DIRECTION_ARROWS;

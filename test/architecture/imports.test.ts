@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { circles, importGraph, importsOf, type ImportEdge } from './import-graph.ts';
-import { HEAVY_PACKAGES, KNOWN_EXCEPTIONS, NEVER, rulesAsMarkdown, STAGES } from './stages.ts';
+import { CHARTS, HEAVY_PACKAGES, KNOWN_EXCEPTIONS, NEVER, rulesAsMarkdown, STAGES } from './stages.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const edges = importGraph(ROOT).filter((e) => e.to.startsWith('src/'));
@@ -79,6 +79,18 @@ test('the never-rules hold, exceptions or not', () => {
     const broken = betweenFolders.filter((e) => rule.from.includes(folderOf(e.from)) && rule.to.includes(folderOf(e.to)));
     assert.deepEqual(broken.map(show), [], rule.why);
   }
+});
+
+test('charts are built in render/charts/ alone: no other file imports the renderer or Vega', () => {
+  const drawing = importGraph(ROOT).filter((e) => e.from.startsWith('src/') && (e.to === CHARTS.renderer || (CHARTS.packages as readonly string[]).includes(e.to)));
+  assert.ok(drawing.length > 0, 'the reader finds the chart files');
+  const elsewhere = drawing.filter((e) => !e.from.startsWith(CHARTS.folder) && e.from !== CHARTS.renderer);
+  assert.deepEqual(elsewhere.map(show), [], 'a chart built outside render/charts/');
+});
+
+test('src/ imports no code from outside it: training, tests, bench and scripts build on genreport, never the reverse', () => {
+  const outside = importGraph(ROOT).filter((e) => /^(\.\.\/|(training|test|bench|scripts|samples|extractors|bin)\/)/.test(e.to));
+  assert.deepEqual(outside.map(show), []);
 });
 
 test('the command line reaches no heavy package through imports that load at start-up', () => {

@@ -21,10 +21,10 @@ export const STAGES: readonly Stage[] = [
   { folders: ['data'], does: 'real images: MNIST, CIFAR-10, IDX, .npy/.npz, image folders' },
   { folders: ['likelihood'], does: 'likelihood mathematics below the models: pixel forms, data spaces, dequantization, importance weighting, comparability' },
   { folders: ['models'], does: 'model bundles, runtimes and family adapters with their capabilities' },
-  { folders: ['sample'], does: 'sampling sweeps (GAN truncation)' },
+  { folders: ['sample'], does: 'samples as a stream of batches, whatever the family' },
   { folders: ['features'], does: 'feature extractors and cached reference statistics' },
   { folders: ['metrics'], does: 'the metric registry and its numeric kernels, float64' },
-  { folders: ['density', 'invertibility', 'diagnostics', 'human'], does: 'per-capability evaluations, training-log diagnostics, human judgments' },
+  { folders: ['density', 'invertibility', 'truncation', 'diagnostics', 'human'], does: 'per-capability evaluations (GAN truncation among them), training-log diagnostics, human judgments' },
   { folders: ['assemble'], does: 'ReportData, the one contract, and its only writer' },
   { folders: ['render'], does: 'charts, HTML, PDF, Markdown and LaTeX from ReportData' },
   { folders: ['history', 'gate'], does: 'the trend across runs; `check` rules over reports' },
@@ -39,26 +39,27 @@ export const STAGES: readonly Stage[] = [
  */
 export const KNOWN_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
   { from: 'src/config/config.ts', to: 'src/diagnostics/thresholds.ts', why: 'the config checks the diagnostics thresholds with their own schema and default' },
-  { from: 'src/features/extractor.ts', to: 'src/assemble/report-data.ts', why: 'an extractor describes itself as the report row ExtractorInfo' },
   { from: 'src/features/reference-cache.ts', to: 'src/metrics/reference-stats.ts', why: 'the cache of reference features stores them as metric statistics' },
   { from: 'src/features/reference-cache.ts', to: 'src/metrics/stats/moments.ts', why: 'the cache of reference features stores them as metric statistics' },
   { from: 'src/features/provenance.ts', to: 'src/metrics/reference-stats.ts', why: 'an extractor\'s provenance is written as the statistics file\'s provenance' },
-  { from: 'src/density/evaluate.ts', to: 'src/assemble/report-data.ts', why: 'density builds report rows (DensityRow) instead of returning results' },
-  { from: 'src/density/reference.ts', to: 'src/assemble/report-data.ts', why: 'density builds report rows (DensityRow) instead of returning results' },
-  { from: 'src/invertibility/evaluate.ts', to: 'src/assemble/report-data.ts', why: 'invertibility builds report rows instead of returning results' },
-  { from: 'src/sample/truncation.ts', to: 'src/assemble/report-data.ts', why: 'the truncation sweep is an evaluation filed under sample/, and it returns a report row' },
-  { from: 'src/sample/truncation.ts', to: 'src/features/extractor.ts', why: 'the truncation sweep is an evaluation filed under sample/' },
-  { from: 'src/sample/truncation.ts', to: 'src/metrics/prdc.ts', why: 'the truncation sweep is an evaluation filed under sample/' },
 ];
 
 /** Never, and no exception above may say otherwise. */
 export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string[]; why: string }> = [
   { from: ['assemble'], to: ['render', 'history', 'gate', 'pipeline', 'cli'], why: 'ReportData and the types it names import nothing from later stages' },
   { from: ['models'], to: ['density', 'invertibility'], why: 'the adapters take their likelihood mathematics from likelihood/, below both' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'human'], to: ['render'], why: 'numbers do not know how they are drawn' },
-  { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'api'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human'], to: ['assemble'], why: 'compute stages return their own results; assemble alone turns them into report rows' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human'], to: ['render'], why: 'numbers do not know how they are drawn' },
+  { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
+  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'api'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
 ];
+
+/**
+ * Where charts are built: the renderer and the Vega packages are imported by
+ * the files of this folder and by the renderer itself, nowhere else, so no
+ * stage draws a chart (or writes its caption) on the side.
+ */
+export const CHARTS = { folder: 'src/render/charts/', renderer: 'src/render/chart.ts', packages: ['vega', 'vega-lite'] } as const;
 
 /**
  * Packages that take a noticeable part of a second to load: imported only
@@ -88,6 +89,8 @@ export function rulesAsMarkdown(): string {
     '| from | to | why |',
     '|---|---|---|',
     ...never,
+    '',
+    `Charts are built in \`${CHARTS.folder}\` alone, one file per chart with its id, title and caption, by one \`charts(data, …)\` call after assemble: only its files and the renderer \`${CHARTS.renderer}\` import the renderer, ${CHARTS.packages.map((p) => `\`${p}\``).join(' or ')}.`,
     '',
     `Loaded only by the commands that need them (never by a static import reachable from \`src/cli/main.ts\`): ${HEAVY_PACKAGES.map((p) => `\`${p}\``).join(', ')}.`,
   ].join('\n');

@@ -12,7 +12,6 @@ import { assembleReport, type AssembleInput } from '../../src/assemble/assemble.
 import type { MetricCell, MetricInfo } from '../../src/assemble/report-data.ts';
 import { parseReportData } from '../../src/assemble/report-schema.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { densityRow } from '../../src/density/evaluate.ts';
 import type { LikelihoodEstimate } from '../../src/likelihood/likelihood-estimate.ts';
 import type { PairedDraws } from '../../src/metrics/paired-difference.ts';
 import { axisSummaries } from '../../src/render/axis-summary.ts';
@@ -67,7 +66,7 @@ function input(): AssembleInput {
       model('pixelcnn', 'autoregressive', fid(50, shared.map((s) => 50 + s + 0.1 * rng.normal()))),
     ],
     images: [],
-    density: { images: N, source: 'mnist:test', rows: entries.map((e) => densityRow(e.model, e.estimate, D)), entries, reference: null },
+    density: { images: N, dimensions: D, source: 'mnist:test', models: entries.map((e) => ({ model: e.model, density: { entries: [e] } })), reference: null },
   };
 }
 

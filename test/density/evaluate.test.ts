@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { densitySection } from '../../src/assemble/density-section.ts';
+import { densityRow, densityRows, densitySection } from '../../src/assemble/density-section.ts';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
-import { densityRow, evaluateDensity, type DensityContext } from '../../src/density/evaluate.ts';
+import { evaluateDensity, type DensityContext } from '../../src/density/evaluate.ts';
 import { fitIndependentPixels, independentPixelsLikelihood } from '../../src/density/independent-pixels.ts';
 import { GAN_NO_DENSITY } from '../../src/likelihood/likelihood-estimate.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
@@ -39,7 +39,9 @@ async function withModel<T>(dir: Promise<string>, use: (model: GenerativeModel) 
 
 test('a VAE gives two lower bounds, ELBO and IWAE with K as configured, the gap on the IWAE row', async () => {
   const images = eightBit(12, 4, 1);
-  const { rows, entries } = await withModel(writeTinyVae({ qMean: 0, qLogVar: -1 }), (m) => evaluateDensity('vae', m, context(images)));
+  const density = await withModel(writeTinyVae({ qMean: 0, qLogVar: -1 }), (m) => evaluateDensity('vae', m, context(images)));
+  const { entries } = density;
+  const rows = densityRows('vae', density, 16);
   assert.deepEqual(rows.map((r) => [r.estimator, r.kind, r.samples, r.n]), [['elbo', 'bound', 8, 12], ['iwae', 'bound', 8, 12]]);
   assert.equal(entries.length, 2);
   const [elbo, iwae] = rows;
@@ -56,31 +58,35 @@ test('a VAE gives two lower bounds, ELBO and IWAE with K as configured, the gap 
 test('a flow is a bound with S dequantization draws; an autoregressive model is exact', async () => {
   const images = eightBit(6, 4, 2);
   const flow = await withModel(writeTinyFlow({ nonlinear: true, logit: true }), (m) => evaluateDensity('flow', m, context(images)));
-  assert.deepEqual(flow.rows.map((r) => [r.estimator, r.kind, r.samples]), [['dequantized', 'bound', 2]]);
+  assert.deepEqual(densityRows('flow', flow, 16).map((r) => [r.estimator, r.kind, r.samples]), [['dequantized', 'bound', 2]]);
   const ar = await withModel(writeTinyAutoregressive(smoothConditionals()), (m) => evaluateDensity('ar', m, context(images)));
-  assert.deepEqual(ar.rows.map((r) => [r.estimator, r.kind, r.dataSpace]), [['exact', 'exact', 'uint8-4x4x1']]);
+  assert.deepEqual(densityRows('ar', ar, 16).map((r) => [r.estimator, r.kind, r.dataSpace]), [['exact', 'exact', 'uint8-4x4x1']]);
 });
 
 test('a GAN has no density and says why; Parzen only when asked, labelled unreliable', async () => {
   const images = eightBit(8, 8, 3);
   const none = await withModel(writeTinyGan(), (m) => evaluateDensity('gan', m, context(images)));
-  assert.deepEqual(none, { rows: [{ model: 'gan', kind: 'none', label: 'no density', reason: GAN_NO_DENSITY }], entries: [] });
+  assert.deepEqual(none, { entries: [], missing: { kind: 'none', label: 'no density', reason: GAN_NO_DENSITY } });
+  assert.deepEqual(densityRows('gan', none, 64), [{ model: 'gan', kind: 'none', label: 'no density', reason: GAN_NO_DENSITY }]);
   const parzen = await withModel(writeTinyGan(), async (m) =>
     evaluateDensity('gan', m, context(images, { config: { ...CONFIG, parzen: true }, parzen: { generated: await m.sample(20, new Rng(4), 10), validation: eightBit(5, 8, 5) } })),
   );
-  assert.deepEqual(parzen.rows.map((r) => [r.estimator, r.kind]), [['parzen', 'unreliable']]);
-  assert.match(parzen.rows[0]!.label, /unreliable/);
+  const parzenRows = densityRows('gan', parzen, 64);
+  assert.deepEqual(parzenRows.map((r) => [r.estimator, r.kind]), [['parzen', 'unreliable']]);
+  assert.match(parzenRows[0]!.label, /unreliable/);
 });
 
 test('a shape error fails the density cell with the message instead of throwing', async () => {
   const images = eightBit(4, 4, 6);
   // A decoder that declares no fixed shape would pass the build-time check: swap a wrong one in after it.
   const wrong = await loadBundle(await writeTinyVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 }));
-  const { rows, entries } = await withModel(writeTinyVae({ qMean: 0, qLogVar: 0 }), (m) => {
+  const density = await withModel(writeTinyVae({ qMean: 0, qLogVar: 0 }), (m) => {
     m.bundle.components.decoder = wrong.components.decoder;
     m.bundle.runnable.decoder = wrong.runnable.decoder;
     return evaluateDensity('bad-vae', m, context(images));
   });
+  const { entries } = density;
+  const rows = densityRows('bad-vae', density, 16);
   assert.equal(entries.length, 0);
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.kind, 'failed');
@@ -89,7 +95,7 @@ test('a shape error fails the density cell with the message instead of throwing'
 
 test('images off the 8-bit grid fail the cell, naming the source', async () => {
   const images = imageBatch(2, 4, 4, 1, new Float32Array(32).fill(0.5));
-  const { rows } = await withModel(writeTinyAutoregressive(smoothConditionals()), (m) => evaluateDensity('ar', m, context(images)));
+  const rows = densityRows('ar', await withModel(writeTinyAutoregressive(smoothConditionals()), (m) => evaluateDensity('ar', m, context(images))), 16);
   assert.equal(rows[0]!.kind, 'failed');
   assert.match(rows[0]!.reason!, /test images.*not an 8-bit level/);
 });
@@ -99,16 +105,17 @@ test('the section ranks models with the reference on one data space, best first,
   const vae = await withModel(writeTinyVae({ qMean: 0, qLogVar: -1 }), (m) => evaluateDensity('vae', m, context(images)));
   const ar = await withModel(writeTinyAutoregressive(smoothConditionals()), (m) => evaluateDensity('ar', m, context(images)));
   const estimate = independentPixelsLikelihood(fitIndependentPixels(eightBit(50, 4, 8), 'train'), images, 'test');
-  const reference = { row: densityRow('pixels', estimate, 16), entry: { model: 'pixels', estimate } };
+  const reference = { model: 'pixels', estimate };
   const other = { ...ar.entries[0], model: 'big-ar', estimate: { ...ar.entries[0]!.estimate, dataSpace: 'uint8-8x8x1' } };
-  const section = densitySection({ images: 10, source: 'test', rows: [...vae.rows, ...ar.rows], entries: [...vae.entries, ...ar.entries, other], reference });
+  const models = [{ model: 'vae', density: vae }, { model: 'ar', density: ar }, { model: 'big-ar', density: { entries: [other] } }];
+  const section = densitySection({ images: 10, dimensions: 16, source: 'test', models, reference });
   assert.equal(section.groups.length, 1);
   assert.equal(section.groups[0]!.dataSpace, 'uint8-4x4x1');
-  const best = (model: string) => Math.min(...[...vae.rows, ...ar.rows, reference.row].filter((r) => r.model === model).map((r) => r.bitsPerDim!.value));
+  const best = (model: string) => Math.min(...[...section.rows, section.reference!].filter((r) => r.model === model).map((r) => r.bitsPerDim!.value));
   assert.deepEqual(section.groups[0]!.models, ['vae', 'ar', 'pixels'].sort((a, b) => best(a) - best(b)));
   assert.deepEqual(section.apart.map((a) => a.model), ['big-ar']);
   assert.match(section.apart[0]!.reason, /uint8-8x8x1.*not comparable/);
-  assert.equal(section.reference, reference.row);
+  assert.deepEqual(section.reference, densityRow('pixels', estimate, 16));
 });
 
 test('with no model likelihood the reference is neither ranked nor set apart; a Parzen estimate is set apart', async () => {
@@ -117,7 +124,7 @@ test('with no model likelihood the reference is neither ranked nor set apart; a 
     evaluateDensity('gan', m, context(images, { config: { ...CONFIG, parzen: true }, parzen: { generated: await m.sample(20, new Rng(4), 10), validation: eightBit(5, 8, 5) } })),
   );
   const estimate = independentPixelsLikelihood(fitIndependentPixels(eightBit(30, 8, 10), 'train'), images, 'test');
-  const section = densitySection({ images: 6, source: 'test', rows: parzen.rows, entries: parzen.entries, reference: { row: densityRow('pixels', estimate, 64), entry: { model: 'pixels', estimate } } });
+  const section = densitySection({ images: 6, dimensions: 64, source: 'test', models: [{ model: 'gan', density: parzen }], reference: { model: 'pixels', estimate } });
   assert.deepEqual(section.groups, []);
   assert.deepEqual(section.apart.map((a) => a.model), ['gan']);
   assert.match(section.apart[0]!.reason, /not a likelihood/);

@@ -13,12 +13,12 @@ import { loadMnistClassifier } from '../../src/features/mnist-classifier.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
 
-const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
+const samples = fileURLToPath(new URL('../../samples/mnist/', import.meta.url));
 const DCGAN_LOG = `${samples}gan-dcgan/train-log.csv`;
-const CLASSIFIER_LOG = `${samples}mnist-classifier/train-log.csv`;
+const CLASSIFIER_LOG = fileURLToPath(new URL('../../extractors/mnist-classifier/train-log.csv', import.meta.url));
 
 test('the sample DCGAN trains healthily: no finding at warning or above', (t) => {
-  if (!existsSync(DCGAN_LOG)) return t.skip(`${DCGAN_LOG} not present (train it with npm run samples:train -- --family gan)`);
+  if (!existsSync(DCGAN_LOG)) return t.skip(`${DCGAN_LOG} not present (train it with npm run train:mnist -- --family gan)`);
   const d = diagnoseTraining({ model: 'gan-dcgan', log: readTrainingLog(DCGAN_LOG) });
   assert.equal(d.label, 'healthy', d.verdict);
   assert.equal(d.severity, 'info');

@@ -1,6 +1,6 @@
 /**
  * One run over a TensorFlow.js bundle, an ONNX bundle of every family at
- * MNIST's size (trained in PyTorch by samples/onnx/train.py), an ONNX GAN
+ * MNIST's size (trained in PyTorch by training/mnist-onnx/train.py), an ONNX GAN
  * without encoder, a samples-only folder and an .onnx file that is not a
  * model: the broken one fails alone with its file named, and every family's
  * sections have numbers: metrics, density (bounds for the VAE and flow, exact
@@ -20,14 +20,14 @@ import { runSmall, smallRunConfig } from '../helpers/small-run.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = join(root, 'test/fixtures/models-onnx');
-const onnx = join(root, 'samples/onnx');
+const onnx = join(root, 'samples/mnist-onnx');
 const work = mkdtempSync(join(tmpdir(), 'genreport-any-framework-'));
 
 test('tfjs, an ONNX model of every family and samples-only in one report, each with its numbers; a non-model .onnx fails alone', async () => {
   const folder = join(work, 'stored');
   await writeImageFolder(folder, sliceImages(loadMnist('train', 100).images, 0, 100));
   const models = [
-    join(root, 'samples/gan-dcgan'),
+    join(root, 'samples/mnist/gan-dcgan'),
     join(onnx, 'gan'),
     join(onnx, 'vae'),
     join(onnx, 'flow'),

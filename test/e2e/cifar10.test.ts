@@ -20,13 +20,13 @@ import { writeNpz } from '../../src/data/npz.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'genreport-cifar10-'));
-// The CIFAR-10 zoo's bundles (samples/cifar10/train/ makes them).
+// The CIFAR-10 zoo's bundles (training/cifar10/ makes them).
 const classifier = join(root, 'samples/cifar10/classifier/classifier.onnx');
 const dcgan = join(root, 'samples/cifar10/dcgan');
 
 test('a small CIFAR-10 run: colour grids, class names, copies caught by the memorisation check', async () => {
   for (const path of [classifier, `${classifier}.extractor.json`, join(dcgan, 'genmodel.json')]) {
-    assert.ok(existsSync(path), `${path} is missing: the CIFAR-10 zoo's bundles (samples/cifar10/train/) are needed`);
+    assert.ok(existsSync(path), `${path} is missing: the CIFAR-10 zoo's bundles (training/cifar10/) are needed`);
   }
   // 200 training images as uint8 NCHW, the way torch.save/np.savez of a PyTorch batch holds them.
   const { images } = await loadCifar10('train', 200);

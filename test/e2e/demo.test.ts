@@ -29,7 +29,7 @@ writeFileSync(
   [
     'title: "End-to-end check <script>"',
     'data: { real: mnist:test, count: 1000 }',
-    `models: [${join(root, 'samples/gan-dcgan')}, ${join(root, 'samples/gan-dcgan-ema')}]`,
+    `models: [${join(root, 'samples/mnist/gan-dcgan')}, ${join(root, 'samples/mnist/gan-dcgan-ema')}]`,
     'samples: 300',
     'seed: 3',
     'batchSize: 100',
@@ -101,7 +101,7 @@ test('bad input exits 2 with the file and field named, and leaves the earlier re
   assert.deepEqual(readFileSync(join(out, 'report.json')), before);
 
   const unknownMetric = join(work, 'unknown-metric.yaml');
-  writeFileSync(unknownMetric, `models: [${join(root, 'samples/gan-dcgan')}]\nmetrics: [fid, fidd]\n`);
+  writeFileSync(unknownMetric, `models: [${join(root, 'samples/mnist/gan-dcgan')}]\nmetrics: [fid, fidd]\n`);
   const run3 = genreport('run', unknownMetric, '--out', out);
   assert.equal(run3.status, 2);
   assert.match(run3.stderr, /unknown-metric\.yaml: metrics: unknown metric "fidd"; known: fid, fid-mean-term, fid-cov-term, kid, cmmd, /);

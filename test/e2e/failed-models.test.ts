@@ -24,13 +24,13 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
   const smallImages = await writeTinyGan({ name: 'small-images' });
   // A VAE manifest whose decoder was left out: the manifest check names the component.
   const noDecoder = join(work, 'vae-no-decoder');
-  cpSync(join(root, 'samples/vae-conv'), noDecoder, { recursive: true });
+  cpSync(join(root, 'samples/mnist/vae-conv'), noDecoder, { recursive: true });
   const manifestFile = join(noDecoder, 'genmodel.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
   delete manifest.components.decoder;
   writeFileSync(manifestFile, JSON.stringify(manifest));
 
-  const { run, data } = runSmall(work, smallRunConfig([nanGan, join(root, 'samples/gan-dcgan'), noDecoder, wrongLatent, smallImages]));
+  const { run, data } = runSmall(work, smallRunConfig([nanGan, join(root, 'samples/mnist/gan-dcgan'), noDecoder, wrongLatent, smallImages]));
   const out = join(work, 'report');
 
   assert.deepEqual(

@@ -15,7 +15,7 @@ import { CACHE_DIR } from '../../src/pipeline/model-cache.ts';
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/genreport.js');
 const work = mkdtempSync(join(tmpdir(), 'genreport-resume-'));
-const MODELS = ['gan-dcgan', 'gan-dcgan-ema', 'vae-conv'].map((m) => join(root, 'samples', m));
+const MODELS = ['gan-dcgan', 'gan-dcgan-ema', 'vae-conv'].map((m) => join(root, 'samples', 'mnist', m));
 
 /** Two sibling folders with the same config, so report paths (relative to the working folder) read alike. */
 function runFolder(name: string): string {

@@ -22,7 +22,7 @@ const work = mkdtempSync(join(tmpdir(), 'genreport-samples-only-e2e-'));
 
 test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report', async () => {
   // A tfjs bundle at MNIST's size (the tiny test GAN makes 8×8 images, which the neighbour grids cannot set beside 28×28 digits).
-  const gan = join(root, 'samples/gan-dcgan');
+  const gan = join(root, 'samples/mnist/gan-dcgan');
   // Training images stand in for a model's samples: 120 in two nested folders.
   const { images } = loadMnist('train', 120);
   const folder = join(work, 'folder-samples');

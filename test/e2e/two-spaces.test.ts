@@ -26,7 +26,7 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
     [
       'data: { real: mnist:test, count: 200, stats: ref.npz }',
       `features: [mnist-classifier, ${join(root, 'test/fixtures/features/tiny-inception.onnx')}]`,
-      `models: [${tiny}, ${join(root, 'samples/gan-dcgan')}]`,
+      `models: [${tiny}, ${join(root, 'samples/mnist/gan-dcgan')}]`,
       'samples: 100',
       'batchSize: 100',
       'metrics: [fid, kid, precision, recall, classes-covered]',

@@ -18,7 +18,7 @@ test('space ids: preset, built-in, file base name; unique within a run', () => {
   assert.equal(spaceMetricId('fid', 'clip', 1), 'fid@clip');
   assert.equal(spaceStatsFile('/s/real.npz', 'clip', 0), '/s/real.npz');
   assert.equal(spaceStatsFile('/s/real.npz', 'clip', 1), '/s/real.clip.npz');
-  assert.equal(spaceLabel('MNIST domain classifier (samples/mnist-classifier)'), 'MNIST domain classifier');
+  assert.equal(spaceLabel('MNIST domain classifier (extractors/mnist-classifier)'), 'MNIST domain classifier');
   assert.equal(spaceLabel('ONNX tiny-inception.onnx'), 'tiny-inception');
 });
 

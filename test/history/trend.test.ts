@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportData } from '../../src/assemble/report-data.ts';
 import { appendHistory, readHistory } from '../../src/history/store.ts';
-import { comparableRecords, trendChanges, trendChartSpec } from '../../src/history/trend.ts';
+import { comparableRecords, trendChanges, trendSeries } from '../../src/history/trend.ts';
+import { trendChartSpec } from '../../src/render/charts/trend.ts';
 import { renderChart } from '../../src/render/chart.ts';
 import { fixtureReport } from '../gate/fixtures.ts';
 
@@ -49,7 +50,7 @@ test('a first run has nothing to compare with', () => {
 
 test('the trend chart draws each metric over time per model and renders to SVG', async () => {
   const records = comparableRecords(readHistory(weeklyHistory(), assert.fail));
-  const spec = trendChartSpec(records, ['fid', 'kid']);
+  const spec = trendChartSpec(trendSeries(records, ['fid', 'kid']));
   const points = (spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
   assert.equal(points.length, 3 * 2 * 2, 'three runs × two models × two metrics');
   assert.deepEqual(
@@ -96,7 +97,7 @@ test("an old one-space record still reads and shares the trend; a later space's 
   // Measured with another file on 03-08: only 03-15 and 03-22 are on its line; plain fid has all four runs.
   const only = trendChanges(records.slice(0, 3), ['fid@tiny-inception']).find((c) => c.model === 'dcgan-mnist')!;
   assert.equal(only.previousDate, undefined, '03-08 measured tiny-inception with another extractor');
-  const points = (trendChartSpec(records, ['fid', 'fid@tiny-inception']) as { data: { values: Array<Record<string, unknown>> } }).data.values;
+  const points = (trendChartSpec(trendSeries(records, ['fid', 'fid@tiny-inception'])) as { data: { values: Array<Record<string, unknown>> } }).data.values;
   const dcgan = (metric: string) => points.filter((p) => p.model === 'dcgan-mnist' && p.metric === metric).map((p) => String(p.date).slice(0, 10));
   assert.deepEqual(dcgan('FID · tiny-inception (lower is better)'), ['2025-03-15', '2025-03-22']);
   assert.equal(dcgan('FID (lower is better)').length, 4);

@@ -18,8 +18,8 @@ const BIN = fileURLToPath(new URL('../../bin/genreport.js', import.meta.url));
 test('genreport run reads human.ratings into report.json, HTML and Markdown', { timeout: 300_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'genreport-human-run-'));
   // Two shipped GANs (28×28 like the real data): dcgan and dcgan-collapsed.
-  const a = fileURLToPath(new URL('../../samples/gan-dcgan', import.meta.url));
-  const b = fileURLToPath(new URL('../../samples/gan-collapsed', import.meta.url));
+  const a = fileURLToPath(new URL('../../samples/mnist/gan-dcgan', import.meta.url));
+  const b = fileURLToPath(new URL('../../samples/mnist/gan-collapsed', import.meta.url));
   try {
     mkdirSync(join(work, 'session'));
     writeFileSync(join(work, 'session', 'ratings.jsonl'), `${syntheticRatings('dcgan', 'dcgan-collapsed').map((r) => JSON.stringify(r)).join('\n')}\n`);

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
-import { evaluateInvertibility, type InvertibilityContext } from '../../src/invertibility/evaluate.ts';
+import { invertibilityRow } from '../../src/assemble/invertibility-section.ts';
+import { evaluateInvertibility as evaluateResult, type InvertibilityContext } from '../../src/invertibility/evaluate.ts';
+
+/** The check and the report row assemble makes of it, as a report shows them. */
+async function evaluateInvertibility(name: string, model: GenerativeModel, context: InvertibilityContext) {
+  const { result, grids } = await evaluateResult(name, model, context);
+  return { row: invertibilityRow(name, result), grids };
+}
 import { pairRows } from '../../src/invertibility/grids.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';

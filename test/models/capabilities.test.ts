@@ -10,13 +10,15 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
+import { densityRows } from '../../src/assemble/density-section.ts';
 import { evaluateDensity } from '../../src/density/evaluate.ts';
-import { evaluateInvertibility } from '../../src/invertibility/evaluate.ts';
+import { invertibilityRow } from '../../src/assemble/invertibility-section.ts';
+import { evaluateInvertibility as evaluateResult, type InvertibilityContext } from '../../src/invertibility/evaluate.ts';
 import { disposeBundle, loadBundle, type Bundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
 import type { GenerativeModel, LatentSpace } from '../../src/models/generative-model.ts';
 import { loadModel } from '../../src/models/load-model.ts';
-import { truncatable } from '../../src/sample/truncation.ts';
+import { truncatable } from '../../src/truncation/sweep.ts';
 import { smoothConditionals, writeTinyAutoregressive } from '../helpers/tiny-autoregressive.ts';
 import { writeTinyFlow } from '../helpers/tiny-flow.ts';
 import { writeTinyGan } from '../helpers/tiny-gan.ts';
@@ -50,6 +52,12 @@ async function capabilitiesOf(dir: string | Promise<string>): Promise<Declared &
   } finally {
     disposeBundle(bundle);
   }
+}
+
+/** The invertibility check and the report row assemble makes of it. */
+async function evaluateInvertibility(name: string, model: GenerativeModel, context: InvertibilityContext) {
+  const { result, grids } = await evaluateResult(name, model, context);
+  return { row: invertibilityRow(name, result), grids };
 }
 
 test('each family declares its capabilities', async () => {
@@ -150,8 +158,9 @@ test('a model made of capabilities alone, no adapter class, gets density and inv
     batchSize: 4,
   });
   assert.deepEqual(model.likelihoodSamples, [7], 'importance draws take the run’s IWAE K');
-  assert.equal(density.rows[0]!.kind, 'bound');
-  assert.equal(density.rows[0]!.natsPerImage!.value, 2);
+  const [row0] = densityRows('plain', density, 4);
+  assert.equal(row0!.kind, 'bound');
+  assert.equal(row0!.natsPerImage!.value, 2);
   const { row, grids } = await evaluateInvertibility('plain', model, {
     images,
     source: 'test',

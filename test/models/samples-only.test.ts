@@ -97,7 +97,7 @@ test('an .npy of uint8 NHWC loads; a bundle path is not samples-only; name and f
   const model = SamplesOnlyModel.load(file);
   assert.equal(model.bundle.manifest.name, 'plain');
   assert.equal((await model.sample(3, new Rng(1), 2)).channels, 3);
-  const bundle = join(import.meta.dirname, '../../samples/gan-dcgan');
+  const bundle = join(import.meta.dirname, '../../samples/mnist/gan-dcgan');
   assert.equal(isSamplesOnlyPath(bundle), false);
   await assert.rejects(loadModel({ path: bundle, name: 'x' }), /name and family label a samples-only model/);
 });

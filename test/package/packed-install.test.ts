@@ -23,7 +23,8 @@ test('the packed package installs into an empty project and runs help, metrics a
   const listing = execFileSync('tar', ['tzf', join(work, tarball)], { encoding: 'utf8' }).split('\n');
   assert.ok(listing.includes('package/dist/cli/main.js') && listing.includes('package/dist/api/metrics.d.ts'), 'compiled code and types');
   assert.ok(listing.includes('package/templates/report.hbs') && listing.includes('package/schema/report.schema.json'));
-  assert.deepEqual(listing.filter((f) => /^package\/(test|bench|src|scripts|\.ci)\/|^package\/samples\/.*\/train[^/]*\.(ts|py)$/.test(f)), [], 'no tests, bench, sources, scripts, CI or training code');
+  assert.deepEqual(listing.filter((f) => /^package\/(test|bench|src|scripts|training|\.ci)\/|^package\/(samples|extractors)\/.*\.(ts|py|mjs|pt)$/.test(f)), [], 'no tests, bench, sources, scripts, CI or training code');
+  for (const file of ['extractors/mnist-classifier/model.json', 'samples/mnist/demo.yaml', 'samples/cifar10/demo.yaml']) assert.ok(listing.includes(`package/${file}`), file);
 
   const app = join(work, 'app');
   mkdirSync(app);
@@ -56,8 +57,8 @@ test('the packed package installs into an empty project and runs help, metrics a
 
   const config = [
     'models:',
-    '  - node_modules/genreport/samples/gan-dcgan',
-    '  - node_modules/genreport/samples/vae-conv',
+    '  - node_modules/genreport/samples/mnist/gan-dcgan',
+    '  - node_modules/genreport/samples/mnist/vae-conv',
     'data: { real: mnist:test, count: 300, trainCount: 300 }',
     'samples: 100',
     'metrics: [fid, precision, recall]',

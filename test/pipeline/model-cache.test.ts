@@ -88,8 +88,8 @@ function evaluation(name: string): ModelEvaluation {
     cells: { fid: { kind: 'value', value: 1.5, interval: [1, 2], n: 10 } },
     paired: { fid: { kind: 'bootstrap', values: new Float64Array([1, 1.5, 2]) } },
     images: [],
-    density: { rows: [], entries: [{ model: name, estimate: { estimator: 'iwae', kind: 'bound', samples: 4, dataSpace: 'uint8-28x28x1', logLikelihoods: new Float64Array([-700.25, -800.5]), secondsPerImage: 0.1, label: 'IWAE' } }] },
-    invertibility: { model: name, method: 'reconstruction', label: 'encoder mean' },
+    density: { entries: [{ model: name, estimate: { estimator: 'iwae', kind: 'bound', samples: 4, dataSpace: 'uint8-28x28x1', logLikelihoods: new Float64Array([-700.25, -800.5]), secondsPerImage: 0.1, label: 'IWAE' } }] },
+    invertibility: { method: 'reconstruction', label: 'encoder mean' },
     training: { diagnostics: { model: name } as ModelEvaluation['training']['diagnostics'], log: { file: 'log.csv', step: [1, 2], series: { loss: [0.5, NaN] } } },
   };
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { fidKidChartSpec, renderChart, type VegaLiteSpec } from '../../src/render/chart.ts';
+import { renderChart, type VegaLiteSpec } from '../../src/render/chart.ts';
+import { fidKidChartSpec } from '../../src/render/charts/fid-kid.ts';
 import { isInlineSafeSvg } from '../../src/render/svg-guard.ts';
 import { buildFixtureReport } from './fixture-report.ts';
 

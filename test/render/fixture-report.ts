@@ -6,9 +6,11 @@
  */
 import { REPORT_FORMAT, type ReportData } from '../../src/assemble/report-data.ts';
 import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
-import { fidKidChartSpec, renderChart } from '../../src/render/chart.ts';
+import { renderChart } from '../../src/render/chart.ts';
+import { fidKidChartSpec } from '../../src/render/charts/fid-kid.ts';
 import { fidelityDiversityCharts } from '../../src/render/charts/fidelity-diversity.ts';
-import { densityTruncationCharts } from '../../src/render/charts/density-truncation.ts';
+import { bitsPerDimCharts } from '../../src/render/charts/bits-per-dim.ts';
+import { truncationCharts } from '../../src/render/charts/truncation.ts';
 import { imageGridPng, pngDataUri } from '../../src/render/image-grid.ts';
 
 export interface FixtureOptions {
@@ -138,7 +140,7 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
   if (options.prdc) data.charts.push(...(await fidelityDiversityCharts(data)));
   if (options.likelihood) {
     addLikelihoodSections(data, gan, vae);
-    data.charts.push(...(await densityTruncationCharts(data)));
+    data.charts.push(...(await bitsPerDimCharts(data)), ...(await truncationCharts(data)));
   }
   for (const [model, blur] of [[gan, 0], [vae, 1.2]] as const) {
     const png = await imageGridPng(ringImages(16, blur), { columns: 8, padding: 2, scale: 2 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseReportData } from '../../src/assemble/report-schema.ts';
 import { axisSummaries } from '../../src/render/axis-summary.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
-import { BITS_PER_DIM_CHART_ID, TRUNCATION_CHART_ID } from '../../src/render/charts/density-truncation.ts';
+import { BITS_PER_DIM_CHART_ID } from '../../src/render/charts/bits-per-dim.ts';
+import { TRUNCATION_CHART_ID } from '../../src/render/charts/truncation.ts';
 import { toViewModel } from '../../src/render/view-model.ts';
 import { buildFixtureReport } from './fixture-report.ts';
 

@@ -19,7 +19,7 @@ import { requireComponent, runComponent } from '../../src/models/generative-mode
 
 await initBackend('wasm');
 
-const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
+const SAMPLES_DIR = fileURLToPath(new URL('../../samples/mnist/', import.meta.url));
 const BUNDLES = ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed', 'vae-conv', 'flow-realnvp', 'ar-pixelcnn', 'hybrid-vqvae'];
 const DENSITY_TEST_IMAGES = 20;
 /** 20 images against the card's 1000: a loose band, wide enough for their sampling error. */

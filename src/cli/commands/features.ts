@@ -92,6 +92,6 @@ export const featuresCommand: CommandModule<object, FeaturesArgs> = {
       .option('limit', { type: 'number', describe: 'use only the first N images' })
       .option('batch-size', { type: 'number', default: 64, describe: 'images per extractor batch' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
-      .example('$0 features samples/ --extractor inception-fid=pt_inception.onnx --out fake.npy', 'Inception pool3 features of a folder'),
+      .example('$0 features generated/ --extractor inception-fid=pt_inception.onnx --out fake.npy', 'Inception pool3 features of a folder'),
   handler: (args) => runFeatures(args),
 };

@@ -41,4 +41,4 @@ export const initCommand: CommandModule<object, InitArgs> = {
 };
 
 /** Where a config's fields are documented, for run --help. */
-export const CONFIG_REFERENCE = 'Every config field, its default and what it does: `genreport init` writes them all (the same text is docs/configuration.md); samples/demo.yaml is a short example.';
+export const CONFIG_REFERENCE = 'Every config field, its default and what it does: `genreport init` writes them all (the same text is docs/configuration.md); samples/mnist/demo.yaml is a short example.';

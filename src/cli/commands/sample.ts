@@ -55,6 +55,6 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       .option('out', { type: 'string', demandOption: true, describe: 'the .npz to write: images (float32 NHWC in [0, 1]), latents ([n, dim])' })
       .option('batch-size', { type: 'number', default: 250, describe: 'images per batch (the run config batchSize; the images do not depend on it)' })
       .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference, describe: 'TensorFlow.js backend' })
-      .example('$0 sample samples/gan-dcgan --n 64 --seed 1 --out dcgan.npz', 'the first 64 samples of a seed-1 run'),
+      .example('$0 sample samples/mnist/gan-dcgan --n 64 --seed 1 --out dcgan.npz', 'the first 64 samples of a seed-1 run'),
   handler: (args) => runSample(args),
 };

@@ -14,10 +14,10 @@ const setup = workerData as WorkerSetup;
 await initBackend(setup.backend as BackendName);
 const model = new AutoregressiveModel(await loadBundle(setup.bundlePath));
 
-parentPort!.on('message', async ({ levels, m, fromRow, seed }: WorkerTask) => {
+parentPort!.on('message', async ({ levels, m, fromRow, seeds }: WorkerTask) => {
   let reply: WorkerReply;
   try {
-    await model.completeBatch(levels, m, fromRow, new Rng(seed));
+    await model.completeBatch(levels, m, fromRow, seeds.map((seed) => new Rng(seed)));
     reply = { levels };
   } catch (e) {
     const error = e as Error;

@@ -2,7 +2,7 @@
  * Pixel-by-pixel sampling on worker threads. The wasm backend runs one thread
  * in Node, so an autoregressive model's batches are shared among workers, each
  * with its own backend and its own copy of the bundle. A batch carries the
- * seed of its random stream, so the images do not depend on which worker
+ * seeds of its images' random streams, so the images do not depend on which worker
  * draws them or in what order.
  */
 import type { Worker } from 'node:worker_threads';
@@ -11,11 +11,11 @@ import { GenreportError, type ErrorKind, type Problem } from '../../core/errors.
 import { startTsWorker } from '../../core/ts-worker.ts';
 import type { Bundle } from '../bundle.ts';
 
-/** Images [start, start + m) of the call, drawn from the stream `new Rng(seed)`. */
+/** Images [start, start + m) of the call, image start + i drawn from the stream `new Rng(seeds[i])`. */
 export interface SamplingBatch {
   start: number;
   m: number;
-  seed: number;
+  seeds: number[];
 }
 
 /** What the main thread sends a worker, and what comes back. */
@@ -23,7 +23,7 @@ export interface WorkerTask {
   levels: Uint8Array<ArrayBuffer>;
   m: number;
   fromRow: number;
-  seed: number;
+  seeds: number[];
 }
 export type WorkerReply = { levels: Uint8Array<ArrayBuffer> } | { error: { message: string; problems?: Problem[]; kind?: ErrorKind } };
 export interface WorkerSetup {
@@ -52,8 +52,8 @@ export async function completeInWorkers(
     const worker = startTsWorker(new URL('./autoregressive-worker.ts', import.meta.url), setup);
     try {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
-        const { start, m, seed } = batch;
-        const completed = await request(worker, { levels: levels.slice(start * d, (start + m) * d), m, fromRow, seed });
+        const { start, m, seeds } = batch;
+        const completed = await request(worker, { levels: levels.slice(start * d, (start + m) * d), m, fromRow, seeds });
         levels.set(completed, start * d);
         finished(m);
       }

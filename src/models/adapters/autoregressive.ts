@@ -37,24 +37,35 @@ export class AutoregressiveModel implements GenerativeModel {
    */
   workers: number | 'auto' = 'auto';
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
     const { height, width, channels } = this.bundle.manifest.image;
-    return this.complete(imageBatch(n, height, width, channels), 0, rng, batchSize, this.bundle.manifestFile, onProgress);
+    return this.complete(imageBatch(indices ? indices.length : n, height, width, channels), 0, rng, batchSize, this.bundle.manifestFile, onProgress, indices);
   }
 
   /**
    * Keep rows [0, fromRow) of each image and draw the rest from the model's
    * conditionals, pixel by pixel in raster order. Images must be 8-bit.
-   * Each batch draws from its own stream forked from `rng`, so batches can
-   * run on worker threads in any order and give the same images.
+   * Each image draws from its own stream, forked from `rng` by its global
+   * index (`indices[k]` for image k, else k), so an image does not depend on
+   * the batch it lands in: batches can run on worker threads in any order,
+   * with any batch size, or on another machine (a shard), and give the same images.
    */
-  async complete(images: ImageBatch, fromRow: number, rng: Rng, batchSize: number, source = this.bundle.manifestFile, onProgress?: (done: number) => void): Promise<ImageBatch> {
+  async complete(
+    images: ImageBatch,
+    fromRow: number,
+    rng: Rng,
+    batchSize: number,
+    source = this.bundle.manifestFile,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     const { height, width, channels } = this.bundle.manifest.image;
     const d = dimensionsOf(images);
     const levels = levelsFromImages(images, source);
     const batches: SamplingBatch[] = [];
     for (let start = 0; start < images.n; start += batchSize) {
-      batches.push({ start, m: Math.min(batchSize, images.n - start), seed: rng.forkSeed(`batch ${start}`) });
+      const m = Math.min(batchSize, images.n - start);
+      batches.push({ start, m, seeds: Array.from({ length: m }, (_, k) => rng.forkSeed(`image ${indices ? indices[start + k] : start + k}`)) });
     }
     let done = 0;
     const finished = (m: number) => {
@@ -65,16 +76,16 @@ export class AutoregressiveModel implements GenerativeModel {
     if (workers > 1) {
       await completeInWorkers(this.bundle, levels, d, fromRow, batches, workers, finished);
     } else {
-      for (const { start, m, seed } of batches) {
-        await this.completeBatch(levels.subarray(start * d, (start + m) * d), m, fromRow, new Rng(seed));
+      for (const { start, m, seeds } of batches) {
+        await this.completeBatch(levels.subarray(start * d, (start + m) * d), m, fromRow, seeds.map((seed) => new Rng(seed)));
         finished(m);
       }
     }
     return imageBatch(images.n, height, width, channels, Float32Array.from(levels, (k) => k / (LEVELS - 1)));
   }
 
-  /** Fill m images' 8-bit levels in place from row `fromRow` on, pixel by pixel. */
-  async completeBatch(batch: Uint8Array, m: number, fromRow: number, rng: Rng): Promise<void> {
+  /** Fill m images' 8-bit levels in place from row `fromRow` on, pixel by pixel; image i draws from `rngs[i]`. */
+  async completeBatch(batch: Uint8Array, m: number, fromRow: number, rngs: Rng[]): Promise<void> {
     const { height, width, channels, range } = this.bundle.manifest.image;
     const p = PARAMETERS_PER_PIXEL[this.form];
     const d = batch.length / m;
@@ -85,7 +96,7 @@ export class AutoregressiveModel implements GenerativeModel {
           for (let c = 0; c < channels; c++) {
             const params = await row.pixel(w, c);
             const position = (h * width + w) * channels + c;
-            for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rng);
+            for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rngs[i]!);
           }
         }
       } finally {

@@ -36,7 +36,7 @@ import {
   type LikelihoodOptions,
 } from '../generative-model.ts';
 import { FlowFlatten, FlowLayer } from '../layers/index.ts';
-import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
+import { latentRows, StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { Component } from '../runtimes/onnx-component.ts';
 
 export type { FlowForward };
@@ -94,9 +94,9 @@ export class FlowModel implements GenerativeModel, LatentSpace {
     this.prior = bundle.prior ?? new StandardNormalPrior(this.latentDim);
   }
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
-    const images = await this.decode(this.prior.sample(n, rng), batchSize);
-    onProgress?.(n);
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+    const images = await this.decode(latentRows(this.prior, n, rng, indices), batchSize);
+    onProgress?.(indices ? indices.length : n);
     return images;
   }
 

@@ -13,7 +13,7 @@ import { GAN_NO_DENSITY } from '../../likelihood/likelihood-estimate.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
 import { concatImages, expectValuesShape, imagesFromValues, requireComponent, requireRunnable, type GenerativeModel, type InversionCapability, type LatentSpace } from '../generative-model.ts';
-import type { LatentPrior } from '../latent-prior.ts';
+import { latentRows, type LatentPrior } from '../latent-prior.ts';
 
 export class GanModel implements GenerativeModel, LatentSpace {
   readonly latentDim: number;
@@ -44,11 +44,14 @@ export class GanModel implements GenerativeModel, LatentSpace {
     }
   }
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+    // A share of a split run draws the stream up to its last index and keeps its own rows; a whole run draws batch by batch.
+    const shareLatents = indices && latentRows(this.prior, n, rng, indices);
+    const count = indices ? indices.length : n;
     const parts: ImageBatch[] = [];
-    for (let start = 0; start < n; start += batchSize) {
-      const m = Math.min(batchSize, n - start);
-      parts.push(await this.decode(this.prior.sample(m, rng), m));
+    for (let start = 0; start < count; start += batchSize) {
+      const m = Math.min(batchSize, count - start);
+      parts.push(await this.decode(shareLatents ? shareLatents.subarray(start * this.latentDim, (start + m) * this.latentDim) : this.prior.sample(m, rng), m));
       onProgress?.(start + m);
     }
     return concatImages(parts);

@@ -88,20 +88,26 @@ export class HybridModel implements GenerativeModel {
     return imageBatch(n, height, width, channels, data);
   }
 
-  /** Code grids drawn from the prior position by position in raster order, then decoded. */
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
+  /**
+   * Code grids drawn from the prior position by position in raster order, then decoded.
+   * Image j draws from its own stream, forked from `rng` by j, so it does not depend on
+   * the batch it lands in; with `indices`, only the images of those global indices
+   * (a share of a run split across machines), each the image a whole run gives there.
+   */
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
     const { size } = this.grid;
-    const codes = new Uint16Array(n * this.positions);
-    for (let start = 0; start < n; start += batchSize) {
-      const m = Math.min(batchSize, n - start);
+    const count = indices ? indices.length : n;
+    const codes = new Uint16Array(count * this.positions);
+    for (let start = 0; start < count; start += batchSize) {
+      const m = Math.min(batchSize, count - start);
       const batch = codes.subarray(start * this.positions, (start + m) * this.positions);
-      const stream = new Rng(rng.forkSeed(`batch ${start}`));
+      const streams = Array.from({ length: m }, (_, i) => new Rng(rng.forkSeed(`image ${indices ? indices[start + i] : start + i}`)));
       // Positions not yet drawn are 0; the mask keeps them out of the conditionals drawn from.
       for (let r = 0; r < this.grid.height; r++) {
         const row = await this.prior.forRow(batch, m, r);
         for (let c = 0; c < this.grid.width; c++) {
           const logits = await row.position(c);
-          for (let i = 0; i < m; i++) batch[i * this.positions + r * this.grid.width + c] = sampleCode(logits, i * size, size, stream);
+          for (let i = 0; i < m; i++) batch[i * this.positions + r * this.grid.width + c] = sampleCode(logits, i * size, size, streams[i]!);
         }
       }
       onProgress?.(start + m);

@@ -10,7 +10,7 @@ import type { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
 import { importanceWeightedBounds, standardNormalLogDensity } from '../../likelihood/importance-weighted.ts';
-import { StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
+import { latentRows, StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
 import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
@@ -55,9 +55,9 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     ]);
   }
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void): Promise<ImageBatch> {
-    const images = await this.decode(this.prior.sample(n, rng), batchSize);
-    onProgress?.(n);
+  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+    const images = await this.decode(latentRows(this.prior, n, rng, indices), batchSize);
+    onProgress?.(indices ? indices.length : n);
     return images;
   }
 
