@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensureCompiled } from './compiled.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/genreport.js', import.meta.url));
@@ -36,6 +37,7 @@ function median(values: number[]): number {
 }
 
 export function benchStartTime(runs = 7, log: (line: string) => void = console.log): StartTiming[] {
+  ensureCompiled(log);
   seconds(COMMANDS[0]!.args); // warm the file cache
   const times = new Map<string, number[]>([['node -e 0', []], ...COMMANDS.map((c) => [c.name, []] as [string, number[]])]);
   for (let i = 0; i < runs; i++) {
@@ -46,8 +48,8 @@ export function benchStartTime(runs = 7, log: (line: string) => void = console.l
   log(`\nstart time (median of ${runs}; reference node -e 0: ${reference.toFixed(3)} s):`);
   return COMMANDS.map((c) => {
     const m = median(times.get(c.name)!);
-    const verdict = m <= TARGET_SECONDS ? 'met' : `missed by ${(m / TARGET_SECONDS).toFixed(1)}x`;
-    log(`  ${c.name.padEnd(20)} ${m.toFixed(3).padStart(7)} s  (${(m / reference).toFixed(1)}x node -e 0; target <= ${TARGET_SECONDS} s: ${verdict})`);
+    const verdict = m <= TARGET_SECONDS ? 'met' : `missed by ${((m / TARGET_SECONDS - 1) * 100).toFixed(0)}%`;
+    log(`  ${c.name.padEnd(20)} ${m.toFixed(3).padStart(7)} s  (${(m / reference).toFixed(1)}x node -e 0; issue 29 target < ${TARGET_SECONDS} s: ${verdict})`);
     return { name: c.name, medianSeconds: m, referenceSeconds: reference };
   });
 }
