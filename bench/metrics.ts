@@ -12,7 +12,7 @@
  * Without that Python (numpy, scipy, sklearn), only our timings are printed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,10 +83,25 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** A whole command: wall seconds of the process, and its stdout parsed as JSON. */
-function wholeCommand(file: string, args: string[]): { seconds: number; value: unknown } {
-  const run = timed(() => execFileSync(file, args, { encoding: 'utf8', maxBuffer: 1 << 20 }));
-  return { seconds: run.seconds, value: JSON.parse(run.value) };
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * A whole command: wall seconds of the process, its CPU seconds (user + system,
+ * all threads; through GNU time where it is installed, else null) and its
+ * stdout parsed as JSON. On a shared machine wall time follows the load; CPU
+ * time much less so, and it shows whether a side wins by using more cores.
+ */
+function wholeCommand(file: string, args: string[]): { seconds: number; cpuSeconds: number | null; value: unknown } {
+  const cpuFile = existsSync(GNU_TIME) ? join(mkdtempSync(join(tmpdir(), 'genreport-bench-cpu-')), 'cpu') : null;
+  const [command, commandArgs] = cpuFile ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, file, ...args]] : [file, args];
+  const run = timed(() => execFileSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  let cpuSeconds: number | null = null;
+  if (cpuFile) {
+    const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    cpuSeconds = user! + system!;
+    rmSync(join(cpuFile, '..'), { recursive: true, force: true });
+  }
+  return { seconds: run.seconds, cpuSeconds, value: JSON.parse(run.value) };
 }
 
 /**
@@ -95,30 +110,29 @@ function wholeCommand(file: string, args: string[]): { seconds: number; value: u
  * in-process medians (load to result, without Python's start and imports).
  */
 function sideBySide(ours: string[], references: string[][]) {
-  const oursTimes: number[] = [];
-  const refTimes = references.map(() => [] as number[]);
-  const refInner = references.map(() => [] as number[]);
-  let oursValue: unknown;
-  const refValues: unknown[] = references.map(() => undefined);
+  const oursRuns: Array<ReturnType<typeof wholeCommand>> = [];
+  const refRuns = references.map(() => [] as Array<ReturnType<typeof wholeCommand>>);
   for (let r = 0; r < RUNS; r++) {
-    const o = wholeCommand(process.execPath, [BIN, ...ours]);
-    oursTimes.push(o.seconds);
-    oursValue = o.value;
-    references.forEach((args, i) => {
-      const ref = wholeCommand(PYTHON, [REFERENCE, ...args]);
-      const inner = ref.value as { seconds: number; value: unknown };
-      refTimes[i]!.push(ref.seconds);
-      refInner[i]!.push(inner.seconds);
-      refValues[i] = inner.value;
-    });
+    oursRuns.push(wholeCommand(process.execPath, [BIN, ...ours]));
+    references.forEach((args, i) => refRuns[i]!.push(wholeCommand(PYTHON, [REFERENCE, ...args])));
   }
+  const summary = (runs: Array<ReturnType<typeof wholeCommand>>) => ({
+    seconds: median(runs.map((r) => r.seconds)),
+    cpuSeconds: runs.every((r) => r.cpuSeconds !== null) ? median(runs.map((r) => r.cpuSeconds!)) : null,
+    all: runs.map((r) => r.seconds),
+  });
   return {
-    ours: { seconds: median(oursTimes), value: oursValue, all: oursTimes },
-    references: references.map((_, i) => ({ seconds: median(refTimes[i]!), inner: median(refInner[i]!), value: refValues[i], all: refTimes[i]! })),
+    ours: { ...summary(oursRuns), value: oursRuns.at(-1)!.value },
+    references: refRuns.map((runs) => {
+      const inner = runs.map((r) => r.value as { seconds: number; value: unknown });
+      return { ...summary(runs), inner: median(inner.map((v) => v.seconds)), value: inner.at(-1)!.value };
+    }),
   };
 }
 
 const secondsList = (all: number[]) => all.map((s) => s.toFixed(2)).join(', ');
+const cpuRatio = (ours: number | null, reference: number | null) =>
+  ours === null || reference === null ? '' : `; CPU seconds ours ${ours.toFixed(2)}, reference ${reference.toFixed(2)} (${(ours / reference).toFixed(2)}×)`;
 
 export async function benchMetrics(log: (line: string) => void = console.log): Promise<MetricTiming[]> {
   ensureCompiled(log);
@@ -142,7 +156,8 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
       const [cholesky, eigh] = fid.references;
       const ours = (fid.ours.value as { fid: number }).fid;
       const name = 'FID 10,000 × 2,048 (whole command)';
-      log(`  ${name}: ours ${secondsList(fid.ours.all)} s; numpy Cholesky+eigvalsh ${secondsList(cholesky!.all)} s; scipy eigh(type=2) ${secondsList(eigh!.all)} s`);
+      log(`  ${name}: wall ours ${secondsList(fid.ours.all)} s; numpy Cholesky+eigvalsh ${secondsList(cholesky!.all)} s; scipy eigh(type=2) ${secondsList(eigh!.all)} s`);
+      log(`    medians${cpuRatio(fid.ours.cpuSeconds, cholesky!.cpuSeconds)} against Cholesky+eigvalsh; ${eigh!.cpuSeconds?.toFixed(2)} for eigh`);
       rows.push({ name, oursSeconds: fid.ours.seconds, ours, reference: `numpy: load, np.cov, cholesky, eigvalsh(LᵀΣ2L) (in-process ${cholesky!.inner.toFixed(2)} s)`, referenceSeconds: cholesky!.seconds, referenceValue: cholesky!.value, targetRatio: TARGETS.fid });
       rows.push({ name, oursSeconds: fid.ours.seconds, ours, reference: `numpy/scipy: load, np.cov, eigh(type=2) (in-process ${eigh!.inner.toFixed(2)} s)`, referenceSeconds: eigh!.seconds, referenceValue: eigh!.value });
       const sqrtmRef = runReference(['fid-sqrtm', ...fidFiles]);
@@ -157,7 +172,8 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
     if (python) {
       const prdc = sideBySide(prdcArgs, [['prdc', file('knn-real'), file('knn-fake')]]);
       const [ref] = prdc.references;
-      log(`  ${prdcName}: ours ${secondsList(prdc.ours.all)} s; clovaai prdc ${secondsList(ref!.all)} s`);
+      log(`  ${prdcName}: wall ours ${secondsList(prdc.ours.all)} s; clovaai prdc ${secondsList(ref!.all)} s`);
+      log(`    medians${cpuRatio(prdc.ours.cpuSeconds, ref!.cpuSeconds)}`);
       rows.push({ name: prdcName, oursSeconds: prdc.ours.seconds, ours: prdc.ours.value, reference: `clovaai prdc (sklearn, n_jobs=8) (in-process ${ref!.inner.toFixed(2)} s)`, referenceSeconds: ref!.seconds, referenceValue: ref!.value, targetRatio: TARGETS.prdc });
     } else {
       const prdc = wholeCommand(process.execPath, [BIN, ...prdcArgs]);
