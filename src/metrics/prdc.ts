@@ -13,7 +13,7 @@
 import type { FeatureMatrix } from '../core/types.ts';
 import { kthNeighbourRadii } from './stats/knn-radii.ts';
 import { openBlas, type Blas } from './stats/openblas.ts';
-import { blockRowsFor, squaredDistancesBlock, withRowNorms, type RowNorms } from './stats/pairwise-distances.ts';
+import { blockRowsFor, minusTwoInnerProductsBlock, squaredDistancesBlock, withRowNorms, type RowNorms } from './stats/pairwise-distances.ts';
 import { squaredAtMost, squaredBelow } from './stats/sqrt-thresholds.ts';
 
 export const PR_K = 3;
@@ -151,15 +151,18 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   const recallPairs = options.pairs ? new PairList(n, pairsPerRow) : null;
   const coveragePairs = options.pairs ? new PairList(n, pairsPerRow) : null;
 
-  const blocks = distanceBlocks(y, x, blockRows, blas);
-  blocks((start, end, out) => {
+  const realNorms = x.squaredNorms;
+  const fakeNorms = y.squaredNorms;
+  // The main pass reads each −2·x·y once and finishes the distance as it goes.
+  distanceBlocks(y, x, blockRows, blas, minusTwoInnerProductsBlock)((start, end, out) => {
     for (let j = start; j < end; j++) {
       const row = (j - start) * n;
       const fakeBall = fakeBalls[j];
+      const fakeNorm = fakeNorms[j];
       let inside = 0;
       let count = 0;
       for (let i = 0; i < n; i++) {
-        const sq = out[row + i];
+        const sq = Math.max(out[row + i] + fakeNorm + realNorms[i], 0); // squaredFromProduct, written out in the hot loop
         if (sq <= realPr[i]) inside = 1;
         if (sq <= realDc[i]) {
           count++;
@@ -183,6 +186,7 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
     const recall = recallPairs.byRow();
     const coverage = coveragePairs.byRow();
     // The same blocks as above, so every distance is recomputed to the bit.
+    const blocks = distanceBlocks(y, x, blockRows, blas, squaredDistancesBlock);
     const beyond = (lists: CsrLists, inBall: (sq: number, i: number, j: number) => boolean) => (i: number, fakeCounts: Int32Array): boolean => {
       const after = lists.items[lists.offsets[i + 1] - 1];
       let found = false;
@@ -201,11 +205,12 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
 }
 
 /**
- * Calls `visit` with each block of squared distances, generated rows
- * [start, end) × every real row (out[(j − start)·n + i]), in order; a visit
+ * Calls `visit` with each block that `fill` makes (squared distances, or the
+ * −2·y·x products they are finished from), generated rows [start, end) ×
+ * every real row (out[(j − start)·n + i]), in order; a visit
  * that returns true stops the pass. One block of memory, whatever the sizes.
  */
-function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas | null) {
+function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas | null, fill: typeof squaredDistancesBlock) {
   const n = x.matrix.rows;
   const m = y.matrix.rows;
   let out: Float64Array | null = null;
@@ -213,7 +218,7 @@ function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas 
     out ??= new Float64Array(Math.min(blockRows, m) * n);
     for (let start = 0; start < m; start += blockRows) {
       const end = Math.min(start + blockRows, m);
-      squaredDistancesBlock(y, { start, end }, x, { start: 0, end: n }, out, blas);
+      fill(y, { start, end }, x, { start: 0, end: n }, out, blas);
       if (visit(start, end, out)) return;
     }
   };
