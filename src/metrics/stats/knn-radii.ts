@@ -11,7 +11,8 @@
  * smallest distance exactly, since √ is monotone.
  */
 import { openBlas, type Blas } from './openblas.ts';
-import { minusTwoInnerProductsBlock, type RowNorms } from './pairwise-distances.ts';
+import type { FeatureMatrix } from '../../core/types.ts';
+import { minusTwoInnerProductsBlock, withRowNorms, type RowNorms } from './pairwise-distances.ts';
 
 export interface KnnOptions {
   /** Tile side in rows; results do not depend on it. */
@@ -70,4 +71,9 @@ function insertSmallest(buf: Float64Array, offset: number, length: number, v: nu
     p--;
   }
   buf[p] = v;
+}
+
+/** kthNeighbourRadii on a bare matrix, for onSecondThread (second-thread.ts): the arguments and result cross threads by structured clone. */
+export function kthNeighbourRadiiOfMatrix(matrix: FeatureMatrix, ks: readonly number[], useBlas: boolean): Float64Array[] {
+  return kthNeighbourRadii(withRowNorms(matrix), ks, { blas: useBlas ? undefined : null });
 }
