@@ -184,7 +184,7 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
     const fake = readFeatureFile(file('knn-fake')).features;
     const kid = timed(() => kidFromFeatures(real, fake, { seed: 0, subsets: 100, subsetSize: 1000 }));
     const kidRef = python ? runReference(['kid', file('knn-real'), file('knn-fake'), '100', '1000']) : null;
-    rows.push({ name: 'KID 100 subsets × 1,000, d = 128 (in-process)', oursSeconds: kid.seconds, ours: kid.value, reference: 'torch-fidelity loop (numpy), load included; other subsets', referenceSeconds: kidRef?.seconds ?? null, referenceValue: kidRef?.value });
+    rows.push({ name: 'KID 100 subsets × 1,000, d = 128 (in-process)', oursSeconds: kid.seconds, ours: { mean: kid.value.mean, std: kid.value.std }, reference: 'torch-fidelity loop (numpy), load included; other subsets', referenceSeconds: kidRef?.seconds ?? null, referenceValue: kidRef?.value });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
