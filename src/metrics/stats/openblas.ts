@@ -92,8 +92,16 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
   const dsygst = fn('dsygst_', 'void', ['int *', 'str', 'int *', '_Inout_ double *', 'int *', 'double *', 'int *', '_Inout_ int *', 'size_t']);
   const dsyevd = fn('dsyevd_', 'void', ['str', 'str', 'int *', '_Inout_ double *', 'int *', '_Inout_ double *', '_Inout_ double *', 'int *', '_Inout_ int *', 'int *', '_Inout_ int *', 'size_t', 'size_t']);
 
-  const getThreads = fn('openblas_get_num_threads', 'int', []);
-  const setThreads = fn('openblas_set_num_threads', 'void', ['int']);
+  // Thread control is OpenBLAS's own API, not BLAS: where a build lacks it, calls keep their count.
+  const optional = (name: string, result: string, args: string[]): NativeFunction | null => {
+    try {
+      return fn(name, result, args);
+    } catch {
+      return null;
+    }
+  };
+  const getThreads = optional('openblas_get_num_threads', 'int', []);
+  const setThreads = optional('openblas_set_num_threads', 'void', ['int']);
   const int = (v: number) => Int32Array.of(v);
   const check = (routine: string, info: Int32Array) => {
     if (info[0] < 0) throw new Error(`${routine}: argument ${-info[0]} was illegal`);
@@ -125,6 +133,7 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
       check('dsygst', info);
     },
     oneThreadEach(work) {
+      if (!getThreads || !setThreads) return work();
       const before = getThreads() as number;
       setThreads(1);
       try {
