@@ -17,6 +17,12 @@ export interface FeatureMatrix {
   rows: number;
   cols: number;
   data: Float64Array;
+  /**
+   * The same values as float32, where they were read so (a float32 .npy):
+   * a pass that reads each value once (FID's moments) uses these and never
+   * needs the float64 copy, which feature-files.ts then makes only on demand.
+   */
+  readonly float32?: Float32Array;
 }
 
 export function imageBatch(n: number, height: number, width: number, channels: number, data?: Float32Array): ImageBatch {

@@ -80,8 +80,17 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
       `.npy size mismatch: shape (${shape.join(', ')}) of ${dtype} needs ${expected} bytes, file has ${bytes.length}`,
     );
   }
-  // Copy so the typed array is aligned and owns its memory (a Buffer's slice would be a view into
-  // Node's shared pool). Assumes a little-endian host, as every supported one is.
+  // Assumes a little-endian host, as every supported one is. Where `bytes` owns its whole buffer
+  // (a file read by readNpy) and the data is aligned (numpy pads headers to 64 bytes), the array is
+  // a view: no copy of what may be hundreds of MB. Otherwise (a slice of Node's shared pool, an npz
+  // member) it is copied so that it is aligned and owns its memory.
+  const offset = bytes.byteOffset + dataStart;
+  const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  if (ownsBuffer && offset % BYTES[dtype] === 0) {
+    const buffer = bytes.buffer as ArrayBuffer;
+    const data = dtype === 'float32' ? new Float32Array(buffer, offset, count) : dtype === 'float64' ? new Float64Array(buffer, offset, count) : new Uint8Array(buffer, offset, count);
+    return { dtype, shape, data };
+  }
   const raw = new Uint8Array(bytes.subarray(dataStart, expected)).buffer;
   const data = dtype === 'float32' ? new Float32Array(raw) : dtype === 'float64' ? new Float64Array(raw) : new Uint8Array(raw);
   return { dtype, shape, data };

@@ -12,9 +12,14 @@
  */
 import type { FeatureMatrix } from '../core/types.ts';
 import { kthNeighbourRadii } from './stats/knn-radii.ts';
+import { onSecondThread, secondThreadAllowed } from './stats/second-thread.ts';
 import { openBlas, type Blas } from './stats/openblas.ts';
-import { blockRowsFor, squaredDistancesBlock, withRowNorms, type RowNorms } from './stats/pairwise-distances.ts';
+import { blockRowsFor, minusTwoInnerProductsBlock, squaredDistancesBlock, withRowNorms, type RowNorms } from './stats/pairwise-distances.ts';
 import { squaredAtMost, squaredBelow } from './stats/sqrt-thresholds.ts';
+
+/** Where the second thread's entry points live (.ts under tsx, .js in dist/). */
+const KNN_RADII_MODULE = new URL(`./stats/knn-radii${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+const PRDC_MODULE = import.meta.url;
 
 export const PR_K = 3;
 export const PRDC_K = 5;
@@ -138,44 +143,47 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
 
   const x = withRowNorms(real);
   const y = withRowNorms(fake);
-  // One radius list per k asked for.
-  const [realPrRadii, realDcRadii] = kthNeighbourRadii(x, [prK, prdcK], { blas }) as [Float64Array, Float64Array];
-  const [fakePrRadii] = kthNeighbourRadii(y, [prK], { blas }) as [Float64Array];
+  // The two sets' radii are independent: the generated set's on a second
+  // thread (with the default BLAS choice, which a worker can repeat), the
+  // real set's here. Both run the same code, so the radii are the same.
+  // OpenBLAS goes to one thread per call meanwhile, so that the two threads' calls run side by side.
+  const bothRadii = () => {
+    const fakeHere = () => kthNeighbourRadii(y, [prK], { blas });
+    const fakeRadii =
+      options.blas === undefined || options.blas === null
+        ? onSecondThread(KNN_RADII_MODULE, 'kthNeighbourRadiiOfMatrix', [{ rows: fake.rows, cols: fake.cols, data: fake.data }, [prK], options.blas === undefined], fakeHere)
+        : { result: fakeHere };
+    return [...kthNeighbourRadii(x, [prK, prdcK], { blas }), ...fakeRadii.result()];
+  };
+  // One radius list per k asked for: real at prK and prdcK, generated at prK.
+  const [realPrRadii, realDcRadii, fakePrRadii] = (blas && secondThreadAllowed() ? blas.oneThreadEach(bothRadii) : bothRadii()) as [Float64Array, Float64Array, Float64Array];
   const realPr = realPrRadii.map(squaredAtMost);
   const realDc = realDcRadii.map(squaredBelow);
   const fakeBalls = fakePrRadii.map(squaredAtMost);
 
-  const insideReal = new Uint8Array(m);
-  const densityCounts = new Int32Array(m);
-  const realCovered = new Uint8Array(n);
-  const nearestFake = new Float64Array(n).fill(Infinity); // squared, for coverage
+  const balls: Balls = { realPr, realDc, fakeBalls };
   const recallPairs = options.pairs ? new PairList(n, pairsPerRow) : null;
   const coveragePairs = options.pairs ? new PairList(n, pairsPerRow) : null;
-
-  const blocks = distanceBlocks(y, x, blockRows, blas);
-  blocks((start, end, out) => {
-    for (let j = start; j < end; j++) {
-      const row = (j - start) * n;
-      const fakeBall = fakeBalls[j]!;
-      let inside = 0;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        const sq = out[row + i]!;
-        if (sq <= realPr[i]!) inside = 1;
-        if (sq <= realDc[i]!) {
-          count++;
-          coveragePairs?.push(i, j);
-        }
-        if (sq <= fakeBall) {
-          realCovered[i] = 1;
-          recallPairs?.push(i, j);
-        }
-        if (sq < nearestFake[i]!) nearestFake[i] = sq;
-      }
-      insideReal[j] = inside;
-      densityCounts[j] = count;
-    }
-  });
+  let cross: CrossPass;
+  // Without pair lists (which are kept in generated-row order), the generated
+  // rows split in two at a block boundary, the second half on a second
+  // thread: the same blocks as one pass, so the same distances to the bit.
+  const split = Math.min(m, Math.ceil(Math.floor(m / 2) / blockRows) * blockRows);
+  if (!options.pairs && split > 0 && split < m && (options.blas === undefined || options.blas === null) && secondThreadAllowed()) {
+    const crossBoth = () => {
+      const later = onSecondThread(
+        PRDC_MODULE,
+        'crossPassOfMatrices',
+        [{ rows: m, cols: fake.cols, data: fake.data }, { rows: n, cols: real.cols, data: real.data }, split, m, balls, blockRows, options.blas === undefined],
+        () => crossPass(y, x, split, m, balls, blockRows, blas, null),
+      );
+      return mergeCrossPasses(crossPass(y, x, 0, split, balls, blockRows, blas, null), later.result());
+    };
+    cross = blas ? blas.oneThreadEach(crossBoth) : crossBoth();
+  } else {
+    cross = crossPass(y, x, 0, m, balls, blockRows, blas, recallPairs && coveragePairs ? { recall: recallPairs, coverage: coveragePairs } : null);
+  }
+  const { insideReal, densityCounts, realCovered, nearestFake } = cross;
 
   const realCoveredByNearest = new Uint8Array(n);
   for (let i = 0; i < n; i++) realCoveredByNearest[i] = nearestFake[i]! <= realDc[i]! ? 1 : 0;
@@ -184,6 +192,7 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
     const recall = recallPairs.byRow();
     const coverage = coveragePairs.byRow();
     // The same blocks as above, so every distance is recomputed to the bit.
+    const blocks = distanceBlocks(y, x, blockRows, blas, squaredDistancesBlock);
     const beyond = (lists: CsrLists, inBall: (sq: number, i: number, j: number) => boolean) => (i: number, fakeCounts: Int32Array): boolean => {
       const after = lists.items[lists.offsets[i + 1]! - 1]!;
       let found = false;
@@ -201,20 +210,95 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   return { insideReal, densityCounts, realCovered, realCoveredByNearest, pairs, prdcK };
 }
 
+interface Balls {
+  /** Squared thresholds per real row: closed prK ball, open prdcK ball. */
+  realPr: Float64Array;
+  realDc: Float64Array;
+  /** Squared threshold per generated row: closed prK ball. */
+  fakeBalls: Float64Array;
+}
+
+/** The real–generated pass over generated rows [from, to): their own flags and counts (indexed from `from`), and per real row its cover flag and nearest squared distance. */
+export interface CrossPass {
+  from: number;
+  insideReal: Uint8Array;
+  densityCounts: Int32Array;
+  realCovered: Uint8Array;
+  nearestFake: Float64Array;
+}
+
+function crossPass(y: RowNorms, x: RowNorms, from: number, to: number, balls: Balls, blockRows: number, blas: Blas | null, pairs: { recall: PairList; coverage: PairList } | null): CrossPass {
+  const n = x.matrix.rows;
+  const { realPr, realDc, fakeBalls } = balls;
+  const insideReal = new Uint8Array(to - from);
+  const densityCounts = new Int32Array(to - from);
+  const realCovered = new Uint8Array(n);
+  const nearestFake = new Float64Array(n).fill(Infinity);
+  const recallPairs = pairs?.recall;
+  const coveragePairs = pairs?.coverage;
+  const realNorms = x.squaredNorms;
+  const fakeNorms = y.squaredNorms;
+  // Each −2·x·y is read once and the distance finished as it is read.
+  distanceBlocks(y, x, blockRows, blas, minusTwoInnerProductsBlock, from, to)((start, end, out) => {
+    for (let j = start; j < end; j++) {
+      const row = (j - start) * n;
+      const fakeBall = fakeBalls[j]!;
+      const fakeNorm = fakeNorms[j]!;
+      let inside = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const sq = Math.max(out[row + i]! + fakeNorm + realNorms[i]!, 0); // squaredFromProduct, written out in the hot loop
+        if (sq <= realPr[i]!) inside = 1;
+        if (sq <= realDc[i]!) {
+          count++;
+          coveragePairs?.push(i, j);
+        }
+        if (sq <= fakeBall) {
+          realCovered[i] = 1;
+          recallPairs?.push(i, j);
+        }
+        if (sq < nearestFake[i]!) nearestFake[i] = sq;
+      }
+      insideReal[j - from] = inside;
+      densityCounts[j - from] = count;
+    }
+  });
+  return { from, insideReal, densityCounts, realCovered, nearestFake };
+}
+
+/** crossPass on bare matrices, for onSecondThread (second-thread.ts): arguments and result cross threads by structured clone. */
+export function crossPassOfMatrices(fake: FeatureMatrix, real: FeatureMatrix, from: number, to: number, balls: Balls, blockRows: number, useBlas: boolean): CrossPass {
+  return crossPass(withRowNorms(fake), withRowNorms(real), from, to, balls, blockRows, useBlas ? openBlas() : null, null);
+}
+
+/** Two passes over consecutive generated rows as one: flags and counts joined, covers or-ed, nearest distances min-ed. */
+function mergeCrossPasses(a: CrossPass, b: CrossPass): CrossPass {
+  const insideReal = new Uint8Array(a.insideReal.length + b.insideReal.length);
+  insideReal.set(a.insideReal);
+  insideReal.set(b.insideReal, a.insideReal.length);
+  const densityCounts = new Int32Array(insideReal.length);
+  densityCounts.set(a.densityCounts);
+  densityCounts.set(b.densityCounts, a.densityCounts.length);
+  const realCovered = a.realCovered.map((v, i) => v | b.realCovered[i]!);
+  const nearestFake = a.nearestFake.map((v, i) => Math.min(v, b.nearestFake[i]!));
+  return { from: a.from, insideReal, densityCounts, realCovered, nearestFake };
+}
+
 /**
- * Calls `visit` with each block of squared distances, generated rows
- * [start, end) × every real row (out[(j − start)·n + i]), in order; a visit
+ * Calls `visit` with each block that `fill` makes (squared distances, or the
+ * −2·y·x products they are finished from), generated rows [start, end) ×
+ * every real row (out[(j − start)·n + i]), for generated rows [from, to)
+ * (default all) in order; a visit
  * that returns true stops the pass. One block of memory, whatever the sizes.
  */
-function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas | null) {
+function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas | null, fill: typeof squaredDistancesBlock, from = 0, to = y.matrix.rows) {
   const n = x.matrix.rows;
-  const m = y.matrix.rows;
   let out: Float64Array | null = null;
   return (visit: (start: number, end: number, out: Float64Array) => boolean | undefined): void => {
-    out ??= new Float64Array(Math.min(blockRows, m) * n);
-    for (let start = 0; start < m; start += blockRows) {
-      const end = Math.min(start + blockRows, m);
-      squaredDistancesBlock(y, { start, end }, x, { start: 0, end: n }, out, blas);
+    out ??= new Float64Array(Math.min(blockRows, to - from) * n);
+    for (let start = from; start < to; start += blockRows) {
+      const end = Math.min(start + blockRows, to);
+      fill(y, { start, end }, x, { start: 0, end: n }, out, blas);
       if (visit(start, end, out)) return;
     }
   };

@@ -11,7 +11,8 @@
  * smallest distance exactly, since √ is monotone.
  */
 import { openBlas, type Blas } from './openblas.ts';
-import { squaredDistancesBlock, type RowNorms } from './pairwise-distances.ts';
+import type { FeatureMatrix } from '../../core/types.ts';
+import { minusTwoInnerProductsBlock, withRowNorms, type RowNorms } from './pairwise-distances.ts';
 
 export interface KnnOptions {
   /** Tile side in rows; results do not depend on it. */
@@ -34,18 +35,20 @@ export function kthNeighbourRadii(set: RowNorms, ks: readonly number[], options:
   for (let i = 0; i < n; i++) insertSmallest(smallest, i * keep, keep, 0);
 
   const out = new Float64Array(tile * tile);
+  const norms = set.squaredNorms;
   for (let rowStart = 0; rowStart < n; rowStart += tile) {
     const rows = { start: rowStart, end: Math.min(rowStart + tile, n) };
     for (let colStart = rowStart; colStart < n; colStart += tile) {
       const cols = { start: colStart, end: Math.min(colStart + tile, n) };
       const width = cols.end - cols.start;
-      squaredDistancesBlock(set, rows, set, cols, out, blas);
+      minusTwoInnerProductsBlock(set, rows, set, cols, out, blas);
       for (let i = rows.start; i < rows.end; i++) {
         const row = (i - rows.start) * width - cols.start;
         const iList = i * keep;
         const iLast = iList + kMax;
+        const ni = norms[i]!;
         for (let j = Math.max(cols.start, i + 1); j < cols.end; j++) {
-          const sq = out[row + j]!;
+          const sq = Math.max(out[row + j]! + ni + norms[j]!, 0); // squaredFromProduct, written out in the hot loop
           if (sq < smallest[iLast]!) insertSmallest(smallest, iList, keep, sq);
           if (sq < smallest[j * keep + kMax]!) insertSmallest(smallest, j * keep, keep, sq);
         }
@@ -68,4 +71,9 @@ function insertSmallest(buf: Float64Array, offset: number, length: number, v: nu
     p--;
   }
   buf[p] = v;
+}
+
+/** kthNeighbourRadii on a bare matrix, for onSecondThread (second-thread.ts): the arguments and result cross threads by structured clone. */
+export function kthNeighbourRadiiOfMatrix(matrix: FeatureMatrix, ks: readonly number[], useBlas: boolean): Float64Array[] {
+  return kthNeighbourRadii(withRowNorms(matrix), ks, { blas: useBlas ? undefined : null });
 }

@@ -35,56 +35,69 @@ const BLAS_BLOCK_ROWS = 512;
  * triangle is accumulated, then mirrored.
  */
 export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}): FeatureStats {
-  const { rows: n, cols: d, data } = m;
+  const { rows: n, cols: d } = m;
   if (n < 2) throw new Error(`feature stats: need at least 2 rows for a covariance, got ${n}`);
   const blas = options.blas === undefined ? openBlas() : options.blas;
+  // Float32 features as read (feature-files.ts): every value is widened to
+  // float64 as it is used, the same values a float64 copy would hold.
+  const values: Values = m.float32 ?? m.data;
 
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const r = i * d;
-    for (let j = 0; j < d; j++) mean[j]! += data[r + j]!;
+    for (let j = 0; j < d; j++) mean[j]! += values[r + j]!;
   }
   for (let j = 0; j < d; j++) mean[j]! /= n;
 
   const cov = blas
-    ? scatterUpperBlas(m, mean, Math.max(1, Math.min(options.blockRows ?? BLAS_BLOCK_ROWS, n)), blas)
-    : scatterUpperJs(m, mean, Math.max(1, Math.min(options.blockRows ?? JS_BLOCK_ROWS, n)));
+    ? scatterUpperBlas(values, n, d, mean, Math.max(1, Math.min(options.blockRows ?? BLAS_BLOCK_ROWS, n)), blas)
+    : scatterUpperJs(values, n, d, mean, Math.max(1, Math.min(options.blockRows ?? JS_BLOCK_ROWS, n)));
 
-  const scale = 1 / (n - 1);
-  for (let j = 0; j < d; j++) {
-    for (let k = j; k < d; k++) {
-      const v = cov[j * d + k]! * scale;
-      cov[j * d + k] = v;
-      cov[k * d + j] = v;
-    }
-  }
+  scaleAndMirror(cov, d, 1 / (n - 1));
   return { mean, cov, n };
 }
 
-function centredBlock(m: FeatureMatrix, mean: Float64Array, start: number, size: number, out: Float64Array): void {
-  const d = m.cols;
+/** Upper triangle × scale, mirrored into the lower one, in tiles so that the column-wise writes stay in cache. */
+function scaleAndMirror(cov: Float64Array, d: number, scale: number): void {
+  const TILE = 64;
+  for (let j0 = 0; j0 < d; j0 += TILE) {
+    for (let k0 = j0; k0 < d; k0 += TILE) {
+      const jEnd = Math.min(j0 + TILE, d);
+      const kEnd = Math.min(k0 + TILE, d);
+      for (let j = j0; j < jEnd; j++) {
+        for (let k = Math.max(k0, j); k < kEnd; k++) {
+          const v = cov[j * d + k]! * scale;
+          cov[j * d + k] = v;
+          cov[k * d + j] = v;
+        }
+      }
+    }
+  }
+}
+
+type Values = Float32Array | Float64Array;
+
+function centredBlock(values: Values, d: number, mean: Float64Array, start: number, size: number, out: Float64Array): void {
   for (let b = 0; b < size; b++) {
     const r = (start + b) * d;
-    for (let j = 0; j < d; j++) out[b * d + j] = m.data[r + j]! - mean[j]!;
+    for (let j = 0; j < d; j++) out[b * d + j] = values[r + j]! - mean[j]!;
   }
 }
 
 /** Upper triangle of Xcᵀ·Xc by dsyrk over blocks of centred rows. */
-function scatterUpperBlas(m: FeatureMatrix, mean: Float64Array, blockRows: number, blas: Blas): Float64Array {
-  const { rows: n, cols: d } = m;
+function scatterUpperBlas(values: Values, n: number, d: number, mean: Float64Array, blockRows: number, blas: Blas): Float64Array {
   const cov = new Float64Array(d * d);
   const block = new Float64Array(blockRows * d);
   for (let start = 0; start < n; start += blockRows) {
     const size = Math.min(blockRows, n - start);
-    centredBlock(m, mean, start, size, block);
+    centredBlock(values, d, mean, start, size, block);
     blas.addColumnGramUpper(block, size, d, cov);
   }
   return cov;
 }
 
 /** Upper triangle of Xcᵀ·Xc in plain JS; block[j·blockRows + b] = Xc[start + b, j]. */
-function scatterUpperJs(m: FeatureMatrix, mean: Float64Array, blockRows: number): Float64Array {
-  const { rows: n, cols: d, data } = m;
+function scatterUpperJs(data: Values, n: number, d: number, mean: Float64Array, blockRows: number): Float64Array {
   const cov = new Float64Array(d * d);
   const block = new Float64Array(d * blockRows);
   for (let start = 0; start < n; start += blockRows) {

@@ -39,6 +39,12 @@ export interface Blas {
   congruenceByCholesky(a: Float64Array, l: Float64Array, n: number): void;
   /** Eigenvalues (ascending) of symmetric a; with vectors, a's row j becomes the eigenvector of value j. Overwrites a. */
   symmetricEigen(a: Float64Array, n: number, vectors: boolean): Float64Array;
+  /**
+   * Runs `work` with OpenBLAS on one thread per call, then restores the count:
+   * for when two of our threads call it at once (each call would otherwise
+   * queue on OpenBLAS's one thread pool, one after the other).
+   */
+  oneThreadEach<T>(work: () => T): T;
 }
 
 let cached: Blas | null | undefined;
@@ -86,6 +92,16 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
   const dsygst = fn('dsygst_', 'void', ['int *', 'str', 'int *', '_Inout_ double *', 'int *', 'double *', 'int *', '_Inout_ int *', 'size_t']);
   const dsyevd = fn('dsyevd_', 'void', ['str', 'str', 'int *', '_Inout_ double *', 'int *', '_Inout_ double *', '_Inout_ double *', 'int *', '_Inout_ int *', 'int *', '_Inout_ int *', 'size_t', 'size_t']);
 
+  // Thread control is OpenBLAS's own API, not BLAS: where a build lacks it, calls keep their count.
+  const optional = (name: string, result: string, args: string[]): NativeFunction | null => {
+    try {
+      return fn(name, result, args);
+    } catch {
+      return null;
+    }
+  };
+  const getThreads = optional('openblas_get_num_threads', 'int', []);
+  const setThreads = optional('openblas_set_num_threads', 'void', ['int']);
   const int = (v: number) => Int32Array.of(v);
   const check = (routine: string, info: Int32Array) => {
     if (info[0]! < 0) throw new Error(`${routine}: argument ${-info[0]!} was illegal`);
@@ -115,6 +131,16 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
       const info = int(0);
       dsygst(int(2), 'L', int(n), a, int(n), l, int(n), info, 1);
       check('dsygst', info);
+    },
+    oneThreadEach(work) {
+      if (!getThreads || !setThreads) return work();
+      const before = getThreads() as number;
+      setThreads(1);
+      try {
+        return work();
+      } finally {
+        setThreads(before);
+      }
     },
     symmetricEigen(a, n, vectors) {
       const jobz = vectors ? 'V' : 'N';

@@ -39,6 +39,31 @@ export function squaredDistancesBlock(
   out: Float64Array,
   blas: Blas | null = openBlas(),
 ): void {
+  minusTwoInnerProductsBlock(a, rows, b, cols, out, blas);
+  const width = cols.end - cols.start;
+  const an = a.squaredNorms;
+  const bn = b.squaredNorms;
+  for (let i = rows.start; i < rows.end; i++) {
+    const row = (i - rows.start) * width - cols.start;
+    const ni = an[i]!;
+    for (let j = cols.start; j < cols.end; j++) out[row + j] = squaredFromProduct(out[row + j]!, ni, bn[j]!);
+  }
+}
+
+/**
+ * The first half of squaredDistancesBlock: out holds −2·a_i·b_j, laid out as
+ * there. A caller that visits every entry once anyway (k-NN radii, PRDC)
+ * finishes each with squaredFromProduct as it reads it, which saves a
+ * write-and-read pass over the block and gives the same bits.
+ */
+export function minusTwoInnerProductsBlock(
+  a: RowNorms,
+  rows: RowRange,
+  b: RowNorms,
+  cols: RowRange,
+  out: Float64Array,
+  blas: Blas | null = openBlas(),
+): void {
   const d = a.matrix.cols;
   const width = cols.end - cols.start;
   const bRows = b.matrix.data.subarray(cols.start * d, cols.end * d);
@@ -49,16 +74,11 @@ export function squaredDistancesBlock(
     innerProductsBlock(a.matrix.data, rows.start, rows.end, bRows, width, d, out);
     for (let k = 0, len = (rows.end - rows.start) * width; k < len; k++) out[k]! *= -2;
   }
-  const an = a.squaredNorms;
-  const bn = b.squaredNorms;
-  for (let i = rows.start; i < rows.end; i++) {
-    const row = (i - rows.start) * width - cols.start;
-    const ni = an[i]!;
-    for (let j = cols.start; j < cols.end; j++) {
-      const sq = out[row + j]! + ni + bn[j]!;
-      out[row + j] = Math.max(sq, 0);
-    }
-  }
+}
+
+/** ‖x − y‖² from −2·x·y and the squared norms, in sklearn's order of operations, clamped at 0. */
+export function squaredFromProduct(minusTwoDot: number, xNorm: number, yNorm: number): number {
+  return Math.max(minusTwoDot + xNorm + yNorm, 0);
 }
 
 /** Rows per block so that one block of `width` doubles stays near 16 MiB (at least 1, at most `cap`). */

@@ -28,9 +28,9 @@ export function traceSqrtProduct(cov1: Float64Array, cov2: Float64Array, d: numb
   const blas = options.blas === undefined ? openBlas() : options.blas;
   if (!blas) return traceSqrtProductJs(cov1, cov2, d);
   if (!options.cov1Singular) {
-    const l = Float64Array.from(cov1);
+    const l = cov1.slice();
     if (blas.choleskyLower(l, d)) {
-      const m = Float64Array.from(cov2);
+      const m = cov2.slice();
       blas.congruenceByCholesky(m, l, d);
       return sumOfRoots(blas.symmetricEigen(m, d, false));
     }
@@ -40,7 +40,7 @@ export function traceSqrtProduct(cov1: Float64Array, cov2: Float64Array, d: numb
 
 /** The eigenvector route on BLAS: M = √D·(Vᵀ·Σ2·V)·√D by two dgemm calls. */
 function traceSqrtProductEigenBlas(cov1: Float64Array, cov2: Float64Array, d: number, blas: Blas): number {
-  const vt = Float64Array.from(cov1);
+  const vt = cov1.slice();
   const values = blas.symmetricEigen(vt, d, true); // row j of vt is eigenvector j
   const t = new Float64Array(d * d);
   blas.product(vt, d, d, cov2, d, t); // Vᵀ·Σ2
