@@ -5,6 +5,7 @@
  * scale) and which are set apart, with the reason.
  */
 import { groupByDataSpace, type RankedEntry } from '../likelihood/comparability.ts';
+import { publishedDensity } from './published-density.ts';
 import type { DensityRow, DensitySection } from './report-data.ts';
 
 export interface DensityInput {
@@ -16,6 +17,7 @@ export interface DensityInput {
 }
 
 export function densitySection(input: DensityInput): DensitySection {
+  const published = publishedDensity(input.source);
   const { groups, apart } = groupByDataSpace(input.reference ? [...input.entries, input.reference.entry] : input.entries);
   const rowOf = (model: string, estimator: string): DensityRow | undefined =>
     [...input.rows, ...(input.reference ? [input.reference.row] : [])].find((r) => r.model === model && r.estimator === estimator);
@@ -27,6 +29,7 @@ export function densitySection(input: DensityInput): DensitySection {
     groups: groups.map((g) => ({ dataSpace: g.dataSpace, models: modelsByBest(g.entries, rowOf) })),
     // The reference alone (no model has a likelihood) is no model set apart: it is still shown for scale.
     apart: apart.filter((a) => a.model !== input.reference?.entry.model).map((a) => ({ model: a.model, label: a.estimate.label, reason: a.reason })),
+    ...(published ? { published } : {}),
   };
 }
 

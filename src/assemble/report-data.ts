@@ -147,6 +147,16 @@ export interface DensitySection {
   groups: { dataSpace: string; models: string[] }[];
   /** Estimates kept out of every ranking, with the reason. */
   apart: { model: string; label: string; reason: string }[];
+  /** Published figures on the same data set, for scale only (never ranked); absent when none are known for it. */
+  published?: PublishedDensity;
+}
+
+export interface PublishedDensity {
+  /** The data set the papers measured on, in words. */
+  dataSet: string;
+  /** Why these are shown apart: "published, for scale (not comparable: ...)". */
+  note: string;
+  figures: { model: string; bitsPerDim: number; citation: string }[];
 }
 
 export interface DensityRow {

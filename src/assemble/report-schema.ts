@@ -112,6 +112,14 @@ const densitySection = z.object({
   reference: densityRow.nullable(),
   groups: z.array(z.object({ dataSpace: z.string(), models: z.array(z.string()) })),
   apart: z.array(z.object({ model: z.string(), label: z.string(), reason: z.string() })),
+  published: z
+    .object({
+      dataSet: z.string(),
+      note: z.string(),
+      figures: z.array(z.object({ model: z.string(), bitsPerDim: z.number().positive(), citation: z.string() })),
+    })
+    .optional()
+    .describe('published bits/dim on the same data set, for scale only: never ranked, not comparable'),
 });
 
 const invertibilitySection = z.object({

@@ -53,6 +53,8 @@ export interface DensityView {
   rankings: string[];
   /** Estimates kept out of the rankings, each with the reason. */
   apart: string[];
+  /** Published figures on the same data set, shown apart for scale; null when none are known. */
+  published: { heading: string; rows: { model: string; bitsPerDim: string; citation: string }[] } | null;
 }
 
 export interface DensityRowView {
@@ -217,6 +219,12 @@ function densityView(data: ReportData): DensityView | null {
     reference: section.reference && densityRowView(section.reference),
     rankings: section.groups.map((g) => `Ranked together on ${g.dataSpace}, best first: ${g.models.join(', ')}.`),
     apart: section.apart.map((a) => `${a.model} (${a.label.split(':')[0]}) is not ranked: ${a.reason}.`),
+    published: section.published
+      ? {
+          heading: `${section.published.dataSet}: ${section.published.note}.`,
+          rows: section.published.figures.map((f) => ({ model: f.model, bitsPerDim: f.bitsPerDim.toFixed(2), citation: f.citation })),
+        }
+      : null,
   };
 }
 
