@@ -197,7 +197,11 @@ export interface InvertibilityRow {
   label: string;
   n?: number;
   /** Flow: x → z → x and z → x → z, in model units. */
-  roundTrip?: { imageToImage: AbsoluteErrors; latentToLatent: AbsoluteErrors };
+  /**
+   * latentToLatent is over the prior draws whose image the forward maps back to finite
+   * values; outsideDomain counts the others (far base draws whose image saturates in float32).
+   */
+  roundTrip?: { imageToImage: AbsoluteErrors; latentToLatent: AbsoluteErrors; outsideDomain?: number };
   /** MSE per image on [0, 1] pixels (completion: the drawn rows only), PSNR of the mean MSE. */
   mse?: Estimate95;
   psnr?: number;

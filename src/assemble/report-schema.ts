@@ -130,7 +130,13 @@ const invertibilitySection = z.object({
       method: z.enum(['round-trip', 'reconstruction', 'inversion', 'completion', 'failed', 'none']),
       label: z.string(),
       n: z.number().int().nonnegative().optional(),
-      roundTrip: z.object({ imageToImage: absoluteErrors, latentToLatent: absoluteErrors }).optional(),
+      roundTrip: z
+        .object({
+          imageToImage: absoluteErrors,
+          latentToLatent: absoluteErrors,
+          outsideDomain: z.number().int().positive().optional().describe('prior draws left out of z → x → z: their image is outside the forward\'s finite domain in float32'),
+        })
+        .optional(),
       mse: estimate95.optional(),
       psnr: z.number().optional(),
       labelAgreement: estimate95.extend({ n: z.number().int().nonnegative() }).optional(),

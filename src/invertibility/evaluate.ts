@@ -82,7 +82,7 @@ async function roundTrips(name: string, model: BijectiveModel, context: Invertib
       method: 'round-trip',
       label: 'exact inverse: x → z → x at dequantized test pixels, z → x → z at prior draws (max and mean absolute error, model units)',
       n: trip.n,
-      roundTrip: { imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent },
+      roundTrip: { imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent, ...(trip.outsideDomain > 0 ? { outsideDomain: trip.outsideDomain } : {}) },
       secondsPerImage,
     },
     grids: [await interpolationGrid(name, model.latents, latents, 'between the latents of pairs of test images', batchSize)],

@@ -283,6 +283,12 @@ const METHODS: Record<InvertibilityRow['method'], string> = {
   none: 'n/a',
 };
 
+/** Why z → x → z covers fewer draws than x → z → x, when it does. */
+function outsideDomainNote(outside: number | undefined, n: number | undefined): string {
+  if (!outside) return '';
+  return ` (over ${formatCount((n ?? 0) - outside)} of ${formatCount(n ?? 0)} prior draws: ${formatCount(outside)} ${outside === 1 ? 'lands' : 'land'} where the forward is not finite in float32, pixels saturated at the range's edge, and cannot come back)`;
+}
+
 function invertibilityView(data: ReportData): InvertibilityView | null {
   const section = data.invertibility;
   if (!section || section.rows.length === 0) return null;
@@ -292,7 +298,7 @@ function invertibilityView(data: ReportData): InvertibilityView | null {
       model: r.model,
       method: r.codebook ? "encoder's codes" : METHODS[r.method],
       error: r.roundTrip
-        ? `x→z→x max ${formatValue(r.roundTrip.imageToImage.max)}, mean ${formatValue(r.roundTrip.imageToImage.mean)}; z→x→z max ${formatValue(r.roundTrip.latentToLatent.max)}, mean ${formatValue(r.roundTrip.latentToLatent.mean)}`
+        ? `x→z→x max ${formatValue(r.roundTrip.imageToImage.max)}, mean ${formatValue(r.roundTrip.imageToImage.mean)}; z→x→z max ${formatValue(r.roundTrip.latentToLatent.max)}, mean ${formatValue(r.roundTrip.latentToLatent.mean)}${outsideDomainNote(r.roundTrip.outsideDomain, r.n)}`
         : r.mse
           ? `MSE ${intervalText(r.mse)}`
           : '–',
