@@ -25,7 +25,7 @@ test('CIFAR-10 test carries the published figures with their citations; MNIST an
 test('the report shows them apart from its own rows, in HTML view and Markdown, and the schema accepts them', async () => {
   const data = await buildFixtureReport({ likelihood: true });
   data.density!.published = densitySection({ ...empty, source: 'cifar10:test' }).published;
-  parseReportData(JSON.parse(JSON.stringify(data)));
+  assert.deepEqual(parseReportData(JSON.parse(JSON.stringify(data)), 'cifar.json').density!.published, data.density!.published);
   const view = toViewModel(data).density!;
   assert.match(view.published!.heading, /^CIFAR-10 test .*: published, for scale \(not comparable/);
   assert.deepEqual(view.published!.rows.map((r) => r.bitsPerDim), ['2.92', '3.35', '3.49']);
