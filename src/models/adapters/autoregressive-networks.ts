@@ -266,6 +266,7 @@ class RunnableOnePassNetwork implements ConditionalNetwork {
   private async run(values: Float32Array, m: number, rows: number, columns: number, what: string): Promise<Float32Array> {
     const { channels } = this.bundle.manifest.image;
     const [output] = await requireRunnable(this.bundle, 'model').run([{ data: values, shape: [m, rows, columns, channels] }], { inputs: ['image'], outputs: ['image'] });
+    if (!output) throw inputError(this.bundle.manifestFile, 'gave no output', 'components.model');
     expectValuesShape(output.shape, [m, rows, columns, channels * this.p], this.bundle, 'model', what);
     return output.data;
   }
