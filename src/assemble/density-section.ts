@@ -10,6 +10,7 @@ import { groupByDataSpace, type RankedEntry } from '../likelihood/comparability.
 import type { LikelihoodEstimate } from '../likelihood/likelihood-estimate.ts';
 import { summarizeLogLikelihoods, type MeanInterval } from '../likelihood/nll-summary.ts';
 import type { DensityRow, DensitySection, Estimate95 } from './report-data.ts';
+import { publishedDensity } from './published-density.ts';
 
 export interface DensityInput {
   images: number;
@@ -27,6 +28,7 @@ export function densityEntries(input: DensityInput): RankedEntry[] {
 }
 
 export function densitySection(input: DensityInput): DensitySection {
+  const published = publishedDensity(input.source);
   const entries = densityEntries(input);
   const rows = input.models.flatMap((m) => densityRows(m.model, m.density, input.dimensions));
   const reference = input.reference && densityRow(input.reference.model, input.reference.estimate, input.dimensions);
@@ -41,6 +43,7 @@ export function densitySection(input: DensityInput): DensitySection {
     groups: groups.map((g) => ({ dataSpace: g.dataSpace, models: modelsByBest(g.entries, rowOf) })),
     // The reference alone (no model has a likelihood) is no model set apart: it is still shown for scale.
     apart: apart.filter((a) => a.model !== input.reference?.model).map((a) => ({ model: a.model, label: a.estimate.label, reason: a.reason })),
+    ...(published ? { published } : {}),
   };
 }
 

@@ -148,6 +148,16 @@ export interface DensitySection {
   groups: { dataSpace: string; models: string[] }[];
   /** Estimates kept out of every ranking, with the reason. */
   apart: { model: string; label: string; reason: string }[];
+  /** Published figures on the same data set, for scale only (never ranked); absent when none are known for it. */
+  published?: PublishedDensity;
+}
+
+export interface PublishedDensity {
+  /** The data set the papers measured on, in words. */
+  dataSet: string;
+  /** Why these are shown apart: "published, for scale (not comparable: ...)". */
+  note: string;
+  figures: { model: string; bitsPerDim: number; citation: string }[];
 }
 
 export interface DensityRow {
@@ -188,7 +198,11 @@ export interface InvertibilityRow {
   label: string;
   n?: number;
   /** Flow: x → z → x and z → x → z, in model units. */
-  roundTrip?: { imageToImage: AbsoluteErrors; latentToLatent: AbsoluteErrors };
+  /**
+   * latentToLatent is over the prior draws whose image the forward maps back to finite
+   * values; outsideDomain counts the others (far base draws whose image saturates in float32).
+   */
+  roundTrip?: { imageToImage: AbsoluteErrors; latentToLatent: AbsoluteErrors; outsideDomain?: number };
   /** MSE per image on [0, 1] pixels (completion: the drawn rows only), PSNR of the mean MSE. */
   mse?: Estimate95;
   psnr?: number;

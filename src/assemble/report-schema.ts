@@ -112,6 +112,14 @@ const densitySection = z.object({
   reference: densityRow.nullable(),
   groups: z.array(z.object({ dataSpace: z.string(), models: z.array(z.string()) })),
   apart: z.array(z.object({ model: z.string(), label: z.string(), reason: z.string() })),
+  published: z
+    .object({
+      dataSet: z.string(),
+      note: z.string(),
+      figures: z.array(z.object({ model: z.string(), bitsPerDim: z.number().positive(), citation: z.string() })),
+    })
+    .optional()
+    .describe('published bits/dim on the same data set, for scale only: never ranked, not comparable'),
 });
 
 const invertibilitySection = z.object({
@@ -122,7 +130,13 @@ const invertibilitySection = z.object({
       method: z.enum(['round-trip', 'reconstruction', 'inversion', 'completion', 'failed', 'none']),
       label: z.string(),
       n: z.number().int().nonnegative().optional(),
-      roundTrip: z.object({ imageToImage: absoluteErrors, latentToLatent: absoluteErrors }).optional(),
+      roundTrip: z
+        .object({
+          imageToImage: absoluteErrors,
+          latentToLatent: absoluteErrors,
+          outsideDomain: z.number().int().positive().optional().describe('prior draws left out of z → x → z: their image is outside the forward\'s finite domain in float32'),
+        })
+        .optional(),
       mse: estimate95.optional(),
       psnr: z.number().optional(),
       labelAgreement: estimate95.extend({ n: z.number().int().nonnegative() }).optional(),

@@ -96,7 +96,7 @@ async function roundTrips(name: string, model: BijectiveModel, context: Invertib
     result: {
       method: 'round-trip',
       label: 'exact inverse: x → z → x at dequantized test pixels, z → x → z at prior draws (max and mean absolute error, model units)',
-      roundTrip: { n: trip.n, imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent },
+      roundTrip: { n: trip.n, imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent, ...(trip.outsideDomain > 0 ? { outsideDomain: trip.outsideDomain } : {}) },
       secondsPerImage,
     },
     grids: [await interpolationGrid(name, model.latents, latents, 'between the latents of pairs of test images', batchSize)],

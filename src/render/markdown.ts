@@ -62,6 +62,10 @@ function densityLines(density: DensityView): string[] {
   for (const r of measured) lines.push(`| ${markdownText(r.model)} | ${markdownText(r.estimate)} | ${r.kind} | ${r.bitsPerDim} | ${r.n} |`);
   const ref = density.reference;
   if (ref) lines.push(`| *${markdownText(ref.model)}* | ${markdownText(ref.estimate)} | ${ref.kind} | ${ref.bitsPerDim} | ${ref.n} |`);
+  if (density.published) {
+    lines.push('', `*${markdownText(density.published.heading)}*`, '', '| Model | bits/dim | Source |', '|---|---:|---|');
+    for (const r of density.published.rows) lines.push(`| ${markdownText(r.model)} | ${r.bitsPerDim} | ${markdownText(r.citation)} |`);
+  }
   // One paragraph each: the rankings, what is kept apart, and who has no figure and why.
   for (const text of [...density.rankings, ...density.apart].map(markdownText)) lines.push('', text);
   for (const text of reasonLines(density.rows.filter((r) => r.bitsPerDim === '–'))) lines.push('', text);

@@ -54,6 +54,8 @@ export interface DensityView {
   rankings: string[];
   /** Estimates kept out of the rankings, each with the reason. */
   apart: string[];
+  /** Published figures on the same data set, shown apart for scale; null when none are known. */
+  published: { heading: string; rows: { model: string; bitsPerDim: string; citation: string }[] } | null;
 }
 
 export interface DensityRowView {
@@ -215,6 +217,12 @@ function densityView(data: ReportData): DensityView | null {
     reference: section.reference && densityRowView(section.reference),
     rankings: section.groups.map((g) => `Ranked together on ${g.dataSpace}, best first: ${g.models.join(', ')}.`),
     apart: section.apart.map((a) => `${a.model} (${a.label.split(':')[0]}) is not ranked: ${a.reason}.`),
+    published: section.published
+      ? {
+          heading: `${section.published.dataSet}: ${section.published.note}.`,
+          rows: section.published.figures.map((f) => ({ model: f.model, bitsPerDim: f.bitsPerDim.toFixed(2), citation: f.citation })),
+        }
+      : null,
   };
 }
 
@@ -273,6 +281,12 @@ const METHODS: Record<InvertibilityRow['method'], string> = {
   none: 'n/a',
 };
 
+/** Why z → x → z covers fewer draws than x → z → x, when it does. */
+function outsideDomainNote(outside: number | undefined, n: number | undefined): string {
+  if (!outside) return '';
+  return ` (over ${formatCount((n ?? 0) - outside)} of ${formatCount(n ?? 0)} prior draws: ${formatCount(outside)} ${outside === 1 ? 'lands' : 'land'} where the forward is not finite in float32, pixels saturated at the range's edge, and cannot come back)`;
+}
+
 function invertibilityView(data: ReportData): InvertibilityView | null {
   const section = data.invertibility;
   if (!section || section.rows.length === 0) return null;
@@ -282,7 +296,7 @@ function invertibilityView(data: ReportData): InvertibilityView | null {
       model: r.model,
       method: r.codebook ? "encoder's codes" : METHODS[r.method],
       error: r.roundTrip
-        ? `x→z→x max ${formatValue(r.roundTrip.imageToImage.max)}, mean ${formatValue(r.roundTrip.imageToImage.mean)}; z→x→z max ${formatValue(r.roundTrip.latentToLatent.max)}, mean ${formatValue(r.roundTrip.latentToLatent.mean)}`
+        ? `x→z→x max ${formatValue(r.roundTrip.imageToImage.max)}, mean ${formatValue(r.roundTrip.imageToImage.mean)}; z→x→z max ${formatValue(r.roundTrip.latentToLatent.max)}, mean ${formatValue(r.roundTrip.latentToLatent.mean)}${outsideDomainNote(r.roundTrip.outsideDomain, r.n)}`
         : r.mse
           ? `MSE ${intervalText(r.mse)}`
           : '–',

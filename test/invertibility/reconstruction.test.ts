@@ -40,3 +40,36 @@ test('the flow round trip reports errors under 1e-4 both ways for an invertible 
     disposeBundle(flow.bundle);
   }
 });
+
+test('z → x → z leaves out prior draws whose image the forward cannot take back, counts them, and still fails a broken forward', async () => {
+  await initBackend('wasm');
+  const flow = modelForBundle(await loadBundle(await writeTinyFlow({ nonlinear: true, logit: true })));
+  assert.ok(flow instanceof FlowModel);
+  try {
+    const rng = new Rng(1);
+    const images = imageBatch(6, 4, 4, 1, Float32Array.from({ length: 96 }, () => rng.int(256) / 255));
+    const z = flow.samplePrior(6, new Rng(2).fork('round-trip-z'));
+    // Draws 1 and 4 land where the forward is not finite, as a saturated logit's image does.
+    const isPriorDraws = (latents: Float32Array) => latents.length === z.length && latents.every((v, i) => v === z[i]);
+    const inverse = async (latents: Float32Array, b: number) => {
+      const x = await flow.inverse(latents, b);
+      if (isPriorDraws(latents)) for (const i of [1, 4]) x[i * 16] = Number.NaN;
+      return x;
+    };
+    const forward = async (x: Float32Array, b: number) => {
+      if (x.some((v) => Number.isNaN(v))) throw new Error('components.forward: produced a non-finite value (NaN)');
+      return flow.forward(x, b);
+    };
+    const model = { bundle: flow.bundle, latents: flow, inversion: { ...flow.inversion, inverse, forward } };
+    const result = await flowRoundTrip(model, images, 'test', new Rng(2), 4);
+    assert.equal(result.outsideDomain, 2);
+    assert.ok(result.latentToLatent.max < 1e-4 && Number.isFinite(result.latentToLatent.mean), JSON.stringify(result));
+    const healthy = await flowRoundTrip(flow, images, 'test', new Rng(2), 4);
+    assert.equal(healthy.outsideDomain, 0);
+    // A forward that takes no image back is broken, not unlucky: the error stands.
+    const broken = { ...model, inversion: { ...flow.inversion, forward: async () => Promise.reject(new Error('broken forward')) } };
+    await assert.rejects(flowRoundTrip(broken, images, 'test', new Rng(2), 4), /broken forward/);
+  } finally {
+    disposeBundle(flow.bundle);
+  }
+});

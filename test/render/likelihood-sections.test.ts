@@ -95,3 +95,13 @@ test('a hybrid row adds its own codebook-usage table (HTML view and Markdown), a
   // Without a hybrid there is no such table.
   assert.equal(toViewModel(await buildFixtureReport({ likelihood: true })).invertibility!.codebook, null);
 });
+
+test('a flow round trip with prior draws outside the forward\'s domain says over how many draws z → x → z was measured, and why', async () => {
+  const data = await buildFixtureReport({ likelihood: true });
+  const roundTrip = { imageToImage: { max: 7e-7, mean: 6e-8 }, latentToLatent: { max: 7.4e-5, mean: 3.9e-6 }, outsideDomain: 1 };
+  data.invertibility!.rows.push({ model: 'flow', method: 'round-trip', label: 'exact inverse', n: 16, roundTrip });
+  const parsed = parseReportData(JSON.parse(JSON.stringify(data)), 'flow.json');
+  assert.equal(parsed.invertibility!.rows.at(-1)!.roundTrip!.outsideDomain, 1);
+  const flow = toViewModel(data).invertibility!.rows.at(-1)!;
+  assert.match(flow.error, /z→x→z max 0\.000074, mean 3\.90e−6 \(over 15 of 16 prior draws: 1 lands where the forward is not finite in float32/);
+});

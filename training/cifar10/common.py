@@ -56,10 +56,11 @@ class Log:
     """CSV training log, the format genreport's diagnostics read: a header naming
     `step` and the logged quantities; an empty cell is a value not logged at that step."""
 
-    def __init__(self, path, columns):
+    def __init__(self, path, columns, append=False):
         self.columns = ['step'] + columns
-        self.f = open(path, 'w')
-        self.f.write(','.join(self.columns) + '\n')
+        self.f = open(path, 'a' if append else 'w')
+        if not append:
+            self.f.write(','.join(self.columns) + '\n')
 
     def row(self, step, **values):
         cells = [str(step)] + ['' if values.get(c) is None else f'{values[c]:.6g}' for c in self.columns[1:]]

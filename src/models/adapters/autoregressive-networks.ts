@@ -86,7 +86,7 @@ class OnePassNetwork implements ConditionalNetwork {
   async forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals> {
     return {
       pixel: async (w, c) => {
-        const crop = this.cropAround(h, w);
+        const crop = cropAround(this.bundle, h, w);
         const output = tf.tidy(() => this.runOnCrop(levels, m, crop));
         try {
           return await pixelOf(output, m, h - crop.top, w - crop.left, c, this.p, this.bundle, 'model');
@@ -98,34 +98,10 @@ class OnePassNetwork implements ConditionalNetwork {
     };
   }
 
-  /**
-   * The window of the image pixel (h, w) depends on: the declared context
-   * (at most 7×13 of 28×28 positions for a small PixelCNN), or the whole
-   * image. The conditional there is the same as on the whole image, because
-   * every tap it reads lies inside the crop or beyond the image's own edge.
-   */
-  private cropAround(h: number, w: number): Crop {
-    const { height, width } = this.bundle.manifest.image;
-    const context = this.bundle.manifest.context;
-    if (!context) return { top: 0, left: 0, rows: height, columns: width };
-    const top = Math.max(0, h - context.rowsAbove);
-    const left = Math.max(0, w - context.columnsLeft);
-    const right = Math.min(width - 1, w + context.columnsRight);
-    return { top, left, rows: h - top + 1, columns: right - left + 1 };
-  }
-
   private runOnCrop(levels: Uint8Array, m: number, crop: Crop): tf.Tensor {
     const { height, width, channels, range } = this.bundle.manifest.image;
     if (crop.rows === height && crop.columns === width) return this.wholeImage(levelsToRange(levels, range), m);
-    const rowLength = crop.columns * channels;
-    const cropped = new Uint8Array(m * crop.rows * rowLength);
-    for (let i = 0; i < m; i++) {
-      for (let r = 0; r < crop.rows; r++) {
-        const from = ((i * height + crop.top + r) * width + crop.left) * channels;
-        cropped.set(levels.subarray(from, from + rowLength), (i * crop.rows + r) * rowLength);
-      }
-    }
-    const input = tf.tensor4d(levelsToRange(cropped, range), [m, crop.rows, crop.columns, channels]);
+    const input = tf.tensor4d(levelsToRange(cropLevels(this.bundle, levels, m, crop), range), [m, crop.rows, crop.columns, channels]);
     const model = requireComponent(this.bundle, 'model');
     let output: tf.Tensor;
     try {
@@ -145,6 +121,36 @@ interface Crop {
   left: number;
   rows: number;
   columns: number;
+}
+
+/**
+ * The window of the image pixel (h, w) depends on: the declared context
+ * (at most 7×13 of 28×28 positions for a small PixelCNN), or the whole
+ * image. The conditional there is the same as on the whole image, because
+ * every tap it reads lies inside the crop or beyond the image's own edge.
+ */
+function cropAround(bundle: Bundle, h: number, w: number): Crop {
+  const { height, width } = bundle.manifest.image;
+  const context = bundle.manifest.context;
+  if (!context) return { top: 0, left: 0, rows: height, columns: width };
+  const top = Math.max(0, h - context.rowsAbove);
+  const left = Math.max(0, w - context.columnsLeft);
+  const right = Math.min(width - 1, w + context.columnsRight);
+  return { top, left, rows: h - top + 1, columns: right - left + 1 };
+}
+
+/** The crop's 8-bit levels, [m, rows, columns, C], out of m whole images. */
+function cropLevels(bundle: Bundle, levels: Uint8Array, m: number, crop: Crop): Uint8Array {
+  const { height, width, channels } = bundle.manifest.image;
+  const rowLength = crop.columns * channels;
+  const cropped = new Uint8Array(m * crop.rows * rowLength);
+  for (let i = 0; i < m; i++) {
+    for (let r = 0; r < crop.rows; r++) {
+      const from = ((i * height + crop.top + r) * width + crop.left) * channels;
+      cropped.set(levels.subarray(from, from + rowLength), (i * crop.rows + r) * rowLength);
+    }
+  }
+  return cropped;
 }
 
 class RowCachedNetwork implements ConditionalNetwork {
@@ -233,8 +239,10 @@ class RowCachedNetwork implements ConditionalNetwork {
 
 /**
  * One network (`model`) on any runtime (an ONNX file): every pixel's
- * parameters in one pass, and sampling that runs the whole image once per
- * pixel (no crops: an exported network may take only its own image size).
+ * parameters in one pass, and sampling that runs the model once per pixel on
+ * the crop the pixel depends on when the manifest declares a `context` (the
+ * file must then take any height and width: export with them as dynamic
+ * axes), else on the whole image.
  */
 class RunnableOnePassNetwork implements ConditionalNetwork {
   readonly output = 'model';
@@ -249,20 +257,43 @@ class RunnableOnePassNetwork implements ConditionalNetwork {
   }
 
   async parameters(values: Float32Array, m: number): Promise<Float32Array> {
-    const { height, width, channels } = this.bundle.manifest.image;
-    const [output] = await requireRunnable(this.bundle, 'model').run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['image'] });
-    expectValuesShape(output.shape, [m, height, width, channels * this.p], this.bundle, 'model', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
-    assertFinite(output.data, this.bundle.manifestFile, 'components.model');
+    const { height, width } = this.bundle.manifest.image;
+    const output = await this.run(values, m, height, width, `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    assertFinite(output, this.bundle.manifestFile, 'components.model');
+    return output;
+  }
+
+  /** Parameters [m, rows, columns, C·P] of m images (or crops) in the model's range. */
+  private async run(values: Float32Array, m: number, rows: number, columns: number, what: string): Promise<Float32Array> {
+    const { channels } = this.bundle.manifest.image;
+    const [output] = await requireRunnable(this.bundle, 'model').run([{ data: values, shape: [m, rows, columns, channels] }], { inputs: ['image'], outputs: ['image'] });
+    if (!output) throw inputError(this.bundle.manifestFile, 'gave no output', 'components.model');
+    expectValuesShape(output.shape, [m, rows, columns, channels * this.p], this.bundle, 'model', what);
     return output.data;
   }
 
   async forRow(levels: Uint8Array, m: number, h: number): Promise<RowConditionals> {
-    const { width, channels, range } = this.bundle.manifest.image;
-    const d = levels.length / m;
+    const { height, width, channels, range } = this.bundle.manifest.image;
     return {
       pixel: async (w, c) => {
-        const all = await this.parameters(levelsToRange(levels, range), m);
-        const at = (h * width + w) * channels + c;
+        const crop = cropAround(this.bundle, h, w);
+        const whole = crop.rows === height && crop.columns === width;
+        let all: Float32Array;
+        if (whole) {
+          all = await this.parameters(levelsToRange(levels, range), m);
+        } else {
+          const values = levelsToRange(cropLevels(this.bundle, levels, m, crop), range);
+          try {
+            all = await this.run(values, m, crop.rows, crop.columns, `a ${crop.rows}x${crop.columns} crop (manifest context)`);
+          } catch (e) {
+            // A file exported with a fixed image size refuses the crop (or makes the wrong shape).
+            throw inputError(this.bundle.manifestFile, `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); export it with dynamic height and width, or remove the context to sample from whole images`, 'context');
+          }
+          assertFinite(all, this.bundle.manifestFile, 'components.model');
+        }
+        // Pixel (h, w, c) within what was run.
+        const at = ((h - crop.top) * crop.columns + (w - crop.left)) * channels + c;
+        const d = crop.rows * crop.columns * channels;
         const out = new Float32Array(m * this.p);
         for (let i = 0; i < m; i++) out.set(all.subarray((i * d + at) * this.p, (i * d + at + 1) * this.p), i * this.p);
         return out;
