@@ -48,7 +48,11 @@ export async function addLazyCommands(parser: Argv, argv: readonly string[]): Pr
   const invoked = invokedCommand(argv);
   let y = parser;
   for (const c of LAZY_COMMANDS) {
-    y = commandName(c.command) === invoked ? await c.addTo(y) : y.command(c.command, c.describe);
+    // A command listed but not loaded must never run as a silent no-op.
+    const notLoaded = () => {
+      throw new Error(`command "${commandName(c.command)}" ran without its module: the command line was read as naming "${invoked}"`);
+    };
+    y = commandName(c.command) === invoked ? await c.addTo(y) : y.command(c.command, c.describe, {}, notLoaded);
   }
   return y;
 }
