@@ -9,13 +9,8 @@ import { hideBin } from 'yargs/helpers';
 import type { RunConfig } from '../config/config.ts';
 import { BACKEND_CHOICES, type BackendPreference } from '../core/backend.ts';
 import { GenreportError, inputError, MESSAGES } from '../core/errors.ts';
-import { ChecksFailed, checkCommand } from './commands/check.ts';
-import { featuresCommand } from './commands/features.ts';
-import { metricsCommand } from './commands/metrics.ts';
-import { rateCommand } from './commands/rate.ts';
-import { statsCommand } from './commands/stats.ts';
-import { sampleCommand } from './commands/sample.ts';
-import { CONFIG_REFERENCE, initCommand } from './commands/init.ts';
+import { ChecksFailed } from './checks-failed.ts';
+import { addLazyCommands, CONFIG_REFERENCE } from './command-list.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { RunResult } from '../pipeline.ts';
 import { wholeNumber } from './number-flags.ts';
@@ -182,7 +177,7 @@ async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boole
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const parser = yargs(argv)
+  const commandsAbove = yargs(argv)
     .scriptName('genreport')
     .usage(
       'genreport — compare deep generative image models (GAN, VAE, flow, autoregressive;\n' +
@@ -252,14 +247,9 @@ export async function main(argv: string[]): Promise<number> {
               "equals a single-process run's. Needs the real (and training) images and the extractors the config names, not the models (docs/sharding.md).",
           ),
       async (args) => mergeCommand(args.partials as string[], args),
-    )
-    .command(checkCommand)
-    .command(metricsCommand)
-    .command(statsCommand)
-    .command(featuresCommand)
-    .command(rateCommand)
-    .command(sampleCommand)
-    .command(initCommand)
+    );
+  // check, metrics, stats, features, rate, sample, init: only the one named is loaded.
+  const parser = (await addLazyCommands(commandsAbove, argv))
     .example('$0 demo', 'sample models side by side on MNIST')
     .example('$0 demo cifar10', 'the CIFAR-10 zoo (GANs, VAE, flow, PixelCNN) side by side on CIFAR-10')
     .example('$0 init', 'a commented starter config to edit')

@@ -93,9 +93,9 @@ test('src/ imports no code from outside it: training, tests, bench and scripts b
   assert.deepEqual(outside.map(show), []);
 });
 
-test('the command line reaches no heavy package through imports that load at start-up', () => {
+/** What loads with src/cli/main.ts before any command runs (static, not type-only, imports), each with the edge that first reached it. */
+function reachedAtStart(): Map<string, ImportEdge | null> {
   const atStart = importGraph(ROOT).filter((e) => !e.dynamic && !e.typeOnly);
-  const heavy = (pkg: string) => HEAVY_PACKAGES.some((h) => (h.endsWith('/') ? pkg.startsWith(h) : pkg === h || pkg.startsWith(`${h}/`)));
   // Breadth first from the entry, keeping the way each file was reached.
   const via = new Map<string, ImportEdge | null>([['src/cli/main.ts', null]]);
   const queue = ['src/cli/main.ts'];
@@ -105,12 +105,30 @@ test('the command line reaches no heavy package through imports that load at sta
       if (e.to.startsWith('src/')) queue.push(e.to);
     }
   }
-  const route = (pkg: string): string => {
-    const steps: string[] = [];
-    for (let e = via.get(pkg); e; e = via.get(e.from)) steps.unshift(show(e));
-    return steps.join(' | ');
-  };
-  assert.deepEqual([...via.keys()].filter(heavy).map(route), []);
+  return via;
+}
+
+/** The chain of imports by which start-up reaches `target`. */
+function route(via: Map<string, ImportEdge | null>, target: string): string {
+  const steps: string[] = [];
+  for (let e = via.get(target); e; e = via.get(e.from)) steps.unshift(show(e));
+  return steps.join(' | ');
+}
+
+test('the command line reaches no heavy package through imports that load at start-up', () => {
+  const via = reachedAtStart();
+  const heavy = (pkg: string) => HEAVY_PACKAGES.some((h) => (h.endsWith('/') ? pkg.startsWith(h) : pkg === h || pkg.startsWith(`${h}/`)));
+  assert.deepEqual([...via.keys()].filter(heavy).map((pkg) => route(via, pkg)), []);
+});
+
+test('genreport --help loads no package but yargs: zod, yaml and the rest load with the command that needs them', () => {
+  // Issue 29's 1-second start: each command's module (commands/*.ts) loads only when it is invoked (cli/command-list.ts).
+  const via = reachedAtStart();
+  const packages = [...via.keys()].filter((to) => !to.startsWith('src/') && !to.startsWith('node:'));
+  assert.ok(packages.includes('yargs'), 'the reader follows main.ts to its packages');
+  assert.deepEqual(packages.filter((pkg) => pkg !== 'yargs' && pkg !== 'yargs/helpers').map((pkg) => route(via, pkg)), []);
+  const commands = [...via.keys()].filter((to) => to.startsWith('src/cli/commands/'));
+  assert.deepEqual(commands.map((file) => route(via, file)), [], 'a command module that loads at start-up');
 });
 
 test('docs/architecture.md lists the rules this test reads', () => {

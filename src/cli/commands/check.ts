@@ -15,11 +15,7 @@ import { readReport } from '../../gate/read-report.ts';
 import { DEFAULT_RULES, readRules } from '../../gate/rules.ts';
 import { gateTable } from '../../gate/table.ts';
 import { writeFileAtomic } from '../../core/atomic-file.ts';
-
-/** Thrown when the comparison ran and a rule failed: main maps it to exit code 1. */
-export class ChecksFailed extends Error {
-  readonly exitCode = 1;
-}
+import { ChecksFailed } from '../checks-failed.ts';
 
 interface CheckArgs {
   current: string;
@@ -57,9 +53,8 @@ export function runCheck(args: CheckArgs, env: NodeJS.ProcessEnv = process.env):
   if (!plan.passed) throw new ChecksFailed(gateVerdict(plan));
 }
 
-export const checkCommand: CommandModule<object, CheckArgs> = {
-  command: 'check',
-  describe: 'gate a release: compare a report.json with a baseline under regression rules',
+/** Options and work of `genreport check`; its name and one-liner are in ../command-list.ts, read without loading this file. */
+export const checkCommand: Required<Pick<CommandModule<object, CheckArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
       .option('current', { type: 'string', demandOption: true, describe: 'report.json of the candidate (the release)' })

@@ -81,9 +81,8 @@ function asFloat32(m: FeatureMatrix): NdArray {
   return { dtype: 'float32', shape: [m.rows, m.cols], data: Float32Array.from(m.data) };
 }
 
-export const featuresCommand: CommandModule<object, FeaturesArgs> = {
-  command: 'features <source>',
-  describe: 'write the feature matrix of images (float32 n × d) as .npy, or .npz with class probabilities',
+/** Options and work of `genreport features <source>`; its name and one-liner are in ../command-list.ts, read without loading this file. */
+export const featuresCommand: Required<Pick<CommandModule<object, FeaturesArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
       .positional('source', { type: 'string', demandOption: true, describe: 'images: mnist:train, mnist:test, a folder, or an image .npy/.npz' })

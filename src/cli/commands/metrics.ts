@@ -167,9 +167,8 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   process.stdout.write(metricsTable(results));
 }
 
-export const metricsCommand: CommandModule<object, MetricsArgs> = {
-  command: 'metrics',
-  describe: 'compute metrics from two feature files (.npy/.npz from any framework), or from images with --extractor',
+/** Options and work of `genreport metrics`; its name and one-liner are in ../command-list.ts, read without loading this file. */
+export const metricsCommand: Required<Pick<CommandModule<object, MetricsArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
       .option('real', { type: 'string', demandOption: true, describe: 'real features: .npy/.npz (n × d), or an image source with --extractor' })

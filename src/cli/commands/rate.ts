@@ -73,9 +73,8 @@ export async function runRate(args: RateArgs): Promise<void> {
   logger.info(`stopped; ${store.ratings.length} answers in ${join(dir, RATINGS_FILE)}`);
 }
 
-export const rateCommand: CommandModule<object, RateArgs> = {
-  command: 'rate <config>',
-  describe: 'serve a blind rating page (real or generated? which looks more real?) on 127.0.0.1 for the models of a run config',
+/** Options and work of `genreport rate <config>`; its name and one-liner are in ../command-list.ts, read without loading this file. */
+export const rateCommand: Required<Pick<CommandModule<object, RateArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'the run config: its models, real data and seed' })

@@ -44,9 +44,8 @@ export async function runSample(args: SampleArgs): Promise<void> {
   }
 }
 
-export const sampleCommand: CommandModule<object, SampleArgs> = {
-  command: 'sample <bundle>',
-  describe: 'write the samples (and latents) a run with this seed draws from one model, as .npz',
+/** Options and work of `genreport sample <bundle>`; its name and one-liner are in ../command-list.ts, read without loading this file. */
+export const sampleCommand: Required<Pick<CommandModule<object, SampleArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
       .positional('bundle', { type: 'string', demandOption: true, describe: 'a model bundle folder (genmodel.json), or a samples-only folder or array' })

@@ -49,9 +49,8 @@ export async function runStats(args: StatsArgs): Promise<void> {
   }
 }
 
-export const statsCommand: CommandModule<object, StatsArgs> = {
-  command: 'stats <source>',
-  describe: 'cache reference statistics (mean, covariance, provenance) of real images for FID',
+/** Options and work of `genreport stats <source>`; its name and one-liner are in ../command-list.ts, read without loading this file. */
+export const statsCommand: Required<Pick<CommandModule<object, StatsArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
       .positional('source', { type: 'string', demandOption: true, describe: 'real images: mnist:train, mnist:test, a folder, or an image .npy/.npz' })
