@@ -34,7 +34,7 @@ import { appendHistory } from './history/store.ts';
 import { runTrend } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
-import { evaluateMeasured, evaluateModel, predictLabels, type EvaluationContext, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import { evaluateMeasured, evaluateModel, predictLabels, type EvaluationContext, type EvaluationOptions, type ModelEvaluation } from './pipeline/evaluate-model.ts';
 import { measureShard } from './pipeline/measure-shard.ts';
 import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
 import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
@@ -228,7 +228,7 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
       ? await timed('features', () => predictLabels(classExtractor, inversionImages, config.batchSize))
       : undefined;
   const context: EvaluationContext = {
-    config,
+    options: evaluationOptions(config),
     metricIds,
     extractor,
     spaces: otherSpaces,
@@ -357,6 +357,22 @@ function chartInputs(
 }
 
 /** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */
+/** The few options the per-model stages read, picked out of the run config here so that they need not know its shape. */
+function evaluationOptions(config: RunConfig): EvaluationOptions {
+  const { seed, batchSize, samples } = config;
+  return {
+    seed,
+    batchSize,
+    samples,
+    realSource: config.data.real,
+    metrics: { seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples },
+    density: config.density,
+    invertibility: config.invertibility,
+    truncation: config.truncation,
+    diagnostics: config.diagnostics,
+  };
+}
+
 async function loadSpaces(config: RunConfig, logger: Logger, configFile: string | undefined): Promise<FeatureSpace[]> {
   const spaces: FeatureSpace[] = [];
   try {

@@ -9,13 +9,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import type { RunConfig } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { Logger } from '../core/logger.ts';
 import { pickImages, type ImageBatch } from '../core/types.ts';
 import { resolveImageSource } from '../data/source.ts';
-import { modelPath } from '../core/model-spec.ts';
+import { modelPath, type ModelSpec } from '../core/model-spec.ts';
 import { disposeBundle } from '../models/bundle.ts';
 import { loadModel } from '../models/load-model.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
@@ -29,13 +28,21 @@ export interface DrawOptions {
   raters: number;
 }
 
+/** What a session is drawn from: the run config's models, seed, batch size and real data, and nothing else of it. */
+export interface DrawConfig {
+  models: readonly ModelSpec[];
+  seed: number;
+  batchSize: number;
+  data: { real: string; count?: number };
+}
+
 export interface DrawnSource {
   name: string;
   images: ImageBatch;
 }
 
 /** Each model's first `items` samples (the run's seed and stream), then `items` real images chosen with the seed. */
-export async function drawSources(config: RunConfig, items: number, logger: Logger): Promise<DrawnSource[]> {
+export async function drawSources(config: DrawConfig, items: number, logger: Logger): Promise<DrawnSource[]> {
   const sources: DrawnSource[] = [];
   for (const spec of config.models) {
     const path = modelPath(spec);
@@ -80,7 +87,7 @@ export async function writeNewSession(dir: string, sources: DrawnSource[], input
 }
 
 /** The session in `dir`: continued when it exists (raters added up to `raters`), drawn from the config otherwise. */
-export async function openSession(dir: string, configFile: string, config: RunConfig, options: DrawOptions, logger: Logger): Promise<{ plan: SessionPlan; resumed: boolean }> {
+export async function openSession(dir: string, configFile: string, config: DrawConfig, options: DrawOptions, logger: Logger): Promise<{ plan: SessionPlan; resumed: boolean }> {
   const existing = readSession(dir);
   if (existing) {
     const plan = withRaters(existing, options.raters);

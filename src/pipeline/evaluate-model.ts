@@ -9,26 +9,27 @@ import { relative } from 'node:path';
 import type { ImageEntry, MetricCell, ModelEntry } from '../assemble/report-data.ts';
 import { dimensionsOf } from '../likelihood/data-space.ts';
 import { summarizeLogLikelihoods } from '../likelihood/nll-summary.ts';
-import { modelSamples, type ModelSpec, type RunConfig } from '../config/config.ts';
+import { modelSamples, type ModelSpec } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
-import { evaluateDensity, type ModelDensity } from '../density/evaluate.ts';
+import { evaluateDensity, type DensityConfig, type ModelDensity } from '../density/evaluate.ts';
 import { argmaxHistogram, diagnoseSamples, readTrainingLogOf, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
+import type { DiagnosticThresholds } from '../diagnostics/thresholds.ts';
 import type { TrainingLog } from '../diagnostics/training-log.ts';
 import type { Extraction, FeatureExtractor } from '../features/extractor.ts';
 import { CLASS_METRICS, spaceLabel } from '../features/spaces.ts';
-import { evaluateInvertibility, type InvertibilityResult } from '../invertibility/evaluate.ts';
+import { evaluateInvertibility, type InvertibilityConfig, type InvertibilityResult } from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
-import { computeMetrics, isNotApplicable, type MetricInput, type ModelFamily } from '../metrics/registry.ts';
+import { computeMetrics, isNotApplicable, type MetricInput, type MetricOptions, type ModelFamily } from '../metrics/registry.ts';
 import { disposeBundle, type Bundle } from '../models/bundle.ts';
 import type { GenerativeModel } from '../models/generative-model.ts';
 import type { ImageSpill } from '../core/image-spill.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
-import { truncatable, truncationFeatures, truncationFromFeatures, type TruncatableModel, type TruncationCurve, type TruncationFeatures } from '../truncation/sweep.ts';
+import { truncatable, truncationFeatures, truncationFromFeatures, type TruncatableModel, type TruncationCurve, type TruncationFeatures, type TruncationOptions } from '../truncation/sweep.ts';
 import { sampleAndExtract } from './generated-set.ts';
 import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair, type ImagesByIndex } from './image-grids.ts';
@@ -38,9 +39,29 @@ import type { Timed } from './stage-timer.ts';
 /** The runtime of a samples-only model: nothing runs. */
 const STORED_IMAGES = 'stored images (samples only)';
 
+/**
+ * The run's options that the per-model stages read, picked out of the run
+ * config once by pipeline.ts: the stages below know these fields, not the
+ * config's shape.
+ */
+export interface EvaluationOptions {
+  /** Seeds sampling (the same latents for every model) and each stage's draws. */
+  seed: number;
+  batchSize: number;
+  /** The run's sample count; a model may ask for its own. */
+  samples: number;
+  /** The real data's source as the config names it (messages and density/invertibility rows). */
+  realSource: string;
+  metrics: MetricOptions;
+  density: DensityConfig;
+  invertibility: InvertibilityConfig;
+  truncation: Pick<TruncationOptions, 'psi' | 'samples'>;
+  diagnostics: DiagnosticThresholds;
+}
+
 /** What every model is measured against: the same data, extractor and seeds. */
 export interface EvaluationContext {
-  config: RunConfig;
+  options: EvaluationOptions;
   metricIds: string[];
   extractor: FeatureExtractor;
   real: { images: ImageBatch; set: MetricInput['real'] };
@@ -145,12 +166,12 @@ export interface FixedWork {
  * as it is complete.
  */
 export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
-  const { config, logger } = context;
+  const { options, logger } = context;
   const { bundle, model } = await loadChecked(spec, takenNames, context);
   try {
-    const samples = modelSamples(spec, config.samples);
+    const samples = modelSamples(spec, options.samples);
     // A model's own sample count changes its numbers, so it is part of its cache key.
-    const cacheKey = { dir: bundle.dir, hash: bundle.hash, ...(samples === config.samples ? {} : { samples }) };
+    const cacheKey = { dir: bundle.dir, hash: bundle.hash, ...(samples === options.samples ? {} : { samples }) };
     const cached = cache?.read(cacheKey);
     if (cached) {
       logger.info(`  ${bundle.manifest.name}: reused results from ${cached.file} (same config, seed and bundle)`);
@@ -198,18 +219,18 @@ export async function measureModel(
   model: GenerativeModel,
   samples: number,
   context: EvaluationContext,
-  options: { indices?: Int32Array; fixed: boolean },
+  share: { indices?: Int32Array; fixed: boolean },
 ): Promise<ModelMeasurement & { dispose(): void }> {
-  const { config, timed, logger } = context;
+  const { options, timed, logger } = context;
   const name = bundle.manifest.name;
-  const count = options.indices ? options.indices.length : samples;
+  const count = share.indices ? share.indices.length : samples;
   // Every model sees the same latent stream for the same seed, and image j depends on the seed and j alone.
   // Samples stream through every feature space a batch at a time (generated-set.ts); only features stay in memory.
   const generated = await sampleAndExtract(
     model,
     samples,
-    samplesRng(config.seed),
-    config.batchSize,
+    samplesRng(options.seed),
+    options.batchSize,
     [context.extractor, ...(context.spaces ?? []).map((s) => s.extractor)],
     timed,
     {
@@ -217,7 +238,7 @@ export async function measureModel(
       checkFirst: model.samplesOnly ? (batch) => assertDataShape(batch, bundle.manifestFile, context) : undefined,
       onProgress: (done) => logger.progress('sampling', done, count),
     },
-    options.indices,
+    share.indices,
   );
   try {
     // A samples-only model has the family its entry declares, or none.
@@ -230,7 +251,7 @@ export async function measureModel(
         hash: bundle.hash,
         parameters: bundle.parameters,
         status: 'ok',
-        ...(samples === config.samples ? {} : { samples }),
+        ...(samples === options.samples ? {} : { samples }),
         runtime: model.samplesOnly ? STORED_IMAGES : bundle.runtimes.join('; '),
       },
       family,
@@ -238,9 +259,9 @@ export async function measureModel(
       samplesOnly: Boolean(model.samplesOnly),
       samples,
       sampleSeconds: generated.sampleSeconds,
-      threads: model.samplingThreads?.(count, config.batchSize) ?? 1,
+      threads: model.samplingThreads?.(count, options.batchSize) ?? 1,
       generated: { n: generated.n, extractions: generated.extractions, head: generated.head, images: generated.images },
-      fixed: options.fixed ? await fixedWork(name, bundle, model, generated.images, context) : undefined,
+      fixed: share.fixed ? await fixedWork(name, bundle, model, generated.images, context) : undefined,
       dispose: () => generated.images.dispose(),
     };
   } catch (e) {
@@ -251,17 +272,17 @@ export async function measureModel(
 
 /** Density and invertibility on the fixed real images, the truncation sweep's features, the training log. */
 async function fixedWork(name: string, bundle: Bundle, model: GenerativeModel, images: ImageSpill, context: EvaluationContext): Promise<FixedWork> {
-  const { config, timed, logger } = context;
+  const { options, timed, logger } = context;
   // The same seeded streams for every model, as for sampling.
-  const measureRng = new Rng(config.seed).fork('measure');
+  const measureRng = new Rng(options.seed).fork('measure');
   // A samples-only model has stored images alone: no density, inverse, truncation or speed.
   const density = model.samplesOnly ? samplesOnlyDensity(model.samplesOnly.reason) : await timed('density', () =>
     evaluateDensity(name, model, {
       test: context.density.test,
-      source: config.data.real,
-      config: config.density,
+      source: options.realSource,
+      config: options.density,
       rng: measureRng.fork('density'),
-      batchSize: config.batchSize,
+      batchSize: options.batchSize,
       // Parzen (behind a flag) centres a kernel on every sample: the one reader of all n images, back from disk.
       parzen: context.density.validation ? { generated: images.slice(0, images.n), validation: context.density.validation } : undefined,
     }),
@@ -274,11 +295,11 @@ async function fixedWork(name: string, bundle: Bundle, model: GenerativeModel, i
     evaluateInvertibility(name, model, {
       images: context.inversion.images,
       labels: context.inversion.labels,
-      predict: classifier ? (batch) => predictLabels(classifier, batch, config.batchSize) : undefined,
-      source: config.data.real,
-      config: config.invertibility,
+      predict: classifier ? (batch) => predictLabels(classifier, batch, options.batchSize) : undefined,
+      source: options.realSource,
+      config: options.invertibility,
       rng: measureRng.fork('invertibility'),
-      batchSize: config.batchSize,
+      batchSize: options.batchSize,
     }),
   );
   if (inverted.result.reason) logger.warn(`  invertibility: ${inverted.result.reason}`);
@@ -296,7 +317,7 @@ async function fixedWork(name: string, bundle: Bundle, model: GenerativeModel, i
  * merged in global order), against every real feature.
  */
 export async function evaluateMeasured(measured: ModelMeasurement, context: EvaluationContext): Promise<ModelEvaluation> {
-  const { config, timed, logger } = context;
+  const { options, timed, logger } = context;
   const { name } = measured.entry;
   const { generated, fixed, family } = measured;
   if (!fixed) throw new Error(`${name}: no shard did this model's density and invertibility`);
@@ -331,7 +352,7 @@ export async function evaluateMeasured(measured: ModelMeasurement, context: Eval
   logger.info(`  ${summaryLine(cells)}`);
   const fake = generated.head;
   const images = await timed('render', async () => [
-    await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${config.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
+    await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${options.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
     ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs, context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined)),
   ]);
   images.push(...fixed.invertibilityImages);
@@ -341,7 +362,7 @@ export async function evaluateMeasured(measured: ModelMeasurement, context: Eval
       { name, family: measured.manifestFamily },
       fixed.log,
       { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } },
-      config.diagnostics,
+      options.diagnostics,
     ),
   );
   logger.info(`  training: ${training.diagnostics.verdict}`);
@@ -364,10 +385,9 @@ export async function evaluateMeasured(measured: ModelMeasurement, context: Eval
 
 function metricCells(
   input: MetricInput,
-  { config, metricIds }: EvaluationContext,
+  { options, metricIds }: EvaluationContext,
 ): { cells: Record<string, MetricCell>; paired: Record<string, PairedDraws>; closestPairs?: ClosestPair[] } {
-  const options = { seed: config.seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples };
-  const results = computeMetrics(metricIds, input, options);
+  const results = computeMetrics(metricIds, input, options.metrics);
   const cells = Object.fromEntries(
     Object.entries(results).map(([id, r]): [string, MetricCell] => [
       id,
@@ -381,9 +401,9 @@ function metricCells(
 
 /** The truncation sweep's features at each ψ; a failed sweep is a warning, not a failed model. */
 async function sweepTruncation(model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationFeatures | undefined> {
-  const { config, timed } = context;
+  const { options, timed } = context;
   try {
-    return await timed('truncation', () => truncationFeatures(model, context.extractor, { ...config.truncation, rng: measureRng.fork('truncation'), batchSize: config.batchSize }));
+    return await timed('truncation', () => truncationFeatures(model, context.extractor, { ...options.truncation, rng: measureRng.fork('truncation'), batchSize: options.batchSize }));
   } catch (e) {
     context.logger.warn(`  truncation sweep failed: ${(e as Error).message}`);
     return undefined;
@@ -414,6 +434,6 @@ function summaryLine(values: Record<string, MetricCell>): string {
 }
 
 function assertDataShape(image: { height: number; width: number; channels: number }, file: string, context: EvaluationContext): void {
-  const shape = dataShapeProblems(image, file, context.real.images, context.config.data.real);
+  const shape = dataShapeProblems(image, file, context.real.images, context.options.realSource);
   if (shape.length > 0) throw new GenreportError(shape);
 }

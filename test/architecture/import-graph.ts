@@ -14,6 +14,8 @@ export interface ImportEdge {
   /** Imported file (relative to the root) or package specifier. */
   to: string;
   typeOnly: boolean;
+  /** The names imported or re-exported as the exporting file spells them (before any `as`); `*` for a namespace, a dynamic or `typeof import('…')` import, a side-effect import. */
+  names: string[];
   /** An `import('…')` call: loaded when the code runs it, not when the file loads. */
   dynamic: boolean;
   line: number;
@@ -74,6 +76,16 @@ const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export type RawImport = Omit<ImportEdge, 'from' | 'to'> & { specifier: string };
 
+/** `D, { a, type B as C }` → D, a, B; `* as ns` and `*` → *. */
+function importedNames(clause: string): string[] {
+  return clause
+    .replace(/[{}]/g, ',')
+    .split(',')
+    .map((part) => part.trim().replace(/^type\s+/, ''))
+    .filter((part) => part !== '')
+    .map((part) => (part.startsWith('*') ? '*' : part.split(/\s+as\s+/)[0]!));
+}
+
 /** The module specifiers one file names. */
 export function importsOf(source: string): RawImport[] {
   const code = codeOnly(source);
@@ -83,13 +95,13 @@ export function importsOf(source: string): RawImport[] {
     // `import { type A, type B } from` is type-only too.
     const names = m[3]!.trim();
     const allTypes = /^\{[\s\S]*\}$/.test(names) && names.slice(1, -1).split(',').filter((n) => n.trim() !== '').every((n) => /^\s*type\s/.test(n));
-    found.push({ specifier: m[4]!, typeOnly: m[2] !== undefined || allTypes, dynamic: false, line: lineAt(m.index) });
+    found.push({ specifier: m[4]!, typeOnly: m[2] !== undefined || allTypes, names: importedNames(names), dynamic: false, line: lineAt(m.index) });
   }
-  for (const m of code.matchAll(SIDE_EFFECT)) found.push({ specifier: m[1]!, typeOnly: false, dynamic: false, line: lineAt(m.index) });
+  for (const m of code.matchAll(SIDE_EFFECT)) found.push({ specifier: m[1]!, typeOnly: false, names: ['*'], dynamic: false, line: lineAt(m.index) });
   for (const m of code.matchAll(DYNAMIC)) {
     // `typeof import('x')` names a type: nothing is loaded.
     const typeOnly = /\btypeof\s+$/.test(code.slice(Math.max(0, m.index - 12), m.index));
-    found.push({ specifier: m[1]!, typeOnly, dynamic: !typeOnly, line: lineAt(m.index) });
+    found.push({ specifier: m[1]!, typeOnly, names: ['*'], dynamic: !typeOnly, line: lineAt(m.index) });
   }
   return found;
 }
@@ -111,7 +123,7 @@ export function importGraph(root: string, dir = 'src'): ImportEdge[] {
     const from = posix(relative(root, file));
     for (const raw of importsOf(readFileSync(file, 'utf8'))) {
       const to = raw.specifier.startsWith('.') ? posix(relative(root, resolve(dirname(file), raw.specifier))) : raw.specifier;
-      edges.push({ from, to, typeOnly: raw.typeOnly, dynamic: raw.dynamic, line: raw.line });
+      edges.push({ from, to, typeOnly: raw.typeOnly, names: raw.names, dynamic: raw.dynamic, line: raw.line });
     }
   }
   return edges;

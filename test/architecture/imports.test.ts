@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { circles, importGraph, importsOf, type ImportEdge } from './import-graph.ts';
-import { CHARTS, HEAVY_PACKAGES, KNOWN_EXCEPTIONS, NEVER, rulesAsMarkdown, STAGES } from './stages.ts';
+import { CHARTS, HEAVY_PACKAGES, KNOWN_EXCEPTIONS, NEVER, RUN_CONFIG, rulesAsMarkdown, STAGES } from './stages.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const edges = importGraph(ROOT).filter((e) => e.to.startsWith('src/'));
@@ -37,6 +37,19 @@ test('the reader sees static, type-only and dynamic imports, and none in comment
   ].join('\n');
   const found = importsOf(source).map((i) => `${i.specifier}${i.typeOnly ? ' type' : ''}${i.dynamic ? ' dynamic' : ''}`);
   assert.deepEqual(found.sort(), ['./a.ts', './b.ts type', './c.ts type', './e.ts', './f.ts', './g.ts', './k.ts type', './l.ts dynamic']);
+});
+
+test('the reader names what each import takes, as the exporting file spells it', () => {
+  const source = [
+    "import D, { a, type B as C } from './a.ts';",
+    "import type { E } from './e.ts';",
+    "import * as ns from './ns.ts';",
+    "export * from './all.ts';",
+    "export { f as g } from './f.ts';",
+    "let k: typeof import('./k.ts');",
+  ].join('\n');
+  const names = Object.fromEntries(importsOf(source).map((i) => [i.specifier, i.names]));
+  assert.deepEqual(names, { './a.ts': ['D', 'a', 'B'], './e.ts': ['E'], './ns.ts': ['*'], './all.ts': ['*'], './f.ts': ['f'], './k.ts': ['*'] });
 });
 
 test('circles are found between files and within a longer loop', () => {
@@ -79,6 +92,13 @@ test('the never-rules hold, exceptions or not', () => {
     const broken = betweenFolders.filter((e) => rule.from.includes(folderOf(e.from)) && rule.to.includes(folderOf(e.to)));
     assert.deepEqual(broken.map(show), [], rule.why);
   }
+});
+
+test(`only ${RUN_CONFIG.folders.join(', ')} know the run config: no other folder imports ${RUN_CONFIG.type}`, () => {
+  const taking = edges.filter((e) => e.to === RUN_CONFIG.file && (e.names.includes(RUN_CONFIG.type) || e.names.includes('*')));
+  assert.ok(taking.length > 0, 'the reader finds the files that take the run config');
+  const elsewhere = taking.filter((e) => !(RUN_CONFIG.folders as readonly string[]).includes(folderOf(e.from)));
+  assert.deepEqual(elsewhere.map(show), [], 'a stage given the whole run config: hand it the few options it uses (picked out in pipeline.ts)');
 });
 
 test('charts are built in render/charts/ alone: no other file imports the renderer or Vega', () => {

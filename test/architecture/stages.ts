@@ -62,6 +62,14 @@ export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string
 export const CHARTS = { folder: 'src/render/charts/', renderer: 'src/render/chart.ts', packages: ['vega', 'vega-lite'] } as const;
 
 /**
+ * Who knows the run config's shape: config/ reads it, cli/ hands it on and
+ * pipeline/ takes it apart into the few options each stage uses. No other
+ * folder imports its type (by name, namespace or `import('…')`): a stage
+ * receives its options, never the whole config.
+ */
+export const RUN_CONFIG = { type: 'RunConfig', file: 'src/config/config.ts', folders: ['config', 'cli', 'pipeline'] } as const;
+
+/**
  * Packages that take a noticeable part of a second to load: imported only
  * inside the commands that need them (a dynamic import), so that --help,
  * check and metrics on feature files start fast. Matched as a prefix.
@@ -91,6 +99,8 @@ export function rulesAsMarkdown(): string {
     ...never,
     '',
     `Charts are built in \`${CHARTS.folder}\` alone, one file per chart with its id, title and caption, by one \`charts(data, …)\` call after assemble: only its files and the renderer \`${CHARTS.renderer}\` import the renderer, ${CHARTS.packages.map((p) => `\`${p}\``).join(' or ')}.`,
+    '',
+    `Only ${RUN_CONFIG.folders.map((f) => `\`${f}/\``).join(', ').replace(/, ([^,]*)$/, ' and $1')} import the \`${RUN_CONFIG.type}\` type of \`${RUN_CONFIG.file}\`: pipeline.ts picks out of it the few options each stage uses, and the stage receives those.`,
     '',
     `Loaded only by the commands that need them (never by a static import reachable from \`src/cli/main.ts\`): ${HEAVY_PACKAGES.map((p) => `\`${p}\``).join(', ')}.`,
   ].join('\n');
