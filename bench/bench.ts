@@ -39,7 +39,10 @@ import { benchStartTime } from './start-time.ts';
 import type { BackendPreference } from '../src/core/backend.ts';
 
 const PARTS = ['start', 'backend', 'kernels', 'extraction', 'onnx', 'demo', 'metrics', 'nn', 'stages'] as const;
-const chosen = (process.env.BENCH_PARTS ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const chosen = (process.env.BENCH_PARTS ?? PARTS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = chosen.filter((p) => !(PARTS as readonly string[]).includes(p));
 if (unknown.length > 0) {
   console.error(`BENCH_PARTS: unknown part(s) ${unknown.join(', ')} (known: ${PARTS.join(', ')})`);
@@ -72,7 +75,9 @@ if (part('extraction')) {
   const started = performance.now();
   await extractor.extract(images, 250);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\nfeature extraction (${extractor.info.name}, ${backend.device}): ${(images.n / seconds).toFixed(0)} images/s over ${images.n} images`);
+  console.log(
+    `\nfeature extraction (${extractor.info.name}, ${backend.device}): ${(images.n / seconds).toFixed(0)} images/s over ${images.n} images`,
+  );
   extractor.dispose();
 }
 if (part('onnx')) console.log(formatOnnxBench(await benchOnnxExtractor()));
@@ -90,22 +95,36 @@ async function benchDemo(): Promise<void> {
   const demo = fileURLToPath(new URL('../samples/mnist/demo.yaml', import.meta.url));
   const { config } = readConfig(demo);
   const out = mkdtempSync(join(tmpdir(), 'genreport-bench-'));
-  const result = await runPipeline(config, { out, backend: 'auto', command: 'npm run bench', logger: createLogger({ quiet: true }) });
-  console.log(`\ndemo report (${config.models.length} models, ${config.samples} samples each, ${result.data.dataset.count} real images):`);
+  const result = await runPipeline(config, {
+    out,
+    backend: 'auto',
+    command: 'npm run bench',
+    logger: createLogger({ quiet: true }),
+  });
+  console.log(
+    `\ndemo report (${config.models.length} models, ${config.samples} samples each, ${result.data.dataset.count} real images):`,
+  );
   for (const m of result.data.models) {
-    console.log(`  sampling ${m.name.padEnd(20)} ${m.samplesPerSecond?.toFixed(m.samplesPerSecond < 100 ? 1 : 0).padStart(7)} images/s`);
+    console.log(
+      `  sampling ${m.name.padEnd(20)} ${m.samplesPerSecond?.toFixed(m.samplesPerSecond < 100 ? 1 : 0).padStart(7)} images/s`,
+    );
   }
   // Issue 3's target: an autoregressive sample model draws 500 images within 3 minutes.
   // On wasm its batches run on one worker thread per core (as many as there are batches).
-  const threads = backend.name === 'wasm' ? Math.min(availableParallelism(), Math.ceil(config.samples / config.batchSize)) : 1;
+  const threads =
+    backend.name === 'wasm' ? Math.min(availableParallelism(), Math.ceil(config.samples / config.batchSize)) : 1;
   for (const m of result.data.models.filter((m) => m.family === 'autoregressive' && m.samplesPerSecond)) {
     const seconds = 500 / m.samplesPerSecond!;
-    console.log(`  ${m.name}: 500 samples in ${seconds.toFixed(0)} s on ${threads} thread(s) (target <= 180 s: ${seconds <= 180 ? 'met' : `missed by ${(seconds / 180).toFixed(1)}x`})`);
+    console.log(
+      `  ${m.name}: 500 samples in ${seconds.toFixed(0)} s on ${threads} thread(s) (target <= 180 s: ${seconds <= 180 ? 'met' : `missed by ${(seconds / 180).toFixed(1)}x`})`,
+    );
   }
   let total = 0;
   for (const t of result.data.run.timings) {
     total += t.seconds;
     console.log(`  stage ${t.stage.padEnd(13)} ${t.seconds.toFixed(2).padStart(7)} s`);
   }
-  console.log(`  total               ${total.toFixed(2).padStart(7)} s${result.pdfSkipped ? ' (PDF skipped: no browser)' : ''}`);
+  console.log(
+    `  total               ${total.toFixed(2).padStart(7)} s${result.pdfSkipped ? ' (PDF skipped: no browser)' : ''}`,
+  );
 }

@@ -15,7 +15,8 @@ function distIsCurrent(): boolean {
   const compiled = `${ROOT}dist/cli/main.js`;
   if (!existsSync(compiled)) return false;
   let newest = statSync(`${ROOT}src`).mtimeMs;
-  for (const name of readdirSync(`${ROOT}src`, { recursive: true })) newest = Math.max(newest, statSync(`${ROOT}src/${name}`).mtimeMs);
+  for (const name of readdirSync(`${ROOT}src`, { recursive: true }))
+    newest = Math.max(newest, statSync(`${ROOT}src/${name}`).mtimeMs);
   return statSync(compiled).mtimeMs >= newest;
 }
 

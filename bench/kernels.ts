@@ -41,14 +41,44 @@ const CASES: Case[] = [
   filterCase([BATCH, 14, 14, 32], [BATCH, 7, 7, 64], 4),
   filterCase([BATCH, 28, 28, 1], [BATCH, 14, 14, 32], 4),
   // Dense-layer gradients (transposed operands): the VAE encoder's 3136 -> 512 and the DCGAN generator's 100 -> 3136.
-  { name: 'BatchMatMul [64,3136]ᵀ·[64,512] (a dense weight gradient)', kernel: batchMatMulConfig, inputs: { a: [BATCH, 3136], b: [BATCH, 512] }, attrs: { transposeA: true, transposeB: false } },
-  { name: 'BatchMatMul [64,512]·[3136,512]ᵀ (its input gradient)', kernel: batchMatMulConfig, inputs: { a: [BATCH, 512], b: [3136, 512] }, attrs: { transposeA: false, transposeB: true } },
-  { name: 'BatchMatMul [64,100]ᵀ·[64,3136] (the generator\'s dense weight gradient)', kernel: batchMatMulConfig, inputs: { a: [BATCH, 100], b: [BATCH, 3136] }, attrs: { transposeA: true, transposeB: false } },
+  {
+    name: 'BatchMatMul [64,3136]ᵀ·[64,512] (a dense weight gradient)',
+    kernel: batchMatMulConfig,
+    inputs: { a: [BATCH, 3136], b: [BATCH, 512] },
+    attrs: { transposeA: true, transposeB: false },
+  },
+  {
+    name: 'BatchMatMul [64,512]·[3136,512]ᵀ (its input gradient)',
+    kernel: batchMatMulConfig,
+    inputs: { a: [BATCH, 512], b: [3136, 512] },
+    attrs: { transposeA: false, transposeB: true },
+  },
+  {
+    name: "BatchMatMul [64,100]ᵀ·[64,3136] (the generator's dense weight gradient)",
+    kernel: batchMatMulConfig,
+    inputs: { a: [BATCH, 100], b: [BATCH, 3136] },
+    attrs: { transposeA: true, transposeB: false },
+  },
   // Data movement in flow, PixelCNN and DCGAN training steps (the builtins' values, bit for bit).
   // Identity is left out: ours copies nothing.
-  { name: 'Transpose [64,16,16,64] by [3,1,2,0] (a filter gradient\'s input)', kernel: transposeConfig, inputs: { x: [BATCH, 16, 16, 64] }, attrs: { perm: [3, 1, 2, 0] } },
-  { name: 'Sum [64,14,14,64] over [0,1,2] (a bias gradient)', kernel: sumConfig, inputs: { x: [BATCH, 14, 14, 64] }, attrs: { axis: [0, 1, 2], keepDims: false } },
-  { name: 'Tile [1,1,1,32] by [64,14,14,1] (a batch-norm gradient)', kernel: tileConfig, inputs: { x: [1, 1, 1, 32] }, attrs: { reps: [BATCH, 14, 14, 1] } },
+  {
+    name: "Transpose [64,16,16,64] by [3,1,2,0] (a filter gradient's input)",
+    kernel: transposeConfig,
+    inputs: { x: [BATCH, 16, 16, 64] },
+    attrs: { perm: [3, 1, 2, 0] },
+  },
+  {
+    name: 'Sum [64,14,14,64] over [0,1,2] (a bias gradient)',
+    kernel: sumConfig,
+    inputs: { x: [BATCH, 14, 14, 64] },
+    attrs: { axis: [0, 1, 2], keepDims: false },
+  },
+  {
+    name: 'Tile [1,1,1,32] by [64,14,14,1] (a batch-norm gradient)',
+    kernel: tileConfig,
+    inputs: { x: [1, 1, 1, 32] },
+    attrs: { reps: [BATCH, 14, 14, 1] },
+  },
 ];
 
 function transposeCase(dy: Shape4, dx: Shape4, k: number): Case {
@@ -70,7 +100,12 @@ function filterCase(x: Shape4, dy: Shape4, k: number): Case {
 }
 
 /** Median wall time of `repeats` calls, after warm-up calls (ours in JS need a few to be compiled). */
-function timeKernel(kernel: tf.KernelConfig, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, repeats: number): number {
+function timeKernel(
+  kernel: tf.KernelConfig,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+  repeats: number,
+): number {
   const backend = tf.backend();
   const times: number[] = [];
   const warmUp = 5;

@@ -63,7 +63,9 @@ export function writeFeatures(path: string, n: number, d: number, seed: number, 
 }
 
 function hasNumpy(): boolean {
-  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy, scipy, sklearn'], { stdio: 'ignore' }).status === 0;
+  return (
+    existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy, scipy, sklearn'], { stdio: 'ignore' }).status === 0
+  );
 }
 
 /** The reference's own timer (from before its load) and value. */
@@ -132,15 +134,21 @@ function sideBySide(ours: string[], references: string[][]) {
 
 const secondsList = (all: number[]) => all.map((s) => s.toFixed(2)).join(', ');
 const cpuRatio = (ours: number | null, reference: number | null) =>
-  ours === null || reference === null ? '' : `; CPU seconds ours ${ours.toFixed(2)}, reference ${reference.toFixed(2)} (${(ours / reference).toFixed(2)}×)`;
+  ours === null || reference === null
+    ? ''
+    : `; CPU seconds ours ${ours.toFixed(2)}, reference ${reference.toFixed(2)} (${(ours / reference).toFixed(2)}×)`;
 
 export async function benchMetrics(log: (line: string) => void = console.log): Promise<MetricTiming[]> {
   ensureCompiled(log);
   const dir = mkdtempSync(join(tmpdir(), 'genreport-bench-metrics-'));
   const python = hasNumpy();
   const blas = openBlas();
-  log(`\nmetrics (linear algebra: ${blas ? `OpenBLAS, ${blas.library}` : `plain JS: ${openBlasUnavailableReason()}`}; reference: ${python ? PYTHON : 'none (no numpy/scipy/sklearn)'})`);
-  log(`  FID and PRDC: whole commands on both sides, process start included; median of ${RUNS} alternating runs (BENCH_METRIC_RUNS)`);
+  log(
+    `\nmetrics (linear algebra: ${blas ? `OpenBLAS, ${blas.library}` : `plain JS: ${openBlasUnavailableReason()}`}; reference: ${python ? PYTHON : 'none (no numpy/scipy/sklearn)'})`,
+  );
+  log(
+    `  FID and PRDC: whole commands on both sides, process start included; median of ${RUNS} alternating runs (BENCH_METRIC_RUNS)`,
+  );
   const rows: MetricTiming[] = [];
   try {
     const file = (name: string) => join(dir, `${name}.npy`);
@@ -152,48 +160,125 @@ export async function benchMetrics(log: (line: string) => void = console.log): P
     const fidArgs = ['metrics', '--real', file('fid-real'), '--fake', file('fid-fake'), '--metrics', 'fid', '--json'];
     const fidFiles = [file('fid-real'), file('fid-fake')];
     if (python) {
-      const fid = sideBySide(fidArgs, [['fid-cholesky', ...fidFiles], ['fid', ...fidFiles]]);
+      const fid = sideBySide(fidArgs, [
+        ['fid-cholesky', ...fidFiles],
+        ['fid', ...fidFiles],
+      ]);
       const [cholesky, eigh] = fid.references;
       const ours = (fid.ours.value as { fid: number }).fid;
       const name = 'FID 10,000 × 2,048 (whole command)';
-      log(`  ${name}: wall ours ${secondsList(fid.ours.all)} s; numpy Cholesky+eigvalsh ${secondsList(cholesky!.all)} s; scipy eigh(type=2) ${secondsList(eigh!.all)} s`);
-      log(`    medians${cpuRatio(fid.ours.cpuSeconds, cholesky!.cpuSeconds)} against Cholesky+eigvalsh; ${eigh!.cpuSeconds?.toFixed(2)} for eigh`);
-      rows.push({ name, oursSeconds: fid.ours.seconds, ours, reference: `numpy: load, np.cov, cholesky, eigvalsh(LᵀΣ2L) (in-process ${cholesky!.inner.toFixed(2)} s)`, referenceSeconds: cholesky!.seconds, referenceValue: cholesky!.value, targetRatio: TARGETS.fid });
-      rows.push({ name, oursSeconds: fid.ours.seconds, ours, reference: `numpy/scipy: load, np.cov, eigh(type=2) (in-process ${eigh!.inner.toFixed(2)} s)`, referenceSeconds: eigh!.seconds, referenceValue: eigh!.value });
+      log(
+        `  ${name}: wall ours ${secondsList(fid.ours.all)} s; numpy Cholesky+eigvalsh ${secondsList(cholesky!.all)} s; scipy eigh(type=2) ${secondsList(eigh!.all)} s`,
+      );
+      log(
+        `    medians${cpuRatio(fid.ours.cpuSeconds, cholesky!.cpuSeconds)} against Cholesky+eigvalsh; ${eigh!.cpuSeconds?.toFixed(2)} for eigh`,
+      );
+      rows.push({
+        name,
+        oursSeconds: fid.ours.seconds,
+        ours,
+        reference: `numpy: load, np.cov, cholesky, eigvalsh(LᵀΣ2L) (in-process ${cholesky!.inner.toFixed(2)} s)`,
+        referenceSeconds: cholesky!.seconds,
+        referenceValue: cholesky!.value,
+        targetRatio: TARGETS.fid,
+      });
+      rows.push({
+        name,
+        oursSeconds: fid.ours.seconds,
+        ours,
+        reference: `numpy/scipy: load, np.cov, eigh(type=2) (in-process ${eigh!.inner.toFixed(2)} s)`,
+        referenceSeconds: eigh!.seconds,
+        referenceValue: eigh!.value,
+      });
       const sqrtmRef = runReference(['fid-sqrtm', ...fidFiles]);
-      rows.push({ name, oursSeconds: fid.ours.seconds, ours, reference: 'pytorch-fid (scipy sqrtm), in-process time', referenceSeconds: sqrtmRef.seconds, referenceValue: sqrtmRef.value });
+      rows.push({
+        name,
+        oursSeconds: fid.ours.seconds,
+        ours,
+        reference: 'pytorch-fid (scipy sqrtm), in-process time',
+        referenceSeconds: sqrtmRef.seconds,
+        referenceValue: sqrtmRef.value,
+      });
     } else {
       const fid = wholeCommand(process.execPath, [BIN, ...fidArgs]);
-      rows.push({ name: 'FID 10,000 × 2,048 (whole command)', oursSeconds: fid.seconds, ours: (fid.value as { fid: number }).fid, reference: '', referenceSeconds: null, referenceValue: null, targetRatio: TARGETS.fid });
+      rows.push({
+        name: 'FID 10,000 × 2,048 (whole command)',
+        oursSeconds: fid.seconds,
+        ours: (fid.value as { fid: number }).fid,
+        reference: '',
+        referenceSeconds: null,
+        referenceValue: null,
+        targetRatio: TARGETS.fid,
+      });
     }
 
-    const prdcArgs = ['metrics', '--real', file('knn-real'), '--fake', file('knn-fake'), '--metrics', 'precision,recall,density,coverage', '--pr-k', '5', '--prdc-k', '5', '--json'];
+    const prdcArgs = [
+      'metrics',
+      '--real',
+      file('knn-real'),
+      '--fake',
+      file('knn-fake'),
+      '--metrics',
+      'precision,recall,density,coverage',
+      '--pr-k',
+      '5',
+      '--prdc-k',
+      '5',
+      '--json',
+    ];
     const prdcName = 'PRDC 10,000 × 10,000, d = 128, k = 5 (whole command)';
     if (python) {
       const prdc = sideBySide(prdcArgs, [['prdc', file('knn-real'), file('knn-fake')]]);
       const [ref] = prdc.references;
       log(`  ${prdcName}: wall ours ${secondsList(prdc.ours.all)} s; clovaai prdc ${secondsList(ref!.all)} s`);
       log(`    medians${cpuRatio(prdc.ours.cpuSeconds, ref!.cpuSeconds)}`);
-      rows.push({ name: prdcName, oursSeconds: prdc.ours.seconds, ours: prdc.ours.value, reference: `clovaai prdc (sklearn, n_jobs=8) (in-process ${ref!.inner.toFixed(2)} s)`, referenceSeconds: ref!.seconds, referenceValue: ref!.value, targetRatio: TARGETS.prdc });
+      rows.push({
+        name: prdcName,
+        oursSeconds: prdc.ours.seconds,
+        ours: prdc.ours.value,
+        reference: `clovaai prdc (sklearn, n_jobs=8) (in-process ${ref!.inner.toFixed(2)} s)`,
+        referenceSeconds: ref!.seconds,
+        referenceValue: ref!.value,
+        targetRatio: TARGETS.prdc,
+      });
     } else {
       const prdc = wholeCommand(process.execPath, [BIN, ...prdcArgs]);
-      rows.push({ name: prdcName, oursSeconds: prdc.seconds, ours: prdc.value, reference: '', referenceSeconds: null, referenceValue: null, targetRatio: TARGETS.prdc });
+      rows.push({
+        name: prdcName,
+        oursSeconds: prdc.seconds,
+        ours: prdc.value,
+        reference: '',
+        referenceSeconds: null,
+        referenceValue: null,
+        targetRatio: TARGETS.prdc,
+      });
     }
 
     const real = readFeatureFile(file('knn-real')).features;
     const fake = readFeatureFile(file('knn-fake')).features;
     const kid = timed(() => kidFromFeatures(real, fake, { seed: 0, subsets: 100, subsetSize: 1000 }));
     const kidRef = python ? runReference(['kid', file('knn-real'), file('knn-fake'), '100', '1000']) : null;
-    rows.push({ name: 'KID 100 subsets × 1,000, d = 128 (in-process)', oursSeconds: kid.seconds, ours: { mean: kid.value.mean, std: kid.value.std }, reference: 'torch-fidelity loop (numpy), load included; other subsets', referenceSeconds: kidRef?.seconds ?? null, referenceValue: kidRef?.value });
+    rows.push({
+      name: 'KID 100 subsets × 1,000, d = 128 (in-process)',
+      oursSeconds: kid.seconds,
+      ours: { mean: kid.value.mean, std: kid.value.std },
+      reference: 'torch-fidelity loop (numpy), load included; other subsets',
+      referenceSeconds: kidRef?.seconds ?? null,
+      referenceValue: kidRef?.value,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   for (const r of rows) {
-    const ratio = r.referenceSeconds === null ? '' : `  ours/reference ${(r.oursSeconds / r.referenceSeconds).toFixed(2)}`;
+    const ratio =
+      r.referenceSeconds === null ? '' : `  ours/reference ${(r.oursSeconds / r.referenceSeconds).toFixed(2)}`;
     const ref = r.referenceSeconds === null ? '' : `; ${r.reference} ${r.referenceSeconds.toFixed(2)} s`;
     log(`  ${r.name.padEnd(40)} ours ${r.oursSeconds.toFixed(2).padStart(6)} s${ref}${ratio}`);
-    if (r.targetRatio !== undefined) log(`    issue 29 target: ${targetVerdict(r.oursSeconds, r.referenceSeconds, r.targetRatio)}`);
-    log(`    values: ours ${JSON.stringify(r.ours)}${r.referenceSeconds === null ? '' : `, reference ${JSON.stringify(r.referenceValue)}`}`);
+    if (r.targetRatio !== undefined)
+      log(`    issue 29 target: ${targetVerdict(r.oursSeconds, r.referenceSeconds, r.targetRatio)}`);
+    log(
+      `    values: ours ${JSON.stringify(r.ours)}${r.referenceSeconds === null ? '' : `, reference ${JSON.stringify(r.referenceValue)}`}`,
+    );
   }
   return rows;
 }

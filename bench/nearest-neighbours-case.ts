@@ -11,7 +11,10 @@ import { nearestRows } from '../src/metrics/nearest-neighbours.ts';
 import { prdcFromFeatures } from '../src/metrics/prdc.ts';
 
 const [metric, realFile, fakeFile, trainFile] = process.argv.slice(2);
-if (!realFile || !fakeFile) throw new Error('usage: nearest-neighbours-case.ts <metric> <real features> <generated features> [training features]');
+if (!realFile || !fakeFile)
+  throw new Error(
+    'usage: nearest-neighbours-case.ts <metric> <real features> <generated features> [training features]',
+  );
 const real = readFeatureFile(realFile).features;
 const fake = readFeatureFile(fakeFile).features;
 const train = trainFile ? readFeatureFile(trainFile).features : undefined;

@@ -46,7 +46,8 @@ function listFromEnv(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
   if (!raw) return fallback;
   const values = raw.split(',').map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isInteger(v) || v < 10)) throw new Error(`${name}: expected whole numbers ≥ 10 separated by commas, got "${raw}"`);
+  if (values.some((v) => !Number.isInteger(v) || v < 10))
+    throw new Error(`${name}: expected whole numbers ≥ 10 separated by commas, got "${raw}"`);
   return values;
 }
 
@@ -55,17 +56,25 @@ function hasSklearn(): boolean {
 }
 
 function runJson(command: string, args: string[]): CaseResult {
-  const out = execFileSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-export async function benchNearestNeighbours(log: (line: string) => void = console.log): Promise<NearestNeighbourRow[]> {
+export async function benchNearestNeighbours(
+  log: (line: string) => void = console.log,
+): Promise<NearestNeighbourRow[]> {
   const sizes = listFromEnv('BENCH_NN_SIZES', [10_000, 50_000]);
   const dims = listFromEnv('BENCH_NN_DIMS', [128, 2048]);
   const python = hasSklearn();
   const dir = mkdtempSync(join(tmpdir(), 'genreport-bench-nn-'));
   const rows: NearestNeighbourRow[] = [];
-  log(`\nnearest-neighbour metrics at scale (each in its own process; peak = maxRSS; reference: ${python ? 'clovaai-prdc-style with sklearn pairwise_distances' : 'none (no numpy/sklearn)'})`);
+  log(
+    `\nnearest-neighbour metrics at scale (each in its own process; peak = maxRSS; reference: ${python ? 'clovaai-prdc-style with sklearn pairwise_distances' : 'none (no numpy/sklearn)'})`,
+  );
   try {
     for (const d of dims) {
       for (const n of sizes) {
@@ -74,9 +83,20 @@ export async function benchNearestNeighbours(log: (line: string) => void = conso
         writeFeatures(file('fake'), n, d, 4, 0.05);
         writeFeatures(file('train'), n, d, 5, 0);
         for (const metric of METRICS) {
-          const args = ['--import', 'tsx', CASE, metric, file('real'), file('fake'), ...(metric === 'memorisation' ? [file('train')] : [])];
+          const args = [
+            '--import',
+            'tsx',
+            CASE,
+            metric,
+            file('real'),
+            file('fake'),
+            ...(metric === 'memorisation' ? [file('train')] : []),
+          ];
           const ours = runJson(process.execPath, args);
-          const reference = python && n <= REFERENCE_MAX_ROWS && metric !== 'memorisation' ? runJson(PYTHON, [REFERENCE, metric, file('real'), file('fake'), '5']) : null;
+          const reference =
+            python && n <= REFERENCE_MAX_ROWS && metric !== 'memorisation'
+              ? runJson(PYTHON, [REFERENCE, metric, file('real'), file('fake'), '5'])
+              : null;
           const row = { metric, n, d, ours, reference };
           rows.push(row);
           log(formatRow(row));
@@ -117,7 +137,9 @@ function scalingLines(rows: NearestNeighbourRow[]): string[] {
       const time = Math.log(large.ours.seconds / small.ours.seconds) / ratio;
       const extra = (r: NearestNeighbourRow) => Math.max(1, r.ours.peakRssMiB - r.ours.inputRssMiB);
       const memory = Math.log(extra(large) / extra(small)) / ratio;
-      lines.push(`  scaling ${metric.padEnd(13)} d = ${String(d).padEnd(5)} ${small.n} → ${large.n}: time ∝ n^${time.toFixed(2)}, memory beyond the inputs ∝ n^${memory.toFixed(2)}`);
+      lines.push(
+        `  scaling ${metric.padEnd(13)} d = ${String(d).padEnd(5)} ${small.n} → ${large.n}: time ∝ n^${time.toFixed(2)}, memory beyond the inputs ∝ n^${memory.toFixed(2)}`,
+      );
     }
   }
   return lines;

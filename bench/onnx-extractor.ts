@@ -34,7 +34,8 @@ export interface OnnxBench {
 export async function benchOnnxExtractor(n = 64, batch = 16): Promise<OnnxBench | { skipped: string }> {
   const script = fileURLToPath(new URL('inception-onnx.py', import.meta.url));
   const py = spawnSync('/usr/bin/python3', [script, CACHE, String(n), String(batch)], { encoding: 'utf8' });
-  if (py.status !== 0) return { skipped: `PyTorch side failed (${(py.stderr || py.error?.message || '').trim().split('\n').pop()})` };
+  if (py.status !== 0)
+    return { skipped: `PyTorch side failed (${(py.stderr || py.error?.message || '').trim().split('\n').pop()})` };
   const torch = JSON.parse(py.stdout.trim().split('\n').pop()!);
   const imagesFile = join(CACHE, `images-${n}.npy`);
   const images = arrayToImages(readNpy(imagesFile), imagesFile);

@@ -24,7 +24,10 @@ export interface StartTiming {
 
 const COMMANDS: ReadonlyArray<{ name: string; args: string[] }> = [
   { name: 'genreport --help', args: [BIN, '--help'] },
-  { name: 'genreport check', args: [BIN, 'check', '--current', `${REPORTS}release-pass.json`, '--baseline', `${REPORTS}baseline.json`] },
+  {
+    name: 'genreport check',
+    args: [BIN, 'check', '--current', `${REPORTS}release-pass.json`, '--baseline', `${REPORTS}baseline.json`],
+  },
 ];
 
 const GNU_TIME = '/usr/bin/time';
@@ -34,9 +37,15 @@ const cpuSeconds = new Map<string, number[]>();
 /** Wall seconds of one run; its CPU seconds (user + system, through GNU time where installed) go to cpuSeconds under `name`. */
 function seconds(args: string[], name = ''): number {
   const cpuFile = existsSync(GNU_TIME) ? join(cpuDir, 'cpu') : null;
-  const [command, commandArgs] = cpuFile ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args]] : [process.execPath, args];
+  const [command, commandArgs] = cpuFile
+    ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args]]
+    : [process.execPath, args];
   const start = performance.now();
-  const run = spawnSync(command, commandArgs, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  const run = spawnSync(command, commandArgs, {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+  });
   if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}`);
   const wall = (performance.now() - start) / 1000;
   if (cpuFile && name) {
@@ -54,7 +63,10 @@ function median(values: number[]): number {
 export function benchStartTime(runs = 7, log: (line: string) => void = console.log): StartTiming[] {
   ensureCompiled(log);
   seconds(COMMANDS[0]!.args); // warm the file cache
-  const times = new Map<string, number[]>([['node -e 0', []], ...COMMANDS.map((c) => [c.name, []] as [string, number[]])]);
+  const times = new Map<string, number[]>([
+    ['node -e 0', []],
+    ...COMMANDS.map((c) => [c.name, []] as [string, number[]]),
+  ]);
   for (let i = 0; i < runs; i++) {
     times.get('node -e 0')!.push(seconds(['-e', '0'], 'node -e 0'));
     for (const c of COMMANDS) times.get(c.name)!.push(seconds(c.args, c.name));
@@ -66,7 +78,9 @@ export function benchStartTime(runs = 7, log: (line: string) => void = console.l
   return COMMANDS.map((c) => {
     const m = median(times.get(c.name)!);
     const verdict = m <= TARGET_SECONDS ? 'met' : `missed by ${((m / TARGET_SECONDS - 1) * 100).toFixed(0)}%`;
-    log(`  ${c.name.padEnd(20)} ${m.toFixed(3).padStart(7)} s${cpu(c.name)}  (${(m / reference).toFixed(1)}x node -e 0; issue 29 target < ${TARGET_SECONDS} s: ${verdict})`);
+    log(
+      `  ${c.name.padEnd(20)} ${m.toFixed(3).padStart(7)} s${cpu(c.name)}  (${(m / reference).toFixed(1)}x node -e 0; issue 29 target < ${TARGET_SECONDS} s: ${verdict})`,
+    );
     return { name: c.name, medianSeconds: m, referenceSeconds: reference };
   });
 }

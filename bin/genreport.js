@@ -14,7 +14,8 @@ function newestSource() {
   const src = `${root}src`;
   if (!existsSync(src)) return 0;
   let newest = statSync(src).mtimeMs;
-  for (const name of readdirSync(src, { recursive: true })) newest = Math.max(newest, statSync(`${src}/${name}`).mtimeMs);
+  for (const name of readdirSync(src, { recursive: true }))
+    newest = Math.max(newest, statSync(`${src}/${name}`).mtimeMs);
   return newest;
 }
 

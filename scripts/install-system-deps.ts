@@ -10,4 +10,8 @@ import { ensureSystemPackages, missingSystemPackages, SYSTEM_NEEDS } from '../sr
 const logger = createLogger();
 ensureSystemPackages(logger, { pdf: true, need: SYSTEM_NEEDS.tests });
 const missing = missingSystemPackages(SYSTEM_NEEDS.tests);
-logger.info(missing.length ? `system packages still missing: ${missing.join(', ')} (the tests that need them are skipped)` : 'system packages: all present');
+logger.info(
+  missing.length
+    ? `system packages still missing: ${missing.join(', ')} (the tests that need them are skipped)`
+    : 'system packages: all present',
+);

@@ -26,7 +26,15 @@ import { referenceDensity } from './density/reference.ts';
 import { dimensionsOf } from './likelihood/data-space.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { loadExtractor } from './features/registry.ts';
-import { CLASS_METRICS, classifierSpace, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile, type FeatureSpace } from './features/spaces.ts';
+import {
+  CLASS_METRICS,
+  classifierSpace,
+  spaceIdFor,
+  spaceLabel,
+  spaceMetricId,
+  spaceStatsFile,
+  type FeatureSpace,
+} from './features/spaces.ts';
 import type { MetricInfo } from './metrics/metric-info.ts';
 import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
@@ -34,7 +42,14 @@ import { appendHistory } from './history/store.ts';
 import { runTrend } from './history/trend.ts';
 import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
-import { evaluateMeasured, evaluateModel, predictLabels, type EvaluationContext, type EvaluationOptions, type ModelEvaluation } from './pipeline/evaluate-model.ts';
+import {
+  evaluateMeasured,
+  evaluateModel,
+  predictLabels,
+  type EvaluationContext,
+  type EvaluationOptions,
+  type ModelEvaluation,
+} from './pipeline/evaluate-model.ts';
 import { measureShard } from './pipeline/measure-shard.ts';
 import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
 import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
@@ -85,14 +100,28 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
  * of the real (and training) images' features, and the fixed work of the
  * models it owns. Writes a partial (pipeline/partial.ts) into `out`, not a report.
  */
-export async function runShard(config: RunConfig, options: Omit<RunOptions, 'cache' | 'history' | 'templateDir'> & { shard: Shard }): Promise<{ files: string[] }> {
+export async function runShard(
+  config: RunConfig,
+  options: Omit<RunOptions, 'cache' | 'history' | 'templateDir'> & { shard: Shard },
+): Promise<{ files: string[] }> {
   const where = options.configFile ?? 'run config';
   if (config.density.parzen) {
-    throw inputError(where, 'Parzen windows need every generated image of a model in one process, so a run with them cannot be split: run it whole, or set density.parzen: false', 'density.parzen');
+    throw inputError(
+      where,
+      'Parzen windows need every generated image of a model in one process, so a run with them cannot be split: run it whole, or set density.parzen: false',
+      'density.parzen',
+    );
   }
   const fewest = Math.min(config.samples, ...config.models.map((spec) => modelSamples(spec, config.samples)));
-  if (fewest < options.shard.count) throw inputError(where, `${fewest} samples cannot be split into ${options.shard.count} shards: every shard needs at least one`, 'samples');
-  return (await runStages(config, { ...options, cache: 'off' }, { kind: 'shard', shard: options.shard })) as { files: string[] };
+  if (fewest < options.shard.count)
+    throw inputError(
+      where,
+      `${fewest} samples cannot be split into ${options.shard.count} shards: every shard needs at least one`,
+      'samples',
+    );
+  return (await runStages(config, { ...options, cache: 'off' }, { kind: 'shard', shard: options.shard })) as {
+    files: string[];
+  };
 }
 
 export interface MergeOptions extends Pick<RunOptions, 'out' | 'command' | 'logger' | 'templateDir' | 'history'> {
@@ -111,15 +140,28 @@ export async function mergePartials(dirs: string[], options: MergeOptions): Prom
   const partials = checkPartials(dirs.map(readPartial));
   const first = partials[0]!; // checkPartials refuses an empty list
   const config: RunConfig = { ...first.config, output: { ...first.config.output, ...options.output } };
-  options.logger.info(`merging ${partials.length} shards of ${config.models.length} model(s), ${config.samples} samples each (seed ${config.seed})`);
+  options.logger.info(
+    `merging ${partials.length} shards of ${config.models.length} model(s), ${config.samples} samples each (seed ${config.seed})`,
+  );
   // The backend is the shards' (every partial names the same one).
-  return (await runStages(config, { ...options, backend: first.backend.name, cache: 'off' }, { kind: 'merge', partials })) as RunResult;
+  return (await runStages(
+    config,
+    { ...options, backend: first.backend.name, cache: 'off' },
+    { kind: 'merge', partials },
+  )) as RunResult;
 }
 
 /** What runStages does: a whole run, one shard of a split run (a partial), or the merge of the shards' partials into the report. */
-type StagesMode = { kind: 'whole' } | { kind: 'shard'; shard: Shard } | { kind: 'merge'; partials: (PartialRun & { file: string })[] };
+type StagesMode =
+  | { kind: 'whole' }
+  | { kind: 'shard'; shard: Shard }
+  | { kind: 'merge'; partials: (PartialRun & { file: string })[] };
 
-async function runStages(config: RunConfig, options: RunOptions, mode: StagesMode): Promise<RunResult | { files: string[] }> {
+async function runStages(
+  config: RunConfig,
+  options: RunOptions,
+  mode: StagesMode,
+): Promise<RunResult | { files: string[] }> {
   const { logger } = options;
   const { timings, timed } = stageTimer();
   const shard = mode.kind === 'shard' ? mode.shard : undefined;
@@ -128,12 +170,17 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
   const started = await initBackend(options.backend);
   // A merge names the shards' backend, which measured every model (and loads the extractors on it here).
   const backend = partials ? partials[0]!.backend : started;
-  logger.info(`backend: ${backend.name} (${backend.reason}); device: ${backend.device}${shard ? `; shard ${shard.index} of ${shard.count}` : ''}`);
+  logger.info(
+    `backend: ${backend.name} (${backend.reason}); device: ${backend.device}${shard ? `; shard ${shard.index} of ${shard.count}` : ''}`,
+  );
   const metricIds = config.metrics ?? METRICS.map((m) => m.id);
   const metrics = metricIds.map(metricInfo);
   assertEnoughSamples(config, metricIds);
   // Read first, so a bad ratings file stops the run before any model is measured.
-  const human = config.human && !shard ? await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger)) : undefined;
+  const human =
+    config.human && !shard
+      ? await timed('human', async () => readHumanJudgments(config.human!, config.seed, logger))
+      : undefined;
 
   // load: the real data and the feature extractor(s) the config names (features:)
   const { real, spaces } = await timed('load', async () => ({
@@ -142,7 +189,8 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
   }));
   // loadSpaces gives at least one space (the default extractor when features: names none).
   const extractor = spaces[0]!.extractor;
-  for (const space of spaces) logger.info(`features (${space.id}): ${space.extractor.info.name}, ${space.extractor.info.dim}-d`);
+  for (const space of spaces)
+    logger.info(`features (${space.id}): ${space.extractor.info.name}, ${space.extractor.info.dim}-d`);
   logger.info(`real data: ${config.data.real} (${real.images.n} images)`);
   const runWarnings: string[] = [];
   const unfitDefault = defaultSpaceWarning(config);
@@ -151,29 +199,59 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
     runWarnings.push(unfitDefault);
   }
   assertEnoughRealImages(real.images.n, config, metricIds);
-  if (shard && real.images.n < shard.count) throw inputError(options.configFile ?? 'run config', `${real.images.n} real images cannot be split into ${shard.count} shards`, 'data.count');
+  if (shard && real.images.n < shard.count)
+    throw inputError(
+      options.configFile ?? 'run config',
+      `${real.images.n} real images cannot be split into ${shard.count} shards`,
+      'data.count',
+    );
   // The training split is embedded only when a memorisation metric asks for it.
   const trainSpec = config.data.train;
-  const train = trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
-    ? await timed('load', () => resolveImageSource(trainSpec, { limit: config.data.trainCount }))
-    : undefined;
+  const train =
+    trainSpec && metricIds.some((id) => id.startsWith('memorisation'))
+      ? await timed('load', () => resolveImageSource(trainSpec, { limit: config.data.trainCount }))
+      : undefined;
   if (partials) assertSameInputs(partials[0]!, { spaces, real, train });
   // A shard takes the real and training images with index ≡ i (mod n); merge puts the shards' rows back in order.
   const realShare = shard && shareIndices(real.images.n, shard);
   const trainShare = shard && train && shareIndices(train.images.n, shard);
-  const shareLabels = (labels: Uint8Array | undefined, share: Int32Array | undefined) => (labels && share ? Uint8Array.from(share, (j) => labels[j]!) : labels);
-  const referenceSet = async (i: number, statsFile: string | undefined): Promise<Awaited<ReturnType<typeof referenceExtraction>>> => {
+  const shareLabels = (labels: Uint8Array | undefined, share: Int32Array | undefined) =>
+    labels && share ? Uint8Array.from(share, (j) => labels[j]!) : labels;
+  const referenceSet = async (
+    i: number,
+    statsFile: string | undefined,
+  ): Promise<Awaited<ReturnType<typeof referenceExtraction>>> => {
     if (partials) return { ...interleaveExtraction(partials.map((p) => p.real[i]!)), origin: 'reused' };
-    const set = await referenceExtraction(real.images, config.data.real, spaces[i]!.extractor, config.batchSize, statsFile, realShare);
+    const set = await referenceExtraction(
+      real.images,
+      config.data.real,
+      spaces[i]!.extractor,
+      config.batchSize,
+      statsFile,
+      realShare,
+    );
     const space = i === 0 ? '' : ` (${spaces[i]!.id})`;
-    logger.info(set.origin === 'reused' ? `reused the real features${space} cached in ${statsFile}` : `extracted features of the real images${space}${realShare ? `: this shard's ${realShare.length}` : ''}`);
+    logger.info(
+      set.origin === 'reused'
+        ? `reused the real features${space} cached in ${statsFile}`
+        : `extracted features of the real images${space}${realShare ? `: this shard's ${realShare.length}` : ''}`,
+    );
     return set;
   };
   const trainFeatures = async (i: number): Promise<NonNullable<EvaluationContext['train']>['set'] | undefined> => {
     if (!train) return undefined;
     if (partials) return { ...interleaveExtraction(partials.map((p) => p.train![i]!)), labels: train.labels };
-    if (i === 0) logger.info(`extracting features of ${trainShare ? trainShare.length : train.images.n} training images (${trainSpec}) for the memorisation check`);
-    return { ...(await spaces[i]!.extractor.extract(trainShare ? pickImages(train.images, trainShare) : train.images, config.batchSize)), labels: shareLabels(train.labels, trainShare) };
+    if (i === 0)
+      logger.info(
+        `extracting features of ${trainShare ? trainShare.length : train.images.n} training images (${trainSpec}) for the memorisation check`,
+      );
+    return {
+      ...(await spaces[i]!.extractor.extract(
+        trainShare ? pickImages(train.images, trainShare) : train.images,
+        config.batchSize,
+      )),
+      labels: shareLabels(train.labels, trainShare),
+    };
   };
   const realExtraction = await timed('features', () => referenceSet(0, config.data.stats));
   const trainSet = await timed('features', () => trainFeatures(0));
@@ -188,13 +266,24 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
   // Class-based metrics from the first space whose classifier fits the data; the
   // real data's labels only where they are that classifier's classes.
   const realSets = [realExtraction, ...laterSets];
-  const chosen = classifierSpace(spaces.map((space, i) => ({ extractor: space.extractor, extraction: realSets[i]! })), { source: config.data.real, classes: real.classes });
+  const chosen = classifierSpace(
+    spaces.map((space, i) => ({ extractor: space.extractor, extraction: realSets[i]! })),
+    { source: config.data.real, classes: real.classes },
+  );
   const misfit = 'misfit' in chosen ? chosen.misfit : undefined;
-  if (misfit && realSets.some((set) => set.probabilities)) logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
+  if (misfit && realSets.some((set) => set.probabilities))
+    logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
   const classIndex = 'index' in chosen ? chosen.index : -1;
   const realLabels = 'index' in chosen && chosen.labels ? shareLabels(real.labels, realShare) : undefined;
-  if (classIndex >= 0) logger.info(`class-based metrics: ${spaces[classIndex]!.extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex]!.id})` : ''}, ${realLabels ? 'with the real data\'s labels' : 'its own top class standing for each real image\'s label'}`);
-  const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({ ...set, probabilities: undefined, classes: undefined });
+  if (classIndex >= 0)
+    logger.info(
+      `class-based metrics: ${spaces[classIndex]!.extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex]!.id})` : ''}, ${realLabels ? "with the real data's labels" : "its own top class standing for each real image's label"}`,
+    );
+  const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({
+    ...set,
+    probabilities: undefined,
+    classes: undefined,
+  });
   const realSet = classIndex === 0 ? realExtraction : withoutClasses(realExtraction);
   const otherSpaces: NonNullable<EvaluationContext['spaces']> = spaces.slice(1).map((space, j) => ({
     id: space.id,
@@ -242,7 +331,18 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
     timed,
   };
 
-  if (shard) return measureShard(config, options, shard, context, { backend, spaces, real, train, realSets, trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)], timings, warnings: runWarnings, version: toolVersion() });
+  if (shard)
+    return measureShard(config, options, shard, context, {
+      backend,
+      spaces,
+      real,
+      train,
+      realSets,
+      trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)],
+      timings,
+      warnings: runWarnings,
+      version: toolVersion(),
+    });
 
   const cacheMode = options.cache ?? 'reuse';
   const cache =
@@ -264,7 +364,12 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
         );
   const evaluations: ModelEvaluation[] = [];
   // In config order, failed models included.
-  const models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[] = [];
+  const models: {
+    entry: ModelEntry;
+    cells: Record<string, MetricCell>;
+    images: ImageEntry[];
+    paired?: Record<string, PairedDraws>;
+  }[] = [];
   for (const [index, spec] of config.models.entries()) {
     const path = modelPath(spec);
     logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
@@ -275,7 +380,13 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
       models.push({ entry: failedEntry(path, merged.failed), cells: {}, images: [] });
       continue;
     }
-    const result = await evaluateOrFail(() => (merged ? evaluateMeasured(merged, context) : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache)), logger);
+    const result = await evaluateOrFail(
+      () =>
+        merged
+          ? evaluateMeasured(merged, context)
+          : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache),
+      logger,
+    );
     if ('failed' in result) {
       models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
       continue;
@@ -300,12 +411,24 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
     samples: config.samples,
     backend,
     timings,
-    dataset: { name: config.data.real, split: config.data.real.split(':')[1] ?? 'all', count: real.images.n, shape: [real.images.height, real.images.width, real.images.channels] },
+    dataset: {
+      name: config.data.real,
+      split: config.data.real.split(':')[1] ?? 'all',
+      count: real.images.n,
+      shape: [real.images.height, real.images.width, real.images.channels],
+    },
     extractor: spaces.length > 1 ? { ...extractor.info, space: spaces[0]!.id } : extractor.info,
     extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
     metrics: spaceMetrics(metrics, spaces, classIndex),
     models,
-    images: [await gridEntry('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)))],
+    images: [
+      await gridEntry(
+        'real-samples',
+        'Real images',
+        `First ${GRID_SAMPLES} images of ${config.data.real}.`,
+        sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)),
+      ),
+    ],
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
     density: {
       images: densityTest.n,
@@ -314,7 +437,10 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
       models: evaluations.map((e) => ({ model: e.entry.name, density: e.density })),
       reference: 'problem' in reference ? null : reference,
     },
-    invertibility: { images: inversionImages.n, models: evaluations.map((e) => ({ model: e.entry.name, result: e.invertibility })) },
+    invertibility: {
+      images: inversionImages.n,
+      models: evaluations.map((e) => ({ model: e.entry.name, result: e.invertibility })),
+    },
     truncation: evaluations.flatMap((e) => (e.truncation ? [{ model: e.entry.name, curve: e.truncation }] : [])),
     human,
     warnings: runWarnings,
@@ -329,7 +455,13 @@ async function runStages(config: RunConfig, options: RunOptions, mode: StagesMod
   const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
   // Charts and HTML are one timed step: the HTML's timings table lists the stages finished before it.
   const { report, html } = await timed('render', async () => {
-    const report = completeReport(data, { trend: trend?.section, charts: await charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)) });
+    const report = completeReport(data, {
+      trend: trend?.section,
+      charts: await charts(
+        data,
+        chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend),
+      ),
+    });
     return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
   });
   const written = await writeOutputs(report, html, options.out, config.output, timed);
@@ -348,7 +480,9 @@ function chartInputs(
   config: RunConfig,
   trend: ReturnType<typeof runTrend> | undefined,
 ): ChartInputs {
-  const models = evaluations.flatMap((e) => (e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : []));
+  const models = evaluations.flatMap((e) =>
+    e.classHistogram ? [{ model: e.entry.name, counts: e.classHistogram }] : [],
+  );
   return {
     classHistograms: realClassHistogram && { real: realClassHistogram, models, classes, data: config.data.real },
     training: { models: evaluations.map((e) => e.training), thresholds: config.diagnostics },
@@ -365,7 +499,14 @@ function evaluationOptions(config: RunConfig): EvaluationOptions {
     batchSize,
     samples,
     realSource: config.data.real,
-    metrics: { seed, kidSubsets: config.kid.subsets, kidSubsetSize: config.kid.subsetSize, prK: 3, prdcK: 5, bootstrapResamples: config.bootstrap.resamples },
+    metrics: {
+      seed,
+      kidSubsets: config.kid.subsets,
+      kidSubsetSize: config.kid.subsetSize,
+      prK: 3,
+      prdcK: 5,
+      bootstrapResamples: config.bootstrap.resamples,
+    },
     density: config.density,
     invertibility: config.invertibility,
     truncation: config.truncation,
@@ -378,7 +519,10 @@ async function loadSpaces(config: RunConfig, logger: Logger, configFile: string 
   try {
     for (const [i, space] of config.features.entries()) {
       const field = config.features.length > 1 ? `features.${i}` : 'features';
-      const extractor = await loadExtractor(space.spec, { warn: logger.warn, inline: space.declaration && { fields: space.declaration, where: configFile ?? 'run config', field } });
+      const extractor = await loadExtractor(space.spec, {
+        warn: logger.warn,
+        inline: space.declaration && { fields: space.declaration, where: configFile ?? 'run config', field },
+      });
       spaces.push({ id: spaceIdFor(space.spec, new Set(spaces.map((s) => s.id))), extractor });
     }
   } catch (e) {
@@ -397,9 +541,15 @@ async function loadSpaces(config: RunConfig, logger: Logger, configFile: string 
 function spaceMetrics(metrics: MetricInfo[], spaces: FeatureSpace[], classIndex: number): MetricInfo[] {
   if (spaces.length === 1) return metrics;
   const isClass = (m: MetricInfo) => CLASS_METRICS.includes(m.id);
-  const labelled = (m: MetricInfo, space: FeatureSpace) => ({ ...m, label: `${m.label} · ${spaceLabel(space.extractor.info.name)}`, space: space.id });
+  const labelled = (m: MetricInfo, space: FeatureSpace) => ({
+    ...m,
+    label: `${m.label} · ${spaceLabel(space.extractor.info.name)}`,
+    space: space.id,
+  });
   return spaces.flatMap((space, i) => [
-    ...metrics.filter((m) => !isClass(m) || (i === 0 && classIndex <= 0)).map((m) => (isClass(m) ? m : { ...labelled(m, space), id: spaceMetricId(m.id, space.id, i) })),
+    ...metrics
+      .filter((m) => !isClass(m) || (i === 0 && classIndex <= 0))
+      .map((m) => (isClass(m) ? m : { ...labelled(m, space), id: spaceMetricId(m.id, space.id, i) })),
     ...(i > 0 && i === classIndex ? metrics.filter(isClass).map((m) => labelled(m, space)) : []),
   ]);
 }
@@ -420,7 +570,15 @@ export function defaultSpaceWarning(config: RunConfig): string | undefined {
 
 function failedEntry(path: string, error: string): ModelEntry {
   const name = path.split(/[\\/]/).filter(Boolean).pop() ?? path;
-  return { name, family: 'unknown', bundle: relative(process.cwd(), path) || path, hash: '', parameters: 0, status: 'failed', error };
+  return {
+    name,
+    family: 'unknown',
+    bundle: relative(process.cwd(), path) || path,
+    hash: '',
+    parameters: 0,
+    status: 'failed',
+    error,
+  };
 }
 
 export function toolVersion(): string {

@@ -45,10 +45,23 @@ function array(key: string): tf.Tensor {
 }
 
 /** Conv (no bias) → BatchNorm (eps 1e-3) → ReLU, weights from the PyTorch module at `key`. */
-function convBn(x: tf.SymbolicTensor, key: string, kernel: number, strides: number, padding: 'valid' | 'same'): tf.SymbolicTensor {
+function convBn(
+  x: tf.SymbolicTensor,
+  key: string,
+  kernel: number,
+  strides: number,
+  padding: 'valid' | 'same',
+): tf.SymbolicTensor {
   const weight = array(`${key}.conv.weight`);
   const name = key.replaceAll('.', '_');
-  const conv = tf.layers.conv2d({ name: `${name}_conv`, filters: weight.shape[0], kernelSize: kernel, strides, padding, useBias: false });
+  const conv = tf.layers.conv2d({
+    name: `${name}_conv`,
+    filters: weight.shape[0],
+    kernelSize: kernel,
+    strides,
+    padding,
+    useBias: false,
+  });
   const bn = tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1, epsilon: 0.001 });
   const y = tf.layers.reLU({ name: `${name}_relu` }).apply(bn.apply(conv.apply(x))) as tf.SymbolicTensor;
   assigned.push([conv, [weight.transpose([2, 3, 1, 0])]]);
@@ -60,12 +73,22 @@ function convBn(x: tf.SymbolicTensor, key: string, kernel: number, strides: numb
 const images = tf.input({ name: 'images', shape: [SIZE, SIZE, 3] });
 let x = convBn(images, 'c1', 3, 2, 'valid');
 x = convBn(x, 'c2', 3, 1, 'valid');
-x = tf.layers.maxPooling2d({ name: 'max_pool', poolSize: 3, strides: 2, padding: 'valid' }).apply(x) as tf.SymbolicTensor;
+x = tf.layers
+  .maxPooling2d({ name: 'max_pool', poolSize: 3, strides: 2, padding: 'valid' })
+  .apply(x) as tf.SymbolicTensor;
 x = convBn(x, 'c3', 3, 1, 'same');
 const b1 = convBn(x, 'mixed.b1', 1, 1, 'valid');
 const b3 = convBn(convBn(x, 'mixed.b3.0', 1, 1, 'valid'), 'mixed.b3.1', 3, 1, 'same');
-const b33 = convBn(convBn(convBn(x, 'mixed.b33.0', 1, 1, 'valid'), 'mixed.b33.1', 3, 1, 'same'), 'mixed.b33.2', 3, 1, 'same');
-const pooled = tf.layers.averagePooling2d({ name: 'mixed_avg_pool', poolSize: 3, strides: 1, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+const b33 = convBn(
+  convBn(convBn(x, 'mixed.b33.0', 1, 1, 'valid'), 'mixed.b33.1', 3, 1, 'same'),
+  'mixed.b33.2',
+  3,
+  1,
+  'same',
+);
+const pooled = tf.layers
+  .averagePooling2d({ name: 'mixed_avg_pool', poolSize: 3, strides: 1, padding: 'same' })
+  .apply(x) as tf.SymbolicTensor;
 const bp = convBn(pooled, 'mixed.bp', 1, 1, 'valid');
 const mixed = tf.layers.concatenate({ name: 'mixed', axis: -1 }).apply([b1, b3, b33, bp]) as tf.SymbolicTensor;
 const pool = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(mixed) as tf.SymbolicTensor;

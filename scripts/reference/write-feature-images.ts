@@ -20,7 +20,7 @@ const { images } = await loadMnist('test', 2 * N);
 const a = imageBatch(N, 28, 28, 1, images.data.slice(0, N * 784));
 const b = imageBatch(N, 32, 32, 3);
 for (let i = 0; i < N; i++) {
-  const tint = [0.4 + 0.6 * ((i * 7) % 5) / 4, 0.4 + 0.6 * ((i * 3) % 4) / 3, 1 - 0.5 * (i % 3) / 2];
+  const tint = [0.4 + (0.6 * ((i * 7) % 5)) / 4, 0.4 + (0.6 * ((i * 3) % 4)) / 3, 1 - (0.5 * (i % 3)) / 2];
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
       const v = images.data[(N + i) * 784 + y * 28 + x];
@@ -28,7 +28,10 @@ for (let i = 0; i < N; i++) {
     }
   }
 }
-for (const [name, batch] of [['images-a', a], ['images-b', b]] as const) {
+for (const [name, batch] of [
+  ['images-a', a],
+  ['images-b', b],
+] as const) {
   rmSync(ROOT + name, { recursive: true, force: true });
   await writeImageFolder(ROOT + name, batch);
 }

@@ -41,7 +41,12 @@ export interface AssembleInput {
   extractors?: ExtractorInfo[];
   metrics: MetricInfo[];
   /** `paired`: per metric id, values drawn with the same indices for every model, for paired differences. */
-  models: { entry: ModelEntry; cells: Record<string, MetricCell>; images: ImageEntry[]; paired?: Record<string, PairedDraws> }[];
+  models: {
+    entry: ModelEntry;
+    cells: Record<string, MetricCell>;
+    images: ImageEntry[];
+    paired?: Record<string, PairedDraws>;
+  }[];
   images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
@@ -59,7 +64,12 @@ export interface AssembleInput {
 export const STABLE_FID_SAMPLES = 2000;
 
 export function assembleReport(input: AssembleInput): ReportData {
-  const human = input.human && humanSection(input.human, input.models.map((m) => m.entry.name));
+  const human =
+    input.human &&
+    humanSection(
+      input.human,
+      input.models.map((m) => m.entry.name),
+    );
   const metrics = human ? [...input.metrics, ...human.metrics] : input.metrics;
   const results: Record<string, Record<string, MetricCell>> = {};
   for (const m of input.models) {
@@ -71,15 +81,26 @@ export function assembleReport(input: AssembleInput): ReportData {
   markBest(results, metrics);
   const density = input.density ? densitySection(input.density) : undefined;
   const differences = [
-    ...metricDifferences(input.metrics, input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name]!, paired: m.paired }))),
-    ...(input.density && density ? densityDifferences(density, densityEntries(input.density), input.density.reference?.model) : []),
+    ...metricDifferences(
+      input.metrics,
+      input.models.map((m) => ({ name: m.entry.name, cells: results[m.entry.name]!, paired: m.paired })),
+    ),
+    ...(input.density && density
+      ? densityDifferences(density, densityEntries(input.density), input.density.reference?.model)
+      : []),
   ];
   return {
     format: REPORT_FORMAT,
     title: input.title,
     createdAt: input.createdAt,
     tool: input.tool,
-    run: { command: input.command, seed: input.seed, samples: input.samples, backend: input.backend, timings: input.timings },
+    run: {
+      command: input.command,
+      seed: input.seed,
+      samples: input.samples,
+      backend: input.backend,
+      timings: input.timings,
+    },
     dataset: input.dataset,
     extractor: input.extractor,
     // Only with several spaces, so one-space reports (and goldens) stay as they were.
@@ -92,8 +113,23 @@ export function assembleReport(input: AssembleInput): ReportData {
     warnings: [...(input.warnings ?? []), ...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(density ? { density } : {}),
-    ...(input.invertibility ? { invertibility: { images: input.invertibility.images, rows: input.invertibility.models.map((m) => invertibilityRow(m.model, m.result)) } } : {}),
-    ...(input.truncation?.length ? { truncation: input.truncation.map(({ model, curve }) => ({ model, samples: curve.samples, points: curve.points })) } : {}),
+    ...(input.invertibility
+      ? {
+          invertibility: {
+            images: input.invertibility.images,
+            rows: input.invertibility.models.map((m) => invertibilityRow(m.model, m.result)),
+          },
+        }
+      : {}),
+    ...(input.truncation?.length
+      ? {
+          truncation: input.truncation.map(({ model, curve }) => ({
+            model,
+            samples: curve.samples,
+            points: curve.points,
+          })),
+        }
+      : {}),
     ...(human ? { human: human.section } : {}),
     ...(differences.length ? { differences } : {}),
   };
@@ -104,7 +140,10 @@ export function assembleReport(input: AssembleInput): ReportData {
  * (this run's record against the history's) and the charts. A new report,
  * so nothing after assemble writes into one.
  */
-export function completeReport(data: ReportData, later: { trend?: TrendSection; charts: readonly ChartEntry[] }): ReportData {
+export function completeReport(
+  data: ReportData,
+  later: { trend?: TrendSection; charts: readonly ChartEntry[] },
+): ReportData {
   return { ...data, charts: [...data.charts, ...later.charts], ...(later.trend ? { trend: later.trend } : {}) };
 }
 
@@ -137,7 +176,12 @@ function warningsFor(input: AssembleInput): string[] {
   const counts = ok.map((m) => m.entry.samples ?? input.samples);
   const fewest = counts.length > 0 ? Math.min(...counts) : input.samples;
   if (fewest < STABLE_FID_SAMPLES && input.metrics.some((m) => m.id === 'fid')) {
-    const where = counts.every((n) => n === fewest) ? 'per model' : `for ${ok.filter((_, i) => counts[i] === fewest).map((m) => m.entry.name).join(', ')}`;
+    const where = counts.every((n) => n === fewest)
+      ? 'per model'
+      : `for ${ok
+          .filter((_, i) => counts[i] === fewest)
+          .map((m) => m.entry.name)
+          .join(', ')}`;
     warnings.push(
       `Only ${fewest} generated samples ${where}: FID is biased upwards at small sample counts, so compare FIDs only between reports with equal counts (${STABLE_FID_SAMPLES} or more is steadier).`,
     );

@@ -42,7 +42,9 @@ export function densitySection(input: DensityInput): DensitySection {
     reference,
     groups: groups.map((g) => ({ dataSpace: g.dataSpace, models: modelsByBest(g.entries, rowOf) })),
     // The reference alone (no model has a likelihood) is no model set apart: it is still shown for scale.
-    apart: apart.filter((a) => a.model !== input.reference?.model).map((a) => ({ model: a.model, label: a.estimate.label, reason: a.reason })),
+    apart: apart
+      .filter((a) => a.model !== input.reference?.model)
+      .map((a) => ({ model: a.model, label: a.estimate.label, reason: a.reason })),
     ...(published ? { published } : {}),
   };
 }
@@ -51,7 +53,14 @@ export function densitySection(input: DensityInput): DensitySection {
 export function densityRows(model: string, density: ModelDensity, dimensions: number): DensityRow[] {
   if (density.missing) return [{ model, ...density.missing }];
   const elbo = density.entries.find((e) => e.estimate.estimator === 'elbo')?.estimate;
-  return density.entries.map(({ estimate: e }) => densityRow(model, e, dimensions, e.estimator === 'iwae' && elbo ? meanOf(e.logLikelihoods) - meanOf(elbo.logLikelihoods) : undefined));
+  return density.entries.map(({ estimate: e }) =>
+    densityRow(
+      model,
+      e,
+      dimensions,
+      e.estimator === 'iwae' && elbo ? meanOf(e.logLikelihoods) - meanOf(elbo.logLikelihoods) : undefined,
+    ),
+  );
 }
 
 /** An estimate as a report row; `dimensions` is D of the images it was measured on. */
@@ -74,7 +83,11 @@ export function densityRow(model: string, estimate: LikelihoodEstimate, dimensio
 
 function estimate95(m: MeanInterval): Estimate95 {
   // One image has no interval: its ends are the value itself.
-  return { value: m.mean, low: Number.isFinite(m.low) ? m.low : m.mean, high: Number.isFinite(m.high) ? m.high : m.mean };
+  return {
+    value: m.mean,
+    low: Number.isFinite(m.low) ? m.low : m.mean,
+    high: Number.isFinite(m.high) ? m.high : m.mean,
+  };
 }
 
 function meanOf(values: Float64Array): number {
@@ -82,7 +95,10 @@ function meanOf(values: Float64Array): number {
 }
 
 /** Each model once, by its tightest estimate (all are exact or lower bounds), lowest bits/dim first. */
-function modelsByBest(entries: RankedEntry[], rowOf: (model: string, estimator: string) => DensityRow | undefined): string[] {
+function modelsByBest(
+  entries: RankedEntry[],
+  rowOf: (model: string, estimator: string) => DensityRow | undefined,
+): string[] {
   const best = new Map<string, number>();
   for (const e of entries) {
     const bits = rowOf(e.model, e.estimate.estimator)?.bitsPerDim?.value ?? Infinity;

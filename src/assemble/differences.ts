@@ -6,7 +6,12 @@
  */
 import type { RankedEntry } from '../likelihood/comparability.ts';
 import { dimensionsOfSpace } from '../likelihood/data-space.ts';
-import { excludesZero, pairedBootstrapDifference, pairedMeanDifference, type PairedDraws } from '../metrics/paired-difference.ts';
+import {
+  excludesZero,
+  pairedBootstrapDifference,
+  pairedMeanDifference,
+  type PairedDraws,
+} from '../metrics/paired-difference.ts';
 import { shortfall } from './direction.ts';
 import type { DensitySection, DifferenceRow, DifferenceToBest, MetricCell, MetricInfo } from './report-data.ts';
 
@@ -27,17 +32,32 @@ export function metricDifferences(metrics: MetricInfo[], models: DifferenceModel
     });
     if (valued.length < 2) return [];
     // The first of the best values, as the scorecard's ★ (assemble.ts) picks it.
-    const best = valued.reduce((a, b) => (shortfall(metric.direction, b.cell.value) < shortfall(metric.direction, a.cell.value) ? b : a));
+    const best = valued.reduce((a, b) =>
+      shortfall(metric.direction, b.cell.value) < shortfall(metric.direction, a.cell.value) ? b : a,
+    );
     const bestDraws = best.draws;
     if (!bestDraws) return [];
     const rows: DifferenceRow[] = valued.flatMap((v) => {
       // Pairs only when both drew the same indices: same kind, same generated count, same number of draws.
       if (v === best || !v.draws || v.draws.kind !== bestDraws.kind || v.cell.n !== best.cell.n) return [];
-      const difference = pairedBootstrapDifference({ value: v.cell.value, replicates: v.draws.values }, { value: best.cell.value, replicates: bestDraws.values });
+      const difference = pairedBootstrapDifference(
+        { value: v.cell.value, replicates: v.draws.values },
+        { value: best.cell.value, replicates: bestDraws.values },
+      );
       return difference ? [{ model: v.name, difference, clear: excludesZero(difference) }] : [];
     });
     if (rows.length === 0) return [];
-    return [{ metric: metric.id, label: metric.label, unit: metric.unit, best: best.name, method: bestDraws.kind, n: bestDraws.values.length, rows }];
+    return [
+      {
+        metric: metric.id,
+        label: metric.label,
+        unit: metric.unit,
+        best: best.name,
+        method: bestDraws.kind,
+        n: bestDraws.values.length,
+        rows,
+      },
+    ];
   });
 }
 
@@ -46,14 +66,20 @@ export function metricDifferences(metrics: MetricInfo[], models: DifferenceModel
  * estimate minus the best model's, image by image in bits/dim. The
  * independent-pixels reference is left out: it is there for scale.
  */
-export function densityDifferences(section: Pick<DensitySection, 'groups'>, entries: RankedEntry[], reference?: string): DifferenceToBest[] {
+export function densityDifferences(
+  section: Pick<DensitySection, 'groups'>,
+  entries: RankedEntry[],
+  reference?: string,
+): DifferenceToBest[] {
   return section.groups.flatMap((group) => {
     const dimensions = dimensionsOfSpace(group.dataSpace);
     if (dimensions === null) return [];
     const bits = (e: RankedEntry) => e.estimate.logLikelihoods.map((ll) => -ll / (dimensions * Math.LN2));
     const tightest = (model: string): RankedEntry | undefined =>
       entries
-        .filter((e) => e.model === model && e.estimate.dataSpace === group.dataSpace && e.estimate.kind !== 'unreliable')
+        .filter(
+          (e) => e.model === model && e.estimate.dataSpace === group.dataSpace && e.estimate.kind !== 'unreliable',
+        )
         .sort((a, b) => mean(bits(a)) - mean(bits(b)))[0];
     const ranked = group.models.filter((m) => m !== reference).flatMap((m) => tightest(m) ?? []);
     const [best, ...others] = ranked;
@@ -61,7 +87,9 @@ export function densityDifferences(section: Pick<DensitySection, 'groups'>, entr
     const bestBits = bits(best);
     const rows: DifferenceRow[] = others.flatMap((e) => {
       const difference = pairedMeanDifference(bits(e), bestBits);
-      return difference ? [{ model: e.model, estimator: e.estimate.estimator, difference, clear: excludesZero(difference) }] : [];
+      return difference
+        ? [{ model: e.model, estimator: e.estimate.estimator, difference, clear: excludesZero(difference) }]
+        : [];
     });
     if (rows.length === 0) return [];
     return [

@@ -19,4 +19,8 @@ export function shortfall(direction: Direction, value: number): number {
 }
 
 export const DIRECTION_ARROWS: Record<Direction, string> = { lower: '↓', higher: '↑', 'near-one': '→1' };
-export const DIRECTION_TEXT: Record<Direction, string> = { lower: 'lower is better', higher: 'higher is better', 'near-one': 'closer to 1 is better' };
+export const DIRECTION_TEXT: Record<Direction, string> = {
+  lower: 'lower is better',
+  higher: 'higher is better',
+  'near-one': 'closer to 1 is better',
+};

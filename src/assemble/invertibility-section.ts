@@ -13,7 +13,12 @@ export function invertibilityRow(model: string, result: InvertibilityResult): In
     model,
     method,
     label,
-    ...(roundTrip ? { n: roundTrip.n, roundTrip: { imageToImage: roundTrip.imageToImage, latentToLatent: roundTrip.latentToLatent } } : {}),
+    ...(roundTrip
+      ? {
+          n: roundTrip.n,
+          roundTrip: { imageToImage: roundTrip.imageToImage, latentToLatent: roundTrip.latentToLatent },
+        }
+      : {}),
     ...(reconstruction ? metricFields(reconstruction.metrics, reconstruction.n) : {}),
     ...(secondsPerImage === undefined ? {} : { secondsPerImage }),
     ...(codebook ? { codebook } : {}),
@@ -21,13 +26,29 @@ export function invertibilityRow(model: string, result: InvertibilityResult): In
   };
 }
 
-function metricFields(metrics: ReconstructionMetrics, n: number): Pick<InvertibilityRow, 'n' | 'mse' | 'psnr' | 'labelAgreement'> {
+function metricFields(
+  metrics: ReconstructionMetrics,
+  n: number,
+): Pick<InvertibilityRow, 'n' | 'mse' | 'psnr' | 'labelAgreement'> {
   const { mse, psnr, labelAgreement } = metrics;
   return {
     n,
     // One image has no interval: its ends are the value itself.
-    mse: { value: mse.mean, low: Number.isFinite(mse.low) ? mse.low : mse.mean, high: Number.isFinite(mse.high) ? mse.high : mse.mean },
+    mse: {
+      value: mse.mean,
+      low: Number.isFinite(mse.low) ? mse.low : mse.mean,
+      high: Number.isFinite(mse.high) ? mse.high : mse.mean,
+    },
     psnr,
-    ...(labelAgreement ? { labelAgreement: { value: labelAgreement.share, low: labelAgreement.low, high: labelAgreement.high, n: labelAgreement.n } } : {}),
+    ...(labelAgreement
+      ? {
+          labelAgreement: {
+            value: labelAgreement.share,
+            low: labelAgreement.low,
+            high: labelAgreement.high,
+            n: labelAgreement.n,
+          },
+        }
+      : {}),
   };
 }

@@ -7,15 +7,24 @@
  */
 import type { PublishedDensity } from './report-data.ts';
 
-const NOT_COMPARABLE = 'published, for scale (not comparable: much larger models, trained far longer, on the whole test split)';
+const NOT_COMPARABLE =
+  'published, for scale (not comparable: much larger models, trained far longer, on the whole test split)';
 
 const PUBLISHED: Record<string, Omit<PublishedDensity, 'note'>> = {
   'cifar10:test': {
     dataSet: 'CIFAR-10 test (10,000 images, 8-bit 32x32x3)',
     figures: [
       { model: 'PixelCNN++', bitsPerDim: 2.92, citation: 'Salimans, Karpathy, Chen & Kingma, "PixelCNN++", ICLR 2017' },
-      { model: 'Glow', bitsPerDim: 3.35, citation: 'Kingma & Dhariwal, "Glow: Generative Flow with Invertible 1x1 Convolutions", NeurIPS 2018' },
-      { model: 'RealNVP', bitsPerDim: 3.49, citation: 'Dinh, Sohl-Dickstein & Bengio, "Density estimation using Real NVP", ICLR 2017' },
+      {
+        model: 'Glow',
+        bitsPerDim: 3.35,
+        citation: 'Kingma & Dhariwal, "Glow: Generative Flow with Invertible 1x1 Convolutions", NeurIPS 2018',
+      },
+      {
+        model: 'RealNVP',
+        bitsPerDim: 3.49,
+        citation: 'Dinh, Sohl-Dickstein & Bengio, "Density estimation using Real NVP", ICLR 2017',
+      },
     ],
   },
 };

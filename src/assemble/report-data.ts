@@ -290,7 +290,6 @@ export interface ModelEntry {
   runtime?: string;
 }
 
-
 export type MetricCell =
   | {
       kind: 'value';

@@ -38,7 +38,11 @@ const metricCell = z.discriminatedUnion('kind', [
     kind: z.literal('value'),
     value: z.number(),
     interval: z.tuple([z.number(), z.number()]).optional().describe('95% interval, when one was computed'),
-    std: z.number().nonnegative().optional().describe('standard deviation over subsets or splits, when the metric defines one'),
+    std: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('standard deviation over subsets or splits, when the metric defines one'),
     n: z.number().int().nonnegative(),
     best: z.boolean().optional(),
   }),
@@ -47,7 +51,14 @@ const metricCell = z.discriminatedUnion('kind', [
 ]);
 
 const finding = z.object({
-  id: z.enum(['generator-oscillation', 'discriminator-collapse', 'rising-generator-loss', 'loss-divergence', 'class-coverage', 'latent-similarity']),
+  id: z.enum([
+    'generator-oscillation',
+    'discriminator-collapse',
+    'rising-generator-loss',
+    'loss-divergence',
+    'class-coverage',
+    'latent-similarity',
+  ]),
   severity,
   steps: stepRange.nullable(),
   evidence: z.string(),
@@ -61,7 +72,15 @@ const trainingSection = z.object({
       model: z.string(),
       log: z.string().nullable(),
       steps: stepRange.nullable(),
-      label: z.enum(['healthy', 'possible mode collapse', 'mode collapse', 'convergence failure', 'unstable training', 'no GAN losses', 'no training log']),
+      label: z.enum([
+        'healthy',
+        'possible mode collapse',
+        'mode collapse',
+        'convergence failure',
+        'unstable training',
+        'no GAN losses',
+        'no training log',
+      ]),
       severity,
       verdict: z.string(),
       findings: z.array(finding),
@@ -87,7 +106,9 @@ const trendSection = z.object({
   ),
 });
 
-const estimate95 = z.object({ value: z.number(), low: z.number(), high: z.number() }).describe('mean with its 95% interval');
+const estimate95 = z
+  .object({ value: z.number(), low: z.number(), high: z.number() })
+  .describe('mean with its 95% interval');
 const absoluteErrors = z.object({ max: z.number().nonnegative(), mean: z.number().nonnegative() });
 
 const densityRow = z.object({
@@ -134,7 +155,14 @@ const invertibilitySection = z.object({
         .object({
           imageToImage: absoluteErrors,
           latentToLatent: absoluteErrors,
-          outsideDomain: z.number().int().positive().optional().describe('prior draws left out of z → x → z: their image is outside the forward\'s finite domain in float32'),
+          outsideDomain: z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe(
+              "prior draws left out of z → x → z: their image is outside the forward's finite domain in float32",
+            ),
         })
         .optional(),
       mse: estimate95.optional(),
@@ -174,17 +202,35 @@ const humanShare = z.object({
 const humanSection = z.object({
   ratings: z.string(),
   raters: z.number().int().nonnegative(),
-  answers: z.object({ single: z.number().int().nonnegative(), pair: z.number().int().nonnegative(), unsure: z.number().int().nonnegative() }),
+  answers: z.object({
+    single: z.number().int().nonnegative(),
+    pair: z.number().int().nonnegative(),
+    unsure: z.number().int().nonnegative(),
+  }),
   foolRates: z.array(humanShare),
   real: humanShare.nullable(),
   preferences: z
     .object({
       interval: z.enum(['bootstrap over raters', 'bootstrap over answers', 'none']),
       resamples: z.number().int().nonnegative(),
-      models: z.array(z.object({ model: z.string(), strength: estimate95.describe('Bradley–Terry strength, strengths sum to 1'), wins: z.number().nonnegative(), comparisons: z.number().int().nonnegative() })),
+      models: z.array(
+        z.object({
+          model: z.string(),
+          strength: estimate95.describe('Bradley–Terry strength, strengths sum to 1'),
+          wins: z.number().nonnegative(),
+          comparisons: z.number().int().nonnegative(),
+        }),
+      ),
     })
     .nullable(),
-  agreement: z.object({ statistic: z.enum(['fleiss-kappa', 'krippendorff-alpha']), value: z.number(), items: z.number().int().nonnegative(), raters: z.number().int().nonnegative() }).nullable(),
+  agreement: z
+    .object({
+      statistic: z.enum(['fleiss-kappa', 'krippendorff-alpha']),
+      value: z.number(),
+      items: z.number().int().nonnegative(),
+      raters: z.number().int().nonnegative(),
+    })
+    .nullable(),
 });
 
 const differenceToBest = z.object({
@@ -196,7 +242,9 @@ const differenceToBest = z.object({
   bestEstimator: z.string().optional(),
   method: z
     .enum(['bootstrap', 'per-image', 'subsets'])
-    .describe('bootstrap: the same resample indices for every model; per-image: the same test images, mean ± 1.96 sd/√n; subsets: the same KID subsets, central 95% of the per-subset differences'),
+    .describe(
+      'bootstrap: the same resample indices for every model; per-image: the same test images, mean ± 1.96 sd/√n; subsets: the same KID subsets, central 95% of the per-subset differences',
+    ),
   n: z.number().int().positive().describe('resamples, test images or subsets'),
   rows: z.array(
     z.object({
@@ -225,10 +273,15 @@ export const reportDataSchema = z
       name: z.string(),
       split: z.string(),
       count: z.number().int().nonnegative(),
-      shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]).describe('height, width, channels'),
+      shape: z
+        .tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
+        .describe('height, width, channels'),
     }),
     extractor: extractorInfo,
-    extractors: z.array(extractorInfo).optional().describe('every feature space of the run, in config order; later spaces key metrics as <id>@<space>'),
+    extractors: z
+      .array(extractorInfo)
+      .optional()
+      .describe('every feature space of the run, in config order; later spaces key metrics as <id>@<space>'),
     models: z.array(
       z.object({
         name: z.string(),
@@ -238,13 +291,31 @@ export const reportDataSchema = z
         parameters: z.number().int().nonnegative(),
         status: z.enum(['ok', 'failed']),
         error: z.string().optional(),
-        samplesPerSecond: z.number().nonnegative().optional().describe('images per second while sampling, on the named backend'),
-        samplingThreads: z.number().int().min(2).optional().describe('threads that drew the samples, when more than one'),
-        samples: z.number().int().positive().optional().describe("generated images this model was measured on, where the config gave it its own count (else run.samples)"),
+        samplesPerSecond: z
+          .number()
+          .nonnegative()
+          .optional()
+          .describe('images per second while sampling, on the named backend'),
+        samplingThreads: z
+          .number()
+          .int()
+          .min(2)
+          .optional()
+          .describe('threads that drew the samples, when more than one'),
+        samples: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            'generated images this model was measured on, where the config gave it its own count (else run.samples)',
+          ),
         runtime: z
           .string()
           .optional()
-          .describe('what ran the components: TensorFlow.js, or onnxruntime-node with its execution provider and threads ("; " between runtimes of a mixed bundle)'),
+          .describe(
+            'what ran the components: TensorFlow.js, or onnxruntime-node with its execution provider and threads ("; " between runtimes of a mixed bundle)',
+          ),
       }),
     ),
     metrics: z.array(
@@ -255,7 +326,10 @@ export const reportDataSchema = z
         direction: z.enum(['lower', 'higher', 'near-one']),
         definition: z.string(),
         reference: z.string(),
-        space: z.string().optional().describe('the feature space a distance metric was computed in (absent: the first)'),
+        space: z
+          .string()
+          .optional()
+          .describe('the feature space a distance metric was computed in (absent: the first)'),
       }),
     ),
     results: z.record(z.string(), z.record(z.string(), metricCell)).describe('model name → metric id → cell'),
@@ -319,6 +393,7 @@ export function parseReportData(raw: unknown, file: string): ReportData {
     field: issue.path.map(String).join('.') || undefined,
     message: issue.path[0] === 'format' ? `is not a genreport report (expected "${REPORT_FORMAT}")` : issue.message,
   }));
-  if (issues.length > MAX_PROBLEMS) problems.push({ file, field: undefined, message: `and ${issues.length - MAX_PROBLEMS} more problems` });
+  if (issues.length > MAX_PROBLEMS)
+    problems.push({ file, field: undefined, message: `and ${issues.length - MAX_PROBLEMS} more problems` });
   throw new GenreportError(problems);
 }

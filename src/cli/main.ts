@@ -18,7 +18,12 @@ import { lockOutputFolder } from './output-lock.ts';
 
 /** The shipped demos: `genreport demo` (MNIST) and `genreport demo cifar10`, each a config under samples/<dataset>/ and its own output folder. */
 const DEMOS = {
-  mnist: { config: 'samples/mnist/demo.yaml', out: join('reports', 'demo'), what: 'the MNIST sample models on MNIST test', ready: async () => {} },
+  mnist: {
+    config: 'samples/mnist/demo.yaml',
+    out: join('reports', 'demo'),
+    what: 'the MNIST sample models on MNIST test',
+    ready: async () => {},
+  },
   cifar10: {
     config: 'samples/cifar10/demo.yaml',
     out: join('reports', 'demo-cifar10'),
@@ -47,30 +52,58 @@ interface RunFlags {
 }
 
 function runOptions(y: Argv): Argv<RunFlags> {
-  return y
-    .option('out', { type: 'string', describe: 'output folder for report.html, report.pdf and report.json' })
-    .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference, describe: 'TensorFlow.js backend: auto tries tensorflow (tfjs-node-gpu), then wasm, then cpu' })
-    // No `type: 'number'`: yargs would turn "abc" into NaN; runCommand parses them (number-flags.ts).
-    .option('seed', { requiresArg: true, describe: 'seed for latents, subsets and resamples (overrides the config) [number]' })
-    .option('samples', { requiresArg: true, describe: "generated images per model (overrides the config's samples and every model's own) [number]" })
-    .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
-    .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
-    .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
-    .option('history', { type: 'string', describe: 'JSON-lines history: the report shows the trend from it, and this run is appended' })
-    .option('cache', { type: 'boolean', default: true, describe: 'reuse per-model results kept in <out>/.genreport-cache for the same config, seed and bundle, so a rerun after a crash resumes (--no-cache: neither read nor write them)' })
-    .option('fresh', { type: 'boolean', default: false, describe: 'measure every model again, ignoring cached results (new results are still kept)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
-    .option('shard', {
-      requiresArg: true,
-      describe:
-        'i/n: do shard i (0 to n-1) of a run split across n machines: the samples with index ≡ i (mod n) of every model, the same share of the real images, ' +
-        'and density, invertibility and truncation of the models at config positions ≡ i (mod n). Writes a partial into --out, not a report; ' +
-        '"genreport merge" makes the report from all n (docs/sharding.md) [string]',
-    })
-    .option('shards', {
-      requiresArg: true,
-      describe: 'n: as --shard, with i read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array) [number]',
-    }) as Argv<RunFlags>;
+  return (
+    y
+      .option('out', { type: 'string', describe: 'output folder for report.html, report.pdf and report.json' })
+      .option('backend', {
+        choices: BACKEND_CHOICES,
+        default: 'auto' as BackendPreference,
+        describe: 'TensorFlow.js backend: auto tries tensorflow (tfjs-node-gpu), then wasm, then cpu',
+      })
+      // No `type: 'number'`: yargs would turn "abc" into NaN; runCommand parses them (number-flags.ts).
+      .option('seed', {
+        requiresArg: true,
+        describe: 'seed for latents, subsets and resamples (overrides the config) [number]',
+      })
+      .option('samples', {
+        requiresArg: true,
+        describe: "generated images per model (overrides the config's samples and every model's own) [number]",
+      })
+      .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
+      .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
+      .option('template', {
+        type: 'string',
+        describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates',
+      })
+      .option('history', {
+        type: 'string',
+        describe: 'JSON-lines history: the report shows the trend from it, and this run is appended',
+      })
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'reuse per-model results kept in <out>/.genreport-cache for the same config, seed and bundle, so a rerun after a crash resumes (--no-cache: neither read nor write them)',
+      })
+      .option('fresh', {
+        type: 'boolean',
+        default: false,
+        describe: 'measure every model again, ignoring cached results (new results are still kept)',
+      })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
+      .option('shard', {
+        requiresArg: true,
+        describe:
+          'i/n: do shard i (0 to n-1) of a run split across n machines: the samples with index ≡ i (mod n) of every model, the same share of the real images, ' +
+          'and density, invertibility and truncation of the models at config positions ≡ i (mod n). Writes a partial into --out, not a report; ' +
+          '"genreport merge" makes the report from all n (docs/sharding.md) [string]',
+      })
+      .option('shards', {
+        requiresArg: true,
+        describe:
+          'n: as --shard, with i read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array) [number]',
+      }) as Argv<RunFlags>
+  );
 }
 
 // Each command imports what it needs when it runs: tfjs, vega, sharp and
@@ -88,26 +121,53 @@ async function runCommand(configPath: string, flags: RunFlags, defaultOut: strin
   const { config } = readConfig(configPath);
   const unknown = (config.metrics ?? []).filter((id) => !METRICS.some((m) => m.id === id));
   if (unknown.length > 0) {
-    throw inputError(configPath, MESSAGES.unknownMetrics(unknown, METRICS.map((m) => m.id)), 'metrics');
+    throw inputError(
+      configPath,
+      MESSAGES.unknownMetrics(
+        unknown,
+        METRICS.map((m) => m.id),
+      ),
+      'metrics',
+    );
   }
   const merged: RunConfig = {
     ...config,
     seed: flags.seed === undefined ? config.seed : wholeNumber('--seed', 0)(flags.seed),
     samples: flags.samples === undefined ? config.samples : wholeNumber('--samples', 1)(flags.samples),
     // --samples sets every model's count, its own `samples` included.
-    models: flags.samples === undefined ? config.models : config.models.map((m) => (typeof m === 'string' ? m : { ...m, samples: undefined })),
+    models:
+      flags.samples === undefined
+        ? config.models
+        : config.models.map((m) => (typeof m === 'string' ? m : { ...m, samples: undefined })),
     output: { pdf: flags.pdf && config.output.pdf, paper: flags.paper ?? config.output.paper },
   };
   // Everything that needs no model is checked before any work.
-  assertEnoughSamples(merged, merged.metrics ?? METRICS.map((m) => m.id), { file: configPath, samplesField: flags.samples === undefined ? 'samples' : '--samples' });
+  assertEnoughSamples(merged, merged.metrics ?? METRICS.map((m) => m.id), {
+    file: configPath,
+    samplesField: flags.samples === undefined ? 'samples' : '--samples',
+  });
   if (shard) {
-    if (flags.history) throw inputError(undefined, 'goes with "genreport merge": a shard writes a partial, not a report, so it has no run to append', '--history');
+    if (flags.history)
+      throw inputError(
+        undefined,
+        'goes with "genreport merge": a shard writes a partial, not a report, so it has no run to append',
+        '--history',
+      );
     const out = resolve(flags.out ?? join(defaultOut, `part-${shard.index}`));
     const release = lockOutputFolder(out, logger);
     try {
       const { runShard } = await import('../pipeline.ts');
-      const { files } = await runShard(merged, { out, shard, backend: flags.backend, command: `genreport ${process.argv.slice(2).join(' ')}`, logger, configFile: configPath });
-      process.stderr.write(`wrote shard ${shard.index} of ${shard.count} into ${out} (${files.length} files); merge all ${shard.count} with: genreport merge <partial folders> --out <report folder>\n`);
+      const { files } = await runShard(merged, {
+        out,
+        shard,
+        backend: flags.backend,
+        command: `genreport ${process.argv.slice(2).join(' ')}`,
+        logger,
+        configFile: configPath,
+      });
+      process.stderr.write(
+        `wrote shard ${shard.index} of ${shard.count} into ${out} (${files.length} files); merge all ${shard.count} with: genreport merge <partial folders> --out <report folder>\n`,
+      );
     } finally {
       release();
     }
@@ -138,7 +198,10 @@ function report(result: RunResult, logger: Logger): void {
   if (result.pdfSkipped) process.stderr.write(`PDF skipped: ${result.pdfSkipped}\n`);
 }
 
-async function mergeCommand(dirs: string[], flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string; history?: string; quiet: boolean }): Promise<void> {
+async function mergeCommand(
+  dirs: string[],
+  flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string; history?: string; quiet: boolean },
+): Promise<void> {
   const logger = createLogger({ quiet: flags.quiet });
   const { mergePartials } = await import('../pipeline.ts');
   const out = resolve(flags.out ?? join('reports', 'merged'));
@@ -158,17 +221,26 @@ async function mergeCommand(dirs: string[], flags: { out?: string; pdf: boolean;
   }
 }
 
-async function renderCommand(jsonPath: string, flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string }): Promise<void> {
+async function renderCommand(
+  jsonPath: string,
+  flags: { out?: string; pdf: boolean; paper?: 'A4' | 'Letter'; template?: string },
+): Promise<void> {
   const { parseReportData } = await import('../assemble/report-schema.ts');
   const { readJsonInput } = await import('../core/input-file.ts');
-  const [{ renderHtml }, { outputPaths, writeRendered }] = await Promise.all([import('../render/html.ts'), import('../pipeline/write-outputs.ts')]);
+  const [{ renderHtml }, { outputPaths, writeRendered }] = await Promise.all([
+    import('../render/html.ts'),
+    import('../pipeline/write-outputs.ts'),
+  ]);
   const data = parseReportData(readJsonInput(jsonPath, 'report file not found'), jsonPath);
   const out = resolve(flags.out ?? join(resolve(jsonPath, '..')));
   const release = lockOutputFolder(out, createLogger({ quiet: true }));
   try {
     // The same writer as `run`: staged, renamed only once the PDF printed.
     const paths = outputPaths(out, basename(jsonPath, extname(jsonPath)));
-    const written = await writeRendered(data, await renderHtml(data, { templateDir: flags.template }), paths, { pdf: flags.pdf, paper: flags.paper ?? 'A4' });
+    const written = await writeRendered(data, await renderHtml(data, { templateDir: flags.template }), paths, {
+      pdf: flags.pdf,
+      paper: flags.paper ?? 'A4',
+    });
     if (written.pdfSkipped) process.stderr.write(`PDF skipped: ${written.pdfSkipped}\n`);
     process.stderr.write(`wrote ${written.files.join(', ')}\n`);
   } finally {
@@ -193,7 +265,12 @@ export async function main(argv: string[]): Promise<number> {
           .epilogue(CONFIG_REFERENCE),
       async (args) => {
         const config = args.config as string;
-        await runCommand(config, args, join('reports', basename(config, extname(config))), createLogger({ quiet: args.quiet }));
+        await runCommand(
+          config,
+          args,
+          join('reports', basename(config, extname(config))),
+          createLogger({ quiet: args.quiet }),
+        );
       },
     )
     .command(
@@ -204,9 +281,15 @@ export async function main(argv: string[]): Promise<number> {
           .positional('data', {
             choices: Object.keys(DEMOS) as DemoName[],
             default: 'mnist' as DemoName,
-            describe: Object.entries(DEMOS).map(([name, demo]) => `${name}: ${demo.what} (${demo.config})`).join('; '),
+            describe: Object.entries(DEMOS)
+              .map(([name, demo]) => `${name}: ${demo.what} (${demo.config})`)
+              .join('; '),
           })
-          .option('install', { type: 'boolean', default: true, describe: 'install missing system parts (Chromium for the PDF, OpenBLAS) when run as root' }),
+          .option('install', {
+            type: 'boolean',
+            default: true,
+            describe: 'install missing system parts (Chromium for the PDF, OpenBLAS) when run as root',
+          }),
       async (args) => {
         const logger = createLogger({ quiet: args.quiet });
         const demo = args.data as DemoName;
@@ -224,7 +307,11 @@ export async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'output folder (default: beside the report)' })
           .option('pdf', { type: 'boolean', default: true })
           .option('paper', { choices: ['A4', 'Letter'] as const })
-          .option('template', { type: 'string', describe: 'folder with any of report.hbs, report.css, partials/*.hbs: each replaces the built-in one of that name' }),
+          .option('template', {
+            type: 'string',
+            describe:
+              'folder with any of report.hbs, report.css, partials/*.hbs: each replaces the built-in one of that name',
+          }),
       async (args) => renderCommand(args.report as string, args),
     )
     .command(
@@ -232,14 +319,32 @@ export async function main(argv: string[]): Promise<number> {
       'make the report of a run split across machines from its partials (genreport run --shard i/n)',
       (y) =>
         y
-          .positional('partials', { type: 'string', array: true, describe: 'the folders the n shards wrote (--out of each "run --shard i/n"), every shard once, in any order' })
+          .positional('partials', {
+            type: 'string',
+            array: true,
+            describe:
+              'the folders the n shards wrote (--out of each "run --shard i/n"), every shard once, in any order',
+          })
           .option('out', { type: 'string', describe: 'output folder for the report (default reports/merged)' })
-          .option('pdf', { type: 'boolean', default: true, describe: "print report.pdf with Chromium (--no-pdf to skip; the config's output.pdf: false also skips it)" })
+          .option('pdf', {
+            type: 'boolean',
+            default: true,
+            describe: "print report.pdf with Chromium (--no-pdf to skip; the config's output.pdf: false also skips it)",
+          })
           .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
-          .option('template', { type: 'string', describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates' })
-          .option('history', { type: 'string', describe: 'JSON-lines history: the report shows the trend from it, and this run is appended' })
+          .option('template', {
+            type: 'string',
+            describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates',
+          })
+          .option('history', {
+            type: 'string',
+            describe: 'JSON-lines history: the report shows the trend from it, and this run is appended',
+          })
           .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
-          .example('$0 run my.yaml --shard 0/3 --out parts/part-0', 'shard 0 of 3 on one machine (1/3 and 2/3 on others)')
+          .example(
+            '$0 run my.yaml --shard 0/3 --out parts/part-0',
+            'shard 0 of 3 on one machine (1/3 and 2/3 on others)',
+          )
           .example('$0 merge parts/part-*/ --out report/', "once all 3 are done: the report, equal to a single run's")
           .epilogue(
             'Checks that the partials are every shard of one run, once each (same config hash, seed, samples, bundles, extractors, backend, genreport source and ' +
@@ -257,8 +362,13 @@ export async function main(argv: string[]): Promise<number> {
     .example('$0 render report.json --paper Letter', 'Letter PDF from a report')
     .example('$0 run my.yaml --shard 0/4 --out part-0', 'shard 0 of 4 (then 1/4, 2/4, 3/4 elsewhere; docs/sharding.md)')
     .example('$0 merge part-*/ --out report/', 'the report from the 4 partials')
-    .epilogue('Exit codes: 0 success; 1 an internal fault, or (check) a gate rule failed; 2 bad input (the message names the file and field).')
-    .demandCommand(1, 'name a command: run, demo, merge, render, check, metrics, stats, features, sample, rate or init (see --help)')
+    .epilogue(
+      'Exit codes: 0 success; 1 an internal fault, or (check) a gate rule failed; 2 bad input (the message names the file and field).',
+    )
+    .demandCommand(
+      1,
+      'name a command: run, demo, merge, render, check, metrics, stats, features, sample, rate or init (see --help)',
+    )
     .strict()
     .help()
     .alias('help', 'h')

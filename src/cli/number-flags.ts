@@ -14,7 +14,8 @@ export function wholeNumber(flag: string, min: number): (value: unknown) => numb
     const text = String(given).trim();
     const n = /^[+-]?\d+$/.test(text) ? Number(text) : typeof given === 'number' ? given : NaN;
     if (!Number.isSafeInteger(n) || n < min) {
-      const what = min === 0 ? 'a non-negative whole number' : min === 1 ? 'a positive whole number' : `a whole number ≥ ${min}`;
+      const what =
+        min === 0 ? 'a non-negative whole number' : min === 1 ? 'a positive whole number' : `a whole number ≥ ${min}`;
       throw inputError(undefined, `must be ${what}, got "${text}"`, flag);
     }
     return n;

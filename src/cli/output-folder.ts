@@ -13,5 +13,10 @@ export function assertOutputFolder(out: string, flag = '--out'): void {
   } catch {
     return; // absent: created when the report is written
   }
-  if (!stats.isDirectory()) throw inputError(out, 'exists and is not a folder; name the folder the report is written into (it is created if absent)', flag);
+  if (!stats.isDirectory())
+    throw inputError(
+      out,
+      'exists and is not a folder; name the folder the report is written into (it is created if absent)',
+      flag,
+    );
 }

@@ -6,7 +6,18 @@
  * ends, however it ends (core/exit-cleanup.ts); a lock whose pid is no longer
  * running is taken over with a one-line notice.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../core/errors.ts';
 import { onExit } from '../core/exit-cleanup.ts';
@@ -44,7 +55,10 @@ export function lockOutputFolder(out: string, logger: Pick<Logger, 'info' | 'war
   };
   const unregister = onExit(release);
   const leftovers = removePartialFiles(out);
-  if (leftovers.length > 0) logger.info(`removed ${leftovers.length} half-written file${leftovers.length === 1 ? '' : 's'} left in ${out} by a run that was stopped: ${leftovers.join(', ')}`);
+  if (leftovers.length > 0)
+    logger.info(
+      `removed ${leftovers.length} half-written file${leftovers.length === 1 ? '' : 's'} left in ${out} by a run that was stopped: ${leftovers.join(', ')}`,
+    );
   return () => {
     unregister();
     release();
@@ -57,11 +71,20 @@ function takeLock(lock: string, out: string, logger: Pick<Logger, 'warn'>, flag:
     const holder = readPid(lock);
     if (holder === undefined) continue; // gone meanwhile: try again
     if (holder === null ? isFresh(lock) : processIsAlive(holder)) {
-      throw inputError(undefined, `another genreport (pid ${holder ?? 'unknown'}) is writing into ${out}; wait for it or choose another --out`, flag);
+      throw inputError(
+        undefined,
+        `another genreport (pid ${holder ?? 'unknown'}) is writing into ${out}; wait for it or choose another --out`,
+        flag,
+      );
     }
-    if (takeOverStale(lock, holder)) logger.warn(`${lock}: took over the lock of genreport pid ${holder ?? 'unknown'}, which is no longer running`);
+    if (takeOverStale(lock, holder))
+      logger.warn(`${lock}: took over the lock of genreport pid ${holder ?? 'unknown'}, which is no longer running`);
   }
-  throw inputError(undefined, `could not lock ${out} (${LOCK_FILE} keeps changing); is another genreport starting there?`, flag);
+  throw inputError(
+    undefined,
+    `could not lock ${out} (${LOCK_FILE} keeps changing); is another genreport starting there?`,
+    flag,
+  );
 }
 
 /** Create the lock holding our pid; false if it exists. */

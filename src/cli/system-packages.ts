@@ -34,7 +34,9 @@ export function missingSystemPackages(need: readonly Package[]): Package[] {
 }
 
 export function ensureSystemPackages(logger: Logger, options: { pdf: boolean; need?: readonly Package[] }): void {
-  const missing = missingSystemPackages((options.need ?? SYSTEM_NEEDS.demo).filter((name) => options.pdf || name !== 'chromium'));
+  const missing = missingSystemPackages(
+    (options.need ?? SYSTEM_NEEDS.demo).filter((name) => options.pdf || name !== 'chromium'),
+  );
   if (missing.length === 0) return;
 
   const sudo = process.getuid?.() === 0 ? [] : onPath('sudo') ? ['sudo'] : null;
@@ -47,7 +49,9 @@ export function ensureSystemPackages(logger: Logger, options: { pdf: boolean; ne
     logger.warn(`missing ${missing.join(', ')}: install them with apt-get as root (${missing.map(useOf).join('; ')})`);
   }
   if (options.pdf && 'missing' in resolveBrowser()) {
-    logger.info("no browser found for the PDF: trying Puppeteer's managed Chrome (npx @puppeteer/browsers install chrome@stable)");
+    logger.info(
+      "no browser found for the PDF: trying Puppeteer's managed Chrome (npx @puppeteer/browsers install chrome@stable)",
+    );
     run('npx', ['--no-install', '@puppeteer/browsers', 'install', 'chrome@stable', '--path', puppeteerCacheDir()]);
   }
 }
@@ -71,6 +75,9 @@ function onPath(command: string): boolean {
 }
 
 function run(command: string, args: string[]): boolean {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return result.status === 0;
 }

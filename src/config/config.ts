@@ -24,7 +24,10 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
   z
     .object({
       path: z.string().min(1),
-      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+        .optional(),
       family: z.enum(FAMILIES).optional(),
       samples: positiveInt.optional(),
     })
@@ -33,10 +36,7 @@ const modelSpecSchema: z.ZodType<ModelSpec> = z.union([
 export { modelPath, modelSamples, type ModelSpec } from '../core/model-spec.ts';
 
 /** One feature space: an extractor spec as `--extractor` takes it, or `{ extractor: spec, ...sidecar fields }`. */
-const featureSpaceSchema = z.union([
-  z.string().min(1),
-  z.object({ extractor: z.string().min(1) }).passthrough(),
-]);
+const featureSpaceSchema = z.union([z.string().min(1), z.object({ extractor: z.string().min(1) }).passthrough()]);
 
 /**
  * A feature space as the run uses it: `spec` with its file made absolute against
@@ -60,19 +60,27 @@ export const configSchema = z
           .string()
           .min(1)
           .default('mnist:test')
-          .describe('The real images the models are compared with: mnist:test, mnist:train, cifar10:test, cifar10:train, an image folder (class subfolders give labels) or an .npy/.npz of images.'),
+          .describe(
+            'The real images the models are compared with: mnist:test, mnist:train, cifar10:test, cifar10:train, an image folder (class subfolders give labels) or an .npy/.npz of images.',
+          ),
         count: positiveInt.optional().describe('How many real images to use (default: all).'),
         stats: z
           .string()
           .min(1)
           .optional()
-          .describe("A stats file (`genreport stats`) caching the real set's features: reused when it matches, written when absent."),
+          .describe(
+            "A stats file (`genreport stats`) caching the real set's features: reused when it matches, written when absent.",
+          ),
         train: z
           .string()
           .min(1)
           .optional()
-          .describe("The models' training images, for the memorisation check and the density reference. Default: the named set's train split (mnist:* -> mnist:train, cifar10:* -> cifar10:train); none for other data."),
-        trainCount: positiveInt.default(10000).describe('How many training images the memorisation check compares with.'),
+          .describe(
+            "The models' training images, for the memorisation check and the density reference. Default: the named set's train split (mnist:* -> mnist:train, cifar10:* -> cifar10:train); none for other data.",
+          ),
+        trainCount: positiveInt
+          .default(10000)
+          .describe('How many training images the memorisation check compares with.'),
       })
       .strict()
       .prefault({})
@@ -86,11 +94,21 @@ export const configSchema = z
     models: z
       .array(modelSpecSchema)
       .min(1, 'list at least one model bundle folder')
-      .describe('Model bundle folders (genmodel.json inside), or samples-only models (a folder of images, an .npy/.npz of images), each a path or { path, name, family, samples } (samples: a sample count for this model alone, for a slow sampler). See docs/model-bundles.md.'),
+      .describe(
+        'Model bundle folders (genmodel.json inside), or samples-only models (a folder of images, an .npy/.npz of images), each a path or { path, name, family, samples } (samples: a sample count for this model alone, for a slow sampler). See docs/model-bundles.md.',
+      ),
     samples: positiveInt.default(1000).describe('Generated images per model.'),
-    seed: z.number().int().nonnegative().default(1).describe('Seed for latents, subsets and resamples: the same seed gives the same report.'),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1)
+      .describe('Seed for latents, subsets and resamples: the same seed gives the same report.'),
     batchSize: positiveInt.default(250).describe('Images per batch through models and extractors.'),
-    metrics: z.array(z.string()).optional().describe('Which metrics to compute (default: all; `genreport metrics --help` lists them).'),
+    metrics: z
+      .array(z.string())
+      .optional()
+      .describe('Which metrics to compute (default: all; `genreport metrics --help` lists them).'),
     kid: z
       .object({
         subsets: positiveInt.default(100).describe('Random subsets KID averages over.'),
@@ -104,21 +122,29 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("Seeded bootstrap over the generated set for the headline metrics' 95% intervals."),
-    diagnostics: diagnosticThresholdsSchema.prefault({}).describe('Thresholds of the training diagnostics, read from each bundle\'s training log.'),
+    diagnostics: diagnosticThresholdsSchema
+      .prefault({})
+      .describe("Thresholds of the training diagnostics, read from each bundle's training log."),
     density: z
       .object({
-        images: positiveInt.default(500).describe('Likelihoods on the first this many real images (they must be 8-bit).'),
+        images: positiveInt
+          .default(500)
+          .describe('Likelihoods on the first this many real images (they must be 8-bit).'),
         iwaeSamples: positiveInt.default(16).describe("K draws for a VAE's ELBO and IWAE bound."),
         dequantizationSamples: positiveInt.default(1).describe('S dequantization draws for a flow.'),
         parzen: z.boolean().default(false).describe('Add the (unreliable) Parzen-window estimate for GANs.'),
-        referenceTrainImages: positiveInt.default(60000).describe('The independent-pixels reference is fit on this many images of data.train.'),
+        referenceTrainImages: positiveInt
+          .default(60000)
+          .describe('The independent-pixels reference is fit on this many images of data.train.'),
       })
       .strict()
       .prefault({})
       .describe('Likelihood in bits/dim, for the families that have one.'),
     invertibility: z
       .object({
-        images: positiveInt.default(16).describe('Reconstruction, inversion and completion on the first this many real images.'),
+        images: positiveInt
+          .default(16)
+          .describe('Reconstruction, inversion and completion on the first this many real images.'),
         restarts: positiveInt.default(2).describe('GAN inversion: random starts per image.'),
         steps: z.number().int().nonnegative().default(100).describe('GAN inversion: Adam steps per start.'),
         learningRate: z.number().positive().default(0.05).describe("GAN inversion: Adam's learning rate."),
@@ -128,7 +154,11 @@ export const configSchema = z
       .describe('How well each model maps images back to its latent space and out again.'),
     truncation: z
       .object({
-        psi: z.array(z.number().positive().max(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.9, 1]).describe('Truncation values ψ (GAN latents scaled by ψ).'),
+        psi: z
+          .array(z.number().positive().max(1))
+          .min(1)
+          .default([0.5, 0.6, 0.7, 0.8, 0.9, 1])
+          .describe('Truncation values ψ (GAN latents scaled by ψ).'),
         samples: positiveInt.default(500).describe('Samples per ψ.'),
       })
       .strict()
@@ -137,7 +167,12 @@ export const configSchema = z
     human: z
       .object({
         ratings: z.string().min(1).describe('The ratings.jsonl a rating session (`genreport rate`) wrote.'),
-        resamples: z.number().int().nonnegative().default(1000).describe('Bootstrap resamples for the preference intervals.'),
+        resamples: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(1000)
+          .describe('Bootstrap resamples for the preference intervals.'),
       })
       .strict()
       .optional()
@@ -157,7 +192,10 @@ export const configSchema = z
  * The checked config; `features` is always a non-empty list and `featuresDefaulted`
  * says the config named none (so the run warns when the default does not fit the data).
  */
-export type RunConfig = Omit<z.infer<typeof configSchema>, 'features'> & { features: FeatureSpaceConfig[]; featuresDefaulted?: boolean };
+export type RunConfig = Omit<z.infer<typeof configSchema>, 'features'> & {
+  features: FeatureSpaceConfig[];
+  featuresDefaulted?: boolean;
+};
 
 export interface LoadedConfig {
   config: RunConfig;
@@ -189,7 +227,8 @@ export function validateConfig(raw: unknown, file: string, baseDir: string): Run
     const preset = /^([a-z0-9][a-z0-9-]*)=(.+)$/.exec(spec);
     return preset ? `${preset[1]}=${abs(preset[2]!)}` : abs(spec);
   };
-  const spaces = config.features === undefined ? [] : Array.isArray(config.features) ? config.features : [config.features];
+  const spaces =
+    config.features === undefined ? [] : Array.isArray(config.features) ? config.features : [config.features];
   const features: FeatureSpaceConfig[] = spaces.map((space) => {
     if (typeof space === 'string') return { spec: extractorSpec(space) };
     const { extractor, ...declaration } = space;

@@ -63,16 +63,27 @@ function entry(key: string, value: unknown, indent: string): string[] {
 }
 
 /** Comment lines out at their own indent, so removing "# " gives valid YAML. */
-const commentedOut = (lines: string[], indent: string): string[] => lines.map((l) => `${indent}# ${l.slice(indent.length)}`);
+const commentedOut = (lines: string[], indent: string): string[] =>
+  lines.map((l) => `${indent}# ${l.slice(indent.length)}`);
 
-function fields(shape: Record<string, SchemaNode>, values: Record<string, unknown>, path: string, indent: string): string[] {
+function fields(
+  shape: Record<string, SchemaNode>,
+  values: Record<string, unknown>,
+  path: string,
+  indent: string,
+): string[] {
   const lines: string[] = [];
   for (const [key, node] of Object.entries(shape)) {
     const at = path ? `${path}.${key}` : key;
     if (node.description) lines.push(...comment(node.description, indent));
     const nested = shapeOf(node);
     if (key === 'models' && !path) {
-      lines.push(`${indent}models:`, `${indent}  - my-gan            # a bundle folder with genmodel.json`, `${indent}  - path: samples.npz # samples only`, `${indent}    name: my-samples`);
+      lines.push(
+        `${indent}models:`,
+        `${indent}  - my-gan            # a bundle folder with genmodel.json`,
+        `${indent}  - path: samples.npz # samples only`,
+        `${indent}    name: my-samples`,
+      );
     } else if (!hasDefault(node)) {
       if (!(at in EXAMPLES)) throw new Error(`starter config: field ${at} has no default and no example`);
       lines.push(...commentedOut(entry(key, EXAMPLES[at], indent), indent));

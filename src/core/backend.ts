@@ -59,7 +59,9 @@ export function deviceOf(name: BackendName, gpus: () => string[] = nvidiaGpus): 
   const cpu = cpuDescription();
   if (name !== 'tensorflow') return `CPU: ${cpu}`;
   const listed = gpus();
-  return listed.length > 0 ? `GPU: ${listed.join(', ')} (CUDA, tfjs-node-gpu)` : `CPU: ${cpu} (tfjs-node-gpu found no CUDA GPU)`;
+  return listed.length > 0
+    ? `GPU: ${listed.join(', ')} (CUDA, tfjs-node-gpu)`
+    : `CPU: ${cpu} (tfjs-node-gpu found no CUDA GPU)`;
 }
 
 export function cpuDescription(): string {
@@ -70,9 +72,15 @@ export function cpuDescription(): string {
 
 /** GPU names from `nvidia-smi -L`; none where the driver (or its tool) is absent. */
 export function nvidiaGpus(): string[] {
-  const listed = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
+  const listed = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {
+    encoding: 'utf8',
+    timeout: 5000,
+  });
   if (listed.status !== 0 || !listed.stdout) return [];
-  return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function describe(name: BackendName): string {

@@ -39,17 +39,22 @@ export type Contained = { path: string } | { problem: string };
  */
 export function containedPath(root: string, rel: unknown, options: ContainOptions = {}): Contained {
   const { need = 'file', allowSymlinksOut = symlinksOutAllowed(), notFound, from } = options;
-  if (typeof rel !== 'string' || rel === '' || rel.includes('\0')) return { problem: 'must be a file path relative to the bundle folder' };
+  if (typeof rel !== 'string' || rel === '' || rel.includes('\0'))
+    return { problem: 'must be a file path relative to the bundle folder' };
   // Both flavours: a Windows drive or UNC path is no more a bundle file than /etc/passwd.
-  if (isAbsolute(rel) || win32.isAbsolute(rel)) return { problem: `is an absolute path (${rel}); a bundle names its files relative to its own folder` };
+  if (isAbsolute(rel) || win32.isAbsolute(rel))
+    return { problem: `is an absolute path (${rel}); a bundle names its files relative to its own folder` };
   const realRoot = realpathSync(root);
   const lexical = resolve(from ?? realRoot, rel);
   if (lexical === realRoot) return { problem: `${rel} is the bundle folder itself, not a file` };
-  if (!isInside(realRoot, lexical)) return { problem: `leads out of the bundle folder (${rel}); a bundle may name only files inside it` };
+  if (!isInside(realRoot, lexical))
+    return { problem: `leads out of the bundle folder (${rel}); a bundle may name only files inside it` };
   const real = realOrMissing(lexical);
   // For a missing target, the deepest folder that exists must be inside too: otherwise "not found" would tell what exists outside.
   if (!allowSymlinksOut && !isInside(realRoot, real.path, real.missing)) {
-    return { problem: `leads out of the bundle folder through a symlink (${rel}); set ${ALLOW_SYMLINKS_OUT}=1 to allow links out of bundles` };
+    return {
+      problem: `leads out of the bundle folder through a symlink (${rel}); set ${ALLOW_SYMLINKS_OUT}=1 to allow links out of bundles`,
+    };
   }
   if (real.missing) return need === 'file' ? { problem: notFound ?? `${rel} is not in the bundle` } : { path: lexical };
   // stat, not open: a FIFO or device would block or never end.
@@ -60,7 +65,12 @@ export function containedPath(root: string, rel: unknown, options: ContainOption
 }
 
 /** containedPath that throws an input error naming `file` and `field` (exit code 2). */
-export function resolveInside(root: string, rel: unknown, where: { file: string; field?: string }, options: ContainOptions = {}): string {
+export function resolveInside(
+  root: string,
+  rel: unknown,
+  where: { file: string; field?: string },
+  options: ContainOptions = {},
+): string {
   const found = containedPath(root, rel, options);
   if ('problem' in found) throw inputError(where.file, found.problem, where.field);
   return found.path;

@@ -13,7 +13,8 @@ export function stringifyExact(value: unknown): string {
   // A replacer sees typed arrays before toJSON-less stringification turns them into objects of indices.
   return JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
     const raw = (this as Record<string, unknown>)[key];
-    if (typeof raw === 'number' && (!Number.isFinite(raw) || Object.is(raw, -0))) return { [TAG]: 'number', value: String(raw === 0 ? '-0' : raw) };
+    if (typeof raw === 'number' && (!Number.isFinite(raw) || Object.is(raw, -0)))
+      return { [TAG]: 'number', value: String(raw === 0 ? '-0' : raw) };
     if (ArrayBuffer.isView(raw)) {
       const name = raw.constructor.name;
       if (!(name in TYPED)) throw new Error(`exact JSON: cannot store a ${name}`);

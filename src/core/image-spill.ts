@@ -25,7 +25,9 @@ export class ImageSpill {
     const { height, width, channels } = batch;
     this.shape ??= { height, width, channels };
     if (height !== this.shape.height || width !== this.shape.width || channels !== this.shape.channels) {
-      throw new Error(`image spill: a ${height}x${width}x${channels} batch after ${this.shape.height}x${this.shape.width}x${this.shape.channels} ones`);
+      throw new Error(
+        `image spill: a ${height}x${width}x${channels} batch after ${this.shape.height}x${this.shape.width}x${this.shape.channels} ones`,
+      );
     }
     const bytes = new Uint8Array(batch.data.buffer, batch.data.byteOffset, batch.n * this.perImage() * 4);
     writeSync(this.fd, bytes, 0, bytes.length, this.n * this.perImage() * 4);

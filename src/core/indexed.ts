@@ -17,6 +17,7 @@ export function dims(shape: readonly number[], rank: 2, what?: string): [number,
 export function dims(shape: readonly number[], rank: 3, what?: string): [number, number, number];
 export function dims(shape: readonly number[], rank: 4, what?: string): [number, number, number, number];
 export function dims(shape: readonly number[], rank: number, what = 'tensor'): number[] {
-  if (shape.length < rank) throw new Error(`${what} has shape [${shape.join(', ')}], where ${rank} dimensions were expected`);
+  if (shape.length < rank)
+    throw new Error(`${what} has shape [${shape.join(', ')}], where ${rank} dimensions were expected`);
   return shape.slice(0, rank);
 }

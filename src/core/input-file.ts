@@ -46,7 +46,11 @@ export function readYamlInput(path: string, notFound: string): unknown {
 function yamlProblem(error: Error & { linePos?: { line: number; col: number }[] }, text: string): string {
   const what = error.message.split(/ at line \d+, column \d+:/)[0]!;
   const pos = error.linePos?.[0];
-  if (!pos) return error.message.split('\n').filter((l) => l.trim() !== '').join(' ');
+  if (!pos)
+    return error.message
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .join(' ');
   const line = text.split(/\r?\n/)[pos.line - 1] ?? '';
   return `${what.trim()} (line ${pos.line}, column ${pos.col}: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line)})`;
 }

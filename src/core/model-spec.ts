@@ -13,4 +13,5 @@ export type ModelSpec = string | { path: string; name?: string; family?: Family;
 export const modelPath = (spec: ModelSpec): string => (typeof spec === 'string' ? spec : spec.path);
 
 /** Generated images this model is measured on: its own `samples`, else the run's. */
-export const modelSamples = (spec: ModelSpec, runSamples: number): number => (typeof spec === 'string' ? runSamples : (spec.samples ?? runSamples));
+export const modelSamples = (spec: ModelSpec, runSamples: number): number =>
+  typeof spec === 'string' ? runSamples : (spec.samples ?? runSamples);

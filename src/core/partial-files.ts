@@ -24,7 +24,10 @@ export function partialWriter(name: string): number | null {
  * Remove the staged files in `dir` whose writer `removable(pid)` says may go
  * (default: writers no longer running). Returns the names removed.
  */
-export function removePartialFiles(dir: string, removable: (pid: number) => boolean = (pid) => !processIsAlive(pid)): string[] {
+export function removePartialFiles(
+  dir: string,
+  removable: (pid: number) => boolean = (pid) => !processIsAlive(pid),
+): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);

@@ -47,7 +47,10 @@ export class Rng {
     this.s0 ^= this.s3;
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0; this.s1 >>>= 0; this.s2 >>>= 0; this.s3 >>>= 0;
+    this.s0 >>>= 0;
+    this.s1 >>>= 0;
+    this.s2 >>>= 0;
+    this.s3 >>>= 0;
     return result;
   }
 
@@ -90,7 +93,9 @@ export class Rng {
     for (let i = 0; i < n; i++) idx[i] = i;
     for (let i = 0; i < k; i++) {
       const j = i + this.int(n - i);
-      const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t;
+      const t = idx[i]!;
+      idx[i] = idx[j]!;
+      idx[j] = t;
     }
     return idx.slice(0, k);
   }

@@ -25,7 +25,13 @@ export interface FeatureMatrix {
   readonly float32?: Float32Array;
 }
 
-export function imageBatch(n: number, height: number, width: number, channels: number, data?: Float32Array): ImageBatch {
+export function imageBatch(
+  n: number,
+  height: number,
+  width: number,
+  channels: number,
+  data?: Float32Array,
+): ImageBatch {
   const size = n * height * width * channels;
   if (data && data.length !== size) {
     throw new Error(`image batch: expected ${size} values for ${n}x${height}x${width}x${channels}, got ${data.length}`);
@@ -50,6 +56,7 @@ export function featureMatrix(rows: number, cols: number, data?: Float64Array): 
 export function pickImages(batch: ImageBatch, indices: ArrayLike<number>): ImageBatch {
   const per = batch.height * batch.width * batch.channels;
   const data = new Float32Array(indices.length * per);
-  for (let i = 0; i < indices.length; i++) data.set(batch.data.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
+  for (let i = 0; i < indices.length; i++)
+    data.set(batch.data.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
   return { ...batch, n: indices.length, data };
 }

@@ -16,7 +16,11 @@ export function imagesFromArray(array: NdArray, file: string, limit?: number): I
   if (shape.length === 3) layout = 'nhw';
   else if (shape.length === 4 && isC(shape[1]) && !isC(shape[3])) layout = 'nchw';
   else if (shape.length === 4 && isC(shape[3])) layout = 'nhwc';
-  else throw inputError(file, `images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W) with C = 1 or 3, got (${shape.join(', ')})`);
+  else
+    throw inputError(
+      file,
+      `images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W) with C = 1 or 3, got (${shape.join(', ')})`,
+    );
   // The layout checks above fixed the rank at 3 or 4.
   const [total, d1, d2, d3] = shape as [number, number, number, number | undefined];
   const n = Math.min(limit ?? total, total);
@@ -27,7 +31,10 @@ export function imagesFromArray(array: NdArray, file: string, limit?: number): I
   for (let i = 0; i < data.length; i++) {
     const value = array.data[i]!;
     if (array.dtype !== 'uint8' && !(value >= 0 && value <= 1)) {
-      throw inputError(file, `float images must lie in [0, 1]; value ${value} at index ${i} (rescale, e.g. from [-1, 1], before saving)`);
+      throw inputError(
+        file,
+        `float images must lie in [0, 1]; value ${value} at index ${i} (rescale, e.g. from [-1, 1], before saving)`,
+      );
     }
     if (layout === 'nchw') {
       // source index i = ((img * C + c) * H + y) * W + x  ->  ((img * H + y) * W + x) * C + c

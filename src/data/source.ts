@@ -79,7 +79,10 @@ export const arrayToImages = imagesFromArray;
 
 function toLabels(array: NdArray, file: string, n: number): Uint8Array {
   if (array.shape.length !== 1 || array.shape[0]! < n) {
-    throw inputError(file, `labels must be a 1-D array with at least ${n} entries, got shape (${array.shape.join(', ')})`);
+    throw inputError(
+      file,
+      `labels must be a 1-D array with at least ${n} entries, got shape (${array.shape.join(', ')})`,
+    );
   }
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

@@ -37,10 +37,15 @@ export interface ModelDensity {
   missing?: { kind: 'none' | 'failed'; label: string; reason: string };
 }
 
-export async function evaluateDensity(name: string, model: GenerativeModel, context: DensityContext): Promise<ModelDensity> {
+export async function evaluateDensity(
+  name: string,
+  model: GenerativeModel,
+  context: DensityContext,
+): Promise<ModelDensity> {
   try {
     const estimates = await estimatesFor(model, context);
-    if (estimates === null) return { entries: [], missing: { kind: 'none', label: 'no density', reason: model.noLikelihood ?? NO_DENSITY } };
+    if (estimates === null)
+      return { entries: [], missing: { kind: 'none', label: 'no density', reason: model.noLikelihood ?? NO_DENSITY } };
     for (const estimate of estimates) requireFinite(estimate);
     return { entries: estimates.map((estimate) => ({ model: name, estimate })) };
   } catch (e) {
@@ -74,5 +79,8 @@ async function estimatesFor(model: GenerativeModel, context: DensityContext): Pr
 
 function requireFinite(estimate: LikelihoodEstimate): void {
   const bad = estimate.logLikelihoods.filter((v) => !Number.isFinite(v)).length;
-  if (bad > 0) throw new Error(`${estimate.estimator}: log-likelihood is not finite for ${bad} of ${estimate.logLikelihoods.length} images`);
+  if (bad > 0)
+    throw new Error(
+      `${estimate.estimator}: log-likelihood is not finite for ${bad} of ${estimate.logLikelihoods.length} images`,
+    );
 }

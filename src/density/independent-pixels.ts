@@ -27,9 +27,16 @@ export function fitIndependentPixels(training: ImageBatch, source: string, smoot
   return { dataSpace: dataSpaceOf(training), logProbabilities, trainingImages: training.n, smoothing };
 }
 
-export function independentPixelsLikelihood(model: IndependentPixels, test: ImageBatch, source: string): LikelihoodEstimate {
+export function independentPixelsLikelihood(
+  model: IndependentPixels,
+  test: ImageBatch,
+  source: string,
+): LikelihoodEstimate {
   if (dataSpaceOf(test) !== model.dataSpace) {
-    throw inputError(source, `images are ${dataSpaceOf(test)}, but the independent-pixels model was fit on ${model.dataSpace}`);
+    throw inputError(
+      source,
+      `images are ${dataSpaceOf(test)}, but the independent-pixels model was fit on ${model.dataSpace}`,
+    );
   }
   const started = performance.now();
   const d = dimensionsOf(test);

@@ -10,7 +10,12 @@
  */
 import type { Rng } from '../core/rng.ts';
 import { featureMatrix, type ImageBatch } from '../core/types.ts';
-import { blockRowsFor, squaredDistancesBlock, withRowNorms, type RowNorms } from '../metrics/stats/pairwise-distances.ts';
+import {
+  blockRowsFor,
+  squaredDistancesBlock,
+  withRowNorms,
+  type RowNorms,
+} from '../metrics/stats/pairwise-distances.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages } from '../likelihood/data-space.ts';
 import { dequantizeToRange, rangeLogJacobian } from '../likelihood/dequantize.ts';
 import { logMeanExp } from '../likelihood/importance-weighted.ts';
@@ -41,10 +46,19 @@ export function parzenLikelihood(
   const { sigmas = DEFAULT_PARZEN_SIGMAS, rng } = options;
   const centres = withRowNorms(featureMatrix(generated.n, dimensionsOf(generated), Float64Array.from(generated.data)));
   const dequantized = (images: ImageBatch, label: string): RowNorms =>
-    withRowNorms(featureMatrix(images.n, dimensionsOf(images), Float64Array.from(dequantizeToRange(levelsFromImages(images, source), [0, 1], rng.fork(label)))));
+    withRowNorms(
+      featureMatrix(
+        images.n,
+        dimensionsOf(images),
+        Float64Array.from(dequantizeToRange(levelsFromImages(images, source), [0, 1], rng.fork(label))),
+      ),
+    );
 
   const perSigma = kernelLogDensities(dequantized(validation, 'parzen-validation'), centres, sigmas);
-  const scores = sigmas.map((sigma, i) => ({ sigma, meanLogLikelihood: perSigma[i]!.reduce((s, v) => s + v, 0) / validation.n }));
+  const scores = sigmas.map((sigma, i) => ({
+    sigma,
+    meanLogLikelihood: perSigma[i]!.reduce((s, v) => s + v, 0) / validation.n,
+  }));
   const best = scores.reduce((a, b) => (b.meanLogLikelihood > a.meanLogLikelihood ? b : a));
 
   const started = performance.now();

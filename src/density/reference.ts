@@ -26,11 +26,14 @@ export async function referenceDensity(
   test: ImageBatch,
   testSource: string,
 ): Promise<ReferenceDensity> {
-  if (!train) return { reference: { problem: 'no training images given (data.train), so no independent-pixels reference' } };
+  if (!train)
+    return { reference: { problem: 'no training images given (data.train), so no independent-pixels reference' } };
   try {
     const { images } = await resolveImageSource(train, { limit: config.referenceTrainImages });
     const estimate = independentPixelsLikelihood(fitIndependentPixels(images, train), test, testSource);
-    const validation = config.parzen ? sliceImages(images, Math.max(0, images.n - PARZEN_VALIDATION_IMAGES), images.n) : undefined;
+    const validation = config.parzen
+      ? sliceImages(images, Math.max(0, images.n - PARZEN_VALIDATION_IMAGES), images.n)
+      : undefined;
     return { reference: { model: REFERENCE_MODEL, estimate }, validation };
   } catch (e) {
     return { reference: { problem: (e as Error).message } };

@@ -34,7 +34,12 @@ export function diagnoseBundle(
 /** The bundle's training log, or null when it declares none or it is broken (then `warn` says why). */
 export function readTrainingLogOf(bundle: Bundle, warn: (message: string) => void): TrainingLog | null {
   try {
-    return readBundleTrainingLog({ manifest: bundle.manifest, file: bundle.manifestFile, dir: bundle.dir, root: bundle.root });
+    return readBundleTrainingLog({
+      manifest: bundle.manifest,
+      file: bundle.manifestFile,
+      dir: bundle.dir,
+      root: bundle.root,
+    });
   } catch (e) {
     // A broken log costs the model its loss diagnostics, not its place in the report.
     if (!(e instanceof GenreportError)) throw e;
@@ -64,7 +69,10 @@ export function diagnoseSamples(
     thresholds,
     samples: isGan
       ? {
-          modeCoverage: probabilities && realHistogram ? { classHistogram: argmaxHistogram(probabilities), realHistogram } : undefined,
+          modeCoverage:
+            probabilities && realHistogram
+              ? { classHistogram: argmaxHistogram(probabilities), realHistogram }
+              : undefined,
           latentSimilarity: { generated: samples.generated.features, real: samples.real.features },
         }
       : undefined,
@@ -78,7 +86,8 @@ export function argmaxHistogram(probabilities: FeatureMatrix): number[] {
   for (let i = 0; i < probabilities.rows; i++) {
     let best = 0;
     for (let c = 1; c < probabilities.cols; c++) {
-      if (probabilities.data[i * probabilities.cols + c]! > probabilities.data[i * probabilities.cols + best]!) best = c;
+      if (probabilities.data[i * probabilities.cols + c]! > probabilities.data[i * probabilities.cols + best]!)
+        best = c;
     }
     counts[best]!++;
   }

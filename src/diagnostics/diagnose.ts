@@ -27,7 +27,8 @@ const LOG_DETECTORS: LogDetector[] = [
   ({ generator }, t) => (generator ? detectOscillation(generator, t) : []),
   ({ generator, discriminator }, t) => (discriminator ? detectDiscriminatorCollapse(discriminator, generator, t) : []),
   ({ generator }, t) => (generator ? detectRisingGenerator(generator, t) : []),
-  ({ generator, discriminator }, t) => (generator && discriminator ? detectDivergence(generator, discriminator, t) : []),
+  ({ generator, discriminator }, t) =>
+    generator && discriminator ? detectDivergence(generator, discriminator, t) : [],
 ];
 
 /**
@@ -38,7 +39,11 @@ const LOG_DETECTORS: LogDetector[] = [
 const VERDICT_RULES: { label: VerdictLabel; ids: FindingId[]; minSeverity: 'warning' | 'critical' }[] = [
   { label: 'convergence failure', ids: ['discriminator-collapse'], minSeverity: 'warning' },
   { label: 'mode collapse', ids: ['class-coverage', 'latent-similarity'], minSeverity: 'critical' },
-  { label: 'possible mode collapse', ids: ['generator-oscillation', 'class-coverage', 'latent-similarity'], minSeverity: 'warning' },
+  {
+    label: 'possible mode collapse',
+    ids: ['generator-oscillation', 'class-coverage', 'latent-similarity'],
+    minSeverity: 'warning',
+  },
   { label: 'unstable training', ids: ['rising-generator-loss', 'loss-divergence'], minSeverity: 'warning' },
 ];
 
@@ -51,20 +56,35 @@ const FINDING_NAMES: Record<FindingId, string> = {
   'latent-similarity': 'alike samples from distant latents',
 };
 
-export function diagnoseTraining({ model, log, samples, thresholds = DEFAULT_THRESHOLDS }: DiagnoseInput): TrainingDiagnostics {
+export function diagnoseTraining({
+  model,
+  log,
+  samples,
+  thresholds = DEFAULT_THRESHOLDS,
+}: DiagnoseInput): TrainingDiagnostics {
   const losses = log ? ganLosses(log, thresholds.columns) : { generator: null, discriminator: null };
   const findings = [
     ...LOG_DETECTORS.flatMap((detect) => detect(losses, thresholds)),
     ...(samples ? sampleEvidence(samples, thresholds) : []),
   ];
   const steps: [number, number] | null = log && log.step.length > 0 ? [log.step[0]!, log.step.at(-1)!] : null;
-  const base = { model, log: log?.file ?? null, steps, severity: mostSevere(findings.map((f) => f.severity)), findings };
+  const base = {
+    model,
+    log: log?.file ?? null,
+    steps,
+    severity: mostSevere(findings.map((f) => f.severity)),
+    findings,
+  };
 
   for (const rule of VERDICT_RULES) {
-    const matched = findings.filter((f) => rule.ids.includes(f.id) && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[rule.minSeverity]);
+    const matched = findings.filter(
+      (f) => rule.ids.includes(f.id) && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[rule.minSeverity],
+    );
     if (matched.length === 0) continue;
     const worst = matched.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
-    const others = findings.filter((f) => !matched.includes(f) && f.severity !== 'info').map((f) => FINDING_NAMES[f.id]);
+    const others = findings
+      .filter((f) => !matched.includes(f) && f.severity !== 'info')
+      .map((f) => FINDING_NAMES[f.id]);
     const also = others.length > 0 ? `; also ${[...new Set(others)].join(', ')}` : '';
     return { ...base, label: rule.label, verdict: `${rule.label}: ${worst.evidence}${also}` };
   }

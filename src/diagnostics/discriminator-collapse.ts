@@ -28,7 +28,10 @@ export function detectDiscriminatorCollapse(
     while (end + 1 < smoothed.length && smoothed[end + 1]! < t.maxLoss) end++;
     const steps: [number, number] = [step[i]!, step[end]!];
     const durationSteps = steps[1] - steps[0] + spacing;
-    if (durationSteps >= t.minSteps) findings.push(collapseFinding(steps, durationSteps, value.slice(i, end + 1), generatorLoss, step.at(-1)!, thresholds));
+    if (durationSteps >= t.minSteps)
+      findings.push(
+        collapseFinding(steps, durationSteps, value.slice(i, end + 1), generatorLoss, step.at(-1)!, thresholds),
+      );
     i = end + 1;
   }
   return findings;
@@ -48,12 +51,20 @@ function collapseFinding(
   let evidence =
     `discriminator loss below ${t.maxLoss} for ${durationSteps} steps (${steps[0]}–${steps[1]}` +
     `${steps[1] === lastStep ? ', until the end of the log' : ''}), mean ${meanDiscriminatorLoss.toPrecision(2)}`;
-  const gDuring = generatorLoss?.value.filter((_, k) => generatorLoss.step[k]! >= steps[0] && generatorLoss.step[k]! <= steps[1]);
+  const gDuring = generatorLoss?.value.filter(
+    (_, k) => generatorLoss.step[k]! >= steps[0] && generatorLoss.step[k]! <= steps[1],
+  );
   if (gDuring && gDuring.length > 0) {
     values.meanGeneratorLoss = mean(gDuring);
     evidence += `, while generator loss averaged ${values.meanGeneratorLoss.toFixed(2)}`;
   }
-  return { id: 'discriminator-collapse', severity: durationSteps >= t.criticalSteps ? 'critical' : 'warning', steps, evidence, values };
+  return {
+    id: 'discriminator-collapse',
+    severity: durationSteps >= t.criticalSteps ? 'critical' : 'warning',
+    steps,
+    evidence,
+    values,
+  };
 }
 
 function oddAtLeastOne(n: number): number {

@@ -9,7 +9,11 @@ import type { Finding } from './finding.ts';
 import type { DiagnosticThresholds } from './thresholds.ts';
 import { ema, entriesFor, median, traceFrom, type Trace } from './trace.ts';
 
-export function detectDivergence(generatorLoss: Trace, discriminatorLoss: Trace, thresholds: DiagnosticThresholds): Finding[] {
+export function detectDivergence(
+  generatorLoss: Trace,
+  discriminatorLoss: Trace,
+  thresholds: DiagnosticThresholds,
+): Finding[] {
   const t = thresholds.divergence;
   const gap = traceFrom(absoluteGap(generatorLoss, discriminatorLoss), generatorLoss.step[0]! + thresholds.warmupSteps);
   const n = gap.step.length;

@@ -54,7 +54,11 @@ function classCoverageFinding({ classHistogram, realHistogram }: ModeCoverageInp
   const missing = realClasses - covered;
   // Losing half the classes is collapse whatever the KL says; any missing class is worth a look.
   const severity: Severity =
-    kl >= t.klCritical || covered <= realClasses / 2 ? 'critical' : kl >= t.klWarning || missing > 0 ? 'warning' : 'info';
+    kl >= t.klCritical || covered <= realClasses / 2
+      ? 'critical'
+      : kl >= t.klWarning || missing > 0
+        ? 'warning'
+        : 'info';
   return {
     id: 'class-coverage',
     severity,
@@ -65,12 +69,14 @@ function classCoverageFinding({ classHistogram, realHistogram }: ModeCoverageInp
 }
 
 function latentSimilarityFinding({ generated, real }: LatentSimilarityInput, t: SampleThresholds): Finding {
-  if (generated.cols !== real.cols) throw new Error(`latent similarity: generated features have ${generated.cols} columns, real ${real.cols}`);
+  if (generated.cols !== real.cols)
+    throw new Error(`latent similarity: generated features have ${generated.cols} columns, real ${real.cols}`);
   const centre = columnMeans(real);
   const generatedSimilarity = meanPairwiseCosine(generated, centre);
   const realSimilarity = meanPairwiseCosine(real, centre);
   const excess = generatedSimilarity - realSimilarity;
-  const severity: Severity = excess >= t.similarityExcessCritical ? 'critical' : excess >= t.similarityExcessWarning ? 'warning' : 'info';
+  const severity: Severity =
+    excess >= t.similarityExcessCritical ? 'critical' : excess >= t.similarityExcessWarning ? 'warning' : 'info';
   return {
     id: 'latent-similarity',
     severity,

@@ -17,13 +17,25 @@ export const diagnosticThresholdsSchema = z.object({
   /** Log columns read as the generator's and discriminator's loss; the first present wins. */
   columns: z
     .object({
-      generator: z.array(z.string().min(1)).min(1).default(['g_loss', 'loss_g', 'generator_loss', 'gen_loss']).describe("Log columns read as the generator's loss; the first present wins."),
-      discriminator: z.array(z.string().min(1)).min(1).default(['d_loss', 'loss_d', 'discriminator_loss', 'disc_loss']).describe("Log columns read as the discriminator's loss; the first present wins."),
+      generator: z
+        .array(z.string().min(1))
+        .min(1)
+        .default(['g_loss', 'loss_g', 'generator_loss', 'gen_loss'])
+        .describe("Log columns read as the generator's loss; the first present wins."),
+      discriminator: z
+        .array(z.string().min(1))
+        .min(1)
+        .default(['d_loss', 'loss_d', 'discriminator_loss', 'disc_loss'])
+        .describe("Log columns read as the discriminator's loss; the first present wins."),
     })
     .prefault({})
     .describe('Which training-log columns hold the losses.'),
   /** Steps at the start left out of oscillation, trend and divergence: losses move fast while D first learns. */
-  warmupSteps: z.number().nonnegative().default(200).describe('Steps at the start left out of oscillation, trend and divergence.'),
+  warmupSteps: z
+    .number()
+    .nonnegative()
+    .default(200)
+    .describe('Steps at the start left out of oscillation, trend and divergence.'),
   /** Span of the exponential moving average used for the smoothed curves and the loss gap. */
   emaSpanSteps: positive.default(50).describe('Span of the moving average for the smoothed curves and the loss gap.'),
 
@@ -39,7 +51,9 @@ export const diagnosticThresholdsSchema = z.object({
        * healthy DCGAN at 0.30; a planted oscillation reaches ~0.7. Needed together
        * with the amplitude below, which is what keeps the healthy DCGAN clear.
        */
-      minAutocorrelation: fraction.default(0.35).describe('Autocorrelation at the dominant period needed to call it oscillation.'),
+      minAutocorrelation: fraction
+        .default(0.35)
+        .describe('Autocorrelation at the dominant period needed to call it oscillation.'),
       /** Amplitude (nats) of the periodic part: 0.16 at most in the healthy DCGAN (per-step noise sd 0.23). */
       minAmplitude: positive.default(0.4).describe('Amplitude (nats) of the periodic part for a warning.'),
       criticalAmplitude: positive.default(1.0).describe('Amplitude (nats) for a critical finding.'),
@@ -76,7 +90,9 @@ export const diagnosticThresholdsSchema = z.object({
   divergence: z
     .object({
       /** The gap |G − D| is compared between the first and the last this fraction of training (after warm-up). */
-      edgeFraction: fraction.default(0.2).describe('The loss gap is compared between the first and last this fraction of training.'),
+      edgeFraction: fraction
+        .default(0.2)
+        .describe('The loss gap is compared between the first and last this fraction of training.'),
       /** How much the median gap must grow, in nats. */
       minWidening: positive.default(1.5).describe('How much the median gap must grow (nats).'),
       /** And how large it must end up: the healthy DCGAN's gap has median 0.5 and 95th percentile 0.8 nats. */
@@ -89,7 +105,9 @@ export const diagnosticThresholdsSchema = z.object({
   samples: z
     .object({
       /** A class is covered when its share of samples is at least this fraction of its share of real data. */
-      minClassShareRatio: fraction.default(0.2).describe('A class is covered when its share of samples is at least this fraction of its share of real data.'),
+      minClassShareRatio: fraction
+        .default(0.2)
+        .describe('A class is covered when its share of samples is at least this fraction of its share of real data.'),
       /** KL(generated ‖ real) of the class histograms, nats. Finite-sample noise at 1000 samples is ~0.005. */
       klWarning: positive.default(0.1).describe('KL(generated ‖ real) of the class histograms (nats) for a warning.'),
       klCritical: positive.default(0.5).describe('Class KL (nats) for a critical finding.'),
@@ -98,7 +116,9 @@ export const diagnosticThresholdsSchema = z.object({
        * centred on the real mean, minus the same for real images. A collapsed
        * generator approaches 1; a healthy one is near the real value.
        */
-      similarityExcessWarning: positive.default(0.2).describe('Excess mean cosine similarity of samples over real images for a warning.'),
+      similarityExcessWarning: positive
+        .default(0.2)
+        .describe('Excess mean cosine similarity of samples over real images for a warning.'),
       similarityExcessCritical: positive.default(0.5).describe('Excess similarity for a critical finding.'),
     })
     .prefault({})

@@ -50,7 +50,8 @@ export function readBundleTrainingLog(bundle: LoadedManifest): TrainingLog | nul
 export function parseCsvLog(text: string, file: string): TrainingLog {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '');
-  if (headerIndex < 0) throw inputError(file, 'training log is empty (expected a header row naming step and the logged quantities)');
+  if (headerIndex < 0)
+    throw inputError(file, 'training log is empty (expected a header row naming step and the logged quantities)');
   const names = lines[headerIndex]!.split(',').map((n) => n.trim());
   checkHeader(names, `${file}:${headerIndex + 1}`);
   const log = emptyLog(file, names);
@@ -59,7 +60,10 @@ export function parseCsvLog(text: string, file: string): TrainingLog {
     const where = `${file}:${i + 1}`;
     const cells = lines[i]!.split(',');
     if (cells.length !== names.length) {
-      throw inputError(where, `expected ${names.length} comma-separated values (${names.join(',')}), found ${cells.length}`);
+      throw inputError(
+        where,
+        `expected ${names.length} comma-separated values (${names.join(',')}), found ${cells.length}`,
+      );
     }
     const row: Record<string, number> = {};
     names.forEach((name, j) => {
@@ -83,7 +87,8 @@ export function parseJsonLinesLog(text: string, file: string): TrainingLog {
     } catch (e) {
       throw inputError(where, `is not valid JSON (${(e as Error).message})`);
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw inputError(where, 'expected one JSON object per line');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw inputError(where, 'expected one JSON object per line');
     const row: Record<string, number> = {};
     for (const [name, value] of Object.entries(raw)) {
       if (value === null) row[name] = NaN;
@@ -128,7 +133,8 @@ function appendRow(log: TrainingLog, row: Record<string, number>, where: string)
   const step = row[STEP];
   if (step === undefined || Number.isNaN(step)) throw inputError(where, 'has no step value', STEP);
   const previous = log.step.at(-1);
-  if (previous !== undefined && step <= previous) throw inputError(where, `step ${step} does not follow step ${previous}`, STEP);
+  if (previous !== undefined && step <= previous)
+    throw inputError(where, `step ${step} does not follow step ${previous}`, STEP);
   log.step.push(step);
   for (const [name, values] of Object.entries(log.series)) values.push(row[name] ?? NaN);
 }

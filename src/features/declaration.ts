@@ -15,7 +15,13 @@ import { PRESETS, type Preset } from './presets.ts';
 
 export type { ExtractorDeclaration };
 
-export const DEFAULT_DECLARATION: ExtractorDeclaration = { layout: 'NCHW', channels: 3, range: [0, 1], size: 'any', resize: 'none' };
+export const DEFAULT_DECLARATION: ExtractorDeclaration = {
+  layout: 'NCHW',
+  channels: 3,
+  range: [0, 1],
+  size: 'any',
+  resize: 'none',
+};
 /** TensorFlow.js models take NHWC, as TensorFlow does. */
 export const TFJS_DEFAULT_DECLARATION: ExtractorDeclaration = { ...DEFAULT_DECLARATION, layout: 'NHWC' };
 
@@ -64,7 +70,11 @@ export function parseSidecar(raw: unknown, where: string, prefix: string[] = [])
     throw new GenreportError(
       parsed.error.issues.flatMap((issue) =>
         issue.code === 'unrecognized_keys'
-          ? issue.keys.map((key) => ({ file: where, field: [...prefix, ...issue.path, key].join('.'), message: `unknown field (known: ${Object.keys(sidecarSchema.shape).join(', ')})` }))
+          ? issue.keys.map((key) => ({
+              file: where,
+              field: [...prefix, ...issue.path, key].join('.'),
+              message: `unknown field (known: ${Object.keys(sidecarSchema.shape).join(', ')})`,
+            }))
           : [{ file: where, field: [...prefix, ...issue.path].join('.') || undefined, message: issue.message }],
       ),
     );
@@ -73,28 +83,42 @@ export function parseSidecar(raw: unknown, where: string, prefix: string[] = [])
 }
 
 /** Defaults, then the preset, then the sidecar; a sidecar may not contradict its preset. */
-export function resolveDeclaration(file: string, sidecar: Sidecar | null, preset: Preset | undefined, defaults: ExtractorDeclaration = DEFAULT_DECLARATION): ExtractorDeclaration {
+export function resolveDeclaration(
+  file: string,
+  sidecar: Sidecar | null,
+  preset: Preset | undefined,
+  defaults: ExtractorDeclaration = DEFAULT_DECLARATION,
+): ExtractorDeclaration {
   const where = sidecar ? sidecarPath(file) : file;
   if (sidecar?.preset && preset && sidecar.preset !== preset.id) {
     throw inputError(where, `says preset "${sidecar.preset}", the command line names "${preset.id}"`, 'preset');
   }
   const chosen = preset ?? (sidecar?.preset ? PRESETS[sidecar.preset] : undefined);
   const { size, ...rest } = sidecar ?? {};
-  const declared: Partial<ExtractorDeclaration> = { ...rest, ...(size === undefined ? {} : { size: typeof size === 'number' ? [size, size] : size }) };
+  const declared: Partial<ExtractorDeclaration> = {
+    ...rest,
+    ...(size === undefined ? {} : { size: typeof size === 'number' ? [size, size] : size }),
+  };
   if (chosen) {
     for (const [field, value] of Object.entries(chosen.declaration)) {
       if (field === 'name') continue;
       const mine = declared[field as keyof ExtractorDeclaration];
       if (mine !== undefined && JSON.stringify(mine) !== JSON.stringify(value)) {
-        throw inputError(where, `is ${JSON.stringify(mine)}, preset "${chosen.id}" fixes it to ${JSON.stringify(value)}`, field);
+        throw inputError(
+          where,
+          `is ${JSON.stringify(mine)}, preset "${chosen.id}" fixes it to ${JSON.stringify(value)}`,
+          field,
+        );
       }
     }
   }
   const merged: ExtractorDeclaration = { ...defaults, ...(chosen?.declaration ?? {}), ...declared, preset: chosen?.id };
   for (const field of ['mean', 'std'] as const) {
     const v = merged[field];
-    if (v && v.length !== merged.channels) throw inputError(where, `has ${v.length} values for ${merged.channels} channel(s)`, field);
+    if (v && v.length !== merged.channels)
+      throw inputError(where, `has ${v.length} values for ${merged.channels} channel(s)`, field);
   }
-  if (merged.classes && !merged.probabilities) throw inputError(where, 'names classes but no probabilities output', 'classes');
+  if (merged.classes && !merged.probabilities)
+    throw inputError(where, 'names classes but no probabilities output', 'classes');
   return merged;
 }

@@ -30,22 +30,45 @@ export interface ExtractorRunner {
   dispose(): Promise<void> | void;
 }
 
-export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclaration, where: string, warn: (m: string) => void): FeatureExtractor {
+export function declaredExtractor(
+  model: ExtractorRunner,
+  decl: ExtractorDeclaration,
+  where: string,
+  warn: (m: string) => void,
+): FeatureExtractor {
   const { file } = model;
   const input = pickInput(model, decl, where);
   const shape = input.shape;
   if (shape.length > 0 && shape.length !== 4) {
-    throw inputError(file, `input "${input.name}" has rank ${shape.length} (shape [${shape.join(', ')}]); an image extractor takes rank 4, ${decl.layout}`, `inputs.${input.name}`);
+    throw inputError(
+      file,
+      `input "${input.name}" has rank ${shape.length} (shape [${shape.join(', ')}]); an image extractor takes rank 4, ${decl.layout}`,
+      `inputs.${input.name}`,
+    );
   }
   const [cAxis, hAxis, wAxis] = decl.layout === 'NCHW' ? [1, 2, 3] : [3, 1, 2];
   const fileChannels = shape[cAxis];
   if (typeof fileChannels === 'number' && fileChannels !== decl.channels) {
-    const hint = where === file ? `; declare "channels": ${fileChannels} (and "layout") in ${file}.extractor.json if that is what it takes` : '';
-    throw inputError(file, `input "${input.name}" takes ${fileChannels} channel(s) on axis ${cAxis} (${decl.layout}), the declaration says ${decl.channels}${hint}`, 'channels');
+    const hint =
+      where === file
+        ? `; declare "channels": ${fileChannels} (and "layout") in ${file}.extractor.json if that is what it takes`
+        : '';
+    throw inputError(
+      file,
+      `input "${input.name}" takes ${fileChannels} channel(s) on axis ${cAxis} (${decl.layout}), the declaration says ${decl.channels}${hint}`,
+      'channels',
+    );
   }
-  const fixedSize = typeof shape[hAxis] === 'number' && typeof shape[wAxis] === 'number' ? ([shape[hAxis], shape[wAxis]] as [number, number]) : undefined;
+  const fixedSize =
+    typeof shape[hAxis] === 'number' && typeof shape[wAxis] === 'number'
+      ? ([shape[hAxis], shape[wAxis]] as [number, number])
+      : undefined;
   if (decl.size !== 'any' && fixedSize && (fixedSize[0] !== decl.size[0] || fixedSize[1] !== decl.size[1])) {
-    throw inputError(file, `input "${input.name}" is ${fixedSize.join('×')}, the declaration says ${decl.size.join('×')}`, 'size');
+    throw inputError(
+      file,
+      `input "${input.name}" is ${fixedSize.join('×')}, the declaration says ${decl.size.join('×')}`,
+      'size',
+    );
   }
   const target = decl.size !== 'any' ? decl.size : fixedSize;
   const fixedBatch = typeof shape[0] === 'number' ? shape[0] : undefined;
@@ -55,15 +78,29 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
   const staticDim = perImage(featureOutput.shape);
   const preset = decl.preset ? PRESETS[decl.preset] : undefined;
   if (preset && staticDim !== undefined && staticDim !== preset.dim) {
-    throw inputError(file, `output "${featureOutput.name}" gives ${staticDim} features per image; preset "${preset.id}" needs ${preset.dim}: this is not that network`, 'preset');
+    throw inputError(
+      file,
+      `output "${featureOutput.name}" gives ${staticDim} features per image; preset "${preset.id}" needs ${preset.dim}: this is not that network`,
+      'preset',
+    );
   }
   if (preset && typeof fileChannels !== 'number' && shape.length === 0) {
-    throw inputError(file, `input "${input.name}" declares no shape; preset "${preset.id}" needs [batch, 3, H, W]`, 'preset');
+    throw inputError(
+      file,
+      `input "${input.name}" declares no shape; preset "${preset.id}" needs [batch, 3, H, W]`,
+      'preset',
+    );
   }
 
   let dim = staticDim ?? preset?.dim ?? 0;
-  const declaredResize = decl.resize === 'none' ? (target ? `none (${target.join('×')} required)` : 'none (images at their own size)') : `${RESIZE_DESCRIPTIONS[decl.resize]} to ${target ? target.join('×') : 'the input size'}`;
-  const declaredColour = decl.channels === 3 ? 'RGB; grey replicated to RGB' : 'grey; RGB averaged to grey, with a warning';
+  const declaredResize =
+    decl.resize === 'none'
+      ? target
+        ? `none (${target.join('×')} required)`
+        : 'none (images at their own size)'
+      : `${RESIZE_DESCRIPTIONS[decl.resize]} to ${target ? target.join('×') : 'the input size'}`;
+  const declaredColour =
+    decl.channels === 3 ? 'RGB; grey replicated to RGB' : 'grey; RGB averaged to grey, with a warning';
   const warned = new Set<string>();
 
   const info = {
@@ -84,7 +121,9 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
     runtime: model.runtime,
   };
 
-  async function runBatch(images: ImageBatch): Promise<{ features: Float32Array; probabilities?: Float32Array; rows: number }> {
+  async function runBatch(
+    images: ImageBatch,
+  ): Promise<{ features: Float32Array; probabilities?: Float32Array; rows: number }> {
     const m = images.n;
     const matched = matchChannels(images, decl.channels, info.name);
     if (matched.warning && !warned.has(matched.warning)) {
@@ -94,7 +133,15 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
     let x = matched.images;
     if (target && (x.height !== target[0] || x.width !== target[1])) {
       if (decl.resize === 'none') {
-        throw inputError(where, `images are ${x.height}×${x.width}, ${file} takes ${target.join('×')}; declare a resize mode (${Object.keys(RESIZE_DESCRIPTIONS).filter((r) => r !== 'none').join(', ')})`, 'resize');
+        throw inputError(
+          where,
+          `images are ${x.height}×${x.width}, ${file} takes ${target.join('×')}; declare a resize mode (${Object.keys(
+            RESIZE_DESCRIPTIONS,
+          )
+            .filter((r) => r !== 'none')
+            .join(', ')})`,
+          'resize',
+        );
       }
       x = resizeImages(x, target[0], target[1], decl.resize);
     }
@@ -117,17 +164,29 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
     };
     const features = read(featureOutput.name);
     const probabilities = probOutput ? read(probOutput.name) : undefined;
-    return { features: features.subarray(0, m * (features.length / rows)), probabilities: probabilities?.subarray(0, m * (probabilities.length / rows)), rows: m };
+    return {
+      features: features.subarray(0, m * (features.length / rows)),
+      probabilities: probabilities?.subarray(0, m * (probabilities.length / rows)),
+      rows: m,
+    };
   }
 
   function oneVectorPerImage(t: { dims: number[]; data: Float32Array }, rows: number, name: string): Float32Array {
     if (t.dims.length < 1 || t.dims[0] !== rows || t.data.length % rows !== 0) {
-      throw inputError(file, `output "${name}" has shape [${t.dims.join(', ')}] for ${rows} images: not one vector per image`, `outputs.${name}`);
+      throw inputError(
+        file,
+        `output "${name}" has shape [${t.dims.join(', ')}] for ${rows} images: not one vector per image`,
+        `outputs.${name}`,
+      );
     }
     for (let i = 0; i < t.data.length; i++) {
       if (!Number.isFinite(t.data[i])) {
         const per = t.data.length / rows;
-        throw inputError(file, `output "${name}" has a non-finite value (${t.data[i]}) for image ${Math.floor(i / per)}, element ${i % per}`, `outputs.${name}`);
+        throw inputError(
+          file,
+          `output "${name}" has a non-finite value (${t.data[i]}) for image ${Math.floor(i / per)}, element ${i % per}`,
+          `outputs.${name}`,
+        );
       }
     }
     return t.data;
@@ -137,8 +196,18 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
     info,
     preprocessing({ height, width, channels }) {
       const to = target ?? [height, width];
-      const resize = to[0] === height && to[1] === width ? `none (${height}×${width})` : `${RESIZE_DESCRIPTIONS[decl.resize]}, ${height}×${width} → ${to.join('×')}`;
-      const colour = channels === decl.channels ? (channels === 3 ? 'RGB as is' : 'grey as is') : channels === 1 ? 'grey → RGB by channel replication' : 'RGB → grey by channel mean (colour lost)';
+      const resize =
+        to[0] === height && to[1] === width
+          ? `none (${height}×${width})`
+          : `${RESIZE_DESCRIPTIONS[decl.resize]}, ${height}×${width} → ${to.join('×')}`;
+      const colour =
+        channels === decl.channels
+          ? channels === 3
+            ? 'RGB as is'
+            : 'grey as is'
+          : channels === 1
+            ? 'grey → RGB by channel replication'
+            : 'RGB → grey by channel mean (colour lost)';
       return { resize, colour };
     },
     async extract(images: ImageBatch, batchSize: number): Promise<Extraction> {
@@ -150,17 +219,36 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
         const r = await runBatch(sliceImages(images, start, end));
         const d = r.features.length / r.rows;
         if (!features) {
-          if (preset && d !== preset.dim) throw inputError(file, `output "${featureOutput.name}" gives ${d} features per image; preset "${preset.id}" needs ${preset.dim}: this is not that network`, 'preset');
-          if (dim && d !== dim) throw inputError(file, `output "${featureOutput.name}" gives ${d} features per image, its shape says ${dim}`, `outputs.${featureOutput.name}`);
+          if (preset && d !== preset.dim)
+            throw inputError(
+              file,
+              `output "${featureOutput.name}" gives ${d} features per image; preset "${preset.id}" needs ${preset.dim}: this is not that network`,
+              'preset',
+            );
+          if (dim && d !== dim)
+            throw inputError(
+              file,
+              `output "${featureOutput.name}" gives ${d} features per image, its shape says ${dim}`,
+              `outputs.${featureOutput.name}`,
+            );
           dim = d;
           features = featureMatrix(images.n, d);
           if (r.probabilities) {
             const k = r.probabilities.length / r.rows;
-            if (decl.classes && decl.classes.length !== k) throw inputError(where, `names ${decl.classes.length} classes, output "${probOutput!.name}" gives ${k}`, 'classes');
+            if (decl.classes && decl.classes.length !== k)
+              throw inputError(
+                where,
+                `names ${decl.classes.length} classes, output "${probOutput!.name}" gives ${k}`,
+                'classes',
+              );
             probabilities = featureMatrix(images.n, k);
           }
         } else if (d !== features.cols) {
-          throw inputError(file, `output "${featureOutput.name}" gave ${features.cols} features per image, then ${d} for images of another size`, `outputs.${featureOutput.name}`);
+          throw inputError(
+            file,
+            `output "${featureOutput.name}" gave ${features.cols} features per image, then ${d} for images of another size`,
+            `outputs.${featureOutput.name}`,
+          );
         }
         features.data.set(r.features, start * features.cols);
         if (probabilities && r.probabilities) probabilities.data.set(r.probabilities, start * probabilities.cols);
@@ -176,23 +264,42 @@ export function declaredExtractor(model: ExtractorRunner, decl: ExtractorDeclara
 function pickInput(model: ExtractorRunner, decl: ExtractorDeclaration, where: string): OnnxValueInfo {
   if (decl.input) {
     const found = model.inputs.find((i) => i.name === decl.input);
-    if (!found) throw inputError(where, `names input "${decl.input}"; ${model.file} has ${model.inputs.map((i) => `"${i.name}"`).join(', ')}`, 'input');
+    if (!found)
+      throw inputError(
+        where,
+        `names input "${decl.input}"; ${model.file} has ${model.inputs.map((i) => `"${i.name}"`).join(', ')}`,
+        'input',
+      );
     return checkFloat(found, model.file);
   }
   if (model.inputs.length !== 1) {
-    throw inputError(model.file, `has ${model.inputs.length} inputs (${model.inputs.map((i) => `"${i.name}"`).join(', ')}); name the image input in ${model.file}.extractor.json`, 'input');
+    throw inputError(
+      model.file,
+      `has ${model.inputs.length} inputs (${model.inputs.map((i) => `"${i.name}"`).join(', ')}); name the image input in ${model.file}.extractor.json`,
+      'input',
+    );
   }
   return checkFloat(model.inputs[0]!, model.file);
 }
 
 function checkFloat(input: OnnxValueInfo, file: string): OnnxValueInfo {
-  if (input.type !== 'float32') throw inputError(file, `input "${input.name}" is ${input.type}; an image extractor takes float32`, `inputs.${input.name}`);
+  if (input.type !== 'float32')
+    throw inputError(
+      file,
+      `input "${input.name}" is ${input.type}; an image extractor takes float32`,
+      `inputs.${input.name}`,
+    );
   return input;
 }
 
 function outputNamed(model: ExtractorRunner, name: string | undefined, where: string, field: string): OnnxValueInfo {
   const found = model.outputs.find((o) => o.name === name);
-  if (!found) throw inputError(where, `names output "${name}"; ${model.file} has ${model.outputs.map((o) => `"${o.name}"`).join(', ')}`, field);
+  if (!found)
+    throw inputError(
+      where,
+      `names output "${name}"; ${model.file} has ${model.outputs.map((o) => `"${o.name}"`).join(', ')}`,
+      field,
+    );
   return found;
 }
 

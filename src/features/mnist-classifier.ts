@@ -21,7 +21,10 @@ const SIDE = 28;
 export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<FeatureExtractor> {
   const modelJson = join(dir, 'model.json');
   if (!existsSync(modelJson)) {
-    throw inputError(modelJson, 'the domain classifier is missing; train it with `npm run train:mnist -- --family classifier`');
+    throw inputError(
+      modelJson,
+      'the domain classifier is missing; train it with `npm run train:mnist -- --family classifier`',
+    );
   }
   const model = await loadTfjsModel(modelJson);
   if (!(model instanceof tf.LayersModel)) throw inputError(modelJson, 'the domain classifier must be a LayersModel');
@@ -31,9 +34,13 @@ export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<Feature
   } catch {
     throw inputError(modelJson, `has no layer named "${FEATURE_LAYER}"`, 'modelTopology');
   }
-  const both = tf.model({ inputs: model.inputs, outputs: [layer.output as tf.SymbolicTensor, at(model.outputs, 0, `${modelJson} outputs`)] });
+  const both = tf.model({
+    inputs: model.inputs,
+    outputs: [layer.output as tf.SymbolicTensor, at(model.outputs, 0, `${modelJson} outputs`)],
+  });
   const dim = (layer.outputShape as number[])[1];
-  if (dim === undefined) throw inputError(modelJson, `layer "${FEATURE_LAYER}" gives no feature dimension`, 'modelTopology');
+  if (dim === undefined)
+    throw inputError(modelJson, `layer "${FEATURE_LAYER}" gives no feature dimension`, 'modelTopology');
   const card = readCard(dir);
   return {
     info: {
@@ -42,7 +49,10 @@ export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<Feature
       layer: `${FEATURE_LAYER} (penultimate dense layer, ReLU)`,
       dim,
       hash: hashFiles([modelJson, join(dir, 'weights.bin')]),
-      note: card?.testAccuracy !== undefined ? `test accuracy ${(100 * card.testAccuracy).toFixed(2)}% on MNIST test` : undefined,
+      note:
+        card?.testAccuracy !== undefined
+          ? `test accuracy ${(100 * card.testAccuracy).toFixed(2)}% on MNIST test`
+          : undefined,
     },
     async extract(images: ImageBatch, batchSize: number): Promise<Extraction> {
       const features = featureMatrix(images.n, dim);
@@ -51,7 +61,12 @@ export async function loadMnistClassifier(dir = CLASSIFIER_DIR): Promise<Feature
       for (let start = 0; start < images.n; start += batchSize) {
         const m = Math.min(batchSize, images.n - start);
         const [f, p] = tf.tidy(() => {
-          let x: tf.Tensor4D = tf.tensor4d(images.data.subarray(start * per, (start + m) * per), [m, images.height, images.width, images.channels]);
+          let x: tf.Tensor4D = tf.tensor4d(images.data.subarray(start * per, (start + m) * per), [
+            m,
+            images.height,
+            images.width,
+            images.channels,
+          ]);
           if (images.channels === 3) x = x.mean(3, true);
           if (images.height !== SIDE || images.width !== SIDE) x = tf.image.resizeBilinear(x, [SIDE, SIDE], true);
           const [feat, prob] = both.predict(x) as [tf.Tensor, tf.Tensor];

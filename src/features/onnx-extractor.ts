@@ -22,13 +22,20 @@ const RUNTIME_VERSION = '1.30.0';
 
 export async function loadOnnxExtractor(file: string, options: FileExtractorOptions = {}): Promise<FeatureExtractor> {
   const preset = options.preset ? PRESETS[options.preset] : undefined;
-  if (options.preset && !preset) throw inputError(file, `unknown preset "${options.preset}" (known: ${Object.keys(PRESETS).join(', ')})`, 'preset');
+  if (options.preset && !preset)
+    throw inputError(file, `unknown preset "${options.preset}" (known: ${Object.keys(PRESETS).join(', ')})`, 'preset');
   const sidecar = options.inline ? options.inline.sidecar : readSidecar(file);
   const declaration = resolveDeclaration(file, sidecar, preset);
   const model = await openOnnxModel(file);
   try {
     return declaredExtractor(
-      { ...model, kind: 'onnx', runtime: `onnxruntime-node ${RUNTIME_VERSION}, ${model.provider}, ${model.threads} threads`, run: (feeds, outputs) => model.run(feeds, outputs), dispose: () => model.dispose() },
+      {
+        ...model,
+        kind: 'onnx',
+        runtime: `onnxruntime-node ${RUNTIME_VERSION}, ${model.provider}, ${model.threads} threads`,
+        run: (feeds, outputs) => model.run(feeds, outputs),
+        dispose: () => model.dispose(),
+      },
       declaration,
       options.inline ? options.inline.where : sidecar ? sidecarPath(file) : file,
       options.warn ?? (() => {}),

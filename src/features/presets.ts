@@ -10,7 +10,8 @@ import type { ExtractorDeclaration } from './extractor-declaration.ts';
 export interface Preset {
   id: string;
   label: string;
-  declaration: Required<Pick<ExtractorDeclaration, 'name' | 'layout' | 'channels' | 'range' | 'size' | 'resize'>> & Pick<ExtractorDeclaration, 'mean' | 'std'>;
+  declaration: Required<Pick<ExtractorDeclaration, 'name' | 'layout' | 'channels' | 'range' | 'size' | 'resize'>> &
+    Pick<ExtractorDeclaration, 'mean' | 'std'>;
   /** Length of the feature vector the file must give. */
   dim: number;
   /** What the feature output is, for the report. */
@@ -25,21 +26,44 @@ export const PRESETS: Record<string, Preset> = {
     id: 'inception-fid',
     label: 'Inception-v3',
     // pytorch-fid's InceptionV3([3]) resizes to 299 (bilinear) and scales to [-1, 1] inside its graph.
-    declaration: { name: "pytorch-fid's FID Inception-v3 (pool3)", layout: 'NCHW', channels: 3, range: [0, 1], size: 'any', resize: 'none' },
+    declaration: {
+      name: "pytorch-fid's FID Inception-v3 (pool3)",
+      layout: 'NCHW',
+      channels: 3,
+      range: [0, 1],
+      size: 'any',
+      resize: 'none',
+    },
     dim: 2048,
     output: 'pool3 (2048-d, after adaptive average pooling)',
   },
   'dinov2-vitl14': {
     id: 'dinov2-vitl14',
     label: 'DINOv2 ViT-L/14',
-    declaration: { name: 'DINOv2 ViT-L/14 (CLS token)', layout: 'NCHW', channels: 3, range: [0, 1], size: [224, 224], resize: 'bicubic-pil', ...IMAGENET },
+    declaration: {
+      name: 'DINOv2 ViT-L/14 (CLS token)',
+      layout: 'NCHW',
+      channels: 3,
+      range: [0, 1],
+      size: [224, 224],
+      resize: 'bicubic-pil',
+      ...IMAGENET,
+    },
     dim: 1024,
     output: 'CLS token (1024-d)',
   },
   'clip-vitb32': {
     id: 'clip-vitb32',
     label: 'CLIP ViT-B/32',
-    declaration: { name: 'CLIP ViT-B/32 image embedding', layout: 'NCHW', channels: 3, range: [0, 1], size: [224, 224], resize: 'bicubic-pil', ...CLIP },
+    declaration: {
+      name: 'CLIP ViT-B/32 image embedding',
+      layout: 'NCHW',
+      channels: 3,
+      range: [0, 1],
+      size: [224, 224],
+      resize: 'bicubic-pil',
+      ...CLIP,
+    },
     dim: 512,
     output: 'image embedding (512-d)',
   },

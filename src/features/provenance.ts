@@ -8,7 +8,10 @@ import type { ImageBatch } from '../core/types.ts';
 import { resizeNote, type StatsProvenance } from '../metrics/reference-stats.ts';
 import type { FeatureExtractor } from './extractor.ts';
 
-export function extractorProvenance(extractor: FeatureExtractor, images: Pick<ImageBatch, 'height' | 'width' | 'channels'>): Pick<StatsProvenance, 'extractor' | 'extractorHash' | 'layer' | 'resize'> {
+export function extractorProvenance(
+  extractor: FeatureExtractor,
+  images: Pick<ImageBatch, 'height' | 'width' | 'channels'>,
+): Pick<StatsProvenance, 'extractor' | 'extractorHash' | 'layer' | 'resize'> {
   const { info } = extractor;
   const p = extractor.preprocessing?.(images);
   return {

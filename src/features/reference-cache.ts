@@ -7,7 +7,13 @@
 import { existsSync } from 'node:fs';
 import { inputError } from '../core/errors.ts';
 import { pickImages, sliceImages, type FeatureMatrix, type ImageBatch } from '../core/types.ts';
-import { provenanceMismatch, readReferenceStats, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../metrics/reference-stats.ts';
+import {
+  provenanceMismatch,
+  readReferenceStats,
+  STATS_FORMAT,
+  writeReferenceStats,
+  type StatsProvenance,
+} from '../metrics/reference-stats.ts';
 import { statsFromFeatures } from '../metrics/stats/moments.ts';
 import type { Extraction, FeatureExtractor } from './extractor.ts';
 import { extractorProvenance } from './provenance.ts';
@@ -38,22 +44,41 @@ export async function referenceExtraction(
   };
   if (cacheFile && existsSync(cacheFile)) {
     const cached = readReferenceStats(cacheFile);
-    const mismatch = [provenanceMismatch(cached.provenance, wanted), cached.provenance.rows === images.n ? '' : `it holds ${cached.provenance.rows} images, the run uses ${images.n}`]
+    const mismatch = [
+      provenanceMismatch(cached.provenance, wanted),
+      cached.provenance.rows === images.n ? '' : `it holds ${cached.provenance.rows} images, the run uses ${images.n}`,
+    ]
       .filter(Boolean)
       .join('; ');
-    if (mismatch) throw inputError(cacheFile, `was made for other reference data: ${mismatch} (delete it to rebuild)`, 'data.stats');
+    if (mismatch)
+      throw inputError(
+        cacheFile,
+        `was made for other reference data: ${mismatch} (delete it to rebuild)`,
+        'data.stats',
+      );
     if (cached.features) {
       // The file keeps no class names: one image through the extractor gives its declared classes (airplane, …).
-      const classes = cached.probabilities ? (await extractor.extract(sliceImages(images, 0, 1), 1)).classes : undefined;
+      const classes = cached.probabilities
+        ? (await extractor.extract(sliceImages(images, 0, 1), 1)).classes
+        : undefined;
       const rows = (m: FeatureMatrix) => (share ? pickRows(m, share) : m);
-      return { features: rows(cached.features), probabilities: cached.probabilities && rows(cached.probabilities), ...(classes ? { classes } : {}), origin: 'reused' };
+      return {
+        features: rows(cached.features),
+        probabilities: cached.probabilities && rows(cached.probabilities),
+        ...(classes ? { classes } : {}),
+        origin: 'reused',
+      };
     }
   }
   // A shard extracts its share only, and leaves the file to a whole run (`genreport stats`): it holds every image.
   if (share) return { ...(await extractor.extract(pickImages(images, share), batchSize)), origin: 'extracted' };
   const extraction = await extractor.extract(images, batchSize);
   if (cacheFile) {
-    writeReferenceStats(cacheFile, { stats: statsFromFeatures(extraction.features), provenance: wanted, ...extraction });
+    writeReferenceStats(cacheFile, {
+      stats: statsFromFeatures(extraction.features),
+      provenance: wanted,
+      ...extraction,
+    });
   }
   return { ...extraction, origin: 'extracted' };
 }

@@ -51,7 +51,11 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
     tfjs: true,
     load: async (spec, options) => {
       const { preset, file } = presetAndFile(spec);
-      return (await import('./tfjs-extractor.ts')).loadTfjsExtractor(file, { preset, warn: options.warn, inline: inlineSidecar(options) });
+      return (await import('./tfjs-extractor.ts')).loadTfjsExtractor(file, {
+        preset,
+        warn: options.warn,
+        inline: inlineSidecar(options),
+      });
     },
   },
   {
@@ -61,7 +65,11 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
     tfjs: false,
     load: async (spec, options) => {
       const { preset, file } = presetAndFile(spec);
-      return (await import('./onnx-extractor.ts')).loadOnnxExtractor(file, { preset, warn: options.warn, inline: inlineSidecar(options) });
+      return (await import('./onnx-extractor.ts')).loadOnnxExtractor(file, {
+        preset,
+        warn: options.warn,
+        inline: inlineSidecar(options),
+      });
     },
   },
 ];
@@ -76,15 +84,28 @@ export const EXTRACTOR_USAGE = EXTRACTOR_KINDS.map((k) => k.usage).join('; ');
 export function extractorKind(spec: string): ExtractorKind {
   const kind = EXTRACTOR_KINDS.find((k) => k.matches(spec));
   if (kind) return kind;
-  if (spec in PRESETS) throw inputError(undefined, `preset "${spec}" needs the exported file: --extractor ${spec}=path/to/file.onnx (export recipe in docs/feature-spaces.md)`, '--extractor');
+  if (spec in PRESETS)
+    throw inputError(
+      undefined,
+      `preset "${spec}" needs the exported file: --extractor ${spec}=path/to/file.onnx (export recipe in docs/feature-spaces.md)`,
+      '--extractor',
+    );
   throw inputError(undefined, `unknown extractor '${spec}' (known: ${EXTRACTOR_USAGE})`, '--extractor');
 }
 
 /** The extractor a spec names, with TensorFlow.js initialised first where the kind runs on it. */
-export async function loadExtractor(spec: string, options: ExtractorOptions = {}, initTfjs: () => Promise<unknown> = async () => {}): Promise<FeatureExtractor> {
+export async function loadExtractor(
+  spec: string,
+  options: ExtractorOptions = {},
+  initTfjs: () => Promise<unknown> = async () => {},
+): Promise<FeatureExtractor> {
   const kind = extractorKind(spec);
   if (kind.id === 'mnist-classifier' && options.inline && Object.keys(options.inline.fields).length > 0) {
-    throw inputError(options.inline.where, `the built-in mnist-classifier takes no declaration (got ${Object.keys(options.inline.fields).join(', ')})`, options.inline.field);
+    throw inputError(
+      options.inline.where,
+      `the built-in mnist-classifier takes no declaration (got ${Object.keys(options.inline.fields).join(', ')})`,
+      options.inline.field,
+    );
   }
   if (kind.tfjs) await initTfjs();
   return kind.load(spec, options);

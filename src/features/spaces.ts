@@ -13,7 +13,13 @@ export interface FeatureSpace {
 }
 
 /** Metrics that need a domain classifier's class probabilities; computed once, in the space whose classifier fits the data (classifierSpace). */
-export const CLASS_METRICS: readonly string[] = ['classifier-confidence', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse'];
+export const CLASS_METRICS: readonly string[] = [
+  'classifier-confidence',
+  'classifier-score',
+  'classes-covered',
+  'class-kl',
+  'mode-collapse',
+];
 
 /** A short id for the space an extractor spec names: the preset, `mnist-classifier`, or the file's base name (a model.json's folder). */
 export function spaceIdFor(spec: string, taken: ReadonlySet<string>): string {
@@ -21,7 +27,11 @@ export function spaceIdFor(spec: string, taken: ReadonlySet<string>): string {
   // A tfjs model is a folder's model.json: the folder names it.
   const file = /(^|[\\/])model\.json$/i.test(spec) ? basename(dirname(spec)) : basename(spec);
   const base = preset ? preset[1]! : spec === 'mnist-classifier' ? spec : file.replace(/\.(onnx|json)$/i, '');
-  const id = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'space';
+  const id =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'space';
   let unique = id;
   for (let i = 2; taken.has(unique); i++) unique = `${id}-${i}`;
   return unique;
@@ -41,7 +51,13 @@ export function spaceStatsFile(file: string | undefined, space: string, spaceInd
 
 /** The short name a space's metric labels carry ("FID · Inception-v3"): the extractor's name without its parenthesis, file kind or extension. */
 export function spaceLabel(name: string): string {
-  return name.replace(/\s*\(.*\)\s*$/, '').replace(/^(ONNX|TensorFlow\.js|tfjs)\s+/i, '').replace(/\.(onnx|json)$/i, '').trim() || name;
+  return (
+    name
+      .replace(/\s*\(.*\)\s*$/, '')
+      .replace(/^(ONNX|TensorFlow\.js|tfjs)\s+/i, '')
+      .replace(/\.(onnx|json)$/i, '')
+      .trim() || name
+  );
 }
 
 /** What class-based metrics show where no extractor's classes fit the data. */
@@ -62,13 +78,16 @@ export function classifierMisfit(
 ): string | null {
   if (!extraction.probabilities) return NO_CLASSIFIER;
   if (extractor.info.id === 'mnist-classifier') {
-    return real.source.startsWith('mnist:') || isDigits(real.classes) ? null : `${NO_CLASSIFIER} (the MNIST digit classifier does not fit ${real.source})`;
+    return real.source.startsWith('mnist:') || isDigits(real.classes)
+      ? null
+      : `${NO_CLASSIFIER} (the MNIST digit classifier does not fit ${real.source})`;
   }
   if (!extraction.classes) return `${NO_CLASSIFIER} (the extractor declares no classes)`;
   return null;
 }
 
-const isDigits = (classes: readonly string[] | undefined) => classes?.length === 10 && classes.every((c, i) => c === String(i));
+const isDigits = (classes: readonly string[] | undefined) =>
+  classes?.length === 10 && classes.every((c, i) => c === String(i));
 
 /**
  * Whether the labels that come with the real data may stand for a fitting
@@ -76,10 +95,16 @@ const isDigits = (classes: readonly string[] | undefined) => classes?.length ===
  * order (the MNIST classifier's are the digits). Otherwise the classifier's own
  * top class of each real image stands for its label.
  */
-export function labelsFitClasses(extractor: { info: { id: string } }, extraction: { classes?: readonly string[] }, real: { source: string; classes?: readonly string[] }): boolean {
+export function labelsFitClasses(
+  extractor: { info: { id: string } },
+  extraction: { classes?: readonly string[] },
+  real: { source: string; classes?: readonly string[] },
+): boolean {
   if (extractor.info.id === 'mnist-classifier') return real.source.startsWith('mnist:') || isDigits(real.classes);
   const mine = extraction.classes;
-  return !!mine && !!real.classes && mine.length === real.classes.length && mine.every((c, i) => c === real.classes![i]);
+  return (
+    !!mine && !!real.classes && mine.length === real.classes.length && mine.every((c, i) => c === real.classes![i])
+  );
 }
 
 /**
@@ -89,7 +114,10 @@ export function labelsFitClasses(extractor: { info: { id: string } }, extraction
  * class probabilities at all.
  */
 export function classifierSpace(
-  spaces: readonly { extractor: { info: { id: string } }; extraction: { probabilities?: unknown; classes?: readonly string[] } }[],
+  spaces: readonly {
+    extractor: { info: { id: string } };
+    extraction: { probabilities?: unknown; classes?: readonly string[] };
+  }[],
   real: { source: string; classes?: readonly string[] },
 ): { index: number; labels: boolean } | { misfit: string } {
   const reasons = spaces.map((s) => classifierMisfit(s.extractor, s.extraction, real));

@@ -19,7 +19,8 @@ import type { FeatureExtractor } from './extractor.ts';
 import type { FileExtractorOptions } from './onnx-extractor.ts';
 import { PRESETS } from './presets.ts';
 
-const shapeOf = (shape: (number | null)[]): (number | string)[] => shape.map((d, i) => (d === null || d === -1 ? (i === 0 ? 'batch' : `d${i}`) : d));
+const shapeOf = (shape: (number | null)[]): (number | string)[] =>
+  shape.map((d, i) => (d === null || d === -1 ? (i === 0 ? 'batch' : `d${i}`) : d));
 
 function hashModel(modelJson: string): string {
   const h = createHash('sha256');
@@ -44,7 +45,10 @@ function layersRunner(model: tf.LayersModel): Pick<ExtractorRunner, 'inputs' | '
       const key = names.join('\u0000');
       let head = heads.get(key);
       if (!head) {
-        head = tf.model({ inputs: model.inputs, outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
+        head = tf.model({
+          inputs: model.inputs,
+          outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor),
+        });
         heads.set(key, head);
       }
       const x = at(Object.values(feeds), 0, 'tfjs extractor feeds');
@@ -58,17 +62,28 @@ function layersRunner(model: tf.LayersModel): Pick<ExtractorRunner, 'inputs' | '
 }
 
 function graphRunner(model: tf.GraphModel, extra: string[]): Pick<ExtractorRunner, 'inputs' | 'outputs' | 'run'> {
-  const outputs: OnnxValueInfo[] = model.outputs.map((o) => ({ name: o.name, type: o.dtype ?? 'float32', shape: o.shape ? shapeOf(o.shape as number[]) : [] }));
+  const outputs: OnnxValueInfo[] = model.outputs.map((o) => ({
+    name: o.name,
+    type: o.dtype ?? 'float32',
+    shape: o.shape ? shapeOf(o.shape as number[]) : [],
+  }));
   // Any node of the graph may be asked for by name; its shape is learnt when it runs.
-  for (const name of extra) if (!outputs.some((o) => o.name === name)) outputs.push({ name, type: 'float32', shape: [] });
+  for (const name of extra)
+    if (!outputs.some((o) => o.name === name)) outputs.push({ name, type: 'float32', shape: [] });
   return {
-    inputs: model.inputs.map((i) => ({ name: i.name, type: i.dtype ?? 'float32', shape: i.shape ? shapeOf(i.shape as number[]) : [] })),
+    inputs: model.inputs.map((i) => ({
+      name: i.name,
+      type: i.dtype ?? 'float32',
+      shape: i.shape ? shapeOf(i.shape as number[]) : [],
+    })),
     outputs,
     async run(feeds, names) {
       const inputs = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, tf.tensor(t.data, t.dims)]));
       const out = (await model.executeAsync(inputs, names)) as tf.Tensor | tf.Tensor[];
       const list = Array.isArray(out) ? out : [out];
-      const result = Object.fromEntries(names.map((n, i) => [n, { dims: list[i]!.shape, data: Float32Array.from(list[i]!.dataSync()) }]));
+      const result = Object.fromEntries(
+        names.map((n, i) => [n, { dims: list[i]!.shape, data: Float32Array.from(list[i]!.dataSync()) }]),
+      );
       tf.dispose([...Object.values(inputs), ...list]);
       return result;
     },
@@ -77,14 +92,18 @@ function graphRunner(model: tf.GraphModel, extra: string[]): Pick<ExtractorRunne
 
 export async function loadTfjsExtractor(file: string, options: FileExtractorOptions = {}): Promise<FeatureExtractor> {
   const preset = options.preset ? PRESETS[options.preset] : undefined;
-  if (options.preset && !preset) throw inputError(file, `unknown preset "${options.preset}" (known: ${Object.keys(PRESETS).join(', ')})`, 'preset');
+  if (options.preset && !preset)
+    throw inputError(file, `unknown preset "${options.preset}" (known: ${Object.keys(PRESETS).join(', ')})`, 'preset');
   const sidecar = options.inline ? options.inline.sidecar : readSidecar(file);
   const declaration = resolveDeclaration(file, sidecar, preset, TFJS_DEFAULT_DECLARATION);
   const model = await loadTfjsModel(file);
   const sha256 = hashModel(file);
   const parts =
     model instanceof tf.GraphModel
-      ? graphRunner(model, [declaration.features, declaration.probabilities].filter((n): n is string => !!n))
+      ? graphRunner(
+          model,
+          [declaration.features, declaration.probabilities].filter((n): n is string => !!n),
+        )
       : layersRunner(model);
   const runner: ExtractorRunner = {
     kind: 'tfjs',
@@ -97,7 +116,12 @@ export async function loadTfjsExtractor(file: string, options: FileExtractorOpti
     },
   };
   try {
-    return declaredExtractor(runner, declaration, options.inline ? options.inline.where : sidecar ? sidecarPath(file) : file, options.warn ?? (() => {}));
+    return declaredExtractor(
+      runner,
+      declaration,
+      options.inline ? options.inline.where : sidecar ? sidecarPath(file) : file,
+      options.warn ?? (() => {}),
+    );
   } catch (e) {
     model.dispose();
     throw e;

@@ -23,12 +23,16 @@ export function incompatibilities(current: ReportData, baseline: ReportData): st
     ].filter(Boolean);
     reasons.push(`different models (${parts.join('; ')})`);
   }
-  const dataset = (d: ReportData) => `${d.dataset.name} ${d.dataset.split}, ${d.dataset.count} images of ${d.dataset.shape.join('×')}`;
+  const dataset = (d: ReportData) =>
+    `${d.dataset.name} ${d.dataset.split}, ${d.dataset.count} images of ${d.dataset.shape.join('×')}`;
   if (dataset(current) !== dataset(baseline)) {
     reasons.push(`different real data (current: ${dataset(current)}; baseline: ${dataset(baseline)})`);
   }
-  const space = (d: ReportData) => `${d.extractor.id} ${d.extractor.hash.slice(0, 12)}, layer "${d.extractor.layer}", ${d.extractor.dim}-d`;
-  const sameSpace = (['id', 'hash', 'layer', 'dim'] as const).every((k) => current.extractor[k] === baseline.extractor[k]);
+  const space = (d: ReportData) =>
+    `${d.extractor.id} ${d.extractor.hash.slice(0, 12)}, layer "${d.extractor.layer}", ${d.extractor.dim}-d`;
+  const sameSpace = (['id', 'hash', 'layer', 'dim'] as const).every(
+    (k) => current.extractor[k] === baseline.extractor[k],
+  );
   if (!sameSpace) {
     reasons.push(`different feature space (current: ${space(current)}; baseline: ${space(baseline)})`);
   }
@@ -38,7 +42,9 @@ export function incompatibilities(current: ReportData, baseline: ReportData): st
     const sameLater = before && (['id', 'hash', 'layer', 'dim'] as const).every((k) => later[k] === before[k]);
     if (before && !sameLater) {
       const describe = (e: typeof later) => `${e.id} ${e.hash.slice(0, 12)}, layer "${e.layer}", ${e.dim}-d`;
-      reasons.push(`different feature space ${later.space} (current: ${describe(later)}; baseline: ${describe(before)})`);
+      reasons.push(
+        `different feature space ${later.space} (current: ${describe(later)}; baseline: ${describe(before)})`,
+      );
     }
   }
   for (const metric of current.metrics) {

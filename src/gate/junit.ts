@@ -18,7 +18,9 @@ function escapeXml(text: string): string {
 
 function testCase(o: GateOutcome): string {
   const open = `    <testcase classname="${escapeXml(`genreport.${o.model}`)}" name="${escapeXml(o.metricId)}">`;
-  const summary = escapeXml(`${o.metricLabel}: baseline ${o.baseline === undefined ? '–' : formatValue(o.baseline)}, current ${o.current === undefined ? '–' : formatValue(o.current)}; ${o.note}`);
+  const summary = escapeXml(
+    `${o.metricLabel}: baseline ${o.baseline === undefined ? '–' : formatValue(o.baseline)}, current ${o.current === undefined ? '–' : formatValue(o.current)}; ${o.note}`,
+  );
   switch (o.status) {
     case 'fail':
       return `${open}\n      <failure message="${escapeXml(o.note)}" type="regression">${summary}</failure>\n    </testcase>`;
@@ -37,7 +39,9 @@ export function gateJunit(plan: GatePlan): string {
     `<testsuites ${attrs}>`,
     `  <testsuite ${attrs}>`,
     // JUnit has no warnings; suite-level output is what CI systems show beside the cases.
-    ...(plan.warnings.length > 0 ? [`    <system-out>${escapeXml(plan.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-out>`] : []),
+    ...(plan.warnings.length > 0
+      ? [`    <system-out>${escapeXml(plan.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-out>`]
+      : []),
     ...plan.outcomes.map(testCase),
     '  </testsuite>',
     '</testsuites>',

@@ -29,8 +29,10 @@ export function gateMarkdown(plan: GatePlan, context: MarkdownContext): string {
   ];
   if (plan.bundleChanges.length > 0) {
     lines.push('', 'Bundles changed since the baseline:', '');
-    for (const b of plan.bundleChanges) lines.push(`- ${escapeCell(b.model)}: \`${b.baselineHash.slice(0, 12)}\` → \`${b.currentHash.slice(0, 12)}\``);
+    for (const b of plan.bundleChanges)
+      lines.push(`- ${escapeCell(b.model)}: \`${b.baselineHash.slice(0, 12)}\` → \`${b.currentHash.slice(0, 12)}\``);
   }
-  for (const id of plan.unknownRuleMetrics) lines.push('', `Note: the rules name metric \`${id}\`, which neither report has.`);
+  for (const id of plan.unknownRuleMetrics)
+    lines.push('', `Note: the rules name metric \`${id}\`, which neither report has.`);
   return `${lines.join('\n')}\n`;
 }

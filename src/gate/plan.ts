@@ -86,9 +86,14 @@ function compareCells(
 ): Pick<GateOutcome, 'baseline' | 'current' | 'change' | 'status' | 'note'> {
   if (base?.kind !== 'value') {
     if (current?.kind === 'failed') return { status: 'fail', note: `failed: ${current.reason}` };
-    if (base?.kind === 'not-applicable' && current?.kind === 'not-applicable') return { status: 'skipped', note: `not applicable: ${current.reason}` };
+    if (base?.kind === 'not-applicable' && current?.kind === 'not-applicable')
+      return { status: 'skipped', note: `not applicable: ${current.reason}` };
     const why = base ? base.reason : 'not in the baseline';
-    return { status: 'skipped', current: current?.kind === 'value' ? current.value : undefined, note: `no baseline value (${why})` };
+    return {
+      status: 'skipped',
+      current: current?.kind === 'value' ? current.value : undefined,
+      note: `no baseline value (${why})`,
+    };
   }
   if (current?.kind !== 'value') {
     const why = current ? current.reason : 'not in the current report';
@@ -100,16 +105,25 @@ function compareCells(
   const allowed = allowedRegression(rule, base.value);
   if (regression <= 0) return { ...values, status: 'pass', note: regression === 0 ? 'unchanged' : 'improved' };
   const worse = `worse by ${formatValue(regression)}`;
-  if (regression <= allowed) return { ...values, status: 'pass', note: `${worse}, within the allowed ${describeAllowance(rule)}` };
+  if (regression <= allowed)
+    return { ...values, status: 'pass', note: `${worse}, within the allowed ${describeAllowance(rule)}` };
   const beyond = `${worse}, more than the allowed ${describeAllowance(rule)}`;
   if (!rule.beyondUncertainty) return { ...values, status: 'fail', note: beyond };
   const band = uncertaintyBand(base);
   if (!band) {
-    return { ...values, status: 'fail', note: `${beyond}; the baseline has no interval or std, so the uncertainty rule cannot apply` };
+    return {
+      ...values,
+      status: 'fail',
+      note: `${beyond}; the baseline has no interval or std, so the uncertainty rule cannot apply`,
+    };
   }
   const bandText = `${band.label} [${formatValue(band.low)}, ${formatValue(band.high)}]`;
   if (current.value >= band.low && current.value <= band.high) {
-    return { ...values, status: 'within-uncertainty', note: `${beyond}, but inside the baseline's ${bandText}: reported, not failed` };
+    return {
+      ...values,
+      status: 'within-uncertainty',
+      note: `${beyond}, but inside the baseline's ${bandText}: reported, not failed`,
+    };
   }
   return { ...values, status: 'fail', note: `${beyond} and outside the baseline's ${bandText}` };
 }
@@ -127,16 +141,29 @@ export function planGate(current: ReportData, baseline: ReportData, rules: GateR
         metricLabel: metric.label,
         direction: metric.direction,
         allowance: describeAllowance(rule),
-        ...compareCells(baseline.results[model.name]?.[metric.id], current.results[model.name]?.[metric.id], metric.direction, rule),
+        ...compareCells(
+          baseline.results[model.name]?.[metric.id],
+          current.results[model.name]?.[metric.id],
+          metric.direction,
+          rule,
+        ),
       });
     }
   }
   const bundleChanges = current.models.flatMap((model) => {
     const before = baseline.models.find((m) => m.name === model.name);
-    return before && before.hash !== model.hash ? [{ model: model.name, baselineHash: before.hash, currentHash: model.hash }] : [];
+    return before && before.hash !== model.hash
+      ? [{ model: model.name, baselineHash: before.hash, currentHash: model.hash }]
+      : [];
   });
   const unknownRuleMetrics = Object.keys(rules.metrics).filter((id) => !metrics.some((m) => m.id === id));
-  return { outcomes, bundleChanges, unknownRuleMetrics, warnings: comparabilityWarnings(current, baseline), passed: outcomes.every((o) => o.status !== 'fail') };
+  return {
+    outcomes,
+    bundleChanges,
+    unknownRuleMetrics,
+    warnings: comparabilityWarnings(current, baseline),
+    passed: outcomes.every((o) => o.status !== 'fail'),
+  };
 }
 
 export function countByStatus(plan: GatePlan): Record<OutcomeStatus, number> {
@@ -149,7 +176,9 @@ export function countByStatus(plan: GatePlan): Record<OutcomeStatus, number> {
 export function gateVerdict(plan: GatePlan): string {
   const c = countByStatus(plan);
   const checked = plan.outcomes.length - c.skipped;
-  const head = plan.passed ? `PASSED: ${checked - c.fail} of ${checked} checks passed` : `FAILED: ${c.fail} of ${checked} checks failed`;
+  const head = plan.passed
+    ? `PASSED: ${checked - c.fail} of ${checked} checks passed`
+    : `FAILED: ${c.fail} of ${checked} checks failed`;
   const extras = [
     c['within-uncertainty'] > 0 ? `${c['within-uncertainty']} regressed inside the uncertainty (not failed)` : '',
     c.skipped > 0 ? `${c.skipped} skipped` : '',

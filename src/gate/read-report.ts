@@ -24,7 +24,12 @@ const comparedFieldsSchema = z.object({
   format: z.literal(REPORT_FORMAT),
   createdAt: z.string(),
   tool: z.object({ name: z.string(), version: z.string() }),
-  dataset: z.object({ name: z.string(), split: z.string(), count: z.number(), shape: z.tuple([z.number(), z.number(), z.number()]) }),
+  dataset: z.object({
+    name: z.string(),
+    split: z.string(),
+    count: z.number(),
+    shape: z.tuple([z.number(), z.number(), z.number()]),
+  }),
   extractor: z.object({ id: z.string(), hash: z.string() }),
   models: z.array(z.object({ name: z.string(), hash: z.string(), status: z.enum(['ok', 'failed']) })),
   metrics: z.array(z.object({ id: z.string(), label: z.string(), direction: z.enum(['lower', 'higher', 'near-one']) })),

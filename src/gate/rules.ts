@@ -63,5 +63,7 @@ export function readRules(path: string): GateRules {
 
 /** "≤ 1.5" or "≤ 5% of baseline": how a rule reads in the outputs. */
 export function describeAllowance(rule: GateRule): string {
-  return rule.absolute !== undefined ? `≤ ${rule.absolute}` : `≤ ${+((rule.relative ?? 0) * 100).toFixed(4)}% of baseline`;
+  return rule.absolute !== undefined
+    ? `≤ ${rule.absolute}`
+    : `≤ ${+((rule.relative ?? 0) * 100).toFixed(4)}% of baseline`;
 }

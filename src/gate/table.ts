@@ -11,7 +11,8 @@ export function gateTable(plan: GatePlan): string {
       .join('  ')
       .trimEnd();
   const out = [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
-  for (const b of plan.bundleChanges) out.push(`bundle changed: ${b.model} ${b.baselineHash.slice(0, 12)} -> ${b.currentHash.slice(0, 12)}`);
+  for (const b of plan.bundleChanges)
+    out.push(`bundle changed: ${b.model} ${b.baselineHash.slice(0, 12)} -> ${b.currentHash.slice(0, 12)}`);
   for (const id of plan.unknownRuleMetrics) out.push(`note: the rules name metric '${id}', which neither report has`);
   for (const w of plan.warnings) out.push(`warning: ${w}`);
   out.push(gateVerdict(plan));

@@ -22,7 +22,12 @@ export const historyRecordSchema = z.object({
   date: z.iso.datetime({ offset: true }),
   gitCommit: z.string().nullable(),
   tool: z.object({ name: z.string(), version: z.string() }),
-  dataset: z.object({ name: z.string(), split: z.string(), count: z.number(), shape: z.tuple([z.number(), z.number(), z.number()]) }),
+  dataset: z.object({
+    name: z.string(),
+    split: z.string(),
+    count: z.number(),
+    shape: z.tuple([z.number(), z.number(), z.number()]),
+  }),
   extractor: z.object({ id: z.string(), hash: z.string() }),
   /** Every feature space, where the run had several (`fid@<space>` values are measured in `space`); absent in one-space records. */
   spaces: z.array(z.object({ space: z.string(), id: z.string(), hash: z.string() })).optional(),
@@ -51,14 +56,21 @@ export function historyRecordFromReport(data: ReportData, gitCommit: string | nu
     tool: { name: data.tool.name, version: data.tool.version },
     dataset: { ...data.dataset, shape: [...data.dataset.shape] },
     extractor: { id: data.extractor.id, hash: data.extractor.hash },
-    ...(data.extractors && data.extractors.length > 1 ? { spaces: data.extractors.map((e) => ({ space: e.space ?? e.id, id: e.id, hash: e.hash })) } : {}),
+    ...(data.extractors && data.extractors.length > 1
+      ? { spaces: data.extractors.map((e) => ({ space: e.space ?? e.id, id: e.id, hash: e.hash })) }
+      : {}),
     run: { seed: data.run.seed, samples: data.run.samples },
     metrics: data.metrics.map(({ id, label, direction }) => ({ id, label, direction })),
     models: data.models.map((model) => {
       const values: Record<string, HistoryValue> = {};
       for (const [id, cell] of Object.entries(data.results[model.name] ?? {})) {
         if (cell.kind !== 'value') continue;
-        values[id] = { value: cell.value, n: cell.n, ...(cell.interval && { interval: cell.interval }), ...(cell.std !== undefined && { std: cell.std }) };
+        values[id] = {
+          value: cell.value,
+          n: cell.n,
+          ...(cell.interval && { interval: cell.interval }),
+          ...(cell.std !== undefined && { std: cell.std }),
+        };
       }
       return { name: model.name, family: model.family, hash: model.hash, status: model.status, values };
     }),

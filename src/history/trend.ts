@@ -39,7 +39,12 @@ function spaceExtractor(record: HistoryRecord, metricId: string): string | undef
 }
 
 /** A record's value of a metric, only where it was measured in the same space as in `latest`. */
-function comparableValue(record: HistoryRecord, model: HistoryRecord['models'][number], metricId: string, latest: HistoryRecord): HistoryValue | undefined {
+function comparableValue(
+  record: HistoryRecord,
+  model: HistoryRecord['models'][number],
+  metricId: string,
+  latest: HistoryRecord,
+): HistoryValue | undefined {
   const v = model.values[metricId];
   return v && spaceExtractor(record, metricId) === spaceExtractor(latest, metricId) ? v : undefined;
 }
@@ -78,11 +83,26 @@ export function trendSeries(records: readonly HistoryRecord[], metricIds: readon
     record.models.flatMap((model) =>
       metrics.flatMap((metric) => {
         const v = latest && comparableValue(record, model, metric.id, latest);
-        return v ? [{ date: record.date, model: model.name, bundle: model.hash.slice(0, 12), metric: panelTitle(metric), value: v.value, ...spread(v) }] : [];
+        return v
+          ? [
+              {
+                date: record.date,
+                model: model.name,
+                bundle: model.hash.slice(0, 12),
+                metric: panelTitle(metric),
+                value: v.value,
+                ...spread(v),
+              },
+            ]
+          : [];
       }),
     ),
   );
-  return { points, panels: metrics.map(panelTitle), models: [...new Set(records.flatMap((r) => r.models.map((m) => m.name)))] };
+  return {
+    points,
+    panels: metrics.map(panelTitle),
+    models: [...new Set(records.flatMap((r) => r.models.map((m) => m.name)))],
+  };
 }
 
 /**
@@ -90,11 +110,19 @@ export function trendSeries(records: readonly HistoryRecord[], metricIds: readon
  * report section (the change of each headline metric against the previous
  * comparable run) and its chart's points, both over the comparable runs.
  */
-export function runTrend(data: ReportData, history: string, gitCommit: string | null, warn: (message: string) => void): { section: TrendSection; series: TrendSeries } {
+export function runTrend(
+  data: ReportData,
+  history: string,
+  gitCommit: string | null,
+  warn: (message: string) => void,
+): { section: TrendSection; series: TrendSeries } {
   const records = comparableRecords([...readHistory(history, warn), historyRecordFromReport(data, gitCommit)]);
   // The headline metrics in every space: `fid`, then `fid@<space>` of later spaces.
   const metricIds = data.metrics.map((m) => m.id).filter((id) => TREND_METRICS.includes(id.split('@')[0]!));
-  return { section: { history, runs: records.length, changes: trendChanges(records, metricIds) }, series: trendSeries(records, metricIds) };
+  return {
+    section: { history, runs: records.length, changes: trendChanges(records, metricIds) },
+    series: trendSeries(records, metricIds),
+  };
 }
 
 /** For the latest run: each model × metric against the most recent earlier run that measured it. */
@@ -108,7 +136,9 @@ export function trendChanges(records: readonly HistoryRecord[], metricIds: reado
       const now = model.values[metric.id];
       if (!now) continue;
       const base = { model: model.name, metricId: metric.id, metricLabel: metric.label, latest: now.value };
-      const previousRecord = earlierNewestFirst.find((r) => r.models.some((m) => m.name === model.name && comparableValue(r, m, metric.id, latest)));
+      const previousRecord = earlierNewestFirst.find((r) =>
+        r.models.some((m) => m.name === model.name && comparableValue(r, m, metric.id, latest)),
+      );
       const previousModel = previousRecord?.models.find((m) => m.name === model.name);
       if (!previousRecord || !previousModel) {
         changes.push({ ...base, verdict: 'first run', bundleChanged: false });
@@ -119,7 +149,14 @@ export function trendChanges(records: readonly HistoryRecord[], metricIds: reado
       const change = now.value - previous;
       const improvement = shortfall(metric.direction, previous) - shortfall(metric.direction, now.value);
       const verdict = improvement > 0 ? 'better' : improvement < 0 ? 'worse' : 'unchanged';
-      changes.push({ ...base, previous, previousDate: previousRecord.date, change, verdict, bundleChanged: previousModel.hash !== model.hash });
+      changes.push({
+        ...base,
+        previous,
+        previousDate: previousRecord.date,
+        change,
+        verdict,
+        bundleChanged: previousModel.hash !== model.hash,
+      });
     }
   }
   return changes;

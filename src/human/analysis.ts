@@ -56,7 +56,10 @@ export interface BradleyTerryFit {
  * to every pair that was compared, so a model that never (or always) won keeps
  * a finite strength; 0 fits the plain maximum-likelihood model.
  */
-export function bradleyTerry(wins: WinMatrix, options: { prior?: number; tolerance?: number; maxIterations?: number } = {}): BradleyTerryFit {
+export function bradleyTerry(
+  wins: WinMatrix,
+  options: { prior?: number; tolerance?: number; maxIterations?: number } = {},
+): BradleyTerryFit {
   const k = wins.length;
   const prior = options.prior ?? 0.5;
   const tolerance = options.tolerance ?? 1e-12;
@@ -122,7 +125,10 @@ export function winMatrix(models: string[], pairs: PairRating[]): WinMatrix {
 }
 
 /** Bradley–Terry strengths per model, with 95% bootstrap intervals over raters. */
-export function preferenceScores(pairs: PairRating[], options: { seed: number; resamples?: number; prior?: number }): PreferenceResult | null {
+export function preferenceScores(
+  pairs: PairRating[],
+  options: { seed: number; resamples?: number; prior?: number },
+): PreferenceResult | null {
   if (pairs.length === 0) return null;
   const models = [...new Set(pairs.flatMap((p) => [p.left, p.right]))].sort();
   const fit = bradleyTerry(winMatrix(models, pairs), { prior: options.prior });
@@ -231,8 +237,14 @@ export interface Agreement {
  * (which allows missing answers) otherwise. Null with fewer than two raters per item.
  */
 export function singleAgreement(singles: SingleRating[]): Agreement | null {
-  const byItem = groupBy(singles.filter((s) => s.answer !== 'unsure'), (s) => s.item);
-  const rows = [...byItem.values()].map((answers): [number, number] => [answers.filter((a) => a.answer === 'real').length, answers.filter((a) => a.answer === 'generated').length]);
+  const byItem = groupBy(
+    singles.filter((s) => s.answer !== 'unsure'),
+    (s) => s.item,
+  );
+  const rows = [...byItem.values()].map((answers): [number, number] => [
+    answers.filter((a) => a.answer === 'real').length,
+    answers.filter((a) => a.answer === 'generated').length,
+  ]);
   const pairable = rows.filter((r) => r[0] + r[1] >= 2);
   if (pairable.length === 0) return null;
   const raters = new Set(singles.map((s) => s.rater)).size;
@@ -278,7 +290,11 @@ export function analyseRatings(ratings: Rating[], options: { seed: number; resam
   const models = [...new Set(singles.map((s) => s.source).filter((s) => s !== 'real'))].sort();
   return {
     raters: new Set(ratings.map((r) => r.rater)).size,
-    answers: { single: singles.length, pair: pairs.length, unsure: ratings.filter((r) => r.answer === 'unsure').length },
+    answers: {
+      single: singles.length,
+      pair: pairs.length,
+      unsure: ratings.filter((r) => r.answer === 'unsure').length,
+    },
     foolRates: models.map(rate),
     real: bySource.has('real') ? rate('real') : null,
     preferences: preferenceScores(pairs, { seed: options.seed, resamples: options.resamples }),

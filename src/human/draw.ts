@@ -18,7 +18,15 @@ import { modelPath, type ModelSpec } from '../core/model-spec.ts';
 import { disposeBundle } from '../models/bundle.ts';
 import { loadModel } from '../models/load-model.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
-import { imageFile, planSession, readSession, REAL_SOURCE, withRaters, writeSession, type SessionPlan } from './session.ts';
+import {
+  imageFile,
+  planSession,
+  readSession,
+  REAL_SOURCE,
+  withRaters,
+  writeSession,
+  type SessionPlan,
+} from './session.ts';
 
 export interface DrawOptions {
   /** Images per model, and real images. */
@@ -49,8 +57,18 @@ export async function drawSources(config: DrawConfig, items: number, logger: Log
     const { bundle, model } = await loadModel(spec);
     try {
       const name = bundle.manifest.name;
-      if (name === REAL_SOURCE) throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `"${REAL_SOURCE}" names the real images in a rating session; give the model another name` });
-      if (sources.some((s) => s.name === name)) throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one session` });
+      if (name === REAL_SOURCE)
+        throw new GenreportError({
+          file: bundle.manifestFile,
+          field: 'name',
+          message: `"${REAL_SOURCE}" names the real images in a rating session; give the model another name`,
+        });
+      if (sources.some((s) => s.name === name))
+        throw new GenreportError({
+          file: bundle.manifestFile,
+          field: 'name',
+          message: `two models are named "${name}"; names must be unique in one session`,
+        });
       logger.info(`sampling ${items} images from ${name} (${relative(process.cwd(), path) || path})`);
       sources.push({ name, images: await model.sample(items, samplesRng(config.seed), config.batchSize) });
     } finally {
@@ -58,7 +76,11 @@ export async function drawSources(config: DrawConfig, items: number, logger: Log
     }
   }
   const real = await resolveImageSource(config.data.real, { limit: config.data.count });
-  if (real.images.n < items) throw new GenreportError({ field: 'data.real', message: `${config.data.real} has ${real.images.n} images, fewer than the ${items} a session asks for (--items)` });
+  if (real.images.n < items)
+    throw new GenreportError({
+      field: 'data.real',
+      message: `${config.data.real} has ${real.images.n} images, fewer than the ${items} a session asks for (--items)`,
+    });
   const chosen = new Rng(config.seed).fork('human-real').choose(real.images.n, items);
   sources.push({ name: REAL_SOURCE, images: pickImages(real.images, chosen) });
   return sources;
@@ -76,18 +98,29 @@ export async function imagePng(batch: ImageBatch, index: number): Promise<Buffer
 }
 
 /** Plan a new session over drawn images and write its folder (images first, session.json last). */
-export async function writeNewSession(dir: string, sources: DrawnSource[], input: { config: string; seed: number; createdAt: string } & Omit<DrawOptions, 'items'>): Promise<SessionPlan> {
+export async function writeNewSession(
+  dir: string,
+  sources: DrawnSource[],
+  input: { config: string; seed: number; createdAt: string } & Omit<DrawOptions, 'items'>,
+): Promise<SessionPlan> {
   const plan = planSession({ ...input, sources: sources.map((s) => ({ name: s.name, count: s.images.n })) });
   mkdirSync(join(dir, 'images'), { recursive: true });
   const batches = new Map(sources.map((s) => [s.name, s.images]));
-  for (const image of plan.images) writeFileSync(imageFile(dir, image.id), await imagePng(batches.get(image.source)!, image.index));
+  for (const image of plan.images)
+    writeFileSync(imageFile(dir, image.id), await imagePng(batches.get(image.source)!, image.index));
   // session.json is written last: a folder without it is an interrupted start and is drawn again.
   writeSession(dir, plan);
   return plan;
 }
 
 /** The session in `dir`: continued when it exists (raters added up to `raters`), drawn from the config otherwise. */
-export async function openSession(dir: string, configFile: string, config: DrawConfig, options: DrawOptions, logger: Logger): Promise<{ plan: SessionPlan; resumed: boolean }> {
+export async function openSession(
+  dir: string,
+  configFile: string,
+  config: DrawConfig,
+  options: DrawOptions,
+  logger: Logger,
+): Promise<{ plan: SessionPlan; resumed: boolean }> {
   const existing = readSession(dir);
   if (existing) {
     const plan = withRaters(existing, options.raters);
@@ -95,6 +128,12 @@ export async function openSession(dir: string, configFile: string, config: DrawC
     return { plan, resumed: true };
   }
   const sources = await drawSources(config, options.items, logger);
-  const plan = await writeNewSession(dir, sources, { config: configFile, seed: config.seed, createdAt: new Date().toISOString(), pairs: options.pairs, raters: options.raters });
+  const plan = await writeNewSession(dir, sources, {
+    config: configFile,
+    seed: config.seed,
+    createdAt: new Date().toISOString(),
+    pairs: options.pairs,
+    raters: options.raters,
+  });
   return { plan, resumed: false };
 }

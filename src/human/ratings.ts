@@ -24,24 +24,28 @@ const common = {
 };
 
 export const ratingSchema = z.discriminatedUnion('kind', [
-  z.object({
-    ...common,
-    kind: z.literal('single'),
-    image: z.string().min(1),
-    /** A model's name, or "real". */
-    source: z.string().min(1),
-    answer: z.enum(['real', 'generated', 'unsure']),
-  }).strict(),
-  z.object({
-    ...common,
-    kind: z.literal('pair'),
-    left: z.string().min(1),
-    right: z.string().min(1),
-    leftImage: z.string().min(1),
-    rightImage: z.string().min(1),
-    /** Which side looked more real. */
-    answer: z.enum(['left', 'right', 'unsure']),
-  }).strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('single'),
+      image: z.string().min(1),
+      /** A model's name, or "real". */
+      source: z.string().min(1),
+      answer: z.enum(['real', 'generated', 'unsure']),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('pair'),
+      left: z.string().min(1),
+      right: z.string().min(1),
+      leftImage: z.string().min(1),
+      rightImage: z.string().min(1),
+      /** Which side looked more real. */
+      answer: z.enum(['left', 'right', 'unsure']),
+    })
+    .strict(),
 ]);
 
 export type Rating = z.infer<typeof ratingSchema>;
@@ -76,7 +80,8 @@ export function parseRatings(text: string, file: string): ReadRatings {
     }
     const parsed = ratingSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ file, field: [field, ...issue.path.map(String)].join(': '), message: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({ file, field: [field, ...issue.path.map(String)].join(': '), message: issue.message });
       return;
     }
     const key = `${parsed.data.rater}\u0000${parsed.data.item}`;

@@ -72,8 +72,18 @@ export function createRatingServer(options: RatingServerOptions): Server {
   const ratingFor = (rater: SessionRater, item: SessionItem, answer: string): Rating => {
     const at = now().toISOString();
     if (item.kind === 'single') {
-      if (!SINGLE_ANSWERS.includes(answer)) throw new HttpError(400, `answer must be one of ${SINGLE_ANSWERS.join(', ')}`);
-      return { v: 1, kind: 'single', rater: rater.name, item: item.id, image: item.image, source: images.get(item.image)!.source, answer: answer as 'real', at };
+      if (!SINGLE_ANSWERS.includes(answer))
+        throw new HttpError(400, `answer must be one of ${SINGLE_ANSWERS.join(', ')}`);
+      return {
+        v: 1,
+        kind: 'single',
+        rater: rater.name,
+        item: item.id,
+        image: item.image,
+        source: images.get(item.image)!.source,
+        answer: answer as 'real',
+        at,
+      };
     }
     if (!PAIR_ANSWERS.includes(answer)) throw new HttpError(400, `answer must be one of ${PAIR_ANSWERS.join(', ')}`);
     const swap = rater.order.find((e) => e.item === item.id)!.swap;
@@ -101,7 +111,8 @@ export function createRatingServer(options: RatingServerOptions): Server {
     const rest = match[2] ?? '';
     const method = request.method ?? 'GET';
     const allow = (...methods: string[]) => {
-      if (!methods.includes(method)) throw new HttpError(405, `use ${methods.join(' or ')}`, { Allow: methods.join(', ') });
+      if (!methods.includes(method))
+        throw new HttpError(405, `use ${methods.join(' or ')}`, { Allow: methods.join(', ') });
     };
     if (rest === '' || rest === '/') {
       allow('GET', 'HEAD');
@@ -127,7 +138,8 @@ export function createRatingServer(options: RatingServerOptions): Server {
         throw new HttpError(400, 'the body must be JSON: { "item": "…", "answer": "…" }');
       }
       const { item: itemId, answer } = (parsed ?? {}) as { item?: unknown; answer?: unknown };
-      if (typeof itemId !== 'string' || typeof answer !== 'string') throw new HttpError(400, 'the body must be { "item": "…", "answer": "…" }');
+      if (typeof itemId !== 'string' || typeof answer !== 'string')
+        throw new HttpError(400, 'the body must be { "item": "…", "answer": "…" }');
       const item = items.get(itemId);
       if (!item || !rater.order.some((e) => e.item === itemId)) throw new HttpError(404, 'unknown item');
       if (store.has(rater.name, itemId)) throw new HttpError(409, 'this item is already answered');
@@ -168,21 +180,40 @@ const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   // The token is in the path: never send it on as a referrer.
   'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer, headOnly = false, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headOnly = false,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
   response.end(headOnly ? undefined : body);
 }
 
-function sendJson(response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   send(response, status, 'application/json; charset=utf-8', JSON.stringify(value), false, headers);
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.reject(new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES)
+    return Promise.reject(new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

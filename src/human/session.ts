@@ -101,7 +101,12 @@ export function planSession(input: PlanInput): SessionPlan {
       const right = bySource.get(models[b]!)!;
       if (left.length === 0 || right.length === 0) continue;
       for (let p = 0; p < input.pairs; p++) {
-        items.push({ id: newId(), kind: 'pair', left: left[pairRng.int(left.length)]!.id, right: right[pairRng.int(right.length)]!.id });
+        items.push({
+          id: newId(),
+          kind: 'pair',
+          left: left[pairRng.int(left.length)]!.id,
+          right: right[pairRng.int(right.length)]!.id,
+        });
       }
     }
   }
@@ -150,7 +155,13 @@ export function readSession(dir: string): SessionPlan | null {
   }
   const parsed = sessionSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new GenreportError(parsed.error.issues.slice(0, 10).map((issue) => ({ file, field: issue.path.join('.') || undefined, message: issue.path[0] === 'format' ? `is not a rating session (expected ${SESSION_FORMAT})` : issue.message })));
+    throw new GenreportError(
+      parsed.error.issues.slice(0, 10).map((issue) => ({
+        file,
+        field: issue.path.join('.') || undefined,
+        message: issue.path[0] === 'format' ? `is not a rating session (expected ${SESSION_FORMAT})` : issue.message,
+      })),
+    );
   }
   return parsed.data;
 }

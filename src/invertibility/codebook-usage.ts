@@ -37,7 +37,12 @@ export interface HybridReconstruction {
 }
 
 /** Encode → quantise → decode each image, and the codebook usage of those codes. */
-export async function hybridReconstruction(model: DiscreteCodes, images: ImageBatch, batchSize: number, labelCheck?: LabelCheck): Promise<HybridReconstruction> {
+export async function hybridReconstruction(
+  model: DiscreteCodes,
+  images: ImageBatch,
+  batchSize: number,
+  labelCheck?: LabelCheck,
+): Promise<HybridReconstruction> {
   const started = performance.now();
   const codes = await model.encode(images, batchSize);
   const reconstructions = await model.decode(codes, batchSize);

@@ -29,5 +29,10 @@ export async function completeBottomHalf(
   const started = performance.now();
   const completed = await model.complete(images, fromRow, rng, batchSize, source);
   const secondsPerImage = (performance.now() - started) / 1000 / images.n;
-  return { completed, fromRow, metrics: await reconstructionMetrics(images, completed, labelCheck, fromRow), secondsPerImage };
+  return {
+    completed,
+    fromRow,
+    metrics: await reconstructionMetrics(images, completed, labelCheck, fromRow),
+    secondsPerImage,
+  };
 }

@@ -17,7 +17,12 @@ import { flowRoundTrip, type BijectiveModel } from './flow-round-trip.ts';
 import { invertGenerator, searchable, type SearchableModel } from './gan-inversion.ts';
 import { interpolationRows, pairRows } from './grids.ts';
 import type { InterpolationPath } from './interpolation.ts';
-import { reconstructionMetrics, type LabelCheck, type LabelPredictor, type ReconstructionMetrics } from './reconstruction.ts';
+import {
+  reconstructionMetrics,
+  type LabelCheck,
+  type LabelPredictor,
+  type ReconstructionMetrics,
+} from './reconstruction.ts';
 
 export interface InvertibilityConfig {
   restarts: number;
@@ -70,11 +75,16 @@ export interface ModelInvertibility {
 const GRID_COLUMNS = 8;
 const INTERPOLATION_ROWS = 4;
 
-export async function evaluateInvertibility(name: string, model: GenerativeModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+export async function evaluateInvertibility(
+  name: string,
+  model: GenerativeModel,
+  context: InvertibilityContext,
+): Promise<ModelInvertibility> {
   try {
     if (model.codes) return await hybridInvertibility(name, model.codes, context);
     const { latents, inversion } = model;
-    if (latents && inversion?.kind === 'exact') return await roundTrips(name, { bundle: model.bundle, latents, inversion }, context);
+    if (latents && inversion?.kind === 'exact')
+      return await roundTrips(name, { bundle: model.bundle, latents, inversion }, context);
     if (latents && inversion?.kind === 'encoder') return await encoderReconstruction(name, latents, inversion, context);
     const search = searchable(model);
     if (search) return await latentSearch(name, search, context);
@@ -86,7 +96,11 @@ export async function evaluateInvertibility(name: string, model: GenerativeModel
   }
 }
 
-async function roundTrips(name: string, model: BijectiveModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function roundTrips(
+  name: string,
+  model: BijectiveModel,
+  context: InvertibilityContext,
+): Promise<ModelInvertibility> {
   const { images, source, rng, batchSize } = context;
   const started = performance.now();
   const trip = await flowRoundTrip(model, images, source, rng.fork('round-trip'), batchSize);
@@ -95,11 +109,19 @@ async function roundTrips(name: string, model: BijectiveModel, context: Invertib
   return {
     result: {
       method: 'round-trip',
-      label: 'exact inverse: x → z → x at dequantized test pixels, z → x → z at prior draws (max and mean absolute error, model units)',
-      roundTrip: { n: trip.n, imageToImage: trip.imageToImage, latentToLatent: trip.latentToLatent, ...(trip.outsideDomain > 0 ? { outsideDomain: trip.outsideDomain } : {}) },
+      label:
+        'exact inverse: x → z → x at dequantized test pixels, z → x → z at prior draws (max and mean absolute error, model units)',
+      roundTrip: {
+        n: trip.n,
+        imageToImage: trip.imageToImage,
+        latentToLatent: trip.latentToLatent,
+        ...(trip.outsideDomain > 0 ? { outsideDomain: trip.outsideDomain } : {}),
+      },
       secondsPerImage,
     },
-    grids: [await interpolationGrid(name, model.latents, latents, 'between the latents of pairs of test images', batchSize)],
+    grids: [
+      await interpolationGrid(name, model.latents, latents, 'between the latents of pairs of test images', batchSize),
+    ],
   };
 }
 
@@ -117,15 +139,30 @@ async function encoderReconstruction(
   const metrics = await reconstructionMetrics(images, reconstructions, labelCheck(context));
   const latents = await encoder.encode(endpointImages(images), batchSize);
   return {
-    result: { method: 'reconstruction', label: `decoded image at ${encoder.describes}: an approximate inverse`, reconstruction: { n: images.n, metrics }, secondsPerImage },
+    result: {
+      method: 'reconstruction',
+      label: `decoded image at ${encoder.describes}: an approximate inverse`,
+      reconstruction: { n: images.n, metrics },
+      secondsPerImage,
+    },
     grids: [
-      pairGrid(name, images, reconstructions, 'Reconstructions', `Odd rows: test images; even rows: the decoded image at ${encoder.describes}.`),
+      pairGrid(
+        name,
+        images,
+        reconstructions,
+        'Reconstructions',
+        `Odd rows: test images; even rows: the decoded image at ${encoder.describes}.`,
+      ),
       await interpolationGrid(name, space, latents, `between ${encoder.describes}s of pairs of test images`, batchSize),
     ],
   };
 }
 
-async function latentSearch(name: string, model: SearchableModel, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function latentSearch(
+  name: string,
+  model: SearchableModel,
+  context: InvertibilityContext,
+): Promise<ModelInvertibility> {
   const { images, config, rng, batchSize } = context;
   const inversion = await invertGenerator(model, images, { ...config, rng: rng.fork('inversion'), batchSize });
   const metrics = await reconstructionMetrics(images, inversion.reconstructions, labelCheck(context));
@@ -138,15 +175,38 @@ async function latentSearch(name: string, model: SearchableModel, context: Inver
       secondsPerImage: inversion.secondsPerImage,
     },
     grids: [
-      pairGrid(name, images, inversion.reconstructions, 'Inversions', 'Odd rows: test images; even rows: G(z) at the optimised latent.'),
-      await interpolationGrid(name, model.latents, model.latents.samplePrior(2 * INTERPOLATION_ROWS, rng.fork('interpolation')), 'between seeded prior draws', batchSize),
+      pairGrid(
+        name,
+        images,
+        inversion.reconstructions,
+        'Inversions',
+        'Odd rows: test images; even rows: G(z) at the optimised latent.',
+      ),
+      await interpolationGrid(
+        name,
+        model.latents,
+        model.latents.samplePrior(2 * INTERPOLATION_ROWS, rng.fork('interpolation')),
+        'between seeded prior draws',
+        batchSize,
+      ),
     ],
   };
 }
 
-async function completion(name: string, complete: NonNullable<GenerativeModel['complete']>, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function completion(
+  name: string,
+  complete: NonNullable<GenerativeModel['complete']>,
+  context: InvertibilityContext,
+): Promise<ModelInvertibility> {
   const { images, source, rng, batchSize } = context;
-  const done = await completeBottomHalf({ complete }, images, source, rng.fork('completion'), batchSize, labelCheck(context));
+  const done = await completeBottomHalf(
+    { complete },
+    images,
+    source,
+    rng.fork('completion'),
+    batchSize,
+    labelCheck(context),
+  );
   return {
     result: {
       method: 'completion',
@@ -154,11 +214,23 @@ async function completion(name: string, complete: NonNullable<GenerativeModel['c
       reconstruction: { n: images.n, metrics: done.metrics },
       secondsPerImage: done.secondsPerImage,
     },
-    grids: [pairGrid(name, images, done.completed, 'Completions', `Odd rows: test images; even rows: the model's completion from row ${done.fromRow}, given the rows above.`)],
+    grids: [
+      pairGrid(
+        name,
+        images,
+        done.completed,
+        'Completions',
+        `Odd rows: test images; even rows: the model's completion from row ${done.fromRow}, given the rows above.`,
+      ),
+    ],
   };
 }
 
-async function hybridInvertibility(name: string, model: DiscreteCodes, context: InvertibilityContext): Promise<ModelInvertibility> {
+async function hybridInvertibility(
+  name: string,
+  model: DiscreteCodes,
+  context: InvertibilityContext,
+): Promise<ModelInvertibility> {
   const { images, batchSize } = context;
   const done = await hybridReconstruction(model, images, batchSize, labelCheck(context));
   return {
@@ -169,7 +241,15 @@ async function hybridInvertibility(name: string, model: DiscreteCodes, context: 
       secondsPerImage: done.secondsPerImage,
       codebook: done.usage,
     },
-    grids: [pairGrid(name, images, done.reconstructions, 'Reconstructions', "Odd rows: test images; even rows: the decoded image of the encoder's code grid.")],
+    grids: [
+      pairGrid(
+        name,
+        images,
+        done.reconstructions,
+        'Reconstructions',
+        "Odd rows: test images; even rows: the decoded image of the encoder's code grid.",
+      ),
+    ],
   };
 }
 
@@ -177,13 +257,31 @@ function labelCheck(context: InvertibilityContext): LabelCheck | undefined {
   return context.labels && context.predict ? { labels: context.labels, predict: context.predict } : undefined;
 }
 
-function pairGrid(model: string, originals: ImageBatch, reconstructions: ImageBatch, title: string, caption: string): InvertibilityGrid {
+function pairGrid(
+  model: string,
+  originals: ImageBatch,
+  reconstructions: ImageBatch,
+  title: string,
+  caption: string,
+): InvertibilityGrid {
   // Fewer test images than a row: as many columns as images, not black cells a reader takes for failures.
   const columns = Math.max(1, Math.min(GRID_COLUMNS, originals.n));
-  return { kind: 'pairs', title: `${title}: ${model}`, caption, batch: pairRows(originals, reconstructions, columns), columns };
+  return {
+    kind: 'pairs',
+    title: `${title}: ${model}`,
+    caption,
+    batch: pairRows(originals, reconstructions, columns),
+    columns,
+  };
 }
 
-async function interpolationGrid(model: string, space: LatentSpace, latents: Float32Array, between: string, batchSize: number): Promise<InvertibilityGrid> {
+async function interpolationGrid(
+  model: string,
+  space: LatentSpace,
+  latents: Float32Array,
+  between: string,
+  batchSize: number,
+): Promise<InvertibilityGrid> {
   const path: InterpolationPath = space.interpolation;
   return {
     kind: 'interpolation',

@@ -34,16 +34,31 @@ export interface BijectiveModel {
   readonly inversion: ExactInversion;
 }
 
-export async function flowRoundTrip(model: BijectiveModel, images: ImageBatch, source: string, rng: Rng, batchSize: number): Promise<FlowRoundTrip> {
+export async function flowRoundTrip(
+  model: BijectiveModel,
+  images: ImageBatch,
+  source: string,
+  rng: Rng,
+  batchSize: number,
+): Promise<FlowRoundTrip> {
   const { forward, inverse } = model.inversion;
-  const x = dequantizeToRange(levelsFromImages(images, source), model.bundle.manifest.image.range, rng.fork('round-trip-x'));
+  const x = dequantizeToRange(
+    levelsFromImages(images, source),
+    model.bundle.manifest.image.range,
+    rng.fork('round-trip-x'),
+  );
   const xBack = await inverse((await forward(x, batchSize)).z, batchSize);
   const z = model.latents.samplePrior(images.n, rng.fork('round-trip-z'));
   const back = await forwardWhereFinite(forward, await inverse(z, batchSize), images.n, batchSize);
   const d = z.length / images.n;
   const zKept = new Float32Array(back.kept.length * d);
   back.kept.forEach((i, j) => zKept.set(z.subarray(i * d, (i + 1) * d), j * d));
-  return { n: images.n, imageToImage: absoluteError(x, xBack), latentToLatent: absoluteError(zKept, back.z), outsideDomain: images.n - back.kept.length };
+  return {
+    n: images.n,
+    imageToImage: absoluteError(x, xBack),
+    latentToLatent: absoluteError(zKept, back.z),
+    outsideDomain: images.n - back.kept.length,
+  };
 }
 
 /**
@@ -51,7 +66,12 @@ export async function flowRoundTrip(model: BijectiveModel, images: ImageBatch, s
  * whole batch is refused; the indices kept. If none is kept the first error
  * stands: then the forward itself is broken, not a few far draws.
  */
-async function forwardWhereFinite(forward: ExactInversion['forward'], x: Float32Array, n: number, batchSize: number): Promise<{ z: Float32Array; kept: number[] }> {
+async function forwardWhereFinite(
+  forward: ExactInversion['forward'],
+  x: Float32Array,
+  n: number,
+  batchSize: number,
+): Promise<{ z: Float32Array; kept: number[] }> {
   try {
     return { z: (await forward(x, batchSize)).z, kept: Array.from({ length: n }, (_, i) => i) };
   } catch (whole) {

@@ -43,7 +43,11 @@ export function searchable(model: GenerativeModel): SearchableModel | null {
   return latents && inversion?.kind === 'search' ? { bundle: model.bundle, latents, inversion } : null;
 }
 
-export async function invertGenerator(model: SearchableModel, images: ImageBatch, options: InversionOptions): Promise<Inversion> {
+export async function invertGenerator(
+  model: SearchableModel,
+  images: ImageBatch,
+  options: InversionOptions,
+): Promise<Inversion> {
   const { restarts, batchSize } = options;
   const dim = model.latents.latentDim;
   const started = performance.now();
@@ -59,10 +63,21 @@ export async function invertGenerator(model: SearchableModel, images: ImageBatch
     losses.set(result.losses, start);
   }
   const reconstructions = await model.latents.decode(latents, batchSize);
-  return { latents, reconstructions, losses, secondsPerImage: (performance.now() - started) / 1000 / images.n, encoderStart: Boolean(model.inversion.initialGuess) };
+  return {
+    latents,
+    reconstructions,
+    losses,
+    secondsPerImage: (performance.now() - started) / 1000 / images.n,
+    encoderStart: Boolean(model.inversion.initialGuess),
+  };
 }
 
-async function invertBatch(model: SearchableModel, targets: Float32Array, m: number, options: InversionOptions): Promise<{ latents: Float32Array; losses: Float64Array }> {
+async function invertBatch(
+  model: SearchableModel,
+  targets: Float32Array,
+  m: number,
+  options: InversionOptions,
+): Promise<{ latents: Float32Array; losses: Float64Array }> {
   const { restarts, steps, learningRate, rng } = options;
   const { height, width, channels } = model.bundle.manifest.image;
   const dim = model.latents.latentDim;

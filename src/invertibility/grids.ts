@@ -22,11 +22,26 @@ export function pairRows(originals: ImageBatch, reconstructions: ImageBatch, col
 }
 
 /** One row of `steps` decoded images per consecutive pair of latents (0→1, 2→3, …). */
-export async function interpolationRows(decoder: LatentDecoder, latents: Float32Array, steps: number, path: InterpolationPath, batchSize: number): Promise<ImageBatch> {
+export async function interpolationRows(
+  decoder: LatentDecoder,
+  latents: Float32Array,
+  steps: number,
+  path: InterpolationPath,
+  batchSize: number,
+): Promise<ImageBatch> {
   const d = decoder.latentDim;
   const rows: ImageBatch[] = [];
   for (let start = 0; start + 2 * d <= latents.length; start += 2 * d) {
-    rows.push(await interpolateLatents(decoder, latents.slice(start, start + d), latents.slice(start + d, start + 2 * d), steps, path, batchSize));
+    rows.push(
+      await interpolateLatents(
+        decoder,
+        latents.slice(start, start + d),
+        latents.slice(start + d, start + 2 * d),
+        steps,
+        path,
+        batchSize,
+      ),
+    );
   }
   return concatImages(rows);
 }

@@ -23,7 +23,10 @@ export async function interpolateLatents(
   for (let s = 0; s < steps; s++) {
     const t = s / (steps - 1);
     // Near-parallel latents: slerp's weights tend to linear ones.
-    const [wa, wb] = path === 'slerp' && angle > 1e-6 ? [Math.sin((1 - t) * angle) / Math.sin(angle), Math.sin(t * angle) / Math.sin(angle)] : [1 - t, t];
+    const [wa, wb] =
+      path === 'slerp' && angle > 1e-6
+        ? [Math.sin((1 - t) * angle) / Math.sin(angle), Math.sin(t * angle) / Math.sin(angle)]
+        : [1 - t, t];
     for (let j = 0; j < d; j++) latents[s * d + j] = wa * a[j]! + wb * b[j]!;
   }
   return decoder.decode(latents, batchSize);

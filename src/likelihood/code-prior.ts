@@ -25,12 +25,18 @@ export function codeLogProbability(logits: ArrayLike<number>, offset: number, si
  * log p(z) = Σ_j log p(z_j | z_<j) of each of m code grids, from every
  * position's K logits laid out [m, positions, K].
  */
-export function gridLogProbabilities(logits: ArrayLike<number>, codes: ArrayLike<number>, m: number, size: number): Float64Array {
+export function gridLogProbabilities(
+  logits: ArrayLike<number>,
+  codes: ArrayLike<number>,
+  m: number,
+  size: number,
+): Float64Array {
   const positions = codes.length / m;
   const out = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let sum = 0;
-    for (let j = 0; j < positions; j++) sum += codeLogProbability(logits, (i * positions + j) * size, size, codes[i * positions + j]!);
+    for (let j = 0; j < positions; j++)
+      sum += codeLogProbability(logits, (i * positions + j) * size, size, codes[i * positions + j]!);
     out[i] = sum;
   }
   return out;
@@ -51,7 +57,10 @@ export function sampleCode(logits: ArrayLike<number>, offset: number, size: numb
 }
 
 /** The single-code bound per image: log p(z_q(x)) + log p(x | z_q(x)), nats. */
-export function singleCodeBound(priorLogProbabilities: Float64Array, reconstructionLogProbabilities: Float64Array): Float64Array {
+export function singleCodeBound(
+  priorLogProbabilities: Float64Array,
+  reconstructionLogProbabilities: Float64Array,
+): Float64Array {
   return priorLogProbabilities.map((p, i) => p + reconstructionLogProbabilities[i]!);
 }
 

@@ -35,7 +35,10 @@ export function groupByDataSpace(entries: readonly RankedEntry[]): Comparability
   const bySpace = new Map<string, RankedEntry[]>();
   for (const entry of entries) {
     if (entry.estimate.kind === 'unreliable') {
-      apart.push({ ...entry, reason: 'a Parzen-window estimate is not a likelihood (Theis et al. 2016); shown for reference, never ranked' });
+      apart.push({
+        ...entry,
+        reason: 'a Parzen-window estimate is not a likelihood (Theis et al. 2016); shown for reference, never ranked',
+      });
       continue;
     }
     const list = bySpace.get(entry.estimate.dataSpace) ?? [];

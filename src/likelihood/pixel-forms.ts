@@ -24,7 +24,13 @@ export const PARAMETERS_PER_PIXEL: Record<PixelForm, number> = {
 export type Range = readonly [number, number];
 
 /** log P(level | parameters) for the pixel whose parameters start at `offset`. */
-export function pixelLogProbability(form: PixelForm, params: ArrayLike<number>, offset: number, level: number, range: Range): number {
+export function pixelLogProbability(
+  form: PixelForm,
+  params: ArrayLike<number>,
+  offset: number,
+  level: number,
+  range: Range,
+): number {
   if (form === 'categorical-256') {
     let max = -Infinity;
     for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]!);
@@ -45,10 +51,25 @@ export function pixelLogProbability(form: PixelForm, params: ArrayLike<number>, 
 }
 
 /** Sum of log P over every pixel of each image: one value per image. */
-export function imageLogProbabilities(form: PixelForm, params: ArrayLike<number>, levels: Uint8Array, n: number, range: Range): Float64Array {
+export function imageLogProbabilities(
+  form: PixelForm,
+  params: ArrayLike<number>,
+  levels: Uint8Array,
+  n: number,
+  range: Range,
+): Float64Array {
   const pixels = levels.length / n;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = imageLogProbability(form, params, i * pixels * PARAMETERS_PER_PIXEL[form], levels, i * pixels, pixels, range);
+  for (let i = 0; i < n; i++)
+    out[i] = imageLogProbability(
+      form,
+      params,
+      i * pixels * PARAMETERS_PER_PIXEL[form],
+      levels,
+      i * pixels,
+      pixels,
+      range,
+    );
   return out;
 }
 
@@ -64,12 +85,19 @@ export function imageLogProbability(
 ): number {
   const p = PARAMETERS_PER_PIXEL[form];
   let sum = 0;
-  for (let j = 0; j < pixels; j++) sum += pixelLogProbability(form, params, paramOffset + j * p, levels[levelOffset + j]!, range);
+  for (let j = 0; j < pixels; j++)
+    sum += pixelLogProbability(form, params, paramOffset + j * p, levels[levelOffset + j]!, range);
   return sum;
 }
 
 /** One level drawn from the pixel's distribution. */
-export function samplePixelLevel(form: PixelForm, params: ArrayLike<number>, offset: number, range: Range, rng: Rng): number {
+export function samplePixelLevel(
+  form: PixelForm,
+  params: ArrayLike<number>,
+  offset: number,
+  range: Range,
+  rng: Rng,
+): number {
   if (form === 'categorical-256') {
     let max = -Infinity;
     for (let k = 0; k < LEVELS; k++) max = Math.max(max, params[offset + k]!);

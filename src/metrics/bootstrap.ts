@@ -61,9 +61,17 @@ export function resampleCounts(rng: Rng, n: number): Int32Array {
   return counts;
 }
 
-export function withInterval(estimate: Estimate, n: number): { value: number; interval?: [number, number]; paired?: PairedDraws; n: number } {
+export function withInterval(
+  estimate: Estimate,
+  n: number,
+): { value: number; interval?: [number, number]; paired?: PairedDraws; n: number } {
   if (!estimate.interval) return { value: estimate.value, n };
-  return { value: estimate.value, interval: estimate.interval, ...(estimate.replicates ? { paired: { kind: 'bootstrap', values: estimate.replicates } } : {}), n };
+  return {
+    value: estimate.value,
+    interval: estimate.interval,
+    ...(estimate.replicates ? { paired: { kind: 'bootstrap', values: estimate.replicates } } : {}),
+    n,
+  };
 }
 
 /**
@@ -113,7 +121,12 @@ export function prdcWithIntervals(
   options: BootstrapOptions & { prK: number; prdcK: number; pairsPerRow?: number },
 ): PrdcEstimates {
   const wantIntervals = options.bootstrapResamples > 0;
-  const c = prdcContributions(real, fake, { prK: options.prK, prdcK: options.prdcK, pairs: wantIntervals, pairsPerRow: options.pairsPerRow });
+  const c = prdcContributions(real, fake, {
+    prK: options.prK,
+    prdcK: options.prdcK,
+    pairs: wantIntervals,
+    pairsPerRow: options.pairsPerRow,
+  });
   const m = fake.rows;
   const n = real.rows;
   const sumOver = (values: ArrayLike<number>, weights: Int32Array | null) => {
@@ -121,9 +134,16 @@ export function prdcWithIntervals(
     for (let j = 0; j < values.length; j++) s += weights ? weights[j]! * values[j]! : values[j]!;
     return s;
   };
-  const point = prdcFromCounts(sumOver(c.insideReal, null) / m, sumOver(c.realCovered, null) / n, sumOver(c.densityCounts, null) / m, sumOver(c.realCoveredByNearest, null) / n, c.prdcK);
+  const point = prdcFromCounts(
+    sumOver(c.insideReal, null) / m,
+    sumOver(c.realCovered, null) / n,
+    sumOver(c.densityCounts, null) / m,
+    sumOver(c.realCoveredByNearest, null) / n,
+    c.prdcK,
+  );
   const ids = ['precision', 'recall', 'f1', 'density', 'coverage'] as const;
-  if (!wantIntervals || !c.pairs) return Object.fromEntries(ids.map((id) => [id, { value: point[id] }])) as PrdcEstimates;
+  if (!wantIntervals || !c.pairs)
+    return Object.fromEntries(ids.map((id) => [id, { value: point[id] }])) as PrdcEstimates;
 
   const pairs = c.pairs;
   const rng = bootstrapRng(options.seed);
@@ -145,7 +165,10 @@ export function prdcWithIntervals(
     ids.map((id, q) => {
       const [lo, hi] = percentileInterval(draws[q]!);
       const shift = recentred.has(id) ? point[id] - mean(draws[q]!) : 0;
-      return [id, { value: point[id], interval: [lo + shift, hi + shift], replicates: draws[q]!.map((v) => v + shift) }];
+      return [
+        id,
+        { value: point[id], interval: [lo + shift, hi + shift], replicates: draws[q]!.map((v) => v + shift) },
+      ];
     }),
   ) as PrdcEstimates;
 }

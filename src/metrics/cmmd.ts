@@ -29,10 +29,16 @@ function kernelSum(a: RowNorms, b: RowNorms, gamma: number): number {
   return sum;
 }
 
-export function cmmdFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, sigma = CMMD_SIGMA, scale = CMMD_SCALE): number {
+export function cmmdFromFeatures(
+  real: FeatureMatrix,
+  fake: FeatureMatrix,
+  sigma = CMMD_SIGMA,
+  scale = CMMD_SCALE,
+): number {
   const m = real.rows;
   const n = fake.rows;
-  if (m < 2 || n < 2) throw inputError(undefined, `CMMD needs at least 2 real and 2 generated samples (got ${m} and ${n})`);
+  if (m < 2 || n < 2)
+    throw inputError(undefined, `CMMD needs at least 2 real and 2 generated samples (got ${m} and ${n})`);
   const gamma = 1 / (2 * sigma * sigma);
   const x = withRowNorms(real);
   const y = withRowNorms(fake);

@@ -13,32 +13,45 @@ import type { SampleSet } from './registry.ts';
 
 export function readFeatureFile(path: string): SampleSet {
   if (extname(path).toLowerCase() === '.npy') return { features: toMatrix(readNpy(path), path) };
-  if (extname(path).toLowerCase() !== '.npz') throw inputError(path, 'features must be a .npy or .npz file (or pass --extractor to read images)');
+  if (extname(path).toLowerCase() !== '.npz')
+    throw inputError(path, 'features must be a .npy or .npz file (or pass --extractor to read images)');
   const arrays = readNpz(path);
   const names = Object.keys(arrays);
   const name = 'features' in arrays ? 'features' : names.length === 1 ? names[0] : undefined;
-  if (!name) throw inputError(path, `cannot tell which array holds the features (found ${names.join(', ')}); name it 'features'`);
+  if (!name)
+    throw inputError(
+      path,
+      `cannot tell which array holds the features (found ${names.join(', ')}); name it 'features'`,
+    );
   const features = toMatrix(arrays[name]!, `${path}:${name}`);
   const set: SampleSet = { features };
   if (arrays.probabilities) {
     set.probabilities = toMatrix(arrays.probabilities, `${path}:probabilities`);
-    if (set.probabilities.rows !== features.rows) throw inputError(`${path}:probabilities`, `has ${set.probabilities.rows} rows, features have ${features.rows}`);
+    if (set.probabilities.rows !== features.rows)
+      throw inputError(`${path}:probabilities`, `has ${set.probabilities.rows} rows, features have ${features.rows}`);
   }
   if (arrays.labels) {
     const labels = arrays.labels;
-    if (labels.shape.length !== 1 || labels.shape[0] !== features.rows) throw inputError(`${path}:labels`, `must be 1-D with ${features.rows} entries, got shape (${labels.shape.join(', ')})`);
+    if (labels.shape.length !== 1 || labels.shape[0] !== features.rows)
+      throw inputError(
+        `${path}:labels`,
+        `must be 1-D with ${features.rows} entries, got shape (${labels.shape.join(', ')})`,
+      );
     set.labels = Uint8Array.from(labels.data);
   }
   return set;
 }
 
 function toMatrix(array: NdArray, file: string): FeatureMatrix {
-  if (array.shape.length !== 2) throw inputError(file, `features must be a 2-D array (samples × features), got shape (${array.shape.join(', ')})`);
-  if (array.dtype === 'uint8') throw inputError(file, 'features must be float32 or float64, got uint8 (images? pass --extractor)');
+  if (array.shape.length !== 2)
+    throw inputError(file, `features must be a 2-D array (samples × features), got shape (${array.shape.join(', ')})`);
+  if (array.dtype === 'uint8')
+    throw inputError(file, 'features must be float32 or float64, got uint8 (images? pass --extractor)');
   const [rows, cols] = array.shape as [number, number]; // 2-D, checked above
   const { data } = array;
   const k = firstNonFinite(data as Float32Array | Float64Array);
-  if (k >= 0) throw inputError(file, `holds a non-finite value (${data[k]}) at row ${Math.floor(k / cols)}, column ${k % cols}`);
+  if (k >= 0)
+    throw inputError(file, `holds a non-finite value (${data[k]}) at row ${Math.floor(k / cols)}, column ${k % cols}`);
   if (data instanceof Float64Array) return featureMatrix(rows, cols, data);
   return float32Backed(rows, cols, data as Float32Array);
 }

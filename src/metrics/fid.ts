@@ -31,7 +31,10 @@ export function fidFromStats(a: FeatureStats, b: FeatureStats): number {
   const noise = 64 * d * Number.EPSILON * (traces + meanTerm);
   if (fid < 0) {
     if (fid >= -noise) return 0;
-    throw new GenreportError({ message: `FID came out negative (${fid}): covariances are not positive semi-definite` }, 'internal');
+    throw new GenreportError(
+      { message: `FID came out negative (${fid}): covariances are not positive semi-definite` },
+      'internal',
+    );
   }
   return fid;
 }

@@ -68,8 +68,18 @@ export function kidFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, option
  *   Σ_{i≠j} k(x_i,x_j)/(m(m−1)) + Σ_{i≠j} k(y_i,y_j)/(m(m−1)) − 2·Σ_{i,j} k(x_i,y_j)/m²
  * (torch-fidelity's mmd2 with mmd_est='unbiased': the cross term keeps its diagonal).
  */
-export function polynomialMmd2(x: Float64Array, y: Float64Array, m: number, d: number, blas: Blas | null = openBlas()): number {
-  const sums = !blas ? kernelSumsJs(x, y, m, d) : m <= WHOLE_GRAM_ROWS ? kernelSumsBlas(x, y, m, d, blas) : kernelSumsBlasBlocked(x, y, m, d, blas);
+export function polynomialMmd2(
+  x: Float64Array,
+  y: Float64Array,
+  m: number,
+  d: number,
+  blas: Blas | null = openBlas(),
+): number {
+  const sums = !blas
+    ? kernelSumsJs(x, y, m, d)
+    : m <= WHOLE_GRAM_ROWS
+      ? kernelSumsBlas(x, y, m, d, blas)
+      : kernelSumsBlasBlocked(x, y, m, d, blas);
   return (2 * sums.belowXX + 2 * sums.belowYY) / (m * (m - 1)) - (2 * sums.cross) / (m * m);
 }
 
@@ -83,7 +93,11 @@ interface KernelSums {
 }
 
 function kernelSumsJs(x: Float64Array, y: Float64Array, m: number, d: number): KernelSums {
-  return { belowXX: kernelSumBelowDiagonal(x, m, d), belowYY: kernelSumBelowDiagonal(y, m, d), cross: kernelSumCross(x, y, m, d) };
+  return {
+    belowXX: kernelSumBelowDiagonal(x, m, d),
+    belowYY: kernelSumBelowDiagonal(y, m, d),
+    cross: kernelSumCross(x, y, m, d),
+  };
 }
 
 /** The Gram matrices by dsyrk (one triangle) and dgemm; m × m doubles each, reused. */

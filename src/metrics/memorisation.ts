@@ -26,7 +26,11 @@ export interface Memorisation {
   distances: Float64Array;
 }
 
-export function memorisationFromFeatures(train: FeatureMatrix, heldOut: FeatureMatrix, fake: FeatureMatrix): Memorisation {
+export function memorisationFromFeatures(
+  train: FeatureMatrix,
+  heldOut: FeatureMatrix,
+  fake: FeatureMatrix,
+): Memorisation {
   const heldOutDistances = nearestRows(heldOut, train).distance.sort();
   const nearest = nearestRows(fake, train);
   const baseline = quantileSorted(heldOutDistances, BASELINE_QUANTILE);
@@ -38,7 +42,9 @@ export function memorisationFromFeatures(train: FeatureMatrix, heldOut: FeatureM
     shareBelowBaseline: below / fake.rows,
     medianDistanceRatio: quantileSorted(sortedFake, 0.5) / quantileSorted(heldOutDistances, 0.5),
     baseline,
-    closestPairs: order.slice(0, CLOSEST_PAIRS).map((j) => ({ generated: j, train: nearest.index[j]!, distance: nearest.distance[j]! })),
+    closestPairs: order
+      .slice(0, CLOSEST_PAIRS)
+      .map((j) => ({ generated: j, train: nearest.index[j]!, distance: nearest.distance[j]! })),
     distances: nearest.distance,
   };
 }

@@ -40,7 +40,11 @@ export function classShares(classes: ArrayLike<number>, count: number): Float64A
   return shares;
 }
 
-export function modeCoverage(fakeClasses: ArrayLike<number>, realClasses: ArrayLike<number>, classes: number): ModeCoverage {
+export function modeCoverage(
+  fakeClasses: ArrayLike<number>,
+  realClasses: ArrayLike<number>,
+  classes: number,
+): ModeCoverage {
   const generated = classShares(fakeClasses, classes);
   const real = classShares(realClasses, classes);
   let covered = 0;
@@ -53,5 +57,11 @@ export function modeCoverage(fakeClasses: ArrayLike<number>, realClasses: ArrayL
     }
     if (generated[k]! > 0) kl += real[k]! > 0 ? generated[k]! * Math.log(generated[k]! / real[k]!) : Infinity;
   }
-  return { classesCovered: covered, realClasses: present, klFromReal: kl, collapsed: covered < present, histogram: generated };
+  return {
+    classesCovered: covered,
+    realClasses: present,
+    klFromReal: kl,
+    collapsed: covered < present,
+    histogram: generated,
+  };
 }

@@ -12,7 +12,8 @@ export interface Nearest {
 }
 
 export function nearestRows(query: FeatureMatrix, reference: FeatureMatrix): Nearest {
-  if (query.cols !== reference.cols) throw new Error(`nearest rows: feature dimensions differ (${query.cols} vs ${reference.cols})`);
+  if (query.cols !== reference.cols)
+    throw new Error(`nearest rows: feature dimensions differ (${query.cols} vs ${reference.cols})`);
   const q = withRowNorms(query);
   const r = withRowNorms(reference);
   const n = reference.rows;

@@ -31,7 +31,10 @@ export type { PairedDraws };
  * their estimate (bootstrap.ts) give the recentred difference interval.
  * null when the replicates cannot be paired (different resample counts).
  */
-export function pairedBootstrapDifference(a: { value: number; replicates: Float64Array }, b: { value: number; replicates: Float64Array }): Estimate95 | null {
+export function pairedBootstrapDifference(
+  a: { value: number; replicates: Float64Array },
+  b: { value: number; replicates: Float64Array },
+): Estimate95 | null {
   const count = a.replicates.length;
   if (count === 0 || count !== b.replicates.length) return null;
   const differences = new Float64Array(count);

@@ -14,11 +14,18 @@ import type { FeatureMatrix } from '../core/types.ts';
 import { kthNeighbourRadii } from './stats/knn-radii.ts';
 import { onSecondThread, secondThreadAllowed } from './stats/second-thread.ts';
 import { openBlas, type Blas } from './stats/openblas.ts';
-import { blockRowsFor, minusTwoInnerProductsBlock, squaredDistancesBlock, withRowNorms, type RowNorms } from './stats/pairwise-distances.ts';
+import {
+  blockRowsFor,
+  minusTwoInnerProductsBlock,
+  squaredDistancesBlock,
+  withRowNorms,
+  type RowNorms,
+} from './stats/pairwise-distances.ts';
 import { squaredAtMost, squaredBelow } from './stats/sqrt-thresholds.ts';
 
 /** Where the second thread's entry points live (.ts under tsx, .js in dist/). */
-const KNN_RADII_MODULE = new URL(`./stats/knn-radii${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+const KNN_RADII_MODULE = new URL(`./stats/knn-radii${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+  .href;
 const PRDC_MODULE = import.meta.url;
 
 export const PR_K = 3;
@@ -115,7 +122,13 @@ export function prdcFromContributions(c: PrdcContributions): PrdcResult {
   return prdcFromCounts(precisionHits / m, recallHits / n, densityCount / m, covered / n, c.prdcK);
 }
 
-export function prdcFromCounts(precision: number, recall: number, meanDensityCount: number, coverage: number, prdcK: number): PrdcResult {
+export function prdcFromCounts(
+  precision: number,
+  recall: number,
+  meanDensityCount: number,
+  coverage: number,
+  prdcK: number,
+): PrdcResult {
   return {
     precision,
     recall,
@@ -131,7 +144,11 @@ export function prdcFromCounts(precision: number, recall: number, meanDensityCou
  * closed balls (Kynkäänniemi) as s ≤ squaredAtMost(r), open balls (Naeem)
  * as s ≤ squaredBelow(r).
  */
-export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, options: PrdcOptions & { pairs?: boolean } = {}): PrdcContributions {
+export function prdcContributions(
+  real: FeatureMatrix,
+  fake: FeatureMatrix,
+  options: PrdcOptions & { pairs?: boolean } = {},
+): PrdcContributions {
   if (real.cols !== fake.cols) throw new Error(`PRDC: feature dimensions differ (${real.cols} vs ${fake.cols})`);
   const prK = options.prK ?? PR_K;
   const prdcK = options.prdcK ?? PRDC_K;
@@ -151,12 +168,19 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
     const fakeHere = () => kthNeighbourRadii(y, [prK], { blas });
     const fakeRadii =
       options.blas === undefined || options.blas === null
-        ? onSecondThread(KNN_RADII_MODULE, 'kthNeighbourRadiiOfMatrix', [{ rows: fake.rows, cols: fake.cols, data: fake.data }, [prK], options.blas === undefined], fakeHere)
+        ? onSecondThread(
+            KNN_RADII_MODULE,
+            'kthNeighbourRadiiOfMatrix',
+            [{ rows: fake.rows, cols: fake.cols, data: fake.data }, [prK], options.blas === undefined],
+            fakeHere,
+          )
         : { result: fakeHere };
     return [...kthNeighbourRadii(x, [prK, prdcK], { blas }), ...fakeRadii.result()];
   };
   // One radius list per k asked for: real at prK and prdcK, generated at prK.
-  const [realPrRadii, realDcRadii, fakePrRadii] = (blas && secondThreadAllowed() ? blas.oneThreadEach(bothRadii) : bothRadii()) as [Float64Array, Float64Array, Float64Array];
+  const [realPrRadii, realDcRadii, fakePrRadii] = (
+    blas && secondThreadAllowed() ? blas.oneThreadEach(bothRadii) : bothRadii()
+  ) as [Float64Array, Float64Array, Float64Array];
   const realPr = realPrRadii.map(squaredAtMost);
   const realDc = realDcRadii.map(squaredBelow);
   const fakeBalls = fakePrRadii.map(squaredAtMost);
@@ -169,19 +193,42 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
   // rows split in two at a block boundary, the second half on a second
   // thread: the same blocks as one pass, so the same distances to the bit.
   const split = Math.min(m, Math.ceil(Math.floor(m / 2) / blockRows) * blockRows);
-  if (!options.pairs && split > 0 && split < m && (options.blas === undefined || options.blas === null) && secondThreadAllowed()) {
+  if (
+    !options.pairs &&
+    split > 0 &&
+    split < m &&
+    (options.blas === undefined || options.blas === null) &&
+    secondThreadAllowed()
+  ) {
     const crossBoth = () => {
       const later = onSecondThread(
         PRDC_MODULE,
         'crossPassOfMatrices',
-        [{ rows: m, cols: fake.cols, data: fake.data }, { rows: n, cols: real.cols, data: real.data }, split, m, balls, blockRows, options.blas === undefined],
+        [
+          { rows: m, cols: fake.cols, data: fake.data },
+          { rows: n, cols: real.cols, data: real.data },
+          split,
+          m,
+          balls,
+          blockRows,
+          options.blas === undefined,
+        ],
         () => crossPass(y, x, split, m, balls, blockRows, blas, null),
       );
       return mergeCrossPasses(crossPass(y, x, 0, split, balls, blockRows, blas, null), later.result());
     };
     cross = blas ? blas.oneThreadEach(crossBoth) : crossBoth();
   } else {
-    cross = crossPass(y, x, 0, m, balls, blockRows, blas, recallPairs && coveragePairs ? { recall: recallPairs, coverage: coveragePairs } : null);
+    cross = crossPass(
+      y,
+      x,
+      0,
+      m,
+      balls,
+      blockRows,
+      blas,
+      recallPairs && coveragePairs ? { recall: recallPairs, coverage: coveragePairs } : null,
+    );
   }
   const { insideReal, densityCounts, realCovered, nearestFake } = cross;
 
@@ -193,15 +240,18 @@ export function prdcContributions(real: FeatureMatrix, fake: FeatureMatrix, opti
     const coverage = coveragePairs.byRow();
     // The same blocks as above, so every distance is recomputed to the bit.
     const blocks = distanceBlocks(y, x, blockRows, blas, squaredDistancesBlock);
-    const beyond = (lists: CsrLists, inBall: (sq: number, i: number, j: number) => boolean) => (i: number, fakeCounts: Int32Array): boolean => {
-      const after = lists.items[lists.offsets[i + 1]! - 1]!;
-      let found = false;
-      blocks((start, end, out) => {
-        for (let j = Math.max(start, after + 1); j < end && !found; j++) if (fakeCounts[j]! > 0 && inBall(out[(j - start) * n + i]!, i, j)) found = true;
+    const beyond =
+      (lists: CsrLists, inBall: (sq: number, i: number, j: number) => boolean) =>
+      (i: number, fakeCounts: Int32Array): boolean => {
+        const after = lists.items[lists.offsets[i + 1]! - 1]!;
+        let found = false;
+        blocks((start, end, out) => {
+          for (let j = Math.max(start, after + 1); j < end && !found; j++)
+            if (fakeCounts[j]! > 0 && inBall(out[(j - start) * n + i]!, i, j)) found = true;
+          return found;
+        });
         return found;
-      });
-      return found;
-    };
+      };
     pairs = {
       recall: { ...recall, beyond: beyond(recall, (sq, _i, j) => sq <= fakeBalls[j]!) },
       coverage: { ...coverage, beyond: beyond(coverage, (sq, i) => sq <= realDc[i]!) },
@@ -227,7 +277,16 @@ export interface CrossPass {
   nearestFake: Float64Array;
 }
 
-function crossPass(y: RowNorms, x: RowNorms, from: number, to: number, balls: Balls, blockRows: number, blas: Blas | null, pairs: { recall: PairList; coverage: PairList } | null): CrossPass {
+function crossPass(
+  y: RowNorms,
+  x: RowNorms,
+  from: number,
+  to: number,
+  balls: Balls,
+  blockRows: number,
+  blas: Blas | null,
+  pairs: { recall: PairList; coverage: PairList } | null,
+): CrossPass {
   const n = x.matrix.rows;
   const { realPr, realDc, fakeBalls } = balls;
   const insideReal = new Uint8Array(to - from);
@@ -239,7 +298,15 @@ function crossPass(y: RowNorms, x: RowNorms, from: number, to: number, balls: Ba
   const realNorms = x.squaredNorms;
   const fakeNorms = y.squaredNorms;
   // Each −2·x·y is read once and the distance finished as it is read.
-  distanceBlocks(y, x, blockRows, blas, minusTwoInnerProductsBlock, from, to)((start, end, out) => {
+  distanceBlocks(
+    y,
+    x,
+    blockRows,
+    blas,
+    minusTwoInnerProductsBlock,
+    from,
+    to,
+  )((start, end, out) => {
     for (let j = start; j < end; j++) {
       const row = (j - start) * n;
       const fakeBall = fakeBalls[j]!;
@@ -267,8 +334,25 @@ function crossPass(y: RowNorms, x: RowNorms, from: number, to: number, balls: Ba
 }
 
 /** crossPass on bare matrices, for onSecondThread (second-thread.ts): arguments and result cross threads by structured clone. */
-export function crossPassOfMatrices(fake: FeatureMatrix, real: FeatureMatrix, from: number, to: number, balls: Balls, blockRows: number, useBlas: boolean): CrossPass {
-  return crossPass(withRowNorms(fake), withRowNorms(real), from, to, balls, blockRows, useBlas ? openBlas() : null, null);
+export function crossPassOfMatrices(
+  fake: FeatureMatrix,
+  real: FeatureMatrix,
+  from: number,
+  to: number,
+  balls: Balls,
+  blockRows: number,
+  useBlas: boolean,
+): CrossPass {
+  return crossPass(
+    withRowNorms(fake),
+    withRowNorms(real),
+    from,
+    to,
+    balls,
+    blockRows,
+    useBlas ? openBlas() : null,
+    null,
+  );
 }
 
 /** Two passes over consecutive generated rows as one: flags and counts joined, covers or-ed, nearest distances min-ed. */
@@ -291,7 +375,15 @@ function mergeCrossPasses(a: CrossPass, b: CrossPass): CrossPass {
  * (default all) in order; a visit
  * that returns true stops the pass. One block of memory, whatever the sizes.
  */
-function distanceBlocks(y: RowNorms, x: RowNorms, blockRows: number, blas: Blas | null, fill: typeof squaredDistancesBlock, from = 0, to = y.matrix.rows) {
+function distanceBlocks(
+  y: RowNorms,
+  x: RowNorms,
+  blockRows: number,
+  blas: Blas | null,
+  fill: typeof squaredDistancesBlock,
+  from = 0,
+  to = y.matrix.rows,
+) {
   const n = x.matrix.rows;
   let out: Float64Array | null = null;
   return (visit: (start: number, end: number, out: Float64Array) => boolean | undefined): void => {
@@ -315,7 +407,10 @@ class PairList {
   private readonly counts: Int32Array;
   private readonly truncated: Uint8Array;
 
-  constructor(private readonly rows: number, private readonly cap: number) {
+  constructor(
+    private readonly rows: number,
+    private readonly cap: number,
+  ) {
     this.counts = new Int32Array(rows);
     this.truncated = new Uint8Array(rows);
   }

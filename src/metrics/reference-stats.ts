@@ -39,18 +39,29 @@ export function resizeNote(height: number, width: number): string {
   return height === 28 && width === 28 ? 'none (28×28)' : `bilinear ${height}×${width} → 28×28, align corners`;
 }
 
-export function writeReferenceStats(file: string, { stats, provenance, features, probabilities }: ReferenceStats): void {
+export function writeReferenceStats(
+  file: string,
+  { stats, provenance, features, probabilities }: ReferenceStats,
+): void {
   const d = stats.mean.length;
   const bytes = new TextEncoder().encode(JSON.stringify(provenance));
   // Features come from float32 models, so float32 stores them exactly at half the size.
-  const asFloat32 = (m: FeatureMatrix) => ({ dtype: 'float32' as const, shape: [m.rows, m.cols], data: Float32Array.from(m.data) });
-  writeNpz(file, {
-    mu: { dtype: 'float64', shape: [d], data: stats.mean },
-    sigma: { dtype: 'float64', shape: [d, d], data: stats.cov },
-    provenance: { dtype: 'uint8', shape: [bytes.length], data: bytes },
-    ...(features ? { features: asFloat32(features) } : {}),
-    ...(probabilities ? { probabilities: asFloat32(probabilities) } : {}),
-  }, { compress: true });
+  const asFloat32 = (m: FeatureMatrix) => ({
+    dtype: 'float32' as const,
+    shape: [m.rows, m.cols],
+    data: Float32Array.from(m.data),
+  });
+  writeNpz(
+    file,
+    {
+      mu: { dtype: 'float64', shape: [d], data: stats.mean },
+      sigma: { dtype: 'float64', shape: [d, d], data: stats.cov },
+      provenance: { dtype: 'uint8', shape: [bytes.length], data: bytes },
+      ...(features ? { features: asFloat32(features) } : {}),
+      ...(probabilities ? { probabilities: asFloat32(probabilities) } : {}),
+    },
+    { compress: true },
+  );
 }
 
 /** True when an .npz holds reference statistics rather than features. */
@@ -61,16 +72,26 @@ export function isReferenceStats(arrays: Record<string, unknown>): boolean {
 export function readReferenceStats(file: string): ReferenceStats {
   const arrays = readNpz(file);
   const { mu, sigma, provenance } = arrays;
-  if (!mu || !sigma || !provenance) throw inputError(file, `is not a genreport stats file (needs mu, sigma and provenance; found ${Object.keys(arrays).join(', ')})`);
+  if (!mu || !sigma || !provenance)
+    throw inputError(
+      file,
+      `is not a genreport stats file (needs mu, sigma and provenance; found ${Object.keys(arrays).join(', ')})`,
+    );
   const d = mu.shape[0];
-  if (mu.shape.length !== 1 || sigma.shape.join() !== `${d},${d}`) throw inputError(file, `mu (${mu.shape}) and sigma (${sigma.shape}) do not fit together`);
+  if (mu.shape.length !== 1 || sigma.shape.join() !== `${d},${d}`)
+    throw inputError(file, `mu (${mu.shape}) and sigma (${sigma.shape}) do not fit together`);
   let parsed: StatsProvenance;
   try {
     parsed = JSON.parse(new TextDecoder().decode(provenance.data as Uint8Array));
   } catch (e) {
     throw inputError(file, `provenance is not valid JSON (${(e as Error).message})`, 'provenance');
   }
-  if (parsed.format !== STATS_FORMAT) throw inputError(file, `unsupported stats format ${JSON.stringify(parsed.format)} (expected ${STATS_FORMAT})`, 'provenance.format');
+  if (parsed.format !== STATS_FORMAT)
+    throw inputError(
+      file,
+      `unsupported stats format ${JSON.stringify(parsed.format)} (expected ${STATS_FORMAT})`,
+      'provenance.format',
+    );
   const matrix = (name: 'features' | 'probabilities') => {
     const a = arrays[name];
     return a ? toFeatureMatrix(a, `${file}:${name}.npy`) : undefined;
@@ -84,7 +105,10 @@ export function readReferenceStats(file: string): ReferenceStats {
 }
 
 /** Why a cache does not fit the run that wants to reuse it ('' when it does). */
-export function provenanceMismatch(cached: StatsProvenance, wanted: Omit<StatsProvenance, 'format' | 'rows' | 'dim'>): string {
+export function provenanceMismatch(
+  cached: StatsProvenance,
+  wanted: Omit<StatsProvenance, 'format' | 'rows' | 'dim'>,
+): string {
   const fields = ['source', 'extractor', 'extractorHash', 'layer', 'resize'] as const;
   return fields
     .filter((f) => cached[f] !== wanted[f])

@@ -107,7 +107,8 @@ const FID: MetricSpec = {
   label: 'FID',
   unit: '',
   direction: 'lower',
-  definition: 'Fréchet distance between Gaussians fitted to real and generated features: ‖μr−μg‖² + Tr(Σr + Σg − 2(ΣrΣg)^½).',
+  definition:
+    'Fréchet distance between Gaussians fitted to real and generated features: ‖μr−μg‖² + Tr(Σr + Σg − 2(ΣrΣg)^½).',
   reference: 'Heusel et al. 2017; conventions of pytorch-fid and torch-fidelity',
   families: ALL_FAMILIES,
 };
@@ -157,7 +158,8 @@ const DENSITY: MetricSpec = {
   label: 'Density',
   unit: '',
   direction: 'higher',
-  definition: 'Mean number of real k-NN balls (k = 5, open) containing each generated sample, divided by k; may exceed 1.',
+  definition:
+    'Mean number of real k-NN balls (k = 5, open) containing each generated sample, divided by k; may exceed 1.',
   reference: 'Naeem et al. 2020; conventions of clovaai/generative-evaluation-prdc',
   families: ALL_FAMILIES,
 };
@@ -187,7 +189,8 @@ const NEAREST_REAL: MetricSpec = {
   label: 'Distance to nearest real',
   unit: '',
   direction: 'lower',
-  definition: 'Mean feature distance from each generated sample to its nearest real sample (the per-sample distribution is kept for a chart).',
+  definition:
+    'Mean feature distance from each generated sample to its nearest real sample (the per-sample distribution is kept for a chart).',
   reference: 'genreport',
   families: ALL_FAMILIES,
 };
@@ -197,7 +200,7 @@ const CLASSIFIER_CONFIDENCE: MetricSpec = {
   label: 'Classifier confidence',
   unit: '',
   direction: 'higher',
-  definition: "Mean top-class probability the domain classifier gives generated samples.",
+  definition: 'Mean top-class probability the domain classifier gives generated samples.',
   reference: 'genreport',
   families: ALL_FAMILIES,
 };
@@ -227,7 +230,8 @@ const CLASS_KL: MetricSpec = {
   label: 'Class KL',
   unit: 'nats',
   direction: 'lower',
-  definition: "KL divergence of the generated class histogram (classifier's top class) from the real label distribution.",
+  definition:
+    "KL divergence of the generated class histogram (classifier's top class) from the real label distribution.",
   reference: 'genreport (mode coverage)',
   families: ALL_FAMILIES,
 };
@@ -247,7 +251,8 @@ const FEATURE_STD_RATIO: MetricSpec = {
   label: 'Feature std ratio',
   unit: '',
   direction: 'near-one',
-  definition: 'Mean per-feature standard deviation across the generated set over the same for the real set (minibatch-std idea); 1 is the real spread, well below 1 signals collapse.',
+  definition:
+    'Mean per-feature standard deviation across the generated set over the same for the real set (minibatch-std idea); 1 is the real spread, well below 1 signals collapse.',
   reference: 'Karras et al. 2018 (minibatch standard deviation)',
   families: ALL_FAMILIES,
 };
@@ -277,7 +282,8 @@ const MEMORISATION_RATIO: MetricSpec = {
   label: 'Train distance ratio',
   unit: '',
   direction: 'near-one',
-  definition: 'Median generated-to-nearest-training distance over the median held-out-to-nearest-training distance; well below 1 suggests copying.',
+  definition:
+    'Median generated-to-nearest-training distance over the median held-out-to-nearest-training distance; well below 1 suggests copying.',
   reference: 'genreport (memorisation)',
   families: ALL_FAMILIES,
 };
@@ -307,7 +313,8 @@ const FID_COV_TERM: MetricSpec = {
   label: 'FID covariance term',
   unit: '',
   direction: 'lower',
-  definition: "Tr(Σr + Σg − 2(ΣrΣg)^½): FID's covariance term, the part that comes from a wrong spread; with the mean term it sums to FID.",
+  definition:
+    "Tr(Σr + Σg − 2(ΣrΣg)^½): FID's covariance term, the part that comes from a wrong spread; with the mean term it sums to FID.",
   reference: 'Heusel et al. 2017',
   families: ALL_FAMILIES,
 };
@@ -318,7 +325,9 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
   {
     id: 'fid',
     metrics: [FID],
-    compute: ({ real, fake }, o) => ({ fid: withInterval(fidWithInterval(real.features, fake.features, o), fake.features.rows) }),
+    compute: ({ real, fake }, o) => ({
+      fid: withInterval(fidWithInterval(real.features, fake.features, o), fake.features.rows),
+    }),
   },
   {
     id: 'fid-terms',
@@ -333,15 +342,29 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     id: 'kid',
     metrics: [KID],
     compute: ({ real, fake }, o) => {
-      const kid = kidFromFeatures(real.features, fake.features, { seed: o.seed, subsets: o.kidSubsets, subsetSize: o.kidSubsetSize });
-      return { kid: { value: kid.mean, std: kid.std, n: fake.features.rows, paired: { kind: 'subsets', values: kid.perSubset } } };
+      const kid = kidFromFeatures(real.features, fake.features, {
+        seed: o.seed,
+        subsets: o.kidSubsets,
+        subsetSize: o.kidSubsetSize,
+      });
+      return {
+        kid: {
+          value: kid.mean,
+          std: kid.std,
+          n: fake.features.rows,
+          paired: { kind: 'subsets', values: kid.perSubset },
+        },
+      };
     },
   },
   {
     id: 'cmmd',
     metrics: [CMMD],
-    notApplicable: ({ real, fake }) => (real.features.rows < 2 || fake.features.rows < 2 ? 'needs at least 2 real and 2 generated samples' : null),
-    compute: ({ real, fake }) => ({ cmmd: { value: cmmdFromFeatures(real.features, fake.features), n: fake.features.rows } }),
+    notApplicable: ({ real, fake }) =>
+      real.features.rows < 2 || fake.features.rows < 2 ? 'needs at least 2 real and 2 generated samples' : null,
+    compute: ({ real, fake }) => ({
+      cmmd: { value: cmmdFromFeatures(real.features, fake.features), n: fake.features.rows },
+    }),
   },
   {
     id: 'prdc',
@@ -349,14 +372,19 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     compute: ({ real, fake }, o) => {
       const r = prdcWithIntervals(real.features, fake.features, o);
       const n = fake.features.rows;
-      return Object.fromEntries((['precision', 'recall', 'f1', 'density', 'coverage'] as const).map((id) => [id, withInterval(r[id], n)]));
+      return Object.fromEntries(
+        (['precision', 'recall', 'f1', 'density', 'coverage'] as const).map((id) => [id, withInterval(r[id], n)]),
+      );
     },
   },
   {
     id: 'sliced-wasserstein',
     metrics: [SLICED_WASSERSTEIN],
     compute: ({ real, fake }, o) => ({
-      'sliced-wasserstein': { value: slicedWassersteinFromFeatures(real.features, fake.features, { seed: o.seed }), n: fake.features.rows },
+      'sliced-wasserstein': {
+        value: slicedWassersteinFromFeatures(real.features, fake.features, { seed: o.seed }),
+        n: fake.features.rows,
+      },
     }),
   },
   {
@@ -364,7 +392,12 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     metrics: [NEAREST_REAL],
     compute: ({ real, fake }, o) => {
       const { distance } = nearestRows(fake.features, real.features);
-      return { 'nearest-real-distance': { ...withInterval(meanWithInterval(distance, o), distance.length), distribution: distance } };
+      return {
+        'nearest-real-distance': {
+          ...withInterval(meanWithInterval(distance, o), distance.length),
+          distribution: distance,
+        },
+      };
     },
   },
   {
@@ -379,7 +412,12 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
   {
     id: 'classifier-score',
     metrics: [CLASSIFIER_SCORE],
-    notApplicable: ({ fake }) => (!fake.probabilities ? NO_PROBABILITIES : fake.probabilities.rows < CLASSIFIER_SCORE_SPLITS ? `needs at least ${CLASSIFIER_SCORE_SPLITS} generated samples` : null),
+    notApplicable: ({ fake }) =>
+      !fake.probabilities
+        ? NO_PROBABILITIES
+        : fake.probabilities.rows < CLASSIFIER_SCORE_SPLITS
+          ? `needs at least ${CLASSIFIER_SCORE_SPLITS} generated samples`
+          : null,
     compute: ({ fake }) => {
       const score = classifierScoreFromProbabilities(fake.probabilities!);
       return { 'classifier-score': { value: score.mean, std: score.std, n: fake.probabilities!.rows } };
@@ -389,10 +427,18 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     id: 'mode-coverage',
     metrics: [CLASSES_COVERED, CLASS_KL, MODE_COLLAPSE],
     notApplicable: ({ real, fake }) =>
-      !fake.probabilities ? NO_PROBABILITIES : !real.labels && !real.probabilities ? 'the real data has neither labels nor class probabilities' : null,
+      !fake.probabilities
+        ? NO_PROBABILITIES
+        : !real.labels && !real.probabilities
+          ? 'the real data has neither labels nor class probabilities'
+          : null,
     compute: ({ real, fake }) => {
       const classes = fake.probabilities!.cols;
-      const coverage = modeCoverage(topClasses(fake.probabilities!), real.labels ?? topClasses(real.probabilities!), classes);
+      const coverage = modeCoverage(
+        topClasses(fake.probabilities!),
+        real.labels ?? topClasses(real.probabilities!),
+        classes,
+      );
       const n = fake.probabilities!.rows;
       return {
         'classes-covered': { value: coverage.classesCovered, n },
@@ -407,7 +453,10 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
     compute: ({ real, fake }, o) => {
       const r = spreadRatios(real.features, fake.features, o.seed);
       const n = fake.features.rows;
-      return { 'feature-std-ratio': { value: r.featureStd, n }, 'pairwise-distance-ratio': { value: r.pairwiseDistance, n } };
+      return {
+        'feature-std-ratio': { value: r.featureStd, n },
+        'pairwise-distance-ratio': { value: r.pairwiseDistance, n },
+      };
     },
   },
   {
@@ -418,7 +467,12 @@ export const METRIC_GROUPS: readonly MetricGroup[] = [
       const m = memorisationFromFeatures(train!.features, real.features, fake.features);
       const n = fake.features.rows;
       return {
-        'memorisation-share': { value: m.shareBelowBaseline, n, distribution: m.distances, closestPairs: m.closestPairs },
+        'memorisation-share': {
+          value: m.shareBelowBaseline,
+          n,
+          distribution: m.distances,
+          closestPairs: m.closestPairs,
+        },
         'memorisation-distance-ratio': { value: m.medianDistanceRatio, n },
       };
     },
@@ -430,7 +484,13 @@ export const METRICS: readonly MetricSpec[] = METRIC_GROUPS.flatMap((g) => g.met
 
 export function metricInfo(id: string): MetricSpec {
   const info = METRICS.find((m) => m.id === id);
-  if (!info) throw new Error(MESSAGES.unknownMetrics([id], METRICS.map((m) => m.id)));
+  if (!info)
+    throw new Error(
+      MESSAGES.unknownMetrics(
+        [id],
+        METRICS.map((m) => m.id),
+      ),
+    );
   return info;
 }
 
@@ -453,7 +513,8 @@ export function computeMetrics(
     const wanted = group.metrics.filter((m) => ids.includes(m.id));
     const family = input.family;
     const applicable = wanted.filter((m) => family === undefined || m.families.includes(family));
-    for (const m of wanted) if (!applicable.includes(m)) out[m.id] = { notApplicable: `not defined for ${family} models` };
+    for (const m of wanted)
+      if (!applicable.includes(m)) out[m.id] = { notApplicable: `not defined for ${family} models` };
     if (applicable.length === 0) continue;
     const reason = group.notApplicable?.(input) ?? null;
     if (reason !== null) {
@@ -463,7 +524,8 @@ export function computeMetrics(
     const values = group.compute(input, options);
     for (const m of applicable) {
       const value = values[m.id];
-      if (value === undefined) throw new Error(`metric group ${group.metrics.map((g) => g.id).join(', ')} computed no value for ${m.id}`);
+      if (value === undefined)
+        throw new Error(`metric group ${group.metrics.map((g) => g.id).join(', ')} computed no value for ${m.id}`);
       out[m.id] = value;
     }
   }

@@ -24,7 +24,8 @@ const PRDC_IDS = ['precision', 'recall', 'f1', 'density', 'coverage'];
 /** The needs of the metrics asked for, the largest per side first. */
 export function rowNeeds(ids: readonly string[], options: Pick<MetricOptions, 'prK' | 'prdcK'>): RowNeed[] {
   const needs: RowNeed[] = [];
-  const both = (metric: string, rows: number, why: string) => needs.push({ metric, side: 'real', rows, why }, { metric, side: 'generated', rows, why });
+  const both = (metric: string, rows: number, why: string) =>
+    needs.push({ metric, side: 'real', rows, why }, { metric, side: 'generated', rows, why });
   if (ids.includes('fid')) both('fid', 2, 'a covariance needs 2 rows');
   if (ids.includes('kid')) both('kid', 2, 'an unbiased MMD needs 2 rows per subset');
   if (ids.includes('pairwise-distance-ratio')) both('pairwise-distance-ratio', 2, 'a distance needs 2 rows');
@@ -34,15 +35,29 @@ export function rowNeeds(ids: readonly string[], options: Pick<MetricOptions, 'p
     const realK = Math.max(options.prK, options.prdcK);
     const name = prdc.join('/');
     needs.push(
-      { metric: name, side: 'real', rows: realK + 1, why: `a k-th neighbour radius with k = ${realK} needs k + 1 rows` },
-      { metric: name, side: 'generated', rows: options.prK + 1, why: `a k-th neighbour radius with k = ${options.prK} needs k + 1 rows` },
+      {
+        metric: name,
+        side: 'real',
+        rows: realK + 1,
+        why: `a k-th neighbour radius with k = ${realK} needs k + 1 rows`,
+      },
+      {
+        metric: name,
+        side: 'generated',
+        rows: options.prK + 1,
+        why: `a k-th neighbour radius with k = ${options.prK} needs k + 1 rows`,
+      },
     );
   }
   return needs.sort((a, b) => b.rows - a.rows);
 }
 
 /** Needs that `have` rows do not meet, one per side at most (the largest). */
-export function rowShortfalls(ids: readonly string[], options: Pick<MetricOptions, 'prK' | 'prdcK'>, have: Partial<Record<Side, number>>): RowShortfall[] {
+export function rowShortfalls(
+  ids: readonly string[],
+  options: Pick<MetricOptions, 'prK' | 'prdcK'>,
+  have: Partial<Record<Side, number>>,
+): RowShortfall[] {
   const out: RowShortfall[] = [];
   for (const side of ['real', 'generated'] as const) {
     const n = have[side];

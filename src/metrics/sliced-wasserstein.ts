@@ -14,8 +14,13 @@ export interface SlicedWassersteinOptions {
   projections?: number;
 }
 
-export function slicedWassersteinFromFeatures(real: FeatureMatrix, fake: FeatureMatrix, options: SlicedWassersteinOptions): number {
-  if (real.cols !== fake.cols) throw new Error(`sliced Wasserstein: feature dimensions differ (${real.cols} vs ${fake.cols})`);
+export function slicedWassersteinFromFeatures(
+  real: FeatureMatrix,
+  fake: FeatureMatrix,
+  options: SlicedWassersteinOptions,
+): number {
+  if (real.cols !== fake.cols)
+    throw new Error(`sliced Wasserstein: feature dimensions differ (${real.cols} vs ${fake.cols})`);
   const projections = options.projections ?? SWD_PROJECTIONS;
   const rng = new Rng(options.seed).fork('sliced-wasserstein');
   const d = real.cols;

@@ -60,6 +60,8 @@ export function spreadRatios(real: FeatureMatrix, fake: FeatureMatrix, seed: num
   const rng = new Rng(seed).fork('spread');
   return {
     featureStd: meanFeatureStd(fake) / meanFeatureStd(real),
-    pairwiseDistance: meanPairwiseDistance(subsetRows(fake, PAIRWISE_ROWS, rng)) / meanPairwiseDistance(subsetRows(real, PAIRWISE_ROWS, rng)),
+    pairwiseDistance:
+      meanPairwiseDistance(subsetRows(fake, PAIRWISE_ROWS, rng)) /
+      meanPairwiseDistance(subsetRows(real, PAIRWISE_ROWS, rng)),
   };
 }

@@ -51,7 +51,13 @@ export async function loadBundle(path: string): Promise<Bundle> {
     }
     if (isOnnxFile(modelFile)) {
       const io = manifest.io?.[name];
-      runnable[name] = await loadOnnxComponent(modelFile, { manifestFile: file, component: name, layout: manifest.layout ?? 'nchw', inputs: io?.inputs, outputs: io?.outputs });
+      runnable[name] = await loadOnnxComponent(modelFile, {
+        manifestFile: file,
+        component: name,
+        layout: manifest.layout ?? 'nchw',
+        inputs: io?.inputs,
+        outputs: io?.outputs,
+      });
       files.push(modelFile);
       continue;
     }
@@ -99,11 +105,15 @@ function bundlePaths(manifest: Manifest, file: string, root: string): BundlePath
   const components: [ComponentName, string][] = [];
   for (const [name, rel] of Object.entries(manifest.components) as [ComponentName, string | null | undefined][]) {
     if (!rel) continue;
-    const found = check(rel, `components.${name}`, { notFound: `${rel} is not in the bundle (${name === 'codebook' ? 'codebook' : 'model'} file not found)` });
+    const found = check(rel, `components.${name}`, {
+      notFound: `${rel} is not in the bundle (${name === 'codebook' ? 'codebook' : 'model'} file not found)`,
+    });
     if (found) components.push([name, found]);
   }
   const mixture = manifest.latent?.mixture
-    ? check(manifest.latent.mixture, 'latent.mixture', { notFound: `${manifest.latent.mixture} is not in the bundle (latent prior file not found)` })
+    ? check(manifest.latent.mixture, 'latent.mixture', {
+        notFound: `${manifest.latent.mixture} is not in the bundle (latent prior file not found)`,
+      })
     : undefined;
   for (const key of ['log', 'card'] as const) {
     const rel = manifest.training?.[key];
@@ -124,4 +134,3 @@ export function hashFiles(files: string[]): string {
   for (const f of files) h.update(readFileSync(f));
   return h.digest('hex');
 }
-

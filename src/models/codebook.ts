@@ -11,7 +11,9 @@ import { at } from '../core/indexed.ts';
 import { readJsonInput } from '../core/input-file.ts';
 
 const codebookSchema = z.object({
-  vectors: z.array(z.array(z.number().finite('must be a finite number')).min(1, 'a code vector has at least one value')).min(2, 'a codebook has at least 2 vectors'),
+  vectors: z
+    .array(z.array(z.number().finite('must be a finite number')).min(1, 'a code vector has at least one value'))
+    .min(2, 'a codebook has at least 2 vectors'),
   /** How it was made, for people. */
   fit: z.string().optional(),
 });
@@ -46,14 +48,30 @@ export class Codebook {
     const raw = readJsonInput(file, 'codebook file not found (genmodel.json components.codebook)');
     const parsed = codebookSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new GenreportError(parsed.error.issues.map((issue) => ({ file, field: issue.path.join('.') || undefined, message: issue.message })));
+      throw new GenreportError(
+        parsed.error.issues.map((issue) => ({
+          file,
+          field: issue.path.join('.') || undefined,
+          message: issue.message,
+        })),
+      );
     }
     const rows = parsed.data.vectors;
     const dim = at(rows, 0, `codebook ${file} vectors`).length;
     const problems: Problem[] = [];
-    if (rows.length !== size) problems.push({ file: manifestFile, field: 'codes.size', message: `is ${size}, but the codebook ${file} has ${rows.length} vectors` });
+    if (rows.length !== size)
+      problems.push({
+        file: manifestFile,
+        field: 'codes.size',
+        message: `is ${size}, but the codebook ${file} has ${rows.length} vectors`,
+      });
     rows.forEach((row, k) => {
-      if (row.length !== dim) problems.push({ file, field: `vectors.${k}`, message: `must have ${dim} values, as vector 0 has, not ${row.length}` });
+      if (row.length !== dim)
+        problems.push({
+          file,
+          field: `vectors.${k}`,
+          message: `must have ${dim} values, as vector 0 has, not ${row.length}`,
+        });
     });
     if (problems.length > 0) throw new GenreportError(problems);
     return new Codebook(Float32Array.from(rows.flat()), rows.length, dim);
@@ -84,7 +102,8 @@ export class Codebook {
   /** z_q: the codebook vectors of `codes`, laid out [codes.length, D] (NHWC over the grid). */
   lookup(codes: ArrayLike<number>): Float32Array {
     const out = new Float32Array(codes.length * this.dim);
-    for (let i = 0; i < codes.length; i++) out.set(this.vectors.subarray(codes[i]! * this.dim, (codes[i]! + 1) * this.dim), i * this.dim);
+    for (let i = 0; i < codes.length; i++)
+      out.set(this.vectors.subarray(codes[i]! * this.dim, (codes[i]! + 1) * this.dim), i * this.dim);
     return out;
   }
 }

@@ -22,7 +22,8 @@ interface DeclaredIo {
 function declaredIo(bundle: Bundle, component: ComponentName): DeclaredIo {
   const model = bundle.components[component];
   if (!model) return { inputs: [], outputs: [] };
-  const free = (shape: readonly (number | null)[] | undefined): Shape | undefined => shape?.map((d) => (d === null || d < 0 ? null : d));
+  const free = (shape: readonly (number | null)[] | undefined): Shape | undefined =>
+    shape?.map((d) => (d === null || d < 0 ? null : d));
   if (model instanceof tf.LayersModel) {
     return { inputs: model.inputs.map((t) => free(t.shape)), outputs: model.outputs.map((t) => free(t.shape)) };
   }
@@ -62,28 +63,61 @@ function componentProblems(bundle: Bundle, { component, inputs, output }: Compon
   const file = bundle.manifestFile;
   const io = declaredIo(bundle, component);
   const field = `components.${component}`;
-  if (io.outputs.length > 1) return [{ file, field, message: `has ${io.outputs.length} outputs; genreport expects one` }];
+  if (io.outputs.length > 1)
+    return [{ file, field, message: `has ${io.outputs.length} outputs; genreport expects one` }];
   if (inputs && io.inputs.length > 0 && io.inputs.length !== inputs.length) {
-    return [{ file, field, message: `takes ${io.inputs.length} input${io.inputs.length === 1 ? '' : 's'}; the ${bundle.manifest.family} adapter gives it ${inputs.length}` }];
+    return [
+      {
+        file,
+        field,
+        message: `takes ${io.inputs.length} input${io.inputs.length === 1 ? '' : 's'}; the ${bundle.manifest.family} adapter gives it ${inputs.length}`,
+      },
+    ];
   }
   const problems: Problem[] = [];
-  inputs?.forEach((axes, i) => problems.push(...axisProblems(io.inputs[i], axes, `${field} takes ${inputs.length > 1 ? `as input ${i + 1} ` : ''}`, file, field)));
+  inputs?.forEach((axes, i) =>
+    problems.push(
+      ...axisProblems(
+        io.inputs[i],
+        axes,
+        `${field} takes ${inputs.length > 1 ? `as input ${i + 1} ` : ''}`,
+        file,
+        field,
+      ),
+    ),
+  );
   if (output) problems.push(...axisProblems(io.outputs[0], output, `${field} makes `, file, field));
   return problems;
 }
 
-function axisProblems(declared: Shape | undefined, axes: Axis[], verb: string, file: string, componentField: string): Problem[] {
+function axisProblems(
+  declared: Shape | undefined,
+  axes: Axis[],
+  verb: string,
+  file: string,
+  componentField: string,
+): Problem[] {
   if (!declared) return [];
   const expected = formatShape(axes.map((a) => a.size));
   if (declared.length !== axes.length) {
-    return [{ file, field: componentField, message: `${verb.replace(/^components\.\w+ /, '')}${formatShape(declared)}, but the manifest needs ${expected}` }];
+    return [
+      {
+        file,
+        field: componentField,
+        message: `${verb.replace(/^components\.\w+ /, '')}${formatShape(declared)}, but the manifest needs ${expected}`,
+      },
+    ];
   }
   const problems: Problem[] = [];
   axes.forEach((axis, i) => {
     const size = declared[i];
     if (axis.size === null || size === null || size === axis.size) return;
     const says = axis.says ?? `is ${axis.size}`;
-    problems.push({ file, field: axis.field ?? componentField, message: `${says}, but ${verb}${formatShape(declared)} (the manifest needs ${expected})` });
+    problems.push({
+      file,
+      field: axis.field ?? componentField,
+      message: `${says}, but ${verb}${formatShape(declared)} (the manifest needs ${expected})`,
+    });
   });
   return problems;
 }
@@ -97,11 +131,22 @@ export function imageAxes(bundle: Bundle, perPixel = 1, formField?: string): Axi
     { size: width, field: 'image.width' },
     perPixel === 1
       ? { size: channels, field: 'image.channels' }
-      : { size: channels * perPixel, field: formField ?? 'image.channels', says: `${channels} channel(s) × ${perPixel} parameters per pixel (${formField ?? 'the form'}) is ${channels * perPixel}` },
+      : {
+          size: channels * perPixel,
+          field: formField ?? 'image.channels',
+          says: `${channels} channel(s) × ${perPixel} parameters per pixel (${formField ?? 'the form'}) is ${channels * perPixel}`,
+        },
   ];
 }
 
 /** [n, latent.dim × times]: what a generator or decoder takes (1), what an encoder makes (2: mean and log-variance). */
 export function latentAxes(dim: number, times = 1): Axis[] {
-  return [{ size: null }, { size: dim * times, field: 'latent.dim', says: times === 1 ? `is ${dim}` : `is ${dim}, so ${times} × ${dim} = ${dim * times} values` }];
+  return [
+    { size: null },
+    {
+      size: dim * times,
+      field: 'latent.dim',
+      says: times === 1 ? `is ${dim}` : `is ${dim}, so ${times} × ${dim} = ${dim * times} values`,
+    },
+  ];
 }

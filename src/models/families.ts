@@ -20,7 +20,11 @@ const adapters: Partial<Record<Manifest['family'], (bundle: Bundle) => Generativ
 export function modelForBundle(bundle: Bundle): GenerativeModel {
   const make = adapters[bundle.manifest.family];
   if (!make) {
-    throw inputError(bundle.manifestFile, `family "${bundle.manifest.family}" is not supported by this version of genreport yet`, 'family');
+    throw inputError(
+      bundle.manifestFile,
+      `family "${bundle.manifest.family}" is not supported by this version of genreport yet`,
+      'family',
+    );
   }
   return make(bundle);
 }

@@ -27,7 +27,13 @@ export interface GenerativeModel {
    * With `indices` (ascending, each < n): only the images with those global indices, each exactly the image
    * an n-image run gives at that index (a shard of a run split across machines, pipeline/shard.ts).
    */
-  sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch>;
+  sample(
+    n: number,
+    rng: Rng,
+    batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch>;
   /** Threads `sample` runs on for n images in batches of batchSize; absent: one. */
   samplingThreads?(n: number, batchSize: number): number;
   /** log p(x), exact or a lower bound. Absent: the model defines no density (see noLikelihood). */
@@ -145,7 +151,13 @@ export interface LatentDecoder {
 }
 
 /** Fails with the bundle and component named when a model output has the wrong shape. */
-export function expectShape(output: tf.Tensor, expected: readonly number[], bundle: Bundle, component: ComponentName, what: string): void {
+export function expectShape(
+  output: tf.Tensor,
+  expected: readonly number[],
+  bundle: Bundle,
+  component: ComponentName,
+  what: string,
+): void {
   if (output.rank !== expected.length || output.shape.some((d, i) => d !== expected[i])) {
     throw inputError(
       bundle.manifestFile,
@@ -156,9 +168,19 @@ export function expectShape(output: tf.Tensor, expected: readonly number[], bund
 }
 
 /** As expectShape, for an output from any runtime. */
-export function expectValuesShape(shape: readonly number[], expected: readonly number[], bundle: Bundle, component: ComponentName, what: string): void {
+export function expectValuesShape(
+  shape: readonly number[],
+  expected: readonly number[],
+  bundle: Bundle,
+  component: ComponentName,
+  what: string,
+): void {
   if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
-    throw inputError(bundle.manifestFile, `${component} produced shape [${shape.join(', ')}], but ${what} needs [${expected.join(', ')}]`, `components.${component}`);
+    throw inputError(
+      bundle.manifestFile,
+      `${component} produced shape [${shape.join(', ')}], but ${what} needs [${expected.join(', ')}]`,
+      `components.${component}`,
+    );
   }
 }
 
@@ -181,16 +203,30 @@ export function runComponent(model: TfjsModel, input: tf.Tensor | tf.Tensor[]): 
 export function requireComponent(bundle: Bundle, name: ComponentName): TfjsModel {
   const model = bundle.components[name];
   if (!model && bundle.runnable?.[name]) {
-    throw inputError(bundle.manifestFile, 'this step needs gradients through the component, which only a TensorFlow.js model gives here; this one is ONNX', `components.${name}`);
+    throw inputError(
+      bundle.manifestFile,
+      'this step needs gradients through the component, which only a TensorFlow.js model gives here; this one is ONNX',
+      `components.${name}`,
+    );
   }
-  if (!model) throw inputError(bundle.manifestFile, `the ${bundle.manifest.family} adapter needs this component`, `components.${name}`);
+  if (!model)
+    throw inputError(
+      bundle.manifestFile,
+      `the ${bundle.manifest.family} adapter needs this component`,
+      `components.${name}`,
+    );
   return model;
 }
 
 /** A component whichever its runtime, or an input error naming it. */
 export function requireRunnable(bundle: Bundle, name: ComponentName): Component {
   const component = bundle.runnable[name];
-  if (!component) throw inputError(bundle.manifestFile, `the ${bundle.manifest.family} adapter needs this component`, `components.${name}`);
+  if (!component)
+    throw inputError(
+      bundle.manifestFile,
+      `the ${bundle.manifest.family} adapter needs this component`,
+      `components.${name}`,
+    );
   return component;
 }
 
@@ -199,7 +235,11 @@ export function requireRunnable(bundle: Bundle, name: ComponentName): Component 
  * model's declared range to [0, 1]. Wrong shapes and NaN stop the model with
  * a message naming the bundle and component.
  */
-export async function imagesFromOutput(output: tf.Tensor, bundle: Bundle, component: ComponentName): Promise<ImageBatch> {
+export async function imagesFromOutput(
+  output: tf.Tensor,
+  bundle: Bundle,
+  component: ComponentName,
+): Promise<ImageBatch> {
   return imagesFromValues({ data: (await output.data()) as Float32Array, shape: output.shape }, bundle, component);
 }
 

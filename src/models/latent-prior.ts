@@ -27,14 +27,24 @@ export interface LatentPrior {
  * The prior a bundle declares, or null for a bundle without a latent.
  * `mixtureFile` is latent.mixture already resolved inside the bundle (src/models/bundle.ts).
  */
-export function loadLatentPrior(manifest: Manifest, mixtureFile: string | undefined): { prior: LatentPrior; file?: string } | null {
+export function loadLatentPrior(
+  manifest: Manifest,
+  mixtureFile: string | undefined,
+): { prior: LatentPrior; file?: string } | null {
   const latent = manifest.latent;
   if (!latent) return null;
   if (latent.distribution === 'normal') return { prior: new StandardNormalPrior(latent.dim) };
   if (latent.distribution === 'uniform') return { prior: new UniformPrior(latent.dim) };
   // The manifest validator makes sure a mixture names its file; the bundle loader, that it is inside the bundle.
   const file = mixtureFile!;
-  return { prior: GaussianMixturePrior.fromJson(readJsonInput(file, 'latent prior file not found (genmodel.json latent.mixture)'), latent.dim, file), file };
+  return {
+    prior: GaussianMixturePrior.fromJson(
+      readJsonInput(file, 'latent prior file not found (genmodel.json latent.mixture)'),
+      latent.dim,
+      file,
+    ),
+    file,
+  };
 }
 
 export class StandardNormalPrior implements LatentPrior {
@@ -93,7 +103,12 @@ export class GaussianMixturePrior implements LatentPrior {
   /** Per component: log w − ½ Σ_j (log 2π + log σ²_j). */
   private readonly constants: Float64Array;
 
-  constructor(readonly dim: number, weights: ArrayLike<number>, means: ArrayLike<number>, logVariances: ArrayLike<number>) {
+  constructor(
+    readonly dim: number,
+    weights: ArrayLike<number>,
+    means: ArrayLike<number>,
+    logVariances: ArrayLike<number>,
+  ) {
     const k = weights.length;
     this.description = `a mixture of ${k} diagonal Gaussian${k === 1 ? '' : 's'}`;
     this.logWeights = Float64Array.from(weights, Math.log);
@@ -114,21 +129,42 @@ export class GaussianMixturePrior implements LatentPrior {
   static fromJson(raw: unknown, dim: number, file: string): GaussianMixturePrior {
     const parsed = mixtureSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new GenreportError(parsed.error.issues.map((issue) => ({ file, field: issue.path.join('.') || undefined, message: issue.message })));
+      throw new GenreportError(
+        parsed.error.issues.map((issue) => ({
+          file,
+          field: issue.path.join('.') || undefined,
+          message: issue.message,
+        })),
+      );
     }
     const { weights, means, logVariances } = parsed.data;
     const k = weights.length;
     const problems: Problem[] = [];
     const sum = weights.reduce((a, b) => a + b, 0);
-    if (Math.abs(sum - 1) > 1e-6) problems.push({ file, field: 'weights', message: `must sum to 1 (they sum to ${sum})` });
-    for (const [field, rows] of [['means', means], ['logVariances', logVariances]] as const) {
-      if (rows.length !== k) problems.push({ file, field, message: `must have one row per weight (${k}), not ${rows.length}` });
+    if (Math.abs(sum - 1) > 1e-6)
+      problems.push({ file, field: 'weights', message: `must sum to 1 (they sum to ${sum})` });
+    for (const [field, rows] of [
+      ['means', means],
+      ['logVariances', logVariances],
+    ] as const) {
+      if (rows.length !== k)
+        problems.push({ file, field, message: `must have one row per weight (${k}), not ${rows.length}` });
       rows.forEach((row, c) => {
-        if (row.length !== dim) problems.push({ file, field: `${field}.${c}`, message: `must have ${dim} values (latent.dim), not ${row.length}` });
+        if (row.length !== dim)
+          problems.push({
+            file,
+            field: `${field}.${c}`,
+            message: `must have ${dim} values (latent.dim), not ${row.length}`,
+          });
       });
     }
     if (problems.length > 0) throw new GenreportError(problems);
-    return new GaussianMixturePrior(dim, weights.map((w) => w / sum), means.flat(), logVariances.flat());
+    return new GaussianMixturePrior(
+      dim,
+      weights.map((w) => w / sum),
+      means.flat(),
+      logVariances.flat(),
+    );
   }
 
   get components(): number {

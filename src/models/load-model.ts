@@ -21,7 +21,11 @@ export async function loadModel(spec: ModelSpec): Promise<LoadedModel> {
     return { bundle: model.bundle, model };
   }
   if (typeof spec !== 'string' && (spec.name !== undefined || spec.family !== undefined)) {
-    throw inputError(path, 'name and family label a samples-only model (a folder or array of images); a bundle takes both from its genmodel.json', spec.name !== undefined ? 'name' : 'family');
+    throw inputError(
+      path,
+      'name and family label a samples-only model (a folder or array of images); a bundle takes both from its genmodel.json',
+      spec.name !== undefined ? 'name' : 'family',
+    );
   }
   const bundle = await loadBundle(path);
   try {

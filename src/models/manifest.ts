@@ -25,107 +25,119 @@ export const MAX_IMAGE_SIDE = 4096;
 export const MAX_LATENT_DIM = 2 ** 24;
 export const MAX_CODEBOOK = 65536;
 
-const side = z.number().int().positive().max(MAX_IMAGE_SIDE, `must be at most ${MAX_IMAGE_SIDE} pixels (a sanity limit)`);
+const side = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_IMAGE_SIDE, `must be at most ${MAX_IMAGE_SIDE} pixels (a sanity limit)`);
 const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [low, high] with low < high');
 const componentPath = z.string().min(1).nullable().optional();
 
-export const manifestSchema = z
-  .object({
-    format: z.literal(MANIFEST_FORMAT),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
-    family: z.enum(FAMILIES),
-    description: z.string().optional(),
-    image: z.object({
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+  family: z.enum(FAMILIES),
+  description: z.string().optional(),
+  image: z.object({
+    height: side,
+    width: side,
+    channels: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 (greyscale) or 3 (RGB)' }),
+    range,
+  }),
+  latent: z
+    .object({
+      dim: z.number().int().positive().max(MAX_LATENT_DIM, `must be at most ${MAX_LATENT_DIM} (a sanity limit)`),
+      /** The prior: N(0, I), U[−1, 1]^d, or a mixture of diagonal Gaussians (VAE and flow only; src/models/latent-prior.ts). */
+      distribution: z.enum(['normal', 'uniform', 'gaussian-mixture']),
+      /** With gaussian-mixture: the JSON file in the bundle holding weights, means and log-variances. */
+      mixture: z.string().min(1).optional(),
+    })
+    .nullable()
+    .optional(),
+  /**
+   * What the model's likelihood is and the discrete space it is defined on
+   * (docs/model-bundles.md). Likelihoods are compared only within one data space.
+   */
+  likelihood: z
+    .object({
+      kind: z.enum(['exact', 'bound']),
+      dataSpace: z.string().regex(/^uint8-\d+x\d+x\d+$/, 'must be "uint8-<height>x<width>x<channels>" (8-bit images)'),
+      /** How a decoder or autoregressive model's per-pixel outputs are read. */
+      form: z.enum(PIXEL_FORMS).optional(),
+      /** How a flow turns 8-bit pixels into continuous values. */
+      dequantization: z.enum(['uniform']).optional(),
+    })
+    .nullable()
+    .optional(),
+  /**
+   * Autoregressive only: how far a pixel's conditional reaches. Pixel (h, w)'s
+   * parameters depend only on pixels in rows h − rowsAbove … h and columns
+   * w − columnsLeft … w + columnsRight, so sampling can run the model on that
+   * crop instead of the whole image, with the same result.
+   */
+  context: z
+    .object({
+      rowsAbove: z.number().int().nonnegative(),
+      columnsLeft: z.number().int().nonnegative(),
+      columnsRight: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /**
+   * Hybrid only: the grid of discrete codes the encoder makes and the prior
+   * models (height × width positions, each one of `size` codebook vectors).
+   */
+  codes: z
+    .object({
       height: side,
       width: side,
-      channels: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 (greyscale) or 3 (RGB)' }),
-      range,
-    }),
-    latent: z
-      .object({
-        dim: z.number().int().positive().max(MAX_LATENT_DIM, `must be at most ${MAX_LATENT_DIM} (a sanity limit)`),
-        /** The prior: N(0, I), U[−1, 1]^d, or a mixture of diagonal Gaussians (VAE and flow only; src/models/latent-prior.ts). */
-        distribution: z.enum(['normal', 'uniform', 'gaussian-mixture']),
-        /** With gaussian-mixture: the JSON file in the bundle holding weights, means and log-variances. */
-        mixture: z.string().min(1).optional(),
-      })
-      .nullable()
-      .optional(),
-    /**
-     * What the model's likelihood is and the discrete space it is defined on
-     * (docs/model-bundles.md). Likelihoods are compared only within one data space.
-     */
-    likelihood: z
-      .object({
-        kind: z.enum(['exact', 'bound']),
-        dataSpace: z.string().regex(/^uint8-\d+x\d+x\d+$/, 'must be "uint8-<height>x<width>x<channels>" (8-bit images)'),
-        /** How a decoder or autoregressive model's per-pixel outputs are read. */
-        form: z.enum(PIXEL_FORMS).optional(),
-        /** How a flow turns 8-bit pixels into continuous values. */
-        dequantization: z.enum(['uniform']).optional(),
-      })
-      .nullable()
-      .optional(),
-    /**
-     * Autoregressive only: how far a pixel's conditional reaches. Pixel (h, w)'s
-     * parameters depend only on pixels in rows h − rowsAbove … h and columns
-     * w − columnsLeft … w + columnsRight, so sampling can run the model on that
-     * crop instead of the whole image, with the same result.
-     */
-    context: z
-      .object({
-        rowsAbove: z.number().int().nonnegative(),
-        columnsLeft: z.number().int().nonnegative(),
-        columnsRight: z.number().int().nonnegative(),
-      })
-      .optional(),
-    /**
-     * Hybrid only: the grid of discrete codes the encoder makes and the prior
-     * models (height × width positions, each one of `size` codebook vectors).
-     */
-    codes: z
-      .object({
-        height: side,
-        width: side,
-        size: z.number().int().min(2, 'a codebook has at least 2 vectors').max(MAX_CODEBOOK, `must be at most ${MAX_CODEBOOK} (a sanity limit)`),
-      })
-      .optional(),
-    components: z.object({
-      generator: componentPath,
-      encoder: componentPath,
-      decoder: componentPath,
-      flow: componentPath,
-      /** A flow as two files (ONNX): images → (z, log|det|), and z → images. */
-      forward: componentPath,
-      inverse: componentPath,
-      model: componentPath,
-      above: componentPath,
-      row: componentPath,
-      /** Hybrid: the codebook (a JSON file of vectors, src/models/codebook.ts) and the autoregressive prior over the code grid, one model or split as above/row. */
-      codebook: componentPath,
-      prior: componentPath,
-      priorAbove: componentPath,
-      priorRow: componentPath,
-    }),
-    /**
-     * How ONNX components lay out images: `nchw` (PyTorch's, the default) or
-     * `nhwc`. TensorFlow.js components are always NHWC.
-     */
-    layout: z.enum(['nchw', 'nhwc']).optional(),
-    /**
-     * Input and output names of an ONNX component, in the order the family
-     * reads them (docs/model-bundles.md); needed only where a file has several.
-     */
-    io: z
-      .record(z.string(), z.object({ inputs: z.array(z.string().min(1)).optional(), outputs: z.array(z.string().min(1)).optional() }).strict())
-      .optional(),
-    training: z
-      .object({
-        log: z.string().nullable().optional(),
-        card: z.string().nullable().optional(),
-      })
-      .optional(),
-  });
+      size: z
+        .number()
+        .int()
+        .min(2, 'a codebook has at least 2 vectors')
+        .max(MAX_CODEBOOK, `must be at most ${MAX_CODEBOOK} (a sanity limit)`),
+    })
+    .optional(),
+  components: z.object({
+    generator: componentPath,
+    encoder: componentPath,
+    decoder: componentPath,
+    flow: componentPath,
+    /** A flow as two files (ONNX): images → (z, log|det|), and z → images. */
+    forward: componentPath,
+    inverse: componentPath,
+    model: componentPath,
+    above: componentPath,
+    row: componentPath,
+    /** Hybrid: the codebook (a JSON file of vectors, src/models/codebook.ts) and the autoregressive prior over the code grid, one model or split as above/row. */
+    codebook: componentPath,
+    prior: componentPath,
+    priorAbove: componentPath,
+    priorRow: componentPath,
+  }),
+  /**
+   * How ONNX components lay out images: `nchw` (PyTorch's, the default) or
+   * `nhwc`. TensorFlow.js components are always NHWC.
+   */
+  layout: z.enum(['nchw', 'nhwc']).optional(),
+  /**
+   * Input and output names of an ONNX component, in the order the family
+   * reads them (docs/model-bundles.md); needed only where a file has several.
+   */
+  io: z
+    .record(
+      z.string(),
+      z
+        .object({ inputs: z.array(z.string().min(1)).optional(), outputs: z.array(z.string().min(1)).optional() })
+        .strict(),
+    )
+    .optional(),
+  training: z
+    .object({
+      log: z.string().nullable().optional(),
+      card: z.string().nullable().optional(),
+    })
+    .optional(),
+});
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ComponentName = keyof Manifest['components'];
@@ -169,14 +181,29 @@ const FAMILY_NEEDS: Record<Manifest['family'], FamilyNeeds> = {
   // Evaluated at uniformly dequantized pixels: a lower bound on the 8-bit likelihood.
   // Its latent is optional: the base distribution, N(0, I) when absent.
   // One tfjs model of genreport flow layers, or two files (ONNX) for each direction.
-  flow: { components: [['flow'], ['forward', 'inverse']], latent: false, likelihood: 'bound', likelihoodField: 'dequantization' },
+  flow: {
+    components: [['flow'], ['forward', 'inverse']],
+    latent: false,
+    likelihood: 'bound',
+    likelihoodField: 'dequantization',
+  },
   // One model over the whole image, or the same split in two so that sampling
   // can reuse the rows above (src/models/adapters/autoregressive.ts).
-  autoregressive: { components: [['model'], ['above', 'row']], latent: false, likelihood: 'exact', likelihoodField: 'form' },
+  autoregressive: {
+    components: [['model'], ['above', 'row']],
+    latent: false,
+    likelihood: 'exact',
+    likelihoodField: 'form',
+  },
   // VQ-VAE with an autoregressive prior over its code grid (src/models/adapters/hybrid.ts): the
   // likelihood is a bound, log p(z_q(x)) + log p(x | z_q(x)), the decoder's output read by `form`.
   // Its prior, `prior` or `priorAbove` + `priorRow`, is checked in hybrid-manifest.ts.
-  hybrid: { components: [['encoder', 'codebook', 'decoder']], latent: false, likelihood: 'bound', likelihoodField: 'form' },
+  hybrid: {
+    components: [['encoder', 'codebook', 'decoder']],
+    latent: false,
+    likelihood: 'bound',
+    likelihoodField: 'form',
+  },
 };
 
 export function validateManifest(raw: unknown, file: string): Manifest {
@@ -191,19 +218,38 @@ export function validateManifest(raw: unknown, file: string): Manifest {
 }
 
 function familyProblems(raw: unknown, file: string): Problem[] {
-  const m = raw as { family?: unknown; components?: Record<string, unknown>; latent?: { dim?: unknown; distribution?: unknown; mixture?: unknown } | null; context?: unknown } | null;
+  const m = raw as {
+    family?: unknown;
+    components?: Record<string, unknown>;
+    latent?: { dim?: unknown; distribution?: unknown; mixture?: unknown } | null;
+    context?: unknown;
+  } | null;
   const needs = typeof m?.family === 'string' ? FAMILY_NEEDS[m.family as Manifest['family']] : undefined;
   if (!m || !needs) return [];
   const problems = componentProblems(m.family as Manifest['family'], m.components, needs.components, file);
-  if (needs.latent && !m.latent) problems.push({ file, field: 'latent', message: `${aFamily(m.family as string)} bundle must declare its latent` });
+  if (needs.latent && !m.latent)
+    problems.push({ file, field: 'latent', message: `${aFamily(m.family as string)} bundle must declare its latent` });
   problems.push(...priorProblems(m.family as Manifest['family'], m.latent, (raw as RawManifest).image, file));
   if (m.context !== undefined && m.family !== 'autoregressive') {
-    problems.push({ file, field: 'context', message: `only autoregressive bundles declare a context (how far a pixel's conditional reaches), not a ${m.family}` });
+    problems.push({
+      file,
+      field: 'context',
+      message: `only autoregressive bundles declare a context (how far a pixel's conditional reaches), not a ${m.family}`,
+    });
   } else if (m.context !== undefined && !m.components?.model) {
-    problems.push({ file, field: 'context', message: 'a context says where components.model may be cropped; an above/row bundle has no such model' });
+    problems.push({
+      file,
+      field: 'context',
+      message: 'a context says where components.model may be cropped; an above/row bundle has no such model',
+    });
   }
   problems.push(...likelihoodProblems(raw as RawManifest, needs, file));
-  problems.push(...hybridProblems(raw as RawManifest & { codes?: unknown; latent?: unknown; components?: Record<string, unknown> }, file));
+  problems.push(
+    ...hybridProblems(
+      raw as RawManifest & { codes?: unknown; latent?: unknown; components?: Record<string, unknown> },
+      file,
+    ),
+  );
   return problems;
 }
 
@@ -213,12 +259,19 @@ function aFamily(family: string): string {
 }
 
 /** Exactly one of the family's component sets, complete, and nothing from another. */
-function componentProblems(family: Manifest['family'], components: Record<string, unknown> | undefined, sets: ComponentName[][], file: string): Problem[] {
+function componentProblems(
+  family: Manifest['family'],
+  components: Record<string, unknown> | undefined,
+  sets: ComponentName[][],
+  file: string,
+): Problem[] {
   const present = (c: ComponentName) => Boolean(components?.[c]);
   const touched = sets.filter((set) => set.some(present));
   if (touched.length > 1) {
     const [first, second] = touched.map((set) => set.map((c) => `components.${c}`).join(' and '));
-    return [{ file, field: 'components', message: `${aFamily(family)} bundle declares ${first} or ${second}, not both` }];
+    return [
+      { file, field: 'components', message: `${aFamily(family)} bundle declares ${first} or ${second}, not both` },
+    ];
   }
   const chosen = touched[0];
   if (!chosen && sets.length > 1) {
@@ -226,7 +279,9 @@ function componentProblems(family: Manifest['family'], components: Record<string
     return [{ file, field: 'components', message: `${aFamily(family)} bundle needs ${options}` }];
   }
   // Each family has at least one component set (core/families.ts).
-  return (chosen ?? sets[0]!).filter((c) => !present(c)).map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
+  return (chosen ?? sets[0]!)
+    .filter((c) => !present(c))
+    .map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
 }
 
 function priorProblems(
@@ -238,20 +293,50 @@ function priorProblems(
   if (!latent) return [];
   const mixture = latent.distribution === 'gaussian-mixture';
   if (mixture && family !== 'vae' && family !== 'flow') {
-    return [{ file, field: 'latent.distribution', message: `only a VAE or a flow may declare a mixture prior (a ${family}'s truncation and inversion assume N(0, I) or U[-1, 1])` }];
+    return [
+      {
+        file,
+        field: 'latent.distribution',
+        message: `only a VAE or a flow may declare a mixture prior (a ${family}'s truncation and inversion assume N(0, I) or U[-1, 1])`,
+      },
+    ];
   }
   if ((family === 'vae' || family === 'flow') && latent.distribution === 'uniform') {
-    return [{ file, field: 'latent.distribution', message: `${family === 'vae' ? "a VAE's prior" : "a flow's base distribution"} is "normal" (N(0, I)) or "gaussian-mixture"` }];
+    return [
+      {
+        file,
+        field: 'latent.distribution',
+        message: `${family === 'vae' ? "a VAE's prior" : "a flow's base distribution"} is "normal" (N(0, I)) or "gaussian-mixture"`,
+      },
+    ];
   }
   if (mixture && latent.mixture === undefined) {
-    return [{ file, field: 'latent.mixture', message: 'a gaussian-mixture prior names its JSON file in the bundle (weights, means, logVariances)' }];
+    return [
+      {
+        file,
+        field: 'latent.mixture',
+        message: 'a gaussian-mixture prior names its JSON file in the bundle (weights, means, logVariances)',
+      },
+    ];
   }
   if (!mixture && latent.mixture !== undefined) {
-    return [{ file, field: 'latent.mixture', message: `only a gaussian-mixture prior has a mixture file, not a ${String(latent.distribution)} one` }];
+    return [
+      {
+        file,
+        field: 'latent.mixture',
+        message: `only a gaussian-mixture prior has a mixture file, not a ${String(latent.distribution)} one`,
+      },
+    ];
   }
   const values = Number(image?.height) * Number(image?.width) * Number(image?.channels);
   if (family === 'flow' && Number.isInteger(values) && latent.dim !== values) {
-    return [{ file, field: 'latent.dim', message: `a flow's latent has one value per image value: ${values} (height x width x channels), not ${String(latent.dim)}` }];
+    return [
+      {
+        file,
+        field: 'latent.dim',
+        message: `a flow's latent has one value per image value: ${values} (height x width x channels), not ${String(latent.dim)}`,
+      },
+    ];
   }
   return [];
 }
@@ -266,24 +351,51 @@ function likelihoodProblems(m: RawManifest, needs: FamilyNeeds, file: string): P
   const declared = m.likelihood;
   if (needs.likelihood === null) {
     return declared
-      ? [{ file, field: 'likelihood', message: `a ${m.family} has no likelihood: set it to null (a Parzen estimate is a run option, not a model property)` }]
+      ? [
+          {
+            file,
+            field: 'likelihood',
+            message: `a ${m.family} has no likelihood: set it to null (a Parzen estimate is a run option, not a model property)`,
+          },
+        ]
       : [];
   }
   if (!declared) {
-    return [{ file, field: 'likelihood', message: `${m.family} bundles must declare their likelihood (kind, dataSpace, ${needs.likelihoodField})` }];
+    return [
+      {
+        file,
+        field: 'likelihood',
+        message: `${m.family} bundles must declare their likelihood (kind, dataSpace, ${needs.likelihoodField})`,
+      },
+    ];
   }
   const problems: Problem[] = [];
   if (declared.kind !== undefined && declared.kind !== needs.likelihood) {
-    const why = m.family === 'flow' ? ' (its density at uniformly dequantized pixels bounds the 8-bit likelihood from below)' : '';
-    problems.push({ file, field: 'likelihood.kind', message: `${aFamily(m.family)} likelihood is "${needs.likelihood}", not "${String(declared.kind)}"${why}` });
+    const why =
+      m.family === 'flow'
+        ? ' (its density at uniformly dequantized pixels bounds the 8-bit likelihood from below)'
+        : '';
+    problems.push({
+      file,
+      field: 'likelihood.kind',
+      message: `${aFamily(m.family)} likelihood is "${needs.likelihood}", not "${String(declared.kind)}"${why}`,
+    });
   }
   if (declared[needs.likelihoodField!] === undefined) {
-    problems.push({ file, field: `likelihood.${needs.likelihoodField}`, message: `${aFamily(m.family)} bundle must declare this` });
+    problems.push({
+      file,
+      field: `likelihood.${needs.likelihoodField}`,
+      message: `${aFamily(m.family)} bundle must declare this`,
+    });
   }
   const image = m.image;
   const ownSpace = image ? `uint8-${image.height}x${image.width}x${image.channels}` : undefined;
   if (typeof declared.dataSpace === 'string' && ownSpace && declared.dataSpace !== ownSpace) {
-    problems.push({ file, field: 'likelihood.dataSpace', message: `is "${declared.dataSpace}", but the images declared are ${ownSpace}` });
+    problems.push({
+      file,
+      field: 'likelihood.dataSpace',
+      message: `is "${declared.dataSpace}", but the images declared are ${ownSpace}`,
+    });
   }
   return problems;
 }

@@ -49,9 +49,7 @@ function exists(path: string): boolean {
 }
 
 /** What a samples-only source holds before any image is decoded. */
-type Store =
-  | { kind: 'folder'; files: string[] }
-  | { kind: 'array'; file: string; images: ImageBatch };
+type Store = { kind: 'folder'; files: string[] } | { kind: 'array'; file: string; images: ImageBatch };
 
 export class SamplesOnlyModel implements GenerativeModel {
   readonly samplesOnly: { reason: string; family?: Manifest['family'] };
@@ -74,7 +72,8 @@ export class SamplesOnlyModel implements GenerativeModel {
       hashed = [path];
     } else {
       const files = listImagesRecursively(path);
-      if (files.length === 0) throw inputError(path, 'samples folder holds no .png, .jpg or .jpeg files (searched recursively)');
+      if (files.length === 0)
+        throw inputError(path, 'samples folder holds no .png, .jpg or .jpeg files (searched recursively)');
       store = { kind: 'folder', files };
       hashed = files;
     }
@@ -84,12 +83,29 @@ export class SamplesOnlyModel implements GenerativeModel {
       name: name ?? defaultName(path),
       family: family ?? 'gan',
       description: 'samples only',
-      image: { height: first?.height ?? 0, width: first?.width ?? 0, channels: (first?.channels ?? 1) as 1 | 3, range: [0, 1] as [number, number] },
+      image: {
+        height: first?.height ?? 0,
+        width: first?.width ?? 0,
+        channels: (first?.channels ?? 1) as 1 | 3,
+        range: [0, 1] as [number, number],
+      },
       latent: null,
       likelihood: null,
       components: {},
     } satisfies Manifest;
-    const bundle: Bundle = { manifest, path, dir: path, root: path, manifestFile: path, components: {}, runnable: {}, prior: null, hash: hashOf(hashed), parameters: 0, runtimes: [] };
+    const bundle: Bundle = {
+      manifest,
+      path,
+      dir: path,
+      root: path,
+      manifestFile: path,
+      components: {},
+      runnable: {},
+      prior: null,
+      hash: hashOf(hashed),
+      parameters: 0,
+      runtimes: [],
+    };
     return new SamplesOnlyModel(bundle, store, family);
   }
 
@@ -99,10 +115,20 @@ export class SamplesOnlyModel implements GenerativeModel {
   }
 
   /** n of the stored images, chosen in the seeded order of `rng` (all of them when n equals the count, shuffled). */
-  async sample(n: number, rng: Rng, _batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+  async sample(
+    n: number,
+    rng: Rng,
+    _batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     const total = this.available;
     const where = this.bundle.path;
-    if (total < n) throw inputError(where, `holds ${total} images, but the run asks for ${n} samples per model (lower samples, or add images)`);
+    if (total < n)
+      throw inputError(
+        where,
+        `holds ${total} images, but the run asks for ${n} samples per model (lower samples, or add images)`,
+      );
     // A partial Fisher–Yates fixes entry j at its step j, so a shard's entries are the whole run's.
     const all = rng.fork('samples-only').choose(total, n);
     const order = indices ? Int32Array.from(indices, (j) => all[j]!) : all;
@@ -121,7 +147,9 @@ export class SamplesOnlyModel implements GenerativeModel {
 }
 
 function defaultName(path: string): string {
-  const base = basename(path).replace(/\.(npz|npy)$/i, '').replace(/[^A-Za-z0-9._-]/g, '-');
+  const base = basename(path)
+    .replace(/\.(npz|npy)$/i, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-');
   return /^[A-Za-z0-9]/.test(base) ? base : `samples-${base}`;
 }
 
@@ -160,6 +188,10 @@ export function imagesFromArrayFile(file: string): ImageBatch {
   const arrays = readNpz(file);
   const names = Object.keys(arrays);
   const chosen = ['images', 'arr_0'].find((n) => n in arrays) ?? (names.length === 1 ? names[0] : undefined);
-  if (!chosen) throw inputError(file, `cannot tell which array holds the images (found ${names.join(', ')}); name it 'images' or 'arr_0'`);
+  if (!chosen)
+    throw inputError(
+      file,
+      `cannot tell which array holds the images (found ${names.join(', ')}); name it 'images' or 'arr_0'`,
+    );
   return imagesFromArray(arrays[chosen]!, `${file}:${chosen}`);
 }

@@ -24,7 +24,13 @@ export interface SeededSamples {
  * first and in order (a GAN batch by batch, a VAE or flow all at once; normal
  * and uniform draws are sequential, so both give the same values).
  */
-export async function seededSamples(model: GenerativeModel, n: number, seed: number, batchSize: number, onProgress?: (done: number) => void): Promise<SeededSamples> {
+export async function seededSamples(
+  model: GenerativeModel,
+  n: number,
+  seed: number,
+  batchSize: number,
+  onProgress?: (done: number) => void,
+): Promise<SeededSamples> {
   const images = await model.sample(n, samplesRng(seed), batchSize, onProgress);
   const space = model.latents;
   return { images, latents: space ? { values: space.samplePrior(n, samplesRng(seed)), dim: space.latentDim } : null };

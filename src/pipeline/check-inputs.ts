@@ -13,10 +13,18 @@ import type { Manifest } from '../models/manifest.ts';
 const K = { prK: PR_K, prdcK: PRDC_K };
 
 /** `samples` (or the flag that set it), each model's own `samples`, and `data.count` against what the metrics need. */
-export function assertEnoughSamples(config: RunConfig, metricIds: readonly string[], where: { file?: string; samplesField?: string } = {}): void {
+export function assertEnoughSamples(
+  config: RunConfig,
+  metricIds: readonly string[],
+  where: { file?: string; samplesField?: string } = {},
+): void {
   const shortfalls = rowShortfalls(metricIds, K, { generated: config.samples, real: config.data.count });
   const problems = shortfalls.map(
-    (s): Problem => ({ file: where.file, field: s.side === 'generated' ? (where.samplesField ?? 'samples') : 'data.count', message: shortfallText(s, 'images') }),
+    (s): Problem => ({
+      file: where.file,
+      field: s.side === 'generated' ? (where.samplesField ?? 'samples') : 'data.count',
+      message: shortfallText(s, 'images'),
+    }),
   );
   for (const [i, spec] of config.models.entries()) {
     if (typeof spec === 'string' || spec.samples === undefined) continue;
@@ -27,11 +35,20 @@ export function assertEnoughSamples(config: RunConfig, metricIds: readonly strin
 }
 
 /** The real images actually found (a folder may hold fewer than data.count). */
-export function assertEnoughRealImages(n: number, config: RunConfig, metricIds: readonly string[], file?: string): void {
+export function assertEnoughRealImages(
+  n: number,
+  config: RunConfig,
+  metricIds: readonly string[],
+  file?: string,
+): void {
   const [shortfall] = rowShortfalls(metricIds, K, { real: n });
   if (!shortfall) return;
   const field = config.data.count === undefined ? 'data.real' : 'data.count';
-  throw new GenreportError({ file, field, message: `${config.data.real} gives ${n} image${n === 1 ? '' : 's'}: ${shortfallText(shortfall, 'images')}` });
+  throw new GenreportError({
+    file,
+    field,
+    message: `${config.data.real} gives ${n} image${n === 1 ? '' : 's'}: ${shortfallText(shortfall, 'images')}`,
+  });
 }
 
 /**
@@ -42,7 +59,12 @@ export function assertEnoughRealImages(n: number, config: RunConfig, metricIds: 
  * RGB difference counts the same (DESIGN: grey→RGB replication is a named
  * preprocessing step of an extractor, never silent).
  */
-export function dataShapeProblems(image: Pick<Manifest['image'], 'height' | 'width'> & { channels: number }, manifestFile: string, real: ImageBatch, source: string): Problem[] {
+export function dataShapeProblems(
+  image: Pick<Manifest['image'], 'height' | 'width'> & { channels: number },
+  manifestFile: string,
+  real: ImageBatch,
+  source: string,
+): Problem[] {
   const data = `${real.height}x${real.width}x${real.channels}`;
   return (['height', 'width', 'channels'] as const)
     .filter((axis) => image[axis] !== real[axis])

@@ -15,21 +15,44 @@ import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
 import { evaluateDensity, type DensityConfig, type ModelDensity } from '../density/evaluate.ts';
-import { argmaxHistogram, diagnoseSamples, readTrainingLogOf, type BundleDiagnostics } from '../diagnostics/bundle-diagnostics.ts';
+import {
+  argmaxHistogram,
+  diagnoseSamples,
+  readTrainingLogOf,
+  type BundleDiagnostics,
+} from '../diagnostics/bundle-diagnostics.ts';
 import type { DiagnosticThresholds } from '../diagnostics/thresholds.ts';
 import type { TrainingLog } from '../diagnostics/training-log.ts';
 import type { Extraction, FeatureExtractor } from '../features/extractor.ts';
 import { CLASS_METRICS, spaceLabel } from '../features/spaces.ts';
-import { evaluateInvertibility, type InvertibilityConfig, type InvertibilityResult } from '../invertibility/evaluate.ts';
+import {
+  evaluateInvertibility,
+  type InvertibilityConfig,
+  type InvertibilityResult,
+} from '../invertibility/evaluate.ts';
 import type { PairedDraws } from '../metrics/paired-difference.ts';
-import { computeMetrics, isNotApplicable, type MetricInput, type MetricOptions, type ModelFamily } from '../metrics/registry.ts';
+import {
+  computeMetrics,
+  isNotApplicable,
+  type MetricInput,
+  type MetricOptions,
+  type ModelFamily,
+} from '../metrics/registry.ts';
 import { disposeBundle, type Bundle } from '../models/bundle.ts';
 import type { GenerativeModel } from '../models/generative-model.ts';
 import type { ImageSpill } from '../core/image-spill.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
-import { truncatable, truncationFeatures, truncationFromFeatures, type TruncatableModel, type TruncationCurve, type TruncationFeatures, type TruncationOptions } from '../truncation/sweep.ts';
+import {
+  truncatable,
+  truncationFeatures,
+  truncationFromFeatures,
+  type TruncatableModel,
+  type TruncationCurve,
+  type TruncationFeatures,
+  type TruncationOptions,
+} from '../truncation/sweep.ts';
 import { sampleAndExtract } from './generated-set.ts';
 import { dataShapeProblems } from './check-inputs.ts';
 import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair, type ImagesByIndex } from './image-grids.ts';
@@ -108,7 +131,6 @@ export interface ModelCache {
   prune(): void;
 }
 
-
 export interface ModelEvaluation {
   entry: ModelEntry;
   cells: Record<string, MetricCell>;
@@ -165,7 +187,12 @@ export interface FixedWork {
  * run key and bundle is returned as it was, and a new result is stored as soon
  * as it is complete.
  */
-export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext, cache?: ModelCache): Promise<ModelEvaluation> {
+export async function evaluateModel(
+  spec: ModelSpec,
+  takenNames: ReadonlySet<string>,
+  context: EvaluationContext,
+  cache?: ModelCache,
+): Promise<ModelEvaluation> {
   const { options, logger } = context;
   const { bundle, model } = await loadChecked(spec, takenNames, context);
   try {
@@ -193,14 +220,22 @@ export async function evaluateModel(spec: ModelSpec, takenNames: ReadonlySet<str
 }
 
 /** The loaded model, refused when its image shape is not the data's or its name is taken. The caller disposes the bundle. */
-export async function loadChecked(spec: ModelSpec, takenNames: ReadonlySet<string>, context: EvaluationContext): Promise<{ bundle: Bundle; model: GenerativeModel }> {
+export async function loadChecked(
+  spec: ModelSpec,
+  takenNames: ReadonlySet<string>,
+  context: EvaluationContext,
+): Promise<{ bundle: Bundle; model: GenerativeModel }> {
   const { bundle, model } = await context.timed('load', () => loadModel(spec));
   try {
     // A bundle declares its image shape; a samples-only model's is known once its images are read (measureModel).
     if (!model.samplesOnly) assertDataShape(bundle.manifest.image, bundle.manifestFile, context);
     const name = bundle.manifest.name;
     if (takenNames.has(name)) {
-      throw new GenreportError({ file: bundle.manifestFile, field: 'name', message: `two models are named "${name}"; names must be unique in one report` });
+      throw new GenreportError({
+        file: bundle.manifestFile,
+        field: 'name',
+        message: `two models are named "${name}"; names must be unique in one report`,
+      });
     }
     return { bundle, model };
   } catch (e) {
@@ -271,44 +306,69 @@ export async function measureModel(
 }
 
 /** Density and invertibility on the fixed real images, the truncation sweep's features, the training log. */
-async function fixedWork(name: string, bundle: Bundle, model: GenerativeModel, images: ImageSpill, context: EvaluationContext): Promise<FixedWork> {
+async function fixedWork(
+  name: string,
+  bundle: Bundle,
+  model: GenerativeModel,
+  images: ImageSpill,
+  context: EvaluationContext,
+): Promise<FixedWork> {
   const { options, timed, logger } = context;
   // The same seeded streams for every model, as for sampling.
   const measureRng = new Rng(options.seed).fork('measure');
   // A samples-only model has stored images alone: no density, inverse, truncation or speed.
-  const density = model.samplesOnly ? samplesOnlyDensity(model.samplesOnly.reason) : await timed('density', () =>
-    evaluateDensity(name, model, {
-      test: context.density.test,
-      source: options.realSource,
-      config: options.density,
-      rng: measureRng.fork('density'),
-      batchSize: options.batchSize,
-      // Parzen (behind a flag) centres a kernel on every sample: the one reader of all n images, back from disk.
-      parzen: context.density.validation ? { generated: images.slice(0, images.n), validation: context.density.validation } : undefined,
-    }),
-  );
+  const density = model.samplesOnly
+    ? samplesOnlyDensity(model.samplesOnly.reason)
+    : await timed('density', () =>
+        evaluateDensity(name, model, {
+          test: context.density.test,
+          source: options.realSource,
+          config: options.density,
+          rng: measureRng.fork('density'),
+          batchSize: options.batchSize,
+          // Parzen (behind a flag) centres a kernel on every sample: the one reader of all n images, back from disk.
+          parzen: context.density.validation
+            ? { generated: images.slice(0, images.n), validation: context.density.validation }
+            : undefined,
+        }),
+      );
   logger.info(`  density: ${densitySummary(density, dimensionsOf(context.density.test))}`);
   // "Same label": context.inversion.labels are the real labels where they are the classifier's classes, else its own label of each original.
   const classSpace = context.spaces?.find((s) => s.classes);
   const classifier = classSpace ? classSpace.extractor : context.real.set.probabilities ? context.extractor : undefined;
-  const inverted = model.samplesOnly ? samplesOnlyInvertibility(model.samplesOnly.reason) : await timed('invertibility', () =>
-    evaluateInvertibility(name, model, {
-      images: context.inversion.images,
-      labels: context.inversion.labels,
-      predict: classifier ? (batch) => predictLabels(classifier, batch, options.batchSize) : undefined,
-      source: options.realSource,
-      config: options.invertibility,
-      rng: measureRng.fork('invertibility'),
-      batchSize: options.batchSize,
-    }),
-  );
+  const inverted = model.samplesOnly
+    ? samplesOnlyInvertibility(model.samplesOnly.reason)
+    : await timed('invertibility', () =>
+        evaluateInvertibility(name, model, {
+          images: context.inversion.images,
+          labels: context.inversion.labels,
+          predict: classifier ? (batch) => predictLabels(classifier, batch, options.batchSize) : undefined,
+          source: options.realSource,
+          config: options.invertibility,
+          rng: measureRng.fork('invertibility'),
+          batchSize: options.batchSize,
+        }),
+      );
   if (inverted.result.reason) logger.warn(`  invertibility: ${inverted.result.reason}`);
   const invertibilityImages = await timed('render', () =>
-    Promise.all(inverted.grids.map((g, i) => gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, { columns: g.columns, section: 'invertibility' }))),
+    Promise.all(
+      inverted.grids.map((g, i) =>
+        gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, {
+          columns: g.columns,
+          section: 'invertibility',
+        }),
+      ),
+    ),
   );
   const truncating = model.samplesOnly ? null : truncatable(model);
   const truncation = truncating ? await sweepTruncation(truncating, context, measureRng) : undefined;
-  return { density, invertibility: inverted.result, invertibilityImages, truncation, log: readTrainingLogOf(bundle, logger.warn) };
+  return {
+    density,
+    invertibility: inverted.result,
+    invertibilityImages,
+    truncation,
+    log: readTrainingLogOf(bundle, logger.warn),
+  };
 }
 
 /**
@@ -316,7 +376,10 @@ async function fixedWork(name: string, bundle: Bundle, model: GenerativeModel, i
  * model's measurement with every generated image (one run's, or the shards'
  * merged in global order), against every real feature.
  */
-export async function evaluateMeasured(measured: ModelMeasurement, context: EvaluationContext): Promise<ModelEvaluation> {
+export async function evaluateMeasured(
+  measured: ModelMeasurement,
+  context: EvaluationContext,
+): Promise<ModelEvaluation> {
   const { options, timed, logger } = context;
   const { name } = measured.entry;
   const { generated, fixed, family } = measured;
@@ -326,24 +389,31 @@ export async function evaluateMeasured(measured: ModelMeasurement, context: Eval
   // Class-based metrics come from one space's classifier (classifierSpace): a first
   // space that is not it keeps its probabilities away from them.
   const classSpace = context.spaces?.find((s) => s.classes);
-  const fakeSet = context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
+  const fakeSet =
+    context.noClassifier || classSpace ? { ...extracted, probabilities: undefined, classes: undefined } : extracted;
   let classProbabilities = fakeSet.probabilities;
   const { cells, paired, closestPairs } = await timed('metrics', async () =>
     metricCells({ real: context.real.set, fake: fakeSet, train: context.train?.set, family }, context),
   );
   if (context.noClassifier) {
-    for (const id of CLASS_METRICS) if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
+    for (const id of CLASS_METRICS)
+      if (cells[id]?.kind === 'not-applicable') cells[id] = { kind: 'not-applicable', reason: context.noClassifier };
   }
   for (const [i, space] of (context.spaces ?? []).entries()) {
     const spaceFake = spaceExtractions[i]!;
     const more = await timed('metrics', async () =>
-      metricCells({ real: space.real, fake: spaceFake, train: space.train, family }, { ...context, metricIds: space.metricIds }),
+      metricCells(
+        { real: space.real, fake: spaceFake, train: space.train, family },
+        { ...context, metricIds: space.metricIds },
+      ),
     );
     for (const [id, cell] of Object.entries(more.cells)) cells[`${id}@${space.id}`] = cell;
     for (const [id, draws] of Object.entries(more.paired)) paired[`${id}@${space.id}`] = draws;
     if (space.classes) {
       const classIds = context.metricIds.filter((id) => CLASS_METRICS.includes(id));
-      const byClass = await timed('metrics', async () => metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }));
+      const byClass = await timed('metrics', async () =>
+        metricCells({ real: space.real, fake: spaceFake, family }, { ...context, metricIds: classIds }),
+      );
       Object.assign(cells, byClass.cells);
       Object.assign(paired, byClass.paired);
       classProbabilities = spaceFake.probabilities;
@@ -352,16 +422,36 @@ export async function evaluateMeasured(measured: ModelMeasurement, context: Eval
   logger.info(`  ${summaryLine(cells)}`);
   const fake = generated.head;
   const images = await timed('render', async () => [
-    await gridEntry(`samples-${name}`, `Samples: ${name}`, `${GRID_SAMPLES} samples from seed ${options.seed}; models with the same prior and latent size get the same latents.`, sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)), name),
-    ...(await neighbourGridEntries(name, generated.images, fakeSet.features, context.real.images, context.real.set.features, context.train?.images, closestPairs, context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined)),
+    await gridEntry(
+      `samples-${name}`,
+      `Samples: ${name}`,
+      `${GRID_SAMPLES} samples from seed ${options.seed}; models with the same prior and latent size get the same latents.`,
+      sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)),
+      name,
+    ),
+    ...(await neighbourGridEntries(
+      name,
+      generated.images,
+      fakeSet.features,
+      context.real.images,
+      context.real.set.features,
+      context.train?.images,
+      closestPairs,
+      context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined,
+    )),
   ]);
   images.push(...fixed.invertibilityImages);
-  const truncation = fixed.truncation && (await timed('truncation', async () => truncationFromFeatures(fixed.truncation!, context.real.set.features)));
+  const truncation =
+    fixed.truncation &&
+    (await timed('truncation', async () => truncationFromFeatures(fixed.truncation!, context.real.set.features)));
   const training = await timed('diagnostics', async () =>
     diagnoseSamples(
       { name, family: measured.manifestFamily },
       fixed.log,
-      { generated: { ...fakeSet, probabilities: classProbabilities }, real: { features: context.real.set.features, classHistogram: context.realClassHistogram } },
+      {
+        generated: { ...fakeSet, probabilities: classProbabilities },
+        real: { features: context.real.set.features, classHistogram: context.realClassHistogram },
+      },
       options.diagnostics,
     ),
   );
@@ -391,19 +481,37 @@ function metricCells(
   const cells = Object.fromEntries(
     Object.entries(results).map(([id, r]): [string, MetricCell] => [
       id,
-      isNotApplicable(r) ? { kind: 'not-applicable', reason: r.notApplicable } : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
+      isNotApplicable(r)
+        ? { kind: 'not-applicable', reason: r.notApplicable }
+        : { kind: 'value', value: r.value, std: r.std, interval: r.interval, n: r.n },
     ]),
   );
-  const paired = Object.fromEntries(Object.entries(results).flatMap(([id, r]) => (!isNotApplicable(r) && r.paired ? [[id, r.paired]] : [])));
+  const paired = Object.fromEntries(
+    Object.entries(results).flatMap(([id, r]) => (!isNotApplicable(r) && r.paired ? [[id, r.paired]] : [])),
+  );
   const memorisation = results['memorisation-share'];
-  return { cells, paired, closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined };
+  return {
+    cells,
+    paired,
+    closestPairs: memorisation && !isNotApplicable(memorisation) ? memorisation.closestPairs : undefined,
+  };
 }
 
 /** The truncation sweep's features at each ψ; a failed sweep is a warning, not a failed model. */
-async function sweepTruncation(model: TruncatableModel, context: EvaluationContext, measureRng: Rng): Promise<TruncationFeatures | undefined> {
+async function sweepTruncation(
+  model: TruncatableModel,
+  context: EvaluationContext,
+  measureRng: Rng,
+): Promise<TruncationFeatures | undefined> {
   const { options, timed } = context;
   try {
-    return await timed('truncation', () => truncationFeatures(model, context.extractor, { ...options.truncation, rng: measureRng.fork('truncation'), batchSize: options.batchSize }));
+    return await timed('truncation', () =>
+      truncationFeatures(model, context.extractor, {
+        ...options.truncation,
+        rng: measureRng.fork('truncation'),
+        batchSize: options.batchSize,
+      }),
+    );
   } catch (e) {
     context.logger.warn(`  truncation sweep failed: ${(e as Error).message}`);
     return undefined;
@@ -411,9 +519,16 @@ async function sweepTruncation(model: TruncatableModel, context: EvaluationConte
 }
 
 /** The domain classifier's label for each image (argmax of its probabilities). */
-export async function predictLabels(extractor: FeatureExtractor, images: ImageBatch, batchSize: number): Promise<Uint8Array> {
+export async function predictLabels(
+  extractor: FeatureExtractor,
+  images: ImageBatch,
+  batchSize: number,
+): Promise<Uint8Array> {
   const { probabilities } = await extractor.extract(images, batchSize);
-  if (!probabilities) throw new Error(`${extractor.info.name} gives no class probabilities, so reconstructions cannot be checked by label`);
+  if (!probabilities)
+    throw new Error(
+      `${extractor.info.name} gives no class probabilities, so reconstructions cannot be checked by label`,
+    );
   const labels = new Uint8Array(probabilities.rows);
   for (let i = 0; i < probabilities.rows; i++) {
     const row = probabilities.data.subarray(i * probabilities.cols, (i + 1) * probabilities.cols);
@@ -424,7 +539,12 @@ export async function predictLabels(extractor: FeatureExtractor, images: ImageBa
 
 function densitySummary(density: ModelDensity, dimensions: number): string {
   if (density.missing) return `${density.missing.kind}: ${density.missing.reason}`;
-  return density.entries.map(({ estimate }) => `${estimate.estimator} ${summarizeLogLikelihoods(estimate.logLikelihoods, dimensions).bitsPerDim.mean.toFixed(3)} bits/dim`).join(', ');
+  return density.entries
+    .map(
+      ({ estimate }) =>
+        `${estimate.estimator} ${summarizeLogLikelihoods(estimate.logLikelihoods, dimensions).bitsPerDim.mean.toFixed(3)} bits/dim`,
+    )
+    .join(', ');
 }
 
 function summaryLine(values: Record<string, MetricCell>): string {
@@ -433,7 +553,11 @@ function summaryLine(values: Record<string, MetricCell>): string {
     .join(', ');
 }
 
-function assertDataShape(image: { height: number; width: number; channels: number }, file: string, context: EvaluationContext): void {
+function assertDataShape(
+  image: { height: number; width: number; channels: number },
+  file: string,
+  context: EvaluationContext,
+): void {
   const shape = dataShapeProblems(image, file, context.real.images, context.options.realSource);
   if (shape.length > 0) throw new GenreportError(shape);
 }

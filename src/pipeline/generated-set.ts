@@ -70,7 +70,17 @@ export async function sampleAndExtract(
       images.append(batch);
       if (headCount < GRID_SAMPLES) {
         const keep = Math.min(batch.n, GRID_SAMPLES - headCount);
-        headParts.push(keep === batch.n ? batch : imageBatch(keep, batch.height, batch.width, batch.channels, batch.data.slice(0, keep * batch.height * batch.width * batch.channels)));
+        headParts.push(
+          keep === batch.n
+            ? batch
+            : imageBatch(
+                keep,
+                batch.height,
+                batch.width,
+                batch.channels,
+                batch.data.slice(0, keep * batch.height * batch.width * batch.channels),
+              ),
+        );
         headCount += keep;
       }
       for (const [i, extractor] of extractors.entries()) {

@@ -26,7 +26,16 @@ export async function gridEntry(
 ): Promise<ImageEntry> {
   const png = await imageGridPng(batch, { columns: layout.columns, scale: 2, padding: 2 });
   const { width = 0, height = 0 } = await sharp(png).metadata();
-  return { id, title, caption, model, ...(layout.section ? { section: layout.section } : {}), dataUri: `data:image/png;base64,${png.toString('base64')}`, width, height };
+  return {
+    id,
+    title,
+    caption,
+    model,
+    ...(layout.section ? { section: layout.section } : {}),
+    dataUri: `data:image/png;base64,${png.toString('base64')}`,
+    width,
+    height,
+  };
 }
 
 /** The nearest-real-image grid, and the memorisation check's closest training pairs when it ran. */
@@ -52,7 +61,14 @@ export async function neighbourGridEntries(
   const first = Array.from({ length: count }, (_, i) => i);
   const nearest = nearestRows(featureRows(fakeFeatures, count), realFeatures);
   const entries = [
-    await gridEntry(`nearest-real-${name}`, `Nearest real images: ${name}`, `Top: the first ${count} samples; bottom: the real image nearest to each ${where}.`, pairRows(fake, first, real, nearest.index), name, { columns: count }),
+    await gridEntry(
+      `nearest-real-${name}`,
+      `Nearest real images: ${name}`,
+      `Top: the first ${count} samples; bottom: the real image nearest to each ${where}.`,
+      pairRows(fake, first, real, nearest.index),
+      name,
+      { columns: count },
+    ),
   ];
   if (train && closestPairs && closestPairs.length > 0) {
     const pairs = closestPairs.slice(0, NEIGHBOUR_PAIRS);
@@ -61,7 +77,12 @@ export async function neighbourGridEntries(
         `memorisation-${name}`,
         `Closest to training images: ${name}`,
         `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check${space ? `, ${where}` : ''}).`,
-        pairRows(fake, pairs.map((p) => p.generated), train, pairs.map((p) => p.train)),
+        pairRows(
+          fake,
+          pairs.map((p) => p.generated),
+          train,
+          pairs.map((p) => p.train),
+        ),
         name,
         { columns: pairs.length },
       ),
@@ -71,7 +92,12 @@ export async function neighbourGridEntries(
 }
 
 /** Top row: generated images; bottom row: the real (or training) image nearest to each, in feature space. */
-function pairRows(generated: ImagesByIndex, generatedIndex: ArrayLike<number>, other: ImageBatch, otherIndex: ArrayLike<number>): ImageBatch {
+function pairRows(
+  generated: ImagesByIndex,
+  generatedIndex: ArrayLike<number>,
+  other: ImageBatch,
+  otherIndex: ArrayLike<number>,
+): ImageBatch {
   return concatImages([generated.read(generatedIndex), pickImages(other, otherIndex)]);
 }
 

@@ -26,7 +26,17 @@ export async function measureShard(
   options: { out: string; command: string; logger: Logger },
   shard: Shard,
   context: EvaluationContext,
-  run: { backend: BackendChoice; spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource; realSets: Extraction[]; trainSets?: Extraction[]; timings: StageTiming[]; warnings: string[]; version: string },
+  run: {
+    backend: BackendChoice;
+    spaces: FeatureSpace[];
+    real: ImageSource;
+    train?: ImageSource;
+    realSets: Extraction[];
+    trainSets?: Extraction[];
+    timings: StageTiming[];
+    warnings: string[];
+    version: string;
+  },
 ): Promise<{ files: string[] }> {
   const { logger } = options;
   const writer = new PartialWriter(options.out);
@@ -38,7 +48,9 @@ export async function measureShard(
       const samples = modelSamples(spec, config.samples);
       const indices = shareIndices(samples, shard);
       const owns = ownsModel(shard, index);
-      logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path} (${indices.length} of ${samples} samples${owns ? '; density, invertibility and truncation' : ''})`);
+      logger.info(
+        `model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path} (${indices.length} of ${samples} samples${owns ? '; density, invertibility and truncation' : ''})`,
+      );
       let hash: string | null = null;
       const result = await evaluateOrFail(async () => {
         const { bundle, model } = await loadChecked(spec, names, context);
@@ -81,8 +93,16 @@ export async function measureShard(
     backend: run.backend,
     spaces: run.spaces.map((s) => ({ id: s.id, info: s.extractor.info })),
     // Labels stay out of the partial: merge reads them with the images.
-    real: run.realSets.map(({ features, probabilities, classes }) => ({ features, ...(probabilities ? { probabilities } : {}), ...(classes ? { classes } : {}) })),
-    train: run.trainSets?.map(({ features, probabilities, classes }) => ({ features, ...(probabilities ? { probabilities } : {}), ...(classes ? { classes } : {}) })),
+    real: run.realSets.map(({ features, probabilities, classes }) => ({
+      features,
+      ...(probabilities ? { probabilities } : {}),
+      ...(classes ? { classes } : {}),
+    })),
+    train: run.trainSets?.map(({ features, probabilities, classes }) => ({
+      features,
+      ...(probabilities ? { probabilities } : {}),
+      ...(classes ? { classes } : {}),
+    })),
     timings: run.timings,
     warnings: run.warnings,
   });

@@ -52,7 +52,14 @@ export function runKey(parts: RunKeyParts): string {
 
 export function modelKey(run: string, bundle: ModelCacheKey): string {
   // `samples` only where a model has its own count, so other keys stay as they were.
-  return sha256(canonical({ run, bundleDir: bundle.dir, bundleHash: bundle.hash, ...(bundle.samples === undefined ? {} : { samples: bundle.samples }) }));
+  return sha256(
+    canonical({
+      run,
+      bundleDir: bundle.dir,
+      bundleHash: bundle.hash,
+      ...(bundle.samples === undefined ? {} : { samples: bundle.samples }),
+    }),
+  );
 }
 
 /**
@@ -93,7 +100,9 @@ export function openModelCache(out: string, key: string, options: { read: boolea
       used.add(file);
       try {
         const stored = parseExact<{ format: string; evaluation: ModelEvaluation }>(readFileSync(file, 'utf8'));
-        return stored.format === CACHE_FORMAT ? { evaluation: stored.evaluation, file: relative(process.cwd(), file) || file } : null;
+        return stored.format === CACHE_FORMAT
+          ? { evaluation: stored.evaluation, file: relative(process.cwd(), file) || file }
+          : null;
       } catch {
         // A damaged entry is measured again, never trusted.
         return null;
@@ -134,6 +143,10 @@ function sha256(text: string): string {
 /** JSON with object keys sorted, so equal values always hash alike. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }

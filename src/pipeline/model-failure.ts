@@ -11,12 +11,16 @@ import type { Logger } from '../core/logger.ts';
 export function modelFailureReason(error: unknown): string {
   if (error instanceof GenreportError && error.kind === 'input') return error.message;
   const text = error instanceof Error ? error.message : String(error);
-  const first = text.split('\n').find((line) => line.trim() !== '') ?? (error instanceof Error ? error.name : 'unknown error');
+  const first =
+    text.split('\n').find((line) => line.trim() !== '') ?? (error instanceof Error ? error.name : 'unknown error');
   return `internal error while evaluating this model (a genreport bug or a bundle it does not handle; the other models were measured): ${first}`;
 }
 
 /** Run one model's evaluation; on any error log the reason and return it instead. */
-export async function evaluateOrFail<T>(evaluate: () => Promise<T>, logger: Logger): Promise<{ ok: T } | { failed: string }> {
+export async function evaluateOrFail<T>(
+  evaluate: () => Promise<T>,
+  logger: Logger,
+): Promise<{ ok: T } | { failed: string }> {
   try {
     return { ok: await evaluate() };
   } catch (e) {

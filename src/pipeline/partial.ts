@@ -84,7 +84,9 @@ type StoredModel =
   | {
       measurement: Omit<ModelMeasurement, 'generated' | 'fixed'> & {
         generated: { n: number; extractions: StoredExtraction[]; images: string };
-        fixed?: Omit<NonNullable<ModelMeasurement['fixed']>, 'truncation'> & { truncation?: { samples: number; points: { psi: number; features: string }[] } };
+        fixed?: Omit<NonNullable<ModelMeasurement['fixed']>, 'truncation'> & {
+          truncation?: { samples: number; points: { psi: number; features: string }[] };
+        };
       };
       stats: { n: number; mean: Float64Array; scatter: string }[];
     };
@@ -117,12 +119,25 @@ export class PartialWriter {
         },
         fixed: fixed && {
           ...fixed,
-          truncation: fixed.truncation && { samples: fixed.truncation.samples, points: fixed.truncation.points.map((p, k) => ({ psi: p.psi, features: this.matrix(`model${m}-truncation${k}`, p.features) })) },
+          truncation: fixed.truncation && {
+            samples: fixed.truncation.samples,
+            points: fixed.truncation.points.map((p, k) => ({
+              psi: p.psi,
+              features: this.matrix(`model${m}-truncation${k}`, p.features),
+            })),
+          },
         },
       },
       stats: generated.extractions.map((e, s) => {
         const st = shareStats(e.features);
-        return { n: st.n, mean: st.mean, scatter: this.array(`model${m}-space${s}-scatter.npy`, encodeNpy({ dtype: 'float64', shape: [st.mean.length, st.mean.length], data: st.scatter })) };
+        return {
+          n: st.n,
+          mean: st.mean,
+          scatter: this.array(
+            `model${m}-space${s}-scatter.npy`,
+            encodeNpy({ dtype: 'float64', shape: [st.mean.length, st.mean.length], data: st.scatter }),
+          ),
+        };
       }),
     });
     // Without the writer's own fields (dispose and the like) in partial.json.
@@ -167,7 +182,10 @@ export class PartialWriter {
 export function readPartial(dir: string): Partial & { file: string } {
   const file = join(dir, PARTIAL_FILE);
   if (!existsSync(file)) {
-    throw inputError(file, `not found: ${dir} is not a finished partial (genreport run <config> --shard i/n --out ${dir} writes one; a shard that is still running or failed has none)`);
+    throw inputError(
+      file,
+      `not found: ${dir} is not a finished partial (genreport run <config> --shard i/n --out ${dir} writes one; a shard that is still running or failed has none)`,
+    );
   }
   let stored: Record<string, unknown>;
   try {
@@ -176,8 +194,17 @@ export function readPartial(dir: string): Partial & { file: string } {
     if (e instanceof GenreportError) throw e;
     throw inputError(file, `is not a partial genreport wrote: ${(e as Error).message}`);
   }
-  if (stored.format !== PARTIAL_FORMAT) throw inputError(file, `is "${String(stored.format)}", this genreport reads "${PARTIAL_FORMAT}"; rerun the shards with one genreport`, 'format');
-  const s = stored as unknown as Omit<Partial, 'models' | 'real' | 'train'> & { real: StoredExtraction[]; train?: StoredExtraction[]; models: StoredModel[] };
+  if (stored.format !== PARTIAL_FORMAT)
+    throw inputError(
+      file,
+      `is "${String(stored.format)}", this genreport reads "${PARTIAL_FORMAT}"; rerun the shards with one genreport`,
+      'format',
+    );
+  const s = stored as unknown as Omit<Partial, 'models' | 'real' | 'train'> & {
+    real: StoredExtraction[];
+    train?: StoredExtraction[];
+    models: StoredModel[];
+  };
   const matrix = (name: string) => toFeatureMatrix(readNpy(join(dir, name)), join(dir, name));
   const extraction = (e: StoredExtraction): Extraction => ({
     features: matrix(e.features),
@@ -196,13 +223,25 @@ export function readPartial(dir: string): Partial & { file: string } {
       return {
         measurement: {
           ...measurement,
-          generated: { n: generated.n, extractions: generated.extractions.map(extraction), head: imageBatch(0, 1, 1, 1), images: new StoredImages(join(dir, generated.images)) },
+          generated: {
+            n: generated.n,
+            extractions: generated.extractions.map(extraction),
+            head: imageBatch(0, 1, 1, 1),
+            images: new StoredImages(join(dir, generated.images)),
+          },
           fixed: fixed && {
             ...fixed,
-            truncation: fixed.truncation && { samples: fixed.truncation.samples, points: fixed.truncation.points.map((p) => ({ psi: p.psi, features: matrix(p.features) })) },
+            truncation: fixed.truncation && {
+              samples: fixed.truncation.samples,
+              points: fixed.truncation.points.map((p) => ({ psi: p.psi, features: matrix(p.features) })),
+            },
           },
         },
-        stats: model.stats.map((st) => ({ n: st.n, mean: st.mean, scatter: readNpy(join(dir, st.scatter)).data as Float64Array })),
+        stats: model.stats.map((st) => ({
+          n: st.n,
+          mean: st.mean,
+          scatter: readNpy(join(dir, st.scatter)).data as Float64Array,
+        })),
       };
     }),
   };
@@ -240,8 +279,14 @@ export class StoredImages implements ImagesByIndex {
       const text = Buffer.alloc(length);
       readSync(fd, text, 0, length, start);
       const shape = /'shape':\s*\(([^)]*)\)/.exec(text.toString('latin1'));
-      const dims = shape ? shape[1]!.split(',').filter((d) => d.trim()).map(Number) : [];
-      if (!/'descr':\s*'\|u1'/.test(text.toString('latin1')) || dims.length !== 4) throw inputError(file, 'is not the 8-bit [n, height, width, channels] images a shard writes');
+      const dims = shape
+        ? shape[1]!
+            .split(',')
+            .filter((d) => d.trim())
+            .map(Number)
+        : [];
+      if (!/'descr':\s*'\|u1'/.test(text.toString('latin1')) || dims.length !== 4)
+        throw inputError(file, 'is not the 8-bit [n, height, width, channels] images a shard writes');
       // Four dimensions, checked above.
       const [n, height, width, channels] = dims as [number, number, number, number];
       this.n = n;
@@ -276,7 +321,9 @@ export class StoredImages implements ImagesByIndex {
 function featureArray(m: FeatureMatrix) {
   const narrow = Float32Array.from(m.data);
   const exact = narrow.every((v, i) => v === m.data[i] || (Number.isNaN(v) && Number.isNaN(m.data[i])));
-  return exact ? { dtype: 'float32' as const, shape: [m.rows, m.cols], data: narrow } : { dtype: 'float64' as const, shape: [m.rows, m.cols], data: m.data };
+  return exact
+    ? { dtype: 'float32' as const, shape: [m.rows, m.cols], data: narrow }
+    : { dtype: 'float64' as const, shape: [m.rows, m.cols], data: m.data };
 }
 
 /** Every image, read back in chunks, as the 8-bit values a grid shows (render/image-grid.ts rounds the same way). */
@@ -287,7 +334,8 @@ function imageBytes(images: ImagesByIndex): { dtype: 'uint8'; shape: number[]; d
   const chunk = 1024;
   for (let start = 0; start < images.n; start += chunk) {
     const batch = images.read(Array.from({ length: Math.min(chunk, images.n - start) }, (_, i) => start + i));
-    for (let k = 0; k < batch.data.length; k++) data[start * per + k] = Math.round(Math.min(1, Math.max(0, batch.data[k]!)) * 255);
+    for (let k = 0; k < batch.data.length; k++)
+      data[start * per + k] = Math.round(Math.min(1, Math.max(0, batch.data[k]!)) * 255);
   }
   return { dtype: 'uint8', shape: [images.n, first.height, first.width, first.channels], data };
 }

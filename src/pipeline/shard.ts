@@ -70,32 +70,56 @@ export function interleaveLabels(shares: Uint8Array[]): Uint8Array {
  * JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (a
  * Slurm job array). Undefined when neither flag is given: a whole run.
  */
-export function parseShard(flags: { shard?: unknown; shards?: unknown }, env: NodeJS.ProcessEnv = process.env): Shard | undefined {
+export function parseShard(
+  flags: { shard?: unknown; shards?: unknown },
+  env: NodeJS.ProcessEnv = process.env,
+): Shard | undefined {
   if (flags.shard === undefined && flags.shards === undefined) return undefined;
   if (flags.shard !== undefined) {
     const text = String(flags.shard);
     const match = /^(\d+)\/(\d+)$/.exec(text);
-    if (!match) throw inputError(undefined, `"${text}" is not i/n (shard i of n, counted from 0: --shard 0/4 ... --shard 3/4)`, '--shard');
+    if (!match)
+      throw inputError(
+        undefined,
+        `"${text}" is not i/n (shard i of n, counted from 0: --shard 0/4 ... --shard 3/4)`,
+        '--shard',
+      );
     const shard = { index: Number(match[1]), count: Number(match[2]) };
     if (flags.shards !== undefined && Number(flags.shards) !== shard.count) {
-      throw inputError(undefined, `says ${String(flags.shards)} shards, but --shard ${text} says ${shard.count}`, '--shards');
+      throw inputError(
+        undefined,
+        `says ${String(flags.shards)} shards, but --shard ${text} says ${shard.count}`,
+        '--shards',
+      );
     }
     return checked(shard, '--shard');
   }
   const count = String(flags.shards);
   if (!/^\d+$/.test(count)) throw inputError(undefined, `"${count}" is not a whole number of shards`, '--shards');
-  const [variable, value] = env.JOB_COMPLETION_INDEX !== undefined ? ['JOB_COMPLETION_INDEX', env.JOB_COMPLETION_INDEX] : ['SLURM_ARRAY_TASK_ID', env.SLURM_ARRAY_TASK_ID];
+  const [variable, value] =
+    env.JOB_COMPLETION_INDEX !== undefined
+      ? ['JOB_COMPLETION_INDEX', env.JOB_COMPLETION_INDEX]
+      : ['SLURM_ARRAY_TASK_ID', env.SLURM_ARRAY_TASK_ID];
   if (value === undefined) {
-    throw inputError(undefined, 'needs the shard index: give --shard i/n, or run as a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or a Slurm job array (SLURM_ARRAY_TASK_ID)', '--shards');
+    throw inputError(
+      undefined,
+      'needs the shard index: give --shard i/n, or run as a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or a Slurm job array (SLURM_ARRAY_TASK_ID)',
+      '--shards',
+    );
   }
-  if (!/^\d+$/.test(value)) throw inputError(undefined, `"${value}" is not a shard index (a whole number from 0)`, variable);
+  if (!/^\d+$/.test(value))
+    throw inputError(undefined, `"${value}" is not a shard index (a whole number from 0)`, variable);
   return checked({ index: Number(value), count: Number(count) }, variable);
 }
 
 function checked(shard: Shard, where: string): Shard {
   if (shard.count < 1) throw inputError(undefined, 'a run has at least 1 shard', where);
   if (shard.index >= shard.count) {
-    throw inputError(undefined, `shard ${shard.index} of ${shard.count} does not exist: shards are counted from 0 to ${shard.count - 1} (a Slurm array for ${shard.count} shards is --array=0-${shard.count - 1})`, where);
+    throw inputError(
+      undefined,
+      `shard ${shard.index} of ${shard.count} does not exist: shards are counted from 0 to ${shard.count - 1} (a Slurm array for ${shard.count} shards is --array=0-${shard.count - 1})`,
+      where,
+    );
   }
   return shard;
 }

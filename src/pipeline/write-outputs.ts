@@ -39,7 +39,13 @@ export function outputPaths(out: string, stem = 'report'): OutputPaths {
   };
 }
 
-export async function writeOutputs(data: ReportData, html: string, out: string, output: RunConfig['output'], timed: Timed): Promise<WrittenOutputs> {
+export async function writeOutputs(
+  data: ReportData,
+  html: string,
+  out: string,
+  output: RunConfig['output'],
+  timed: Timed,
+): Promise<WrittenOutputs> {
   const written = await timed('write', () => writeRendered(data, html, outputPaths(out), output));
   // report.json last, with the final timings, so it describes the whole run.
   const jsonPath = join(out, 'report.json');
@@ -48,7 +54,12 @@ export async function writeOutputs(data: ReportData, html: string, out: string, 
 }
 
 /** HTML, Markdown, TeX and (when asked and a browser exists) the PDF, all or nothing. */
-export async function writeRendered(data: ReportData, html: string, paths: OutputPaths, output: RunConfig['output']): Promise<WrittenOutputs> {
+export async function writeRendered(
+  data: ReportData,
+  html: string,
+  paths: OutputPaths,
+  output: RunConfig['output'],
+): Promise<WrittenOutputs> {
   const files: string[] = [];
   let pdfSkipped: string | undefined;
   // Everything is staged first and renamed only once the PDF printed, so a

@@ -4,7 +4,15 @@
  * runner-up, and whether the uncertainty makes that lead real. No single
  * number ranks generative models, so the report never merges the axes.
  */
-import type { DensityRow, DifferenceRow, Estimate95, InvertibilityRow, MetricCell, MetricInfo, ReportData } from '../assemble/report-data.ts';
+import type {
+  DensityRow,
+  DifferenceRow,
+  Estimate95,
+  InvertibilityRow,
+  MetricCell,
+  MetricInfo,
+  ReportData,
+} from '../assemble/report-data.ts';
 import { differenceText } from './differences-view.ts';
 import { decimalsFor, formatValue } from './format.ts';
 import { DIRECTION_ARROWS, shortfall } from '../assemble/direction.ts';
@@ -29,7 +37,11 @@ interface Axis {
 
 /** Metric ids per axis; a metric in none of them is still in the scorecard. */
 const AXES: Axis[] = [
-  { label: 'Fidelity', question: 'how much the samples look like real images', metrics: ['fid', 'kid', 'precision', 'density'] },
+  {
+    label: 'Fidelity',
+    question: 'how much the samples look like real images',
+    metrics: ['fid', 'kid', 'precision', 'density'],
+  },
   { label: 'Diversity', question: 'how much of the real data the samples cover', metrics: ['recall', 'coverage'] },
 ];
 
@@ -55,12 +67,28 @@ function metricAxis(data: ReportData, axis: Axis): AxisView {
   const later = (data.extractors ?? []).slice(1).flatMap((space) => {
     const id = space.space ?? space.id;
     const inSpace = axis.metrics.flatMap((m) => data.metrics.filter((x) => x.id === `${m}@${id}`));
-    const found = inSpace.map((metric) => metricFinding(data, metric)).filter((f) => f !== null).map((f) => ({ ...f, metric: f.metric.split(' · ')[0]! }));
-    return found.length > 0 ? [`In the ${space.name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '').replace(/\.(onnx|json)$/i, '')} space (…@${id}): ${verdictLine(found)}`] : [];
+    const found = inSpace
+      .map((metric) => metricFinding(data, metric))
+      .filter((f) => f !== null)
+      .map((f) => ({ ...f, metric: f.metric.split(' · ')[0]! }));
+    return found.length > 0
+      ? [
+          `In the ${space.name
+            .replace(/\s*\(.*\)\s*$/, '')
+            .replace(/^ONNX\s+/, '')
+            .replace(/\.(onnx|json)$/i, '')} space (…@${id}): ${verdictLine(found)}`,
+        ]
+      : [];
   });
   if (findings.length === 0 && later.length === 0) return notMeasured(axis.label, axis.question);
   const verdict = [...(findings.length > 0 ? [verdictLine(findings)] : []), ...later].join(' ');
-  return { axis: axis.label, question: axis.question, verdict, paragraph: [...findings.map((f) => f.sentence), ...later].join(' '), measured: true };
+  return {
+    axis: axis.label,
+    question: axis.question,
+    verdict,
+    paragraph: [...findings.map((f) => f.sentence), ...later].join(' '),
+    measured: true,
+  };
 }
 
 interface Finding {
@@ -75,7 +103,8 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
     return cell?.kind === 'value' ? [{ model: m.name, cell }] : [];
   });
   if (valued.length === 0) return null;
-  const better = (a: Valued, b: Valued) => shortfall(metric.direction, a.cell.value) - shortfall(metric.direction, b.cell.value);
+  const better = (a: Valued, b: Valued) =>
+    shortfall(metric.direction, a.cell.value) - shortfall(metric.direction, b.cell.value);
   const ranked = [...valued].sort(better);
   const best = ranked[0]!; // valued is not empty
   const winners = ranked.filter((v) => v.cell.value === best.cell.value);
@@ -85,10 +114,18 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
   const missing = notApplicableNote(data, metric);
 
   if (valued.length === 1) {
-    return { metric: metric.label, winners: [best.model], sentence: `${head} only ${best.model} has a value, ${valueText(best.cell)}${unit}${missing}.` };
+    return {
+      metric: metric.label,
+      winners: [best.model],
+      sentence: `${head} only ${best.model} has a value, ${valueText(best.cell)}${unit}${missing}.`,
+    };
   }
   if (!runnerUp) {
-    return { metric: metric.label, winners: winners.map((w) => w.model), sentence: `${head} ${names(winners.map((w) => w.model))} tie at ${valueText(best.cell)}${unit}${missing}.` };
+    return {
+      metric: metric.label,
+      winners: winners.map((w) => w.model),
+      sentence: `${head} ${names(winners.map((w) => w.model))} tie at ${valueText(best.cell)}${unit}${missing}.`,
+    };
   }
   const decimals = decimalsFor(best.cell.value);
   const margin = formatValue(Math.abs(best.cell.value - runnerUp.cell.value), decimals);
@@ -104,14 +141,23 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
 function valueText(cell: Valued['cell']): string {
   const decimals = decimalsFor(cell.value);
   const value = formatValue(cell.value, decimals);
-  if (cell.interval) return `${value} [${formatValue(cell.interval[0], decimals)}, ${formatValue(cell.interval[1], decimals)}]`;
+  if (cell.interval)
+    return `${value} [${formatValue(cell.interval[0], decimals)}, ${formatValue(cell.interval[1], decimals)}]`;
   if (cell.std !== undefined) return `${value} ± ${formatValue(cell.std, decimals)}`;
   return value;
 }
 
 /** The paired difference of `model` to `best`, when the report has one. */
-function pairedRow(data: ReportData, metric: string, best: string, model: string, dataSpace?: string): DifferenceRow | undefined {
-  const entry = data.differences?.find((d) => d.metric === metric && d.best === best && (dataSpace === undefined || d.dataSpace === dataSpace));
+function pairedRow(
+  data: ReportData,
+  metric: string,
+  best: string,
+  model: string,
+  dataSpace?: string,
+): DifferenceRow | undefined {
+  const entry = data.differences?.find(
+    (d) => d.metric === metric && d.best === best && (dataSpace === undefined || d.dataSpace === dataSpace),
+  );
   return entry?.rows.find((r) => r.model === model);
 }
 
@@ -119,7 +165,9 @@ function pairedRow(data: ReportData, metric: string, best: string, model: string
 function pairedVerdict(row: DifferenceRow | undefined, best: string): string | null {
   if (!row) return null;
   const text = `the paired difference ${row.model} − ${best} is ${differenceText(row.difference)}`;
-  return row.clear ? `${text}, which excludes 0, so the lead is clear` : `${text}, which includes 0, so the lead is not clear`;
+  return row.clear
+    ? `${text}, which excludes 0, so the lead is clear`
+    : `${text}, which includes 0, so the lead is not clear`;
 }
 
 /** Unpaired fallback (reports without paired differences): whether the lead survives the uncertainty both cells carry. */
@@ -148,7 +196,9 @@ function verdictLine(findings: Finding[]): string {
     const key = names(f.winners);
     byWinner.set(key, [...(byWinner.get(key) ?? []), f.metric]);
   }
-  const parts = [...byWinner].map(([winner, metrics], i) => `${winner} ${i === 0 ? 'best on ' : 'on '}${metrics.join(', ')}`);
+  const parts = [...byWinner].map(
+    ([winner, metrics], i) => `${winner} ${i === 0 ? 'best on ' : 'on '}${metrics.join(', ')}`,
+  );
   return `${parts.join('; ')}.`;
 }
 
@@ -170,11 +220,14 @@ function densityAxis(data: ReportData): AxisView {
     const [best, next] = models.map(tightest).filter((r) => r !== undefined);
     if (!best) continue;
     const scale = section.reference?.bitsPerDim ? `; independent pixels: ${bits(section.reference.bitsPerDim)}` : '';
-    const paired = next && pairedVerdict(pairedRow(data, 'bits-per-dim', best.model, next.model, group.dataSpace), best.model);
+    const paired =
+      next && pairedVerdict(pairedRow(data, 'bits-per-dim', best.model, next.model, group.dataSpace), best.model);
     const versus = next
       ? `, ahead of ${next.model} (${bits(next.bitsPerDim!)}); ${paired ?? (overlaps(best.bitsPerDim!, next.bitsPerDim!) ? 'the 95% intervals overlap, so the lead is not clear' : 'the 95% intervals do not overlap')}`
       : '';
-    sentences.push(`On ${group.dataSpace}, ${best.model} is best at ${bits(best.bitsPerDim!)} bits/dim (${best.kind === 'bound' ? 'a bound: the true value is at or below it' : 'exact'})${versus}${scale}.`);
+    sentences.push(
+      `On ${group.dataSpace}, ${best.model} is best at ${bits(best.bitsPerDim!)} bits/dim (${best.kind === 'bound' ? 'a bound: the true value is at or below it' : 'exact'})${versus}${scale}.`,
+    );
     verdicts.push(`${best.model} best at ${formatValue(best.bitsPerDim!.value)} bits/dim`);
   }
   const without = section.rows.filter((r) => r.kind === 'none' || r.kind === 'failed');
@@ -182,9 +235,21 @@ function densityAxis(data: ReportData): AxisView {
   const apart = [...new Set(section.apart.map((a) => a.model))];
   if (apart.length > 0) sentences.push(`Not ranked: ${names(apart)} (see the density section).`);
   if (verdicts.length === 0) {
-    return { axis: DENSITY_AXIS.label, question: DENSITY_AXIS.question, verdict: 'no ranked likelihood.', paragraph: sentences.join(' ') || 'No model has a likelihood.', measured: false };
+    return {
+      axis: DENSITY_AXIS.label,
+      question: DENSITY_AXIS.question,
+      verdict: 'no ranked likelihood.',
+      paragraph: sentences.join(' ') || 'No model has a likelihood.',
+      measured: false,
+    };
   }
-  return { axis: DENSITY_AXIS.label, question: DENSITY_AXIS.question, verdict: `${verdicts.join('; ')}.`, paragraph: sentences.join(' '), measured: true };
+  return {
+    axis: DENSITY_AXIS.label,
+    question: DENSITY_AXIS.question,
+    verdict: `${verdicts.join('; ')}.`,
+    paragraph: sentences.join(' '),
+    measured: true,
+  };
 }
 
 /** Lowest reconstruction MSE among the models that reconstruct; the flow round trip stated apart. */
@@ -195,19 +260,34 @@ function invertibilityAxis(data: ReportData): AxisView {
   const ranked = rows.filter((r) => r.mse && r.method !== 'completion').sort((a, b) => a.mse!.value - b.mse!.value);
   const [best, next] = ranked;
   if (best) {
-    const versus = next ? `, then ${next.model} (${mse(next)}); ${overlaps(best.mse!, next.mse!) ? 'the 95% intervals overlap' : 'the 95% intervals do not overlap'}` : '';
+    const versus = next
+      ? `, then ${next.model} (${mse(next)}); ${overlaps(best.mse!, next.mse!) ? 'the 95% intervals overlap' : 'the 95% intervals do not overlap'}`
+      : '';
     sentences.push(`${best.model} recovers test images best (${best.method}), MSE ${mse(best)}${versus}.`);
   }
   for (const r of rows.filter((r) => r.roundTrip)) {
-    sentences.push(`${r.model} inverts exactly: round-trip error at most ${formatValue(Math.max(r.roundTrip!.imageToImage.max, r.roundTrip!.latentToLatent.max))}.`);
+    sentences.push(
+      `${r.model} inverts exactly: round-trip error at most ${formatValue(Math.max(r.roundTrip!.imageToImage.max, r.roundTrip!.latentToLatent.max))}.`,
+    );
   }
   const completions = rows.filter((r) => r.method === 'completion');
-  if (completions.length > 0) sentences.push(`${names(completions.map((r) => r.model))} ${completions.length === 1 ? 'has' : 'have'} no latent; completion of the bottom half shown instead.`);
+  if (completions.length > 0)
+    sentences.push(
+      `${names(completions.map((r) => r.model))} ${completions.length === 1 ? 'has' : 'have'} no latent; completion of the bottom half shown instead.`,
+    );
   const failed = rows.filter((r) => r.method === 'failed');
   if (failed.length > 0) sentences.push(`Failed for ${names(failed.map((r) => r.model))}.`);
   const exact = rows.filter((r) => r.roundTrip).map((r) => r.model);
-  const verdict = [best ? `${best.model} best reconstruction` : '', exact.length ? `${names(exact)} exact` : ''].filter(Boolean).join('; ');
-  return { axis: INVERTIBILITY_AXIS.label, question: INVERTIBILITY_AXIS.question, verdict: `${verdict || 'no reconstruction measured'}.`, paragraph: sentences.join(' '), measured: verdict !== '' };
+  const verdict = [best ? `${best.model} best reconstruction` : '', exact.length ? `${names(exact)} exact` : '']
+    .filter(Boolean)
+    .join('; ');
+  return {
+    axis: INVERTIBILITY_AXIS.label,
+    question: INVERTIBILITY_AXIS.question,
+    verdict: `${verdict || 'no reconstruction measured'}.`,
+    paragraph: sentences.join(' '),
+    measured: verdict !== '',
+  };
 }
 
 function bits(e: Estimate95): string {
@@ -224,7 +304,9 @@ function overlaps(a: Estimate95, b: Estimate95): boolean {
 }
 
 function speedAxis(data: ReportData): AxisView {
-  const timed = data.models.flatMap((m) => (m.samplesPerSecond === undefined ? [] : [{ model: m.name, speed: m.samplesPerSecond }]));
+  const timed = data.models.flatMap((m) =>
+    m.samplesPerSecond === undefined ? [] : [{ model: m.name, speed: m.samplesPerSecond }],
+  );
   const question = 'images generated per second';
   if (timed.length === 0) return notMeasured('Speed', question);
   const ranked = [...timed].sort((a, b) => b.speed - a.speed);
@@ -245,7 +327,13 @@ function speedAxis(data: ReportData): AxisView {
 }
 
 function notMeasured(axis: string, question: string): AxisView {
-  return { axis, question, verdict: 'not measured in this report.', paragraph: 'Not measured in this report.', measured: false };
+  return {
+    axis,
+    question,
+    verdict: 'not measured in this report.',
+    paragraph: 'Not measured in this report.',
+    measured: false,
+  };
 }
 
 function names(list: string[]): string {

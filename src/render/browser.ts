@@ -12,13 +12,21 @@ export type BrowserResolution = { path: string } | { missing: string };
 
 const ENV_VARIABLES = ['GENREPORT_CHROMIUM', 'PUPPETEER_EXECUTABLE_PATH'] as const;
 
-const SYSTEM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const SYSTEM_PATHS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 export const HOW_TO_GET_A_BROWSER =
   'no Chromium or Chrome found for the PDF: install one (Debian/Ubuntu: apt-get install chromium; anywhere: npx @puppeteer/browsers install chrome@stable --path ~/.cache/puppeteer) or set GENREPORT_CHROMIUM to its path';
 
 /** `env` and `exists` are parameters so the search order can be tested without touching the machine. */
-export function resolveBrowser(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): BrowserResolution {
+export function resolveBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (path: string) => boolean = existsSync,
+): BrowserResolution {
   for (const name of ENV_VARIABLES) {
     const path = env[name];
     if (!path) continue;
@@ -65,7 +73,13 @@ function newestFirst(a: string, b: string): number {
 }
 
 /** Flags that work headless as root in containers: no sandbox (root cannot use it), no GPU. */
-export const HEADLESS_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+export const HEADLESS_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+];
 
 /** For printing: headless, and nothing that phones home while we print (offline-chromium.ts). */
 export const CHROMIUM_ARGS = [...HEADLESS_ARGS, ...OFFLINE_CHROMIUM_ARGS];

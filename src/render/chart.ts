@@ -9,7 +9,16 @@ import type { Config } from 'vega-lite';
 export type VegaLiteSpec = TopLevelSpec;
 
 /** Okabe–Ito: distinguishable with the common colour-vision deficiencies and in greyscale print. */
-export const COLOUR_BLIND_SAFE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+export const COLOUR_BLIND_SAFE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+];
 
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
@@ -19,7 +28,14 @@ export const PRINT_CONFIG: Config = {
   padding: 8,
   view: { stroke: '#d0d0d0' },
   range: { category: COLOUR_BLIND_SAFE },
-  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#e6e6e6', domainColor: '#888', tickColor: '#888' },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    gridColor: '#e6e6e6',
+    domainColor: '#888',
+    tickColor: '#888',
+  },
   header: { labelFontSize: 12, labelFontWeight: 'bold', titleFontSize: 12 },
   legend: { labelFontSize: 11, titleFontSize: 11 },
   title: { fontSize: 13, anchor: 'start' },
@@ -42,9 +58,15 @@ function refusingLoader(refused: string[]): vega.Loader {
 
 export async function renderChart(spec: VegaLiteSpec): Promise<string> {
   // Compiler notes (e.g. merged scale domains) are for spec authors, not report readers.
-  const { spec: compiled } = compile({ ...spec, config: { ...PRINT_CONFIG, ...spec.config } } as VegaLiteSpec, { logger: vega.logger(vega.Error) });
+  const { spec: compiled } = compile({ ...spec, config: { ...PRINT_CONFIG, ...spec.config } } as VegaLiteSpec, {
+    logger: vega.logger(vega.Error),
+  });
   const refused: string[] = [];
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(refused), logLevel: vega.Error });
+  const view = new vega.View(vega.parse(compiled), {
+    renderer: 'none',
+    loader: refusingLoader(refused),
+    logLevel: vega.Error,
+  });
   try {
     const svg = await view.toSVG();
     if (refused.length > 0) throw new Error(`chart data must be inline; refusing to load ${refused.join(', ')}`);

@@ -24,7 +24,9 @@ export interface DifferenceCellView {
 export function differencesView(data: ReportData): DifferencesView | null {
   const entries = data.differences ?? [];
   if (entries.length === 0) return null;
-  const models = data.models.filter((m) => entries.some((e) => e.best === m.name || e.rows.some((r) => r.model === m.name))).map((m) => m.name);
+  const models = data.models
+    .filter((m) => entries.some((e) => e.best === m.name || e.rows.some((r) => r.model === m.name)))
+    .map((m) => m.name);
   return {
     models,
     rows: entries.map((e) => ({

@@ -25,7 +25,8 @@ export interface HtmlOptions {
 export async function renderHtml(data: ReportData, options: HtmlOptions = {}): Promise<string> {
   const dirs = [DEFAULT_TEMPLATE_DIR];
   if (options.templateDir !== undefined) {
-    if (!existsSync(options.templateDir)) throw inputError(options.templateDir, 'template folder not found', '--template');
+    if (!existsSync(options.templateDir))
+      throw inputError(options.templateDir, 'template folder not found', '--template');
     dirs.push(options.templateDir);
   }
   // A private environment: partials registered here never leak into other renders.
@@ -38,7 +39,8 @@ export async function renderHtml(data: ReportData, options: HtmlOptions = {}): P
       handlebars.registerPartial(basename(file, '.hbs'), await readFile(join(partialDir, file), 'utf8'));
     }
   }
-  const source = (name: string) => readFile(join([...dirs].reverse().find((dir) => existsSync(join(dir, name)))!, name), 'utf8');
+  const source = (name: string) =>
+    readFile(join([...dirs].reverse().find((dir) => existsSync(join(dir, name)))!, name), 'utf8');
   // The stylesheet is ours (or the user's own), so it goes in as a partial: inserted verbatim, never escaped.
   handlebars.registerPartial('styles', await source('report.css'));
   // strict: a field the view model lacks is a template bug, and should fail loudly.

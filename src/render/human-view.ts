@@ -55,8 +55,12 @@ export function humanView(data: ReportData): HumanView | null {
   const preferences = h.preferences && {
     intro:
       `Bradley–Terry strengths from the side-by-side answers (a can't-tell counts half to each side; strengths sum to 1, so model i is preferred over j with probability s_i / (s_i + s_j)). ` +
-      (h.preferences.interval === 'none' ? 'No interval was computed.' : `95% interval: ${h.preferences.interval}, ${formatCount(h.preferences.resamples)} resamples.`) +
-      (h.preferences.interval === 'bootstrap over raters' && h.raters < FEW_RATERS ? ` With ${formatCount(h.raters)} raters there are few distinct resamples, so these intervals are rough.` : ''),
+      (h.preferences.interval === 'none'
+        ? 'No interval was computed.'
+        : `95% interval: ${h.preferences.interval}, ${formatCount(h.preferences.resamples)} resamples.`) +
+      (h.preferences.interval === 'bootstrap over raters' && h.raters < FEW_RATERS
+        ? ` With ${formatCount(h.raters)} raters there are few distinct resamples, so these intervals are rough.`
+        : ''),
     rows: [...h.preferences.models]
       .sort((a, b) => b.strength.value - a.strength.value)
       .map((m) => ({

@@ -25,8 +25,17 @@ export async function imageGridPng(batch: ImageBatch, options: GridOptions = {})
   const columns = Math.min(options.columns ?? 8, n);
   const padding = options.padding ?? 2;
   const scale = options.scale ?? 2;
-  if (!Number.isInteger(columns) || columns < 1 || !Number.isInteger(scale) || scale < 1 || !Number.isInteger(padding) || padding < 0) {
-    throw new Error(`image grid: columns and scale must be positive integers and padding a non-negative integer (got ${columns}, ${scale}, ${padding})`);
+  if (
+    !Number.isInteger(columns) ||
+    columns < 1 ||
+    !Number.isInteger(scale) ||
+    scale < 1 ||
+    !Number.isInteger(padding) ||
+    padding < 0
+  ) {
+    throw new Error(
+      `image grid: columns and scale must be positive integers and padding a non-negative integer (got ${columns}, ${scale}, ${padding})`,
+    );
   }
   const rows = Math.ceil(n / columns);
   const tileWidth = width * scale;

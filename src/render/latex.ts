@@ -46,10 +46,14 @@ export function latexText(text: string): string {
 export function renderLatex(data: ReportData): string {
   const view = toViewModel(data);
   const { columns, rows, footnotes, transposed } = view.scorecard;
-  const metricLabel = (c: ColumnView) => `${latexText(c.label)} ${latexText(c.arrow)}${c.unit ? ` (${latexText(c.unit)})` : ''}`;
+  const metricLabel = (c: ColumnView) =>
+    `${latexText(c.label)} ${latexText(c.arrow)}${c.unit ? ` (${latexText(c.unit)})` : ''}`;
   // Many metrics: one row per metric, as in the HTML, so the table stays legible at paper width.
   const [header, body] = transposed
-    ? [['Metric', ...transposed.models.map((m) => latexText(m.name))], transposed.rows.map((row) => [metricLabel(row), ...row.cells.map(cellTex)])]
+    ? [
+        ['Metric', ...transposed.models.map((m) => latexText(m.name))],
+        transposed.rows.map((row) => [metricLabel(row), ...row.cells.map(cellTex)]),
+      ]
     : [['Model', ...columns.map(metricLabel)], rows.map((row) => [latexText(row.model), ...row.cells.map(cellTex)])];
   const notes = [
     `${latexText('↓')} lower is better, ${latexText('↑')} higher is better; bold: best in its ${transposed ? 'row' : 'column'}; ${latexText('±')} standard deviation over subsets; [a, b] 95\\% bootstrap interval.`,

@@ -5,8 +5,24 @@
  */
 
 const DRAWING_ELEMENTS = new Set([
-  'svg', 'g', 'rect', 'path', 'line', 'circle', 'ellipse', 'polygon', 'polyline', 'text', 'tspan',
-  'title', 'desc', 'defs', 'clippath', 'lineargradient', 'radialgradient', 'stop',
+  'svg',
+  'g',
+  'rect',
+  'path',
+  'line',
+  'circle',
+  'ellipse',
+  'polygon',
+  'polyline',
+  'text',
+  'tspan',
+  'title',
+  'desc',
+  'defs',
+  'clippath',
+  'lineargradient',
+  'radialgradient',
+  'stop',
 ]);
 
 export function isInlineSafeSvg(svg: string): boolean {

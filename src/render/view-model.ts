@@ -3,7 +3,17 @@
  * about how a number, a missing value or a failure looks is made here, so the
  * templates hold only loops and conditionals.
  */
-import type { ChartEntry, DensityRow, Estimate95, ImageEntry, InvertibilityRow, MetricCell, MetricInfo, ModelEntry, ReportData } from '../assemble/report-data.ts';
+import type {
+  ChartEntry,
+  DensityRow,
+  Estimate95,
+  ImageEntry,
+  InvertibilityRow,
+  MetricCell,
+  MetricInfo,
+  ModelEntry,
+  ReportData,
+} from '../assemble/report-data.ts';
 import { BITS_PER_DIM_CHART_ID } from './charts/bits-per-dim.ts';
 import { DIRECTION_ARROWS, DIRECTION_TEXT } from '../assemble/direction.ts';
 import { TRAINING_CHART_ID } from './charts/training-losses.ts';
@@ -73,13 +83,23 @@ export interface InvertibilityView {
   intro: string;
   rows: { model: string; method: string; error: string; psnr: string; sameLabel: string; time: string; note: string }[];
   /** Hybrids' codebook usage, a small table of its own; empty without one. */
-  codebook: { intro: string; rows: { model: string; size: string; used: string; dead: string; perplexity: string; codes: string }[] } | null;
+  codebook: {
+    intro: string;
+    rows: { model: string; size: string; used: string; dead: string; perplexity: string; codes: string }[];
+  } | null;
   images: ImageView[];
 }
 
 export interface TrainingView {
   chart: ChartView | null;
-  rows: { model: string; label: string; severity: string; verdict: string; logFile: string; findings: { severity: string; text: string }[] }[];
+  rows: {
+    model: string;
+    label: string;
+    severity: string;
+    verdict: string;
+    logFile: string;
+    findings: { severity: string; text: string }[];
+  }[];
 }
 
 export interface TrendView {
@@ -96,7 +116,10 @@ export interface ScorecardView {
    * The same cells with metrics as rows and models as columns, set when there
    * are too many metrics for one A4 row per model; the HTML then shows this.
    */
-  transposed: { models: { name: string; family: string }[]; rows: (ColumnView & { cells: CellView[]; group?: string; groupSpan?: number })[] } | null;
+  transposed: {
+    models: { name: string; family: string }[];
+    rows: (ColumnView & { cells: CellView[]; group?: string; groupSpan?: number })[];
+  } | null;
   /** With several feature spaces and metrics as columns: one heading over each space's columns, in order. */
   spaceHeads?: { label: string; span: number }[];
 }
@@ -144,18 +167,53 @@ export interface ImageView {
 export interface MethodsView {
   tool: string;
   backend: { name: string; reason: string; device: string | null };
-  extractor: { name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] };
+  extractor: {
+    name: string;
+    id: string;
+    layer: string;
+    dim: string;
+    hash: string;
+    note: string | null;
+    provenance: string[];
+  };
   /** Every feature space, where the run has several. */
-  spaces?: { number: string; space: string; ids: string; name: string; id: string; layer: string; dim: string; hash: string; note: string | null; provenance: string[] }[];
+  spaces?: {
+    number: string;
+    space: string;
+    ids: string;
+    name: string;
+    id: string;
+    layer: string;
+    dim: string;
+    hash: string;
+    note: string | null;
+    provenance: string[];
+  }[];
   seed: string;
   samples: string;
   command: string;
   metrics: { label: string; arrow: string; direction: string; unit: string; definition: string; reference: string }[];
-  models: { name: string; family: string; runtime: string; bundle: string; hash: string; parameters: string; speed: string; status: string }[];
+  models: {
+    name: string;
+    family: string;
+    runtime: string;
+    bundle: string;
+    hash: string;
+    parameters: string;
+    speed: string;
+    status: string;
+  }[];
   timings: { stage: string; time: string }[];
 }
 
-const FAMILY_LABELS: Record<ModelEntry['family'], string> = { gan: 'GAN', vae: 'VAE', flow: 'Flow', autoregressive: 'Autoregressive', hybrid: 'Hybrid (VQ-VAE + AR prior)', unknown: 'unknown family' };
+const FAMILY_LABELS: Record<ModelEntry['family'], string> = {
+  gan: 'GAN',
+  vae: 'VAE',
+  flow: 'Flow',
+  autoregressive: 'Autoregressive',
+  hybrid: 'Hybrid (VQ-VAE + AR prior)',
+  unknown: 'unknown family',
+};
 const ARROWS = DIRECTION_ARROWS;
 const DIRECTIONS = DIRECTION_TEXT;
 
@@ -167,7 +225,9 @@ export function toViewModel(data: ReportData): ReportView {
     dataset: `${data.dataset.name} (${data.dataset.split}, ${formatCount(data.dataset.count)} images, ${height}×${width}×${channels})`,
     extractor:
       data.extractors && data.extractors.length > 1
-        ? data.extractors.map((e, i) => `${shortSpaceName(e.name)}, ${e.dim}-d${i === 0 ? ' (headline)' : ''}`).join('; ')
+        ? data.extractors
+            .map((e, i) => `${shortSpaceName(e.name)}, ${e.dim}-d${i === 0 ? ' (headline)' : ''}`)
+            .join('; ')
         : `${data.extractor.name}, layer ${data.extractor.layer}`,
     backend: data.run.backend.name,
     summary: {
@@ -205,7 +265,13 @@ function imageView(i: ImageEntry): ImageView {
   };
 }
 
-const DENSITY_KINDS: Record<DensityRow['kind'], string> = { exact: 'exact', bound: 'lower bound', unreliable: 'unreliable', none: 'no density', failed: 'failed' };
+const DENSITY_KINDS: Record<DensityRow['kind'], string> = {
+  exact: 'exact',
+  bound: 'lower bound',
+  unreliable: 'unreliable',
+  none: 'no density',
+  failed: 'failed',
+};
 
 function densityView(data: ReportData): DensityView | null {
   const section = data.density;
@@ -220,7 +286,11 @@ function densityView(data: ReportData): DensityView | null {
     published: section.published
       ? {
           heading: `${section.published.dataSet}: ${section.published.note}.`,
-          rows: section.published.figures.map((f) => ({ model: f.model, bitsPerDim: f.bitsPerDim.toFixed(2), citation: f.citation })),
+          rows: section.published.figures.map((f) => ({
+            model: f.model,
+            bitsPerDim: f.bitsPerDim.toFixed(2),
+            citation: f.citation,
+          })),
         }
       : null,
   };
@@ -301,7 +371,9 @@ function invertibilityView(data: ReportData): InvertibilityView | null {
           ? `MSE ${intervalText(r.mse)}`
           : '–',
       psnr: r.psnr === undefined ? '–' : `${formatValue(r.psnr, 1)} dB`,
-      sameLabel: r.labelAgreement ? `${formatValue(100 * r.labelAgreement.value, 0)}% [${formatValue(100 * r.labelAgreement.low, 0)}, ${formatValue(100 * r.labelAgreement.high, 0)}]` : '–',
+      sameLabel: r.labelAgreement
+        ? `${formatValue(100 * r.labelAgreement.value, 0)}% [${formatValue(100 * r.labelAgreement.low, 0)}, ${formatValue(100 * r.labelAgreement.high, 0)}]`
+        : '–',
       time: perImageTime(r.secondsPerImage),
       note: r.reason ?? r.label,
     })),
@@ -352,10 +424,12 @@ function trainingView(data: ReportData): TrainingView | null {
       severity: t.severity,
       verdict: t.verdict,
       logFile: t.log ?? 'none',
-      findings: t.findings.filter((f) => f.severity !== 'info').map((f) => ({
-        severity: f.severity,
-        text: f.steps ? `steps ${formatCount(f.steps[0])}–${formatCount(f.steps[1])}: ${f.evidence}` : f.evidence,
-      })),
+      findings: t.findings
+        .filter((f) => f.severity !== 'info')
+        .map((f) => ({
+          severity: f.severity,
+          text: f.steps ? `steps ${formatCount(f.steps[0])}–${formatCount(f.steps[1])}: ${f.evidence}` : f.evidence,
+        })),
     })),
   };
 }
@@ -365,19 +439,21 @@ function trendView(data: ReportData): TrendView | null {
   const { runs, history, changes } = data.trend;
   return {
     chart: sectionChart(data, TREND_CHART_ID),
-    summary: runs <= 1
-      ? `This is the first run in ${history}; the trend starts with the next one.`
-      : `${runs} comparable runs in ${history}. Change against the previous run of each model:`,
-    rows: runs <= 1
-      ? []
-      : changes.map((c) => ({
-          model: c.model,
-          metric: c.metricLabel,
-          latest: formatValue(c.latest),
-          previous: c.previous === undefined ? '–' : formatValue(c.previous),
-          change: c.change === undefined ? '–' : `${c.change >= 0 ? '+' : '−'}${formatValue(Math.abs(c.change))}`,
-          verdict: c.bundleChanged ? `${c.verdict} (new bundle)` : c.verdict,
-        })),
+    summary:
+      runs <= 1
+        ? `This is the first run in ${history}; the trend starts with the next one.`
+        : `${runs} comparable runs in ${history}. Change against the previous run of each model:`,
+    rows:
+      runs <= 1
+        ? []
+        : changes.map((c) => ({
+            model: c.model,
+            metric: c.metricLabel,
+            latest: formatValue(c.latest),
+            previous: c.previous === undefined ? '–' : formatValue(c.previous),
+            change: c.change === undefined ? '–' : `${c.change >= 0 ? '+' : '−'}${formatValue(Math.abs(c.change))}`,
+            verdict: c.bundleChanged ? `${c.verdict} (new bundle)` : c.verdict,
+          })),
   };
 }
 
@@ -397,7 +473,12 @@ function scorecard(data: ReportData): ScorecardView {
     family: FAMILY_LABELS[model.family],
     cells: data.metrics.map((metric) => cellView(data.results[model.name]?.[metric.id], metric, markFor)),
   }));
-  const columns = data.metrics.map((m) => ({ label: m.label, unit: m.unit, arrow: ARROWS[m.direction], direction: DIRECTIONS[m.direction] }));
+  const columns = data.metrics.map((m) => ({
+    label: m.label,
+    unit: m.unit,
+    arrow: ARROWS[m.direction],
+    direction: DIRECTIONS[m.direction],
+  }));
   // Too many metrics to fit as columns: models become the columns when there are fewer of them (7 models × 9 metrics included).
   const transpose = columns.length > MAX_METRIC_COLUMNS && rows.length < columns.length;
   const spaceHeads: { label: string; span: number }[] = [];
@@ -414,7 +495,11 @@ function scorecard(data: ReportData): ScorecardView {
     transposed: transpose
       ? {
           models: rows.map((r) => ({ name: r.model, family: r.family })),
-          rows: columns.map((column, i) => ({ ...column, ...spaceGroup(data, i, rows.length + 1), cells: rows.map((r) => r.cells[i]!) })),
+          rows: columns.map((column, i) => ({
+            ...column,
+            ...spaceGroup(data, i, rows.length + 1),
+            cells: rows.map((r) => r.cells[i]!),
+          })),
         }
       : null,
   };
@@ -438,19 +523,34 @@ function spaceGroup(data: ReportData, index: number, span: number): { group?: st
   const inGroup = data.metrics.filter((_m, i) => spaceOf(i) === e.space);
   const classes = inGroup.some((m) => !m.id.includes('@') && (at === 0 ? m.space === undefined : true));
   const ids = at === 0 ? 'headline' : `metric ids …@${e.space}`;
-  return { group: `Feature space ${at + 1}: ${name} (${ids}${classes ? `; class-based metrics${at === 0 ? ' too' : ', plain ids'}` : ''})`, groupSpan: span };
+  return {
+    group: `Feature space ${at + 1}: ${name} (${ids}${classes ? `; class-based metrics${at === 0 ? ' too' : ', plain ids'}` : ''})`,
+    groupSpan: span,
+  };
 }
 
 /** An extractor's name without its parenthesis, file kind or extension ("tiny-inception"). */
 function shortSpaceName(name: string): string {
-  return name.replace(/\s*\(.*\)\s*$/, '').replace(/^ONNX\s+/, '').replace(/\.(onnx|json)$/i, '') || name;
+  return (
+    name
+      .replace(/\s*\(.*\)\s*$/, '')
+      .replace(/^ONNX\s+/, '')
+      .replace(/\.(onnx|json)$/i, '') || name
+  );
 }
 
 function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (reason: string) => string): CellView {
   if (!cell) return { kind: 'missing', text: '–', detail: null, interval: null, best: false, footnote: null };
   switch (cell.kind) {
     case 'not-applicable':
-      return { kind: cell.kind, text: 'n/a', detail: null, interval: null, best: false, footnote: markFor(`${metric.label}: ${cell.reason}`) };
+      return {
+        kind: cell.kind,
+        text: 'n/a',
+        detail: null,
+        interval: null,
+        best: false,
+        footnote: markFor(`${metric.label}: ${cell.reason}`),
+      };
     case 'failed':
       return { kind: cell.kind, text: 'failed', detail: cell.reason, interval: null, best: false, footnote: null };
     case 'value': {
@@ -458,9 +558,10 @@ function cellView(cell: MetricCell | undefined, metric: MetricInfo, markFor: (re
       // whole number with neither is a count (classes covered) and has none.
       const count = Number.isInteger(cell.value) && cell.std === undefined && !cell.interval;
       const decimals = count ? 0 : decimalsFor(cell.value);
-      const text = cell.std === undefined
-        ? formatValue(cell.value, decimals)
-        : `${formatValue(cell.value, decimals)} ± ${formatValue(cell.std, decimals)}`;
+      const text =
+        cell.std === undefined
+          ? formatValue(cell.value, decimals)
+          : `${formatValue(cell.value, decimals)} ± ${formatValue(cell.std, decimals)}`;
       const interval: [string, string] | null = cell.interval
         ? [formatValue(cell.interval[0], decimals), formatValue(cell.interval[1], decimals)]
         : null;
@@ -475,7 +576,9 @@ function densityTime(data: ReportData, model: string): string {
   const rows = data.density?.rows.filter((r) => r.model === model) ?? [];
   const timed = rows.filter((r) => r.secondsPerImage !== undefined);
   if (timed.length === 0) return rows.length > 0 ? 'no density' : '–';
-  return timed.map((r) => `${formatValue(r.secondsPerImage! * 1000)} ms${timed.length > 1 ? ` (${r.estimator})` : ''}`).join(', ');
+  return timed
+    .map((r) => `${formatValue(r.secondsPerImage! * 1000)} ms${timed.length > 1 ? ` (${r.estimator})` : ''}`)
+    .join(', ');
 }
 
 /** Sampling speed per model, fastest first, relative to the slowest so the spread reads at a glance. */
@@ -547,19 +650,24 @@ function methods(data: ReportData): MethodsView {
       : {}),
     seed: String(run.seed),
     // Models with their own count are named after the run's: "1,000 (pixelcnn: 200)".
-    samples: ((own) => (own.length > 0 ? `${formatCount(run.samples)} (${own.map((m) => `${m.name}: ${formatCount(m.samples!)}`).join(', ')})` : formatCount(run.samples)))(
-      data.models.filter((m) => m.samples !== undefined && m.samples !== run.samples),
-    ),
+    samples: ((own) =>
+      own.length > 0
+        ? `${formatCount(run.samples)} (${own.map((m) => `${m.name}: ${formatCount(m.samples!)}`).join(', ')})`
+        : formatCount(run.samples))(data.models.filter((m) => m.samples !== undefined && m.samples !== run.samples)),
     command: run.command,
     // A metric is defined once, whatever its spaces: later spaces' `<id>@<space>` rows repeat the definition.
-    metrics: data.metrics.filter((m) => !m.id.includes('@')).map((m) => ({
-      label: data.metrics.some((other) => other.id.startsWith(`${m.id}@`)) ? `${m.label.split(' · ')[0]} (in every feature space)` : m.label,
-      arrow: ARROWS[m.direction],
-      direction: DIRECTIONS[m.direction],
-      unit: m.unit,
-      definition: m.definition,
-      reference: m.reference,
-    })),
+    metrics: data.metrics
+      .filter((m) => !m.id.includes('@'))
+      .map((m) => ({
+        label: data.metrics.some((other) => other.id.startsWith(`${m.id}@`))
+          ? `${m.label.split(' · ')[0]} (in every feature space)`
+          : m.label,
+        arrow: ARROWS[m.direction],
+        direction: DIRECTIONS[m.direction],
+        unit: m.unit,
+        definition: m.definition,
+        reference: m.reference,
+      })),
     models: data.models.map((m) => ({
       name: m.name,
       family: FAMILY_LABELS[m.family],

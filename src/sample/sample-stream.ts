@@ -17,10 +17,17 @@ import type { Rng } from '../core/rng.ts';
 import { sliceImages, type ImageBatch } from '../core/types.ts';
 import type { GenerativeModel, LatentSpace } from '../models/generative-model.ts';
 
-export async function* sampleStream(model: GenerativeModel, n: number, rng: Rng, batchSize: number, indices?: ArrayLike<number>): AsyncGenerator<ImageBatch> {
+export async function* sampleStream(
+  model: GenerativeModel,
+  n: number,
+  rng: Rng,
+  batchSize: number,
+  indices?: ArrayLike<number>,
+): AsyncGenerator<ImageBatch> {
   const { latents } = model;
   if (latents && indices) {
-    for await (const z of shareLatents(latents, n, rng, batchSize, indices)) yield await latents.decode(z, z.length / latents.latentDim);
+    for await (const z of shareLatents(latents, n, rng, batchSize, indices))
+      yield await latents.decode(z, z.length / latents.latentDim);
     return;
   }
   if (latents) {
@@ -31,11 +38,18 @@ export async function* sampleStream(model: GenerativeModel, n: number, rng: Rng,
     return;
   }
   const all = await model.sample(n, rng, batchSize, undefined, indices);
-  for (let start = 0; start < all.n; start += batchSize) yield sliceImages(all, start, Math.min(start + batchSize, all.n));
+  for (let start = 0; start < all.n; start += batchSize)
+    yield sliceImages(all, start, Math.min(start + batchSize, all.n));
 }
 
 /** The latents of the rows `indices` of an n-row prior stream, batchSize rows at a time; the stream is drawn in chunks of batchSize. */
-function* shareLatents(latents: LatentSpace, n: number, rng: Rng, batchSize: number, indices: ArrayLike<number>): Generator<Float32Array> {
+function* shareLatents(
+  latents: LatentSpace,
+  n: number,
+  rng: Rng,
+  batchSize: number,
+  indices: ArrayLike<number>,
+): Generator<Float32Array> {
   const d = latents.latentDim;
   let pending = new Float32Array(batchSize * d);
   let kept = 0;

@@ -37,7 +37,12 @@ export interface TruncationCurve {
   points: { psi: number; precision: number; recall: number }[];
 }
 
-export async function truncationSweep(model: TruncatableModel, extractor: FeatureExtractor, realFeatures: FeatureMatrix, options: TruncationOptions): Promise<TruncationCurve> {
+export async function truncationSweep(
+  model: TruncatableModel,
+  extractor: FeatureExtractor,
+  realFeatures: FeatureMatrix,
+  options: TruncationOptions,
+): Promise<TruncationCurve> {
   return truncationFromFeatures(await truncationFeatures(model, extractor, options), realFeatures);
 }
 
@@ -47,7 +52,11 @@ export interface TruncationFeatures {
   points: { psi: number; features: FeatureMatrix }[];
 }
 
-export async function truncationFeatures(model: TruncatableModel, extractor: FeatureExtractor, options: TruncationOptions): Promise<TruncationFeatures> {
+export async function truncationFeatures(
+  model: TruncatableModel,
+  extractor: FeatureExtractor,
+  options: TruncationOptions,
+): Promise<TruncationFeatures> {
   const { psi, samples, rng, batchSize } = options;
   const z = model.latents.samplePrior(samples, rng);
   const points: TruncationFeatures['points'] = [];

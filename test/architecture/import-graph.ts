@@ -50,7 +50,8 @@ export function codeOnly(source: string): string {
       // Inside a template literal up to its end or the next `${`.
       if (c === '}') templateDepth.pop();
       let j = i + 1;
-      while (j < source.length && source[j] !== '`' && !(source[j] === '$' && source[j + 1] === '{')) j += source[j] === '\\' ? 2 : 1;
+      while (j < source.length && source[j] !== '`' && !(source[j] === '$' && source[j + 1] === '{'))
+        j += source[j] === '\\' ? 2 : 1;
       out += c + blank(source.slice(i + 1, j));
       if (source[j] === '$') {
         templateDepth.push(braces);
@@ -94,10 +95,23 @@ export function importsOf(source: string): RawImport[] {
   for (const m of code.matchAll(STATIC)) {
     // `import { type A, type B } from` is type-only too.
     const names = m[3]!.trim();
-    const allTypes = /^\{[\s\S]*\}$/.test(names) && names.slice(1, -1).split(',').filter((n) => n.trim() !== '').every((n) => /^\s*type\s/.test(n));
-    found.push({ specifier: m[4]!, typeOnly: m[2] !== undefined || allTypes, names: importedNames(names), dynamic: false, line: lineAt(m.index) });
+    const allTypes =
+      /^\{[\s\S]*\}$/.test(names) &&
+      names
+        .slice(1, -1)
+        .split(',')
+        .filter((n) => n.trim() !== '')
+        .every((n) => /^\s*type\s/.test(n));
+    found.push({
+      specifier: m[4]!,
+      typeOnly: m[2] !== undefined || allTypes,
+      names: importedNames(names),
+      dynamic: false,
+      line: lineAt(m.index),
+    });
   }
-  for (const m of code.matchAll(SIDE_EFFECT)) found.push({ specifier: m[1]!, typeOnly: false, names: ['*'], dynamic: false, line: lineAt(m.index) });
+  for (const m of code.matchAll(SIDE_EFFECT))
+    found.push({ specifier: m[1]!, typeOnly: false, names: ['*'], dynamic: false, line: lineAt(m.index) });
   for (const m of code.matchAll(DYNAMIC)) {
     // `typeof import('x')` names a type: nothing is loaded.
     const typeOnly = /\btypeof\s+$/.test(code.slice(Math.max(0, m.index - 12), m.index));
@@ -122,7 +136,9 @@ export function importGraph(root: string, dir = 'src'): ImportEdge[] {
   for (const file of tsFiles(join(root, dir)).sort()) {
     const from = posix(relative(root, file));
     for (const raw of importsOf(readFileSync(file, 'utf8'))) {
-      const to = raw.specifier.startsWith('.') ? posix(relative(root, resolve(dirname(file), raw.specifier))) : raw.specifier;
+      const to = raw.specifier.startsWith('.')
+        ? posix(relative(root, resolve(dirname(file), raw.specifier)))
+        : raw.specifier;
       edges.push({ from, to, typeOnly: raw.typeOnly, names: raw.names, dynamic: raw.dynamic, line: raw.line });
     }
   }

@@ -14,7 +14,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const edges = importGraph(ROOT).filter((e) => e.to.startsWith('src/'));
 
 /** src/pipeline.ts and src/pipeline/x.ts are both the folder `pipeline`. */
-const folderOf = (path: string) => path.replace(/^src\//, '').replace(/\.ts$/, '').split('/')[0]!;
+const folderOf = (path: string) =>
+  path
+    .replace(/^src\//, '')
+    .replace(/\.ts$/, '')
+    .split('/')[0]!;
 const stageOf = (folder: string) => STAGES.findIndex((s) => s.folders.includes(folder));
 const show = (e: ImportEdge) => `${e.from}:${e.line} -> ${e.to}${e.typeOnly ? ' (type only)' : ''}`;
 const betweenFolders = edges.filter((e) => folderOf(e.from) !== folderOf(e.to));
@@ -25,8 +29,8 @@ test('the reader sees static, type-only and dynamic imports, and none in comment
     "import type { B } from './b.ts';",
     "import { type C, type D } from './c.ts';",
     "export { e } from './e.ts';",
-    "import {",
-    "  f,",
+    'import {',
+    '  f,',
     "} from './f.ts';",
     "import './g.ts';",
     "// import { h } from './h.ts';",
@@ -35,8 +39,19 @@ test('the reader sees static, type-only and dynamic imports, and none in comment
     "let k: typeof import('./k.ts');",
     "const l = await import('./l.ts');",
   ].join('\n');
-  const found = importsOf(source).map((i) => `${i.specifier}${i.typeOnly ? ' type' : ''}${i.dynamic ? ' dynamic' : ''}`);
-  assert.deepEqual(found.sort(), ['./a.ts', './b.ts type', './c.ts type', './e.ts', './f.ts', './g.ts', './k.ts type', './l.ts dynamic']);
+  const found = importsOf(source).map(
+    (i) => `${i.specifier}${i.typeOnly ? ' type' : ''}${i.dynamic ? ' dynamic' : ''}`,
+  );
+  assert.deepEqual(found.sort(), [
+    './a.ts',
+    './b.ts type',
+    './c.ts type',
+    './e.ts',
+    './f.ts',
+    './g.ts',
+    './k.ts type',
+    './l.ts dynamic',
+  ]);
 });
 
 test('the reader names what each import takes, as the exporting file spells it', () => {
@@ -49,7 +64,14 @@ test('the reader names what each import takes, as the exporting file spells it',
     "let k: typeof import('./k.ts');",
   ].join('\n');
   const names = Object.fromEntries(importsOf(source).map((i) => [i.specifier, i.names]));
-  assert.deepEqual(names, { './a.ts': ['D', 'a', 'B'], './e.ts': ['E'], './ns.ts': ['*'], './all.ts': ['*'], './f.ts': ['f'], './k.ts': ['*'] });
+  assert.deepEqual(names, {
+    './a.ts': ['D', 'a', 'B'],
+    './e.ts': ['E'],
+    './ns.ts': ['*'],
+    './all.ts': ['*'],
+    './f.ts': ['f'],
+    './k.ts': ['*'],
+  });
 });
 
 test('circles are found between files and within a longer loop', () => {
@@ -69,7 +91,9 @@ test('no import circle between the files of src/', () => {
 
 test('no import circle between the folders of src/', () => {
   const found = circles(betweenFolders.map((e) => ({ from: folderOf(e.from), to: folderOf(e.to) })));
-  const ties = found.flatMap((c) => betweenFolders.filter((e) => c.includes(folderOf(e.from)) && c.includes(folderOf(e.to))).map(show));
+  const ties = found.flatMap((c) =>
+    betweenFolders.filter((e) => c.includes(folderOf(e.from)) && c.includes(folderOf(e.to))).map(show),
+  );
   assert.deepEqual(found, [], `folders in a circle, tied by:\n${ties.join('\n')}`);
 });
 
@@ -82,34 +106,55 @@ test('every folder of src/ has its stage', () => {
 test('a file imports only its own folder and earlier stages, but for the known exceptions', () => {
   const against = betweenFolders.filter((e) => stageOf(folderOf(e.to)) >= stageOf(folderOf(e.from)));
   const known = (e: ImportEdge) => KNOWN_EXCEPTIONS.some((k) => k.from === e.from && k.to === e.to);
-  assert.deepEqual(against.filter((e) => !known(e)).map(show), [], 'imports against the stage order of docs/architecture.md');
+  assert.deepEqual(
+    against.filter((e) => !known(e)).map(show),
+    [],
+    'imports against the stage order of docs/architecture.md',
+  );
   const stale = KNOWN_EXCEPTIONS.filter((k) => !against.some((e) => e.from === k.from && e.to === k.to));
-  assert.deepEqual(stale, [], 'known exceptions that the code no longer has: strike them in stages.ts and docs/architecture.md');
+  assert.deepEqual(
+    stale,
+    [],
+    'known exceptions that the code no longer has: strike them in stages.ts and docs/architecture.md',
+  );
 });
 
 test('the never-rules hold, exceptions or not', () => {
   for (const rule of NEVER) {
-    const broken = betweenFolders.filter((e) => rule.from.includes(folderOf(e.from)) && rule.to.includes(folderOf(e.to)));
+    const broken = betweenFolders.filter(
+      (e) => rule.from.includes(folderOf(e.from)) && rule.to.includes(folderOf(e.to)),
+    );
     assert.deepEqual(broken.map(show), [], rule.why);
   }
 });
 
 test(`only ${RUN_CONFIG.folders.join(', ')} know the run config: no other folder imports ${RUN_CONFIG.type}`, () => {
-  const taking = edges.filter((e) => e.to === RUN_CONFIG.file && (e.names.includes(RUN_CONFIG.type) || e.names.includes('*')));
+  const taking = edges.filter(
+    (e) => e.to === RUN_CONFIG.file && (e.names.includes(RUN_CONFIG.type) || e.names.includes('*')),
+  );
   assert.ok(taking.length > 0, 'the reader finds the files that take the run config');
   const elsewhere = taking.filter((e) => !(RUN_CONFIG.folders as readonly string[]).includes(folderOf(e.from)));
-  assert.deepEqual(elsewhere.map(show), [], 'a stage given the whole run config: hand it the few options it uses (picked out in pipeline.ts)');
+  assert.deepEqual(
+    elsewhere.map(show),
+    [],
+    'a stage given the whole run config: hand it the few options it uses (picked out in pipeline.ts)',
+  );
 });
 
 test('charts are built in render/charts/ alone: no other file imports the renderer or Vega', () => {
-  const drawing = importGraph(ROOT).filter((e) => e.from.startsWith('src/') && (e.to === CHARTS.renderer || (CHARTS.packages as readonly string[]).includes(e.to)));
+  const drawing = importGraph(ROOT).filter(
+    (e) =>
+      e.from.startsWith('src/') && (e.to === CHARTS.renderer || (CHARTS.packages as readonly string[]).includes(e.to)),
+  );
   assert.ok(drawing.length > 0, 'the reader finds the chart files');
   const elsewhere = drawing.filter((e) => !e.from.startsWith(CHARTS.folder) && e.from !== CHARTS.renderer);
   assert.deepEqual(elsewhere.map(show), [], 'a chart built outside render/charts/');
 });
 
 test('src/ imports no code from outside it: training, tests, bench and scripts build on genreport, never the reverse', () => {
-  const outside = importGraph(ROOT).filter((e) => /^(\.\.\/|(training|test|bench|scripts|samples|extractors|bin)\/)/.test(e.to));
+  const outside = importGraph(ROOT).filter((e) =>
+    /^(\.\.\/|(training|test|bench|scripts|samples|extractors|bin)\/)/.test(e.to),
+  );
   assert.deepEqual(outside.map(show), []);
 });
 
@@ -137,8 +182,12 @@ function route(via: Map<string, ImportEdge | null>, target: string): string {
 
 test('the command line reaches no heavy package through imports that load at start-up', () => {
   const via = reachedAtStart();
-  const heavy = (pkg: string) => HEAVY_PACKAGES.some((h) => (h.endsWith('/') ? pkg.startsWith(h) : pkg === h || pkg.startsWith(`${h}/`)));
-  assert.deepEqual([...via.keys()].filter(heavy).map((pkg) => route(via, pkg)), []);
+  const heavy = (pkg: string) =>
+    HEAVY_PACKAGES.some((h) => (h.endsWith('/') ? pkg.startsWith(h) : pkg === h || pkg.startsWith(`${h}/`)));
+  assert.deepEqual(
+    [...via.keys()].filter(heavy).map((pkg) => route(via, pkg)),
+    [],
+  );
 });
 
 test('genreport --help loads no package but yargs: zod, yaml and the rest load with the command that needs them', () => {
@@ -146,12 +195,22 @@ test('genreport --help loads no package but yargs: zod, yaml and the rest load w
   const via = reachedAtStart();
   const packages = [...via.keys()].filter((to) => !to.startsWith('src/') && !to.startsWith('node:'));
   assert.ok(packages.includes('yargs'), 'the reader follows main.ts to its packages');
-  assert.deepEqual(packages.filter((pkg) => pkg !== 'yargs' && pkg !== 'yargs/helpers').map((pkg) => route(via, pkg)), []);
+  assert.deepEqual(
+    packages.filter((pkg) => pkg !== 'yargs' && pkg !== 'yargs/helpers').map((pkg) => route(via, pkg)),
+    [],
+  );
   const commands = [...via.keys()].filter((to) => to.startsWith('src/cli/commands/'));
-  assert.deepEqual(commands.map((file) => route(via, file)), [], 'a command module that loads at start-up');
+  assert.deepEqual(
+    commands.map((file) => route(via, file)),
+    [],
+    'a command module that loads at start-up',
+  );
 });
 
 test('docs/architecture.md lists the rules this test reads', () => {
   const doc = readFileSync(`${ROOT}/docs/architecture.md`, 'utf8');
-  assert.ok(doc.includes(rulesAsMarkdown()), 'docs/architecture.md differs from test/architecture/stages.ts: print rulesAsMarkdown() and paste it in');
+  assert.ok(
+    doc.includes(rulesAsMarkdown()),
+    'docs/architecture.md differs from test/architecture/stages.ts: print rulesAsMarkdown() and paste it in',
+  );
 });

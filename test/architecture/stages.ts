@@ -16,20 +16,32 @@ export interface Stage {
  * src/pipeline/. Type-only imports count: a type belongs to a stage too.
  */
 export const STAGES: readonly Stage[] = [
-  { folders: ['core'], does: 'errors, logger, seeded random numbers, image and feature types, the tfjs backend and its kernels' },
+  {
+    folders: ['core'],
+    does: 'errors, logger, seeded random numbers, image and feature types, the tfjs backend and its kernels',
+  },
   { folders: ['config'], does: 'the YAML run configuration, read and checked' },
   { folders: ['data'], does: 'real images: MNIST, CIFAR-10, IDX, .npy/.npz, image folders' },
-  { folders: ['likelihood'], does: 'likelihood mathematics below the models: pixel forms, data spaces, dequantization, importance weighting, comparability' },
+  {
+    folders: ['likelihood'],
+    does: 'likelihood mathematics below the models: pixel forms, data spaces, dequantization, importance weighting, comparability',
+  },
   { folders: ['models'], does: 'model bundles, runtimes and family adapters with their capabilities' },
   { folders: ['sample'], does: 'samples as a stream of batches, whatever the family' },
   { folders: ['features'], does: 'feature extractors and cached reference statistics' },
   { folders: ['metrics'], does: 'the metric registry and its numeric kernels, float64' },
-  { folders: ['density', 'invertibility', 'truncation', 'diagnostics', 'human'], does: 'per-capability evaluations (GAN truncation among them), training-log diagnostics, human judgments' },
+  {
+    folders: ['density', 'invertibility', 'truncation', 'diagnostics', 'human'],
+    does: 'per-capability evaluations (GAN truncation among them), training-log diagnostics, human judgments',
+  },
   { folders: ['assemble'], does: 'ReportData, the one contract, and its only writer' },
   { folders: ['render'], does: 'charts, HTML, PDF, Markdown and LaTeX from ReportData' },
   { folders: ['history', 'gate'], does: 'the trend across runs; `check` rules over reports' },
   { folders: ['pipeline'], does: 'one call per stage, top to bottom' },
-  { folders: ['cli', 'api'], does: 'the command line (the only caller of process.exit); the library entry points of package.json `exports`' },
+  {
+    folders: ['cli', 'api'],
+    does: 'the command line (the only caller of process.exit); the library entry points of package.json `exports`',
+  },
 ];
 
 /**
@@ -38,20 +50,126 @@ export const STAGES: readonly Stage[] = [
  * mend the code, then strike the line here and in the doc.
  */
 export const KNOWN_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  { from: 'src/config/config.ts', to: 'src/diagnostics/thresholds.ts', why: 'the config checks the diagnostics thresholds with their own schema and default' },
-  { from: 'src/features/reference-cache.ts', to: 'src/metrics/reference-stats.ts', why: 'the cache of reference features stores them as metric statistics' },
-  { from: 'src/features/reference-cache.ts', to: 'src/metrics/stats/moments.ts', why: 'the cache of reference features stores them as metric statistics' },
-  { from: 'src/features/provenance.ts', to: 'src/metrics/reference-stats.ts', why: 'an extractor\'s provenance is written as the statistics file\'s provenance' },
+  {
+    from: 'src/config/config.ts',
+    to: 'src/diagnostics/thresholds.ts',
+    why: 'the config checks the diagnostics thresholds with their own schema and default',
+  },
+  {
+    from: 'src/features/reference-cache.ts',
+    to: 'src/metrics/reference-stats.ts',
+    why: 'the cache of reference features stores them as metric statistics',
+  },
+  {
+    from: 'src/features/reference-cache.ts',
+    to: 'src/metrics/stats/moments.ts',
+    why: 'the cache of reference features stores them as metric statistics',
+  },
+  {
+    from: 'src/features/provenance.ts',
+    to: 'src/metrics/reference-stats.ts',
+    why: "an extractor's provenance is written as the statistics file's provenance",
+  },
 ];
 
 /** Never, and no exception above may say otherwise. */
 export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string[]; why: string }> = [
-  { from: ['assemble'], to: ['render', 'history', 'gate', 'pipeline', 'cli'], why: 'ReportData and the types it names import nothing from later stages' },
-  { from: ['models'], to: ['density', 'invertibility'], why: 'the adapters take their likelihood mathematics from likelihood/, below both' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human'], to: ['assemble'], why: 'compute stages return their own results; assemble alone turns them into report rows' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human'], to: ['render'], why: 'numbers do not know how they are drawn' },
-  { from: ['core'], to: ['config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'pipeline', 'cli'], why: 'core is the ground every stage stands on' },
-  { from: ['core', 'config', 'data', 'likelihood', 'models', 'sample', 'features', 'metrics', 'density', 'invertibility', 'truncation', 'diagnostics', 'human', 'assemble', 'render', 'history', 'gate', 'api'], to: ['pipeline', 'cli'], why: 'only the command line runs the pipeline, and only bin/ starts the command line' },
+  {
+    from: ['assemble'],
+    to: ['render', 'history', 'gate', 'pipeline', 'cli'],
+    why: 'ReportData and the types it names import nothing from later stages',
+  },
+  {
+    from: ['models'],
+    to: ['density', 'invertibility'],
+    why: 'the adapters take their likelihood mathematics from likelihood/, below both',
+  },
+  {
+    from: [
+      'core',
+      'config',
+      'data',
+      'likelihood',
+      'models',
+      'sample',
+      'features',
+      'metrics',
+      'density',
+      'invertibility',
+      'truncation',
+      'diagnostics',
+      'human',
+    ],
+    to: ['assemble'],
+    why: 'compute stages return their own results; assemble alone turns them into report rows',
+  },
+  {
+    from: [
+      'core',
+      'config',
+      'data',
+      'likelihood',
+      'models',
+      'sample',
+      'features',
+      'metrics',
+      'density',
+      'invertibility',
+      'truncation',
+      'diagnostics',
+      'human',
+    ],
+    to: ['render'],
+    why: 'numbers do not know how they are drawn',
+  },
+  {
+    from: ['core'],
+    to: [
+      'config',
+      'data',
+      'likelihood',
+      'models',
+      'sample',
+      'features',
+      'metrics',
+      'density',
+      'invertibility',
+      'truncation',
+      'diagnostics',
+      'human',
+      'assemble',
+      'render',
+      'history',
+      'gate',
+      'pipeline',
+      'cli',
+    ],
+    why: 'core is the ground every stage stands on',
+  },
+  {
+    from: [
+      'core',
+      'config',
+      'data',
+      'likelihood',
+      'models',
+      'sample',
+      'features',
+      'metrics',
+      'density',
+      'invertibility',
+      'truncation',
+      'diagnostics',
+      'human',
+      'assemble',
+      'render',
+      'history',
+      'gate',
+      'api',
+    ],
+    to: ['pipeline', 'cli'],
+    why: 'only the command line runs the pipeline, and only bin/ starts the command line',
+  },
 ];
 
 /**
@@ -59,7 +177,11 @@ export const NEVER: ReadonlyArray<{ from: readonly string[]; to: readonly string
  * the files of this folder and by the renderer itself, nowhere else, so no
  * stage draws a chart (or writes its caption) on the side.
  */
-export const CHARTS = { folder: 'src/render/charts/', renderer: 'src/render/chart.ts', packages: ['vega', 'vega-lite'] } as const;
+export const CHARTS = {
+  folder: 'src/render/charts/',
+  renderer: 'src/render/chart.ts',
+  packages: ['vega', 'vega-lite'],
+} as const;
 
 /**
  * Who knows the run config's shape: config/ reads it, cli/ hands it on and
@@ -67,14 +189,27 @@ export const CHARTS = { folder: 'src/render/charts/', renderer: 'src/render/char
  * folder imports its type (by name, namespace or `import('…')`): a stage
  * receives its options, never the whole config.
  */
-export const RUN_CONFIG = { type: 'RunConfig', file: 'src/config/config.ts', folders: ['config', 'cli', 'pipeline'] } as const;
+export const RUN_CONFIG = {
+  type: 'RunConfig',
+  file: 'src/config/config.ts',
+  folders: ['config', 'cli', 'pipeline'],
+} as const;
 
 /**
  * Packages that take a noticeable part of a second to load: imported only
  * inside the commands that need them (a dynamic import), so that --help,
  * check and metrics on feature files start fast. Matched as a prefix.
  */
-export const HEAVY_PACKAGES: readonly string[] = ['@tensorflow/', 'vega', 'vega-lite', 'puppeteer', 'puppeteer-core', 'sharp', 'onnxruntime-node', 'handlebars'];
+export const HEAVY_PACKAGES: readonly string[] = [
+  '@tensorflow/',
+  'vega',
+  'vega-lite',
+  'puppeteer',
+  'puppeteer-core',
+  'sharp',
+  'onnxruntime-node',
+  'handlebars',
+];
 
 /** The rules above as the Markdown that docs/architecture.md carries, word for word. */
 export function rulesAsMarkdown(): string {
@@ -100,7 +235,13 @@ export function rulesAsMarkdown(): string {
     '',
     `Charts are built in \`${CHARTS.folder}\` alone, one file per chart with its id, title and caption, by one \`charts(data, …)\` call after assemble: only its files and the renderer \`${CHARTS.renderer}\` import the renderer, ${CHARTS.packages.map((p) => `\`${p}\``).join(' or ')}.`,
     '',
-    `Only ${RUN_CONFIG.folders.map((f) => `\`${f}/\``).join(', ').replace(/, ([^,]*)$/, ' and $1')} import the \`${RUN_CONFIG.type}\` type of \`${RUN_CONFIG.file}\`: pipeline.ts picks out of it the few options each stage uses, and the stage receives those.`,
+    `Only ${RUN_CONFIG.folders
+      .map((f) => `\`${f}/\``)
+      .join(', ')
+      .replace(
+        /, ([^,]*)$/,
+        ' and $1',
+      )} import the \`${RUN_CONFIG.type}\` type of \`${RUN_CONFIG.file}\`: pipeline.ts picks out of it the few options each stage uses, and the stage receives those.`,
     '',
     `Loaded only by the commands that need them (never by a static import reachable from \`src/cli/main.ts\`): ${HEAVY_PACKAGES.map((p) => `\`${p}\``).join(', ')}.`,
   ].join('\n');

@@ -26,7 +26,15 @@ const hardness = Float64Array.from({ length: N }, () => 1.0 + 0.4 * rng.normal()
 const logLikelihoods = (bits: Float64Array) => bits.map((b) => -b * D * Math.LN2);
 
 function estimate(estimator: 'iwae' | 'exact', bits: Float64Array): LikelihoodEstimate {
-  return { estimator, kind: estimator === 'exact' ? 'exact' : 'bound', samples: 1, dataSpace: 'uint8-28x28x1', logLikelihoods: logLikelihoods(bits), secondsPerImage: 0.01, label: estimator };
+  return {
+    estimator,
+    kind: estimator === 'exact' ? 'exact' : 'bound',
+    samples: 1,
+    dataSpace: 'uint8-28x28x1',
+    logLikelihoods: logLikelihoods(bits),
+    secondsPerImage: 0.01,
+    label: estimator,
+  };
 }
 
 const FID: MetricInfo = { id: 'fid', label: 'FID', unit: '', direction: 'lower', definition: 'd', reference: 'r' };
@@ -40,7 +48,10 @@ function input(): AssembleInput {
   ];
   // FID replicates: a shared resampling component plus a constant gap of 2.
   const shared = Float64Array.from({ length: 50 }, () => 10 * rng.normal());
-  const fid = (value: number, replicates: Float64Array): { cells: Record<string, MetricCell>; paired: Record<string, PairedDraws> } => ({
+  const fid = (
+    value: number,
+    replicates: Float64Array,
+  ): { cells: Record<string, MetricCell>; paired: Record<string, PairedDraws> } => ({
     cells: { fid: { kind: 'value', value, interval: [value - 20, value + 20], n: 1000 } },
     paired: { fid: { kind: 'bootstrap', values: replicates } },
   });
@@ -62,18 +73,41 @@ function input(): AssembleInput {
     extractor: { id: 'x', name: 'x', layer: 'l', dim: 2, hash: 'h' },
     metrics: [FID],
     models: [
-      model('vae', 'vae', fid(52, shared.map((s) => 52 + s + 0.1 * rng.normal()))),
-      model('pixelcnn', 'autoregressive', fid(50, shared.map((s) => 50 + s + 0.1 * rng.normal()))),
+      model(
+        'vae',
+        'vae',
+        fid(
+          52,
+          shared.map((s) => 52 + s + 0.1 * rng.normal()),
+        ),
+      ),
+      model(
+        'pixelcnn',
+        'autoregressive',
+        fid(
+          50,
+          shared.map((s) => 50 + s + 0.1 * rng.normal()),
+        ),
+      ),
     ],
     images: [],
-    density: { images: N, dimensions: D, source: 'mnist:test', models: entries.map((e) => ({ model: e.model, density: { entries: [e] } })), reference: null },
+    density: {
+      images: N,
+      dimensions: D,
+      source: 'mnist:test',
+      models: entries.map((e) => ({ model: e.model, density: { entries: [e] } })),
+      reference: null,
+    },
   };
 }
 
 test('density: unpaired intervals overlap, the paired per-image interval is narrow and excludes 0 → a clear lead', () => {
   const data = assembleReport(input());
   const rows = data.density!.rows;
-  const [vae, pixelcnn] = [rows.find((r) => r.model === 'vae')!.bitsPerDim!, rows.find((r) => r.model === 'pixelcnn')!.bitsPerDim!];
+  const [vae, pixelcnn] = [
+    rows.find((r) => r.model === 'vae')!.bitsPerDim!,
+    rows.find((r) => r.model === 'pixelcnn')!.bitsPerDim!,
+  ];
   assert.ok(vae.low <= pixelcnn.high, 'the unpaired 95% intervals overlap');
   const bits = data.differences!.find((d) => d.metric === 'bits-per-dim')!;
   assert.equal(bits.best, 'pixelcnn');
@@ -87,7 +121,10 @@ test('density: unpaired intervals overlap, the paired per-image interval is narr
   assert.equal(row!.clear, true);
 
   const [, , density] = axisSummaries(data);
-  assert.match(density!.paragraph, /the paired difference vae − pixelcnn is \+0\.0\d+ \[\+0\.0\d+, \+0\.0\d+\], which excludes 0, so the lead is clear/);
+  assert.match(
+    density!.paragraph,
+    /the paired difference vae − pixelcnn is \+0\.0\d+ \[\+0\.0\d+, \+0\.0\d+\], which excludes 0, so the lead is clear/,
+  );
   assert.doesNotMatch(density!.paragraph, /intervals overlap/);
 });
 
@@ -99,7 +136,10 @@ test('sample metrics: FID replicates on the same resamples give a clear paired l
   assert.equal(fid.rows[0]!.difference.value, 2);
   assert.ok(fid.rows[0]!.clear && fid.rows[0]!.difference.low > 1.5 && fid.rows[0]!.difference.high < 2.5);
   const [fidelity] = axisSummaries(data);
-  assert.match(fidelity!.paragraph, /the paired difference vae − pixelcnn is \+2\.0+ \[\+1\.\d+, \+2\.\d+\], which excludes 0, so the lead is clear/);
+  assert.match(
+    fidelity!.paragraph,
+    /the paired difference vae − pixelcnn is \+2\.0+ \[\+1\.\d+, \+2\.\d+\], which excludes 0, so the lead is clear/,
+  );
 });
 
 test('report.json keeps the differences (schema), the HTML summary and report.md show the table', async () => {
@@ -107,10 +147,16 @@ test('report.json keeps the differences (schema), the HTML summary and report.md
   assert.equal(data.differences!.length, 2);
   const html = await renderHtml(data);
   assert.match(html, /<h3>Difference to the best model<\/h3>/);
-  assert.match(html, /<td class="num"><strong>\+0\.0\d+<\/strong><span class="detail">\[\+0\.0\d+, \+0\.0\d+\]<\/span><\/td>/);
+  assert.match(
+    html,
+    /<td class="num"><strong>\+0\.0\d+<\/strong><span class="detail">\[\+0\.0\d+, \+0\.0\d+\]<\/span><\/td>/,
+  );
   const md = renderMarkdown(data);
   assert.match(md, /\*\*Difference to the best model\*\*/);
-  assert.match(md, /\| Bits\/dim \(uint8-28x28x1\) \(300 shared test images\) \| pixelcnn \(exact\) \| \*\*\+0\.0\d+ \[/);
+  assert.match(
+    md,
+    /\| Bits\/dim \(uint8-28x28x1\) \(300 shared test images\) \| pixelcnn \(exact\) \| \*\*\+0\.0\d+ \[/,
+  );
 });
 
 test('models with different sample counts are not paired; no replicates, no difference', () => {

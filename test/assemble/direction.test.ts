@@ -20,15 +20,35 @@ test('a spread ratio nearest 1 is marked best, whether above or below it', () =>
     images: [],
   });
   const input: AssembleInput = {
-    title: 't', createdAt: '2026-01-01T00:00:00Z', tool: { name: 'genreport', version: '0' }, command: 'c', seed: 1, samples: 10,
-    backend: { name: 'cpu', reason: 'r' }, timings: [],
+    title: 't',
+    createdAt: '2026-01-01T00:00:00Z',
+    tool: { name: 'genreport', version: '0' },
+    command: 'c',
+    seed: 1,
+    samples: 10,
+    backend: { name: 'cpu', reason: 'r' },
+    timings: [],
     dataset: { name: 'd', split: 's', count: 1, shape: [1, 1, 1] },
     extractor: { id: 'e', name: 'e', layer: 'l', dim: 1, hash: 'h' },
-    metrics: [{ id: 'feature-std-ratio', label: 'Feature std ratio', unit: '', direction: 'near-one', definition: '', reference: '' }],
+    metrics: [
+      {
+        id: 'feature-std-ratio',
+        label: 'Feature std ratio',
+        unit: '',
+        direction: 'near-one',
+        definition: '',
+        reference: '',
+      },
+    ],
     models: [model('low', 0.7), model('high', 1.1), model('far', 1.6)],
     images: [],
   };
   const data = assembleReport(input);
-  const best = Object.entries(data.results).filter(([, row]) => row['feature-std-ratio']?.kind === 'value' && row['feature-std-ratio'].best);
-  assert.deepEqual(best.map(([name]) => name), ['high']);
+  const best = Object.entries(data.results).filter(
+    ([, row]) => row['feature-std-ratio']?.kind === 'value' && row['feature-std-ratio'].best,
+  );
+  assert.deepEqual(
+    best.map(([name]) => name),
+    ['high'],
+  );
 });

@@ -13,7 +13,11 @@ import { buildFixtureReport } from '../render/fixture-report.ts';
 const BIN = fileURLToPath(new URL('../../bin/genreport.js', import.meta.url));
 
 test('schema/report.schema.json is what scripts/write-report-schema.ts writes now', () => {
-  assert.equal(readFileSync(REPORT_SCHEMA_FILE, 'utf8'), reportSchemaText(), 'stale: run node --import tsx scripts/write-report-schema.ts');
+  assert.equal(
+    readFileSync(REPORT_SCHEMA_FILE, 'utf8'),
+    reportSchemaText(),
+    'stale: run node --import tsx scripts/write-report-schema.ts',
+  );
 });
 
 test('a report survives JSON and the schema unchanged', async () => {
@@ -26,13 +30,19 @@ test('a bad field is named with the file', async () => {
   const raw = JSON.parse(JSON.stringify(await buildFixtureReport()));
   raw.results['vae-mnist'].fid.value = 'low';
   raw.models[0].family = 'diffusion';
-  assert.throws(() => parseReportData(raw, 'r.json'), (e: unknown) => {
-    assert.ok(e instanceof GenreportError && e.exitCode === 2);
-    assert.match(e.message, /^r\.json: models\.0\.family: /m);
-    assert.match(e.message, /^r\.json: results\.vae-mnist\.fid\.value: /m);
-    return true;
-  });
-  assert.throws(() => parseReportData({ ...raw, format: 'other/1' }, 'r.json'), /r\.json: format: is not a genreport report/);
+  assert.throws(
+    () => parseReportData(raw, 'r.json'),
+    (e: unknown) => {
+      assert.ok(e instanceof GenreportError && e.exitCode === 2);
+      assert.match(e.message, /^r\.json: models\.0\.family: /m);
+      assert.match(e.message, /^r\.json: results\.vae-mnist\.fid\.value: /m);
+      return true;
+    },
+  );
+  assert.throws(
+    () => parseReportData({ ...raw, format: 'other/1' }, 'r.json'),
+    /r\.json: format: is not a genreport report/,
+  );
 });
 
 test('genreport render exits 2 on a report.json that does not match the schema', async () => {

@@ -19,11 +19,17 @@ test('the invoked command is the first word that is not an option', () => {
 });
 
 test('--help lists every lazily loaded command with its one-liner', () => {
-  const run = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '400' } });
+  const run = spawnSync(process.execPath, [BIN, '--help'], {
+    encoding: 'utf8',
+    env: { ...process.env, COLUMNS: '400' },
+  });
   assert.equal(run.status, 0, run.stderr);
   for (const c of LAZY_COMMANDS) {
     assert.ok(run.stdout.includes(`genreport ${c.command}`), `--help lists ${c.command}`);
-    assert.ok(run.stdout.replace(/\s+/g, ' ').includes(c.describe.split(' ').slice(0, 4).join(' ')), `--help says what ${c.command} does`);
+    assert.ok(
+      run.stdout.replace(/\s+/g, ' ').includes(c.describe.split(' ').slice(0, 4).join(' ')),
+      `--help says what ${c.command} does`,
+    );
   }
 });
 

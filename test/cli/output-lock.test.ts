@@ -28,7 +28,7 @@ async function waitFor(condition: () => boolean, ms = 60_000): Promise<void> {
   }
 }
 
-test('a second process is refused while the first holds the lock; SIGTERM releases it and removes the holder\'s staged files', async () => {
+test("a second process is refused while the first holds the lock; SIGTERM releases it and removes the holder's staged files", async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'genreport-lock-')), 'report');
   // The holder: takes the lock, stages a file as atomic-file.ts would, then waits to be stopped.
   const script = `
@@ -39,7 +39,10 @@ test('a second process is refused while the first holds the lock; SIGTERM releas
     process.stdout.write('locked\\n');
     setInterval(() => {}, 1000);
   `;
-  const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let said = '';
   holder.stdout.on('data', (d) => (said += d));
   await waitFor(() => said.includes('locked'));
@@ -52,7 +55,10 @@ test('a second process is refused while the first holds the lock; SIGTERM releas
     (e: unknown) => {
       assert.ok(e instanceof GenreportError);
       assert.equal(e.exitCode, 2);
-      assert.equal(e.message, `--out: another genreport (pid ${holder.pid}) is writing into ${out}; wait for it or choose another --out`);
+      assert.equal(
+        e.message,
+        `--out: another genreport (pid ${holder.pid}) is writing into ${out}; wait for it or choose another --out`,
+      );
       return true;
     },
   );
@@ -76,7 +82,9 @@ test('a lock whose pid is gone is taken over with a one-line notice; an empty fr
   writeFileSync(join(out, LOCK_FILE), `${dead}\n`);
   const logger = quietLogger();
   const release = lockOutputFolder(out, logger);
-  assert.deepEqual(logger.lines, [`warning: ${join(out, LOCK_FILE)}: took over the lock of genreport pid ${dead}, which is no longer running`]);
+  assert.deepEqual(logger.lines, [
+    `warning: ${join(out, LOCK_FILE)}: took over the lock of genreport pid ${dead}, which is no longer running`,
+  ]);
   assert.throws(() => lockOutputFolder(out, quietLogger()), /another genreport \(pid \d+\) is writing into/);
   release();
   assert.ok(existsSync(out), 'a folder that existed before stays');

@@ -20,10 +20,14 @@ const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'genreport-sample-'));
 
 function sample(...args: string[]) {
-  return spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', ...args, '--backend', 'wasm'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', ...args, '--backend', 'wasm'], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
-test('a GAN: the run\'s images for the seed, and latents that the generator turns into them', async () => {
+test("a GAN: the run's images for the seed, and latents that the generator turns into them", async () => {
   const gan = await writeTinyGan({ latentDim: 4 });
   const out = join(work, 'gan.npz');
   const run = sample(gan, '--n', '10', '--seed', '5', '--out', out, '--batch-size', '3');
@@ -40,7 +44,12 @@ test('a GAN: the run\'s images for the seed, and latents that the generator turn
   assert.deepEqual(Array.from(images!.data), Array.from(drawn.data));
   // The generator on the written latents, taken from [-1, 1] to [0, 1].
   const generator = bundle.components.generator as tf.LayersModel;
-  const made = tf.tidy(() => (generator.predict(tf.tensor2d(latents!.data as Float32Array, [10, 4])) as tf.Tensor).add(1).div(2).clipByValue(0, 1));
+  const made = tf.tidy(() =>
+    (generator.predict(tf.tensor2d(latents!.data as Float32Array, [10, 4])) as tf.Tensor)
+      .add(1)
+      .div(2)
+      .clipByValue(0, 1),
+  );
   const values = await made.data();
   made.dispose();
   const worst = Math.max(...Array.from(values, (v, i) => Math.abs(v - images!.data[i]!)));

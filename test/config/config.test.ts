@@ -31,7 +31,10 @@ test('every problem is reported at once, naming the file and the field', () => {
       assert.ok(e instanceof GenreportError);
       assert.equal(e.exitCode, 2);
       const fields = e.problems.map((p) => p.field).sort();
-      assert.deepEqual(fields, ['(root)', 'kid.subsets', 'models', 'samples', 'seed'].map((f) => (f === '(root)' ? undefined : f)).sort());
+      assert.deepEqual(
+        fields,
+        ['(root)', 'kid.subsets', 'models', 'samples', 'seed'].map((f) => (f === '(root)' ? undefined : f)).sort(),
+      );
       assert.ok(e.problems.every((p) => p.file === file));
       assert.match(e.message, /colour/);
       return true;
@@ -40,9 +43,15 @@ test('every problem is reported at once, naming the file and the field', () => {
 });
 
 test('a missing file and broken YAML are named', () => {
-  assert.throws(() => readConfig('/nonexistent/run.yaml'), (e: Error) => e.message === '/nonexistent/run.yaml: config file not found');
+  assert.throws(
+    () => readConfig('/nonexistent/run.yaml'),
+    (e: Error) => e.message === '/nonexistent/run.yaml: config file not found',
+  );
   const file = configFile('models: [a\n');
-  assert.throws(() => readConfig(file), (e: Error) => e.message.startsWith(`${file}: is not valid YAML`));
+  assert.throws(
+    () => readConfig(file),
+    (e: Error) => e.message.startsWith(`${file}: is not valid YAML`),
+  );
 });
 
 test("data.train follows the real data: a named set's train split, none for the user's own images", () => {
@@ -53,5 +62,9 @@ test("data.train follows the real data: a named set's train split, none for the 
   assert.equal(train('data: { real: my-images }\n'), undefined);
   const file = configFile('models: [a]\ndata: { real: cifar10:test, train: shots }\n');
   assert.equal(readConfig(file).config.data.train, join(file, '..', 'shots'), 'a path given is resolved, not replaced');
-  assert.equal(readConfig(configFile('models: [a]\ndata: { real: cifar10:test }\n')).config.data.real, 'cifar10:test', 'a named set is not a path');
+  assert.equal(
+    readConfig(configFile('models: [a]\ndata: { real: cifar10:test }\n')).config.data.real,
+    'cifar10:test',
+    'a named set is not a path',
+  );
 });

@@ -19,7 +19,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 test('the starter config parses to exactly the defaults', () => {
   const text = starterConfig();
   const fromStarter = validateConfig(parse(text), 'genreport.yaml', '/base');
-  const fromNothing = validateConfig({ models: ['my-gan', { path: 'samples.npz', name: 'my-samples' }] }, 'genreport.yaml', '/base');
+  const fromNothing = validateConfig(
+    { models: ['my-gan', { path: 'samples.npz', name: 'my-samples' }] },
+    'genreport.yaml',
+    '/base',
+  );
   assert.deepEqual(fromStarter, fromNothing);
 });
 
@@ -63,7 +67,8 @@ test('docs/configuration.md is the starter config (scripts/write-config-referenc
 
 test('genreport init writes the starter config and never overwrites one without --force', () => {
   const dir = mkdtempSync(join(tmpdir(), 'genreport-init-'));
-  const init = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/genreport.js'), 'init', dir, ...args], { encoding: 'utf8' });
+  const init = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin/genreport.js'), 'init', dir, ...args], { encoding: 'utf8' });
   const first = init();
   assert.equal(first.status, 0, first.stderr);
   const path = join(dir, 'genreport.yaml');

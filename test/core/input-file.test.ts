@@ -20,16 +20,28 @@ function inputErrorMessage(work: () => unknown): string {
 
 test('a missing file, a folder, bad JSON and bad YAML each give one message naming the file', () => {
   const missing = join(dir, 'nope.yaml');
-  assert.equal(inputErrorMessage(() => readYamlInput(missing, 'config file not found')), `${missing}: config file not found`);
-  assert.equal(inputErrorMessage(() => readJsonInput(dir, 'report file not found')), `${dir}: is a folder, not a file`);
+  assert.equal(
+    inputErrorMessage(() => readYamlInput(missing, 'config file not found')),
+    `${missing}: config file not found`,
+  );
+  assert.equal(
+    inputErrorMessage(() => readJsonInput(dir, 'report file not found')),
+    `${dir}: is a folder, not a file`,
+  );
   const json = join(dir, 'bad.json');
   writeFileSync(json, '{"a": 1,');
-  assert.match(inputErrorMessage(() => readJsonInput(json, 'x')), new RegExp(`^${json}: is not valid JSON \\(`));
+  assert.match(
+    inputErrorMessage(() => readJsonInput(json, 'x')),
+    new RegExp(`^${json}: is not valid JSON \\(`),
+  );
   const yaml = join(dir, 'bad.yaml');
   writeFileSync(yaml, 'a: [1, 2\nb: 3\n');
   const message = inputErrorMessage(() => readYamlInput(yaml, 'x'));
   // The whole explanation, not cut at the colon that introduced the excerpt, and where.
-  assert.equal(message, `${yaml}: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (line 2, column 1: "b: 3")`);
+  assert.equal(
+    message,
+    `${yaml}: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (line 2, column 1: "b: 3")`,
+  );
   assert.ok(!message.includes('\n'), 'one line: the excerpt is quoted, not printed');
 });
 

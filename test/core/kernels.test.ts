@@ -76,7 +76,17 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 5, 5, 2], filter: [3, 3, 2, 2], strides: 2, pad: 3 },
   { x: [1, 6, 6, 2], filter: [1, 1, 2, 3], strides: 2, pad: 'same' },
   { x: [1, 7, 8, 2], filter: [3, 4, 2, 3], strides: [2, 1], pad: 'same' },
-  { x: [2, 7, 8, 3], filter: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 7, 8, 3],
+    filter: [3, 3, 3, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 function describeCase(c: { strides: unknown; pad: unknown }, shapes: string): string {
@@ -132,14 +142,35 @@ test('conv2dTranspose on wasm matches the JS backend', async () => {
 });
 
 const TILE_CASES: [number[], number[]][] = [
-  [[1, 1, 1, 32], [64, 14, 14, 1]], // a bias tiled to feature maps, as in batch-norm gradients
-  [[2, 3], [2, 2]],
-  [[3, 1, 2], [1, 4, 1]],
-  [[2, 3, 4], [1, 1, 1]],
+  [
+    [1, 1, 1, 32],
+    [64, 14, 14, 1],
+  ], // a bias tiled to feature maps, as in batch-norm gradients
+  [
+    [2, 3],
+    [2, 2],
+  ],
+  [
+    [3, 1, 2],
+    [1, 4, 1],
+  ],
+  [
+    [2, 3, 4],
+    [1, 1, 1],
+  ],
   [[5], [3]],
-  [[2, 1, 3, 1], [2, 3, 1, 4]],
-  [[3, 2], [5, 3]], // a span that is not a power of two of the first copy
-  [[1, 2], [0, 2]],
+  [
+    [2, 1, 3, 1],
+    [2, 3, 1, 4],
+  ],
+  [
+    [3, 2],
+    [5, 3],
+  ], // a span that is not a power of two of the first copy
+  [
+    [1, 2],
+    [0, 2],
+  ],
 ];
 
 test('Tile on wasm gives exactly the JS backend values, for float32, int32 and bool', async () => {
@@ -152,7 +183,9 @@ test('Tile on wasm gives exactly the JS backend values, for float32, int32 and b
     ];
     const expected = await on('cpu', tiles);
     const actual = await on('wasm', tiles);
-    actual.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(expected[i]!), `tile [${shape}] by [${reps}], output ${i}`));
+    actual.forEach((a, i) =>
+      assert.deepEqual(Array.from(a), Array.from(expected[i]!), `tile [${shape}] by [${reps}], output ${i}`),
+    );
   }
 });
 
@@ -170,12 +203,30 @@ test('Identity on wasm shares its input: the copy outlives the original and no d
 });
 
 const TRANSPOSE_PERMS: [number[], number[]][] = [
-  [[6, 5, 5, 34], [3, 1, 2, 0]], // the filter gradient's: tiles with ragged edges
-  [[1, 70, 9], [0, 2, 1]],
-  [[2, 3, 4, 5], [2, 0, 3, 1]],
-  [[4, 3, 2, 2, 5], [0, 1, 3, 2, 4]], // innermost axis stays: left to the builtin
-  [[2, 1, 1, 3], [3, 2, 1, 0]], // size-1 axes dropped
-  [[5, 6], [0, 1]],
+  [
+    [6, 5, 5, 34],
+    [3, 1, 2, 0],
+  ], // the filter gradient's: tiles with ragged edges
+  [
+    [1, 70, 9],
+    [0, 2, 1],
+  ],
+  [
+    [2, 3, 4, 5],
+    [2, 0, 3, 1],
+  ],
+  [
+    [4, 3, 2, 2, 5],
+    [0, 1, 3, 2, 4],
+  ], // innermost axis stays: left to the builtin
+  [
+    [2, 1, 1, 3],
+    [3, 2, 1, 0],
+  ], // size-1 axes dropped
+  [
+    [5, 6],
+    [0, 1],
+  ],
 ];
 
 test('Transpose on wasm gives exactly the JS backend values, for float32 and int32', async () => {
@@ -187,7 +238,9 @@ test('Transpose on wasm gives exactly the JS backend values, for float32 and int
     ];
     const expected = await on('cpu', transposes);
     const actual = await on('wasm', transposes);
-    actual.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(expected[i]!), `transpose [${shape}] by [${perm}], output ${i}`));
+    actual.forEach((a, i) =>
+      assert.deepEqual(Array.from(a), Array.from(expected[i]!), `transpose [${shape}] by [${perm}], output ${i}`),
+    );
   }
 });
 
@@ -232,7 +285,11 @@ test('BatchMatMul on wasm gives bit for bit the builtin values, transposed, batc
     const a = tf.tensor(values(aShape, aShape.length), aShape);
     const b = tf.tensor(values(bShape, bShape.length + 7), bShape);
     const ours = tf.matMul(a, b, transposeA, transposeB);
-    const theirs = builtin.kernelFunc({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } }) as tf.TensorInfo;
+    const theirs = builtin.kernelFunc({
+      inputs: { a, b },
+      backend,
+      attrs: { transposeA, transposeB },
+    }) as tf.TensorInfo;
     const label = `matMul [${aShape}]${transposeA ? 'ᵀ' : ''} [${bShape}]${transposeB ? 'ᵀ' : ''}`;
     assert.deepEqual(ours.shape, theirs.shape, label);
     const expected = backend.readSync(theirs.dataId) as Float32Array;
@@ -294,9 +351,18 @@ test('each kernel frees all its intermediates', async () => {
     () => tf.conv2dTranspose(dy, filter, [2, 9, 9, 3], 2, 1),
     () => tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 2, 'same'))(filter, dy),
     () => tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 2, 'valid').sum())(filter),
-    () => tf.matMul(tf.tensor2d(values([64, 100], 5), [64, 100]), tf.tensor2d(values([64, 120], 6), [64, 120]), true, false),
+    () =>
+      tf.matMul(
+        tf.tensor2d(values([64, 100], 5), [64, 100]),
+        tf.tensor2d(values([64, 120], 6), [64, 120]),
+        true,
+        false,
+      ),
     // The 1×1 (pointwise) route.
-    () => tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 1, 'same').sum())(tf.tensor4d(values([1, 1, 3, 4], 4), [1, 1, 3, 4])),
+    () =>
+      tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 1, 'same').sum())(
+        tf.tensor4d(values([1, 1, 3, 4], 4), [1, 1, 3, 4]),
+      ),
   ];
   for (const [i, call] of calls.entries()) {
     const tensors = tf.memory().numTensors;

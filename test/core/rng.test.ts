@@ -7,8 +7,14 @@ test('the same seed gives the same stream; another seed another', () => {
   const b = new Rng(42);
   const c = new Rng(43);
   const xs = Array.from({ length: 5 }, () => a.nextUint32());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.nextUint32()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.nextUint32()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.nextUint32()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.nextUint32()),
+  );
 });
 
 test('normals have mean 0 and variance 1 (n = 200,000; 5 standard errors)', () => {

@@ -15,11 +15,15 @@ import { resolveImageSource } from '../../src/data/source.ts';
 const dir = cifar10DataDir();
 
 async function sheetRow(sheet: string, row: number): Promise<number[]> {
-  const { data } = await sharp(join(dir, sheet), { limitInputPixels: false }).extract({ left: 0, top: row, width: 1024, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(join(dir, sheet), { limitInputPixels: false })
+    .extract({ left: 0, top: row, width: 1024, height: 1 })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return Array.from(data);
 }
 
-const bytes = (values: Float32Array, from: number, count: number) => Array.from(values.subarray(from, from + count), (v) => Math.round(v * 255));
+const bytes = (values: Float32Array, from: number, count: number) =>
+  Array.from(values.subarray(from, from + count), (v) => Math.round(v * 255));
 
 test('cifar10:test: 10,000 32×32 RGB images whose labels and pixels match the package files at both ends', async () => {
   const { images, labels, classes } = await resolveImageSource('cifar10:test');
@@ -30,7 +34,7 @@ test('cifar10:test: 10,000 32×32 RGB images whose labels and pixels match the p
     assert.equal(labels?.[i], json[i], `label of image ${i}`);
     assert.deepEqual(bytes(images.data, i * 3072, 3072), await sheetRow('test_batch.png', i), `pixels of image ${i}`);
   }
-  assert.deepEqual(bytes(images.data, 0, 3), [158, 112, 49], 'test image 0 (a cat) starts with CIFAR-10\'s first pixel');
+  assert.deepEqual(bytes(images.data, 0, 3), [158, 112, 49], "test image 0 (a cat) starts with CIFAR-10's first pixel");
   assert.equal(CIFAR10_CLASSES[labels![0]!], 'cat');
 });
 
@@ -42,7 +46,11 @@ test('cifar10:train: 50,000 images over five sheets, each sheet right at its fir
     for (const row of [0, 9_999]) {
       const i = sheet * 10_000 + row;
       assert.equal(labels[i], json[i], `label of image ${i}`);
-      assert.deepEqual(bytes(images.data, i * 3072, 3072), await sheetRow(`data_batch_${sheet + 1}.png`, row), `pixels of image ${i}`);
+      assert.deepEqual(
+        bytes(images.data, i * 3072, 3072),
+        await sheetRow(`data_batch_${sheet + 1}.png`, row),
+        `pixels of image ${i}`,
+      );
     }
   }
   assert.deepEqual(bytes(images.data, 0, 3), [59, 62, 63]);
@@ -58,7 +66,10 @@ test('a limit decodes only the rows it needs and keeps their labels', async () =
 });
 
 test('a GENREPORT_CIFAR10_DIR without the package files is refused, naming the variable', () => {
-  assert.throws(() => cifar10DataDir({ GENREPORT_CIFAR10_DIR: '/nonexistent' }), /\/nonexistent: GENREPORT_CIFAR10_DIR holds no test_lables\.json/);
+  assert.throws(
+    () => cifar10DataDir({ GENREPORT_CIFAR10_DIR: '/nonexistent' }),
+    /\/nonexistent: GENREPORT_CIFAR10_DIR holds no test_lables\.json/,
+  );
   assert.equal(cifar10DataDir({ GENREPORT_CIFAR10_DIR: dir }), dir);
 });
 

@@ -60,11 +60,14 @@ test('malformed IDX files are rejected with a message naming the file', () => {
   for (const [name, bytes, message] of cases) {
     const file = join(dir, name);
     writeFileSync(file, Uint8Array.from(bytes));
-    assert.throws(() => readIdx(file), (err: Error) => {
-      assert.ok(err.message.startsWith(file), `${name}: ${err.message}`);
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => readIdx(file),
+      (err: Error) => {
+        assert.ok(err.message.startsWith(file), `${name}: ${err.message}`);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   }
   const corrupt = join(dir, 'corrupt.idx.gz');
   writeFileSync(corrupt, Uint8Array.from([0x1f, 0x8b, 1, 2, 3]));

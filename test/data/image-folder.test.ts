@@ -28,7 +28,10 @@ for (const channels of [1, 3] as const) {
     const dir = join(root, `round-${channels}`);
     const batch = patterned(3, 5, 4, channels);
     const files = await writeImageFolder(dir, batch);
-    assert.deepEqual(files.map((f) => basename(f)), ['000000.png', '000001.png', '000002.png']);
+    assert.deepEqual(
+      files.map((f) => basename(f)),
+      ['000000.png', '000001.png', '000002.png'],
+    );
     assert.equal((await sharp(files[0]).metadata()).channels, channels, 'PNG stored with the batch channel count');
     const back = await loadImageFolder(dir);
     assert.deepEqual([back.n, back.height, back.width, back.channels], [3, 5, 4, channels]);
@@ -42,7 +45,10 @@ test('requested size and channels convert on load; limit takes the first files',
   await writeImageFolder(dir, white);
   const grey = await loadImageFolder(dir, { height: 8, width: 6, channels: 1, limit: 1 });
   assert.deepEqual([grey.n, grey.height, grey.width, grey.channels], [1, 8, 6, 1]);
-  assert.ok(grey.data.every((v) => Math.abs(v - 1) < 1e-6), 'white stays white through resize and greyscale');
+  assert.ok(
+    grey.data.every((v) => Math.abs(v - 1) < 1e-6),
+    'white stays white through resize and greyscale',
+  );
 
   const greyDir = join(root, 'grey-to-rgb');
   await writeImageFolder(greyDir, imageBatch(1, 2, 2, 1, Float32Array.from([0, 1, 0.2, 0.8])));
@@ -55,7 +61,11 @@ test('requested size and channels convert on load; limit takes the first files',
 test('files are read in name order and non-images are ignored', async () => {
   const dir = join(root, 'order');
   mkdirSync(dir);
-  for (const [name, value] of [['b.png', 200], ['a.jpg', 0], ['c.PNG', 100]] as const) {
+  for (const [name, value] of [
+    ['b.png', 200],
+    ['a.jpg', 0],
+    ['c.PNG', 100],
+  ] as const) {
     const pixels = new Uint8Array(4).fill(value);
     const image = sharp(pixels, { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('b-w');
     await (name.endsWith('.jpg') ? image.jpeg({ quality: 100 }) : image.png()).toFile(join(dir, name));
@@ -75,7 +85,9 @@ test('bad folders and images give errors naming the folder or the file', async (
 
   const mixed = join(root, 'mixed');
   await writeImageFolder(mixed, patterned(1, 4, 4, 1));
-  await sharp({ create: { width: 5, height: 4, channels: 3, background: 'red' } }).png().toFile(join(mixed, 'wide.png'));
+  await sharp({ create: { width: 5, height: 4, channels: 3, background: 'red' } })
+    .png()
+    .toFile(join(mixed, 'wide.png'));
   await assert.rejects(loadImageFolder(mixed), /wide\.png: image is 5×4 but the folder's first image is 4×4/);
   assert.equal((await loadImageFolder(mixed, { height: 4, width: 4 })).n, 2, 'a target size resolves it');
 
@@ -86,11 +98,14 @@ test('bad folders and images give errors naming the folder or the file', async (
 });
 
 test("torchvision's ImageFolder layout: one subfolder per class gives labels in class-name order", async () => {
-  const classRoot = mkdtempSync(join(tmpdir(), "genreport-classes-"));
+  const classRoot = mkdtempSync(join(tmpdir(), 'genreport-classes-'));
   // Each class's images carry the class index as their grey level, so a label can be checked against its pixels.
   const shades = { cat: 3, airplane: 1, dog: 5 } as const;
   for (const [name, shade] of Object.entries(shades)) {
-    await writeImageFolder(join(classRoot, name), imageBatch(name === 'dog' ? 1 : 3, 2, 2, 1, new Float32Array((name === 'dog' ? 1 : 3) * 4).fill(shade / 255)));
+    await writeImageFolder(
+      join(classRoot, name),
+      imageBatch(name === 'dog' ? 1 : 3, 2, 2, 1, new Float32Array((name === 'dog' ? 1 : 3) * 4).fill(shade / 255)),
+    );
   }
   const all = await loadLabelledImageFolder(classRoot);
   assert.deepEqual(all.classes, ['airplane', 'cat', 'dog']);
@@ -101,7 +116,10 @@ test("torchvision's ImageFolder layout: one subfolder per class gives labels in 
   // A limit takes the classes in turn, so a small count still covers every class.
   const few = await loadLabelledImageFolder(classRoot, { limit: 5 });
   assert.deepEqual(Array.from(few.labels ?? []), [0, 1, 2, 0, 1]);
-  assert.deepEqual(Array.from({ length: 5 }, (_, i) => Math.round(few.images.data[i * 4]! * 255)), [1, 3, 5, 1, 3]);
+  assert.deepEqual(
+    Array.from({ length: 5 }, (_, i) => Math.round(few.images.data[i * 4]! * 255)),
+    [1, 3, 5, 1, 3],
+  );
 
   // A plain folder stays unlabelled.
   const plain = await loadLabelledImageFolder(join(classRoot, 'cat'));
@@ -110,5 +128,8 @@ test("torchvision's ImageFolder layout: one subfolder per class gives labels in 
 
   const empty = mkdtempSync(join(tmpdir(), 'genreport-noclasses-'));
   mkdirSync(join(empty, 'nothing'));
-  await assert.rejects(loadLabelledImageFolder(empty), /holds no \.png, \.jpg or \.jpeg files, nor class subfolders holding them/);
+  await assert.rejects(
+    loadLabelledImageFolder(empty),
+    /holds no \.png, \.jpg or \.jpeg files, nor class subfolders holding them/,
+  );
 });

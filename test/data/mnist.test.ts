@@ -18,7 +18,10 @@ test('MNIST test split: 10,000 28×28 grey images in [0, 1], all ten digits', ()
   // Every digit appears roughly 1,000 times (MNIST test: 892 to 1,135).
   const histogram = new Array(10).fill(0);
   for (const label of labels) histogram[label]++;
-  assert.equal(histogram.reduce((a, b) => a + b, 0), 10_000);
+  assert.equal(
+    histogram.reduce((a, b) => a + b, 0),
+    10_000,
+  );
   for (const count of histogram) assert.ok(count > 850 && count < 1200, `histogram ${histogram}`);
   // First test image is a 7, as everyone who has looked at MNIST knows.
   assert.equal(labels[0], 7);

@@ -50,22 +50,50 @@ test('toFeatureMatrix converts a 2-D array to float64 and rejects other ranks na
   assert.equal(matrix.cols, 3);
   assert.ok(matrix.data instanceof Float64Array);
   assert.equal(matrix.data[3], Math.fround(1e-7));
-  assert.throws(() => toFeatureMatrix(samples[1]!, 'feats.npy'), /^GenreportError: feats\.npy: features must be a 2-D array.*\(3\)/);
+  assert.throws(
+    () => toFeatureMatrix(samples[1]!, 'feats.npy'),
+    /^GenreportError: feats\.npy: features must be a 2-D array.*\(3\)/,
+  );
 });
 
 /** A v1.0 .npy with the given header dict and payload, padded like numpy. */
 function npyBytes(dict: string, payload: number[]): Uint8Array {
   const header = `${dict + ' '.repeat((64 - ((11 + dict.length) % 64)) % 64)}\n`;
-  return Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8, ...Buffer.from(header), ...payload]);
+  return Uint8Array.from([
+    0x93,
+    0x4e,
+    0x55,
+    0x4d,
+    0x50,
+    0x59,
+    1,
+    0,
+    header.length & 255,
+    header.length >> 8,
+    ...Buffer.from(header),
+    ...payload,
+  ]);
 }
 
 test('malformed .npy files are rejected with one message naming the file', () => {
   const good = "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }";
   const cases: [string, Uint8Array, RegExp][] = [
     ['bad-magic.npy', Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x58, 1, 0, 0, 0]), /missing \\x93NUMPY magic/],
-    ['fortran.npy', npyBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (1, 1), }", [0, 0, 0, 0]), /Fortran order/],
-    ['int64.npy', npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", [1, 0, 0, 0, 0, 0, 0, 0]), /unsupported \.npy dtype '<i8'/],
-    ['big-endian.npy', npyBytes("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", [0, 0, 0, 0]), /unsupported \.npy dtype '>f4'/],
+    [
+      'fortran.npy',
+      npyBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (1, 1), }", [0, 0, 0, 0]),
+      /Fortran order/,
+    ],
+    [
+      'int64.npy',
+      npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", [1, 0, 0, 0, 0, 0, 0, 0]),
+      /unsupported \.npy dtype '<i8'/,
+    ],
+    [
+      'big-endian.npy',
+      npyBytes("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", [0, 0, 0, 0]),
+      /unsupported \.npy dtype '>f4'/,
+    ],
     ['truncated-data.npy', npyBytes(good, [1]), /needs 130 bytes, file has 129/],
     ['truncated-header.npy', npyBytes(good, [1, 2]).subarray(0, 40), /header truncated/],
     ['no-shape.npy', npyBytes("{'descr': '|u1', 'fortran_order': False}", []), /malformed \.npy header/],
@@ -74,13 +102,16 @@ test('malformed .npy files are rejected with one message naming the file', () =>
   for (const [name, bytes, message] of cases) {
     const file = join(dir, name);
     writeFileSync(file, bytes);
-    assert.throws(() => readNpy(file), (err: Error) => {
-      assert.equal(err.name, 'GenreportError');
-      assert.ok(err.message.startsWith(`${file}: `), err.message);
-      assert.match(err.message, message);
-      assert.equal(err.message.split('\n').length, 1);
-      return true;
-    });
+    assert.throws(
+      () => readNpy(file),
+      (err: Error) => {
+        assert.equal(err.name, 'GenreportError');
+        assert.ok(err.message.startsWith(`${file}: `), err.message);
+        assert.match(err.message, message);
+        assert.equal(err.message.split('\n').length, 1);
+        return true;
+      },
+    );
   }
   writeFileSync(join(dir, 'ok.npy'), npyBytes(good, [1, 2]));
   assert.deepEqual(Array.from(readNpy(join(dir, 'ok.npy')).data), [1, 2], 'the helper itself builds valid files');

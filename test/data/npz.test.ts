@@ -35,7 +35,10 @@ test('a numpy.savez_compressed archive reads back with its values', () => {
   const back = readNpz(join(fixtures, 'numpy-images.npz'));
   assert.deepEqual(back.images!.shape, [2, 3, 4]);
   assert.equal(back.images!.dtype, 'uint8');
-  assert.deepEqual(Array.from(back.images!.data), Array.from({ length: 24 }, (_, i) => i * 10));
+  assert.deepEqual(
+    Array.from(back.images!.data),
+    Array.from({ length: 24 }, (_, i) => i * 10),
+  );
   assert.deepEqual(Array.from(back.labels!.data), [7, 1]);
 });
 

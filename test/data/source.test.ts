@@ -44,7 +44,10 @@ test('uint8 (N,H,W) arrays are scaled by 1/255; float (N,H,W,C) arrays pass thro
 });
 
 test('bad specs and bad arrays fail with a message naming the source', async () => {
-  await assert.rejects(resolveImageSource('mnist:validation'), /^GenreportError: mnist:validation: unknown data source/);
+  await assert.rejects(
+    resolveImageSource('mnist:validation'),
+    /^GenreportError: mnist:validation: unknown data source/,
+  );
   await assert.rejects(resolveImageSource(join(dir, 'nowhere')), /nowhere: unknown data source/);
 
   const outOfRange = join(dir, 'tanh.npy');
@@ -58,7 +61,10 @@ test('bad specs and bad arrays fail with a message naming the source', async () 
   const ambiguous = join(dir, 'two.npz');
   const array: NdArray = { dtype: 'uint8', shape: [1, 1, 1], data: new Uint8Array(1) };
   writeNpz(ambiguous, { a: array, b: array });
-  await assert.rejects(resolveImageSource(ambiguous), /two\.npz: cannot tell which array holds the images \(found a, b\)/);
+  await assert.rejects(
+    resolveImageSource(ambiguous),
+    /two\.npz: cannot tell which array holds the images \(found a, b\)/,
+  );
 });
 
 test('a uint8 .npz of RGB images reads the same laid out NHWC or NCHW (as PyTorch saves it), with its labels and a limit', async () => {
@@ -66,9 +72,12 @@ test('a uint8 .npz of RGB images reads the same laid out NHWC or NCHW (as PyTorc
   const [n, h, w, c] = [3, 2, 4, 3];
   const nhwc = Uint8Array.from({ length: n * h * w * c }, (_, i) => (i * 7) % 256);
   const nchw = new Uint8Array(nhwc.length);
-  for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k]!;
-  }
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) {
+          nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k]!;
+        }
   const labels: NdArray = { dtype: 'uint8', shape: [n], data: Uint8Array.of(3, 8, 0) };
   const hwcFile = join(dir, 'hwc.npz');
   const chwFile = join(dir, 'chw.npz');
@@ -77,7 +86,10 @@ test('a uint8 .npz of RGB images reads the same laid out NHWC or NCHW (as PyTorc
   const a = await resolveImageSource(hwcFile);
   const b = await resolveImageSource(chwFile, { limit: 2 });
   assert.deepEqual([b.images.n, b.images.height, b.images.width, b.images.channels], [2, h, w, c]);
-  assert.deepEqual(Array.from(a.images.data, (v) => Math.round(v * 255)), Array.from(nhwc));
+  assert.deepEqual(
+    Array.from(a.images.data, (v) => Math.round(v * 255)),
+    Array.from(nhwc),
+  );
   assert.deepEqual(Array.from(b.images.data), Array.from(a.images.data.subarray(0, 2 * h * w * c)));
   assert.deepEqual(Array.from(b.labels ?? []), [3, 8]);
 });
@@ -94,6 +106,9 @@ test("as real data, torchvision's ImageFolder layout gives labels and the class 
   assert.deepEqual(classes, ['airplane', 'automobile', 'bird']);
   assert.deepEqual(Array.from(labels ?? []), [0, 0, 1, 1, 2, 2]);
   assert.deepEqual([images.n, images.channels], [6, 3]);
-  assert.deepEqual(Array.from({ length: 6 }, (_, i) => Math.round(images.data[i * 48]! * 255)), [0, 0, 40, 40, 80, 80]);
+  assert.deepEqual(
+    Array.from({ length: 6 }, (_, i) => Math.round(images.data[i * 48]! * 255)),
+    [0, 0, 40, 40, 80, 80],
+  );
   assert.equal(source, classRoot);
 });

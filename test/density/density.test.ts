@@ -47,7 +47,10 @@ test('the independent-pixels reference: add-one histograms per position, exact l
   assert.ok(Math.abs(estimate.logLikelihoods[0]! - expected) < 1e-12);
   assert.equal(estimate.kind, 'exact');
   assert.equal(estimate.dataSpace, 'uint8-1x2x1');
-  assert.throws(() => independentPixelsLikelihood(model, imageBatch(1, 2, 1, 1), 'other'), /other: images are uint8-2x1x1, but the independent-pixels model was fit on uint8-1x2x1/);
+  assert.throws(
+    () => independentPixelsLikelihood(model, imageBatch(1, 2, 1, 1), 'other'),
+    /other: images are uint8-2x1x1, but the independent-pixels model was fit on uint8-1x2x1/,
+  );
 });
 
 test('Parzen: one centre gives the Gaussian density moved onto the 8-bit space; σ is the best on validation; labelled unreliable', () => {
@@ -66,7 +69,13 @@ test('Parzen: one centre gives the Gaussian density moved onto the 8-bit space; 
 
 test('estimates are ranked only within a data space; Parzen estimates and lone data spaces are set apart with a reason', () => {
   const estimate = (dataSpace: string, kind: LikelihoodEstimate['kind'] = 'exact'): LikelihoodEstimate => ({
-    estimator: 'exact', kind, samples: 1, dataSpace, logLikelihoods: new Float64Array(1), secondsPerImage: 0, label: '',
+    estimator: 'exact',
+    kind,
+    samples: 1,
+    dataSpace,
+    logLikelihoods: new Float64Array(1),
+    secondsPerImage: 0,
+    label: '',
   });
   const { groups, apart } = groupByDataSpace([
     { model: 'pixelcnn', estimate: estimate('uint8-28x28x1') },
@@ -74,9 +83,18 @@ test('estimates are ranked only within a data space; Parzen estimates and lone d
     { model: 'flow-32', estimate: estimate('uint8-32x32x1', 'bound') },
     { model: 'dcgan', estimate: estimate('uint8-28x28x1', 'unreliable') },
   ]);
-  assert.deepEqual(groups.map((g) => [g.dataSpace, g.entries.map((e) => e.model)]), [['uint8-28x28x1', ['pixelcnn', 'vae']]]);
-  assert.deepEqual(apart.map((a) => a.model), ['dcgan', 'flow-32']);
-  assert.match(apart[1]!.reason, /on uint8-32x32x1, the others on uint8-28x28x1: probabilities on different data spaces are not comparable/);
+  assert.deepEqual(
+    groups.map((g) => [g.dataSpace, g.entries.map((e) => e.model)]),
+    [['uint8-28x28x1', ['pixelcnn', 'vae']]],
+  );
+  assert.deepEqual(
+    apart.map((a) => a.model),
+    ['dcgan', 'flow-32'],
+  );
+  assert.match(
+    apart[1]!.reason,
+    /on uint8-32x32x1, the others on uint8-28x28x1: probabilities on different data spaces are not comparable/,
+  );
 });
 
 test('the manifest likelihood is checked per family: kind, data space and how to read the outputs', () => {
@@ -89,16 +107,40 @@ test('the manifest likelihood is checked per family: kind, data space and how to
       return (e as GenreportError).problems.map((p) => `${p.field}: ${p.message}`);
     }
   };
-  assert.deepEqual(problems({ ...base, family: 'flow', components: { flow: 'f/model.json' }, likelihood: { kind: 'exact', dataSpace: 'uint8-32x32x1' } }), [
-    'likelihood.kind: a flow likelihood is "bound", not "exact" (its density at uniformly dequantized pixels bounds the 8-bit likelihood from below)',
-    'likelihood.dequantization: a flow bundle must declare this',
-    'likelihood.dataSpace: is "uint8-32x32x1", but the images declared are uint8-28x28x1',
-  ]);
+  assert.deepEqual(
+    problems({
+      ...base,
+      family: 'flow',
+      components: { flow: 'f/model.json' },
+      likelihood: { kind: 'exact', dataSpace: 'uint8-32x32x1' },
+    }),
+    [
+      'likelihood.kind: a flow likelihood is "bound", not "exact" (its density at uniformly dequantized pixels bounds the 8-bit likelihood from below)',
+      'likelihood.dequantization: a flow bundle must declare this',
+      'likelihood.dataSpace: is "uint8-32x32x1", but the images declared are uint8-28x28x1',
+    ],
+  );
   assert.deepEqual(problems({ ...base, family: 'autoregressive', components: { model: 'm/model.json' } }), [
     'likelihood: autoregressive bundles must declare their likelihood (kind, dataSpace, form)',
   ]);
-  assert.deepEqual(problems({ ...base, family: 'gan', latent: { dim: 2, distribution: 'normal' }, components: { generator: 'g/model.json' }, likelihood: { kind: 'exact', dataSpace: 'uint8-28x28x1' } }), [
-    'likelihood: a gan has no likelihood: set it to null (a Parzen estimate is a run option, not a model property)',
-  ]);
-  assert.deepEqual(problems({ ...base, family: 'vae', latent: { dim: 2, distribution: 'normal' }, components: { encoder: 'e', decoder: 'd' }, likelihood: { kind: 'bound', dataSpace: 'uint8-28x28x1', form: 'categorical-256' } }), []);
+  assert.deepEqual(
+    problems({
+      ...base,
+      family: 'gan',
+      latent: { dim: 2, distribution: 'normal' },
+      components: { generator: 'g/model.json' },
+      likelihood: { kind: 'exact', dataSpace: 'uint8-28x28x1' },
+    }),
+    ['likelihood: a gan has no likelihood: set it to null (a Parzen estimate is a run option, not a model property)'],
+  );
+  assert.deepEqual(
+    problems({
+      ...base,
+      family: 'vae',
+      latent: { dim: 2, distribution: 'normal' },
+      components: { encoder: 'e', decoder: 'd' },
+      likelihood: { kind: 'bound', dataSpace: 'uint8-28x28x1', form: 'categorical-256' },
+    }),
+    [],
+  );
 });

@@ -23,7 +23,11 @@ for (const [scenario, expected] of Object.entries(EXPECTED) as [Scenario, Findin
     for (const seed of [1, 2, 3]) {
       const { findings } = diagnoseTraining({ model: scenario, log: syntheticLog(scenario, seed) });
       const raised = findings.filter((f) => f.severity !== 'info').map((f) => f.id);
-      assert.deepEqual([...new Set(raised)].sort(), [...expected].sort(), `seed ${seed}: ${findings.map((f) => f.evidence).join(' | ')}`);
+      assert.deepEqual(
+        [...new Set(raised)].sort(),
+        [...expected].sort(),
+        `seed ${seed}: ${findings.map((f) => f.evidence).join(' | ')}`,
+      );
     }
   });
 }
@@ -35,7 +39,10 @@ test('the oscillation finding recovers the planted period and amplitude, and cov
   assert.equal(oscillation!.severity, 'critical');
   assert.ok(Math.abs(oscillation!.values.periodSteps! - 80) <= 3, `period ${oscillation!.values.periodSteps}`);
   // Planted sine of amplitude 1.2; the red noise adds a little power at the same lag.
-  assert.ok(oscillation!.values.amplitude! > 1.0 && oscillation!.values.amplitude! < 1.5, `amplitude ${oscillation!.values.amplitude}`);
+  assert.ok(
+    oscillation!.values.amplitude! > 1.0 && oscillation!.values.amplitude! < 1.5,
+    `amplitude ${oscillation!.values.amplitude}`,
+  );
   const [start, end] = oscillation!.steps!;
   assert.ok(start >= 800 && start <= 1000, `starts at ${start} (planted at 1000, windows are 300 steps)`);
   assert.equal(end, 3000);
@@ -75,7 +82,15 @@ test('a log written every 10 steps gives the same verdicts: thresholds are in st
   for (const scenario of ['healthy', 'oscillating', 'discriminator-collapse'] as Scenario[]) {
     const full = syntheticLog(scenario, 4);
     const keep = (_: number, i: number): boolean => i % 10 === 9;
-    const sparse = { ...full, step: full.step.filter(keep), series: { g_loss: full.series.g_loss!.filter(keep), d_loss: full.series.d_loss!.filter(keep) } };
-    assert.equal(diagnoseTraining({ model: scenario, log: sparse }).label, diagnoseTraining({ model: scenario, log: full }).label, scenario);
+    const sparse = {
+      ...full,
+      step: full.step.filter(keep),
+      series: { g_loss: full.series.g_loss!.filter(keep), d_loss: full.series.d_loss!.filter(keep) },
+    };
+    assert.equal(
+      diagnoseTraining({ model: scenario, log: sparse }).label,
+      diagnoseTraining({ model: scenario, log: full }).label,
+      scenario,
+    );
   }
 });

@@ -22,20 +22,34 @@ test('each synthetic run gets its verdict and severity, with the evidence in the
     assert.deepEqual(d.steps, [1, 3000]);
   }
   const failed = diagnoseTraining({ model: 'failed', log: syntheticLog('discriminator-collapse') });
-  assert.match(failed.verdict, /^convergence failure: discriminator loss below 0\.1 for \d+ steps .*; also diverging losses$/);
+  assert.match(
+    failed.verdict,
+    /^convergence failure: discriminator loss below 0\.1 for \d+ steps .*; also diverging losses$/,
+  );
 });
 
-const COLLAPSED_SAMPLES = { modeCoverage: { classHistogram: [2, 610, 1, 3, 2, 1, 4, 371, 2, 4], realHistogram: Array(10).fill(1000) } };
-const HEALTHY_SAMPLES = { modeCoverage: { classHistogram: [98, 110, 101, 99, 97, 92, 96, 104, 98, 105], realHistogram: Array(10).fill(1000) } };
+const COLLAPSED_SAMPLES = {
+  modeCoverage: { classHistogram: [2, 610, 1, 3, 2, 1, 4, 371, 2, 4], realHistogram: Array(10).fill(1000) },
+};
+const HEALTHY_SAMPLES = {
+  modeCoverage: { classHistogram: [98, 110, 101, 99, 97, 92, 96, 104, 98, 105], realHistogram: Array(10).fill(1000) },
+};
 
 test("the zoo's collapsed GAN (oscillating G, two classes in the samples) is 'mode collapse'; the healthy one stays healthy", () => {
-  const collapsed = diagnoseTraining({ model: 'gan-collapsed', log: syntheticLog('oscillating'), samples: COLLAPSED_SAMPLES });
+  const collapsed = diagnoseTraining({
+    model: 'gan-collapsed',
+    log: syntheticLog('oscillating'),
+    samples: COLLAPSED_SAMPLES,
+  });
   assert.equal(collapsed.label, 'mode collapse');
   assert.equal(collapsed.severity, 'critical');
   assert.match(collapsed.verdict, /samples cover 2 of 10 classes.*; also oscillating generator loss/);
   const healthy = diagnoseTraining({ model: 'gan-dcgan', log: syntheticLog('healthy'), samples: HEALTHY_SAMPLES });
   assert.equal(healthy.label, 'healthy');
-  assert.deepEqual(healthy.findings.map((f) => [f.id, f.severity]), [['class-coverage', 'info']]);
+  assert.deepEqual(
+    healthy.findings.map((f) => [f.id, f.severity]),
+    [['class-coverage', 'info']],
+  );
 });
 
 test('a model without a log says so, and collapsed samples still give a verdict', () => {
@@ -47,7 +61,11 @@ test('a model without a log says so, and collapsed samples still give a verdict'
 });
 
 test('a log without GAN losses (a VAE or the classifier) is named as such, listing its columns', () => {
-  const log: TrainingLog = { file: 'vae/train-log.csv', step: [1, 2, 3], series: { loss: [300, 200, 150], kl: [5, 8, 9] } };
+  const log: TrainingLog = {
+    file: 'vae/train-log.csv',
+    step: [1, 2, 3],
+    series: { loss: [300, 200, 150], kl: [5, 8, 9] },
+  };
   const d = diagnoseTraining({ model: 'vae', log });
   assert.equal(d.label, 'no GAN losses');
   assert.match(d.verdict, /found: loss, kl/);
@@ -56,7 +74,10 @@ test('a log without GAN losses (a VAE or the classifier) is named as such, listi
 
 test('other column names are accepted through the thresholds', () => {
   const synthetic = syntheticLog('discriminator-collapse');
-  const log: TrainingLog = { ...synthetic, series: { lossG: synthetic.series.g_loss!, lossD: synthetic.series.d_loss! } };
+  const log: TrainingLog = {
+    ...synthetic,
+    series: { lossG: synthetic.series.g_loss!, lossD: synthetic.series.d_loss! },
+  };
   assert.equal(diagnoseTraining({ model: 'renamed', log }).label, 'no GAN losses');
   const thresholds = diagnosticThresholdsSchema.parse({ columns: { generator: ['lossG'], discriminator: ['lossD'] } });
   assert.equal(diagnoseTraining({ model: 'renamed', log, thresholds }).label, 'convergence failure');

@@ -67,7 +67,11 @@ test('latent similarity: samples alike across distant latents are critical, samp
   const real = gaussianRows(rng, 300, 32, 2);
   const healthy = gaussianRows(rng, 100, 32, 2);
   // Collapse: every latent lands near one point away from the real mean.
-  const collapsed = featureMatrix(100, 32, Float64Array.from({ length: 3200 }, (_, i) => 2 + (i % 32 < 16 ? 1.5 : -1.5) + 0.3 * rng.normal()));
+  const collapsed = featureMatrix(
+    100,
+    32,
+    Float64Array.from({ length: 3200 }, (_, i) => 2 + (i % 32 < 16 ? 1.5 : -1.5) + 0.3 * rng.normal()),
+  );
   const [ok] = sampleEvidence({ latentSimilarity: { generated: healthy, real } }, DEFAULT_THRESHOLDS);
   const [bad] = sampleEvidence({ latentSimilarity: { generated: collapsed, real } }, DEFAULT_THRESHOLDS);
   assert.equal(ok!.severity, 'info');

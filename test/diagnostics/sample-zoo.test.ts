@@ -18,7 +18,8 @@ const DCGAN_LOG = `${samples}gan-dcgan/train-log.csv`;
 const CLASSIFIER_LOG = fileURLToPath(new URL('../../extractors/mnist-classifier/train-log.csv', import.meta.url));
 
 test('the sample DCGAN trains healthily: no finding at warning or above', (t) => {
-  if (!existsSync(DCGAN_LOG)) return t.skip(`${DCGAN_LOG} not present (train it with npm run train:mnist -- --family gan)`);
+  if (!existsSync(DCGAN_LOG))
+    return t.skip(`${DCGAN_LOG} not present (train it with npm run train:mnist -- --family gan)`);
   const d = diagnoseTraining({ model: 'gan-dcgan', log: readTrainingLog(DCGAN_LOG) });
   assert.equal(d.label, 'healthy', d.verdict);
   assert.equal(d.severity, 'info');

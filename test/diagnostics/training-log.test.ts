@@ -48,7 +48,10 @@ test('a CSV log without a step column, or a JSON line that is not an object, is 
   writeFileSync(join(dir, 'text-value.jsonl'), '{"step":1,"g_loss":"0.7"}\n');
   assert.throws(() => readTrainingLog(join(dir, 'no-step.csv')), /no-step\.csv:1: header must name a "step" column/);
   assert.throws(() => readTrainingLog(join(dir, 'array.jsonl')), /array\.jsonl:2: expected one JSON object per line/);
-  assert.throws(() => readTrainingLog(join(dir, 'text-value.jsonl')), /text-value\.jsonl:1: g_loss: expected a finite number or null/);
+  assert.throws(
+    () => readTrainingLog(join(dir, 'text-value.jsonl')),
+    /text-value\.jsonl:1: g_loss: expected a finite number or null/,
+  );
 });
 
 function bundleWithLog(log: string | null): LoadedManifest {
@@ -68,5 +71,8 @@ test("a bundle's log is found through the manifest's training.log, relative to t
 test('a bundle that declares no log has none; one whose declared log is missing is an error on training.log', () => {
   assert.equal(readBundleTrainingLog(bundleWithLog(null)), null);
   const missing = bundleWithLog('train-log.csv');
-  assert.throws(() => readBundleTrainingLog(missing), /genmodel\.json: training\.log: declares training log train-log\.csv, which is not in the bundle/);
+  assert.throws(
+    () => readBundleTrainingLog(missing),
+    /genmodel\.json: training\.log: declares training log train-log\.csv, which is not in the bundle/,
+  );
 });

@@ -57,10 +57,17 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
   for (const name of measured) {
     const fid = data.results[name]!.fid;
     assert.ok(fid?.kind === 'value' && Number.isFinite(fid.value), `${name}: FID ${JSON.stringify(fid)}`);
-    assert.ok(data.images.some((i) => i.id === `samples-${name}`), `${name}: sample grid`);
+    assert.ok(
+      data.images.some((i) => i.id === `samples-${name}`),
+      `${name}: sample grid`,
+    );
   }
   for (const entry of data.models.filter((m) => onnxModels.includes(m.name))) {
-    assert.match(entry.runtime ?? '', /^onnxruntime-node \d+\.\d+\.\d+, (cpu|cuda) execution provider, \d+ threads?$/, entry.name);
+    assert.match(
+      entry.runtime ?? '',
+      /^onnxruntime-node \d+\.\d+\.\d+, (cpu|cuda) execution provider, \d+ threads?$/,
+      entry.name,
+    );
     assert.ok(entry.parameters > 100, `${entry.name}: ${entry.parameters} parameters`);
     assert.ok(entry.samplesPerSecond! > 0, `${entry.name}: sampling speed`);
   }
@@ -68,22 +75,45 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
   assert.equal(data.models[6]!.runtime, 'stored images (samples only)');
 
   const density = (name: string) => data.density!.rows.filter((r) => r.model === name);
-  assert.deepEqual(density('onnx-vae').map((r) => [r.estimator, r.kind]), [['elbo', 'bound'], ['iwae', 'bound']]);
-  assert.deepEqual(density('onnx-flow').map((r) => [r.estimator, r.kind]), [['dequantized', 'bound']]);
-  assert.deepEqual(density('onnx-pixelcnn').map((r) => [r.estimator, r.kind]), [['exact', 'exact']]);
+  assert.deepEqual(
+    density('onnx-vae').map((r) => [r.estimator, r.kind]),
+    [
+      ['elbo', 'bound'],
+      ['iwae', 'bound'],
+    ],
+  );
+  assert.deepEqual(
+    density('onnx-flow').map((r) => [r.estimator, r.kind]),
+    [['dequantized', 'bound']],
+  );
+  assert.deepEqual(
+    density('onnx-pixelcnn').map((r) => [r.estimator, r.kind]),
+    [['exact', 'exact']],
+  );
   for (const name of ['onnx-vae', 'onnx-flow', 'onnx-pixelcnn']) {
     for (const row of density(name)) {
       // Trained on MNIST for minutes: well under 8 bits/dim (uniform pixels), above 0.
-      assert.ok(row.bitsPerDim!.value > 0.3 && row.bitsPerDim!.value < 6, `${name} ${row.estimator}: ${row.bitsPerDim!.value} bits/dim`);
+      assert.ok(
+        row.bitsPerDim!.value > 0.3 && row.bitsPerDim!.value < 6,
+        `${name} ${row.estimator}: ${row.bitsPerDim!.value} bits/dim`,
+      );
     }
   }
   assert.ok(density('onnx-pixelcnn')[0]!.label.includes('causality checked'));
-  for (const name of ['dcgan', 'onnx-gan']) assert.deepEqual(density(name).map((r) => r.kind), ['none']);
+  for (const name of ['dcgan', 'onnx-gan'])
+    assert.deepEqual(
+      density(name).map((r) => r.kind),
+      ['none'],
+    );
   assert.equal(density('stored-digits')[0]!.label, 'n/a — samples only');
 
   const inversion = (name: string) => data.invertibility!.rows.find((r) => r.model === name)!;
   assert.equal(inversion('dcgan').method, 'inversion');
-  for (const [name, method] of [['onnx-gan', 'reconstruction'], ['onnx-vae', 'reconstruction'], ['onnx-pixelcnn', 'completion']] as const) {
+  for (const [name, method] of [
+    ['onnx-gan', 'reconstruction'],
+    ['onnx-vae', 'reconstruction'],
+    ['onnx-pixelcnn', 'completion'],
+  ] as const) {
     const row = inversion(name);
     assert.equal(row.method, method, `${name}: ${row.reason ?? ''}`);
     // A number, not a quality bar: MSE of [0, 1] pixels lies in (0, 1) (a weak PixelCNN's drawn rows score about 0.25).
@@ -94,8 +124,14 @@ test('tfjs, an ONNX model of every family and samples-only in one report, each w
   assert.equal(trip.method, 'round-trip', trip.reason);
   assert.ok(trip.roundTrip!.imageToImage.max < 1e-3, `flow x → z → x error ${trip.roundTrip!.imageToImage.max}`);
   assert.equal(inversion('gan-mnist-size').method, 'none');
-  assert.match(inversion('gan-mnist-size').reason ?? '', /the generator is ONNX, which gives no gradients here, so its latent cannot be searched for, and the bundle has no encoder/);
+  assert.match(
+    inversion('gan-mnist-size').reason ?? '',
+    /the generator is ONNX, which gives no gradients here, so its latent cannot be searched for, and the bundle has no encoder/,
+  );
   assert.equal(inversion('stored-digits').label, 'n/a — samples only');
 
-  assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan', 'onnx-gan', 'gan-mnist-size']);
+  assert.deepEqual(
+    data.truncation!.map((t) => t.model),
+    ['dcgan', 'onnx-gan', 'gan-mnist-size'],
+  );
 });

@@ -33,7 +33,9 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
   const nchw = new Uint8Array(images.data.length);
   const plane = 32 * 32;
   for (let i = 0; i < images.n; i++) {
-    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) nchw[(i * 3 + c) * plane + p] = Math.round(images.data[(i * plane + p) * 3 + c]! * 255);
+    for (let p = 0; p < plane; p++)
+      for (let c = 0; c < 3; c++)
+        nchw[(i * 3 + c) * plane + p] = Math.round(images.data[(i * plane + p) * 3 + c]! * 255);
   }
   writeNpz(join(work, 'copies.npz'), { images: { dtype: 'uint8', shape: [images.n, 3, 32, 32], data: nchw } });
 
@@ -58,24 +60,44 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
     ].join('\n'),
   );
   const out = join(work, 'report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   assert.equal(run.status, 0, run.stderr);
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
 
   assert.equal(data.dataset.name, 'cifar10:test');
   assert.deepEqual(data.dataset.shape, [32, 32, 3]);
   assert.match(data.extractor.name, /CIFAR-10/);
-  assert.deepEqual(data.models.map((m) => m.status), ['ok', 'ok'], JSON.stringify(data.models));
+  assert.deepEqual(
+    data.models.map((m) => m.status),
+    ['ok', 'ok'],
+    JSON.stringify(data.models),
+  );
   assert.equal(data.models[1]!.name, 'training-copies');
   const copies = data.results['training-copies']!;
   assert.equal(data.models.find((m) => m.name === 'training-copies')?.samples, 200, 'its own sample count is reported');
   // Each copy is a training image: nearer to the training set than held-out real images are (share ≈ 0.05 without copying).
-  assert.ok(copies['memorisation-share']?.kind === 'value' && copies['memorisation-share'].value > 0.9, JSON.stringify(copies['memorisation-share']));
-  assert.ok(copies['classes-covered']?.kind === 'value' && copies['classes-covered'].value >= 9, JSON.stringify(copies['classes-covered']));
-  assert.ok(data.warnings.some((w) => w.includes('training-copies was measured on 200 generated samples')), data.warnings.join('\n'));
+  assert.ok(
+    copies['memorisation-share']?.kind === 'value' && copies['memorisation-share'].value > 0.9,
+    JSON.stringify(copies['memorisation-share']),
+  );
+  assert.ok(
+    copies['classes-covered']?.kind === 'value' && copies['classes-covered'].value >= 9,
+    JSON.stringify(copies['classes-covered']),
+  );
+  assert.ok(
+    data.warnings.some((w) => w.includes('training-copies was measured on 200 generated samples')),
+    data.warnings.join('\n'),
+  );
 
   const coverage = data.charts.find((c) => c.id === 'mode-coverage');
-  assert.ok(coverage?.svg.includes('airplane') && coverage.svg.includes('truck'), 'class names from the classifier label the bars');
+  assert.ok(
+    coverage?.svg.includes('airplane') && coverage.svg.includes('truck'),
+    'class names from the classifier label the bars',
+  );
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.doesNotMatch(html, /digit/i);
 
@@ -85,7 +107,10 @@ test('a small CIFAR-10 run: colour grids, class names, copies caught by the memo
   const { data: pixels, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   assert.equal(info.channels, 3);
   const padding = 2;
-  assert.deepEqual(Array.from(pixels.subarray((padding * info.width + padding) * 3, (padding * info.width + padding) * 3 + 3)), [158, 112, 49]);
+  assert.deepEqual(
+    Array.from(pixels.subarray((padding * info.width + padding) * 3, (padding * info.width + padding) * 3 + 3)),
+    [158, 112, 49],
+  );
 });
 
 test('`genreport demo cifar10` names a valid config whose every bundle and extractor exists, and --help teaches both demos', async () => {
@@ -95,9 +120,11 @@ test('`genreport demo cifar10` names a valid config whose every bundle and extra
   assert.equal(config.data.real, 'cifar10:test');
   assert.equal(config.data.train, 'cifar10:train');
   assert.doesNotThrow(() => assertEnoughSamples(config, config.metrics!));
-  for (const model of config.models) assert.ok(existsSync(join(modelPath(model), 'genmodel.json')), `the demo's model ${modelPath(model)} is missing`);
+  for (const model of config.models)
+    assert.ok(existsSync(join(modelPath(model), 'genmodel.json')), `the demo's model ${modelPath(model)} is missing`);
   for (const { spec } of config.features) assert.ok(existsSync(spec), `the demo's extractor ${spec} is missing`);
   const help = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'demo', '--help'], { encoding: 'utf8' });
   assert.equal(help.status, 0, help.stderr);
-  for (const words of ['demo [data]', 'mnist', 'cifar10', 'samples/cifar10/demo.yaml', 'reports/demo-cifar10/']) assert.ok(help.stdout.includes(words), words);
+  for (const words of ['demo [data]', 'mnist', 'cifar10', 'samples/cifar10/demo.yaml', 'reports/demo-cifar10/'])
+    assert.ok(help.stdout.includes(words), words);
 });

@@ -20,7 +20,11 @@ const hasBrowser = 'path' in resolveBrowser();
 const hasPoppler = spawnSync('pdftotext', ['-v']).status === 0;
 
 function genreport(...args: string[]) {
-  return spawnSync(process.execPath, [join(root, 'bin/genreport.js'), ...args], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  return spawnSync(process.execPath, [join(root, 'bin/genreport.js'), ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
 }
 
 const config = join(work, 'small.yaml');
@@ -44,7 +48,10 @@ test('genreport run writes report.html, report.json and a readable report.pdf', 
 
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
   assert.equal(data.format, 'genreport-report/1');
-  assert.deepEqual(data.models.map((m) => m.name), ['dcgan', 'dcgan-ema']);
+  assert.deepEqual(
+    data.models.map((m) => m.name),
+    ['dcgan', 'dcgan-ema'],
+  );
   assert.equal(data.extractor.id, 'mnist-classifier');
   assert.equal(data.run.backend.name, 'wasm');
   for (const model of data.models) {
@@ -104,13 +111,17 @@ test('bad input exits 2 with the file and field named, and leaves the earlier re
   writeFileSync(unknownMetric, `models: [${join(root, 'samples/mnist/gan-dcgan')}]\nmetrics: [fid, fidd]\n`);
   const run3 = genreport('run', unknownMetric, '--out', out);
   assert.equal(run3.status, 2);
-  assert.match(run3.stderr, /unknown-metric\.yaml: metrics: unknown metric "fidd"; known: fid, fid-mean-term, fid-cov-term, kid, cmmd, /);
+  assert.match(
+    run3.stderr,
+    /unknown-metric\.yaml: metrics: unknown metric "fidd"; known: fid, fid-mean-term, fid-cov-term, kid, cmmd, /,
+  );
 });
 
 test('--help teaches the commands, and an unknown option is bad input', () => {
   const help = genreport('--help');
   assert.equal(help.status, 0);
-  for (const word of ['run <config>', 'demo', 'render <report>', 'Exit codes']) assert.ok(help.stdout.includes(word), word);
+  for (const word of ['run <config>', 'demo', 'render <report>', 'Exit codes'])
+    assert.ok(help.stdout.includes(word), word);
   assert.equal(genreport('run', config, '--bogus').status, 2);
 });
 

@@ -20,7 +20,13 @@ const work = mkdtempSync(join(tmpdir(), 'genreport-failed-models-'));
 
 test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 images fail alone; the good model is reported in full', async () => {
   const nanGan = await writeTinyGan({ name: 'nan-gan', nan: true, side: 28, manifestSide: 28 });
-  const wrongLatent = await writeTinyGan({ name: 'wrong-latent', side: 28, manifestSide: 28, latentDim: 4, manifestLatentDim: 5 });
+  const wrongLatent = await writeTinyGan({
+    name: 'wrong-latent',
+    side: 28,
+    manifestSide: 28,
+    latentDim: 4,
+    manifestLatentDim: 5,
+  });
   const smallImages = await writeTinyGan({ name: 'small-images' });
   // A VAE manifest whose decoder was left out: the manifest check names the component.
   const noDecoder = join(work, 'vae-no-decoder');
@@ -30,7 +36,10 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
   delete manifest.components.decoder;
   writeFileSync(manifestFile, JSON.stringify(manifest));
 
-  const { run, data } = runSmall(work, smallRunConfig([nanGan, join(root, 'samples/mnist/gan-dcgan'), noDecoder, wrongLatent, smallImages]));
+  const { run, data } = runSmall(
+    work,
+    smallRunConfig([nanGan, join(root, 'samples/mnist/gan-dcgan'), noDecoder, wrongLatent, smallImages]),
+  );
   const out = join(work, 'report');
 
   assert.deepEqual(
@@ -44,9 +53,15 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
     ],
   );
   assert.match(data.models[0]!.error ?? '', /genmodel\.json: components\.generator: produced a non-finite value/);
-  assert.match(data.models[2]!.error ?? '', /vae-no-decoder\/genmodel\.json: components\.decoder: a vae bundle needs this component/);
+  assert.match(
+    data.models[2]!.error ?? '',
+    /vae-no-decoder\/genmodel\.json: components\.decoder: a vae bundle needs this component/,
+  );
   assert.match(run.stderr, /components\.generator: produced a non-finite value/);
-  assert.equal(data.models[3]!.error, `${join(wrongLatent, 'genmodel.json')}: latent.dim: is 5, but components.generator takes [n, 4] (the manifest needs [n, 5])`);
+  assert.equal(
+    data.models[3]!.error,
+    `${join(wrongLatent, 'genmodel.json')}: latent.dim: is 5, but components.generator takes [n, 4] (the manifest needs [n, 5])`,
+  );
   const small = join(smallImages, 'genmodel.json');
   assert.equal(
     data.models[4]!.error,
@@ -58,9 +73,18 @@ test('a NaN generator, a bundle missing its decoder, a wrong latent.dim and 8x8 
 
   // The good model: metrics, density row, invertibility row, truncation sweep, samples grid.
   assert.equal(data.results.dcgan!.fid!.kind, 'value');
-  assert.deepEqual(data.density!.rows.map((r) => r.model), ['dcgan']);
-  assert.deepEqual(data.invertibility!.rows.map((r) => r.model), ['dcgan']);
-  assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan']);
+  assert.deepEqual(
+    data.density!.rows.map((r) => r.model),
+    ['dcgan'],
+  );
+  assert.deepEqual(
+    data.invertibility!.rows.map((r) => r.model),
+    ['dcgan'],
+  );
+  assert.deepEqual(
+    data.truncation!.map((t) => t.model),
+    ['dcgan'],
+  );
   assert.ok(data.images.some((i) => i.id === 'samples-dcgan'));
   // The failed models leave nothing half-measured behind.
   assert.ok(!data.images.some((i) => i.model && i.model !== 'dcgan'));

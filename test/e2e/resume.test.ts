@@ -48,7 +48,12 @@ function run(cwd: string, extra: string[] = []): { status: number | null; stderr
 /** report.json without what legitimately differs between two runs: dates and measured times. */
 function masked(file: string): string {
   const data = JSON.parse(readFileSync(file, 'utf8'));
-  return JSON.stringify(data, (key, value) => (['createdAt', 'timings', 'samplesPerSecond', 'secondsPerImage'].includes(key) ? '<masked>' : value), 1);
+  return JSON.stringify(
+    data,
+    (key, value) =>
+      ['createdAt', 'timings', 'samplesPerSecond', 'secondsPerImage'].includes(key) ? '<masked>' : value,
+    1,
+  );
 }
 
 function cachedFiles(cwd: string): string[] {
@@ -68,7 +73,9 @@ async function killAfterFirstModel(cwd: string): Promise<NodeJS.Signals | null> 
   return signal;
 }
 
-test('killed during model 2 of 3, the rerun reuses model 1 and its report equals an uninterrupted run', { timeout: 900_000 }, async () => {
+test('killed during model 2 of 3, the rerun reuses model 1 and its report equals an uninterrupted run', {
+  timeout: 900_000,
+}, async () => {
   const whole = runFolder('uninterrupted');
   const first = run(whole);
   assert.equal(first.status, 0, first.stderr);
@@ -83,7 +90,10 @@ test('killed during model 2 of 3, the rerun reuses model 1 and its report equals
   const rerun = run(resumed);
   assert.equal(rerun.status, 0, rerun.stderr);
   const said = `${rerun.stdout}${rerun.stderr}`;
-  assert.match(said, /dcgan: reused results from report\/\.genreport-cache\/[0-9a-f]{64}\.json \(same config, seed and bundle\)/);
+  assert.match(
+    said,
+    /dcgan: reused results from report\/\.genreport-cache\/[0-9a-f]{64}\.json \(same config, seed and bundle\)/,
+  );
   assert.equal(said.match(/reused results from/g)?.length, kept, 'only the models finished before the kill are reused');
   assert.equal(masked(join(resumed, 'report', 'report.json')), masked(join(whole, 'report', 'report.json')));
 

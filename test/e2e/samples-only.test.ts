@@ -34,7 +34,10 @@ test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report
   const few = join(work, 'few');
   await writeImageFolder(few, sliceImages(images, 0, 5));
 
-  const { data } = runSmall(work, smallRunConfig([gan, `{ path: ${folder}, name: folder-model, family: vae }`, npz, few]));
+  const { data } = runSmall(
+    work,
+    smallRunConfig([gan, `{ path: ${folder}, name: folder-model, family: vae }`, npz, few]),
+  );
   const out = join(work, 'report');
 
   assert.deepEqual(
@@ -50,7 +53,10 @@ test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report
   for (const name of ['folder-model', 'adm-samples']) {
     assert.equal(data.results[name]!.fid!.kind, 'value', name);
     assert.equal(data.results[name]!.precision!.kind, 'value', name);
-    assert.ok(data.images.some((i) => i.id === `samples-${name}`), `${name} has a samples grid`);
+    assert.ok(
+      data.images.some((i) => i.id === `samples-${name}`),
+      `${name} has a samples grid`,
+    );
     const density = data.density!.rows.find((r) => r.model === name)!;
     assert.equal(density.label, 'n/a — samples only');
     const inverse = data.invertibility!.rows.find((r) => r.model === name)!;
@@ -61,7 +67,13 @@ test('a tfjs GAN bundle, a folder of samples and an npz of samples in one report
   const fid = (name: string) => (data.results[name]!.fid as { value: number }).value;
   assert.ok(fid('folder-model') < fid('dcgan'));
   // The same 100 of the same 120 images whichever way they were stored: the same seeded choice.
-  assert.ok(Math.abs(fid('folder-model') - fid('adm-samples')) < 1e-6 * fid('adm-samples'), `${fid('folder-model')} vs ${fid('adm-samples')}`);
-  assert.deepEqual(data.truncation!.map((t) => t.model), ['dcgan']);
+  assert.ok(
+    Math.abs(fid('folder-model') - fid('adm-samples')) < 1e-6 * fid('adm-samples'),
+    `${fid('folder-model')} vs ${fid('adm-samples')}`,
+  );
+  assert.deepEqual(
+    data.truncation!.map((t) => t.model),
+    ['dcgan'],
+  );
   assert.ok(readFileSync(join(out, 'report.html'), 'utf8').includes('n/a — samples only'));
 });

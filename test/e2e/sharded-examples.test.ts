@@ -67,7 +67,10 @@ function kubernetesPlan(): Plan {
   const count = indexed.spec.completions as number;
   return {
     name: 'kubernetes',
-    shards: Array.from({ length: count }, (_, i) => ({ command: local(script(indexed)), env: { JOB_COMPLETION_INDEX: String(i) } })),
+    shards: Array.from({ length: count }, (_, i) => ({
+      command: local(script(indexed)),
+      env: { JOB_COMPLETION_INDEX: String(i) },
+    })),
     merge: local(script(merge)),
   };
 }
@@ -80,27 +83,42 @@ function slurmPlan(): Plan {
   const merge = /--wrap "([^"]*genreport merge[^"]*)"/.exec(text)![1]!;
   return {
     name: 'slurm',
-    shards: Array.from({ length: Number(last) - Number(first) + 1 }, (_, k) => ({ command: local(run), env: { SHARDS: shards, SLURM_ARRAY_TASK_ID: String(Number(first) + k) } })),
+    shards: Array.from({ length: Number(last) - Number(first) + 1 }, (_, k) => ({
+      command: local(run),
+      env: { SHARDS: shards, SLURM_ARRAY_TASK_ID: String(Number(first) + k) },
+    })),
     merge: local(merge),
   };
 }
 
 function matrixPlan(): Plan {
   const workflow = parse(readFileSync(join(examples, 'sharded-matrix.yml'), 'utf8'));
-  const steps = (job: string) => (workflow.jobs[job].steps as { run?: string }[]).flatMap((s) => (s.run?.includes('genreport') ? [s.run] : []));
+  const steps = (job: string) =>
+    (workflow.jobs[job].steps as { run?: string }[]).flatMap((s) => (s.run?.includes('genreport') ? [s.run] : []));
   const [run] = steps('shard');
   const [merge] = steps('merge');
   assert.ok(workflow.jobs.merge.needs === 'shard', 'the merge job waits for every shard');
   return {
     name: 'github-matrix',
-    shards: (workflow.jobs.shard.strategy.matrix.shard as number[]).map((i) => ({ command: local(run!.replaceAll(MATRIX_SHARD, String(i))), env: {} })),
+    shards: (workflow.jobs.shard.strategy.matrix.shard as number[]).map((i) => ({
+      command: local(run!.replaceAll(MATRIX_SHARD, String(i))),
+      env: {},
+    })),
     merge: local(merge!),
   };
 }
 
-function sh(command: string, cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stderr: string }> {
+function sh(
+  command: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('sh', ['-c', command], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (status) => done({ status, stderr }));
@@ -124,7 +142,14 @@ async function pool<T>(jobs: (() => Promise<T>)[], width = Math.max(2, available
 
 /** Every difference between two report.json values: numbers beyond 1e-9 relative, anything else not equal; timings and dates skipped. */
 function differences(a: unknown, b: unknown, path = '', out: string[] = []): string[] {
-  const SKIPPED = new Set(['createdAt', 'command', 'timings', 'samplesPerSecond', 'secondsPerImage', 'samplingThreads']);
+  const SKIPPED = new Set([
+    'createdAt',
+    'command',
+    'timings',
+    'samplesPerSecond',
+    'secondsPerImage',
+    'samplingThreads',
+  ]);
   if (typeof a === 'number' && typeof b === 'number') {
     if (a !== b && !(Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)))) out.push(`${path}: ${a} vs ${b}`);
   } else if (Array.isArray(a) && Array.isArray(b)) {
@@ -154,7 +179,13 @@ test('each example splits the run into 3 shards and merges them into the single-
   // The single run and every shard of every example at once, then the merges.
   const [single, ...shards] = await pool([
     () => sh(`${genreport} run genreport.yaml --out single-report --quiet`, folders.single!),
-    ...plans.flatMap((plan) => plan.shards.map(({ command, env }) => () => sh(command, folders[plan.name]!, env))),
+    ...plans.flatMap((plan) =>
+      plan.shards.map(
+        ({ command, env }) =>
+          () =>
+            sh(command, folders[plan.name]!, env),
+      ),
+    ),
   ]);
   assert.equal(single!.status, 0, single!.stderr);
   for (const [k, shard] of shards.entries()) assert.equal(shard.status, 0, `shard ${k}: ${shard.stderr}`);
@@ -165,9 +196,15 @@ test('each example splits the run into 3 shards and merges them into the single-
     assert.equal(merges[k]!.status, 0, `${plan.name} merge: ${merges[k]!.stderr}`);
     const out = /--out (\S+)/.exec(plan.merge)![1]!;
     const merged = JSON.parse(readFileSync(join(folders[plan.name]!, out, 'report.json'), 'utf8'));
-    assert.deepEqual(differences(expected, merged), [], `${plan.name}: the merged report differs from the single run's`);
+    assert.deepEqual(
+      differences(expected, merged),
+      [],
+      `${plan.name}: the merged report differs from the single run's`,
+    );
     // The comparison is not vacuous: the reports hold the metrics and the images.
-    assert.ok(merged.results.dcgan.fid.value > 0 && merged.results['vae-conv'].fid.value > 0 && merged.images.length > 5);
+    assert.ok(
+      merged.results.dcgan.fid.value > 0 && merged.results['vae-conv'].fid.value > 0 && merged.images.length > 5,
+    );
   }
 
   // Partials that are not every shard of one run, once each: exit 2, the shard or field named.
@@ -176,20 +213,35 @@ test('each example splits the run into 3 shards and merges them into the single-
   assert.equal(missing.status, 2, missing.stderr);
   assert.match(missing.stderr, /merge: shard 2 of 3 is missing \(have 0: parts\/part-0, 1: parts\/part-1\)/);
   cpSync(join(parts, 'part-1'), join(parts, 'copy-of-1'), { recursive: true });
-  const twice = await sh(`${genreport} merge parts/part-0 parts/part-1 parts/copy-of-1 parts/part-2 --out bad`, folders.kubernetes!);
+  const twice = await sh(
+    `${genreport} merge parts/part-0 parts/part-1 parts/copy-of-1 parts/part-2 --out bad`,
+    folders.kubernetes!,
+  );
   assert.equal(twice.status, 2, twice.stderr);
   assert.match(twice.stderr, /copy-of-1\/partial\.json: shard\.index: is shard 1 of 3, as is .*part-1\/partial\.json/);
   const file = join(parts, 'copy-of-1', 'partial.json');
   const stored = JSON.parse(readFileSync(file, 'utf8'));
   stored.key.seed = 8;
   writeFileSync(file, JSON.stringify(stored));
-  const otherRun = await sh(`${genreport} merge parts/part-0 parts/copy-of-1 parts/part-2 --out bad`, folders.kubernetes!);
+  const otherRun = await sh(
+    `${genreport} merge parts/part-0 parts/copy-of-1 parts/part-2 --out bad`,
+    folders.kubernetes!,
+  );
   assert.equal(otherRun.status, 2, otherRun.stderr);
-  assert.match(otherRun.stderr, /copy-of-1\/partial\.json: key\.seed: the seed differs from .*part-0\/partial\.json's \(8 vs 7\)/);
+  assert.match(
+    otherRun.stderr,
+    /copy-of-1\/partial\.json: key\.seed: the seed differs from .*part-0\/partial\.json's \(8 vs 7\)/,
+  );
   // A features file swapped for another shard's no longer matches the statistics written with it.
   cpSync(join(parts, 'part-2'), join(parts, 'swapped-2'), { recursive: true });
   cpSync(join(parts, 'part-1', 'model0-space0.npy'), join(parts, 'swapped-2', 'model0-space0.npy'));
-  const swapped = await sh(`${genreport} merge parts/part-0 parts/part-1 parts/swapped-2 --out bad`, folders.kubernetes!);
+  const swapped = await sh(
+    `${genreport} merge parts/part-0 parts/part-1 parts/swapped-2 --out bad`,
+    folders.kubernetes!,
+  );
   assert.equal(swapped.status, 2, swapped.stderr);
-  assert.match(swapped.stderr, /swapped-2\/partial\.json: models: .*gan-dcgan, space [a-z-]+: shard 2.s features do not match the statistics written with them/);
+  assert.match(
+    swapped.stderr,
+    /swapped-2\/partial\.json: models: .*gan-dcgan, space [a-z-]+: shard 2.s features do not match the statistics written with them/,
+  );
 });

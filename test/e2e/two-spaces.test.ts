@@ -39,27 +39,52 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
     ].join('\n'),
   );
   const out = join(work, 'report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', '--no-pdf'],
+    { cwd: work, encoding: 'utf8', timeout: 300_000 },
+  );
   assert.equal(run.status, 0, run.stderr);
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
 
-  assert.deepEqual(data.extractors?.map((e) => e.space), ['mnist-classifier', 'tiny-inception']);
+  assert.deepEqual(
+    data.extractors?.map((e) => e.space),
+    ['mnist-classifier', 'tiny-inception'],
+  );
   assert.equal(data.extractor.id, 'mnist-classifier');
   const ids = data.metrics.map((m) => m.id);
-  assert.deepEqual(ids, ['fid', 'kid', 'precision', 'recall', 'classes-covered', 'fid@tiny-inception', 'kid@tiny-inception', 'precision@tiny-inception', 'recall@tiny-inception']);
+  assert.deepEqual(ids, [
+    'fid',
+    'kid',
+    'precision',
+    'recall',
+    'classes-covered',
+    'fid@tiny-inception',
+    'kid@tiny-inception',
+    'precision@tiny-inception',
+    'recall@tiny-inception',
+  ]);
   const fid2 = data.metrics.find((m) => m.id === 'fid@tiny-inception')!;
   assert.equal(fid2.label, 'FID · tiny-inception');
   assert.equal(data.metrics[0]!.label, 'FID · MNIST domain classifier');
   assert.equal(fid2.space, 'tiny-inception');
   for (const model of ['tiny-gan', 'dcgan']) {
-    for (const id of ['fid', 'fid@tiny-inception']) assert.equal(data.results[model]![id]!.kind, 'value', `${model} ${id}`);
+    for (const id of ['fid', 'fid@tiny-inception'])
+      assert.equal(data.results[model]![id]!.kind, 'value', `${model} ${id}`);
   }
-  assert.notEqual((data.results.dcgan!.fid as { value: number }).value, (data.results.dcgan!['fid@tiny-inception'] as { value: number }).value);
+  assert.notEqual(
+    (data.results.dcgan!.fid as { value: number }).value,
+    (data.results.dcgan!['fid@tiny-inception'] as { value: number }).value,
+  );
 
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   const md = readFileSync(join(out, 'report.md'), 'utf8');
   const tex = readFileSync(join(out, 'table.tex'), 'utf8');
-  for (const [what, text, dot] of [['html', html, ' · '], ['md', md, ' · '], ['tex', tex, ' \\ensuremath{\\cdot} ']]) {
+  for (const [what, text, dot] of [
+    ['html', html, ' · '],
+    ['md', md, ' · '],
+    ['tex', tex, ' \\ensuremath{\\cdot} '],
+  ]) {
     assert.ok(text!.includes(`FID${dot}tiny-inception`), `${what} names the second space's FID`);
     assert.ok(text!.includes(`FID${dot}MNIST domain classifier`), `${what} names the first space's FID`);
   }
@@ -72,15 +97,28 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
   assert.match(html, /Feature space 2: tiny-inception \(metric ids …@tiny-inception\)/);
 
   // Charts and summary per space: a FID/KID chart in each space, titled with it; a summary line for the later space.
-  assert.deepEqual(data.charts.filter((c) => c.id.startsWith('fid-kid')).map((c) => c.title), ['FID and KID per model (MNIST domain classifier space)', 'FID and KID per model (tiny-inception space, ids …@tiny-inception)']);
+  assert.deepEqual(
+    data.charts.filter((c) => c.id.startsWith('fid-kid')).map((c) => c.title),
+    [
+      'FID and KID per model (MNIST domain classifier space)',
+      'FID and KID per model (tiny-inception space, ids …@tiny-inception)',
+    ],
+  );
   assert.match(html, /In the tiny-inception space \(…@tiny-inception\): [a-z-]+ best on FID/);
   // Nearest neighbours are found in the first space only: the caption says which.
-  assert.equal(data.images.find((i) => i.id === 'nearest-real-dcgan')?.caption, 'Top: the first 8 samples; bottom: the real image nearest to each in the MNIST domain classifier feature space.');
-  assert.match(md, /In the tiny-inception space \(…\\?@tiny-inception\)/, "Markdown escapes the @");
+  assert.equal(
+    data.images.find((i) => i.id === 'nearest-real-dcgan')?.caption,
+    'Top: the first 8 samples; bottom: the real image nearest to each in the MNIST domain classifier feature space.',
+  );
+  assert.match(md, /In the tiny-inception space \(…\\?@tiny-inception\)/, 'Markdown escapes the @');
 
   // check and history follow the same ids.
   const report = join(out, 'report.json');
-  const check = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'check', '--current', report, '--baseline', report], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  const check = spawnSync(
+    process.execPath,
+    [join(root, 'bin/genreport.js'), 'check', '--current', report, '--baseline', report],
+    { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } },
+  );
   assert.equal(check.status, 0, check.stdout + check.stderr);
   assert.match(check.stdout, /FID · tiny-inception/);
   assert.match(check.stdout, /FID · MNIST domain classifier/);
@@ -92,10 +130,22 @@ test('features: [mnist-classifier, tiny-inception.onnx] measures every distance 
 /** Runs a tiny config (`lines`, then 24 samples and the cheapest settings) into <work>/<name>-report; asserts exit 0. */
 function runTiny(name: string, lines: string[]) {
   const config = join(work, `${name}.yaml`);
-  const settings = ['samples: 24', 'batchSize: 24', 'bootstrap: { resamples: 0 }', 'density: { images: 4 }', 'invertibility: { images: 2, steps: 2, restarts: 1 }', 'truncation: { psi: [1], samples: 24 }', 'output: { pdf: false }'];
+  const settings = [
+    'samples: 24',
+    'batchSize: 24',
+    'bootstrap: { resamples: 0 }',
+    'density: { images: 4 }',
+    'invertibility: { images: 2, steps: 2, restarts: 1 }',
+    'truncation: { psi: [1], samples: 24 }',
+    'output: { pdf: false }',
+  ];
   writeFileSync(config, [...lines, ...settings].join('\n'));
   const out = join(work, `${name}-report`);
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--no-pdf'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--no-pdf'], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   assert.equal(run.status, 0, run.stderr);
   return { run, out };
 }
@@ -117,7 +167,7 @@ test('an image folder with no features: warns that the MNIST classifier is not f
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /no classifier for this data/);
 });
 
-test('a later space\'s classifier with class names gives the class-based metrics; the first space gives distances only', async () => {
+test("a later space's classifier with class names gives the class-based metrics; the first space gives distances only", async () => {
   const tiny = await writeTinyGan({ name: 'tiny-gan', side: 28, manifestSide: 28 });
   const { run, out } = runTiny('classes', [
     // A flat folder: no labels, so the classifier's own top class stands for each real image's.
@@ -126,20 +176,40 @@ test('a later space\'s classifier with class names gives the class-based metrics
     `models: [${tiny}]`,
     'metrics: [fid, classifier-score, classes-covered, class-kl, mode-collapse]',
   ]);
-  assert.match(run.stderr + run.stdout, /class-based metrics: tiny Inception \(tfjs\) \(space tiny-inception-tfjs\), its own top class standing for each real image's label/);
+  assert.match(
+    run.stderr + run.stdout,
+    /class-based metrics: tiny Inception \(tfjs\) \(space tiny-inception-tfjs\), its own top class standing for each real image's label/,
+  );
   const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
-  assert.deepEqual(data.extractors?.map((e) => e.space), ['tiny-inception', 'tiny-inception-tfjs']);
+  assert.deepEqual(
+    data.extractors?.map((e) => e.space),
+    ['tiny-inception', 'tiny-inception-tfjs'],
+  );
   // Distances in both spaces; class metrics once, plain ids, in the classifier's space, after its distances.
-  assert.deepEqual(data.metrics.map((m) => m.id), ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse']);
+  assert.deepEqual(
+    data.metrics.map((m) => m.id),
+    ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse'],
+  );
   const covered = data.metrics.find((m) => m.id === 'classes-covered')!;
   assert.equal(covered.space, 'tiny-inception-tfjs');
   assert.equal(covered.label, 'Classes covered · tiny Inception');
   const cells = data.results['tiny-gan']!;
-  for (const id of ['fid', 'fid@tiny-inception-tfjs', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse']) assert.equal(cells[id]!.kind, 'value', `${id}: ${JSON.stringify(cells[id])}`);
+  for (const id of [
+    'fid',
+    'fid@tiny-inception-tfjs',
+    'classifier-score',
+    'classes-covered',
+    'class-kl',
+    'mode-collapse',
+  ])
+    assert.equal(cells[id]!.kind, 'value', `${id}: ${JSON.stringify(cells[id])}`);
   const score = (cells['classifier-score'] as { value: number }).value;
   assert.ok(score >= 1 && score <= 3, `a 3-class classifier score is in [1, 3], got ${score}`);
   assert.ok((cells['classes-covered'] as { value: number }).value <= 3);
   const html = readFileSync(join(out, 'report.html'), 'utf8');
-  assert.match(html, /Feature space 2: tiny Inception \(metric ids …@tiny-inception-tfjs; class-based metrics, plain ids\)/);
+  assert.match(
+    html,
+    /Feature space 2: tiny Inception \(metric ids …@tiny-inception-tfjs; class-based metrics, plain ids\)/,
+  );
   assert.match(html, /Feature space 1: tiny-inception \(headline\)/);
 });

@@ -28,7 +28,10 @@ test("genreport features writes PyTorch's features (1e-5 relative) as float32 n 
   const out = join(mkdtempSync(join(tmpdir(), 'genreport-features-')), 'b.npy');
   const r = genreport(['features', join(FIX, 'images-b'), '--extractor', NET, '--out', out, '--batch-size', '10']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /features: ONNX tiny-inception\.onnx \[onnx\], output features .*16-d.*onnxruntime-node 1\.30\.0, cpu/);
+  assert.match(
+    r.stderr,
+    /features: ONNX tiny-inception\.onnx \[onnx\], output features .*16-d.*onnxruntime-node 1\.30\.0, cpu/,
+  );
   assert.match(r.stderr, /wrote .*b\.npy: 24 × 16 float32 features/);
   const ours = readNpy(out);
   const theirs = readNpy(join(FIX, 'features-b.npy'));
@@ -39,25 +42,51 @@ test("genreport features writes PyTorch's features (1e-5 relative) as float32 n 
   assert.ok(rel <= 1e-5, `max relative error ${rel}`);
 });
 
-test('genreport metrics --extractor net.onnx gives the FID of PyTorch\'s features (1e-6 relative), and its two terms and CMMD', () => {
-  const r = genreport(['metrics', '--real', join(FIX, 'images-a'), '--fake', join(FIX, 'images-b'), '--extractor', NET, '--metrics', 'fid,fid-mean-term,fid-cov-term,cmmd', '--json']);
+test("genreport metrics --extractor net.onnx gives the FID of PyTorch's features (1e-6 relative), and its two terms and CMMD", () => {
+  const r = genreport([
+    'metrics',
+    '--real',
+    join(FIX, 'images-a'),
+    '--fake',
+    join(FIX, 'images-b'),
+    '--extractor',
+    NET,
+    '--metrics',
+    'fid,fid-mean-term,fid-cov-term,cmmd',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-  process.stderr.write(`FID ${json.fid} vs numpy ${reference.fid}: relative ${rel(json.fid, reference.fid).toExponential(2)}\n`);
+  process.stderr.write(
+    `FID ${json.fid} vs numpy ${reference.fid}: relative ${rel(json.fid, reference.fid).toExponential(2)}\n`,
+  );
   assert.ok(rel(json.fid, reference.fid) <= 1e-6, `FID ${json.fid} vs ${reference.fid}`);
   assert.ok(rel(json.fid_mean_term + json.fid_cov_term, json.fid) < 1e-12);
   assert.ok(rel(json.fid_mean_term, reference.fid_mean_term) <= 1e-5);
   assert.ok(rel(json.cmmd, reference.cmmd_features) <= 1e-4);
 });
 
-test('the same network as a tfjs LayersModel: genreport metrics gives the FID of PyTorch\'s features (1e-6 relative), genreport features its features (1e-5)', () => {
+test("the same network as a tfjs LayersModel: genreport metrics gives the FID of PyTorch's features (1e-6 relative), genreport features its features (1e-5)", () => {
   const tfjs = join(FIX, 'tiny-inception-tfjs', 'model.json');
-  const r = genreport(['metrics', '--real', join(FIX, 'images-a'), '--fake', join(FIX, 'images-b'), '--extractor', tfjs, '--metrics', 'fid,fid-mean-term', '--json']);
+  const r = genreport([
+    'metrics',
+    '--real',
+    join(FIX, 'images-a'),
+    '--fake',
+    join(FIX, 'images-b'),
+    '--extractor',
+    tfjs,
+    '--metrics',
+    'fid,fid-mean-term',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-  process.stderr.write(`tfjs FID ${json.fid} vs numpy ${reference.fid}: relative ${rel(json.fid, reference.fid).toExponential(2)}\n`);
+  process.stderr.write(
+    `tfjs FID ${json.fid} vs numpy ${reference.fid}: relative ${rel(json.fid, reference.fid).toExponential(2)}\n`,
+  );
   assert.ok(rel(json.fid, reference.fid) <= 1e-6, `FID ${json.fid} vs ${reference.fid}`);
   assert.ok(rel(json.fid_mean_term, reference.fid_mean_term) <= 1e-5);
   const out = join(mkdtempSync(join(tmpdir(), 'genreport-features-')), 'a.npz');
@@ -65,7 +94,10 @@ test('the same network as a tfjs LayersModel: genreport metrics gives the FID of
   assert.equal(f.code, 0, f.stderr);
   assert.match(f.stderr, /features: tiny Inception \(tfjs\) \[tfjs\], output pool .*16-d/);
   const arrays = readNpz(out);
-  assert.ok(maxRelative(arrays.features!.data as Float32Array, readNpy(join(FIX, 'features-a.npy')).data as Float32Array, 16) <= 1e-5);
+  assert.ok(
+    maxRelative(arrays.features!.data as Float32Array, readNpy(join(FIX, 'features-a.npy')).data as Float32Array, 16) <=
+      1e-5,
+  );
   assert.deepEqual(arrays.probabilities!.shape, [24, 3]);
 });
 
@@ -73,7 +105,10 @@ test('genreport features .npz holds features and class probabilities', () => {
   const dir = mkdtempSync(join(tmpdir(), 'genreport-features-'));
   const model = join(dir, 'classifier.onnx');
   copyFileSync(join(FIX, 'classifier.onnx'), model);
-  writeFileSync(`${model}.extractor.json`, JSON.stringify({ features: 'embedding', probabilities: 'probs', classes: ['x', 'y', 'z'] }));
+  writeFileSync(
+    `${model}.extractor.json`,
+    JSON.stringify({ features: 'embedding', probabilities: 'probs', classes: ['x', 'y', 'z'] }),
+  );
   const out = join(dir, 'f.npz');
   const r = genreport(['features', join(FIX, 'images-a'), '--extractor', model, '--out', out, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
@@ -93,7 +128,15 @@ test('bad input exits 2 naming the file and field, and writes nothing', () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /net\.onnx\.extractor\.json: colours: unknown field/);
   assert.equal(existsSync(out), false);
-  const preset = genreport(['metrics', '--real', join(FIX, 'images-a'), '--fake', join(FIX, 'images-b'), '--extractor', `inception-fid=${NET}`]);
+  const preset = genreport([
+    'metrics',
+    '--real',
+    join(FIX, 'images-a'),
+    '--fake',
+    join(FIX, 'images-b'),
+    '--extractor',
+    `inception-fid=${NET}`,
+  ]);
   assert.equal(preset.code, 2);
   assert.match(preset.stderr, /tiny-inception\.onnx: preset: .*preset "inception-fid" needs 2048/);
 });
@@ -107,6 +150,25 @@ test('metrics refuses cached statistics made with another extractor, naming the 
   await runStats({ source: join(FIX, 'images-a'), extractor: NET, out: ref, 'batch-size': 8 });
   const other = join(dir, 'other.onnx');
   copyFileSync(join(FIX, 'classifier.onnx'), other);
-  const args = { real: ref, fake: join(FIX, 'images-b'), metrics: ['fid'], json: true, extractor: other, 'kid-subsets': 100, 'kid-subset-size': 1000, 'pr-k': 3, 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 8 };
-  await assert.rejects(runMetrics(args), (e: unknown) => e instanceof GenreportError && e.exitCode === 2 && /ref\.npz: provenance\.extractorHash: was made with extractorHash "1b12300a/.test(e.message));
+  const args = {
+    real: ref,
+    fake: join(FIX, 'images-b'),
+    metrics: ['fid'],
+    json: true,
+    extractor: other,
+    'kid-subsets': 100,
+    'kid-subset-size': 1000,
+    'pr-k': 3,
+    'prdc-k': 5,
+    seed: 0,
+    bootstrap: 0,
+    'batch-size': 8,
+  };
+  await assert.rejects(
+    runMetrics(args),
+    (e: unknown) =>
+      e instanceof GenreportError &&
+      e.exitCode === 2 &&
+      /ref\.npz: provenance\.extractorHash: was made with extractorHash "1b12300a/.test(e.message),
+  );
 });

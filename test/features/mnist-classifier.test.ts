@@ -36,7 +36,8 @@ test('extraction does not depend on the batch size', async () => {
     const { images } = loadMnist('test', 64);
     const a = await extractor.extract(images, 64);
     const b = await extractor.extract(images, 7);
-    for (let i = 0; i < a.features.data.length; i++) assert.ok(Math.abs(a.features.data[i]! - b.features.data[i]!) <= 1e-4 * (1 + Math.abs(a.features.data[i]!)));
+    for (let i = 0; i < a.features.data.length; i++)
+      assert.ok(Math.abs(a.features.data[i]! - b.features.data[i]!) <= 1e-4 * (1 + Math.abs(a.features.data[i]!)));
   } finally {
     extractor.dispose();
   }

@@ -24,7 +24,8 @@ function tempCopy(file: string, sidecar?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'genreport-onnx-'));
   const copy = join(dir, 'model.onnx');
   copyFileSync(file, copy);
-  if (sidecar !== undefined) writeFileSync(`${copy}.extractor.json`, typeof sidecar === 'string' ? sidecar : JSON.stringify(sidecar));
+  if (sidecar !== undefined)
+    writeFileSync(`${copy}.extractor.json`, typeof sidecar === 'string' ? sidecar : JSON.stringify(sidecar));
   return copy;
 }
 
@@ -33,7 +34,11 @@ async function rejectsInput(promise: Promise<unknown>, pattern: RegExp, field?: 
     assert.ok(e instanceof GenreportError, `expected an input error, got ${e}`);
     assert.equal(e.exitCode, 2);
     assert.match(e.message, pattern);
-    if (field) assert.ok(e.problems.some((p) => p.field === field), `field ${field} in ${JSON.stringify(e.problems)}`);
+    if (field)
+      assert.ok(
+        e.problems.some((p) => p.field === field),
+        `field ${field} in ${JSON.stringify(e.problems)}`,
+      );
     return true;
   });
 }
@@ -77,21 +82,43 @@ test('info records the file hash, output, dimension, resize, colour and runtime'
     assert.equal(info.dim, 16);
     assert.match(info.resize ?? '', /^none/);
     assert.match(info.runtime ?? '', /onnxruntime-node 1\.30\.0, (cpu|cuda), \d+ threads/);
-    assert.deepEqual(extractor.preprocessing?.({ height: 28, width: 28, channels: 1 }), { resize: 'none (28×28)', colour: 'grey → RGB by channel replication' });
+    assert.deepEqual(extractor.preprocessing?.({ height: 28, width: 28, channels: 1 }), {
+      resize: 'none (28×28)',
+      colour: 'grey → RGB by channel replication',
+    });
   } finally {
     extractor.dispose();
   }
 });
 
 test('a sidecar declares probabilities and class names; they come back per image', async () => {
-  const file = tempCopy(join(FIX, 'classifier.onnx'), { name: 'tiny classifier', features: 'embedding', probabilities: 'probs', classes: ['a', 'b', 'c'] });
+  const file = tempCopy(join(FIX, 'classifier.onnx'), {
+    name: 'tiny classifier',
+    features: 'embedding',
+    probabilities: 'probs',
+    classes: ['a', 'b', 'c'],
+  });
   const extractor = await loadOnnxExtractor(file);
   try {
-    const r = await extractor.extract(imageBatch(5, 8, 8, 3, Float32Array.from({ length: 5 * 192 }, (_, i) => (i % 17) / 16)), 2);
+    const r = await extractor.extract(
+      imageBatch(
+        5,
+        8,
+        8,
+        3,
+        Float32Array.from({ length: 5 * 192 }, (_, i) => (i % 17) / 16),
+      ),
+      2,
+    );
     assert.equal(r.features.cols, 6);
     assert.equal(r.probabilities?.rows, 5);
     assert.equal(r.probabilities?.cols, 3);
-    for (let i = 0; i < 5; i++) assert.ok(Math.abs(r.probabilities!.data[3 * i]! + r.probabilities!.data[3 * i + 1]! + r.probabilities!.data[3 * i + 2]! - 1) < 1e-6);
+    for (let i = 0; i < 5; i++)
+      assert.ok(
+        Math.abs(
+          r.probabilities!.data[3 * i]! + r.probabilities!.data[3 * i + 1]! + r.probabilities!.data[3 * i + 2]! - 1,
+        ) < 1e-6,
+      );
     assert.deepEqual(r.classes, ['a', 'b', 'c']);
     assert.equal(extractor.info.name, 'tiny classifier');
   } finally {
@@ -106,7 +133,11 @@ test('a declared size with a resize mode resizes; mode none refuses other sizes 
     const r = await resized.extract(imageBatch(2, 28, 28, 3), 2);
     assert.equal(r.features.rows, 2);
     assert.match(resized.preprocessing!({ height: 28, width: 28, channels: 3 }).resize, /^bilinear .* 28×28 → 43×43$/);
-    await rejectsInput(strict.extract(imageBatch(1, 28, 28, 3), 1), /images are 28×28, .* takes 43×43; declare a resize mode/, 'resize');
+    await rejectsInput(
+      strict.extract(imageBatch(1, 28, 28, 3), 1),
+      /images are 28×28, .* takes 43×43; declare a resize mode/,
+      'resize',
+    );
   } finally {
     resized.dispose();
     strict.dispose();
@@ -115,7 +146,9 @@ test('a declared size with a resize mode resizes; mode none refuses other sizes 
 
 test('RGB images to a 1-channel extractor work, with one warning', async () => {
   const warnings: string[] = [];
-  const extractor = await loadOnnxExtractor(tempCopy(join(FIX, 'grey-extractor.onnx'), { channels: 1 }), { warn: (m) => warnings.push(m) });
+  const extractor = await loadOnnxExtractor(tempCopy(join(FIX, 'grey-extractor.onnx'), { channels: 1 }), {
+    warn: (m) => warnings.push(m),
+  });
   try {
     await extractor.extract(imageBatch(4, 8, 8, 3), 2);
     assert.equal(warnings.length, 1);
@@ -126,12 +159,23 @@ test('RGB images to a 1-channel extractor work, with one warning', async () => {
 });
 
 test('a preset refuses a file that is not its network, naming the file', async () => {
-  await rejectsInput(loadOnnxExtractor(NET, { preset: 'inception-fid' }), /tiny-inception\.onnx: .*gives 16 features per image; preset "inception-fid" needs 2048/, 'preset');
-  await rejectsInput(loadOnnxExtractor(tempCopy(NET), { preset: 'clip-vitb32' }), /gives 16 features per image; preset "clip-vitb32" needs 512/);
+  await rejectsInput(
+    loadOnnxExtractor(NET, { preset: 'inception-fid' }),
+    /tiny-inception\.onnx: .*gives 16 features per image; preset "inception-fid" needs 2048/,
+    'preset',
+  );
+  await rejectsInput(
+    loadOnnxExtractor(tempCopy(NET), { preset: 'clip-vitb32' }),
+    /gives 16 features per image; preset "clip-vitb32" needs 512/,
+  );
 });
 
 test('a sidecar may not contradict its preset', async () => {
-  await rejectsInput(loadOnnxExtractor(tempCopy(NET, { preset: 'dinov2-vitl14', resize: 'bilinear' })), /extractor\.json: resize: is "bilinear", preset "dinov2-vitl14" fixes it to "bicubic-pil"/, 'resize');
+  await rejectsInput(
+    loadOnnxExtractor(tempCopy(NET, { preset: 'dinov2-vitl14', resize: 'bilinear' })),
+    /extractor\.json: resize: is "bilinear", preset "dinov2-vitl14" fixes it to "bicubic-pil"/,
+    'resize',
+  );
 });
 
 // ---------------------------------------------------------------- bad input
@@ -140,7 +184,13 @@ test('a sidecar with unknown fields is refused, naming the file and every field'
   const file = tempCopy(NET, { layout: 'NCHW', colour: 'rgb', outptu: 'x' });
   await assert.rejects(loadOnnxExtractor(file), (e: unknown) => {
     assert.ok(e instanceof GenreportError && e.exitCode === 2);
-    assert.deepEqual(e.problems.map((p) => [p.file, p.field]), [[`${file}.extractor.json`, 'colour'], [`${file}.extractor.json`, 'outptu']]);
+    assert.deepEqual(
+      e.problems.map((p) => [p.file, p.field]),
+      [
+        [`${file}.extractor.json`, 'colour'],
+        [`${file}.extractor.json`, 'outptu'],
+      ],
+    );
     assert.match(e.message, /model\.onnx\.extractor\.json: colour: unknown field/);
     return true;
   });
@@ -166,17 +216,29 @@ test('a file that is not ONNX is an input error naming it', async () => {
 });
 
 test('an input of the wrong rank is refused', async () => {
-  await rejectsInput(loadOnnxExtractor(join(FIX, 'bad/flat-input.onnx')), /flat-input\.onnx: .*input "images" has rank 2 .*takes rank 4/, 'inputs.images');
+  await rejectsInput(
+    loadOnnxExtractor(join(FIX, 'bad/flat-input.onnx')),
+    /flat-input\.onnx: .*input "images" has rank 2 .*takes rank 4/,
+    'inputs.images',
+  );
 });
 
 test('an input with other channels than declared is refused, saying how to declare it', async () => {
-  await rejectsInput(loadOnnxExtractor(join(FIX, 'grey-extractor.onnx')), /grey-extractor\.onnx: channels: input "images" takes 1 channel\(s\) on axis 1 \(NCHW\), the declaration says 3; declare "channels": 1/, 'channels');
+  await rejectsInput(
+    loadOnnxExtractor(join(FIX, 'grey-extractor.onnx')),
+    /grey-extractor\.onnx: channels: input "images" takes 1 channel\(s\) on axis 1 \(NCHW\), the declaration says 3; declare "channels": 1/,
+    'channels',
+  );
 });
 
 test('an output that is not one vector per image is refused', async () => {
   const extractor = await loadOnnxExtractor(join(FIX, 'bad/batch-mean.onnx'));
   try {
-    await rejectsInput(extractor.extract(imageBatch(5, 8, 8, 3), 5), /batch-mean\.onnx: .*output "features" has shape \[3\] for 5 images: not one vector per image/, 'outputs.features');
+    await rejectsInput(
+      extractor.extract(imageBatch(5, 8, 8, 3), 5),
+      /batch-mean\.onnx: .*output "features" has shape \[3\] for 5 images: not one vector per image/,
+      'outputs.features',
+    );
   } finally {
     extractor.dispose();
   }
@@ -185,7 +247,11 @@ test('an output that is not one vector per image is refused', async () => {
 test('NaN features are refused, naming the output and the image', async () => {
   const extractor = await loadOnnxExtractor(join(FIX, 'bad/nan-output.onnx'));
   try {
-    await rejectsInput(extractor.extract(imageBatch(2, 8, 8, 3), 2), /nan-output\.onnx: .*output "features" has a non-finite value \(NaN\) for image 0/, 'outputs.features');
+    await rejectsInput(
+      extractor.extract(imageBatch(2, 8, 8, 3), 2),
+      /nan-output\.onnx: .*output "features" has a non-finite value \(NaN\) for image 0/,
+      'outputs.features',
+    );
   } finally {
     extractor.dispose();
   }
@@ -195,7 +261,10 @@ test('a missing onnxruntime-node says how to install it', async () => {
   const missing = async () => {
     throw Object.assign(new Error("Cannot find package 'onnxruntime-node'"), { code: 'ERR_MODULE_NOT_FOUND' });
   };
-  await rejectsInput(loadOnnxRuntime('x.onnx', missing), /x\.onnx: is an ONNX model, and onnxruntime-node .* could not be loaded .*npm install onnxruntime-node@1\.30\.0 --onnxruntime-node-install=skip/);
+  await rejectsInput(
+    loadOnnxRuntime('x.onnx', missing),
+    /x\.onnx: is an ONNX model, and onnxruntime-node .* could not be loaded .*npm install onnxruntime-node@1\.30\.0 --onnxruntime-node-install=skip/,
+  );
   await rejectsInput(openOnnxModel(NET, { importer: missing }), /npm install onnxruntime-node/);
 });
 

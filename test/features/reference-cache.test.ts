@@ -35,10 +35,15 @@ test('a cache made for other data, or another count, is refused naming the file 
     const file = join(dir, 'other.npz');
     await referenceExtraction(images, 'mnist:test', extractor, 100, file);
     await assert.rejects(referenceExtraction(images, 'mnist:train', extractor, 100, file), (e: Error) =>
-      e.message.startsWith(`${file}: data.stats: was made for other reference data: source is "mnist:test", the run uses "mnist:train"`),
+      e.message.startsWith(
+        `${file}: data.stats: was made for other reference data: source is "mnist:test", the run uses "mnist:train"`,
+      ),
     );
     const fewer = loadMnist('test', 200).images;
-    await assert.rejects(referenceExtraction(fewer, 'mnist:test', extractor, 100, file), /it holds 300 images, the run uses 200/);
+    await assert.rejects(
+      referenceExtraction(fewer, 'mnist:test', extractor, 100, file),
+      /it holds 300 images, the run uses 200/,
+    );
   } finally {
     extractor.dispose();
   }
@@ -74,7 +79,9 @@ test("an ONNX extractor's provenance keys the cache: another resize declaration 
     assert.equal((await referenceExtraction(few, 'mnist:test', plain, 10, file)).origin, 'extracted');
     assert.equal((await referenceExtraction(few, 'mnist:test', plain, 10, file)).origin, 'reused');
     await assert.rejects(referenceExtraction(few, 'mnist:test', resized, 10, file), (e: Error) =>
-      /data\.stats: was made for other reference data: resize is "none \(28×28\); grey → RGB by channel replication", the run uses "bilinear .*28×28 → 43×43; grey → RGB by channel replication"/.test(e.message),
+      /data\.stats: was made for other reference data: resize is "none \(28×28\); grey → RGB by channel replication", the run uses "bilinear .*28×28 → 43×43; grey → RGB by channel replication"/.test(
+        e.message,
+      ),
     );
   } finally {
     plain.dispose();

@@ -32,7 +32,8 @@ for (const key of cases) {
     const expected = arrays[key]!;
     assert.deepEqual([out.height, out.width, out.channels], expected.shape);
     let worst = 0;
-    for (let i = 0; i < out.data.length; i++) worst = Math.max(worst, Math.abs(out.data[i]! - (expected.data[i] as number)));
+    for (let i = 0; i < out.data.length; i++)
+      worst = Math.max(worst, Math.abs(out.data[i]! - (expected.data[i] as number)));
     assert.ok(worst <= TOLERANCE[mode], `max |difference| ${worst}`);
   });
 }

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifierMisfit, classifierSpace, labelsFitClasses, NO_CLASSIFIER, spaceIdFor, spaceLabel, spaceMetricId, spaceStatsFile } from '../../src/features/spaces.ts';
+import {
+  classifierMisfit,
+  classifierSpace,
+  labelsFitClasses,
+  NO_CLASSIFIER,
+  spaceIdFor,
+  spaceLabel,
+  spaceMetricId,
+  spaceStatsFile,
+} from '../../src/features/spaces.ts';
 
 const mnist = { info: { id: 'mnist-classifier' } };
 const user = { info: { id: 'onnx' } };
@@ -25,12 +34,28 @@ test('space ids: preset, built-in, file base name; unique within a run', () => {
 test('class-based metrics: the MNIST classifier fits MNIST only; a user classifier when it names its classes, any number', () => {
   assert.equal(classifierMisfit(mnist, { probabilities: probs }, { source: 'mnist:test', classes: digits }), null);
   assert.equal(classifierMisfit(mnist, { probabilities: probs }, { source: '/data/digits', classes: digits }), null);
-  assert.match(classifierMisfit(mnist, { probabilities: probs }, { source: 'cifar10:test', classes: ['airplane'] }) ?? '', /no classifier for this data.*does not fit cifar10:test/);
+  assert.match(
+    classifierMisfit(mnist, { probabilities: probs }, { source: 'cifar10:test', classes: ['airplane'] }) ?? '',
+    /no classifier for this data.*does not fit cifar10:test/,
+  );
   const cifar = Array.from({ length: 10 }, (_, i) => `c${i}`);
-  assert.equal(classifierMisfit(user, { probabilities: probs, classes: cifar }, { source: 'cifar10:test', classes: cifar }), null);
-  assert.equal(classifierMisfit(user, { probabilities: probs, classes: cifar.slice(0, 5) }, { source: 'cifar10:test', classes: cifar }), null);
+  assert.equal(
+    classifierMisfit(user, { probabilities: probs, classes: cifar }, { source: 'cifar10:test', classes: cifar }),
+    null,
+  );
+  assert.equal(
+    classifierMisfit(
+      user,
+      { probabilities: probs, classes: cifar.slice(0, 5) },
+      { source: 'cifar10:test', classes: cifar },
+    ),
+    null,
+  );
   assert.equal(classifierMisfit(user, { probabilities: probs, classes: ['x', 'y'] }, { source: '/data/faces' }), null);
-  assert.match(classifierMisfit(user, { probabilities: probs }, { source: 'cifar10:test', classes: cifar }) ?? '', /declares no classes/);
+  assert.match(
+    classifierMisfit(user, { probabilities: probs }, { source: 'cifar10:test', classes: cifar }) ?? '',
+    /declares no classes/,
+  );
   assert.equal(classifierMisfit(user, {}, { source: 'cifar10:test' }), NO_CLASSIFIER);
 });
 
@@ -38,18 +63,37 @@ test("the real data's labels stand for a classifier's classes only when they are
   const cifar = ['airplane', 'automobile', 'bird'];
   assert.equal(labelsFitClasses(mnist, {}, { source: 'mnist:test', classes: digits }), true);
   assert.equal(labelsFitClasses(user, { classes: cifar }, { source: '/d', classes: cifar }), true);
-  assert.equal(labelsFitClasses(user, { classes: ['automobile', 'airplane', 'bird'] }, { source: '/d', classes: cifar }), false, 'same names, other order');
-  assert.equal(labelsFitClasses(user, { classes: ['a', 'b', 'c'] }, { source: '/d', classes: cifar }), false, 'same count, other names');
+  assert.equal(
+    labelsFitClasses(user, { classes: ['automobile', 'airplane', 'bird'] }, { source: '/d', classes: cifar }),
+    false,
+    'same names, other order',
+  );
+  assert.equal(
+    labelsFitClasses(user, { classes: ['a', 'b', 'c'] }, { source: '/d', classes: cifar }),
+    false,
+    'same count, other names',
+  );
   assert.equal(labelsFitClasses(user, { classes: cifar }, { source: '/d' }), false, 'no labels');
 });
 
 test('the class space is the first whose classifier fits, a later one included; else the first reason', () => {
   const features = { extractor: user, extraction: {} };
   const named = { extractor: user, extraction: { probabilities: probs, classes: ['a', 'b'] } };
-  assert.deepEqual(classifierSpace([features, named], { source: '/d', classes: ['a', 'b'] }), { index: 1, labels: true });
+  assert.deepEqual(classifierSpace([features, named], { source: '/d', classes: ['a', 'b'] }), {
+    index: 1,
+    labels: true,
+  });
   assert.deepEqual(classifierSpace([features, named], { source: '/d' }), { index: 1, labels: false });
-  assert.deepEqual(classifierSpace([{ extractor: mnist, extraction: { probabilities: probs } }, named], { source: 'mnist:test', classes: digits }), { index: 0, labels: true });
-  const r = classifierSpace([features, { extractor: mnist, extraction: { probabilities: probs } }], { source: 'cifar10:test' });
+  assert.deepEqual(
+    classifierSpace([{ extractor: mnist, extraction: { probabilities: probs } }, named], {
+      source: 'mnist:test',
+      classes: digits,
+    }),
+    { index: 0, labels: true },
+  );
+  const r = classifierSpace([features, { extractor: mnist, extraction: { probabilities: probs } }], {
+    source: 'cifar10:test',
+  });
   assert.match('misfit' in r ? r.misfit : '', /MNIST digit classifier does not fit cifar10:test/);
   assert.deepEqual(classifierSpace([features], { source: '/d' }), { misfit: NO_CLASSIFIER });
 });

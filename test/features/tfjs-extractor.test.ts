@@ -39,10 +39,17 @@ test('a model.json is the tfjs kind', () => {
   assert.equal(extractorKind('net.onnx').id, 'onnx');
 });
 
-test('a LayersModel with a layer name gives the built-in classifier\'s features and probabilities', async () => {
+test("a LayersModel with a layer name gives the built-in classifier's features and probabilities", async () => {
   const { images } = loadMnist('test', 64);
   const builtin = await loadMnistClassifier();
-  const declared = await loadTfjsExtractor(classifierCopy({ channels: 1, features: 'features', probabilities: 'probabilities', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }));
+  const declared = await loadTfjsExtractor(
+    classifierCopy({
+      channels: 1,
+      features: 'features',
+      probabilities: 'probabilities',
+      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    }),
+  );
   try {
     const a = await builtin.extract(images, 64);
     const b = await declared.extract(images, 20);
@@ -50,9 +57,11 @@ test('a LayersModel with a layer name gives the built-in classifier\'s features 
     assert.equal(declared.info.kind, 'tfjs');
     assert.equal(declared.info.output, 'features');
     let worst = 0;
-    for (let i = 0; i < a.features.data.length; i++) worst = Math.max(worst, Math.abs(a.features.data[i]! - b.features.data[i]!));
+    for (let i = 0; i < a.features.data.length; i++)
+      worst = Math.max(worst, Math.abs(a.features.data[i]! - b.features.data[i]!));
     assert.ok(worst <= 1e-5, `max |difference| ${worst}`);
-    for (let i = 0; i < a.probabilities!.data.length; i++) assert.ok(Math.abs(a.probabilities!.data[i]! - b.probabilities!.data[i]!) <= 1e-6);
+    for (let i = 0; i < a.probabilities!.data.length; i++)
+      assert.ok(Math.abs(a.probabilities!.data[i]! - b.probabilities!.data[i]!) <= 1e-6);
     assert.equal(b.classes?.length, 10);
   } finally {
     builtin.dispose();
@@ -61,8 +70,15 @@ test('a LayersModel with a layer name gives the built-in classifier\'s features 
 });
 
 test('without a sidecar, a grey model refuses RGB-declared input; an unknown layer is named', async () => {
-  await assert.rejects(loadTfjsExtractor(classifierCopy()), (e: unknown) => e instanceof GenreportError && /takes 1 channel\(s\) on axis 3 \(NHWC\), the declaration says 3/.test(e.message));
-  await assert.rejects(loadTfjsExtractor(classifierCopy({ channels: 1, features: 'pool5' })), (e: unknown) => e instanceof GenreportError && /features: names output "pool5"/.test(e.message));
+  await assert.rejects(
+    loadTfjsExtractor(classifierCopy()),
+    (e: unknown) =>
+      e instanceof GenreportError && /takes 1 channel\(s\) on axis 3 \(NHWC\), the declaration says 3/.test(e.message),
+  );
+  await assert.rejects(
+    loadTfjsExtractor(classifierCopy({ channels: 1, features: 'pool5' })),
+    (e: unknown) => e instanceof GenreportError && /features: names output "pool5"/.test(e.message),
+  );
 });
 
 for (const set of ['a', 'b'] as const) {

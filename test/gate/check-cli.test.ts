@@ -12,10 +12,14 @@ const BIN = fileURLToPath(new URL('../../bin/genreport.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'genreport-check-'));
 
 function check(current: FixtureName, extra: string[] = [], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, 'check', '--current', fixturePath(current), '--baseline', fixturePath('baseline'), ...extra], {
-    encoding: 'utf8',
-    env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [BIN, 'check', '--current', fixturePath(current), '--baseline', fixturePath('baseline'), ...extra],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +27,10 @@ test('a regression inside the interval exits 0 and says so', () => {
   const r = check('release-within-interval');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /within CI +worse by 0\.770/);
-  assert.match(r.stdout, /\nPASSED: 9 of 9 checks passed; 2 regressed inside the uncertainty \(not failed\), 1 skipped\n$/);
+  assert.match(
+    r.stdout,
+    /\nPASSED: 9 of 9 checks passed; 2 regressed inside the uncertainty \(not failed\), 1 skipped\n$/,
+  );
 });
 
 test('a failed rule exits 1 and writes JUnit, the step summary (appended) and --markdown', () => {
@@ -33,7 +40,9 @@ test('a failed rule exits 1 and writes JUnit, the step summary (appended) and --
   writeFileSync(summary, '# earlier step\n');
   const rules = join(dir, 'gates.yaml');
   writeFileSync(rules, 'metrics:\n  recall: { absolute: 0.1 }\n');
-  const r = check('release-regressed', ['--rules', rules, '--junit', junit, '--markdown', markdown], { GITHUB_STEP_SUMMARY: summary });
+  const r = check('release-regressed', ['--rules', rules, '--junit', junit, '--markdown', markdown], {
+    GITHUB_STEP_SUMMARY: summary,
+  });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /genreport: FAILED: 1 of 9 checks failed; 1 skipped/);
   assert.match(readFileSync(junit, 'utf8'), /tests="10" failures="1" errors="0" skipped="1"/);
@@ -46,13 +55,18 @@ test('reports that do not compare exit 2 with the reason', () => {
   const r = check('incompatible');
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /incompatible\.json: does not compare with .*baseline\.json: different real data \(current: MNIST test, 5000 images/);
+  assert.match(
+    r.stderr,
+    /incompatible\.json: does not compare with .*baseline\.json: different real data \(current: MNIST test, 5000 images/,
+  );
 });
 
 test('a file that is not a report exits 2 naming the file and field', () => {
   const foreign = join(dir, 'foreign.json');
   writeFileSync(foreign, JSON.stringify({ format: 'something-else/1' }));
-  const r = spawnSync(process.execPath, [BIN, 'check', '--current', foreign, '--baseline', fixturePath('baseline')], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, 'check', '--current', foreign, '--baseline', fixturePath('baseline')], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /foreign\.json: format: is not a genreport report \(expected genreport-report\/1\)/);
 });

@@ -43,7 +43,8 @@ test('another latent seed moves PRDC beyond the baseline intervals at 1000 sampl
   assert.match(r.stdout, /outside the baseline's 95% interval/);
   assert.doesNotMatch(r.stdout, /FID[^\n]*FAIL/);
   // The seed differs, and every output says so.
-  const warning = 'different seeds (current: 2; baseline: 1): other latents, subsets and resamples, so part of any change is sampling noise; a gate compares runs with the same seed';
+  const warning =
+    'different seeds (current: 2; baseline: 1): other latents, subsets and resamples, so part of any change is sampling noise; a gate compares runs with the same seed';
   assert.ok(r.stdout.includes(`\nwarning: ${warning}\n`), r.stdout);
   assert.ok(readFileSync(markdown, 'utf8').includes(`> **Warning:** ${warning}`));
   assert.ok(readFileSync(junit, 'utf8').includes(`<system-out>warning: ${warning}</system-out>`));
@@ -53,7 +54,10 @@ test('with --strict, reports of different seeds or sample counts are refused (ex
   const r = check(fixture('real-seed2'), fixture('real-seed1'), ['--strict']);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /real-seed2\.json: --strict: does not compare with .*real-seed1\.json: different seeds \(current: 2; baseline: 1\)/);
+  assert.match(
+    r.stderr,
+    /real-seed2\.json: --strict: does not compare with .*real-seed1\.json: different seeds \(current: 2; baseline: 1\)/,
+  );
   // The same report against itself has nothing to warn about.
   const same = check(fixture('real-seed1'), fixture('real-seed1'), ['--strict']);
   assert.equal(same.code, 0, same.stderr);

@@ -22,7 +22,9 @@ test('a new bundle hash is what a release changes: the reports still compare', (
 test('a metric whose direction flipped does not compare', () => {
   const current = fixtureReport('release-pass');
   current.metrics[0] = { ...current.metrics[0]!, direction: 'higher' };
-  assert.deepEqual(incompatibilities(current, baseline), ['metric fid is higher-is-better now but was lower-is-better']);
+  assert.deepEqual(incompatibilities(current, baseline), [
+    'metric fid is higher-is-better now but was lower-is-better',
+  ]);
 });
 
 test('features from another layer of the same extractor are another feature space: refused with both values', () => {
@@ -46,7 +48,14 @@ test('another sample count or seed still compares, with a warning naming both va
 
 test('a later feature space with the same id but another extractor file is refused; an old one-space baseline still compares', () => {
   const first = { ...baseline.extractor, space: baseline.extractor.id };
-  const later = { ...baseline.extractor, id: 'onnx', space: 'tiny-inception', hash: 'aaaabbbbcccc0000', layer: 'output', dim: 16 };
+  const later = {
+    ...baseline.extractor,
+    id: 'onnx',
+    space: 'tiny-inception',
+    hash: 'aaaabbbbcccc0000',
+    layer: 'output',
+    dim: 16,
+  };
   const current = { ...fixtureReport('release-pass'), extractors: [first, later] };
   assert.deepEqual(incompatibilities(current, baseline), [], 'the baseline has one space: its plain ids still compare');
   const before = { ...baseline, extractors: [first, { ...later, hash: 'ddddeeeeffff1111' }] };

@@ -9,7 +9,9 @@ import { readRules } from '../../src/gate/rules.ts';
 const EXAMPLES = fileURLToPath(new URL('../../docs/examples/', import.meta.url));
 
 function workflowCommands(file: string): string[] {
-  const workflow = parseYaml(readFileSync(`${EXAMPLES}${file}`, 'utf8')) as { jobs: Record<string, { steps: Array<{ run?: string }> }> };
+  const workflow = parseYaml(readFileSync(`${EXAMPLES}${file}`, 'utf8')) as {
+    jobs: Record<string, { steps: Array<{ run?: string }> }>;
+  };
   return Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((s) => (s.run ? [s.run] : [])));
 }
 

@@ -5,7 +5,12 @@ import { readReport } from '../../src/gate/read-report.ts';
 
 export const REPORTS_DIR = fileURLToPath(new URL('../fixtures/reports/', import.meta.url));
 
-export type FixtureName = 'baseline' | 'release-pass' | 'release-regressed' | 'release-within-interval' | 'incompatible';
+export type FixtureName =
+  | 'baseline'
+  | 'release-pass'
+  | 'release-regressed'
+  | 'release-within-interval'
+  | 'incompatible';
 
 export function fixturePath(name: FixtureName): string {
   return `${REPORTS_DIR}${name}.json`;

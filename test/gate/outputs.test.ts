@@ -29,7 +29,10 @@ test('the Markdown summary is a table with the verdict, and user text cannot bre
     report.models[1]!.name = 'vae|<b>v2</b>';
     report.results['vae|<b>v2</b>'] = report.results['vae-mnist']!;
   }
-  const md = gateMarkdown(planGate(current, baseline, DEFAULT_RULES), { currentFile: 'new/report.json', baselineFile: 'main/report.json' });
+  const md = gateMarkdown(planGate(current, baseline, DEFAULT_RULES), {
+    currentFile: 'new/report.json',
+    baselineFile: 'main/report.json',
+  });
   const lines = md.split('\n');
   assert.equal(lines[0], '## genreport check: failed');
   assert.equal(lines[2], '**FAILED: 2 of 9 checks failed; 1 skipped**');
@@ -44,14 +47,27 @@ test('the Markdown summary is a table with the verdict, and user text cannot bre
 
 test('JUnit XML has one test case per model × metric, failures and skips counted and marked', () => {
   const xml = gateJunit(regressed);
-  assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="genreport check" tests="10" failures="2" errors="0" skipped="1">'));
+  assert.ok(
+    xml.startsWith(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="genreport check" tests="10" failures="2" errors="0" skipped="1">',
+    ),
+  );
   const cases = [...xml.matchAll(/<testcase classname="([^"]+)" name="([^"]+)">([\s\S]*?)<\/testcase>/g)];
   assert.equal(cases.length, 10);
   const byKey = new Map(cases.map((c) => [`${c[1]}/${c[2]}`, c[3]]));
-  assert.match(byKey.get('genreport.dcgan-mnist/fid') ?? '', /<failure message="worse by 2\.77, more than the allowed ≤ 5% of baseline and outside the baseline's 95% interval \[11\.6, 13\.4\]" type="regression">/);
+  assert.match(
+    byKey.get('genreport.dcgan-mnist/fid') ?? '',
+    /<failure message="worse by 2\.77, more than the allowed ≤ 5% of baseline and outside the baseline's 95% interval \[11\.6, 13\.4\]" type="regression">/,
+  );
   assert.match(byKey.get('genreport.dcgan-mnist/recall') ?? '', /<failure /);
-  assert.match(byKey.get('genreport.dcgan-mnist/bits-per-dim') ?? '', /<skipped message="not applicable: a GAN defines no likelihood"\/>/);
-  assert.match(byKey.get('genreport.vae-mnist/fid') ?? '', /^\s*<system-out>FID: baseline 31\.9, current 31\.9; unchanged<\/system-out>\s*$/);
+  assert.match(
+    byKey.get('genreport.dcgan-mnist/bits-per-dim') ?? '',
+    /<skipped message="not applicable: a GAN defines no likelihood"\/>/,
+  );
+  assert.match(
+    byKey.get('genreport.vae-mnist/fid') ?? '',
+    /^\s*<system-out>FID: baseline 31\.9, current 31\.9; unchanged<\/system-out>\s*$/,
+  );
 });
 
 test('JUnit XML escapes model names so the file stays well-formed', () => {

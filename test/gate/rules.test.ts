@@ -10,7 +10,10 @@ const dir = mkdtempSync(join(tmpdir(), 'genreport-rules-'));
 
 test('a rules file overrides per metric; unlisted metrics use the default, and beyondUncertainty defaults to true', () => {
   const path = join(dir, 'gates.yaml');
-  writeFileSync(path, 'default: { relative: 0.1 }\nmetrics:\n  fid: { absolute: 1.5 }\n  precision: { absolute: 0.02, beyondUncertainty: false }\n');
+  writeFileSync(
+    path,
+    'default: { relative: 0.1 }\nmetrics:\n  fid: { absolute: 1.5 }\n  precision: { absolute: 0.02, beyondUncertainty: false }\n',
+  );
   const rules = readRules(path);
   assert.deepEqual(ruleFor(rules, 'fid'), { absolute: 1.5, beyondUncertainty: true });
   assert.deepEqual(ruleFor(rules, 'precision'), { absolute: 0.02, beyondUncertainty: false });
@@ -23,7 +26,11 @@ test('an empty rules file means the built-in default', () => {
 
 test('every problem in a rules file is reported together, with file and field', () => {
   assert.throws(
-    () => validateRules({ metrics: { fid: { absolute: 1, relative: 0.1 }, kid: { relative: -1 } }, extra: 1 }, 'gates.yaml'),
+    () =>
+      validateRules(
+        { metrics: { fid: { absolute: 1, relative: 0.1 }, kid: { relative: -1 } }, extra: 1 },
+        'gates.yaml',
+      ),
     (e: unknown) => {
       assert.ok(e instanceof GenreportError);
       assert.equal(e.exitCode, 2);

@@ -29,11 +29,19 @@ export function smallRunConfig(models: string[], options: { batchSize?: number }
 }
 
 /** Writes `<work>/run.yaml`, runs it into `<work>/report`, and asserts exit 0. */
-export function runSmall(work: string, yaml: string, extraArgs: string[] = []): { run: SpawnSyncReturns<string>; data: ReportData } {
+export function runSmall(
+  work: string,
+  yaml: string,
+  extraArgs: string[] = [],
+): { run: SpawnSyncReturns<string>; data: ReportData } {
   const config = join(work, 'run.yaml');
   writeFileSync(config, yaml);
   const out = join(work, 'report');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', ...extraArgs], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet', ...extraArgs],
+    { cwd: work, encoding: 'utf8', timeout: 300_000 },
+  );
   assert.equal(run.status, 0, run.stderr);
   return { run, data: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData };
 }

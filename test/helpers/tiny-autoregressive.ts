@@ -74,20 +74,60 @@ export async function writeTinyAutoregressive(conditionals: Conditionals, contex
  * and adds 1×1 convolutions of x(h, w − 1) and x(h − 1, w) into logits.
  * `aboveHeight` fixes the rows `above` accepts (null: any, as sampling needs).
  */
-export async function writeTinyRowCached(conditionals: Conditionals, aboveHeight: number | null = null): Promise<string> {
+export async function writeTinyRowCached(
+  conditionals: Conditionals,
+  aboveHeight: number | null = null,
+): Promise<string> {
   const dir = tinyBundleDir('tiny-ar-split');
   const image = tf.input({ shape: [aboveHeight, AR_SIDE, 1] });
-  const shiftedDown = tf.layers.cropping2D({ cropping: [[0, 1], [0, 0]] }).apply(tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 0]] }).apply(image));
+  const shiftedDown = tf.layers
+    .cropping2D({
+      cropping: [
+        [0, 1],
+        [0, 0],
+      ],
+    })
+    .apply(
+      tf.layers
+        .zeroPadding2d({
+          padding: [
+            [1, 0],
+            [0, 0],
+          ],
+        })
+        .apply(image),
+    );
   const above = tf.model({ inputs: image, outputs: shiftedDown as tf.SymbolicTensor });
 
   const rowImage = tf.input({ shape: [null, AR_SIDE, 1] });
   const rowAbove = tf.input({ shape: [null, AR_SIDE, 1] });
-  const left = tf.layers.cropping2D({ cropping: [[0, 0], [0, 1]] }).apply(tf.layers.zeroPadding2d({ padding: [[0, 0], [1, 0]] }).apply(rowImage));
+  const left = tf.layers
+    .cropping2D({
+      cropping: [
+        [0, 0],
+        [0, 1],
+      ],
+    })
+    .apply(
+      tf.layers
+        .zeroPadding2d({
+          padding: [
+            [0, 0],
+            [1, 0],
+          ],
+        })
+        .apply(rowImage),
+    );
   const fromLeft = tf.layers.conv2d({ filters: 256, kernelSize: 1 });
   const fromAbove = tf.layers.conv2d({ filters: 256, kernelSize: 1, useBias: false });
-  const logits = tf.layers.add().apply([fromLeft.apply(left) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
+  const logits = tf.layers
+    .add()
+    .apply([fromLeft.apply(left) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
   const row = tf.model({ inputs: [rowImage, rowAbove], outputs: logits as tf.SymbolicTensor });
-  fromLeft.setWeights([tf.tensor4d(conditionals.c ?? new Float32Array(256), [1, 1, 1, 256]), tf.tensor1d(conditionals.b)]);
+  fromLeft.setWeights([
+    tf.tensor4d(conditionals.c ?? new Float32Array(256), [1, 1, 1, 256]),
+    tf.tensor1d(conditionals.b),
+  ]);
   fromAbove.setWeights([tf.tensor4d(conditionals.a, [1, 1, 1, 256])]);
 
   await saveLayersModel(above, join(dir, 'above'));

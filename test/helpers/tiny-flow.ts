@@ -82,7 +82,12 @@ export async function writeTinyFlow(options: TinyFlowOptions = {}): Promise<stri
     const random = (shape: number[], seed: number): tf.Tensor => tf.randomNormal(shape, 0, 0.2, 'float32', seed);
     coupling.setWeights(
       options.nonlinear
-        ? [random([D, HIDDEN], 11 + index), random([HIDDEN], 12 + index), random([HIDDEN, 2 * D], 13 + index), random([2 * D], 14 + index)]
+        ? [
+            random([D, HIDDEN], 11 + index),
+            random([HIDDEN], 12 + index),
+            random([HIDDEN, 2 * D], 13 + index),
+            random([2 * D], 14 + index),
+          ]
         : [tf.zeros([D, HIDDEN]), tf.zeros([HIDDEN]), tf.zeros([HIDDEN, 2 * D]), tf.tensor1d(couplingBias())],
     );
   }

@@ -23,10 +23,24 @@ export interface TinyGanOptions {
 }
 
 export async function writeTinyGan(options: TinyGanOptions = {}): Promise<string> {
-  const { name = 'tiny-gan', side = 8, manifestSide = 8, nan = false, latentDim = 4, manifestLatentDim = latentDim } = options;
+  const {
+    name = 'tiny-gan',
+    side = 8,
+    manifestSide = 8,
+    nan = false,
+    latentDim = 4,
+    manifestLatentDim = latentDim,
+  } = options;
   const dir = mkdtempSync(join(tmpdir(), 'genreport-tiny-gan-'));
   const g = tf.sequential();
-  g.add(tf.layers.dense({ inputShape: [latentDim], units: side * side, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
+  g.add(
+    tf.layers.dense({
+      inputShape: [latentDim],
+      units: side * side,
+      activation: 'tanh',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }),
+    }),
+  );
   g.add(tf.layers.reshape({ targetShape: [side, side, 1] }));
   if (nan) {
     const [kernel, bias] = g.layers[0]!.getWeights();

@@ -23,20 +23,39 @@ export const CODEBOOK = [[0.1], [0.5], [0.9]];
 export const LOG_SCALE = Math.log(0.12);
 export const PRIOR = { a: [0.7, -0.4, 0.9], b: [0.3, -0.2, 0.5] };
 
-export async function writeTinyHybrid(options: { leak?: number; split?: boolean; manifest?: Record<string, unknown>; codebook?: unknown } = {}): Promise<string> {
+export async function writeTinyHybrid(
+  options: { leak?: number; split?: boolean; manifest?: Record<string, unknown>; codebook?: unknown } = {},
+): Promise<string> {
   const dir = tinyBundleDir('tiny-hybrid');
-  const encoder = tf.sequential({ layers: [tf.layers.averagePooling2d({ inputShape: [2, 2, 1], poolSize: [2, 1], strides: [2, 1] })] });
+  const encoder = tf.sequential({
+    layers: [tf.layers.averagePooling2d({ inputShape: [2, 2, 1], poolSize: [2, 1], strides: [2, 1] })],
+  });
 
   const decoder = tf.sequential({
-    layers: [tf.layers.upSampling2d({ inputShape: [1, 2, 1], size: [2, 1] }), tf.layers.conv2d({ filters: 2, kernelSize: 1 })],
+    layers: [
+      tf.layers.upSampling2d({ inputShape: [1, 2, 1], size: [2, 1] }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 1 }),
+    ],
   });
   decoder.layers[1]!.setWeights([tf.tensor4d([1, 0], [1, 1, 1, 2]), tf.tensor1d([0, LOG_SCALE])]);
 
   const prior = tf.sequential({
-    layers: [tf.layers.zeroPadding2d({ inputShape: [1, 2, 1], padding: [[0, 0], [1, 0]] }), tf.layers.conv2d({ filters: 3, kernelSize: [1, 2] })],
+    layers: [
+      tf.layers.zeroPadding2d({
+        inputShape: [1, 2, 1],
+        padding: [
+          [0, 0],
+          [1, 0],
+        ],
+      }),
+      tf.layers.conv2d({ filters: 3, kernelSize: [1, 2] }),
+    ],
   });
   // Kernel [1, 2, 1, 3]: tap 0 reads the code to the left, tap 1 the position's own code.
-  prior.layers[1]!.setWeights([tf.tensor4d([...PRIOR.a, ...PRIOR.a.map(() => options.leak ?? 0)], [1, 2, 1, 3]), tf.tensor1d(PRIOR.b)]);
+  prior.layers[1]!.setWeights([
+    tf.tensor4d([...PRIOR.a, ...PRIOR.a.map(() => options.leak ?? 0)], [1, 2, 1, 3]),
+    tf.tensor1d(PRIOR.b),
+  ]);
 
   await saveLayersModel(encoder, join(dir, 'encoder'));
   await saveLayersModel(decoder, join(dir, 'decoder'));
@@ -50,7 +69,12 @@ export async function writeTinyHybrid(options: { leak?: number; split?: boolean;
     image: { height: 2, width: 2, channels: 1, range: [0, 1] },
     codes: { height: 1, width: 2, size: 3 },
     likelihood: { kind: 'bound', dataSpace: 'uint8-2x2x1', form: 'discretized-logistic' },
-    components: { encoder: 'encoder/model.json', codebook: 'codebook.json', decoder: 'decoder/model.json', ...priorComponents },
+    components: {
+      encoder: 'encoder/model.json',
+      codebook: 'codebook.json',
+      decoder: 'decoder/model.json',
+      ...priorComponents,
+    },
     ...options.manifest,
   });
   return dir;
@@ -58,14 +82,39 @@ export async function writeTinyHybrid(options: { leak?: number; split?: boolean;
 
 async function writeSplitPrior(dir: string): Promise<Record<string, string>> {
   const codes = tf.input({ shape: [null, 2, 1] });
-  const shiftedDown = tf.layers.cropping2D({ cropping: [[0, 1], [0, 0]] }).apply(tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 0]] }).apply(codes));
+  const shiftedDown = tf.layers
+    .cropping2D({
+      cropping: [
+        [0, 1],
+        [0, 0],
+      ],
+    })
+    .apply(
+      tf.layers
+        .zeroPadding2d({
+          padding: [
+            [1, 0],
+            [0, 0],
+          ],
+        })
+        .apply(codes),
+    );
   const above = tf.model({ inputs: codes, outputs: shiftedDown as tf.SymbolicTensor });
   const rowCodes = tf.input({ shape: [null, 2, 1] });
   const rowAbove = tf.input({ shape: [null, 2, 1] });
   const left = tf.layers.conv2d({ filters: 3, kernelSize: [1, 2] });
   const fromAbove = tf.layers.conv2d({ filters: 3, kernelSize: 1, useBias: false });
-  const padded = tf.layers.zeroPadding2d({ padding: [[0, 0], [1, 0]] }).apply(rowCodes);
-  const logits = tf.layers.add().apply([left.apply(padded) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
+  const padded = tf.layers
+    .zeroPadding2d({
+      padding: [
+        [0, 0],
+        [1, 0],
+      ],
+    })
+    .apply(rowCodes);
+  const logits = tf.layers
+    .add()
+    .apply([left.apply(padded) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
   const row = tf.model({ inputs: [rowCodes, rowAbove], outputs: logits as tf.SymbolicTensor });
   left.setWeights([tf.tensor4d([...PRIOR.a, 0, 0, 0], [1, 2, 1, 3]), tf.tensor1d(PRIOR.b)]);
   fromAbove.setWeights([tf.tensor4d([2, -1, 0.5], [1, 1, 1, 3])]);
@@ -93,15 +142,27 @@ function logSoftmax(logits: number[], k: number): number {
 
 /** log p(z) + log p(x | z) for the image's four levels (raster order) and codes (z0, z1). */
 export function jointLogProbability(levels: ArrayLike<number>, z0: number, z1: number): number {
-  const prior = logSoftmax(PRIOR.b, z0) + logSoftmax(PRIOR.a.map((a, k) => a * z0 + PRIOR.b[k]!), z1);
+  const prior =
+    logSoftmax(PRIOR.b, z0) +
+    logSoftmax(
+      PRIOR.a.map((a, k) => a * z0 + PRIOR.b[k]!),
+      z1,
+    );
   const c0 = Math.fround(CODEBOOK[z0]![0]!);
   const c1 = Math.fround(CODEBOOK[z1]![0]!);
-  return prior + pixelLogProbability(levels[0]!, c0) + pixelLogProbability(levels[2]!, c0) + pixelLogProbability(levels[1]!, c1) + pixelLogProbability(levels[3]!, c1);
+  return (
+    prior +
+    pixelLogProbability(levels[0]!, c0) +
+    pixelLogProbability(levels[2]!, c0) +
+    pixelLogProbability(levels[1]!, c1) +
+    pixelLogProbability(levels[3]!, c1)
+  );
 }
 
 /** The encoder's codes: the nearest codebook value to each column's mean. */
 export function tinyCodes(levels: ArrayLike<number>): [number, number] {
-  const nearest = (v: number) => CODEBOOK.map((c, k) => [Math.abs(c[0]! - v), k]).sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!)[0]![1]!;
+  const nearest = (v: number) =>
+    CODEBOOK.map((c, k) => [Math.abs(c[0]! - v), k]).sort((p, q) => p[0]! - q[0]! || p[1]! - q[1]!)[0]![1]!;
   return [nearest((levels[0]! + levels[2]!) / 2 / 255), nearest((levels[1]! + levels[3]!) / 2 / 255)];
 }
 

@@ -31,9 +31,16 @@ export interface TinyVaeOptions {
 export async function writeTinyVae(options: TinyVaeOptions): Promise<string> {
   const dir = tinyBundleDir('tiny-vae');
   const p = options.parametersPerPixel ?? 2;
-  const encoder = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [VAE_SIDE, VAE_SIDE, 1] }), tf.layers.dense({ units: 2 })] });
+  const encoder = tf.sequential({
+    layers: [tf.layers.flatten({ inputShape: [VAE_SIDE, VAE_SIDE, 1] }), tf.layers.dense({ units: 2 })],
+  });
   encoder.layers[1]!.setWeights([tf.zeros([D, 2]), tf.tensor1d([options.qMean, options.qLogVar])]);
-  const decoder = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: D * p }), tf.layers.reshape({ targetShape: [VAE_SIDE, VAE_SIDE, p] })] });
+  const decoder = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [1], units: D * p }),
+      tf.layers.reshape({ targetShape: [VAE_SIDE, VAE_SIDE, p] }),
+    ],
+  });
   const kernel = new Float32Array(D * p);
   const bias = new Float32Array(D * p);
   for (let j = 0; j < D; j++) {
@@ -51,7 +58,9 @@ export async function writeTinyVae(options: TinyVaeOptions): Promise<string> {
     name: 'tiny-vae',
     family: 'vae',
     image: { height: VAE_SIDE, width: VAE_SIDE, channels: 1, range: [0, 1] },
-    latent: options.mixture ? { dim: 1, distribution: 'gaussian-mixture', mixture: 'prior.json' } : { dim: 1, distribution: 'normal' },
+    latent: options.mixture
+      ? { dim: 1, distribution: 'gaussian-mixture', mixture: 'prior.json' }
+      : { dim: 1, distribution: 'normal' },
     likelihood: { kind: 'bound', dataSpace: 'uint8-4x4x1', form: 'discretized-logistic' },
     components: { encoder: 'encoder/model.json', decoder: 'decoder/model.json' },
   });
@@ -99,5 +108,9 @@ export function tinyVaeTruth(
     second += w * z * z;
   }
   const posteriorMean = first / mass;
-  return { logLikelihood: max + Math.log(mass * step), posteriorMean, posteriorVariance: second / mass - posteriorMean ** 2 };
+  return {
+    logLikelihood: max + Math.log(mass * step),
+    posteriorMean,
+    posteriorVariance: second / mass - posteriorMean ** 2,
+  };
 }

@@ -27,10 +27,13 @@ test('each run appends one record with date, commit, tool, data, extractor hash 
   assert.deepEqual(first!.tool, { name: 'genreport', version: '0.1.0' });
   assert.deepEqual(first!.dataset, { name: 'MNIST', split: 'test', count: 10000, shape: [28, 28, 1] });
   assert.equal(first!.extractor.hash, '9f2c4e1ab77d0c3e5f8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566');
-  assert.deepEqual(second!.models.map((m) => [m.name, m.hash]), [
-    ['dcgan-mnist', 'b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2'],
-    ['vae-mnist', 'f0e1d2c3b4a5968778695a4b3c2d1e0f'],
-  ]);
+  assert.deepEqual(
+    second!.models.map((m) => [m.name, m.hash]),
+    [
+      ['dcgan-mnist', 'b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2'],
+      ['vae-mnist', 'f0e1d2c3b4a5968778695a4b3c2d1e0f'],
+    ],
+  );
   const gan = first!.models[0]!.values;
   assert.deepEqual(gan.fid, { value: 12.43, n: 2000, interval: [11.61, 13.38] });
   assert.deepEqual(gan.kid, { value: 0.0114, n: 2000, std: 0.0021 });
@@ -51,7 +54,10 @@ test('corrupt and foreign lines are skipped with a warning naming file:line; app
   assert.ok(after.startsWith(before), 'earlier bytes are untouched');
   const warnings: string[] = [];
   const records = readHistory(path, (w) => warnings.push(w));
-  assert.deepEqual(records.map((r) => r.date), ['2025-03-01T14:05:00.000Z', '2025-03-08T14:05:00.000Z']);
+  assert.deepEqual(
+    records.map((r) => r.date),
+    ['2025-03-01T14:05:00.000Z', '2025-03-08T14:05:00.000Z'],
+  );
   assert.deepEqual(warnings, [
     `${path}:2: skipped a line that is not a genreport-history/1 record (format "other-tool/2")`,
     `${path}:3: skipped a damaged record (models: Invalid input: expected array, received string)`,
@@ -61,7 +67,10 @@ test('corrupt and foreign lines are skipped with a warning naming file:line; app
 
 test('a history that does not exist yet is empty', () => {
   const warnings: string[] = [];
-  assert.deepEqual(readHistory(join(dir, 'none.jsonl'), (w) => warnings.push(w)), []);
+  assert.deepEqual(
+    readHistory(join(dir, 'none.jsonl'), (w) => warnings.push(w)),
+    [],
+  );
   assert.deepEqual(warnings, []);
 });
 

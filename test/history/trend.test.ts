@@ -15,7 +15,12 @@ function weeklyHistory(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'genreport-trend-')), 'history.jsonl');
   const week = (date: string, report: ReportData, ganFid: number) => {
     report.createdAt = date;
-    report.results['dcgan-mnist']!.fid = { kind: 'value', value: ganFid, interval: [ganFid - 0.8, ganFid + 0.9], n: 2000 };
+    report.results['dcgan-mnist']!.fid = {
+      kind: 'value',
+      value: ganFid,
+      interval: [ganFid - 0.8, ganFid + 0.9],
+      n: 2000,
+    };
     return report;
   };
   appendHistory(path, week('2025-03-01T06:00:00.000Z', fixtureReport('baseline'), 12.43), { gitCommit: null });
@@ -29,13 +34,27 @@ function weeklyHistory(): string {
 
 test('only runs measured like the latest one share a trend, in date order', () => {
   const records = comparableRecords(readHistory(weeklyHistory(), assert.fail));
-  assert.deepEqual(records.map((r) => r.date.slice(0, 10)), ['2025-03-01', '2025-03-08', '2025-03-15']);
+  assert.deepEqual(
+    records.map((r) => r.date.slice(0, 10)),
+    ['2025-03-01', '2025-03-08', '2025-03-15'],
+  );
 });
 
-test('the latest run is compared with the previous one, in each metric\'s direction', () => {
-  const changes = trendChanges(comparableRecords(readHistory(weeklyHistory(), assert.fail)), ['fid', 'recall', 'bits-per-dim']);
+test("the latest run is compared with the previous one, in each metric's direction", () => {
+  const changes = trendChanges(comparableRecords(readHistory(weeklyHistory(), assert.fail)), [
+    'fid',
+    'recall',
+    'bits-per-dim',
+  ]);
   const gan = changes.filter((c) => c.model === 'dcgan-mnist');
-  assert.deepEqual(gan.map((c) => [c.metricId, c.verdict]), [['fid', 'worse'], ['recall', 'worse']], 'a GAN has no bits/dim to trend');
+  assert.deepEqual(
+    gan.map((c) => [c.metricId, c.verdict]),
+    [
+      ['fid', 'worse'],
+      ['recall', 'worse'],
+    ],
+    'a GAN has no bits/dim to trend',
+  );
   assert.ok(Math.abs((gan[0]!.change ?? 0) - (15.2 - 12.1)) < 1e-9);
   assert.equal(gan[0]!.previousDate, '2025-03-08T06:00:00.000Z');
   assert.equal(gan[0]!.bundleChanged, true);
@@ -69,8 +88,27 @@ test('the trend chart draws each metric over time per model and renders to SVG',
 /** A report of the fixture's run measured in two spaces: `fid@tiny-inception` beside `fid`, and its extractor. */
 function twoSpaces(report: ReportData, fid2: number, hash = 'aaaabbbbcccc0000'): ReportData {
   const first = { ...report.extractor, space: report.extractor.id };
-  report.extractors = [first, { ...report.extractor, id: 'onnx', name: 'ONNX tiny-inception.onnx', space: 'tiny-inception', hash, layer: 'features', dim: 16 }];
-  report.metrics = [...report.metrics, { ...report.metrics.find((m) => m.id === 'fid')!, id: 'fid@tiny-inception', label: 'FID · tiny-inception', space: 'tiny-inception' }];
+  report.extractors = [
+    first,
+    {
+      ...report.extractor,
+      id: 'onnx',
+      name: 'ONNX tiny-inception.onnx',
+      space: 'tiny-inception',
+      hash,
+      layer: 'features',
+      dim: 16,
+    },
+  ];
+  report.metrics = [
+    ...report.metrics,
+    {
+      ...report.metrics.find((m) => m.id === 'fid')!,
+      id: 'fid@tiny-inception',
+      label: 'FID · tiny-inception',
+      space: 'tiny-inception',
+    },
+  ];
   report.results['dcgan-mnist']!['fid@tiny-inception'] = { kind: 'value', value: fid2, n: 2000 };
   return report;
 }
@@ -79,12 +117,23 @@ test("an old one-space record still reads and shares the trend; a later space's 
   const path = join(mkdtempSync(join(tmpdir(), 'genreport-trend-')), 'history.jsonl');
   const dated = (date: string, report: ReportData) => Object.assign(report, { createdAt: date });
   appendHistory(path, dated('2025-03-01T06:00:00.000Z', fixtureReport('baseline')), { gitCommit: null }); // before several spaces
-  appendHistory(path, dated('2025-03-08T06:00:00.000Z', twoSpaces(fixtureReport('baseline'), 0.9, 'ddddeeeeffff1111')), { gitCommit: null }); // another tiny-inception file
-  appendHistory(path, dated('2025-03-15T06:00:00.000Z', twoSpaces(fixtureReport('baseline'), 0.7)), { gitCommit: null });
-  appendHistory(path, dated('2025-03-22T06:00:00.000Z', twoSpaces(fixtureReport('release-regressed'), 0.8)), { gitCommit: null });
+  appendHistory(
+    path,
+    dated('2025-03-08T06:00:00.000Z', twoSpaces(fixtureReport('baseline'), 0.9, 'ddddeeeeffff1111')),
+    { gitCommit: null },
+  ); // another tiny-inception file
+  appendHistory(path, dated('2025-03-15T06:00:00.000Z', twoSpaces(fixtureReport('baseline'), 0.7)), {
+    gitCommit: null,
+  });
+  appendHistory(path, dated('2025-03-22T06:00:00.000Z', twoSpaces(fixtureReport('release-regressed'), 0.8)), {
+    gitCommit: null,
+  });
   const read = readHistory(path, assert.fail);
   assert.equal(read[0]!.spaces, undefined, 'a one-space record keeps its old form');
-  assert.deepEqual(read[3]!.spaces?.map((s) => s.space), ['mnist-classifier', 'tiny-inception']);
+  assert.deepEqual(
+    read[3]!.spaces?.map((s) => s.space),
+    ['mnist-classifier', 'tiny-inception'],
+  );
   const records = comparableRecords(read);
   assert.equal(records.length, 4, 'the first space is the same in all four: the old record shares the trend');
 
@@ -97,8 +146,13 @@ test("an old one-space record still reads and shares the trend; a later space's 
   // Measured with another file on 03-08: only 03-15 and 03-22 are on its line; plain fid has all four runs.
   const only = trendChanges(records.slice(0, 3), ['fid@tiny-inception']).find((c) => c.model === 'dcgan-mnist')!;
   assert.equal(only.previousDate, undefined, '03-08 measured tiny-inception with another extractor');
-  const points = (trendChartSpec(trendSeries(records, ['fid', 'fid@tiny-inception'])) as { data: { values: Array<Record<string, unknown>> } }).data.values;
-  const dcgan = (metric: string) => points.filter((p) => p.model === 'dcgan-mnist' && p.metric === metric).map((p) => String(p.date).slice(0, 10));
+  const points = (
+    trendChartSpec(trendSeries(records, ['fid', 'fid@tiny-inception'])) as {
+      data: { values: Array<Record<string, unknown>> };
+    }
+  ).data.values;
+  const dcgan = (metric: string) =>
+    points.filter((p) => p.model === 'dcgan-mnist' && p.metric === metric).map((p) => String(p.date).slice(0, 10));
   assert.deepEqual(dcgan('FID · tiny-inception (lower is better)'), ['2025-03-15', '2025-03-22']);
   assert.equal(dcgan('FID (lower is better)').length, 4);
 });

@@ -9,7 +9,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseRatings, bradleyTerry, fleissKappa, krippendorffAlpha, preferenceScores, wilsonInterval } from '../../src/human/analysis.ts';
+import {
+  analyseRatings,
+  bradleyTerry,
+  fleissKappa,
+  krippendorffAlpha,
+  preferenceScores,
+  wilsonInterval,
+} from '../../src/human/analysis.ts';
 import { RatingsStore, readRatings, type PairRating, type Rating } from '../../src/human/ratings.ts';
 
 test('Wilson interval: 40 of 100 against the closed form worked by hand', () => {
@@ -35,9 +42,22 @@ test('Bradley–Terry by MM recovers known strengths from expected wins exactly'
   const fit = bradleyTerry(wins, { prior: 0 });
   fit.strengths.forEach((v, i) => assert.ok(Math.abs(v - s[i]!) < 1e-9, `${i}: ${v} vs ${s[i]}`));
   // Two models, no prior: the strength is the plain share of wins.
-  assert.ok(Math.abs(bradleyTerry([[0, 70], [30, 0]], { prior: 0 }).strengths[0]! - 0.7) < 1e-12);
+  assert.ok(
+    Math.abs(
+      bradleyTerry(
+        [
+          [0, 70],
+          [30, 0],
+        ],
+        { prior: 0 },
+      ).strengths[0]! - 0.7,
+    ) < 1e-12,
+  );
   // A model that never won keeps a finite strength with the prior.
-  const never = bradleyTerry([[0, 20], [0, 0]]).strengths;
+  const never = bradleyTerry([
+    [0, 20],
+    [0, 0],
+  ]).strengths;
   assert.ok(never[1]! > 0 && never[1]! < 0.05, String(never));
 });
 
@@ -49,7 +69,18 @@ function pairs70to30(): PairRating[] {
     for (let i = 0; i < 20; i++) {
       const aLeft = i % 2 === 0;
       const aWins = i < preferA;
-      out.push({ v: 1, kind: 'pair', rater: `rater-${r + 1}`, item: `p${i}`, left: aLeft ? 'A' : 'B', right: aLeft ? 'B' : 'A', leftImage: `a${i}`, rightImage: `b${i}`, answer: aWins === aLeft ? 'left' : 'right', at: '2026-01-01T00:00:00Z' });
+      out.push({
+        v: 1,
+        kind: 'pair',
+        rater: `rater-${r + 1}`,
+        item: `p${i}`,
+        left: aLeft ? 'A' : 'B',
+        right: aLeft ? 'B' : 'A',
+        leftImage: `a${i}`,
+        rightImage: `b${i}`,
+        answer: aWins === aLeft ? 'left' : 'right',
+        at: '2026-01-01T00:00:00Z',
+      });
     }
   }
   return out;
@@ -73,8 +104,16 @@ test('70:30 preferences give strengths in the ratio 7:3, inside the bootstrap in
 test("Fleiss' κ on Fleiss (1971)'s table: 0.20993 to 1e-9", () => {
   // 10 subjects, 14 raters, 5 categories (the table on Wikipedia's "Fleiss' kappa" page).
   const table = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
   ];
   // By hand: Σ_j n_ij² per row = 196, 60, 70, 94, 74, 98, 58, 46, 66, 66; P_i = (Σ − 14)/182,
   // so P̄ = 688/1820. Column sums 20, 28, 39, 21, 32 of 140: P_e = 4170/19600.
@@ -83,18 +122,41 @@ test("Fleiss' κ on Fleiss (1971)'s table: 0.20993 to 1e-9", () => {
   assert.ok(Math.abs(fleissKappa(table) - expected) < 1e-9);
   assert.ok(Math.abs(expected - 0.20993070442) < 1e-9);
   // Perfect agreement is 1.
-  assert.equal(fleissKappa([[3, 0], [0, 3], [3, 0]]), 1);
+  assert.equal(
+    fleissKappa([
+      [3, 0],
+      [0, 3],
+      [3, 0],
+    ]),
+    1,
+  );
 });
 
 test("Krippendorff's α (nominal) on his 2011 example with missing values: 0.743", () => {
   // Krippendorff, "Computing Krippendorff's alpha-reliability" (2011): 4 observers, 12 units, values 1–5.
   const units = [
-    [3, 0, 0, 0, 0], [0, 3, 1, 0, 0], [0, 0, 4, 0, 0], [0, 0, 4, 0, 0], [0, 4, 0, 0, 0], [1, 1, 1, 1, 0],
-    [0, 0, 0, 4, 0], [3, 1, 0, 0, 0], [0, 4, 0, 0, 0], [0, 0, 0, 0, 3], [2, 0, 0, 0, 0], [0, 0, 1, 0, 0],
+    [3, 0, 0, 0, 0],
+    [0, 3, 1, 0, 0],
+    [0, 0, 4, 0, 0],
+    [0, 0, 4, 0, 0],
+    [0, 4, 0, 0, 0],
+    [1, 1, 1, 1, 0],
+    [0, 0, 0, 4, 0],
+    [3, 1, 0, 0, 0],
+    [0, 4, 0, 0, 0],
+    [0, 0, 0, 0, 3],
+    [2, 0, 0, 0, 0],
+    [0, 0, 1, 0, 0],
   ];
   assert.ok(Math.abs(krippendorffAlpha(units) - 0.743) < 5e-4, String(krippendorffAlpha(units)));
   // With every unit complete, α and κ differ only by the small-sample factor (n−1)/n in P_e.
-  const complete = [[3, 1], [0, 4], [4, 0], [2, 2], [4, 0]];
+  const complete = [
+    [3, 1],
+    [0, 4],
+    [4, 0],
+    [2, 2],
+    [4, 0],
+  ];
   assert.ok(Math.abs(krippendorffAlpha(complete) - fleissKappa(complete)) < 0.1);
 });
 
@@ -108,10 +170,37 @@ test('a synthetic ratings.jsonl: a model that fools raters 40% of the time reads
     // 5 raters × 20 real images: 16 judged real (80%). One can't-tell per rater on a third source.
     for (let r = 1; r <= 5; r++) {
       for (let i = 0; i < 20; i++) {
-        store.append({ v: 1, kind: 'single', rater: `rater-${r}`, item: `g${i}`, image: `gi${i}`, source: 'gan', answer: i < 8 ? 'real' : 'generated', at });
-        store.append({ v: 1, kind: 'single', rater: `rater-${r}`, item: `r${i}`, image: `ri${i}`, source: 'real', answer: i < 16 ? 'real' : 'generated', at });
+        store.append({
+          v: 1,
+          kind: 'single',
+          rater: `rater-${r}`,
+          item: `g${i}`,
+          image: `gi${i}`,
+          source: 'gan',
+          answer: i < 8 ? 'real' : 'generated',
+          at,
+        });
+        store.append({
+          v: 1,
+          kind: 'single',
+          rater: `rater-${r}`,
+          item: `r${i}`,
+          image: `ri${i}`,
+          source: 'real',
+          answer: i < 16 ? 'real' : 'generated',
+          at,
+        });
       }
-      store.append({ v: 1, kind: 'single', rater: `rater-${r}`, item: 'v0', image: 'vi0', source: 'vae', answer: 'unsure', at });
+      store.append({
+        v: 1,
+        kind: 'single',
+        rater: `rater-${r}`,
+        item: 'v0',
+        image: 'vi0',
+        source: 'vae',
+        answer: 'unsure',
+        at,
+      });
     }
     store.close();
     const ratings: Rating[] = readRatings(file).ratings;

@@ -20,8 +20,16 @@ const browserPath = resolveBrowser();
 const SHOTS = process.env.RATE_SCREENSHOTS;
 
 const KEYS = {
-  single: [['r', 'real'], ['g', 'generated'], ['c', 'unsure']],
-  pair: [['ArrowLeft', 'left'], ['ArrowRight', 'right'], ['c', 'unsure']],
+  single: [
+    ['r', 'real'],
+    ['g', 'generated'],
+    ['c', 'unsure'],
+  ],
+  pair: [
+    ['ArrowLeft', 'left'],
+    ['ArrowRight', 'right'],
+    ['c', 'unsure'],
+  ],
 } as const;
 
 async function screen(page: Page): Promise<{ state: string; item: string; kind: 'single' | 'pair'; count: string }> {
@@ -37,7 +45,12 @@ async function screen(page: Page): Promise<{ state: string; item: string; kind: 
 const kinds = new Map<string, string>();
 
 /** Answer `limit` screens (or all) by keyboard; returns item → answer as pressed. */
-async function answerScreens(page: Page, pressed: Map<string, string>, limit = Infinity, shot?: (kind: string) => Promise<void>): Promise<void> {
+async function answerScreens(
+  page: Page,
+  pressed: Map<string, string>,
+  limit = Infinity,
+  shot?: (kind: string) => Promise<void>,
+): Promise<void> {
   for (let k = 0; k < limit; k++) {
     const s = await screen(page);
     if (s.state === 'done') return;
@@ -48,11 +61,18 @@ async function answerScreens(page: Page, pressed: Map<string, string>, limit = I
     kinds.set(s.item, s.kind);
     await page.keyboard.press(key);
     pressed.set(s.item, answer);
-    await page.waitForFunction((item) => document.body.dataset.item !== item || document.body.dataset.state === 'done', { timeout: 10_000 }, s.item);
+    await page.waitForFunction(
+      (item) => document.body.dataset.item !== item || document.body.dataset.state === 'done',
+      { timeout: 10_000 },
+      s.item,
+    );
   }
 }
 
-test('two raters complete a session with the keyboard in Chromium; one stops and resumes', { skip: 'missing' in browserPath ? browserPath.missing : false, timeout: 180_000 }, async () => {
+test('two raters complete a session with the keyboard in Chromium; one stops and resumes', {
+  skip: 'missing' in browserPath ? browserPath.missing : false,
+  timeout: 180_000,
+}, async () => {
   const { dir, plan } = await writeFixtureSession({ perSource: 2, pairs: 3, raters: 2 });
   const store = new RatingsStore(join(dir, RATINGS_FILE));
   const server = createRatingServer({ dir, plan, store });
@@ -63,10 +83,16 @@ test('two raters complete a session with the keyboard in Chromium; one stops and
   let browser: Browser | undefined;
   const offsite: string[] = [];
   try {
-    browser = await puppeteer.launch({ executablePath: 'path' in browserPath ? browserPath.path : undefined, headless: true, args: HEADLESS_ARGS });
+    browser = await puppeteer.launch({
+      executablePath: 'path' in browserPath ? browserPath.path : undefined,
+      headless: true,
+      args: HEADLESS_ARGS,
+    });
     const open = async (url: string, viewport: { width: number; height: number; isMobile?: boolean }) => {
       const page = await browser!.newPage();
-      page.on('request', (r) => { if (!r.url().startsWith(base)) offsite.push(r.url()); });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(base)) offsite.push(r.url());
+      });
       await page.setViewport({ ...viewport, deviceScaleFactor: 1 });
       await page.goto(url, { waitUntil: 'load' });
       return page;
@@ -97,17 +123,27 @@ test('two raters complete a session with the keyboard in Chromium; one stops and
     await answerScreens(page, pressed1, Infinity, shooter(page, 'phone'));
     assert.equal((await screen(page)).state, 'done');
 
-    for (const [rater, pressed] of [['rater-1', pressed1], ['rater-2', pressed2]] as const) {
+    for (const [rater, pressed] of [
+      ['rater-1', pressed1],
+      ['rater-2', pressed2],
+    ] as const) {
       const onDisk = readRatings(join(dir, RATINGS_FILE)).ratings.filter((r) => r.rater === rater);
       assert.equal(onDisk.length, plan.items.length);
-      assert.deepEqual(new Map(onDisk.map((r) => [r.item, r.answer])), pressed, `${rater}: answers on disk are the keys pressed`);
+      assert.deepEqual(
+        new Map(onDisk.map((r) => [r.item, r.answer])),
+        pressed,
+        `${rater}: answers on disk are the keys pressed`,
+      );
       // Each rater met every kind of key.
       assert.equal(new Set(pressed.values()).size, 5, [...pressed.values()].join(','));
     }
     assert.deepEqual(offsite, [], 'the page asked for nothing outside the server');
   } finally {
     await browser?.close();
-    await new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); });
+    await new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }

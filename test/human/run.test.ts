@@ -22,28 +22,44 @@ test('genreport run reads human.ratings into report.json, HTML and Markdown', { 
   const b = fileURLToPath(new URL('../../samples/mnist/gan-collapsed', import.meta.url));
   try {
     mkdirSync(join(work, 'session'));
-    writeFileSync(join(work, 'session', 'ratings.jsonl'), `${syntheticRatings('dcgan', 'dcgan-collapsed').map((r) => JSON.stringify(r)).join('\n')}\n`);
+    writeFileSync(
+      join(work, 'session', 'ratings.jsonl'),
+      `${syntheticRatings('dcgan', 'dcgan-collapsed')
+        .map((r) => JSON.stringify(r))
+        .join('\n')}\n`,
+    );
     const config = join(work, 'run.yaml');
-    const lines = (ratings: string) => [
-      'data: { real: mnist:test, count: 200 }',
-      `models: [${a}, ${b}]`,
-      'samples: 50',
-      'batchSize: 50',
-      'metrics: [fid]',
-      'bootstrap: { resamples: 0 }',
-      'density: { images: 5, referenceTrainImages: 100 }',
-      'invertibility: { images: 2, steps: 2, restarts: 1 }',
-      'truncation: { psi: [1], samples: 50 }',
-      'output: { pdf: false }',
-      `human: { ratings: ${ratings}, resamples: 100 }`,
-    ].join('\n');
+    const lines = (ratings: string) =>
+      [
+        'data: { real: mnist:test, count: 200 }',
+        `models: [${a}, ${b}]`,
+        'samples: 50',
+        'batchSize: 50',
+        'metrics: [fid]',
+        'bootstrap: { resamples: 0 }',
+        'density: { images: 5, referenceTrainImages: 100 }',
+        'invertibility: { images: 2, steps: 2, restarts: 1 }',
+        'truncation: { psi: [1], samples: 50 }',
+        'output: { pdf: false }',
+        `human: { ratings: ${ratings}, resamples: 100 }`,
+      ].join('\n');
     writeFileSync(config, lines('session/ratings.jsonl'));
     const out = join(work, 'report');
-    const run = spawnSync(process.execPath, [BIN, 'run', config, '--out', out, '--quiet', '--backend', 'cpu'], { cwd: work, encoding: 'utf8', timeout: 280_000 });
+    const run = spawnSync(process.execPath, [BIN, 'run', config, '--out', out, '--quiet', '--backend', 'cpu'], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 280_000,
+    });
     assert.equal(run.status, 0, run.stderr);
     const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
     assert.equal(data.human!.ratings, join(work, 'session', 'ratings.jsonl'));
-    assert.deepEqual(data.human!.foolRates.map((f) => [f.source, f.share.value]), [['dcgan', 0.4], ['dcgan-collapsed', 20 / 95]]);
+    assert.deepEqual(
+      data.human!.foolRates.map((f) => [f.source, f.share.value]),
+      [
+        ['dcgan', 0.4],
+        ['dcgan-collapsed', 20 / 95],
+      ],
+    );
     assert.equal(data.results.dcgan!['human-fool-rate']!.kind, 'value');
     assert.ok(data.run.timings.some((t) => t.stage === 'human'));
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<h2>Human judgments<\/h2>/);
@@ -51,7 +67,11 @@ test('genreport run reads human.ratings into report.json, HTML and Markdown', { 
 
     writeFileSync(join(work, 'bad.jsonl'), '{"v":1,"kind":"single"}\n');
     writeFileSync(config, lines('bad.jsonl'));
-    const bad = spawnSync(process.execPath, [BIN, 'run', config, '--out', join(work, 'bad'), '--quiet', '--backend', 'cpu'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    const bad = spawnSync(
+      process.execPath,
+      [BIN, 'run', config, '--out', join(work, 'bad'), '--quiet', '--backend', 'cpu'],
+      { cwd: work, encoding: 'utf8', timeout: 120_000 },
+    );
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /bad\.jsonl: line 1: rater: /);
     assert.doesNotMatch(bad.stderr, /model 1\/2/);
@@ -59,4 +79,3 @@ test('genreport run reads human.ratings into report.json, HTML and Markdown', { 
     for (const d of [work]) rmSync(d, { recursive: true, force: true });
   }
 });
-

@@ -25,7 +25,12 @@ async function startServer(dir: string, plan: SessionPlan) {
   return {
     base,
     store,
-    close: () => new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); store.close(); }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+        store.close();
+      }),
   };
 }
 
@@ -49,7 +54,11 @@ test('the blind API never names a model, in any response, for a whole session', 
       const page = await fetchText(root);
       assert.equal(page.status, 200);
       assert.match(page.text, /^<!doctype html>/);
-      assert.doesNotMatch(page.text, /<script[^>]+src=|<link[^>]+href=|https?:\/\//, 'the page loads nothing from anywhere');
+      assert.doesNotMatch(
+        page.text,
+        /<script[^>]+src=|<link[^>]+href=|https?:\/\//,
+        'the page loads nothing from anywhere',
+      );
       let state = JSON.parse((await fetchText(`${root}api/state`)).text) as RaterState;
       let k = 0;
       while (state.item) {
@@ -60,18 +69,27 @@ test('the blind API never names a model, in any response, for a whole session', 
           assert.equal(png.headers.get('content-type'), 'image/png');
           bodies.push(Buffer.from(await png.arrayBuffer()).toString('latin1'));
         }
-        const r = await fetchText(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: state.item.id, answer: answerFor(state.item.kind, k++) }) });
+        const r = await fetchText(`${root}api/answer`, {
+          method: 'POST',
+          body: JSON.stringify({ item: state.item.id, answer: answerFor(state.item.kind, k++) }),
+        });
         assert.equal(r.status, 200, r.text);
         state = JSON.parse(r.text);
       }
       assert.equal(state.done, plan.items.length);
     }
     for (const body of bodies) {
-      for (const name of [...MODEL_NAMES, 'gan', 'vae', 'source']) assert.ok(!body.includes(name), `a response mentions ${name}`);
+      for (const name of [...MODEL_NAMES, 'gan', 'vae', 'source'])
+        assert.ok(!body.includes(name), `a response mentions ${name}`);
       assert.ok(!/"(real|generated)"\s*:/.test(body));
     }
     // The plan stays on the server.
-    for (const path of ['/session.json', `/r/${plan.raters[0]!.token}/session.json`, `/r/${plan.raters[0]!.token}/img/../session.json`, `/r/${plan.raters[0]!.token}/ratings.jsonl`]) {
+    for (const path of [
+      '/session.json',
+      `/r/${plan.raters[0]!.token}/session.json`,
+      `/r/${plan.raters[0]!.token}/img/../session.json`,
+      `/r/${plan.raters[0]!.token}/ratings.jsonl`,
+    ]) {
       assert.equal((await fetch(`${server.base}${path}`)).status, 404, path);
     }
     // Every answer is on disk, with the model behind each image.
@@ -92,7 +110,10 @@ test('bad requests get 4xx and change nothing on disk', async () => {
     const root = `${server.base}/r/${plan.raters[0]!.token}/`;
     const state = (await (await fetch(`${root}api/state`)).json()) as RaterState;
     const first = state.item!;
-    const ok = await fetch(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: first.id, answer: first.kind === 'single' ? 'real' : 'left' }) });
+    const ok = await fetch(`${root}api/answer`, {
+      method: 'POST',
+      body: JSON.stringify({ item: first.id, answer: first.kind === 'single' ? 'real' : 'left' }),
+    });
     assert.equal(ok.status, 200);
     const before = readFileSync(file);
     assert.equal(before.toString().split('\n').filter(Boolean).length, 1);
@@ -100,20 +121,58 @@ test('bad requests get 4xx and change nothing on disk', async () => {
     const wrongKind = next.kind === 'single' ? 'left' : 'real';
     const cases: [string, string, RequestInit, number][] = [
       ['unknown token, state', `${server.base}/r/not-a-token-at-all/api/state`, {}, 404],
-      ['unknown token, answer', `${server.base}/r/not-a-token-at-all/api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real' }) }, 404],
+      [
+        'unknown token, answer',
+        `${server.base}/r/not-a-token-at-all/api/answer`,
+        { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real' }) },
+        404,
+      ],
       ['no token', `${server.base}/api/state`, {}, 404],
-      ['unknown item', `${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: 'nope', answer: 'real' }) }, 404],
-      ['repeated answer', `${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: first.id, answer: first.kind === 'single' ? 'generated' : 'right' }) }, 409],
-      ['answer that does not fit the item', `${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: wrongKind }) }, 400],
-      ['unknown answer', `${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'maybe' }) }, 400],
+      [
+        'unknown item',
+        `${root}api/answer`,
+        { method: 'POST', body: JSON.stringify({ item: 'nope', answer: 'real' }) },
+        404,
+      ],
+      [
+        'repeated answer',
+        `${root}api/answer`,
+        {
+          method: 'POST',
+          body: JSON.stringify({ item: first.id, answer: first.kind === 'single' ? 'generated' : 'right' }),
+        },
+        409,
+      ],
+      [
+        'answer that does not fit the item',
+        `${root}api/answer`,
+        { method: 'POST', body: JSON.stringify({ item: next.id, answer: wrongKind }) },
+        400,
+      ],
+      [
+        'unknown answer',
+        `${root}api/answer`,
+        { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'maybe' }) },
+        400,
+      ],
       ['not JSON', `${root}api/answer`, { method: 'POST', body: '{item:' }, 400],
       ['JSON of the wrong shape', `${root}api/answer`, { method: 'POST', body: '[1,2]' }, 400],
-      ['oversized body', `${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real', pad: 'x'.repeat(MAX_BODY_BYTES) }) }, 413],
+      [
+        'oversized body',
+        `${root}api/answer`,
+        { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real', pad: 'x'.repeat(MAX_BODY_BYTES) }) },
+        413,
+      ],
       ['wrong method on answer', `${root}api/answer`, { method: 'GET' }, 405],
       ['wrong method on state', `${root}api/state`, { method: 'POST', body: '{}' }, 405],
       ['wrong method on the page', root, { method: 'DELETE' }, 405],
       ['unknown image', `${root}img/AAAAAAAAAAAA.png`, {}, 404],
-      ['another rater\'s item answered by token of an unknown rater', `${server.base}/r/${plan.raters[1]!.token.slice(1)}/api/answer`, { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real' }) }, 404],
+      [
+        "another rater's item answered by token of an unknown rater",
+        `${server.base}/r/${plan.raters[1]!.token.slice(1)}/api/answer`,
+        { method: 'POST', body: JSON.stringify({ item: next.id, answer: 'real' }) },
+        404,
+      ],
     ];
     for (const [what, url, init, status] of cases) {
       const r = await fetch(url, init);
@@ -125,7 +184,12 @@ test('bad requests get 4xx and change nothing on disk', async () => {
     // An oversized body sent in chunks without a length is cut off too.
     const chunked = await fetch(`${root}api/answer`, {
       method: 'POST',
-      body: new ReadableStream({ start(c) { for (let i = 0; i < 8; i++) c.enqueue(new TextEncoder().encode('x'.repeat(1024))); c.close(); } }),
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 8; i++) c.enqueue(new TextEncoder().encode('x'.repeat(1024)));
+          c.close();
+        },
+      }),
       duplex: 'half',
     } as RequestInit);
     assert.equal(chunked.status, 413);
@@ -147,12 +211,17 @@ test('a cut-short last line is left out on reading and cut off before the next a
     let server = await startServer(dir, plan);
     const root = `${server.base}/r/${plan.raters[0]!.token}/`;
     const s = (await (await fetch(`${root}api/state`)).json()) as RaterState;
-    await fetch(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: s.item!.id, answer: s.item!.kind === 'single' ? 'real' : 'left' }) });
+    await fetch(`${root}api/answer`, {
+      method: 'POST',
+      body: JSON.stringify({ item: s.item!.id, answer: s.item!.kind === 'single' ? 'real' : 'left' }),
+    });
     await server.close();
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"v":1,"kind":"sin`);
     assert.equal(readRatings(file).ratings.length, 1);
     server = await startServer(dir, plan);
-    const s2 = (await (await fetch(`${root.replace(/:\d+\//, `:${new URL(server.base).port}/`)}api/state`)).json()) as RaterState;
+    const s2 = (await (
+      await fetch(`${root.replace(/:\d+\//, `:${new URL(server.base).port}/`)}api/state`)
+    ).json()) as RaterState;
     assert.equal(s2.done, 1);
     await server.close();
     assert.equal(readFileSync(file, 'utf8').split('\n').length, 2, 'the partial line is gone');
@@ -168,8 +237,11 @@ interface Child {
 
 async function startChild(dir: string): Promise<Child> {
   const config = join(dir, 'config.yaml');
-  if (!existsSync(config)) writeFileSync(config, 'models: [./not-loaded-the-session-exists]\ndata: { real: mnist:test }\n');
-  const child = spawn(process.execPath, [BIN, 'rate', config, '--out', dir, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(config))
+    writeFileSync(config, 'models: [./not-loaded-the-session-exists]\ndata: { real: mnist:test }\n');
+  const child = spawn(process.execPath, [BIN, 'rate', config, '--out', dir, '--port', '0', '--quiet'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const links = new Map<string, string>();
@@ -185,7 +257,9 @@ async function startChild(dir: string): Promise<Child> {
   return { process: child, links };
 }
 
-test('a server child killed with SIGKILL mid-session loses no acknowledged answer; a restart resumes each rater', { timeout: 120_000 }, async () => {
+test('a server child killed with SIGKILL mid-session loses no acknowledged answer; a restart resumes each rater', {
+  timeout: 120_000,
+}, async () => {
   const { dir, plan } = await writeFixtureSession({ perSource: 4, pairs: 3 });
   const file = join(dir, RATINGS_FILE);
   try {
@@ -199,7 +273,10 @@ test('a server child killed with SIGKILL mid-session loses no acknowledged answe
         const answer = answerFor(state.item.kind, k);
         let r: Response;
         try {
-          r = await fetch(`${root}api/answer`, { method: 'POST', body: JSON.stringify({ item: state.item.id, answer }) });
+          r = await fetch(`${root}api/answer`, {
+            method: 'POST',
+            body: JSON.stringify({ item: state.item.id, answer }),
+          });
         } catch {
           return; // the server is gone
         }
@@ -216,7 +293,10 @@ test('a server child killed with SIGKILL mid-session loses no acknowledged answe
     const onDisk = readRatings(file).ratings;
     assert.ok(acknowledged.length >= 6, `${acknowledged.length} answers acknowledged`);
     for (const a of acknowledged) {
-      assert.ok(onDisk.some((r) => r.rater === a.rater && r.item === a.item && r.answer === a.answer), `acknowledged ${a.rater} ${a.item} is on disk`);
+      assert.ok(
+        onDisk.some((r) => r.rater === a.rater && r.item === a.item && r.answer === a.answer),
+        `acknowledged ${a.rater} ${a.item} is on disk`,
+      );
     }
     const done = (rater: string) => onDisk.filter((r) => r.rater === rater).length;
     assert.ok(done('rater-1') < plan.items.length, 'killed mid-session');

@@ -20,7 +20,9 @@ export function syntheticSources(perSource: number): DrawnSource[] {
   });
 }
 
-export async function writeFixtureSession(options: { perSource?: number; pairs?: number; raters?: number; dir?: string } = {}): Promise<{ dir: string; plan: SessionPlan }> {
+export async function writeFixtureSession(
+  options: { perSource?: number; pairs?: number; raters?: number; dir?: string } = {},
+): Promise<{ dir: string; plan: SessionPlan }> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'genreport-rating-'));
   const plan = await writeNewSession(dir, syntheticSources(options.perSource ?? 3), {
     config: 'fixture.yaml',

@@ -32,7 +32,12 @@ const PLAN_INPUT = {
   config: 'c.yaml',
   seed: 3,
   createdAt: '2026-01-01T00:00:00.000Z',
-  sources: [{ name: 'a', count: 4 }, { name: 'b', count: 4 }, { name: 'c', count: 4 }, { name: 'real', count: 4 }],
+  sources: [
+    { name: 'a', count: 4 },
+    { name: 'b', count: 4 },
+    { name: 'c', count: 4 },
+    { name: 'real', count: 4 },
+  ],
   pairs: 2,
   raters: 3,
 };
@@ -49,7 +54,10 @@ test('a plan: every rater sees every screen once, in a seeded order of their own
     assert.ok(![source.get(item.left), source.get(item.right)].includes('real'));
   }
   // The images' order in the file does not follow the sources.
-  assert.notDeepEqual(plan.images.map((i) => i.source), [...plan.images.map((i) => i.source)].sort());
+  assert.notDeepEqual(
+    plan.images.map((i) => i.source),
+    [...plan.images.map((i) => i.source)].sort(),
+  );
   const orders = plan.raters.map((r) => r.order.map((e) => e.item));
   for (const order of orders) assert.deepEqual([...order].sort(), plan.items.map((i) => i.id).sort());
   assert.notDeepEqual(orders[0], orders[1]);
@@ -69,7 +77,13 @@ test("a model's session images are the run's first samples; real images a seeded
   try {
     const config = validateConfig({ models: [gan], data: { real: 'mnist:test', count: 50 }, seed: 4 }, 'c.yaml', '/');
     const sources = await drawSources(config, 5, createLogger({ quiet: true }));
-    assert.deepEqual(sources.map((s) => [s.name, s.images.n]), [['tiny', 5], ['real', 5]]);
+    assert.deepEqual(
+      sources.map((s) => [s.name, s.images.n]),
+      [
+        ['tiny', 5],
+        ['real', 5],
+      ],
+    );
     const bundle = await loadBundle(gan);
     const run = await modelForBundle(bundle).sample(20, new Rng(4).fork('samples'), 250);
     disposeBundle(bundle);
@@ -83,14 +97,20 @@ test("a model's session images are the run's first samples; real images a seeded
   }
 });
 
-test('genreport rate draws a new session from a config and prints one link per rater', { timeout: 120_000 }, async () => {
+test('genreport rate draws a new session from a config and prints one link per rater', {
+  timeout: 120_000,
+}, async () => {
   const gan = await writeTinyGan({ name: 'tiny-a' });
   const gan2 = await writeTinyGan({ name: 'tiny-b', latentDim: 3 });
   const dir = mkdtempSync(join(tmpdir(), 'genreport-rate-cli-'));
   try {
     const config = join(dir, 'run.yaml');
     writeFileSync(config, `models: [${gan}, ${gan2}]\ndata: { real: mnist:test, count: 40 }\nseed: 2\n`);
-    const child = spawn(process.execPath, [BIN, 'rate', config, '--port', '0', '--items', '3', '--pairs', '2', '--raters', '3', '--backend', 'cpu'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'rate', config, '--port', '0', '--items', '3', '--pairs', '2', '--raters', '3', '--backend', 'cpu'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
@@ -121,7 +141,9 @@ test('genreport rate draws a new session from a config and prints one link per r
 
 test('genreport rate refuses bad flags with exit 2 and names the flag', async () => {
   const r = await new Promise<{ code: number | null; err: string }>((done) => {
-    const child = spawn(process.execPath, [BIN, 'rate', 'whatever.yaml', '--items', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'rate', 'whatever.yaml', '--items', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => done({ code, err }));

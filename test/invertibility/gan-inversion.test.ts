@@ -19,9 +19,19 @@ test('latent optimisation recovers the known latent of a small generator', async
   try {
     const truth = new Rng(7).normals(3 * 4).map((v) => 0.7 * v);
     const images = await new GanModel(bundle).decode(truth, 3);
-    const inversion = await invertGenerator(searchable(new GanModel(bundle))!, images, { restarts: 3, steps: 400, learningRate: 0.05, rng: new Rng(1), batchSize: 9 });
-    for (let i = 0; i < truth.length; i++) assert.ok(Math.abs(inversion.latents[i]! - truth[i]!) < 0.02, `z[${i}] ${inversion.latents[i]} vs ${truth[i]}`);
-    assert.ok(inversion.losses.every((l) => l < 1e-5), `losses ${[...inversion.losses]}`);
+    const inversion = await invertGenerator(searchable(new GanModel(bundle))!, images, {
+      restarts: 3,
+      steps: 400,
+      learningRate: 0.05,
+      rng: new Rng(1),
+      batchSize: 9,
+    });
+    for (let i = 0; i < truth.length; i++)
+      assert.ok(Math.abs(inversion.latents[i]! - truth[i]!) < 0.02, `z[${i}] ${inversion.latents[i]} vs ${truth[i]}`);
+    assert.ok(
+      inversion.losses.every((l) => l < 1e-5),
+      `losses ${[...inversion.losses]}`,
+    );
     assert.ok(inversion.secondsPerImage > 0 && !inversion.encoderStart);
     assert.equal(inversion.reconstructions.n, 3);
   } finally {
@@ -31,16 +41,40 @@ test('latent optimisation recovers the known latent of a small generator', async
 
 test('a bundle encoder gives the first start: with no steps and one restart, the result is the encoder output', async () => {
   const dir = await writeTinyGan();
-  const encoder = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })] });
+  const encoder = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [8, 8, 1] }),
+      tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+    ],
+  });
   await saveLayersModel(encoder, join(dir, 'encoder'));
   const manifestFile = join(dir, 'genmodel.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-  writeFileSync(manifestFile, JSON.stringify({ ...manifest, components: { ...manifest.components, encoder: 'encoder/model.json' } }));
+  writeFileSync(
+    manifestFile,
+    JSON.stringify({ ...manifest, components: { ...manifest.components, encoder: 'encoder/model.json' } }),
+  );
   const bundle = await loadBundle(dir);
   try {
     const images = await new GanModel(bundle).decode(new Rng(2).normals(2 * 4), 2);
-    const inversion = await invertGenerator(searchable(new GanModel(bundle))!, images, { restarts: 1, steps: 0, learningRate: 0.05, rng: new Rng(1), batchSize: 2 });
-    const expected = tf.tidy(() => encoder.predict(tf.tensor4d(images.data.map((v) => 2 * v - 1), [2, 8, 8, 1])) as tf.Tensor).dataSync();
+    const inversion = await invertGenerator(searchable(new GanModel(bundle))!, images, {
+      restarts: 1,
+      steps: 0,
+      learningRate: 0.05,
+      rng: new Rng(1),
+      batchSize: 2,
+    });
+    const expected = tf
+      .tidy(
+        () =>
+          encoder.predict(
+            tf.tensor4d(
+              images.data.map((v) => 2 * v - 1),
+              [2, 8, 8, 1],
+            ),
+          ) as tf.Tensor,
+      )
+      .dataSync();
     for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(inversion.latents[i]! - expected[i]!) < 1e-6);
     assert.ok(inversion.encoderStart);
   } finally {

@@ -25,16 +25,34 @@ test('covariances: dsyrk equals the JS scatter to 1e-13 relative (of the diagona
     const a = statsFromFeatures(real, { blas });
     const b = statsFromFeatures(real, { blas: null });
     const d = real.cols;
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
-      assert.ok(Math.abs(a.cov[i * d + j]! - b.cov[i * d + j]!) <= 1e-13 * Math.sqrt(b.cov[i * d + i]! * b.cov[j * d + j]!), `${name} [${i}][${j}]`);
-    }
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        assert.ok(
+          Math.abs(a.cov[i * d + j]! - b.cov[i * d + j]!) <= 1e-13 * Math.sqrt(b.cov[i * d + i]! * b.cov[j * d + j]!),
+          `${name} [${i}][${j}]`,
+        );
+      }
   }
 });
 
 test('Tr √(Σ1Σ2): Cholesky route, BLAS eigen route and JS route agree to 1e-10 relative', { skip }, () => {
   const rng = new Rng(4);
-  const real = statsFromFeatures(gaussianFeatures(rng, 400, Array(40).fill(0), Array.from({ length: 40 }, (_, i) => 0.1 + i / 10)));
-  const fake = statsFromFeatures(gaussianFeatures(rng, 300, Array(40).fill(1), Array.from({ length: 40 }, () => Math.exp(rng.normal()))));
+  const real = statsFromFeatures(
+    gaussianFeatures(
+      rng,
+      400,
+      Array(40).fill(0),
+      Array.from({ length: 40 }, (_, i) => 0.1 + i / 10),
+    ),
+  );
+  const fake = statsFromFeatures(
+    gaussianFeatures(
+      rng,
+      300,
+      Array(40).fill(1),
+      Array.from({ length: 40 }, () => Math.exp(rng.normal())),
+    ),
+  );
   const js = traceSqrtProduct(real.cov, fake.cov, 40, { blas: null });
   const cholesky = traceSqrtProduct(real.cov, fake.cov, 40, { blas });
   const eigen = traceSqrtProduct(real.cov, fake.cov, 40, { blas, cov1Singular: true });
@@ -57,11 +75,16 @@ test('KID kernel sums: dsyrk/dgemm equal the JS kernel to 1e-12 relative', { ski
     const m = expected.kidOneSubset.subsetSize;
     const x = real.data.subarray(0, m * real.cols);
     const y = fake.data.subarray(0, m * fake.cols);
-    assert.ok(relativeError(polynomialMmd2(x, y, m, real.cols, blas), polynomialMmd2(x, y, m, real.cols, null)) <= 1e-12, name);
+    assert.ok(
+      relativeError(polynomialMmd2(x, y, m, real.cols, blas), polynomialMmd2(x, y, m, real.cols, null)) <= 1e-12,
+      name,
+    );
   }
 });
 
-test('KID subsets beyond 2,048 rows go through row blocks (no m × m matrix) and still equal the JS kernel to 1e-12 relative', { skip }, () => {
+test('KID subsets beyond 2,048 rows go through row blocks (no m × m matrix) and still equal the JS kernel to 1e-12 relative', {
+  skip,
+}, () => {
   const m = 2_100;
   const d = 6;
   const rng = new Rng(4);
@@ -80,14 +103,21 @@ test('PRDC: the same four values with dgemm and with the JS kernel, at any block
   }
 });
 
-test('k-NN radii: the JS route is exactly tile-invariant; dgemm sums in its own order, so within 2e-15 relative', { skip }, () => {
+test('k-NN radii: the JS route is exactly tile-invariant; dgemm sums in its own order, so within 2e-15 relative', {
+  skip,
+}, () => {
   for (const name of CASE_NAMES) {
     const set = withRowNorms(loadCase(name).real);
     const js = kthNeighbourRadii(set, [3, 5], { blas: null, tileRows: 512 });
-    for (const tileRows of [1, 7, 64]) assert.deepEqual(kthNeighbourRadii(set, [3, 5], { blas: null, tileRows }), js, `${name} JS tile ${tileRows}`);
+    for (const tileRows of [1, 7, 64])
+      assert.deepEqual(kthNeighbourRadii(set, [3, 5], { blas: null, tileRows }), js, `${name} JS tile ${tileRows}`);
     for (const tileRows of [1, 7, 64, 512]) {
       const viaBlas = kthNeighbourRadii(set, [3, 5], { blas, tileRows });
-      viaBlas.forEach((radii, q) => radii.forEach((r, i) => assert.ok(relativeError(r, js[q]![i]!) <= 2e-15, `${name} tile ${tileRows} [${q}][${i}]`)));
+      viaBlas.forEach((radii, q) =>
+        radii.forEach((r, i) =>
+          assert.ok(relativeError(r, js[q]![i]!) <= 2e-15, `${name} tile ${tileRows} [${q}][${i}]`),
+        ),
+      );
     }
   }
 });

@@ -1,19 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { featureMatrix, type FeatureMatrix } from '../../src/core/types.ts';
-import { bootstrapRng, fidWithInterval, percentileInterval, prdcWithIntervals, quantileSorted, resampleCounts } from '../../src/metrics/bootstrap.ts';
+import {
+  bootstrapRng,
+  fidWithInterval,
+  percentileInterval,
+  prdcWithIntervals,
+  quantileSorted,
+  resampleCounts,
+} from '../../src/metrics/bootstrap.ts';
 import { fidFromFeatures } from '../../src/metrics/fid.ts';
 import { loadCase } from './fixtures.ts';
 
 test('quantiles interpolate linearly, as numpy.percentile (np.percentile([1,2,3,4], [2.5, 97.5]) = [1.075, 3.925])', () => {
   assert.ok(Math.abs(quantileSorted([1, 2, 3, 4], 0.025) - 1.075) <= 1e-15);
-  assert.deepEqual(percentileInterval([4, 3, 2, 1]).map((v) => Math.round(v * 1e12) / 1e12), [1.075, 3.925]);
+  assert.deepEqual(
+    percentileInterval([4, 3, 2, 1]).map((v) => Math.round(v * 1e12) / 1e12),
+    [1.075, 3.925],
+  );
   assert.deepEqual(percentileInterval([7]), [7, 7]);
 });
 
 test('resample counts add up to n and are seeded', () => {
   const a = resampleCounts(bootstrapRng(3), 50);
-  assert.equal(a.reduce((s, v) => s + v, 0), 50);
+  assert.equal(
+    a.reduce((s, v) => s + v, 0),
+    50,
+  );
   assert.deepEqual(a, resampleCounts(bootstrapRng(3), 50));
   assert.notDeepEqual(a, resampleCounts(bootstrapRng(4), 50));
 });
@@ -36,13 +49,23 @@ test('PRDC intervals equal a brute-force bootstrap of both sets with the radii f
   const realPr = Array.from({ length: real.rows }, (_, i) => kthRadius(real, i, 3));
   const realDc = Array.from({ length: real.rows }, (_, i) => kthRadius(real, i, 5));
   const fakePr = Array.from({ length: fake.rows }, (_, j) => kthRadius(fake, j, 3));
-  const dist = Array.from({ length: fake.rows }, (_, j) => Array.from({ length: real.rows }, (_, i) => distance(fake, j, real, i)));
+  const dist = Array.from({ length: fake.rows }, (_, j) =>
+    Array.from({ length: real.rows }, (_, i) => distance(fake, j, real, i)),
+  );
   const rng = bootstrapRng(11);
-  const draws = { precision: [] as number[], recall: [] as number[], density: [] as number[], coverage: [] as number[] };
+  const draws = {
+    precision: [] as number[],
+    recall: [] as number[],
+    density: [] as number[],
+    coverage: [] as number[],
+  };
   for (let b = 0; b < resamples; b++) {
     const counts = resampleCounts(rng, fake.rows);
     const realCounts = resampleCounts(rng, real.rows);
-    let p = 0, dens = 0, r = 0, c = 0;
+    let p = 0,
+      dens = 0,
+      r = 0,
+      c = 0;
     for (let j = 0; j < fake.rows; j++) {
       p += counts[j]! * (dist[j]!.some((v, i) => v <= realPr[i]!) ? 1 : 0);
       dens += counts[j]! * dist[j]!.filter((v, i) => v < realDc[i]!).length;
@@ -57,10 +80,12 @@ test('PRDC intervals equal a brute-force bootstrap of both sets with the radii f
     draws.coverage.push(c / real.rows);
   }
   for (const id of ['precision', 'recall', 'density', 'coverage'] as const) {
-    const shift = id === 'recall' || id === 'coverage' ? got[id].value - draws[id].reduce((a, b) => a + b, 0) / resamples : 0;
+    const shift =
+      id === 'recall' || id === 'coverage' ? got[id].value - draws[id].reduce((a, b) => a + b, 0) / resamples : 0;
     const expected = percentileInterval(draws[id]).map((v) => v + shift);
     assert.ok(got[id].interval, id);
-    for (const q of [0, 1]) assert.ok(Math.abs(got[id].interval![q]! - expected[q]!) <= 1e-12, `${id}: ${got[id].interval} vs ${expected}`);
+    for (const q of [0, 1])
+      assert.ok(Math.abs(got[id].interval![q]! - expected[q]!) <= 1e-12, `${id}: ${got[id].interval} vs ${expected}`);
     assert.ok(got[id].interval![0] <= got[id].interval![1], id);
   }
   assert.ok(got.f1.interval && got.f1.interval[0] <= got.f1.value + 0.05 && got.f1.value - 0.05 <= got.f1.interval[1]);
@@ -85,7 +110,8 @@ test('no resamples, no interval; the point value does not depend on them', () =>
   const none = prdcWithIntervals(real, fake, { seed: 1, bootstrapResamples: 0, prK: 3, prdcK: 5 });
   const some = prdcWithIntervals(real, fake, { seed: 1, bootstrapResamples: 5, prK: 3, prdcK: 5 });
   assert.equal(none.precision.interval, undefined);
-  for (const id of ['precision', 'recall', 'f1', 'density', 'coverage'] as const) assert.equal(none[id].value, some[id].value, id);
+  for (const id of ['precision', 'recall', 'f1', 'density', 'coverage'] as const)
+    assert.equal(none[id].value, some[id].value, id);
   assert.equal(fidWithInterval(real, fake, { seed: 1, bootstrapResamples: 0 }).interval, undefined);
 });
 
@@ -100,7 +126,10 @@ test('FID interval: seeded, recomputed on resampled generated rows, recentred on
   rows.forEach((r, i) => resampled.data.set(fake.data.subarray(r * fake.cols, (r + 1) * fake.cols), i * fake.cols));
   assert.ok(fidFromFeatures(real, resampled) > a.value, 'a resample inflates the plug-in FID');
   const one = fidWithInterval(real, fake, { seed: 2, bootstrapResamples: 1 });
-  assert.ok(Math.abs(one.interval![0] - a.value) <= 1e-9 * a.value && Math.abs(one.interval![1] - a.value) <= 1e-9 * a.value, `${one.interval}`);
+  assert.ok(
+    Math.abs(one.interval![0] - a.value) <= 1e-9 * a.value && Math.abs(one.interval![1] - a.value) <= 1e-9 * a.value,
+    `${one.interval}`,
+  );
   // 30 replicates: the percentiles of the draws, shifted so their mean is the estimate.
   const draws = Array.from({ length: 30 }, () => 0);
   const stream = bootstrapRng(2);
@@ -111,6 +140,10 @@ test('FID interval: seeded, recomputed on resampled generated rows, recentred on
   }
   const shift = a.value - draws.reduce((x, y) => x + y, 0) / draws.length;
   const expected = percentileInterval(draws).map((v) => Math.max(0, v + shift));
-  for (const q of [0, 1]) assert.ok(Math.abs(a.interval![q]! - expected[q]!) <= 1e-9 * a.value, `${a.interval} vs ${expected}`);
-  assert.ok(a.interval![0] < a.interval![1] && a.interval![0] <= a.value * 1.5 && a.interval![1] >= a.value * 0.5, `${a.interval} vs ${a.value}`);
+  for (const q of [0, 1])
+    assert.ok(Math.abs(a.interval![q]! - expected[q]!) <= 1e-9 * a.value, `${a.interval} vs ${expected}`);
+  assert.ok(
+    a.interval![0] < a.interval![1] && a.interval![0] <= a.value * 1.5 && a.interval![1] >= a.value * 0.5,
+    `${a.interval} vs ${a.value}`,
+  );
 });

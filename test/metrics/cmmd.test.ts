@@ -44,7 +44,9 @@ test('CMMD is the unbiased estimator, written out pair by pair, and symmetric', 
     for (let c = 0; c < p.cols; c++) d2 += (p.data[i * p.cols + c]! - q.data[j * q.cols + c]!) ** 2;
     return Math.exp(-d2 / 200);
   };
-  let xx = 0, yy = 0, xy = 0;
+  let xx = 0,
+    yy = 0,
+    xy = 0;
   for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) if (i !== j) xx += k(x, i, x, j);
   for (let i = 0; i < 30; i++) for (let j = 0; j < 30; j++) if (i !== j) yy += k(y, i, y, j);
   for (let i = 0; i < 40; i++) for (let j = 0; j < 30; j++) xy += k(x, i, y, j);

@@ -43,10 +43,16 @@ export function loadCase(name: string): MetricCase {
 }
 
 /** Gaussian samples N(mean, diag(scale²)) as a feature matrix. */
-export function gaussianFeatures(rng: { normal(): number }, rows: number, mean: number[], scale: number[] = mean.map(() => 1)): FeatureMatrix {
+export function gaussianFeatures(
+  rng: { normal(): number },
+  rows: number,
+  mean: number[],
+  scale: number[] = mean.map(() => 1),
+): FeatureMatrix {
   const cols = mean.length;
   const m = featureMatrix(rows, cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.data[i * cols + j] = mean[j]! + scale[j]! * rng.normal();
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) m.data[i * cols + j] = mean[j]! + scale[j]! * rng.normal();
   return m;
 }
 

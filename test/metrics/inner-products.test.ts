@@ -8,7 +8,11 @@ test('every tile shape (pairs, odd last row, 4-column tiles and remainders) give
   const d = 13;
   const a = Float64Array.from({ length: 7 * d }, () => rng.normal());
   const b = Float64Array.from({ length: 6 * d }, () => rng.normal());
-  for (const [start, end] of [[0, 7], [1, 4], [6, 7]]) {
+  for (const [start, end] of [
+    [0, 7],
+    [1, 4],
+    [6, 7],
+  ]) {
     const out = new Float64Array((end! - start!) * 6);
     innerProductsBlock(a, start!, end!, b, 6, d, out);
     for (let i = start; i! < end!; i!++) {

@@ -13,8 +13,16 @@ test('one subset of all rows matches torch-fidelity polynomial_mmd to 1e-6 relat
   for (const name of CASE_NAMES) {
     const { real, fake, expected } = loadCase(name);
     const m = expected.kidOneSubset.subsetSize;
-    const direct = polynomialMmd2(real.data.subarray(0, m * real.cols), fake.data.subarray(0, m * fake.cols), m, real.cols);
-    assert.ok(relativeError(direct, expected.kidOneSubset.mmd2) <= 1e-6, `${name}: ${direct} vs ${expected.kidOneSubset.mmd2}`);
+    const direct = polynomialMmd2(
+      real.data.subarray(0, m * real.cols),
+      fake.data.subarray(0, m * fake.cols),
+      m,
+      real.cols,
+    );
+    assert.ok(
+      relativeError(direct, expected.kidOneSubset.mmd2) <= 1e-6,
+      `${name}: ${direct} vs ${expected.kidOneSubset.mmd2}`,
+    );
     // A single subset of every row is a permutation of the same sample: MMD² is order-free.
     const kid = kidFromFeatures(firstRows(real, m), firstRows(fake, m), { seed: 1, subsets: 1, subsetSize: m });
     assert.ok(relativeError(kid.mean, expected.kidOneSubset.mmd2) <= 1e-6, `${name} via subsets: ${kid.mean}`);

@@ -43,10 +43,24 @@ test('genreport metrics --json on .npy (float32) and .npz (float64) files prints
     const real32 = Float32Array.from(real.data);
     writeNpy(join(dir, 'real.npy'), { dtype: 'float32', shape: [real.rows, real.cols], data: real32 });
     writeNpz(join(dir, 'fake.npz'), { features: { dtype: 'float64', shape: [fake.rows, fake.cols], data: fake.data } });
-    const r = genreport(['metrics', '--real', join(dir, 'real.npy'), '--fake', join(dir, 'fake.npz'), '--json', '--kid-subsets', '4', '--kid-subset-size', '50', '--seed', '3']);
+    const r = genreport([
+      'metrics',
+      '--real',
+      join(dir, 'real.npy'),
+      '--fake',
+      join(dir, 'fake.npz'),
+      '--json',
+      '--kid-subsets',
+      '4',
+      '--kid-subset-size',
+      '50',
+      '--seed',
+      '3',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout);
-    for (const key of ['fid', 'kid_mean', 'kid_std', 'precision', 'recall', 'f1', 'density', 'coverage']) assert.equal(typeof printed[key], 'number', key);
+    for (const key of ['fid', 'kid_mean', 'kid_std', 'precision', 'recall', 'f1', 'density', 'coverage'])
+      assert.equal(typeof printed[key], 'number', key);
     const expected = computeMetrics(
       ['fid', 'kid', 'precision', 'recall', 'f1', 'density', 'coverage'],
       { real: { features: { ...real, data: Float64Array.from(real32) } }, fake: { features: fake } },
@@ -64,7 +78,15 @@ test('bad input exits with code 2 and names the problem', () => {
     const { real } = loadCase('gauss-n200-d16');
     writeNpy(join(dir, 'a.npy'), { dtype: 'float64', shape: [real.rows, real.cols], data: real.data });
     writeNpy(join(dir, 'b.npy'), { dtype: 'float64', shape: [real.rows * 2, real.cols / 2], data: real.data });
-    const mismatch = genreport(['metrics', '--real', join(dir, 'a.npy'), '--fake', join(dir, 'b.npy'), '--metrics', 'fid,nope']);
+    const mismatch = genreport([
+      'metrics',
+      '--real',
+      join(dir, 'a.npy'),
+      '--fake',
+      join(dir, 'b.npy'),
+      '--metrics',
+      'fid,nope',
+    ]);
     assert.equal(mismatch.code, 2);
     assert.match(mismatch.stderr, /--metrics: unknown metric "nope"; known: fid, /);
     const dims = genreport(['metrics', '--real', join(dir, 'a.npy'), '--fake', join(dir, 'b.npy'), '--metrics', 'fid']);
@@ -80,25 +102,60 @@ test('genreport metrics with a one-row feature file is bad input naming the file
   try {
     const real = join(dir, 'real.npy');
     const fake = join(dir, 'fake.npy');
-    writeNpy(real, { dtype: 'float64', shape: [20, 3], data: Float64Array.from({ length: 60 }, (_, i) => Math.sin(i)) });
+    writeNpy(real, {
+      dtype: 'float64',
+      shape: [20, 3],
+      data: Float64Array.from({ length: 60 }, (_, i) => Math.sin(i)),
+    });
     writeNpy(fake, { dtype: 'float64', shape: [1, 3], data: Float64Array.from([1, 2, 3]) });
-    const args = { real, fake, json: true, 'kid-subsets': 10, 'kid-subset-size': 10, 'pr-k': 3, 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 10 };
+    const args = {
+      real,
+      fake,
+      json: true,
+      'kid-subsets': 10,
+      'kid-subset-size': 10,
+      'pr-k': 3,
+      'prdc-k': 5,
+      seed: 0,
+      bootstrap: 0,
+      'batch-size': 10,
+    };
     await assert.rejects(runMetrics({ ...args, metrics: ['fid'] }), (e: unknown) => {
       assert.ok(e instanceof GenreportError);
       assert.equal(e.exitCode, 2);
-      assert.equal(e.message, `${fake}: has too few rows: fid needs at least 2 generated rows (a covariance needs 2 rows), got 1`);
+      assert.equal(
+        e.message,
+        `${fake}: has too few rows: fid needs at least 2 generated rows (a covariance needs 2 rows), got 1`,
+      );
       return true;
     });
     // Enough for FID, not for the k-NN radii of the default set (k = 5 on the real side).
     writeNpy(real, { dtype: 'float64', shape: [5, 3], data: Float64Array.from({ length: 15 }, (_, i) => Math.sin(i)) });
-    await assert.rejects(runMetrics(args), /real\.npy: has too few rows: precision\/recall\/f1\/density\/coverage needs at least 6 real rows \(a k-th neighbour radius with k = 5 needs k \+ 1 rows\), got 5/);
+    await assert.rejects(
+      runMetrics(args),
+      /real\.npy: has too few rows: precision\/recall\/f1\/density\/coverage needs at least 6 real rows \(a k-th neighbour radius with k = 5 needs k \+ 1 rows\), got 5/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a bad number flag names the flag and the value as given, not NaN', async () => {
-  const args = { real: 'r.npy', fake: 'f.npy', json: true, 'kid-subsets': 10, 'kid-subset-size': 10, 'pr-k': 'abc', 'prdc-k': 5, seed: 0, bootstrap: 0, 'batch-size': 10 };
+  const args = {
+    real: 'r.npy',
+    fake: 'f.npy',
+    json: true,
+    'kid-subsets': 10,
+    'kid-subset-size': 10,
+    'pr-k': 'abc',
+    'prdc-k': 5,
+    seed: 0,
+    bootstrap: 0,
+    'batch-size': 10,
+  };
   await assert.rejects(runMetrics(args), /^GenreportError: --pr-k: must be a positive whole number, got "abc"$/);
-  await assert.rejects(runMetrics({ ...args, 'pr-k': 3, 'kid-subset-size': '1' }), /--kid-subset-size: must be a whole number ≥ 2, got "1"/);
+  await assert.rejects(
+    runMetrics({ ...args, 'pr-k': 3, 'kid-subset-size': '1' }),
+    /--kid-subset-size: must be a whole number ≥ 2, got "1"/,
+  );
 });

@@ -15,8 +15,12 @@ import { gaussianFeatures, loadCase, relativeError } from './fixtures.ts';
 
 const extra = JSON.parse(readFileSync(new URL('../fixtures/metrics/extra.json', import.meta.url), 'utf8'));
 
-test('classifier score matches torch-fidelity\'s isc formula (10 splits) to 1e-12 relative', () => {
-  const p = featureMatrix(extra.probabilities.rows, extra.probabilities.cols, Float64Array.from(extra.probabilities.data));
+test("classifier score matches torch-fidelity's isc formula (10 splits) to 1e-12 relative", () => {
+  const p = featureMatrix(
+    extra.probabilities.rows,
+    extra.probabilities.cols,
+    Float64Array.from(extra.probabilities.data),
+  );
   const score = classifierScoreFromProbabilities(p);
   assert.ok(relativeError(score.mean, extra.classifierScore.mean) <= 1e-12, `${score.mean}`);
   assert.ok(relativeError(score.std, extra.classifierScore.std) <= 1e-12, `${score.std}`);
@@ -45,8 +49,14 @@ test('sliced Wasserstein: 0 for identical sets, |shift| in one dimension, seeded
   const line = featureMatrix(4, 1, new Float64Array([0, 1, 2, 3]));
   const shifted = featureMatrix(4, 1, new Float64Array([2.5, 3.5, 4.5, 5.5]));
   assert.ok(Math.abs(slicedWassersteinFromFeatures(line, shifted, { seed: 1, projections: 3 }) - 2.5) <= 1e-12);
-  assert.equal(slicedWassersteinFromFeatures(real, fake, { seed: 4 }), slicedWassersteinFromFeatures(real, fake, { seed: 4 }));
-  assert.notEqual(slicedWassersteinFromFeatures(real, fake, { seed: 4 }), slicedWassersteinFromFeatures(real, fake, { seed: 5 }));
+  assert.equal(
+    slicedWassersteinFromFeatures(real, fake, { seed: 4 }),
+    slicedWassersteinFromFeatures(real, fake, { seed: 4 }),
+  );
+  assert.notEqual(
+    slicedWassersteinFromFeatures(real, fake, { seed: 4 }),
+    slicedWassersteinFromFeatures(real, fake, { seed: 5 }),
+  );
 });
 
 test('mode coverage: histogram, covered classes, KL and the collapse flag', () => {
@@ -70,7 +80,11 @@ test('classifier confidence is the mean top probability', () => {
 
 test('spread ratios: a set scaled by s has both ratios s (std to 1e-12; pairwise on the full sets to 1e-12)', () => {
   const real = gaussianFeatures(new Rng(2), 300, [0, 1, 2, 3]);
-  const fake = featureMatrix(real.rows, real.cols, real.data.map((v) => 0.5 * v + 7));
+  const fake = featureMatrix(
+    real.rows,
+    real.cols,
+    real.data.map((v) => 0.5 * v + 7),
+  );
   const r = spreadRatios(real, fake, 0);
   assert.ok(Math.abs(r.featureStd - 0.5) <= 1e-12, `${r.featureStd}`);
   assert.ok(Math.abs(r.pairwiseDistance - 0.5) <= 1e-12, `${r.pairwiseDistance}`);
@@ -84,16 +98,27 @@ test('nearest rows and memorisation: copies of training rows are flagged; fresh 
   const train = gaussianFeatures(rng, 400, Array(8).fill(0));
   const heldOut = gaussianFeatures(rng, 200, Array(8).fill(0));
   const fresh = gaussianFeatures(rng, 200, Array(8).fill(0));
-  const copies = featureMatrix(200, 8, train.data.slice(0, 200 * 8).map((v) => v + 1e-3));
+  const copies = featureMatrix(
+    200,
+    8,
+    train.data.slice(0, 200 * 8).map((v) => v + 1e-3),
+  );
   const near = nearestRows(copies, train);
   assert.deepEqual([...near.index.slice(0, 5)], [0, 1, 2, 3, 4]);
   const copied = memorisationFromFeatures(train, heldOut, copies);
   const honest = memorisationFromFeatures(train, heldOut, fresh);
   assert.equal(copied.shareBelowBaseline, 1);
   assert.ok(honest.shareBelowBaseline < 0.15, `${honest.shareBelowBaseline}`);
-  assert.ok(copied.medianDistanceRatio < 0.01 && honest.medianDistanceRatio > 0.7, `${copied.medianDistanceRatio} ${honest.medianDistanceRatio}`);
+  assert.ok(
+    copied.medianDistanceRatio < 0.01 && honest.medianDistanceRatio > 0.7,
+    `${copied.medianDistanceRatio} ${honest.medianDistanceRatio}`,
+  );
   assert.equal(copied.closestPairs.length, 16);
-  assert.ok(copied.closestPairs.every((p, i, all) => p.generated === p.train && (i === 0 || all[i - 1]!.distance <= p.distance)));
+  assert.ok(
+    copied.closestPairs.every(
+      (p, i, all) => p.generated === p.train && (i === 0 || all[i - 1]!.distance <= p.distance),
+    ),
+  );
 });
 
 test('the registry says why classifier and memorisation metrics do not apply, and computes them when they do', () => {
@@ -105,12 +130,21 @@ test('the registry says why classifier and memorisation metrics do not apply, an
     'classes-covered': { notApplicable: 'the feature extractor gives no class probabilities' },
     'memorisation-share': { notApplicable: 'no training images given (data.train)' },
   });
-  const probs = (m: number) => featureMatrix(m, 3, Float64Array.from({ length: m * 3 }, (_, k) => (k % 3 === Math.floor(k / 3) % 3 ? 1 : 0)));
-  const full = computeMetrics(ids, {
-    real: { features: real, labels: Uint8Array.from({ length: real.rows }, (_, i) => i % 3) },
-    fake: { features: fake, probabilities: probs(fake.rows) },
-    train: { features: real },
-  }, DEFAULT_METRIC_OPTIONS);
+  const probs = (m: number) =>
+    featureMatrix(
+      m,
+      3,
+      Float64Array.from({ length: m * 3 }, (_, k) => (k % 3 === Math.floor(k / 3) % 3 ? 1 : 0)),
+    );
+  const full = computeMetrics(
+    ids,
+    {
+      real: { features: real, labels: Uint8Array.from({ length: real.rows }, (_, i) => i % 3) },
+      fake: { features: fake, probabilities: probs(fake.rows) },
+      train: { features: real },
+    },
+    DEFAULT_METRIC_OPTIONS,
+  );
   for (const id of ids) assert.ok(!isNotApplicable(full[id]!), id);
   assert.equal((full['classes-covered'] as { value: number }).value, 3);
   assert.ok(Math.abs((full['classifier-score'] as { value: number }).value - 3) <= 0.05);

@@ -58,7 +58,8 @@ test('precision/recall use closed balls (≤), density/coverage open ones (<): a
 test('results do not depend on the distance block size', () => {
   const { real, fake } = loadCase('gauss-n200-d16');
   const ref = prdcFromFeatures(real, fake, { blockRows: 1000 });
-  for (const blockRows of [1, 7, 64]) assert.deepEqual(prdcFromFeatures(real, fake, { blockRows }), ref, `block ${blockRows}`);
+  for (const blockRows of [1, 7, 64])
+    assert.deepEqual(prdcFromFeatures(real, fake, { blockRows }), ref, `block ${blockRows}`);
 });
 
 test('k must be smaller than the set', () => {

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeNpy } from '../../src/data/npy.ts';
 import { fidFromFeatures } from '../../src/metrics/fid.ts';
-import { provenanceMismatch, readReferenceStats, STATS_FORMAT, writeReferenceStats, type StatsProvenance } from '../../src/metrics/reference-stats.ts';
+import {
+  provenanceMismatch,
+  readReferenceStats,
+  STATS_FORMAT,
+  writeReferenceStats,
+  type StatsProvenance,
+} from '../../src/metrics/reference-stats.ts';
 import { statsFromFeatures } from '../../src/metrics/stats/moments.ts';
 import { loadCase } from './fixtures.ts';
 
@@ -15,7 +21,14 @@ const BIN = fileURLToPath(new URL('../../bin/genreport.js', import.meta.url));
 const genreport = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
 const provenance = (dim: number, rows: number): StatsProvenance => ({
-  format: STATS_FORMAT, source: 'mnist:test', extractor: 'mnist-classifier', extractorHash: 'abc', layer: 'features', resize: 'none (28×28)', rows, dim,
+  format: STATS_FORMAT,
+  source: 'mnist:test',
+  extractor: 'mnist-classifier',
+  extractorHash: 'abc',
+  layer: 'features',
+  resize: 'none (28×28)',
+  rows,
+  dim,
 });
 
 test('stats files round-trip exactly; provenance mismatches are named field by field', () => {
@@ -28,7 +41,10 @@ test('stats files round-trip exactly; provenance mismatches are named field by f
     assert.deepEqual(back.stats, stats);
     assert.deepEqual(back.provenance, provenance(16, 200));
     assert.equal(provenanceMismatch(back.provenance, { ...provenance(16, 200) }), '');
-    assert.equal(provenanceMismatch(back.provenance, { ...provenance(16, 200), source: 'mnist:train', resize: 'x' }), 'source is "mnist:test", the run uses "mnist:train"; resize is "none (28×28)", the run uses "x"');
+    assert.equal(
+      provenanceMismatch(back.provenance, { ...provenance(16, 200), source: 'mnist:train', resize: 'x' }),
+      'source is "mnist:test", the run uses "mnist:train"; resize is "none (28×28)", the run uses "x"',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -40,7 +56,16 @@ test('genreport metrics --real cached.npz gives the same FID as from the feature
     const { real, fake } = loadCase('gauss-n200-d16');
     writeReferenceStats(join(dir, 'ref.npz'), { stats: statsFromFeatures(real), provenance: provenance(16, 200) });
     writeNpy(join(dir, 'fake.npy'), { dtype: 'float64', shape: [fake.rows, fake.cols], data: fake.data });
-    const r = genreport(['metrics', '--real', join(dir, 'ref.npz'), '--fake', join(dir, 'fake.npy'), '--metrics', 'fid', '--json']);
+    const r = genreport([
+      'metrics',
+      '--real',
+      join(dir, 'ref.npz'),
+      '--fake',
+      join(dir, 'fake.npy'),
+      '--metrics',
+      'fid',
+      '--json',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { fid: fidFromFeatures(real, fake) });
     const refused = genreport(['metrics', '--real', join(dir, 'ref.npz'), '--fake', join(dir, 'fake.npy')]);

@@ -17,9 +17,27 @@ import { loadCase } from './fixtures.ts';
 test('ids are unique, kebab-case, and every entry says how to read it', () => {
   const ids = METRICS.map((m) => m.id);
   assert.deepEqual(ids, [
-    'fid', 'fid-mean-term', 'fid-cov-term', 'kid', 'cmmd', 'precision', 'recall', 'f1', 'density', 'coverage', 'sliced-wasserstein', 'nearest-real-distance',
-    'classifier-confidence', 'classifier-score', 'classes-covered', 'class-kl', 'mode-collapse',
-    'feature-std-ratio', 'pairwise-distance-ratio', 'memorisation-share', 'memorisation-distance-ratio',
+    'fid',
+    'fid-mean-term',
+    'fid-cov-term',
+    'kid',
+    'cmmd',
+    'precision',
+    'recall',
+    'f1',
+    'density',
+    'coverage',
+    'sliced-wasserstein',
+    'nearest-real-distance',
+    'classifier-confidence',
+    'classifier-score',
+    'classes-covered',
+    'class-kl',
+    'mode-collapse',
+    'feature-std-ratio',
+    'pairwise-distance-ratio',
+    'memorisation-share',
+    'memorisation-distance-ratio',
   ]);
   assert.equal(new Set(ids).size, ids.length);
   for (const m of METRICS) {
@@ -36,12 +54,21 @@ test('ids are unique, kebab-case, and every entry says how to read it', () => {
 test('computeMetrics returns what the metric functions return, with n and KID std', () => {
   const { real, fake } = loadCase('gauss-n200-d16');
   const options = { ...DEFAULT_METRIC_OPTIONS, seed: 5, kidSubsets: 3, kidSubsetSize: 50 };
-  const values = computeMetrics(METRICS.map((m) => m.id), { real: { features: real }, fake: { features: fake } }, options);
+  const values = computeMetrics(
+    METRICS.map((m) => m.id),
+    { real: { features: real }, fake: { features: fake } },
+    options,
+  );
   const prdc = prdcFromFeatures(real, fake);
   const kid = kidFromFeatures(real, fake, { seed: 5, subsets: 3, subsetSize: 50 });
   assert.deepEqual(values.fid, { value: fidFromFeatures(real, fake), n: fake.rows });
   // The per-subset values come along for paired differences between models.
-  assert.deepEqual(values.kid, { value: kid.mean, std: kid.std, n: fake.rows, paired: { kind: 'subsets', values: kid.perSubset } });
+  assert.deepEqual(values.kid, {
+    value: kid.mean,
+    std: kid.std,
+    n: fake.rows,
+    paired: { kind: 'subsets', values: kid.perSubset },
+  });
   for (const id of ['precision', 'recall', 'f1', 'density', 'coverage'] as const) {
     assert.deepEqual(values[id], { value: prdc[id], n: fake.rows }, id);
   }
@@ -73,15 +100,23 @@ test('a group that lacks an input, or a family a metric does not cover, gives a 
     compute: () => ({ memo: { value: 1, n: 1 } }),
   };
   const input = { real: { features: real }, fake: { features: fake } };
-  assert.deepEqual(computeMetrics(['memo'], input, DEFAULT_METRIC_OPTIONS, [needsTrain]), { memo: { notApplicable: 'no training set was given' } });
+  assert.deepEqual(computeMetrics(['memo'], input, DEFAULT_METRIC_OPTIONS, [needsTrain]), {
+    memo: { notApplicable: 'no training set was given' },
+  });
   assert.deepEqual(computeMetrics(['memo'], { ...input, family: 'flow' }, DEFAULT_METRIC_OPTIONS, [needsTrain]), {
     memo: { notApplicable: 'not defined for flow models' },
   });
-  assert.deepEqual(computeMetrics(['memo'], { ...input, train: { features: real }, family: 'gan' }, DEFAULT_METRIC_OPTIONS, [needsTrain]), {
-    memo: { value: 1, n: 1 },
-  });
+  assert.deepEqual(
+    computeMetrics(['memo'], { ...input, train: { features: real }, family: 'gan' }, DEFAULT_METRIC_OPTIONS, [
+      needsTrain,
+    ]),
+    {
+      memo: { value: 1, n: 1 },
+    },
+  );
 });
 
 test('spread and distance ratios are best at 1, not at either end', () => {
-  for (const id of ['feature-std-ratio', 'pairwise-distance-ratio', 'memorisation-distance-ratio']) assert.equal(metricInfo(id).direction, 'near-one', id);
+  for (const id of ['feature-std-ratio', 'pairwise-distance-ratio', 'memorisation-distance-ratio'])
+    assert.equal(metricInfo(id).direction, 'near-one', id);
 });

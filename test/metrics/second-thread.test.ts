@@ -12,10 +12,16 @@ const KNN = new URL('../../src/metrics/stats/knn-radii.ts', import.meta.url).hre
 
 function gaussian(seed: number, rows: number, cols: number) {
   const rng = new Rng(seed);
-  return featureMatrix(rows, cols, Float64Array.from({ length: rows * cols }, () => rng.normal()));
+  return featureMatrix(
+    rows,
+    cols,
+    Float64Array.from({ length: rows * cols }, () => rng.normal()),
+  );
 }
 
-test('work started on a second thread returns what this thread computes, through a TypeScript module', { skip: !secondThreadAllowed() }, () => {
+test('work started on a second thread returns what this thread computes, through a TypeScript module', {
+  skip: !secondThreadAllowed(),
+}, () => {
   const m = gaussian(1, 40, 3);
   let here = 0;
   const pending = onSecondThread(KNN, 'kthNeighbourRadiiOfMatrix', [m, [1, 4], true], () => {
@@ -45,7 +51,11 @@ test('PRDC contributions are the same with the second thread as without (radii a
     try {
       const single = prdcContributions(real, fake, { prK: 3, prdcK: 5, blockRows: 7, blas });
       for (const key of ['insideReal', 'densityCounts', 'realCovered', 'realCoveredByNearest'] as const) {
-        assert.deepEqual(Array.from(split[key]), Array.from(single[key]), `${key} (blas ${blas === null ? 'off' : 'default'})`);
+        assert.deepEqual(
+          Array.from(split[key]),
+          Array.from(single[key]),
+          `${key} (blas ${blas === null ? 'off' : 'default'})`,
+        );
       }
     } finally {
       if (previous === undefined) delete process.env.GENREPORT_THREADS;

@@ -13,7 +13,8 @@ function rowsOf(m: ReturnType<typeof featureMatrix>, start: number, end: number)
 function assertClose(a: Float64Array, b: Float64Array, tolerance: number, what: string) {
   let scale = 0;
   for (const v of b) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tolerance * scale, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i]! - b[i]!) <= tolerance * scale, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
 }
 
 test('streamed count, sum and outer products give statsFromFeatures mean and covariance to 1e-12, in any batches, with or without BLAS, even far from 0', () => {

@@ -26,7 +26,8 @@ await initBackend('wasm');
 const D = AR_SIDE * AR_SIDE;
 
 async function loadAr(conditionals: Conditionals, context?: Context | 'split'): Promise<AutoregressiveModel> {
-  const dir = context === 'split' ? await writeTinyRowCached(conditionals) : await writeTinyAutoregressive(conditionals, context);
+  const dir =
+    context === 'split' ? await writeTinyRowCached(conditionals) : await writeTinyAutoregressive(conditionals, context);
   const model = modelForBundle(await loadBundle(dir));
   assert.ok(model instanceof AutoregressiveModel);
   return model;
@@ -34,7 +35,13 @@ async function loadAr(conditionals: Conditionals, context?: Context | 'split'): 
 
 function randomImages(n: number, seed: number): ImageBatch {
   const rng = new Rng(seed);
-  return imageBatch(n, AR_SIDE, AR_SIDE, 1, Float32Array.from({ length: n * D }, () => rng.int(256) / 255));
+  return imageBatch(
+    n,
+    AR_SIDE,
+    AR_SIDE,
+    1,
+    Float32Array.from({ length: n * D }, () => rng.int(256) / 255),
+  );
 }
 
 for (const shape of ['one model', 'split above + row'] as const) {
@@ -48,7 +55,10 @@ for (const shape of ['one model', 'split above + row'] as const) {
       const levels = levelsFromImages(images, 'test');
       for (let i = 0; i < images.n; i++) {
         const truth = tinyAutoregressiveLogLikelihood(levels.subarray(i * D, (i + 1) * D), conditionals);
-        assert.ok(Math.abs(estimate!.logLikelihoods[i]! - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth}`);
+        assert.ok(
+          Math.abs(estimate!.logLikelihoods[i]! - truth) <= 1e-4 * Math.abs(truth),
+          `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth}`,
+        );
       }
     } finally {
       disposeBundle(ar.bundle);
@@ -66,7 +76,10 @@ test('sampling draws the top-left pixel from its conditional: level frequencies 
     const max = Math.max(...logits);
     const total = logits.reduce((s, l) => s + Math.exp(l - max), 0);
     // Frequencies of the 4 most likely levels for pixel (0, 0).
-    const top = logits.map((l, k) => [Math.exp(l - max) / total, k]).sort((x, y) => y[0]! - x[0]!).slice(0, 4);
+    const top = logits
+      .map((l, k) => [Math.exp(l - max) / total, k])
+      .sort((x, y) => y[0]! - x[0]!)
+      .slice(0, 4);
     for (const [p, k] of top) {
       let count = 0;
       for (let i = 0; i < n; i++) if (Math.round(samples.data[i * D]! * 255) === k) count++;
@@ -81,7 +94,13 @@ test('completion keeps the top half and fills the bottom half from the condition
   const ar = await loadAr(copyDownConditionals());
   try {
     const rng = new Rng(3);
-    const images = imageBatch(5, AR_SIDE, AR_SIDE, 1, Float32Array.from({ length: 5 * D }, () => (rng.uniform() < 0.5 ? 0 : 1)));
+    const images = imageBatch(
+      5,
+      AR_SIDE,
+      AR_SIDE,
+      1,
+      Float32Array.from({ length: 5 * D }, () => (rng.uniform() < 0.5 ? 0 : 1)),
+    );
     const completed = await ar.complete(images, AR_SIDE / 2, new Rng(4), 2);
     for (let i = 0; i < images.n; i++) {
       for (let h = 0; h < AR_SIDE; h++) {
@@ -132,11 +151,19 @@ test('an above component that takes only whole images is refused when sampling, 
   const ar = modelForBundle(await loadBundle(await writeTinyRowCached(smoothConditionals(), AR_SIDE)));
   try {
     // The likelihood runs on whole images and works; sampling needs rows 0 … h.
-    await ar.likelihood!.logLikelihood(randomImages(2, 1), { rng: new Rng(1), batchSize: 2, samples: 1, source: 'test' });
+    await ar.likelihood!.logLikelihood(randomImages(2, 1), {
+      rng: new Rng(1),
+      batchSize: 2,
+      samples: 1,
+      source: 'test',
+    });
     await assert.rejects(ar.sample(2, new Rng(1), 2), (e: Error) => {
       assert.ok(e instanceof GenreportError);
       assert.equal(e.exitCode, 2);
-      assert.match(e.message, /genmodel\.json: components\.above: cannot run on the first 1 rows of an image .*any number of rows/);
+      assert.match(
+        e.message,
+        /genmodel\.json: components\.above: cannot run on the first 1 rows of an image .*any number of rows/,
+      );
       return true;
     });
   } finally {

@@ -13,7 +13,13 @@ import { writeTinyGan } from '../helpers/tiny-gan.ts';
 await initBackend('wasm');
 
 test('a manifest with several problems reports all of them, each naming file and field', () => {
-  const raw = { format: 'genreport-model/1', name: 'bad name', family: 'gan', image: { height: 28, width: 28, channels: 2, range: [1, -1] }, components: {} };
+  const raw = {
+    format: 'genreport-model/1',
+    name: 'bad name',
+    family: 'gan',
+    image: { height: 28, width: 28, channels: 2, range: [1, -1] },
+    components: {},
+  };
   assert.throws(
     () => validateManifest(raw, 'm/genmodel.json'),
     (e: unknown) => {
@@ -40,7 +46,10 @@ test('a context (how far a conditional reaches) is refused on anything but an au
     context: { rowsAbove: 2, columnsLeft: 2, columnsRight: 2 },
     components: { generator: 'g/model.json' },
   };
-  assert.throws(() => validateManifest(raw, 'g/genmodel.json'), /^GenreportError: g\/genmodel\.json: context: only autoregressive bundles declare a context/);
+  assert.throws(
+    () => validateManifest(raw, 'g/genmodel.json'),
+    /^GenreportError: g\/genmodel\.json: context: only autoregressive bundles declare a context/,
+  );
 });
 
 test('an autoregressive bundle is one model or an above + row pair, declared completely and not both', () => {
@@ -64,14 +73,21 @@ test('an autoregressive bundle is one model or an above + row pair, declared com
   };
   assert.deepEqual(problems(manifest({ model: 'm.json' })), []);
   assert.deepEqual(problems(manifest({ above: 'a.json', row: 'r.json' })), []);
-  assert.deepEqual(problems(manifest({})), ['components: an autoregressive bundle needs components.model, or components.above and components.row']);
-  assert.deepEqual(problems(manifest({ above: 'a.json' })), ['components.row: an autoregressive bundle needs this component']);
+  assert.deepEqual(problems(manifest({})), [
+    'components: an autoregressive bundle needs components.model, or components.above and components.row',
+  ]);
+  assert.deepEqual(problems(manifest({ above: 'a.json' })), [
+    'components.row: an autoregressive bundle needs this component',
+  ]);
   assert.deepEqual(problems(manifest({ model: 'm.json', row: 'r.json' })), [
     'components: an autoregressive bundle declares components.model or components.above and components.row, not both',
   ]);
-  assert.deepEqual(problems(manifest({ above: 'a.json', row: 'r.json' }, { context: { rowsAbove: 1, columnsLeft: 1, columnsRight: 1 } })), [
-    'context: a context says where components.model may be cropped; an above/row bundle has no such model',
-  ]);
+  assert.deepEqual(
+    problems(
+      manifest({ above: 'a.json', row: 'r.json' }, { context: { rowsAbove: 1, columnsLeft: 1, columnsRight: 1 } }),
+    ),
+    ['context: a context says where components.model may be cropped; an above/row bundle has no such model'],
+  );
 });
 
 test('an unknown manifest version is refused', () => {
@@ -100,7 +116,10 @@ test('a GAN bundle loads from local files, hashes its files and samples determin
 test('a generator that outputs NaN stops the model with a message naming the bundle and component', async () => {
   const bundle = await loadBundle(await writeTinyGan({ nan: true }));
   try {
-    await assert.rejects(modelForBundle(bundle).sample(2, new Rng(1), 2), /genmodel\.json: components\.generator: produced a non-finite value/);
+    await assert.rejects(
+      modelForBundle(bundle).sample(2, new Rng(1), 2),
+      /genmodel\.json: components\.generator: produced a non-finite value/,
+    );
   } finally {
     disposeBundle(bundle);
   }
@@ -110,7 +129,10 @@ test('a generator whose output shape disagrees with the manifest is refused when
   const bundle = await loadBundle(await writeTinyGan({ side: 6 }));
   try {
     // Before sampling: the generator declares its output shape.
-    assert.throws(() => modelForBundle(bundle), /genmodel\.json: image\.height: is 8, but components\.generator makes \[n, 6, 6, 1\] \(the manifest needs \[n, 8, 8, 1\]\)\n.*image\.width: is 8/);
+    assert.throws(
+      () => modelForBundle(bundle),
+      /genmodel\.json: image\.height: is 8, but components\.generator makes \[n, 6, 6, 1\] \(the manifest needs \[n, 8, 8, 1\]\)\n.*image\.width: is 8/,
+    );
   } finally {
     disposeBundle(bundle);
   }
@@ -123,7 +145,10 @@ test('a corrupt model.json and a missing weight shard are named', async () => {
   writeFileSync(modelJson, '{ not json');
   await assert.rejects(loadBundle(dir), (e: Error) => e.message.startsWith(`${modelJson}: is not valid JSON`));
   writeFileSync(modelJson, original.replace('weights.bin', 'missing.bin'));
-  await assert.rejects(loadBundle(dir), /model\.json: weightsManifest\[0\]\.paths\[0\]: weight shard missing\.bin not found in the bundle/);
+  await assert.rejects(
+    loadBundle(dir),
+    /model\.json: weightsManifest\[0\]\.paths\[0\]: weight shard missing\.bin not found in the bundle/,
+  );
 });
 
 test('a missing bundle folder says what a bundle is', async () => {

@@ -13,7 +13,10 @@ import { imageBatch, type ImageBatch } from '../../src/core/types.ts';
 import { densityRows } from '../../src/assemble/density-section.ts';
 import { evaluateDensity } from '../../src/density/evaluate.ts';
 import { invertibilityRow } from '../../src/assemble/invertibility-section.ts';
-import { evaluateInvertibility as evaluateResult, type InvertibilityContext } from '../../src/invertibility/evaluate.ts';
+import {
+  evaluateInvertibility as evaluateResult,
+  type InvertibilityContext,
+} from '../../src/invertibility/evaluate.ts';
 import { disposeBundle, loadBundle, type Bundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
 import type { GenerativeModel, LatentSpace } from '../../src/models/generative-model.ts';
@@ -45,7 +48,9 @@ function declared(model: GenerativeModel): Declared {
   };
 }
 
-async function capabilitiesOf(dir: string | Promise<string>): Promise<Declared & { noLikelihood?: string; noInversion?: string }> {
+async function capabilitiesOf(
+  dir: string | Promise<string>,
+): Promise<Declared & { noLikelihood?: string; noInversion?: string }> {
   const { bundle, model } = await loadModel(await dir);
   try {
     return { ...declared(model), noLikelihood: model.noLikelihood, noInversion: model.noInversion };
@@ -62,7 +67,18 @@ async function evaluateInvertibility(name: string, model: GenerativeModel, conte
 
 test('each family declares its capabilities', async () => {
   const gan = await capabilitiesOf(writeTinyGan());
-  assert.deepEqual({ ...gan, noLikelihood: undefined }, { likelihood: undefined, latents: true, inversion: 'search', complete: false, truncate: true, noLikelihood: undefined, noInversion: undefined });
+  assert.deepEqual(
+    { ...gan, noLikelihood: undefined },
+    {
+      likelihood: undefined,
+      latents: true,
+      inversion: 'search',
+      complete: false,
+      truncate: true,
+      noLikelihood: undefined,
+      noInversion: undefined,
+    },
+  );
   assert.match(gan.noLikelihood!, /a GAN defines images through a generator but no probability/);
   assert.deepEqual(declared(modelForBundle(await loadBundle(await writeTinyVae({ qMean: 0, qLogVar: -1 })))), {
     likelihood: 'bound/importance',
@@ -119,11 +135,12 @@ function capabilitiesOnly(): GenerativeModel & { likelihoodSamples: number[] } {
     inversion: {
       kind: 'encoder',
       describes: 'the pseudo-inverse',
-      encode: async (images) => Float32Array.from({ length: images.n * dim }, (_, k) => {
-        const i = Math.floor(k / dim);
-        const j = k % dim;
-        return (images.data[i * 4 + j]! + images.data[i * 4 + j + 2]!) / 2;
-      }),
+      encode: async (images) =>
+        Float32Array.from({ length: images.n * dim }, (_, k) => {
+          const i = Math.floor(k / dim);
+          const j = k % dim;
+          return (images.data[i * 4 + j]! + images.data[i * 4 + j + 2]!) / 2;
+        }),
     },
     likelihood: {
       kind: 'bound',
@@ -171,12 +188,25 @@ test('a model made of capabilities alone, no adapter class, gets density and inv
   assert.equal(row.method, 'reconstruction');
   assert.equal(row.label, 'decoded image at the pseudo-inverse: an approximate inverse');
   assert.ok(row.mse!.value < 1e-12, `the pseudo-inverse reconstructs its own range exactly, MSE ${row.mse!.value}`);
-  assert.deepEqual(grids.map((g) => g.kind), ['pairs', 'interpolation']);
+  assert.deepEqual(
+    grids.map((g) => g.kind),
+    ['pairs', 'interpolation'],
+  );
   assert.equal(truncatable(model), null, 'no truncate capability, no sweep');
 });
 
 test('without any inverse or completion the row says there is none, in the model’s words when it gives them', async () => {
-  const model = { ...capabilitiesOnly(), inversion: undefined, noInversion: 'this model keeps no encoder' } as GenerativeModel;
-  const { row } = await evaluateInvertibility('plain', model, { images: imageBatch(2, 2, 2, 1), source: 'test', config: { restarts: 1, steps: 1, learningRate: 0.1 }, rng: new Rng(2), batchSize: 2 });
+  const model = {
+    ...capabilitiesOnly(),
+    inversion: undefined,
+    noInversion: 'this model keeps no encoder',
+  } as GenerativeModel;
+  const { row } = await evaluateInvertibility('plain', model, {
+    images: imageBatch(2, 2, 2, 1),
+    source: 'test',
+    config: { restarts: 1, steps: 1, learningRate: 0.1 },
+    rng: new Rng(2),
+    batchSize: 2,
+  });
   assert.deepEqual([row.method, row.reason], ['none', 'this model keeps no encoder']);
 });

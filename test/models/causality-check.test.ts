@@ -20,7 +20,13 @@ await initBackend('wasm');
 
 function images(n: number) {
   const d = AR_SIDE * AR_SIDE;
-  return imageBatch(n, AR_SIDE, AR_SIDE, 1, Float32Array.from({ length: n * d }, (_, i) => ((i * 37) % 256) / 255));
+  return imageBatch(
+    n,
+    AR_SIDE,
+    AR_SIDE,
+    1,
+    Float32Array.from({ length: n * d }, (_, i) => ((i * 37) % 256) / 255),
+  );
 }
 
 const options = { rng: new Rng(1), batchSize: 8, samples: 1, source: 'test images' };
@@ -35,7 +41,10 @@ test('a causal model passes, and its estimate says the check ran', async () => {
   }
 });
 
-for (const [what, tap] of [['the pixel it predicts', 4], ['a later pixel', 5]] as const) {
+for (const [what, tap] of [
+  ['the pixel it predicts', 4],
+  ['a later pixel', 5],
+] as const) {
   test(`a tfjs model whose kernel reads ${what} fails, naming the file and component`, async () => {
     const dir = await writeTinyAutoregressive(smoothConditionals());
     // Tap 4 of the 3×3 kernel is the centre (the pixel itself), tap 5 the pixel to its right.
@@ -50,7 +59,9 @@ for (const [what, tap] of [['the pixel it predicts', 4], ['a later pixel', 5]] a
     try {
       await assert.rejects(
         model.likelihood!.logLikelihood(images(3), options),
-        new RegExp(`genmodel\\.json: components\\.model: the conditional of pixel \\(row \\d, column \\d\\) changed when pixel \\(row \\d, column \\d\\) changed .*the model sees ${what} \\(a leaking mask\\)`),
+        new RegExp(
+          `genmodel\\.json: components\\.model: the conditional of pixel \\(row \\d, column \\d\\) changed when pixel \\(row \\d, column \\d\\) changed .*the model sees ${what} \\(a leaking mask\\)`,
+        ),
       );
     } finally {
       disposeBundle(bundle);

@@ -57,11 +57,17 @@ test('a VAE whose latent.dim disagrees with its encoder and decoder names both',
 
 test('a VAE decoder with the wrong parameters per pixel names likelihood.form', async () => {
   const message = await refusal(await writeTinyVae({ qMean: 0, qLogVar: 0, parametersPerPixel: 3 }));
-  assert.equal(message, 'likelihood.form: 1 channel(s) × 2 parameters per pixel (likelihood.form) is 2, but components.decoder makes [n, 4, 4, 3] (the manifest needs [n, 4, 4, 2])');
+  assert.equal(
+    message,
+    'likelihood.form: 1 channel(s) × 2 parameters per pixel (likelihood.form) is 2, but components.decoder makes [n, 4, 4, 3] (the manifest needs [n, 4, 4, 2])',
+  );
 });
 
 test('an autoregressive model declared for other images than it takes names image.height and image.width', async () => {
-  for (const dir of [await writeTinyAutoregressive(smoothConditionals()), await writeTinyRowCached(smoothConditionals())]) {
+  for (const dir of [
+    await writeTinyAutoregressive(smoothConditionals()),
+    await writeTinyRowCached(smoothConditionals()),
+  ]) {
     editManifest(dir, (m) => {
       m.image = { ...m.image, height: 5, width: 5 };
       m.likelihood!.dataSpace = 'uint8-5x5x1';
@@ -71,14 +77,20 @@ test('an autoregressive model declared for other images than it takes names imag
   }
 });
 
-test('an unexpected error while evaluating one model becomes that model\'s failure, first line only', async () => {
+test("an unexpected error while evaluating one model becomes that model's failure, first line only", async () => {
   const warnings: string[] = [];
   const logger = { ...createLogger({ quiet: true }), warn: (m: string) => warnings.push(m) };
   const result = await evaluateOrFail(async () => {
     throw new TypeError("Cannot read properties of undefined (reading 'shape')\n    at somewhere (x.ts:1:1)");
   }, logger);
-  assert.deepEqual(result, { failed: "internal error while evaluating this model (a genreport bug or a bundle it does not handle; the other models were measured): Cannot read properties of undefined (reading 'shape')" });
+  assert.deepEqual(result, {
+    failed:
+      "internal error while evaluating this model (a genreport bug or a bundle it does not handle; the other models were measured): Cannot read properties of undefined (reading 'shape')",
+  });
   assert.deepEqual(warnings, [(result as { failed: string }).failed]);
   // Input errors keep their own message.
-  assert.equal(modelFailureReason(new GenreportError({ file: 'g/genmodel.json', field: 'latent.dim', message: 'is 5' })), 'g/genmodel.json: latent.dim: is 5');
+  assert.equal(
+    modelFailureReason(new GenreportError({ file: 'g/genmodel.json', field: 'latent.dim', message: 'is 5' })),
+    'g/genmodel.json: latent.dim: is 5',
+  );
 });

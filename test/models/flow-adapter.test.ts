@@ -9,7 +9,13 @@ import { logMeanExp } from '../../src/likelihood/importance-weighted.ts';
 import { FlowModel } from '../../src/models/adapters/flow.ts';
 import { disposeBundle, loadBundle } from '../../src/models/bundle.ts';
 import { modelForBundle } from '../../src/models/families.ts';
-import { affineFlowLogDensity, affinePixel, affinePixelLogDensity, FLOW_SIDE, writeTinyFlow } from '../helpers/tiny-flow.ts';
+import {
+  affineFlowLogDensity,
+  affinePixel,
+  affinePixelLogDensity,
+  FLOW_SIDE,
+  writeTinyFlow,
+} from '../helpers/tiny-flow.ts';
 
 await initBackend('wasm');
 
@@ -17,7 +23,13 @@ const D = FLOW_SIDE * FLOW_SIDE;
 
 function randomImages(n: number, seed: number): ImageBatch {
   const rng = new Rng(seed);
-  return imageBatch(n, FLOW_SIDE, FLOW_SIDE, 1, Float32Array.from({ length: n * D }, () => rng.int(256) / 255));
+  return imageBatch(
+    n,
+    FLOW_SIDE,
+    FLOW_SIDE,
+    1,
+    Float32Array.from({ length: n * D }, () => rng.int(256) / 255),
+  );
 }
 
 async function loadFlow(options: Parameters<typeof writeTinyFlow>[0] = {}): Promise<FlowModel> {
@@ -37,7 +49,10 @@ test('an affine flow of a Gaussian reports the closed-form log-likelihood at the
     assert.equal(estimate!.kind, 'bound');
     assert.equal(estimate!.dataSpace, 'uint8-4x4x1');
     for (let i = 0; i < images.n; i++) {
-      assert.ok(Math.abs(estimate!.logLikelihoods[i]! - truth[i]!) <= 1e-4 * Math.abs(truth[i]!), `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth[i]}`);
+      assert.ok(
+        Math.abs(estimate!.logLikelihoods[i]! - truth[i]!) <= 1e-4 * Math.abs(truth[i]!),
+        `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth[i]}`,
+      );
     }
   } finally {
     disposeBundle(flow.bundle);
@@ -47,7 +62,11 @@ test('an affine flow of a Gaussian reports the closed-form log-likelihood at the
 /** A two-component base whose means are the affine flow's z at images of constant grey 0.25 and 0.75. */
 function greyMixture(): { weights: number[]; means: number[][]; logVariances: number[][] } {
   const at = (grey: number) => Array.from({ length: D }, (_, j) => affinePixel(j, grey).z);
-  return { weights: [0.3, 0.7], means: [at(0.25), at(0.75)], logVariances: [new Array(D).fill(Math.log(0.02 ** 2)), new Array(D).fill(Math.log(0.03 ** 2))] };
+  return {
+    weights: [0.3, 0.7],
+    means: [at(0.25), at(0.75)],
+    logVariances: [new Array(D).fill(Math.log(0.02 ** 2)), new Array(D).fill(Math.log(0.03 ** 2))],
+  };
 }
 
 test('with a mixture base, the likelihood is log p_mixture(z) + log|det|, to 1e-4 relative, and its label names the base', async () => {
@@ -71,10 +90,17 @@ test('with a mixture base, the likelihood is log p_mixture(z) + log|det|, to 1e-
       });
       for (let j = 0; j < D; j++) logDet += affinePixel(j, y[i * D + j]!).logScale;
       const max = Math.max(...terms);
-      const truth = max + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - max), 0)) + logDet + rangeLogJacobian([0, 1], D);
-      assert.ok(Math.abs(estimate!.logLikelihoods[i]! - truth) <= 1e-4 * Math.abs(truth), `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth}`);
+      const truth =
+        max + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - max), 0)) + logDet + rangeLogJacobian([0, 1], D);
+      assert.ok(
+        Math.abs(estimate!.logLikelihoods[i]! - truth) <= 1e-4 * Math.abs(truth),
+        `image ${i}: ${estimate!.logLikelihoods[i]} vs ${truth}`,
+      );
     }
-    assert.match(estimate!.label, /^exact change of variables \(base distribution: a mixture of 2 diagonal Gaussians\) at uniformly dequantized pixels/);
+    assert.match(
+      estimate!.label,
+      /^exact change of variables \(base distribution: a mixture of 2 diagonal Gaussians\) at uniformly dequantized pixels/,
+    );
   } finally {
     disposeBundle(flow.bundle);
   }
@@ -88,7 +114,10 @@ test('with a mixture base, samples are drawn from it: every sample is one of its
     let light = 0;
     for (let i = 0; i < n; i++) {
       const mean = images.data.subarray(i * D, (i + 1) * D).reduce((a, b) => a + b, 0) / D;
-      assert.ok(Math.abs(mean - 0.25) < 0.05 || Math.abs(mean - 0.75) < 0.05, `sample ${i} has mean ${mean}, neither grey`);
+      assert.ok(
+        Math.abs(mean - 0.25) < 0.05 || Math.abs(mean - 0.75) < 0.05,
+        `sample ${i} has mean ${mean}, neither grey`,
+      );
       if (mean > 0.5) light++;
     }
     // 0.7 of n, within 4 standard errors.
@@ -107,10 +136,18 @@ test('many dequantization draws approach log P(k), the density integrated over t
     let truth = 0;
     for (let j = 0; j < D; j++) {
       const points = 4000;
-      const values = Float64Array.from({ length: points }, (_, q) => affinePixelLogDensity(j, (levels[j]! + (q + 0.5) / points) / 256) - Math.log(256));
+      const values = Float64Array.from(
+        { length: points },
+        (_, q) => affinePixelLogDensity(j, (levels[j]! + (q + 0.5) / points) / 256) - Math.log(256),
+      );
       truth += logMeanExp(values);
     }
-    const [estimate] = await flow.logLikelihood(images, { rng: new Rng(8), batchSize: 64, samples: 512, source: 'test' });
+    const [estimate] = await flow.logLikelihood(images, {
+      rng: new Rng(8),
+      batchSize: 64,
+      samples: 512,
+      source: 'test',
+    });
     const value = estimate!.logLikelihoods[0]!;
     assert.equal(estimate!.samples, 512);
     assert.ok(value <= truth + 1e-4 && value > truth - 1e-3, `S = 512 estimate ${value} vs log P(k) = ${truth}`);
@@ -190,7 +227,10 @@ test('a flow that outputs NaN, or holds a layer genreport cannot invert, is stop
   }
   const bundle = await loadBundle(await writeTinyFlow({ foreignLayer: true }));
   try {
-    assert.throws(() => modelForBundle(bundle), /components\.flow: layer "dense_\w+" \(Dense\) is not a genreport flow layer/);
+    assert.throws(
+      () => modelForBundle(bundle),
+      /components\.flow: layer "dense_\w+" \(Dense\) is not a genreport flow layer/,
+    );
   } finally {
     disposeBundle(bundle);
   }

@@ -35,19 +35,29 @@ const root = resolve(import.meta.dirname, '../..');
 function storedImages(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'genreport-indexed-')), 'stored.npy');
   const rng = new Rng(9);
-  writeNpy(file, { dtype: 'uint8', shape: [30, 4, 4, 1], data: Uint8Array.from({ length: 30 * 16 }, () => rng.int(256)) });
+  writeNpy(file, {
+    dtype: 'uint8',
+    shape: [30, 4, 4, 1],
+    data: Uint8Array.from({ length: 30 * 16 }, () => rng.int(256)),
+  });
   return file;
 }
 await initBackend('wasm');
 
 test('a share of the latents is those rows of the whole draw, for every prior', () => {
-  const priors = [new StandardNormalPrior(3), new UniformPrior(2), new GaussianMixturePrior(3, [0.3, 0.7], [0, 1, 2, -1, -2, 0.5], [0, -1, 0.5, 0.2, 0, -0.3])];
+  const priors = [
+    new StandardNormalPrior(3),
+    new UniformPrior(2),
+    new GaussianMixturePrior(3, [0.3, 0.7], [0, 1, 2, -1, -2, 0.5], [0, -1, 0.5, 0.2, 0, -0.3]),
+  ];
   for (const prior of priors) {
     const n = 2500; // more than one chunk of 1024 rows
     const whole = prior.sample(n, new Rng(5).fork('samples'));
     const indices = shareIndices(n, { index: 2, count: 3 });
     const share = latentRows(prior, n, new Rng(5).fork('samples'), indices);
-    const expected = Float32Array.from(Array.from(indices).flatMap((j) => Array.from(whole.subarray(j * prior.dim, (j + 1) * prior.dim))));
+    const expected = Float32Array.from(
+      Array.from(indices).flatMap((j) => Array.from(whole.subarray(j * prior.dim, (j + 1) * prior.dim))),
+    );
     assert.deepEqual(share, expected, prior.description);
   }
 });

@@ -49,24 +49,38 @@ test('ar-leaking: a first mask that shows the pixel itself is refused, naming th
   const { images } = referenceImages('ar-leaking');
   const { bundle, model } = await loadModel(join(fixtures, 'ar-leaking'));
   try {
-    await assert.rejects(model.likelihood!.logLikelihood(images, options), /ar-leaking\/genmodel\.json: components\.model: the conditional of pixel \(row 0, column 0\) changed when pixel \(row 0, column 0\) changed .*sees the pixel it predicts \(a leaking mask\)/);
+    await assert.rejects(
+      model.likelihood!.logLikelihood(images, options),
+      /ar-leaking\/genmodel\.json: components\.model: the conditional of pixel \(row 0, column 0\) changed when pixel \(row 0, column 0\) changed .*sees the pixel it predicts \(a leaking mask\)/,
+    );
   } finally {
     disposeBundle(bundle);
   }
 });
 
-test('a context crops each sampling pass of an ONNX PixelCNN: the CIFAR-10 zoo\'s conditionals on crops equal the whole image\'s', async () => {
+test("a context crops each sampling pass of an ONNX PixelCNN: the CIFAR-10 zoo's conditionals on crops equal the whole image's", async () => {
   const { bundle } = await loadModel(resolve(import.meta.dirname, '../../samples/cifar10/pixelcnn'));
   try {
-    assert.ok(bundle.manifest.context, 'the zoo\'s PixelCNN declares its context');
+    assert.ok(bundle.manifest.context, "the zoo's PixelCNN declares its context");
     const network = conditionalNetwork(bundle, 'discretized-logistic');
     const m = 2;
     const rng = new Rng(3);
     const levels = Uint8Array.from({ length: m * 32 * 32 * 3 }, () => rng.int(256));
-    const whole = await network.parameters(Float32Array.from(levels, (k) => k / 255), m);
+    const whole = await network.parameters(
+      Float32Array.from(levels, (k) => k / 255),
+      m,
+    );
     let worst = 0;
     // Corners, edges and the middle: crops clipped on every side, and whole ones.
-    for (const [h, w] of [[0, 0], [0, 31], [1, 2], [17, 0], [17, 16], [31, 31], [31, 3]] as [number, number][]) {
+    for (const [h, w] of [
+      [0, 0],
+      [0, 31],
+      [1, 2],
+      [17, 0],
+      [17, 16],
+      [31, 31],
+      [31, 3],
+    ] as [number, number][]) {
       const row = await network.forRow(levels, m, h);
       for (let c = 0; c < 3; c++) {
         const got = await row.pixel(w, c);
@@ -90,10 +104,16 @@ test('a context on an ONNX file of fixed image size is refused when sampling, na
   try {
     cpSync(join(fixtures, 'ar-pixelcnn'), dir, { recursive: true });
     const manifest = JSON.parse(readFileSync(join(dir, 'genmodel.json'), 'utf8'));
-    writeFileSync(join(dir, 'genmodel.json'), JSON.stringify({ ...manifest, context: { rowsAbove: 1, columnsLeft: 1, columnsRight: 1 } }));
+    writeFileSync(
+      join(dir, 'genmodel.json'),
+      JSON.stringify({ ...manifest, context: { rowsAbove: 1, columnsLeft: 1, columnsRight: 1 } }),
+    );
     const { bundle, model } = await loadModel(dir);
     try {
-      await assert.rejects(model.sample(1, new Rng(1), 1), /genmodel\.json: context: the model cannot run on a 1x2 crop .*export it with dynamic height and width/);
+      await assert.rejects(
+        model.sample(1, new Rng(1), 1),
+        /genmodel\.json: context: the model cannot run on a 1x2 crop .*export it with dynamic height and width/,
+      );
     } finally {
       disposeBundle(bundle);
     }

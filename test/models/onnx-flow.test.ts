@@ -20,7 +20,8 @@ const folder = resolve(import.meta.dirname, '../fixtures/models-onnx/flow-coupli
 /** Largest |a − b| / max(|b|, floor). */
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>, floor = 0.01): number {
   let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), floor));
+  for (let i = 0; i < b.length; i++)
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), floor));
   return worst;
 }
 
@@ -42,7 +43,9 @@ test('flow-coupling: z, log|det|, log density and inverse equal PyTorch; the rou
     const inverseAbsolute = Math.max(...Array.from(inverted, (v, i) => Math.abs(v - ref.inverted!.data[i]!)));
     const back = await flow.inverse(z, 4);
     const roundTrip = Math.max(...Array.from(back, (v, i) => Math.abs(v - ref.values!.data[i]!)));
-    console.log(`flow-coupling: z max relative ${zError.toExponential(2)}, log|det| max |Δ| ${logDetError.toExponential(2)}, log density max |Δ| ${nats.toExponential(2)} nats, inverse max relative ${inverseError.toExponential(2)} (max |Δ| ${inverseAbsolute.toExponential(2)}), round trip max |Δ| ${roundTrip.toExponential(2)}`);
+    console.log(
+      `flow-coupling: z max relative ${zError.toExponential(2)}, log|det| max |Δ| ${logDetError.toExponential(2)}, log density max |Δ| ${nats.toExponential(2)} nats, inverse max relative ${inverseError.toExponential(2)} (max |Δ| ${inverseAbsolute.toExponential(2)}), round trip max |Δ| ${roundTrip.toExponential(2)}`,
+    );
     assert.ok(zError <= 1e-5, `z ${zError}`);
     assert.ok(nats <= 1e-4, `log density ${nats} nats`);
     assert.ok(inverseError <= 1e-5, `inverse ${inverseError}`);

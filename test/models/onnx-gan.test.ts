@@ -48,7 +48,9 @@ for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc', 'gan-mnist-size']) {
       const made = await model.latents!.decode(latents!.data as Float32Array, 4);
       assert.deepEqual([made.n, made.height, made.width, made.channels], images!.shape);
       const error = maxRelative(made.data, images!.data);
-      console.log(`${name}: vs PyTorch, max relative error ${error.toExponential(2)}, max absolute ${maxAbsolute(made.data, images!.data).toExponential(2)}`);
+      console.log(
+        `${name}: vs PyTorch, max relative error ${error.toExponential(2)}, max absolute ${maxAbsolute(made.data, images!.data).toExponential(2)}`,
+      );
       assert.ok(error <= 1e-5, `max relative error ${error}`);
     } finally {
       disposeBundle(bundle);
@@ -59,7 +61,23 @@ for (const name of ['gan-dense', 'gan-dcgan', 'gan-nhwc', 'gan-mnist-size']) {
 test('genreport sample of an ONNX GAN: the images are the generator of the latents it wrote', async () => {
   const work = mkdtempSync(join(tmpdir(), 'genreport-onnx-sample-'));
   const out = join(work, 'dcgan.npz');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', join(fixtures, 'gan-dcgan'), '--n', '5', '--seed', '3', '--out', out, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin/genreport.js'),
+      'sample',
+      join(fixtures, 'gan-dcgan'),
+      '--n',
+      '5',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(run.status, 0, run.stderr);
   const { images, latents } = readNpz(out);
   assert.deepEqual(images!.shape, [5, 8, 8, 3]);
@@ -80,10 +98,30 @@ test('genreport sample of an ONNX GAN gives PyTorch’s images for the latents i
   const reference = readNpz(join(fixtures, 'gan-dcgan', 'sample-reference.npz'));
   const [seed, n] = [reference.seed!.data[0], reference.n!.data[0]];
   const out = join(mkdtempSync(join(tmpdir(), 'genreport-onnx-sample-')), 'drawn.npz');
-  const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'sample', join(fixtures, 'gan-dcgan'), '--n', String(n), '--seed', String(seed), '--out', out, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bin/genreport.js'),
+      'sample',
+      join(fixtures, 'gan-dcgan'),
+      '--n',
+      String(n),
+      '--seed',
+      String(seed),
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(run.status, 0, run.stderr);
   const { images, latents } = readNpz(out);
-  assert.deepEqual(Array.from(latents!.data), Array.from(reference.latents!.data), 'the same seed draws the same latents');
+  assert.deepEqual(
+    Array.from(latents!.data),
+    Array.from(reference.latents!.data),
+    'the same seed draws the same latents',
+  );
   assert.deepEqual(images!.shape, reference.images!.shape);
   const error = maxRelative(images!.data, reference.images!.data);
   console.log(`genreport sample vs PyTorch: max relative error ${error.toExponential(2)}`);
@@ -93,17 +131,29 @@ test('genreport sample of an ONNX GAN gives PyTorch’s images for the latents i
 const bad = (name: string) => join(fixtures, 'bad', name);
 
 test('an .onnx that is not a model fails naming the file', async () => {
-  await assert.rejects(loadModel(bad('not-a-model')), /not-a-model\/generator\.onnx: is not a model onnxruntime can load/);
+  await assert.rejects(
+    loadModel(bad('not-a-model')),
+    /not-a-model\/generator\.onnx: is not a model onnxruntime can load/,
+  );
 });
 
 test('a missing output name fails naming the file and io field', async () => {
-  await assert.rejects(loadModel(bad('missing-output')), /genmodel\.json: io\.generator\.outputs: .*generator\.onnx has no output named "samples" \(it has "images"\)/);
+  await assert.rejects(
+    loadModel(bad('missing-output')),
+    /genmodel\.json: io\.generator\.outputs: .*generator\.onnx has no output named "samples" \(it has "images"\)/,
+  );
 });
 
 test('wrong latent size, wrong image size and NaN fail at sampling, naming the file and component', async () => {
   const expectations: [string, RegExp][] = [
-    ['wrong-latent', /genmodel\.json: components\.generator: .*input "z" takes \[n, 5\], but genreport feeds it \[n, 4\]/],
-    ['wrong-size', /genmodel\.json: components\.generator: generator produced shape \[2, 6, 6, 1\], but the manifest declares images of \[n, 8, 8, 1\]/],
+    [
+      'wrong-latent',
+      /genmodel\.json: components\.generator: .*input "z" takes \[n, 5\], but genreport feeds it \[n, 4\]/,
+    ],
+    [
+      'wrong-size',
+      /genmodel\.json: components\.generator: generator produced shape \[2, 6, 6, 1\], but the manifest declares images of \[n, 8, 8, 1\]/,
+    ],
     ['nan-gan', /genmodel\.json: components\.generator: produced a non-finite value/],
   ];
   for (const [name, message] of expectations) {

@@ -33,15 +33,23 @@ for (const name of ['vae-two-outputs', 'vae-one-output']) {
       const [n, h, w, c] = ref.images!.shape as [number, number, number, number];
       const images = imageBatch(n, h, w, c, ref.images!.data as Float32Array);
       const q = await vae.encode(images, 4);
-      const posterior = Math.max(maxRelative(q.mean, ref.mean!.data), maxRelative(q.logVariance, ref.log_variance!.data));
+      const posterior = Math.max(
+        maxRelative(q.mean, ref.mean!.data),
+        maxRelative(q.logVariance, ref.log_variance!.data),
+      );
       const shown = await vae.decode(ref.latents!.data as Float32Array, 4);
       const shownError = maxRelative(shown.data, ref.shown!.data);
       // log p(x_i | z_i) from the decoder's parameters, through the same pixel form the bounds use.
-      const [params] = await bundle.runnable.decoder!.run([{ data: ref.latents!.data as Float32Array, shape: [n!, 3] }], { inputs: ['values'], outputs: ['image'] });
+      const [params] = await bundle.runnable.decoder!.run(
+        [{ data: ref.latents!.data as Float32Array, shape: [n!, 3] }],
+        { inputs: ['values'], outputs: ['image'] },
+      );
       const levels = Uint8Array.from(ref.images!.data, (v) => Math.round(v * 255));
       const logPx = imageLogProbabilities('discretized-logistic', params.data, levels, n!, [-1, 1]);
       const nats = Math.max(...Array.from(logPx, (v, i) => Math.abs(v - ref.log_px_given_z!.data[i]!)));
-      console.log(`${name}: posterior max relative ${posterior.toExponential(2)}, shown ${shownError.toExponential(2)}, log p(x|z) max |Δ| ${nats.toExponential(2)} nats`);
+      console.log(
+        `${name}: posterior max relative ${posterior.toExponential(2)}, shown ${shownError.toExponential(2)}, log p(x|z) max |Δ| ${nats.toExponential(2)} nats`,
+      );
       assert.ok(posterior <= 1e-5, `posterior ${posterior}`);
       assert.ok(shownError <= 1e-5, `shown ${shownError}`);
       assert.ok(nats <= 1e-4, `log p(x|z) differs by ${nats} nats`);

@@ -30,9 +30,12 @@ test('NCHW is told from NHWC by dimension 1; both give the same NHWC images', ()
   const [n, h, w, c] = [2, 4, 5, 3];
   const nhwc = patterned(n, h, w, c);
   const nchw = new Uint8Array(nhwc.length);
-  for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k]!;
-  }
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) {
+          nchw[((i * c + k) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + k]!;
+        }
   const a = imagesFromArray({ dtype: 'uint8', shape: [n, h, w, c], data: nhwc }, 'a.npy');
   const b = imagesFromArray({ dtype: 'uint8', shape: [n, c, h, w], data: nchw }, 'b.npy');
   assert.deepEqual([b.n, b.height, b.width, b.channels], [n, h, w, c]);
@@ -66,12 +69,24 @@ test('an npz of arr_0 (as the ADM evaluator writes) in NCHW float is read; n are
   assert.notDeepEqual(a.data, c.data);
   const firsts = Array.from({ length: 4 }, (_, i) => Math.round(a.data[i * 16]! * 10));
   assert.equal(new Set(firsts).size, 4, 'four distinct stored images');
-  await assert.rejects(model.sample(11, new Rng(1), 100), /adm\.npz: holds 10 images, but the run asks for 11 samples per model/);
+  await assert.rejects(
+    model.sample(11, new Rng(1), 100),
+    /adm\.npz: holds 10 images, but the run asks for 11 samples per model/,
+  );
 });
 
 test('a folder is searched recursively; mixed sizes and corrupt images are bad input naming the file', async () => {
   const dir = join(work, 'folder');
-  await writeImageFolder(join(dir, 'a'), imageBatch(3, 6, 6, 1, Float32Array.from(patterned(3, 6, 6, 1), (v) => v / 255)));
+  await writeImageFolder(
+    join(dir, 'a'),
+    imageBatch(
+      3,
+      6,
+      6,
+      1,
+      Float32Array.from(patterned(3, 6, 6, 1), (v) => v / 255),
+    ),
+  );
   await writeImageFolder(join(dir, 'b', 'deeper'), imageBatch(2, 6, 6, 1));
   assert.ok(isSamplesOnlyPath(dir));
   const model = SamplesOnlyModel.load(dir);
@@ -81,8 +96,14 @@ test('a folder is searched recursively; mixed sizes and corrupt images are bad i
 
   const mixed = join(work, 'mixed');
   await writeImageFolder(mixed, imageBatch(1, 6, 6, 1));
-  await sharp({ create: { width: 7, height: 6, channels: 3, background: '#808080' } }).toColourspace('b-w').png().toFile(join(mixed, 'z.png'));
-  await assert.rejects(SamplesOnlyModel.load(mixed).sample(2, new Rng(1), 10), /z\.png: image is 7×6 but the folder's first image is 6×6/);
+  await sharp({ create: { width: 7, height: 6, channels: 3, background: '#808080' } })
+    .toColourspace('b-w')
+    .png()
+    .toFile(join(mixed, 'z.png'));
+  await assert.rejects(
+    SamplesOnlyModel.load(mixed).sample(2, new Rng(1), 10),
+    /z\.png: image is 7×6 but the folder's first image is 6×6/,
+  );
 
   const corrupt = join(work, 'corrupt');
   mkdirSync(corrupt);

@@ -35,7 +35,8 @@ test('each library entry point has types and a module of src/api/ that exports i
     assert.match(source, /^src\/api\//, name);
     assert.ok(existsSync(`${ROOT}${source}`), `${name}: ${source} is missing`);
     const module = (await import(`${ROOT}${source}`)) as Record<string, unknown>;
-    for (const exported of ENTRY_POINTS[name]!) assert.notEqual(module[exported], undefined, `${name} exports ${exported}`);
+    for (const exported of ENTRY_POINTS[name]!)
+      assert.notEqual(module[exported], undefined, `${name} exports ${exported}`);
   }
 });
 
@@ -44,20 +45,35 @@ const shipped = (path: string) => pkg.files.some((f) => f === path || (f.endsWit
 
 test('files names only what exists, no tests, bench or training code, and every bundle of both demos', () => {
   for (const path of pkg.files) assert.ok(existsSync(`${ROOT}${path}`), `files: ${path} does not exist`);
-  assert.deepEqual(pkg.files.filter((p) => /^(test|bench|src|\.ci|scripts)\b|train/.test(p)), []);
+  assert.deepEqual(
+    pkg.files.filter((p) => /^(test|bench|src|\.ci|scripts)\b|train/.test(p)),
+    [],
+  );
   // Whole folders are shipped (samples/mnist/, extractors/): nothing in them may be code or a checkpoint.
   for (const folder of pkg.files.filter((f) => /^(samples|extractors)\//.test(f) && f.endsWith('/'))) {
-    const code = readdirSync(`${ROOT}${folder}`, { recursive: true }).map(String).filter((f) => /\.(ts|py|mjs|pt)$/.test(f));
+    const code = readdirSync(`${ROOT}${folder}`, { recursive: true })
+      .map(String)
+      .filter((f) => /\.(ts|py|mjs|pt)$/.test(f));
     assert.deepEqual(code, [], `${folder} holds bundles only`);
   }
   assert.ok(shipped('extractors/mnist-classifier/model.json'), "files lacks the built-in extractor's weights");
   for (const config of ['samples/mnist/demo.yaml', 'samples/cifar10/demo.yaml']) {
     assert.ok(shipped(config), `files lacks ${config}`);
     const folder = config.replace(/demo\.yaml$/, '');
-    const demo = parse(readFileSync(`${ROOT}${config}`, 'utf8')) as { models: (string | { path: string })[]; features?: string | string[] };
+    const demo = parse(readFileSync(`${ROOT}${config}`, 'utf8')) as {
+      models: (string | { path: string })[];
+      features?: string | string[];
+    };
     const models = demo.models.map((m) => (typeof m === 'string' ? m : m.path));
     // A feature space that is a file of the package (not the built-in classifier, nor a commented-out export of the user's).
-    const extractors = [demo.features ?? []].flat().filter((f) => f.endsWith('.onnx')).map((f) => f.replace(/\/[^/]+$/, ''));
-    for (const bundle of [...models, ...extractors]) assert.ok(shipped(`${folder}${bundle}/genmodel.json`) || shipped(`${folder}${bundle}/`), `files lacks ${config}'s bundle ${folder}${bundle}/`);
+    const extractors = [demo.features ?? []]
+      .flat()
+      .filter((f) => f.endsWith('.onnx'))
+      .map((f) => f.replace(/\/[^/]+$/, ''));
+    for (const bundle of [...models, ...extractors])
+      assert.ok(
+        shipped(`${folder}${bundle}/genmodel.json`) || shipped(`${folder}${bundle}/`),
+        `files lacks ${config}'s bundle ${folder}${bundle}/`,
+      );
   }
 });

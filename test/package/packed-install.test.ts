@@ -13,24 +13,45 @@ import { join, resolve } from 'node:path';
 import { writeNpy } from '../../src/data/npy.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const npm = (cwd: string, ...args: string[]) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', timeout: 600_000 });
+const npm = (cwd: string, ...args: string[]) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
 
-test('the packed package installs into an empty project and runs help, metrics and a two-model run', { timeout: 900_000 }, () => {
+test('the packed package installs into an empty project and runs help, metrics and a two-model run', {
+  timeout: 900_000,
+}, () => {
   const work = mkdtempSync(join(tmpdir(), 'genreport-pack-'));
   // `npm pack` runs `prepare`, so dist/ is compiled from the current src/.
   npm(ROOT, 'pack', '--pack-destination', work);
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   const listing = execFileSync('tar', ['tzf', join(work, tarball)], { encoding: 'utf8' }).split('\n');
-  assert.ok(listing.includes('package/dist/cli/main.js') && listing.includes('package/dist/api/metrics.d.ts'), 'compiled code and types');
+  assert.ok(
+    listing.includes('package/dist/cli/main.js') && listing.includes('package/dist/api/metrics.d.ts'),
+    'compiled code and types',
+  );
   assert.ok(listing.includes('package/templates/report.hbs') && listing.includes('package/schema/report.schema.json'));
-  assert.deepEqual(listing.filter((f) => /^package\/(test|bench|src|scripts|training|\.ci)\/|^package\/(samples|extractors)\/.*\.(ts|py|mjs|pt)$/.test(f)), [], 'no tests, bench, sources, scripts, CI or training code');
-  for (const file of ['extractors/mnist-classifier/model.json', 'samples/mnist/demo.yaml', 'samples/cifar10/demo.yaml']) assert.ok(listing.includes(`package/${file}`), file);
+  assert.deepEqual(
+    listing.filter((f) =>
+      /^package\/(test|bench|src|scripts|training|\.ci)\/|^package\/(samples|extractors)\/.*\.(ts|py|mjs|pt)$/.test(f),
+    ),
+    [],
+    'no tests, bench, sources, scripts, CI or training code',
+  );
+  for (const file of ['extractors/mnist-classifier/model.json', 'samples/mnist/demo.yaml', 'samples/cifar10/demo.yaml'])
+    assert.ok(listing.includes(`package/${file}`), file);
 
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }),
+  );
   npm(app, 'install', '--prefer-offline', join(work, tarball));
-  const genreport = (...args: string[]) => spawnSync('npx', ['--no-install', 'genreport', ...args], { cwd: app, encoding: 'utf8', timeout: 600_000 });
+  const genreport = (...args: string[]) =>
+    spawnSync('npx', ['--no-install', 'genreport', ...args], { cwd: app, encoding: 'utf8', timeout: 600_000 });
 
   const help = genreport('--help');
   assert.equal(help.status, 0, help.stderr);
@@ -40,11 +61,12 @@ test('the packed package installs into an empty project and runs help, metrics a
   const rows = 400;
   const a = new Float32Array(rows * 4);
   const b = new Float32Array(rows * 4);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < 4; j++) {
-    const v = ((i * 7 + j * 13) % 20) / 10 - 0.95;
-    a[i * 4 + j] = v;
-    b[((i + 5) % rows) * 4 + j] = v + 0.5;
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < 4; j++) {
+      const v = ((i * 7 + j * 13) % 20) / 10 - 0.95;
+      a[i * 4 + j] = v;
+      b[((i + 5) % rows) * 4 + j] = v + 0.5;
+    }
   writeNpy(join(app, 'a.npy'), { shape: [rows, 4], dtype: 'float32', data: a });
   writeNpy(join(app, 'b.npy'), { shape: [rows, 4], dtype: 'float32', data: b });
   const metrics = genreport('metrics', '--real', 'a.npy', '--fake', 'b.npy', '--metrics', 'fid', '--json');
@@ -52,7 +74,10 @@ test('the packed package installs into an empty project and runs help, metrics a
   assert.ok(Math.abs((JSON.parse(metrics.stdout) as { fid: number }).fid - 4 * 0.25) < 1e-4, metrics.stdout);
 
   // The library entry point, as a user's script imports it.
-  writeFileSync(join(app, 'use.js'), "import { METRICS } from 'genreport/metrics';\nconsole.log(METRICS.some((m) => m.id === 'fid'));\n");
+  writeFileSync(
+    join(app, 'use.js'),
+    "import { METRICS } from 'genreport/metrics';\nconsole.log(METRICS.some((m) => m.id === 'fid'));\n",
+  );
   assert.equal(execFileSync(process.execPath, ['use.js'], { cwd: app, encoding: 'utf8' }).trim(), 'true');
 
   const config = [

@@ -27,14 +27,22 @@ await initBackend('wasm');
 function recordingExtractor(): FeatureExtractor & { largestBatch: number } {
   const extractor = {
     largestBatch: 0,
-    info: { id: 'test', name: 'test', layer: 'test', dim: 3, hash: '', kind: 'builtin' } as unknown as FeatureExtractor['info'],
+    info: {
+      id: 'test',
+      name: 'test',
+      layer: 'test',
+      dim: 3,
+      hash: '',
+      kind: 'builtin',
+    } as unknown as FeatureExtractor['info'],
     async extract(images: ImageBatch) {
       extractor.largestBatch = Math.max(extractor.largestBatch, images.n);
       const per = images.height * images.width * images.channels;
       const features = featureMatrix(images.n, 3);
       const probabilities = featureMatrix(images.n, 2);
       for (let i = 0; i < images.n; i++) {
-        let sum = 0, squares = 0;
+        let sum = 0,
+          squares = 0;
         for (let k = 0; k < per; k++) {
           const v = images.data[i * per + k]!;
           sum += v;
@@ -84,12 +92,22 @@ for (const [family, write] of [
         const picks = [202, 0, 77, 77, 150];
         const per = whole.height * whole.width * whole.channels;
         const read = set.images.read(picks);
-        for (const [i, p] of picks.entries()) assert.deepEqual(read.data.subarray(i * per, (i + 1) * per), whole.data.subarray(p * per, (p + 1) * per), `image ${p}`);
+        for (const [i, p] of picks.entries())
+          assert.deepEqual(
+            read.data.subarray(i * per, (i + 1) * per),
+            whole.data.subarray(p * per, (p + 1) * per),
+            `image ${p}`,
+          );
         assert.deepEqual(set.images.slice(0, n).data, whole.data);
         assert.throws(() => set.images.read([n]), /index 203 outside 0..202/);
         const streamed = set.moments[0]!.toFeatureStats();
         const direct = statsFromFeatures(expected.features);
-        for (let k = 0; k < 9; k++) assert.ok(Math.abs(streamed.cov[k]! - direct.cov[k]!) <= 1e-12 * Math.abs(direct.cov[0]! + direct.cov[4]! + direct.cov[8]!), `cov[${k}]`);
+        for (let k = 0; k < 9; k++)
+          assert.ok(
+            Math.abs(streamed.cov[k]! - direct.cov[k]!) <=
+              1e-12 * Math.abs(direct.cov[0]! + direct.cov[4]! + direct.cov[8]!),
+            `cov[${k}]`,
+          );
         assert.deepEqual(timings.map((t) => t.stage).sort(), ['features', 'sample']);
       } finally {
         set.images.dispose();
@@ -106,7 +124,11 @@ test('a failed first-batch check stops the stream before any extractor runs', as
     const model = modelForBundle(bundle);
     const extractor = recordingExtractor();
     await assert.rejects(
-      sampleAndExtract(model, 20, samplesRng(1), 10, [extractor], stageTimer().timed, { checkFirst: () => { throw new Error('wrong shape'); } }),
+      sampleAndExtract(model, 20, samplesRng(1), 10, [extractor], stageTimer().timed, {
+        checkFirst: () => {
+          throw new Error('wrong shape');
+        },
+      }),
       /wrong shape/,
     );
     assert.equal(extractor.largestBatch, 0);

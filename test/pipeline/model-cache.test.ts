@@ -12,7 +12,15 @@ import { join } from 'node:path';
 import { validateConfig, type RunConfig } from '../../src/config/config.ts';
 import { parseExact, stringifyExact } from '../../src/core/exact-json.ts';
 import type { ModelEvaluation } from '../../src/pipeline/evaluate-model.ts';
-import { CACHE_DIR, hashArrays, modelKey, openModelCache, runKey, sourceHash, type RunKeyParts } from '../../src/pipeline/model-cache.ts';
+import {
+  CACHE_DIR,
+  hashArrays,
+  modelKey,
+  openModelCache,
+  runKey,
+  sourceHash,
+  type RunKeyParts,
+} from '../../src/pipeline/model-cache.ts';
 
 test('exact JSON: typed arrays keep type and bits, NaN, ±Infinity and −0 survive', () => {
   const big = new Float64Array([0.1, NaN, -0, 1e-310, Infinity]);
@@ -27,13 +35,19 @@ test('exact JSON: typed arrays keep type and bits, NaN, ±Infinity and −0 surv
   };
   const back = parseExact<typeof value>(stringifyExact(value));
   assert.deepEqual(back, value);
-  assert.ok(back.f64 instanceof Float64Array && back.f32 instanceof Float32Array && back.i32 instanceof Int32Array && back.u8 instanceof Uint8Array);
+  assert.ok(
+    back.f64 instanceof Float64Array &&
+      back.f32 instanceof Float32Array &&
+      back.i32 instanceof Int32Array &&
+      back.u8 instanceof Uint8Array,
+  );
   assert.ok(Object.is(back.numbers[3], -0) && Object.is(back.f64[2], -0));
   assert.equal(back.f64[3], 1e-310);
   assert.deepEqual(back.offset, new Float64Array([NaN, -0]));
 });
 
-const config = (fields: Record<string, unknown> = {}): RunConfig => validateConfig({ data: { real: 'mnist:test' }, models: ['a'], ...fields }, 'run.yaml', '/base');
+const config = (fields: Record<string, unknown> = {}): RunConfig =>
+  validateConfig({ data: { real: 'mnist:test' }, models: ['a'], ...fields }, 'run.yaml', '/base');
 const parts = (change: Partial<RunKeyParts> = {}): RunKeyParts => ({
   version: '1.0.0',
   code: 'c',
@@ -45,7 +59,7 @@ const parts = (change: Partial<RunKeyParts> = {}): RunKeyParts => ({
   ...change,
 });
 
-test('the run key changes with every input that shapes a model\'s numbers, and not with title, output or model list', () => {
+test("the run key changes with every input that shapes a model's numbers, and not with title, output or model list", () => {
   const base = runKey(parts());
   const changes: [string, Partial<RunKeyParts>][] = [
     ['seed', { config: config({ seed: 2 }) }],
@@ -68,8 +82,16 @@ test('the run key changes with every input that shapes a model\'s numbers, and n
   for (const [what, change] of changes) assert.notEqual(runKey(parts(change)), base, what);
   assert.equal(runKey(parts({ config: config({ title: 'Other', output: { pdf: false }, models: ['b', 'c'] }) })), base);
   assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/m', hash: 'h2' }), 'bundle hash');
-  assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/n', hash: 'h1' }), 'bundle folder');
-  assert.notEqual(modelKey(base, { dir: '/m', hash: 'h1' }), modelKey(base, { dir: '/m', hash: 'h1', samples: 300 }), "a model's own sample count");
+  assert.notEqual(
+    modelKey(base, { dir: '/m', hash: 'h1' }),
+    modelKey(base, { dir: '/n', hash: 'h1' }),
+    'bundle folder',
+  );
+  assert.notEqual(
+    modelKey(base, { dir: '/m', hash: 'h1' }),
+    modelKey(base, { dir: '/m', hash: 'h1', samples: 300 }),
+    "a model's own sample count",
+  );
   const src = mkdtempSync(join(tmpdir(), 'genreport-src-'));
   mkdirSync(join(src, 'metrics'));
   writeFileSync(join(src, 'metrics', 'fid.ts'), 'a');
@@ -79,7 +101,10 @@ test('the run key changes with every input that shapes a model\'s numbers, and n
   assert.notEqual(sourceHash(src), before, 'a changed source file');
   assert.match(sourceHash(), /^[0-9a-f]{64}$/);
   assert.notEqual(hashArrays([new Float32Array([1, 2])]), hashArrays([new Float32Array([1, 2.0001])]));
-  assert.notEqual(hashArrays([new Float32Array([1]), undefined]), hashArrays([new Float32Array([1]), new Uint8Array(0)]));
+  assert.notEqual(
+    hashArrays([new Float32Array([1]), undefined]),
+    hashArrays([new Float32Array([1]), new Uint8Array(0)]),
+  );
 });
 
 function evaluation(name: string): ModelEvaluation {
@@ -88,13 +113,31 @@ function evaluation(name: string): ModelEvaluation {
     cells: { fid: { kind: 'value', value: 1.5, interval: [1, 2], n: 10 } },
     paired: { fid: { kind: 'bootstrap', values: new Float64Array([1, 1.5, 2]) } },
     images: [],
-    density: { entries: [{ model: name, estimate: { estimator: 'iwae', kind: 'bound', samples: 4, dataSpace: 'uint8-28x28x1', logLikelihoods: new Float64Array([-700.25, -800.5]), secondsPerImage: 0.1, label: 'IWAE' } }] },
+    density: {
+      entries: [
+        {
+          model: name,
+          estimate: {
+            estimator: 'iwae',
+            kind: 'bound',
+            samples: 4,
+            dataSpace: 'uint8-28x28x1',
+            logLikelihoods: new Float64Array([-700.25, -800.5]),
+            secondsPerImage: 0.1,
+            label: 'IWAE',
+          },
+        },
+      ],
+    },
     invertibility: { method: 'reconstruction', label: 'encoder mean' },
-    training: { diagnostics: { model: name } as ModelEvaluation['training']['diagnostics'], log: { file: 'log.csv', step: [1, 2], series: { loss: [0.5, NaN] } } },
+    training: {
+      diagnostics: { model: name } as ModelEvaluation['training']['diagnostics'],
+      log: { file: 'log.csv', step: [1, 2], series: { loss: [0.5, NaN] } },
+    },
   };
 }
 
-test('entries: written atomically, read back exactly, ignored when asked (--fresh) or damaged, pruned to this run\'s', () => {
+test("entries: written atomically, read back exactly, ignored when asked (--fresh) or damaged, pruned to this run's", () => {
   const out = mkdtempSync(join(tmpdir(), 'genreport-cache-'));
   const dir = join(out, CACHE_DIR);
   const a = { dir: '/bundles/a', hash: 'ha' };

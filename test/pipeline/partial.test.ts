@@ -19,8 +19,18 @@ import { shareIndices } from '../../src/pipeline/shard.ts';
 
 const N = 11;
 const rng = new Rng(3);
-const allImages = imageBatch(N, 2, 3, 1, Float32Array.from({ length: N * 6 }, () => rng.uniform()));
-const allFeatures = featureMatrix(N, 4, Float64Array.from({ length: N * 4 }, () => Math.fround(rng.normal())));
+const allImages = imageBatch(
+  N,
+  2,
+  3,
+  1,
+  Float32Array.from({ length: N * 6 }, () => rng.uniform()),
+);
+const allFeatures = featureMatrix(
+  N,
+  4,
+  Float64Array.from({ length: N * 4 }, () => Math.fround(rng.normal())),
+);
 const space = { id: 'space', extractor: { info: { hash: 'h' } } } as never;
 
 function shareMeasurement(index: number, count: number, spill: ImageSpill): ModelMeasurement {
@@ -37,7 +47,15 @@ function shareMeasurement(index: number, count: number, spill: ImageSpill): Mode
     sampleSeconds: 1,
     threads: 1,
     generated: { n: rows.length, extractions: [{ features }], head: imageBatch(0, 2, 3, 1), images: spill },
-    fixed: index === 0 ? { density: { entries: [] }, invertibility: { method: 'none', label: 'none', reason: 'test' }, invertibilityImages: [], log: null } : undefined,
+    fixed:
+      index === 0
+        ? {
+            density: { entries: [] },
+            invertibility: { method: 'none', label: 'none', reason: 'test' },
+            invertibilityImages: [],
+            log: null,
+          }
+        : undefined,
   };
 }
 
@@ -48,7 +66,17 @@ function writeShards(count: number): string[] {
     try {
       const writer = new PartialWriter(dir);
       writer.model(shareMeasurement(index, count, spill));
-      writer.finish({ shard: { index, count }, key: { seed: 1 } as never, config: {} as never, command: '', backend: {} as never, spaces: [], real: [], timings: [], warnings: [] } as Omit<Partial, 'models'>);
+      writer.finish({
+        shard: { index, count },
+        key: { seed: 1 } as never,
+        config: {} as never,
+        command: '',
+        backend: {} as never,
+        spaces: [],
+        real: [],
+        timings: [],
+        warnings: [],
+      } as Omit<Partial, 'models'>);
     } finally {
       spill.dispose();
     }
@@ -73,11 +101,20 @@ test('merged shares give every feature row to the bit and every image as the 8-b
 test("a shard's features file swapped for another's stops the merge, naming that shard", () => {
   const dirs = writeShards(2);
   cpSync(join(dirs[0]!, 'model0-space0.npy'), join(dirs[1]!, 'model0-space0.npy'));
-  assert.throws(() => mergedMeasurement(dirs.map(readPartial), 0, 'm', [space]), (e: Error) => e.message.includes(`${dirs[1]}/partial.json`) && /shard 1's features (have 6 rows|do not match)/.test(e.message));
+  assert.throws(
+    () => mergedMeasurement(dirs.map(readPartial), 0, 'm', [space]),
+    (e: Error) =>
+      e.message.includes(`${dirs[1]}/partial.json`) && /shard 1's features (have 6 rows|do not match)/.test(e.message),
+  );
 });
 
 test("a features file swapped for another shard's of the same length does not match the statistics written with it", () => {
   const dirs = writeShards(3);
   cpSync(join(dirs[0]!, 'model0-space0.npy'), join(dirs[1]!, 'model0-space0.npy'));
-  assert.throws(() => mergedMeasurement(dirs.map(readPartial), 0, 'm', [space]), (e: Error) => e.message.includes(`${dirs[1]}/partial.json`) && /shard 1's features do not match the statistics written with them/.test(e.message));
+  assert.throws(
+    () => mergedMeasurement(dirs.map(readPartial), 0, 'm', [space]),
+    (e: Error) =>
+      e.message.includes(`${dirs[1]}/partial.json`) &&
+      /shard 1's features do not match the statistics written with them/.test(e.message),
+  );
 });

@@ -16,7 +16,12 @@ import { resolveBrowser } from '../../src/render/browser.ts';
 const root = resolve(import.meta.dirname, '../..');
 const browser = resolveBrowser();
 const canFifo = spawnSync('mkfifo', ['--version']).status === 0;
-const skip = 'missing' in browser ? `browser cleanup tests skipped: ${browser.missing}` : !canFifo ? 'mkfifo is not available' : false;
+const skip =
+  'missing' in browser
+    ? `browser cleanup tests skipped: ${browser.missing}`
+    : !canFifo
+      ? 'mkfifo is not available'
+      : false;
 
 async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -27,7 +32,9 @@ async function until(what: string, check: () => boolean, ms = 60_000): Promise<v
 }
 
 function profiles(tmp: string): string[] {
-  return readdirSync(tmp).filter((n) => n.startsWith(PROFILE_PREFIX)).map((n) => join(tmp, n));
+  return readdirSync(tmp)
+    .filter((n) => n.startsWith(PROFILE_PREFIX))
+    .map((n) => join(tmp, n));
 }
 
 function browserPid(profile: string): number | undefined {
@@ -39,22 +46,37 @@ function browserPid(profile: string): number | undefined {
 }
 
 /** A print whose page never arrives, with its own temp folder; resolves once Chromium runs. */
-async function hangingPrint(work: string): Promise<{ child: ChildProcess; tmp: string; profile: string; browser: number; exited: Promise<NodeJS.Signals | number | null> }> {
+async function hangingPrint(work: string): Promise<{
+  child: ChildProcess;
+  tmp: string;
+  profile: string;
+  browser: number;
+  exited: Promise<NodeJS.Signals | number | null>;
+}> {
   const tmp = join(work, 'tmp');
   mkdirSync(tmp);
   execFileSync('mkfifo', [join(work, 'page.html')]);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/print-page.ts'), join(work, 'page.html'), join(work, 'page.pdf')], {
-    cwd: root,
-    env: { ...process.env, TMPDIR: tmp },
-    stdio: 'ignore',
-  });
-  const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'test/helpers/print-page.ts'), join(work, 'page.html'), join(work, 'page.pdf')],
+    {
+      cwd: root,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise<NodeJS.Signals | number | null>((done) =>
+    child.on('exit', (code, signal) => done(signal ?? code)),
+  );
   await until('Chromium to start', () => profiles(tmp).some((p) => browserPid(p) !== undefined));
   const profile = profiles(tmp)[0]!;
   return { child, tmp, profile: profile!, browser: browserPid(profile)!, exited };
 }
 
-test('SIGTERM while printing kills the browser group, removes the profile, and ends genreport by SIGTERM', { skip, timeout: 120_000 }, async () => {
+test('SIGTERM while printing kills the browser group, removes the profile, and ends genreport by SIGTERM', {
+  skip,
+  timeout: 120_000,
+}, async () => {
   const work = mkdtempSync(join(tmpdir(), 'genreport-leftovers-'));
   try {
     const print = await hangingPrint(work);
@@ -63,13 +85,19 @@ test('SIGTERM while printing kills the browser group, removes the profile, and e
     assert.equal(await print.exited, 'SIGTERM');
     await until('the browser to die', () => !isAlive(print.browser), 10_000);
     assert.ok(!existsSync(print.profile), 'the profile folder is removed');
-    assert.deepEqual(readdirSync(work).filter((n) => n.includes('partial')), []);
+    assert.deepEqual(
+      readdirSync(work).filter((n) => n.includes('partial')),
+      [],
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 });
 
-test('after a SIGKILL no Chromium outlives the next print, and its profile is removed', { skip, timeout: 120_000 }, async () => {
+test('after a SIGKILL no Chromium outlives the next print, and its profile is removed', {
+  skip,
+  timeout: 120_000,
+}, async () => {
   const work = mkdtempSync(join(tmpdir(), 'genreport-leftovers-'));
   try {
     const print = await hangingPrint(work);
@@ -78,7 +106,10 @@ test('after a SIGKILL no Chromium outlives the next print, and its profile is re
     // Over the pipe transport Chromium usually sees its pipe close and quits by itself, but not
     // always at once (and not at all over a DevTools port): whatever still runs, the next print kills.
     const killed = killLeftoverBrowsers(print.tmp);
-    assert.ok(killed.length === 0 || (killed.length === 1 && killed[0] === print.browser), `killed ${killed.join(', ')}`);
+    assert.ok(
+      killed.length === 0 || (killed.length === 1 && killed[0] === print.browser),
+      `killed ${killed.join(', ')}`,
+    );
     await until('the orphan to die', () => !isAlive(print.browser), 10_000);
     assert.ok(!existsSync(print.profile), 'the profile folder is removed');
   } finally {
@@ -86,7 +117,9 @@ test('after a SIGKILL no Chromium outlives the next print, and its profile is re
   }
 });
 
-test('a profile whose owner still runs is left alone; a dead owner whose pid now runs something else kills nothing', { timeout: 30_000 }, async () => {
+test('a profile whose owner still runs is left alone; a dead owner whose pid now runs something else kills nothing', {
+  timeout: 30_000,
+}, async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'genreport-leftovers-'));
   const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
   try {
@@ -102,7 +135,7 @@ test('a profile whose owner still runs is left alone; a dead owner whose pid now
     writeFileSync(join(tmp, 'unrelated.txt'), 'x');
     assert.deepEqual(killLeftoverBrowsers(tmp), []);
     assert.ok(existsSync(busy), 'a live owner keeps its profile');
-    assert.ok(!existsSync(stale), 'a dead owner\'s profile is removed');
+    assert.ok(!existsSync(stale), "a dead owner's profile is removed");
     assert.ok(existsSync(unknown), 'a folder without an owner file is not ours to judge');
     assert.ok(isAlive(sleeper.pid!), 'the recycled pid was not killed');
   } finally {

@@ -15,13 +15,19 @@ test('the FID/KID chart is valid SVG naming every model, and safe to inline', as
   assert.ok(svg.includes('FID') && svg.includes('KID'));
   assert.ok(isInlineSafeSvg(svg));
   // librsvg refuses malformed XML, so a successful rasterisation means the SVG parses.
-  const { width, height } = await sharp(Buffer.from(svg)).png().toBuffer({ resolveWithObject: true }).then((r) => r.info);
+  const { width, height } = await sharp(Buffer.from(svg))
+    .png()
+    .toBuffer({ resolveWithObject: true })
+    .then((r) => r.info);
   assert.ok(width > 300 && height > 50, `chart is ${width}×${height}`);
 });
 
 test('the chart keeps the report order of models and carries KID ± std as its error bar', async () => {
   const data = await buildFixtureReport({ modelNames: ['zeta', 'alpha'] });
-  const spec = fidKidChartSpec(data) as { data: { values: Record<string, unknown>[] }; spec: { layer: { encoding: { y: { sort: string[] } } }[] } };
+  const spec = fidKidChartSpec(data) as {
+    data: { values: Record<string, unknown>[] };
+    spec: { layer: { encoding: { y: { sort: string[] } } }[] };
+  };
   assert.deepEqual(spec.spec.layer[0]!.encoding.y.sort, ['zeta', 'alpha']);
   const kidZeta = spec.data.values.find((p) => p.model === 'zeta' && String(p.metric).startsWith('KID'));
   assert.ok(kidZeta);
@@ -38,6 +44,10 @@ test('cells without a value are left out of the chart', async () => {
 });
 
 test('a spec that points at external data is refused, not fetched', async () => {
-  const spec: VegaLiteSpec = { data: { url: 'file:///etc/passwd', format: { type: 'csv' } }, mark: 'point', encoding: { x: { field: 'a', type: 'nominal' } } };
+  const spec: VegaLiteSpec = {
+    data: { url: 'file:///etc/passwd', format: { type: 'csv' } },
+    mark: 'point',
+    encoding: { x: { field: 'a', type: 'nominal' } },
+  };
   await assert.rejects(renderChart(spec), /refusing to load/);
 });

@@ -54,7 +54,11 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
       command: 'genreport run --config samples/demo.yaml --out reports/demo',
       seed: 1234,
       samples: 2000,
-      backend: { name: 'wasm', reason: 'tfjs-node-gpu did not load (no CUDA); wasm with SIMD is available', device: 'CPU: AMD EPYC 7B13, 2 cores' },
+      backend: {
+        name: 'wasm',
+        reason: 'tfjs-node-gpu did not load (no CUDA); wasm with SIMD is available',
+        device: 'CPU: AMD EPYC 7B13, 2 cores',
+      },
       timings: [
         { stage: 'sample', seconds: 4.2 },
         { stage: 'features', seconds: 11.8 },
@@ -71,14 +75,58 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
       note: 'test accuracy 99.1%',
     },
     models: [
-      { name: gan, family: 'gan', bundle: 'samples/models/dcgan', hash: 'a1b2c3d4e5f6a7b8c9d0', parameters: 1_052_673, status: 'ok', samplesPerSecond: 5120 },
-      { name: vae, family: 'vae', bundle: 'samples/models/vae', hash: 'f0e1d2c3b4a5968778695a4b', parameters: 652_304, status: 'ok', samplesPerSecond: 8800 },
+      {
+        name: gan,
+        family: 'gan',
+        bundle: 'samples/models/dcgan',
+        hash: 'a1b2c3d4e5f6a7b8c9d0',
+        parameters: 1_052_673,
+        status: 'ok',
+        samplesPerSecond: 5120,
+      },
+      {
+        name: vae,
+        family: 'vae',
+        bundle: 'samples/models/vae',
+        hash: 'f0e1d2c3b4a5968778695a4b',
+        parameters: 652_304,
+        status: 'ok',
+        samplesPerSecond: 8800,
+      },
     ],
     metrics: [
-      { id: 'fid', label: 'FID', unit: '', direction: 'lower', definition: 'Fréchet distance between Gaussians fitted to real and generated features.', reference: 'Heusel et al. 2017; pytorch-fid' },
-      { id: 'kid', label: 'KID', unit: '', direction: 'lower', definition: 'Unbiased MMD² with a cubic polynomial kernel, over 100 subsets.', reference: 'Bińkowski et al. 2018; torch-fidelity' },
-      { id: 'precision', label: 'Precision', unit: '', direction: 'higher', definition: 'Share of generated samples inside the real k-NN manifold (k = 3).', reference: 'Kynkäänniemi et al. 2019' },
-      { id: 'bits-per-dim', label: 'Bits/dim', unit: 'bits', direction: 'lower', definition: '−log₂ p(x) / (H·W·C) on 8-bit data.', reference: 'Theis et al. 2016' },
+      {
+        id: 'fid',
+        label: 'FID',
+        unit: '',
+        direction: 'lower',
+        definition: 'Fréchet distance between Gaussians fitted to real and generated features.',
+        reference: 'Heusel et al. 2017; pytorch-fid',
+      },
+      {
+        id: 'kid',
+        label: 'KID',
+        unit: '',
+        direction: 'lower',
+        definition: 'Unbiased MMD² with a cubic polynomial kernel, over 100 subsets.',
+        reference: 'Bińkowski et al. 2018; torch-fidelity',
+      },
+      {
+        id: 'precision',
+        label: 'Precision',
+        unit: '',
+        direction: 'higher',
+        definition: 'Share of generated samples inside the real k-NN manifold (k = 3).',
+        reference: 'Kynkäänniemi et al. 2019',
+      },
+      {
+        id: 'bits-per-dim',
+        label: 'Bits/dim',
+        unit: 'bits',
+        direction: 'lower',
+        definition: '−log₂ p(x) / (H·W·C) on 8-bit data.',
+        reference: 'Theis et al. 2016',
+      },
     ],
     results: {
       [gan]: {
@@ -96,19 +144,42 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
     },
     charts: [],
     images: [],
-    warnings: ['Only 2,000 samples per model: FID is biased upwards at this size; compare models only within this report.'],
+    warnings: [
+      'Only 2,000 samples per model: FID is biased upwards at this size; compare models only within this report.',
+    ],
   };
 
   if (options.prdc) {
     data.metrics.push(
-      { id: 'recall', label: 'Recall', unit: '', direction: 'higher', definition: 'Share of real samples inside the generated k-NN manifold (k = 3).', reference: 'Kynkäänniemi et al. 2019' },
-      { id: 'density', label: 'Density', unit: '', direction: 'higher', definition: 'Mean count of real k-NN balls (k = 5) holding each generated sample, over k.', reference: 'Naeem et al. 2020' },
-      { id: 'coverage', label: 'Coverage', unit: '', direction: 'higher', definition: 'Share of real k-NN balls (k = 5) holding a generated sample.', reference: 'Naeem et al. 2020' },
+      {
+        id: 'recall',
+        label: 'Recall',
+        unit: '',
+        direction: 'higher',
+        definition: 'Share of real samples inside the generated k-NN manifold (k = 3).',
+        reference: 'Kynkäänniemi et al. 2019',
+      },
+      {
+        id: 'density',
+        label: 'Density',
+        unit: '',
+        direction: 'higher',
+        definition: 'Mean count of real k-NN balls (k = 5) holding each generated sample, over k.',
+        reference: 'Naeem et al. 2020',
+      },
+      {
+        id: 'coverage',
+        label: 'Coverage',
+        unit: '',
+        direction: 'higher',
+        definition: 'Share of real k-NN balls (k = 5) holding a generated sample.',
+        reference: 'Naeem et al. 2020',
+      },
     );
     Object.assign(data.results[gan]!, {
       recall: { kind: 'value', value: 0.402, interval: [0.381, 0.425], n: 2000 },
       density: { kind: 'value', value: 1.08, interval: [1.02, 1.13], n: 2000, best: true },
-      coverage: { kind: 'value', value: 0.611, interval: [0.590, 0.634], n: 2000 },
+      coverage: { kind: 'value', value: 0.611, interval: [0.59, 0.634], n: 2000 },
     });
     Object.assign(data.results[vae]!, {
       recall: { kind: 'value', value: 0.655, interval: [0.631, 0.677], n: 2000, best: true },
@@ -118,8 +189,20 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
   }
 
   if (options.prdc && options.differences) {
-    const row = (model: string, value: number, low: number, high: number) => ({ model, difference: { value, low, high }, clear: low > 0 || high < 0 });
-    const metric = (id: string, label: string, best: string, other: ReturnType<typeof row>) => ({ metric: id, label, unit: '', best, method: 'bootstrap' as const, n: 100, rows: [other] });
+    const row = (model: string, value: number, low: number, high: number) => ({
+      model,
+      difference: { value, low, high },
+      clear: low > 0 || high < 0,
+    });
+    const metric = (id: string, label: string, best: string, other: ReturnType<typeof row>) => ({
+      metric: id,
+      label,
+      unit: '',
+      best,
+      method: 'bootstrap' as const,
+      n: 100,
+      rows: [other],
+    });
     data.differences = [
       metric('fid', 'FID', gan, row(vae, 19.47, 17.62, 21.35)),
       metric('precision', 'Precision', gan, row(vae, -0.238, -0.262, -0.214)),
@@ -142,7 +225,10 @@ export async function buildFixtureReport(options: FixtureOptions = {}): Promise<
     addLikelihoodSections(data, gan, vae);
     data.charts.push(...(await bitsPerDimCharts(data)), ...(await truncationCharts(data)));
   }
-  for (const [model, blur] of [[gan, 0], [vae, 1.2]] as const) {
+  for (const [model, blur] of [
+    [gan, 0],
+    [vae, 1.2],
+  ] as const) {
     const png = await imageGridPng(ringImages(16, blur), { columns: 8, padding: 2, scale: 2 });
     data.images.push({
       id: `samples-${model}`,
@@ -174,7 +260,8 @@ function addLikelihoodSections(data: ReportData, gan: string, vae: string): void
     model: 'independent pixels (reference)',
     kind: 'exact' as const,
     estimator: 'independent-pixels',
-    label: 'independent pixels: one 256-way histogram per position, fit on 60000 training images (add-1 smoothing); exact for that model',
+    label:
+      'independent pixels: one 256-way histogram per position, fit on 60000 training images (add-1 smoothing); exact for that model',
     dataSpace: 'uint8-28x28x1',
     natsPerImage: { value: 880, low: 870, high: 890 },
     bitsPerDim: { value: 880 / (784 * Math.LN2), low: 870 / (784 * Math.LN2), high: 890 / (784 * Math.LN2) },
@@ -186,7 +273,12 @@ function addLikelihoodSections(data: ReportData, gan: string, vae: string): void
     images: 1000,
     source: 'mnist:test',
     rows: [
-      { model: gan, kind: 'none', label: 'no density', reason: 'no density: a GAN defines images through a generator but no probability of an image' },
+      {
+        model: gan,
+        kind: 'none',
+        label: 'no density',
+        reason: 'no density: a GAN defines images through a generator but no probability of an image',
+      },
       bound('elbo', 781, 772, 790),
       { ...bound('iwae', 766, 757, 775), gap: 15 },
     ],
@@ -223,7 +315,11 @@ function addLikelihoodSections(data: ReportData, gan: string, vae: string): void
     {
       model: gan,
       samples: 500,
-      points: [0.5, 0.75, 1].map((psi, i) => ({ psi, precision: [0.79, 0.6, 0.47][i]!, recall: [0.45, 0.58, 0.64][i]! })),
+      points: [0.5, 0.75, 1].map((psi, i) => ({
+        psi,
+        precision: [0.79, 0.6, 0.47][i]!,
+        recall: [0.45, 0.58, 0.64][i]!,
+      })),
     },
   ];
 }

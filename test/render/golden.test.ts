@@ -29,7 +29,10 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 if (UPDATE) {
   mkdirSync(GOLDEN_DIR, { recursive: true });
-  writeFileSync(REPORT_FILE, `${JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true, differences: true }), null, 2)}\n`);
+  writeFileSync(
+    REPORT_FILE,
+    `${JSON.stringify(await buildFixtureReport({ prdc: true, likelihood: true, differences: true }), null, 2)}\n`,
+  );
 }
 
 /** The committed report, with what changes from run to run replaced by fixed values. */
@@ -52,14 +55,19 @@ function masked(value: unknown): unknown {
     return value;
   }
   if (Array.isArray(value)) return value.map(masked);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
   return value;
 }
 
 function checkGolden(name: string, actual: string): void {
   const file = join(GOLDEN_DIR, name);
   if (UPDATE) writeFileSync(file, actual);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from its golden; if intended, rerun with UPDATE_GOLDEN=1 and review the diff`);
+  assert.equal(
+    actual,
+    readFileSync(file, 'utf8'),
+    `${name} differs from its golden; if intended, rerun with UPDATE_GOLDEN=1 and review the diff`,
+  );
 }
 
 test('view model of the golden report', () => {
@@ -76,10 +84,16 @@ test('table.tex of the golden report', () => {
 
 const browser = resolveBrowser();
 
-test('the HTML opens in Chromium with scripts off: no console error, every image loaded, no request but the page', { skip: 'missing' in browser ? browser.missing : false }, async () => {
+test('the HTML opens in Chromium with scripts off: no console error, every image loaded, no request but the page', {
+  skip: 'missing' in browser ? browser.missing : false,
+}, async () => {
   if ('missing' in browser) return;
   const dir = mkdtempSync(join(tmpdir(), 'genreport-golden-'));
-  const chromium = await puppeteer.launch({ executablePath: browser.path, headless: true, args: [...CHROMIUM_ARGS, `--user-data-dir=${join(dir, 'profile')}`] });
+  const chromium = await puppeteer.launch({
+    executablePath: browser.path,
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--user-data-dir=${join(dir, 'profile')}`],
+  });
   try {
     const htmlPath = join(dir, 'report.html');
     writeFileSync(htmlPath, await renderHtml(goldenReport()));
@@ -93,8 +107,13 @@ test('the HTML opens in Chromium with scripts off: no console error, every image
     page.on('requestfailed', (r) => problems.push(`failed: ${r.url().slice(0, 80)}`));
     page.on('request', (r) => !r.url().startsWith('data:') && requests.push(r.url()));
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-    const images = await page.$$eval('img', (all) => all.map((i) => ({ alt: i.alt, complete: i.complete, width: i.naturalWidth })));
-    const counts = await page.evaluate(() => ({ scripts: document.scripts.length, svgs: document.querySelectorAll('svg').length }));
+    const images = await page.$$eval('img', (all) =>
+      all.map((i) => ({ alt: i.alt, complete: i.complete, width: i.naturalWidth })),
+    );
+    const counts = await page.evaluate(() => ({
+      scripts: document.scripts.length,
+      svgs: document.querySelectorAll('svg').length,
+    }));
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, [pathToFileURL(htmlPath).href], 'the page loads nothing but itself');
     assert.equal(images.length, 2);

@@ -26,13 +26,27 @@ test('the page is self-contained: inline CSS, inline SVG, data-URI images, no ex
   assert.equal((html.match(/<svg /g) ?? []).length, 1, 'the one chart is inline');
   assert.equal((html.match(/<img src="data:image\/png;base64,/g) ?? []).length, 2, 'two sample grids');
   assert.ok(!/<link|src="http|url\(http|@import/i.test(html));
-  for (const text of ['dcgan-mnist', 'vae-mnist', 'FID', 'KID', 'Bits/dim', '0.0114 ± 0.0021', 'n/a', 'a GAN defines no likelihood', 'sha256 9f2c4e1a', 'genreport run --config samples/demo.yaml']) {
+  for (const text of [
+    'dcgan-mnist',
+    'vae-mnist',
+    'FID',
+    'KID',
+    'Bits/dim',
+    '0.0114 ± 0.0021',
+    'n/a',
+    'a GAN defines no likelihood',
+    'sha256 9f2c4e1a',
+    'genreport run --config samples/demo.yaml',
+  ]) {
     assert.ok(html.includes(text), `contains ${text}`);
   }
 });
 
 test('a missing template folder fails with the path in the message', async () => {
-  await assert.rejects(renderHtml(await buildFixtureReport(), { templateDir: '/nonexistent/templates' }), /\/nonexistent\/templates/);
+  await assert.rejects(
+    renderHtml(await buildFixtureReport(), { templateDir: '/nonexistent/templates' }),
+    /\/nonexistent\/templates/,
+  );
 });
 
 test('--template: a folder with only some partials replaces just those; the rest are built in', async () => {
@@ -40,14 +54,28 @@ test('--template: a folder with only some partials replaces just those; the rest
   try {
     mkdirSync(join(dir, 'partials'));
     writeFileSync(join(dir, 'partials', 'header.hbs'), '<header class="ours"><h1>Lab report: {{title}}</h1></header>');
-    const html = await renderHtml(await buildFixtureReport({ modelNames: ['<b>gan</b>', 'vae'] }), { templateDir: dir });
-    assert.ok(html.includes('<header class="ours"><h1>Lab report: MNIST generative models'), 'the given partial is used');
+    const html = await renderHtml(await buildFixtureReport({ modelNames: ['<b>gan</b>', 'vae'] }), {
+      templateDir: dir,
+    });
+    assert.ok(
+      html.includes('<header class="ours"><h1>Lab report: MNIST generative models'),
+      'the given partial is used',
+    );
     assert.ok(!html.includes('class="report-header"'), 'the built-in header is not');
-    for (const builtIn of ['<section class="summary">', '<section class="scorecard">', '<section class="methods">', '/* genreport']) assert.ok(html.includes(builtIn), builtIn);
+    for (const builtIn of [
+      '<section class="summary">',
+      '<section class="scorecard">',
+      '<section class="methods">',
+      '/* genreport',
+    ])
+      assert.ok(html.includes(builtIn), builtIn);
     assert.ok(html.includes('&lt;b&gt;gan&lt;/b&gt;') && !html.includes('<b>gan</b>'), 'user strings stay escaped');
 
     writeFileSync(join(dir, 'report.css'), 'body { color: teal; }');
-    assert.ok((await renderHtml(await buildFixtureReport(), { templateDir: dir })).includes('body { color: teal; }'), 'a given stylesheet replaces ours');
+    assert.ok(
+      (await renderHtml(await buildFixtureReport(), { templateDir: dir })).includes('body { color: teal; }'),
+      'a given stylesheet replaces ours',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -51,7 +51,10 @@ test('an RGB batch stays RGB with its colours', async () => {
 
 test('values outside [0, 1] are clamped and odd channel counts refused', async () => {
   const batch = imageBatch(1, 1, 2, 1, new Float32Array([-0.5, 7]));
-  const { data } = await sharp(await imageGridPng(batch, { padding: 0, scale: 1 })).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(await imageGridPng(batch, { padding: 0, scale: 1 }))
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   assert.deepEqual([...data], [0, 255]);
   await assert.rejects(imageGridPng(imageBatch(1, 2, 2, 2)), /1 \(greyscale\) or 3 \(RGB\)/);
 });

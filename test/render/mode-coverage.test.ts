@@ -13,7 +13,9 @@ test('the mode-coverage chart has one panel per model, bars as shares and the re
   });
   assert.ok(isInlineSafeSvg(chart.svg));
   assert.ok(chart.svg.includes('healthy') && chart.svg.includes('collapsed &lt;7s&gt;'));
-  const values = (chart.spec as { data: { values: { model: string; class: string; generated: number; real: number }[] } }).data.values;
+  const values = (
+    chart.spec as { data: { values: { model: string; class: string; generated: number; real: number }[] } }
+  ).data.values;
   assert.equal(values.length, 20);
   const sevens = values.find((v) => v.model === 'collapsed <7s>' && v.class === '7')!;
   assert.equal(sevens.generated, 1);
@@ -22,8 +24,16 @@ test('the mode-coverage chart has one panel per model, bars as shares and the re
 
 test("class names label the bars in the classifier's order, and the caption names the real data instead of digits", async () => {
   const classes = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
-  const chart = await modeCoverageChart({ real: Array(10).fill(10), models: [{ model: 'gan', counts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 5] }], classes, data: 'cifar10:test' });
-  const spec = chart.spec as { data: { values: { class: string; generated: number }[] }; spec: { layer: { encoding: { x: { sort: string[]; axis?: { labelAngle: number } } } }[] } };
+  const chart = await modeCoverageChart({
+    real: Array(10).fill(10),
+    models: [{ model: 'gan', counts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 5] }],
+    classes,
+    data: 'cifar10:test',
+  });
+  const spec = chart.spec as {
+    data: { values: { class: string; generated: number }[] };
+    spec: { layer: { encoding: { x: { sort: string[]; axis?: { labelAngle: number } } } }[] };
+  };
   assert.equal(spec.data.values.find((v) => v.class === 'truck')!.generated, 1);
   // Without an explicit order Vega-Lite sorts the names alphabetically, not in class order.
   assert.deepEqual(spec.spec.layer[0]!.encoding.x.sort, classes);

@@ -24,11 +24,12 @@ const root = resolve(import.meta.dirname, '../..');
 const browser = resolveBrowser();
 const browserPath = 'path' in browser ? browser.path : '';
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
-const skip = 'missing' in browser
-  ? `print trace skipped: ${browser.missing}`
-  : !hasStrace
-    ? 'print trace skipped: strace is not installed (apt-get install strace; scripts/install-system-deps.sh installs it)'
-    : false;
+const skip =
+  'missing' in browser
+    ? `print trace skipped: ${browser.missing}`
+    : !hasStrace
+      ? 'print trace skipped: strace is not installed (apt-get install strace; scripts/install-system-deps.sh installs it)'
+      : false;
 
 interface Connect {
   line: string;
@@ -42,7 +43,10 @@ function connects(log: string): Connect[] {
     .map((line) => ({ line, family: /sa_family=(\w+)/.exec(line)?.[1] ?? '?' }));
 }
 
-test('a real print opens no network socket: no DNS, no outside address, not even loopback', { skip, timeout: 180_000 }, async () => {
+test('a real print opens no network socket: no DNS, no outside address, not even loopback', {
+  skip,
+  timeout: 180_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'genreport-print-trace-'));
   try {
     const outside = [
@@ -58,7 +62,20 @@ test('a real print opens no network socket: no DNS, no outside address, not even
     const log = join(dir, 'connect.log');
     const run = spawnSync(
       'strace',
-      ['-f', '-qq', '-e', 'trace=connect,execve', '-o', log, process.execPath, '--import', 'tsx', join(root, 'test/helpers/print-page.ts'), join(dir, 'report.html'), join(dir, 'report.pdf')],
+      [
+        '-f',
+        '-qq',
+        '-e',
+        'trace=connect,execve',
+        '-o',
+        log,
+        process.execPath,
+        '--import',
+        'tsx',
+        join(root, 'test/helpers/print-page.ts'),
+        join(dir, 'report.html'),
+        join(dir, 'report.pdf'),
+      ],
       { cwd: root, encoding: 'utf8', timeout: 170_000 },
     );
     assert.equal(run.status, 0, run.stderr);
@@ -69,9 +86,17 @@ test('a real print opens no network socket: no DNS, no outside address, not even
     assert.ok(trace.includes(`execve("${browserPath}"`), `strace followed the print into ${browserPath}`);
     const all = connects(trace);
     const dns = all.filter((c) => /htons\(53\)/.test(c.line));
-    assert.deepEqual(dns.map((c) => c.line), [], 'no DNS');
+    assert.deepEqual(
+      dns.map((c) => c.line),
+      [],
+      'no DNS',
+    );
     const network = all.filter((c) => c.family !== 'AF_UNIX');
-    assert.deepEqual(network.map((c) => c.line), [], 'no connect() but to Unix sockets: no outside address, not even a UDP one, and no loopback');
+    assert.deepEqual(
+      network.map((c) => c.line),
+      [],
+      'no connect() but to Unix sockets: no outside address, not even a UDP one, and no loopback',
+    );
     process.stderr.write(`# print trace: ${all.length} connects, all to Unix sockets: 0 DNS, 0 outside, 0 loopback\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInlineSafeSvg } from '../../src/render/svg-guard.ts';
 
-const plain = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g clip-path="url(#clip1)"><rect width="10" height="10" fill="white"/><text>a &lt; b</text></g></svg>';
+const plain =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g clip-path="url(#clip1)"><rect width="10" height="10" fill="white"/><text>a &lt; b</text></g></svg>';
 
 test('plain drawing SVG passes', () => {
   assert.equal(isInlineSafeSvg(plain), true);

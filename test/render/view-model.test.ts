@@ -18,12 +18,29 @@ test('numbers show three significant digits without exponents for ordinary magni
   assert.equal(formatTimestamp('yesterday'), 'yesterday');
 });
 
-test('scorecard cells: KID as mean ± std, intervals in the value\'s decimals, best flags kept', async () => {
+test("scorecard cells: KID as mean ± std, intervals in the value's decimals, best flags kept", async () => {
   const view = toViewModel(await buildFixtureReport());
-  assert.deepEqual(view.scorecard.columns.map((c) => `${c.label} ${c.arrow}`), ['FID ↓', 'KID ↓', 'Precision ↑', 'Bits/dim ↓']);
+  assert.deepEqual(
+    view.scorecard.columns.map((c) => `${c.label} ${c.arrow}`),
+    ['FID ↓', 'KID ↓', 'Precision ↑', 'Bits/dim ↓'],
+  );
   const [gan, vae] = view.scorecard.rows;
-  assert.deepEqual(gan!.cells[0], { kind: 'value', text: '12.4', detail: '[11.6, 13.4]', interval: ['11.6', '13.4'], best: true, footnote: null });
-  assert.deepEqual(gan!.cells[1], { kind: 'value', text: '0.0114 ± 0.0021', detail: null, interval: null, best: true, footnote: null });
+  assert.deepEqual(gan!.cells[0], {
+    kind: 'value',
+    text: '12.4',
+    detail: '[11.6, 13.4]',
+    interval: ['11.6', '13.4'],
+    best: true,
+    footnote: null,
+  });
+  assert.deepEqual(gan!.cells[1], {
+    kind: 'value',
+    text: '0.0114 ± 0.0021',
+    detail: null,
+    interval: null,
+    best: true,
+    footnote: null,
+  });
   assert.equal(vae!.cells[0]!.best, false);
   assert.equal(vae!.family, 'VAE');
 });
@@ -61,7 +78,14 @@ test('failed cells show their reason; missing cells a dash; failed models are li
   data.models[1] = { ...data.models[1]!, status: 'failed', error: 'weights missing' };
   const view = toViewModel(data);
   const vae = view.scorecard.rows[1]!;
-  assert.deepEqual(vae.cells[1], { kind: 'failed', text: 'failed', detail: 'decoder produced NaN', interval: null, best: false, footnote: null });
+  assert.deepEqual(vae.cells[1], {
+    kind: 'failed',
+    text: 'failed',
+    detail: 'decoder produced NaN',
+    interval: null,
+    best: false,
+    footnote: null,
+  });
   assert.equal(vae.cells[2]!.kind, 'missing');
   assert.equal(vae.cells[2]!.text, '–');
   assert.deepEqual(view.failedModels, [{ name: 'vae-mnist', error: 'weights missing' }]);
@@ -72,20 +96,38 @@ test('summary: one paragraph per axis with the best model, its margin and whethe
   data.charts.push({ id: 'x', title: 'x', caption: '', spec: {}, svg: '<svg onload="alert(1)"></svg>' });
   data.images.push({ ...data.images[0]!, dataUri: 'https://example.com/track.png' });
   const view = toViewModel(data);
-  assert.deepEqual(view.summary.axes.map((a) => `${a.axis}: ${a.verdict}`), [
-    'Fidelity: dcgan-mnist best on FID, KID, Precision.',
-    'Diversity: not measured in this report.',
-    // Read from the density section (test/render/likelihood-sections.test.ts), not from a scorecard column.
-    'Density (likelihood): not measured in this report.',
-    'Invertibility: not measured in this report.',
-    'Speed: vae-mnist fastest at 8,800 img/s on wasm.',
-  ]);
+  assert.deepEqual(
+    view.summary.axes.map((a) => `${a.axis}: ${a.verdict}`),
+    [
+      'Fidelity: dcgan-mnist best on FID, KID, Precision.',
+      'Diversity: not measured in this report.',
+      // Read from the density section (test/render/likelihood-sections.test.ts), not from a scorecard column.
+      'Density (likelihood): not measured in this report.',
+      'Invertibility: not measured in this report.',
+      'Speed: vae-mnist fastest at 8,800 img/s on wasm.',
+    ],
+  );
   const [fidelity, , , , speed] = view.summary.axes;
-  assert.match(fidelity!.paragraph, /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 19\.5 below vae-mnist \(31\.9 \[30\.2, 33\.7\]\); the 95% intervals do not overlap\./);
-  assert.match(fidelity!.paragraph, /KID ↓: dcgan-mnist is best at 0\.0114 ± 0\.0021, 0\.0238 below vae-mnist \(0\.0352 ± 0\.0034\); the gap exceeds the two standard deviations together\./);
-  assert.equal(speed!.paragraph, 'vae-mnist samples fastest at 8,800 img/s, 1.72× dcgan-mnist (5,120 img/s), on the wasm backend (one timed run, so no interval).');
-  assert.deepEqual(view.summary.axes.filter((a) => !a.measured).map((a) => a.paragraph), ['Not measured in this report.', 'Not measured in this report.', 'Not measured in this report.']);
-  assert.deepEqual(view.speed?.rows.map((r) => `${r.model} ${r.speed} ${r.relative}`), ['vae-mnist 8,800 img/s 1.72×', 'dcgan-mnist 5,120 img/s 1×']);
+  assert.match(
+    fidelity!.paragraph,
+    /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 19\.5 below vae-mnist \(31\.9 \[30\.2, 33\.7\]\); the 95% intervals do not overlap\./,
+  );
+  assert.match(
+    fidelity!.paragraph,
+    /KID ↓: dcgan-mnist is best at 0\.0114 ± 0\.0021, 0\.0238 below vae-mnist \(0\.0352 ± 0\.0034\); the gap exceeds the two standard deviations together\./,
+  );
+  assert.equal(
+    speed!.paragraph,
+    'vae-mnist samples fastest at 8,800 img/s, 1.72× dcgan-mnist (5,120 img/s), on the wasm backend (one timed run, so no interval).',
+  );
+  assert.deepEqual(
+    view.summary.axes.filter((a) => !a.measured).map((a) => a.paragraph),
+    ['Not measured in this report.', 'Not measured in this report.', 'Not measured in this report.'],
+  );
+  assert.deepEqual(
+    view.speed?.rows.map((r) => `${r.model} ${r.speed} ${r.relative}`),
+    ['vae-mnist 8,800 img/s 1.72×', 'dcgan-mnist 5,120 img/s 1×'],
+  );
   assert.ok(view.charts[0]!.svg?.startsWith('<svg'));
   assert.equal(view.charts[1]!.svg, null);
   assert.ok(view.images[0]!.src?.startsWith('data:image/png;base64,'));
@@ -97,7 +139,10 @@ test('speed: a model that sampled on several threads says so, and the section sa
   assert.equal(toViewModel(data).speed?.threadsNote, null);
   data.models[1]!.samplingThreads = 2;
   const view = toViewModel(data);
-  assert.deepEqual(view.speed?.rows.map((r) => r.speed), ['8,800 img/s on 2 threads', '5,120 img/s']);
+  assert.deepEqual(
+    view.speed?.rows.map((r) => r.speed),
+    ['8,800 img/s on 2 threads', '5,120 img/s'],
+  );
   assert.match(view.speed?.threadsNote ?? '', /one thread except where a thread count is given/);
 });
 
@@ -106,7 +151,10 @@ test('overlapping intervals and ties are said plainly', async () => {
   data.results['vae-mnist']!.fid = { kind: 'value', value: 12.9, interval: [12.0, 13.8], n: 2000 };
   data.results['vae-mnist']!.precision = { kind: 'value', value: 0.812, interval: [0.8, 0.83], n: 2000, best: true };
   const [fidelity] = toViewModel(data).summary.axes;
-  assert.match(fidelity!.paragraph, /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 0\.5 below vae-mnist .*; the 95% intervals overlap, so the lead is not clear\./);
+  assert.match(
+    fidelity!.paragraph,
+    /FID ↓: dcgan-mnist is best at 12\.4 \[11\.6, 13\.4\], 0\.5 below vae-mnist .*; the 95% intervals overlap, so the lead is not clear\./,
+  );
   assert.match(fidelity!.paragraph, /Precision ↑: dcgan-mnist and vae-mnist tie at 0\.812/);
   assert.equal(fidelity!.verdict, 'dcgan-mnist best on FID, KID; dcgan-mnist and vae-mnist on Precision.');
 });
@@ -114,9 +162,19 @@ test('overlapping intervals and ties are said plainly', async () => {
 test('with more metrics than fit one A4 row per model, the scorecard is also given metric by metric', async () => {
   assert.equal(toViewModel(await buildFixtureReport()).scorecard.transposed, null);
   const { scorecard } = toViewModel(await buildFixtureReport({ prdc: true }));
-  assert.deepEqual(scorecard.transposed?.models, [{ name: 'dcgan-mnist', family: 'GAN' }, { name: 'vae-mnist', family: 'VAE' }]);
-  assert.deepEqual(scorecard.transposed?.rows.map((r) => r.label), scorecard.columns.map((c) => c.label));
-  assert.equal(scorecard.transposed?.rows[4]?.cells[1], scorecard.rows[1]!.cells[4], 'the same cell, recall of the VAE');
+  assert.deepEqual(scorecard.transposed?.models, [
+    { name: 'dcgan-mnist', family: 'GAN' },
+    { name: 'vae-mnist', family: 'VAE' },
+  ]);
+  assert.deepEqual(
+    scorecard.transposed?.rows.map((r) => r.label),
+    scorecard.columns.map((c) => c.label),
+  );
+  assert.equal(
+    scorecard.transposed?.rows[4]?.cells[1],
+    scorecard.rows[1]!.cells[4],
+    'the same cell, recall of the VAE',
+  );
 });
 
 test("Methods lists a file extractor's provenance (file, input, resize, colour, runtime); none for the built-in classifier", async () => {

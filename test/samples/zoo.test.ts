@@ -20,7 +20,15 @@ import { requireComponent, runComponent } from '../../src/models/generative-mode
 await initBackend('wasm');
 
 const SAMPLES_DIR = fileURLToPath(new URL('../../samples/mnist/', import.meta.url));
-const BUNDLES = ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed', 'vae-conv', 'flow-realnvp', 'ar-pixelcnn', 'hybrid-vqvae'];
+const BUNDLES = [
+  'gan-dcgan',
+  'gan-dcgan-ema',
+  'gan-collapsed',
+  'vae-conv',
+  'flow-realnvp',
+  'ar-pixelcnn',
+  'hybrid-vqvae',
+];
 const DENSITY_TEST_IMAGES = 20;
 /** 20 images against the card's 1000: a loose band, wide enough for their sampling error. */
 const BITS_PER_DIM_BAND = 0.25;
@@ -60,13 +68,21 @@ for (const name of BUNDLES) {
       const expected = cardDensity(dir);
       assert.ok(expected.length > 0, 'the card records measured bits/dim');
       const model = modelForBundle(bundle);
-      const estimates = await model.likelihood!.logLikelihood(test.images, { rng: new Rng(1), batchSize: 20, samples: expected[0]!.draws, source: test.source });
+      const estimates = await model.likelihood!.logLikelihood(test.images, {
+        rng: new Rng(1),
+        batchSize: 20,
+        samples: expected[0]!.draws,
+        source: test.source,
+      });
       for (const e of estimates) {
         const bits = -e.logLikelihoods.reduce((a, b) => a + b, 0) / e.logLikelihoods.length / (28 * 28 * Math.LN2);
         const card = expected.find((c) => c.estimator === e.estimator);
         assert.ok(card, `the card has a figure for ${e.estimator}`);
         assert.ok(Number.isFinite(bits), `${e.estimator}: finite`);
-        assert.ok(Math.abs(bits - card.bitsPerDim) < BITS_PER_DIM_BAND, `${e.estimator}: ${bits.toFixed(3)} bits/dim, card ${card.bitsPerDim}`);
+        assert.ok(
+          Math.abs(bits - card.bitsPerDim) < BITS_PER_DIM_BAND,
+          `${e.estimator}: ${bits.toFixed(3)} bits/dim, card ${card.bitsPerDim}`,
+        );
       }
     } finally {
       disposeBundle(bundle);
@@ -78,11 +94,14 @@ for (const name of BUNDLES) {
 function pixelCnnLogits(bundle: Bundle, image: Float32Array, rows = 28): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor4d(image.subarray(0, rows * 28), [1, rows, 28, 1]);
-    return runComponent(requireComponent(bundle, 'row'), [x, runComponent(requireComponent(bundle, 'above'), x)]).dataSync() as Float32Array;
+    return runComponent(requireComponent(bundle, 'row'), [
+      x,
+      runComponent(requireComponent(bundle, 'above'), x),
+    ]).dataSync() as Float32Array;
   });
 }
 
-test('ar-pixelcnn: a pixel\'s parameters do not depend on it or on later pixels', async () => {
+test("ar-pixelcnn: a pixel's parameters do not depend on it or on later pixels", async () => {
   const bundle = await loadBundle(join(SAMPLES_DIR, 'ar-pixelcnn'));
   try {
     const image = loadMnist('test', 1).images.data;
@@ -102,7 +121,7 @@ test('ar-pixelcnn: a pixel\'s parameters do not depend on it or on later pixels'
   }
 });
 
-test('ar-pixelcnn: its split sees far: a pixel 20 rows above moves a pixel\'s parameters', async () => {
+test("ar-pixelcnn: its split sees far: a pixel 20 rows above moves a pixel's parameters", async () => {
   const bundle = await loadBundle(join(SAMPLES_DIR, 'ar-pixelcnn'));
   try {
     const image = loadMnist('test', 1).images.data;
@@ -126,7 +145,8 @@ test('ar-pixelcnn: run on rows 0 … h alone, as the sampler does, row h gets th
     for (const h of [0, 9, 27]) {
       const part = pixelCnnLogits(bundle, image, h + 1);
       let largest = 0;
-      for (let j = h * 28 * 256; j < (h + 1) * 28 * 256; j++) largest = Math.max(largest, Math.abs(part[j]! - whole[j]!));
+      for (let j = h * 28 * 256; j < (h + 1) * 28 * 256; j++)
+        largest = Math.max(largest, Math.abs(part[j]! - whole[j]!));
       assert.ok(largest < 1e-4, `row ${h}: parameters differ by ${largest}`);
     }
   } finally {

@@ -8,7 +8,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { initBackend } from '../../src/core/backend.ts';
@@ -41,13 +52,18 @@ interface HostileCase {
   hangsToday?: boolean;
 }
 
-const { cases } = JSON.parse(readFileSync(join(root, 'test/fixtures/hostile/cases.json'), 'utf8')) as { cases: HostileCase[] };
+const { cases } = JSON.parse(readFileSync(join(root, 'test/fixtures/hostile/cases.json'), 'utf8')) as {
+  cases: HostileCase[];
+};
 
 /** What lies outside every bundle; no message may show these. */
 const SECRET_TEXT = 'TOP-SECRET';
 const SECRET_BYTES = 4321;
 
-const bases = { gan: await writeTinyGan(), vae: await writeTinyVae({ qMean: 0, qLogVar: 0, mixture: { weights: [1], means: [[0]], logVariances: [[0]] } }) };
+const bases = {
+  gan: await writeTinyGan(),
+  vae: await writeTinyVae({ qMean: 0, qLogVar: 0, mixture: { weights: [1], means: [[0]], logVariances: [[0]] } }),
+};
 const canFifo = spawnSync('mkfifo', ['--version']).status === 0;
 
 /**
@@ -61,7 +77,10 @@ function buildCase(c: HostileCase): { work: string; bundle: string } {
   cpSync(bases[c.base], join(work, 'bundle-other'), { recursive: true });
   const outside = join(work, 'outside');
   mkdirSync(outside);
-  writeFileSync(join(outside, 'secret.bin'), SECRET_TEXT.repeat(Math.ceil(SECRET_BYTES / SECRET_TEXT.length)).slice(0, SECRET_BYTES));
+  writeFileSync(
+    join(outside, 'secret.bin'),
+    SECRET_TEXT.repeat(Math.ceil(SECRET_BYTES / SECRET_TEXT.length)).slice(0, SECRET_BYTES),
+  );
   if (c.base === 'gan') cpSync(join(bases.gan, 'generator'), join(outside, 'model'), { recursive: true });
   if (c.base === 'vae') cpSync(join(bases.vae, 'prior.json'), join(outside, 'prior.json'));
   cpSync(join(bases[c.base], 'genmodel.json'), join(outside, 'genmodel.json'));
@@ -107,7 +126,12 @@ test('the corpus holds at least 20 hostile cases, each with an exit code and, wh
 });
 
 for (const c of cases) {
-  const skip = 'fifo' in (c.steps[0] ?? {}) && !canFifo ? 'mkfifo is not available' : process.env.HOSTILE_SKIP_HANGS && c.hangsToday ? 'hangs on the code before the fix' : false;
+  const skip =
+    'fifo' in (c.steps[0] ?? {}) && !canFifo
+      ? 'mkfifo is not available'
+      : process.env.HOSTILE_SKIP_HANGS && c.hangsToday
+        ? 'hangs on the code before the fix'
+        : false;
   test(`${c.id}: ${c.what} → exit ${c.expect.exit}`, { skip }, async () => {
     const { work, bundle } = buildCase(c);
     try {
@@ -120,7 +144,10 @@ for (const c of cases) {
         assert.ok(e instanceof GenreportError, `an input error, not ${String(e)}`);
         assert.equal(e.exitCode, expect.exit);
         assert.ok(e.message.includes(expect.message), `message has "${expect.message}": ${e.message}`);
-        assert.deepEqual(e.problems.map((p) => p.field).filter(Boolean), expect.fields ?? (expect.field ? [expect.field] : []));
+        assert.deepEqual(
+          e.problems.map((p) => p.field).filter(Boolean),
+          expect.fields ?? (expect.field ? [expect.field] : []),
+        );
         for (const p of e.problems) assert.equal(p.file, join(work, expect.file));
         assertNoOutsideLeak(e.message);
         return true;
@@ -139,7 +166,10 @@ test('with GENREPORT_ALLOW_BUNDLE_SYMLINKS=1 a symlink out (a shared weights sto
   process.env[ALLOW_SYMLINKS_OUT] = '1';
   try {
     disposeBundle(await loadBundle(linked.bundle));
-    await assert.rejects(loadBundle(dotted.bundle), /weightsManifest\[0\]\.paths\[0\]: leads out of the bundle folder \(\.\.\/\.\.\/bundle-other/);
+    await assert.rejects(
+      loadBundle(dotted.bundle),
+      /weightsManifest\[0\]\.paths\[0\]: leads out of the bundle folder \(\.\.\/\.\.\/bundle-other/,
+    );
   } finally {
     delete process.env[ALLOW_SYMLINKS_OUT];
     rmSync(linked.work, { recursive: true, force: true });
@@ -168,13 +198,20 @@ test('through the CLI, hostile bundles fail alone with their file and field name
       ].join('\n'),
     );
     const out = join(work, 'report');
-    const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+    const run = spawnSync(process.execPath, [join(root, 'bin/genreport.js'), 'run', config, '--out', out, '--quiet'], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /every model failed/);
     chosen.forEach((c, i) => {
       const expect = c.expect as { file: string; field?: string; fields?: string[]; message: string };
       const field = expect.field ?? expect.fields![0];
-      assert.ok(run.stderr.includes(`${join(built[i]!.work, expect.file)}: ${field}: `), `${c.id}: stderr names ${expect.file} and ${field}`);
+      assert.ok(
+        run.stderr.includes(`${join(built[i]!.work, expect.file)}: ${field}: `),
+        `${c.id}: stderr names ${expect.file} and ${field}`,
+      );
       assert.ok(run.stderr.includes(expect.message), `${c.id}: stderr has "${expect.message}"`);
     });
     assertNoOutsideLeak(run.stderr);

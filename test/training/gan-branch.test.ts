@@ -10,7 +10,19 @@ await initBackend('wasm');
 
 /** A tiny DCGAN run: 8 feature maps, 4 images a step. */
 function tiny(out: string, overrides: Partial<GanTrainOptions> = {}): GanTrainOptions {
-  return { out, name: 'tiny', seed: 3, steps: 6, batchSize: 4, learningRate: 2e-4, emaDecay: 0.999, width: 8, backend: 'wasm', shipEma: false, ...overrides };
+  return {
+    out,
+    name: 'tiny',
+    seed: 3,
+    steps: 6,
+    batchSize: 4,
+    learningRate: 2e-4,
+    emaDecay: 0.999,
+    width: 8,
+    backend: 'wasm',
+    shipEma: false,
+    ...overrides,
+  };
 }
 
 const collapse = { fromStep: 4, generatorLearningRate: 2e-3, generatorSteps: 3 };
@@ -39,19 +51,33 @@ test('a collapsed run branched off a healthy one is bit for bit the collapsed ru
   await trainGan(tiny(join(dir, 'healthy-alone')));
 
   const alone = bundleFiles(join(dir, 'alone'));
-  assert.deepEqual(Object.keys(alone).sort(), ['/generator/model.json', '/generator/weights.bin', '/genmodel.json', '/train-log.csv']);
+  assert.deepEqual(Object.keys(alone).sort(), [
+    '/generator/model.json',
+    '/generator/weights.bin',
+    '/genmodel.json',
+    '/train-log.csv',
+  ]);
   assert.deepEqual(bundleFiles(join(dir, 'branched')), alone);
   // The healthy run is not changed by carrying a branch.
   assert.deepEqual(bundleFiles(join(dir, 'healthy')), bundleFiles(join(dir, 'healthy-alone')));
   assert.notDeepEqual(bundleFiles(join(dir, 'healthy'))['/generator/weights.bin'], alone['/generator/weights.bin']);
   // Shared steps 1-3 are logged in both; from step 4 on, the runs differ.
-  const rows = (name: string) => readFileSync(join(dir, name, 'train-log.csv'), 'utf8').trim().split('\n');
+  const rows = (name: string) =>
+    readFileSync(join(dir, name, 'train-log.csv'), 'utf8')
+      .trim()
+      .split('\n');
   assert.deepEqual(rows('branched').slice(0, 4), rows('healthy').slice(0, 4));
   assert.notEqual(rows('branched')[4], rows('healthy')[4]);
 });
 
 test('a branch that shares no steps with the main run is refused', async () => {
-  await assert.rejects(trainGan(tiny('/nonexistent/a'), tiny('/nonexistent/b', { collapse, seed: 4 })), /differs from the main run in seed/);
+  await assert.rejects(
+    trainGan(tiny('/nonexistent/a'), tiny('/nonexistent/b', { collapse, seed: 4 })),
+    /differs from the main run in seed/,
+  );
   await assert.rejects(trainGan(tiny('/nonexistent/a'), tiny('/nonexistent/b')), /must be the collapsing run/);
-  await assert.rejects(trainGan(tiny('/nonexistent/a'), tiny('/nonexistent/b', { collapse: { ...collapse, fromStep: 9 } })), /outside both runs/);
+  await assert.rejects(
+    trainGan(tiny('/nonexistent/a'), tiny('/nonexistent/b', { collapse: { ...collapse, fromStep: 9 } })),
+    /outside both runs/,
+  );
 });

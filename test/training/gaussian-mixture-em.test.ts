@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.ts';
-import { fitGaussianMixture, PLAIN_PRODUCTS, type MatrixProducts } from '../../training/mnist/lib/gaussian-mixture-em.ts';
+import {
+  fitGaussianMixture,
+  PLAIN_PRODUCTS,
+  type MatrixProducts,
+} from '../../training/mnist/lib/gaussian-mixture-em.ts';
 import { openBlas } from '../../src/metrics/stats/openblas.ts';
 
 test('EM recovers three well-separated diagonal Gaussians, and never lowers the log-likelihood', () => {
@@ -18,18 +22,31 @@ test('EM recovers three well-separated diagonal Gaussians, and never lowers the 
     const c = u < 0.2 ? 0 : u < 0.5 ? 1 : 2;
     for (let j = 0; j < 2; j++) data[i * 2 + j] = truth[c]!.mean[j]! + truth[c]!.sd[j]! * rng.normal();
   }
-  const fit = fitGaussianMixture(data, n, 2, 3, new Rng(2), { maxIterations: 200, tolerance: 1e-10, varianceFloor: 1e-6 });
-  for (let t = 1; t < fit.trace.length; t++) assert.ok(fit.trace[t]! >= fit.trace[t - 1]! - 1e-12, `iteration ${t} lowered the log-likelihood`);
+  const fit = fitGaussianMixture(data, n, 2, 3, new Rng(2), {
+    maxIterations: 200,
+    tolerance: 1e-10,
+    varianceFloor: 1e-6,
+  });
+  for (let t = 1; t < fit.trace.length; t++)
+    assert.ok(fit.trace[t]! >= fit.trace[t - 1]! - 1e-12, `iteration ${t} lowered the log-likelihood`);
   assert.ok(Math.abs(fit.weights.reduce((a, b) => a + b, 0) - 1) < 1e-12);
   for (const component of truth) {
     // Match each true component to the fitted one with the nearest mean.
-    const c = fit.means.map((m, i) => [Math.hypot(m[0]! - component.mean[0]!, m[1]! - component.mean[1]!), i]).sort((a, b) => a[0]! - b[0]!)[0]![1]!;
-    const se = Math.sqrt(component.weight * (1 - component.weight) / n);
+    const c = fit.means
+      .map((m, i) => [Math.hypot(m[0]! - component.mean[0]!, m[1]! - component.mean[1]!), i])
+      .sort((a, b) => a[0]! - b[0]!)[0]![1]!;
+    const se = Math.sqrt((component.weight * (1 - component.weight)) / n);
     assert.ok(Math.abs(fit.weights[c]! - component.weight) < 4 * se, `weight ${fit.weights[c]} vs ${component.weight}`);
     for (let j = 0; j < 2; j++) {
       const count = component.weight * n;
-      assert.ok(Math.abs(fit.means[c]![j]! - component.mean[j]!) < 4 * component.sd[j]! / Math.sqrt(count), `mean ${fit.means[c]![j]} vs ${component.mean[j]}`);
-      assert.ok(Math.abs(Math.exp(0.5 * fit.logVariances[c]![j]!) / component.sd[j]! - 1) < 0.06, `sd ${Math.exp(0.5 * fit.logVariances[c]![j]!)} vs ${component.sd[j]}`);
+      assert.ok(
+        Math.abs(fit.means[c]![j]! - component.mean[j]!) < (4 * component.sd[j]!) / Math.sqrt(count),
+        `mean ${fit.means[c]![j]} vs ${component.mean[j]}`,
+      );
+      assert.ok(
+        Math.abs(Math.exp(0.5 * fit.logVariances[c]![j]!) / component.sd[j]! - 1) < 0.06,
+        `sd ${Math.exp(0.5 * fit.logVariances[c]![j]!)} vs ${component.sd[j]}`,
+      );
     }
   }
 });
@@ -49,7 +66,7 @@ test('EM is deterministic for a seed, and one component is the sample mean and v
   }
 });
 
-test('EM\'s plain-loop products (used without OpenBLAS) equal the textbook sums, and OpenBLAS\'s where it loads, to 1e-12', () => {
+test("EM's plain-loop products (used without OpenBLAS) equal the textbook sums, and OpenBLAS's where it loads, to 1e-12", () => {
   const rng = new Rng(4);
   const [m, n, d] = [7, 5, 9];
   const a = Float64Array.from({ length: m * d }, () => rng.normal());
@@ -68,7 +85,12 @@ test('EM\'s plain-loop products (used without OpenBLAS) equal the textbook sums,
     return s;
   });
   const blas = openBlas();
-  const routes: [string, MatrixProducts][] = [['plain loops', PLAIN_PRODUCTS], ...(blas ? [['OpenBLAS', { withTranspose: blas.productWithTranspose, plain: blas.product }] as [string, MatrixProducts]] : [])];
+  const routes: [string, MatrixProducts][] = [
+    ['plain loops', PLAIN_PRODUCTS],
+    ...(blas
+      ? [['OpenBLAS', { withTranspose: blas.productWithTranspose, plain: blas.product }] as [string, MatrixProducts]]
+      : []),
+  ];
   for (const [label, products] of routes) {
     const outT = new Float64Array(m * n).fill(7);
     products.withTranspose(a, m, b, n, d, -0.5, outT);

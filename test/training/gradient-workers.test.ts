@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/core/backend.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { FlowActNorm, FlowConvAffineCoupling, FlowFlatten, FlowInvertible1x1Conv, FlowSqueeze } from '../../src/models/layers/index.ts';
+import {
+  FlowActNorm,
+  FlowConvAffineCoupling,
+  FlowFlatten,
+  FlowInvertible1x1Conv,
+  FlowSqueeze,
+} from '../../src/models/layers/index.ts';
 import { GradientWorkers } from '../../training/mnist/lib/gradient-workers.ts';
 import { loss } from '../../training/mnist/flow/loss.ts';
 
@@ -24,7 +30,15 @@ function smallFlow(): tf.LayersModel {
     ],
   });
   const rng = new Rng(5);
-  for (const layer of model.layers.slice(1)) layer.setWeights(layer.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => 0.2 * rng.normal()), w.shape)));
+  for (const layer of model.layers.slice(1))
+    layer.setWeights(
+      layer.getWeights().map((w) =>
+        tf.tensor(
+          Float32Array.from({ length: w.size }, () => 0.2 * rng.normal()),
+          w.shape,
+        ),
+      ),
+    );
   return model;
 }
 
@@ -44,7 +58,10 @@ test('gradients shared among 3 workers (shares of 3, 3 and 4 images) equal the w
   const workers = GradientWorkers.start(model, LOSS_MODULE, 3);
   try {
     const shared = await workers.gradients(y, [10, 4, 4, 1]);
-    assert.ok(Math.abs(shared.loss - value.dataSync()[0]!) < 1e-4 * Math.abs(value.dataSync()[0]!), `loss ${shared.loss} vs ${value.dataSync()[0]}`);
+    assert.ok(
+      Math.abs(shared.loss - value.dataSync()[0]!) < 1e-4 * Math.abs(value.dataSync()[0]!),
+      `loss ${shared.loss} vs ${value.dataSync()[0]}`,
+    );
     assert.ok(Number.isFinite(shared.figures.logDet));
     for (const v of variables) {
       const expected = grads[v.name]!.dataSync();
@@ -79,7 +96,12 @@ test('three Adam steps with 2 gradient workers follow the single-thread training
         }
       }
       // New weights reach the workers every step; none of it may pile up there.
-      if (workers) assert.deepEqual(workerTensors[2], workerTensors[1], `live tensors in the workers by step: ${JSON.stringify(workerTensors)}`);
+      if (workers)
+        assert.deepEqual(
+          workerTensors[2],
+          workerTensors[1],
+          `live tensors in the workers by step: ${JSON.stringify(workerTensors)}`,
+        );
       return model.getWeights().map((w) => w.dataSync() as Float32Array);
     } finally {
       await workers?.stop();
@@ -87,8 +109,17 @@ test('three Adam steps with 2 gradient workers follow the single-thread training
   };
   const alone = await train(1);
   const shared = await train(2);
-  const initial = smallFlow().getWeights().map((w) => w.dataSync());
+  const initial = smallFlow()
+    .getWeights()
+    .map((w) => w.dataSync());
   const moved = alone.some((w, k) => w.some((v, i) => Math.abs(v - initial[k]![i]!) > 1e-3));
   assert.ok(moved, 'the steps change the weights');
-  alone.forEach((w, k) => w.forEach((v, i) => assert.ok(Math.abs(v - shared[k]![i]!) <= 1e-5 * Math.max(1, Math.abs(v)), `weight ${k}[${i}]: ${v} vs ${shared[k]![i]}`)));
+  alone.forEach((w, k) =>
+    w.forEach((v, i) =>
+      assert.ok(
+        Math.abs(v - shared[k]![i]!) <= 1e-5 * Math.max(1, Math.abs(v)),
+        `weight ${k}[${i}]: ${v} vs ${shared[k]![i]}`,
+      ),
+    ),
+  );
 });

@@ -21,14 +21,18 @@ function fakeRunner(durations: Record<string, number>, failing?: string) {
   return { runner, events, mostAtOnce: () => mostAtOnce };
 }
 
-const before = (events: string[], a: string, b: string) => events.indexOf(a) >= 0 && events.indexOf(a) < events.indexOf(b);
+const before = (events: string[], a: string, b: string) =>
+  events.indexOf(a) >= 0 && events.indexOf(a) < events.indexOf(b);
 
-const MEASURES = ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed', 'flow-realnvp', 'vae-conv', 'ar-pixelcnn'].map((bundle) => `${bundle} measure`);
+const MEASURES = ['gan-dcgan', 'gan-dcgan-ema', 'gan-collapsed', 'flow-realnvp', 'vae-conv', 'ar-pixelcnn'].map(
+  (bundle) => `${bundle} measure`,
+);
 
 test('the zoo trains every family, two at a time, and measures each bundle only after the classifier is retrained', async () => {
   const { runner, events, mostAtOnce } = fakeRunner({ classifier: 40, vae: 20, gans: 5 });
   await trainZoo({ seed: 7, backend: 'wasm', measure: true }, runner);
-  for (const label of ['classifier', 'gans', 'flow', 'vae', 'autoregressive', ...MEASURES]) assert.ok(events.includes(`end ${label}`), label);
+  for (const label of ['classifier', 'gans', 'flow', 'vae', 'autoregressive', ...MEASURES])
+    assert.ok(events.includes(`end ${label}`), label);
   assert.equal(mostAtOnce(), 2, 'both cores, never more');
   assert.deepEqual(events.slice(0, 2).sort(), ['start classifier', 'start gans'], 'the lanes start at once');
   // The GANs finished first (5 ms < 40 ms) but are measured only once the classifier is done.

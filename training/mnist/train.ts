@@ -36,14 +36,26 @@ const COLLAPSE_NOTE =
 /** Where the shipped MNIST bundles live: each family's default output folder is one of them. */
 const MNIST_BUNDLES = fileURLToPath(new URL('../../samples/mnist/', import.meta.url));
 
-const FAMILIES = ['classifier', 'gan', 'gan-collapsed', 'gans', 'vae', 'vae-prior', 'flow', 'flow-prior', 'autoregressive'] as const;
+const FAMILIES = [
+  'classifier',
+  'gan',
+  'gan-collapsed',
+  'gans',
+  'vae',
+  'vae-prior',
+  'flow',
+  'flow-prior',
+  'autoregressive',
+] as const;
 type Family = (typeof FAMILIES)[number];
 /** Mixture sizes the stage-two priors (VAE, flow) choose among. */
 const PRIOR_COMPONENTS = [1, 10, 25, 50, 100, 200];
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('train:mnist')
-  .usage('$0 --family <name> [options]\n\nRetrain a shipped sample model (or, with --family all, every one) with a fixed seed.')
+  .usage(
+    '$0 --family <name> [options]\n\nRetrain a shipped sample model (or, with --family all, every one) with a fixed seed.',
+  )
   .option('family', {
     choices: [...FAMILIES, 'all'] as const,
     demandOption: true,
@@ -55,24 +67,44 @@ const argv = await yargs(hideBin(process.argv))
   .option('steps', { type: 'number', describe: 'optimisation steps (default per family)' })
   .option('epochs', { type: 'number', describe: 'classifier epochs over MNIST train (default 4)' })
   .option('batch-size', { type: 'number', describe: 'images per step (default per family)' })
-  .option('out', { type: 'string', describe: 'output folder (default: the shipped bundle folder under samples/mnist/, or extractors/mnist-classifier/)' })
-  .option('resume', { type: 'string', describe: 'flow and autoregressive: a bundle that finished the first cycle(s); train the remaining cycles from it' })
-  .option('cycles-done', { type: 'number', default: 1, describe: 'with --resume: how many cycles that bundle finished' })
+  .option('out', {
+    type: 'string',
+    describe:
+      'output folder (default: the shipped bundle folder under samples/mnist/, or extractors/mnist-classifier/)',
+  })
+  .option('resume', {
+    type: 'string',
+    describe: 'flow and autoregressive: a bundle that finished the first cycle(s); train the remaining cycles from it',
+  })
+  .option('cycles-done', {
+    type: 'number',
+    default: 1,
+    describe: 'with --resume: how many cycles that bundle finished',
+  })
   .option('workers', {
     type: 'number',
     default: 2,
-    describe: 'flow: worker threads sharing each batch, one core each (1: the main thread alone). Fixed, not the core count, so a retrain adds its gradients up in the same order on any machine',
+    describe:
+      'flow: worker threads sharing each batch, one core each (1: the main thread alone). Fixed, not the core count, so a retrain adds its gradients up in the same order on any machine',
   })
-  .option('measure', { type: 'boolean', default: true, describe: 'measure the bundle afterwards and record it in card.json' })
+  .option('measure', {
+    type: 'boolean',
+    default: true,
+    describe: 'measure the bundle afterwards and record it in card.json',
+  })
   .option('backend', { choices: BACKEND_CHOICES, default: 'auto' as BackendPreference })
   .strict()
   .help()
   .parse();
 
 if (argv.family === 'all') {
-  const perFamily = (['out', 'steps', 'epochs', 'batch-size', 'resume'] as const).filter((option) => argv[option] !== undefined);
+  const perFamily = (['out', 'steps', 'epochs', 'batch-size', 'resume'] as const).filter(
+    (option) => argv[option] !== undefined,
+  );
   if (perFamily.length > 0) {
-    process.stderr.write(`error: --family all trains every family with its defaults; leave out --${perFamily.join(', --')} (they set one family's training)\n`);
+    process.stderr.write(
+      `error: --family all trains every family with its defaults; leave out --${perFamily.join(', --')} (they set one family's training)\n`,
+    );
     process.exit(2);
   }
   try {
@@ -97,7 +129,17 @@ const measureDefaults: MeasureOptions = { samples: 1000, testImages: 1000, likel
  * warm-up (1 + t) / (10 + t) stays below them for all 3000 steps.
  */
 function ganOptions(out = argv.out ?? join(MNIST_BUNDLES, 'gan-dcgan')): GanTrainOptions {
-  return { out, name: 'dcgan', seed, steps: argv.steps ?? 3000, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-4, emaDecay: 0.99, width: 64, backend: backend.name };
+  return {
+    out,
+    name: 'dcgan',
+    seed,
+    steps: argv.steps ?? 3000,
+    batchSize: argv['batch-size'] ?? 64,
+    learningRate: 2e-4,
+    emaDecay: 0.99,
+    width: 64,
+    backend: backend.name,
+  };
 }
 
 function collapsedGanOptions(out = argv.out ?? join(MNIST_BUNDLES, 'gan-collapsed')): GanTrainOptions {
@@ -135,18 +177,31 @@ const trainers: Record<Family, () => Promise<{ out: string; measure: MeasureOpti
   },
   gans: async () => {
     if (argv.steps !== undefined) {
-      process.stderr.write('error: --family gans trains 3000 and 1350 steps; leave out --steps (or train gan or gan-collapsed alone)\n');
+      process.stderr.write(
+        'error: --family gans trains 3000 and 1350 steps; leave out --steps (or train gan or gan-collapsed alone)\n',
+      );
       process.exit(2);
     }
     // --out names a folder for all three bundles.
     const folder = argv.out ?? MNIST_BUNDLES;
-    const [run, collapsed] = [ganOptions(join(folder, 'gan-dcgan')), collapsedGanOptions(join(folder, 'gan-collapsed'))];
+    const [run, collapsed] = [
+      ganOptions(join(folder, 'gan-dcgan')),
+      collapsedGanOptions(join(folder, 'gan-collapsed')),
+    ];
     await trainGan(run, collapsed);
     return [run.out, `${run.out}-ema`, collapsed.out].map((bundle) => ({ out: bundle, measure: measureDefaults }));
   },
   vae: async () => {
     const out = argv.out ?? join(MNIST_BUNDLES, 'vae-conv');
-    await trainVae({ out, seed, steps: argv.steps ?? 5500, batchSize: argv['batch-size'] ?? 64, learningRate: 2e-3, klWarmupSteps: 500, backend: backend.name });
+    await trainVae({
+      out,
+      seed,
+      steps: argv.steps ?? 5500,
+      batchSize: argv['batch-size'] ?? 64,
+      learningRate: 2e-3,
+      klWarmupSteps: 500,
+      backend: backend.name,
+    });
     await fitVaePrior({ bundle: out, seed, candidates: PRIOR_COMPONENTS });
     // K = 16 draws for the importance-weighted bound; the card records K.
     return [{ out, measure: { ...measureDefaults, likelihoodDraws: 16 } }];

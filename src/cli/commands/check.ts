@@ -38,7 +38,13 @@ export function runCheck(args: CheckArgs, env: NodeJS.ProcessEnv = process.env):
   if (args.strict) {
     const warnings = comparabilityWarnings(current, baseline);
     if (warnings.length > 0) {
-      throw new GenreportError(warnings.map((w) => ({ file: args.current, field: '--strict', message: `does not compare with ${args.baseline}: ${w}` })));
+      throw new GenreportError(
+        warnings.map((w) => ({
+          file: args.current,
+          field: '--strict',
+          message: `does not compare with ${args.baseline}: ${w}`,
+        })),
+      );
     }
   }
   const rules = args.rules ? readRules(args.rules) : DEFAULT_RULES;
@@ -58,12 +64,30 @@ export const checkCommand: Required<Pick<CommandModule<object, CheckArgs>, 'buil
   builder: (y) =>
     y
       .option('current', { type: 'string', demandOption: true, describe: 'report.json of the candidate (the release)' })
-      .option('baseline', { type: 'string', demandOption: true, describe: 'report.json to compare against (same models, data and feature space)' })
-      .option('rules', { type: 'string', describe: 'gates.yaml: largest allowed regression per metric (default: 5% relative, beyond the 95% uncertainty)' })
+      .option('baseline', {
+        type: 'string',
+        demandOption: true,
+        describe: 'report.json to compare against (same models, data and feature space)',
+      })
+      .option('rules', {
+        type: 'string',
+        describe:
+          'gates.yaml: largest allowed regression per metric (default: 5% relative, beyond the 95% uncertainty)',
+      })
       .option('junit', { type: 'string', describe: 'also write JUnit XML here: one test case per model × metric' })
-      .option('markdown', { type: 'string', describe: 'also write the Markdown summary here (it goes to $GITHUB_STEP_SUMMARY when that is set)' })
-      .option('strict', { type: 'boolean', default: false, describe: 'refuse (exit 2) reports made with different sample counts or seeds, instead of warning' })
-      .example('$0 check --current new/report.json --baseline main/report.json --rules gates.yaml --junit gate.xml', 'gate a release in CI')
+      .option('markdown', {
+        type: 'string',
+        describe: 'also write the Markdown summary here (it goes to $GITHUB_STEP_SUMMARY when that is set)',
+      })
+      .option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: 'refuse (exit 2) reports made with different sample counts or seeds, instead of warning',
+      })
+      .example(
+        '$0 check --current new/report.json --baseline main/report.json --rules gates.yaml --junit gate.xml',
+        'gate a release in CI',
+      )
       .epilogue('Exit codes: 0 every rule held, 1 a rule failed, 2 bad input (including reports that do not compare).'),
   handler: (args) => runCheck(args),
 };

@@ -18,7 +18,8 @@ interface InitArgs {
 
 export function runInit(args: InitArgs): string {
   const path = resolve(args.dir, args.name);
-  if (existsSync(path) && !args.force) throw inputError(path, 'exists already; genreport init does not overwrite it (--force to replace it)');
+  if (existsSync(path) && !args.force)
+    throw inputError(path, 'exists already; genreport init does not overwrite it (--force to replace it)');
   writeFileAtomic(path, starterConfig());
   const shown = relative(process.cwd(), path) || path;
   process.stderr.write(`wrote ${shown}\nNext: list your models under models:, then  npx genreport run ${shown}\n`);
@@ -33,9 +34,10 @@ export const initCommand: Required<Pick<CommandModule<object, InitArgs>, 'builde
       .option('name', { type: 'string', default: 'genreport.yaml', describe: 'file name of the config' })
       .option('force', { type: 'boolean', default: false, describe: 'replace an existing file of that name' })
       .example('$0 init experiments/cifar', 'writes experiments/cifar/genreport.yaml')
-      .epilogue(`The same text, with every field explained, is docs/configuration.md. Paths in the config are relative to the config file.`),
+      .epilogue(
+        `The same text, with every field explained, is docs/configuration.md. Paths in the config are relative to the config file.`,
+      ),
   handler: (args) => {
     runInit(args);
   },
 };
-

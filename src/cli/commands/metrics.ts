@@ -87,7 +87,10 @@ async function readSide(path: string, extractor: FeatureExtractor | null, batchS
 }
 
 export async function runMetrics(args: MetricsArgs): Promise<void> {
-  const ids = args.metrics && args.metrics.length > 0 ? args.metrics.flatMap((m) => m.split(',')).filter(Boolean) : [...FEATURE_METRICS];
+  const ids =
+    args.metrics && args.metrics.length > 0
+      ? args.metrics.flatMap((m) => m.split(',')).filter(Boolean)
+      : [...FEATURE_METRICS];
   const known = METRICS.map((m) => m.id);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length > 0) throw inputError(undefined, MESSAGES.unknownMetrics(unknown, known), '--metrics');
@@ -100,25 +103,41 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   const bootstrap = wholeNumber('--bootstrap', 0)(args.bootstrap);
   const batchSize = wholeNumber('--batch-size', 1)(args['batch-size']);
 
-
-  const cached = args.real.toLowerCase().endsWith('.npz') && isReferenceStats(readNpz(args.real)) ? readReferenceStats(args.real) : null;
+  const cached =
+    args.real.toLowerCase().endsWith('.npz') && isReferenceStats(readNpz(args.real))
+      ? readReferenceStats(args.real)
+      : null;
   if (cached && ids.some((id) => id !== 'fid')) {
-    throw inputError(args.real, `holds cached statistics (mean, covariance), which give FID only; pass --metrics fid or the features themselves`, '--metrics');
+    throw inputError(
+      args.real,
+      `holds cached statistics (mean, covariance), which give FID only; pass --metrics fid or the features themselves`,
+      '--metrics',
+    );
   }
 
   let extractor: FeatureExtractor | null = null;
   if (args.extractor) {
     extractorKind(args.extractor);
-    extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () => initBackend('auto'));
+    extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () =>
+      initBackend('auto'),
+    );
     process.stderr.write(`features: ${describeExtractor(extractor)}\n`);
   }
   if (cached && extractor) {
     // Statistics from another network (or output, or input convention) would give a meaningless FID.
-    const mine = { extractor: extractor.info.id, extractorHash: extractor.info.hash, layer: extractorProvenance(extractor, { height: 0, width: 0, channels: 0 }).layer };
+    const mine = {
+      extractor: extractor.info.id,
+      extractorHash: extractor.info.hash,
+      layer: extractorProvenance(extractor, { height: 0, width: 0, channels: 0 }).layer,
+    };
     for (const field of ['extractor', 'extractorHash', 'layer'] as const) {
       if (cached.provenance[field] !== mine[field]) {
         extractor.dispose();
-        throw inputError(args.real, `was made with ${field} ${JSON.stringify(cached.provenance[field])}, --extractor gives ${JSON.stringify(mine[field])}`, `provenance.${field}`);
+        throw inputError(
+          args.real,
+          `was made with ${field} ${JSON.stringify(cached.provenance[field])}, --extractor gives ${JSON.stringify(mine[field])}`,
+          `provenance.${field}`,
+        );
       }
     }
   }
@@ -137,10 +156,17 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   // Too few rows for a metric is bad input, named by file, before any metric runs.
   const shortfalls = rowShortfalls(ids, { prK, prdcK }, { real: real?.features.rows, generated: fake.features.rows });
   if (shortfalls.length > 0) {
-    throw new GenreportError(shortfalls.map((s) => ({ file: s.side === 'real' ? args.real : args.fake, message: `has too few rows: ${shortfallText(s, 'rows')}` })));
+    throw new GenreportError(
+      shortfalls.map((s) => ({
+        file: s.side === 'real' ? args.real : args.fake,
+        message: `has too few rows: ${shortfallText(s, 'rows')}`,
+      })),
+    );
   }
   if (cached) {
-    const results = { fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows } };
+    const results = {
+      fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows },
+    };
     process.stdout.write(args.json ? `${JSON.stringify(metricsJson(results))}\n` : metricsTable(results));
     return;
   }
@@ -171,19 +197,62 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
 export const metricsCommand: Required<Pick<CommandModule<object, MetricsArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
-      .option('real', { type: 'string', demandOption: true, describe: 'real features: .npy/.npz (n × d), or an image source with --extractor' })
+      .option('real', {
+        type: 'string',
+        demandOption: true,
+        describe: 'real features: .npy/.npz (n × d), or an image source with --extractor',
+      })
       .option('fake', { type: 'string', demandOption: true, describe: 'generated features, as --real' })
-      .option('metrics', { type: 'string', array: true, describe: `metric ids, comma- or space-separated (default: ${FEATURE_METRICS.join(',')}; known: ${METRICS.map((m) => m.id).join(', ')})` })
-      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (keys: fid, kid_mean, kid_std, precision, recall, f1, density, coverage, …)' })
+      .option('metrics', {
+        type: 'string',
+        array: true,
+        describe: `metric ids, comma- or space-separated (default: ${FEATURE_METRICS.join(',')}; known: ${METRICS.map((m) => m.id).join(', ')})`,
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print one JSON object (keys: fid, kid_mean, kid_std, precision, recall, f1, density, coverage, …)',
+      })
       .option('extractor', { type: 'string', describe: `read images and extract features with: ${EXTRACTOR_USAGE}` })
-      .option('kid-subsets', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.kidSubsets, describe: 'KID: number of random subsets' })
-      .option('kid-subset-size', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.kidSubsetSize, describe: 'KID: rows per subset (cut to the smaller set)' })
-      .option('pr-k', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.prK, describe: 'precision/recall: k of the k-NN radius' })
-      .option('prdc-k', { requiresArg: true, default: DEFAULT_METRIC_OPTIONS.prdcK, describe: 'density/coverage: k of the k-NN radius' })
-      .option('seed', { requiresArg: true, default: 0, describe: 'seed for KID subsets, bootstrap resamples and projections' })
-      .option('bootstrap', { requiresArg: true, default: 0, describe: 'bootstrap resamples of the generated set for 95% intervals (0: none)' })
-      .option('batch-size', { requiresArg: true, default: 256, describe: 'images per extractor batch (with --extractor)' })
-      .example('$0 metrics --real real.npy --fake fake.npy --json', 'FID, KID, precision, recall, F1, density, coverage as JSON')
+      .option('kid-subsets', {
+        requiresArg: true,
+        default: DEFAULT_METRIC_OPTIONS.kidSubsets,
+        describe: 'KID: number of random subsets',
+      })
+      .option('kid-subset-size', {
+        requiresArg: true,
+        default: DEFAULT_METRIC_OPTIONS.kidSubsetSize,
+        describe: 'KID: rows per subset (cut to the smaller set)',
+      })
+      .option('pr-k', {
+        requiresArg: true,
+        default: DEFAULT_METRIC_OPTIONS.prK,
+        describe: 'precision/recall: k of the k-NN radius',
+      })
+      .option('prdc-k', {
+        requiresArg: true,
+        default: DEFAULT_METRIC_OPTIONS.prdcK,
+        describe: 'density/coverage: k of the k-NN radius',
+      })
+      .option('seed', {
+        requiresArg: true,
+        default: 0,
+        describe: 'seed for KID subsets, bootstrap resamples and projections',
+      })
+      .option('bootstrap', {
+        requiresArg: true,
+        default: 0,
+        describe: 'bootstrap resamples of the generated set for 95% intervals (0: none)',
+      })
+      .option('batch-size', {
+        requiresArg: true,
+        default: 256,
+        describe: 'images per extractor batch (with --extractor)',
+      })
+      .example(
+        '$0 metrics --real real.npy --fake fake.npy --json',
+        'FID, KID, precision, recall, F1, density, coverage as JSON',
+      )
       .example('$0 metrics --real mnist:test --fake samples.npz --extractor mnist-classifier', 'the same from images'),
   handler: (args) => runMetrics(args),
 };

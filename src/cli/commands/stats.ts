@@ -27,7 +27,9 @@ export async function runStats(args: StatsArgs): Promise<void> {
   if (!args.out.toLowerCase().endsWith('.npz')) throw inputError(args.out, 'the stats file must end in .npz', '--out');
   extractorKind(args.extractor);
   const source = await resolveImageSource(args.source, { limit: args.limit });
-  const extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () => initBackend('auto'));
+  const extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () =>
+    initBackend('auto'),
+  );
   try {
     const { features, probabilities } = await extractor.extract(source.images, args['batch-size']);
     writeReferenceStats(args.out, {
@@ -43,7 +45,9 @@ export async function runStats(args: StatsArgs): Promise<void> {
         dim: features.cols,
       },
     });
-    process.stderr.write(`wrote ${args.out}: mean and covariance of ${features.rows} × ${features.cols} features (${extractor.info.id}, ${extractor.info.layer})\n`);
+    process.stderr.write(
+      `wrote ${args.out}: mean and covariance of ${features.rows} × ${features.cols} features (${extractor.info.id}, ${extractor.info.layer})\n`,
+    );
   } finally {
     extractor.dispose();
   }
@@ -53,8 +57,16 @@ export async function runStats(args: StatsArgs): Promise<void> {
 export const statsCommand: Required<Pick<CommandModule<object, StatsArgs>, 'builder' | 'handler'>> = {
   builder: (y) =>
     y
-      .positional('source', { type: 'string', demandOption: true, describe: 'real images: mnist:train, mnist:test, a folder, or an image .npy/.npz' })
-      .option('extractor', { type: 'string', default: 'mnist-classifier', describe: `feature extractor: ${EXTRACTOR_USAGE}` })
+      .positional('source', {
+        type: 'string',
+        demandOption: true,
+        describe: 'real images: mnist:train, mnist:test, a folder, or an image .npy/.npz',
+      })
+      .option('extractor', {
+        type: 'string',
+        default: 'mnist-classifier',
+        describe: `feature extractor: ${EXTRACTOR_USAGE}`,
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'the .npz to write (mu, sigma, provenance)' })
       .option('limit', { type: 'number', describe: 'use only the first N images' })
       .option('batch-size', { type: 'number', default: 256, describe: 'images per extractor batch' })

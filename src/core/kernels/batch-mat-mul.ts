@@ -65,7 +65,11 @@ export const batchMatMulConfig: tf.KernelConfig = {
         // Views are taken after each allocation: growing the heap detaches the old ones.
         copyBlock(view(a!).subarray(i * m * k, (i + 1) * m * k), transposeA, m, k, k0, kb, false, view(blockA));
         copyBlock(view(b!).subarray(i * k * n, (i + 1) * k * n), !transposeB, n, k, k0, kb, true, view(blockB));
-        const product = builtin.kernelFunc({ inputs: { a: blockA, b: blockB }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+        const product = builtin.kernelFunc({
+          inputs: { a: blockA, b: blockB },
+          backend,
+          attrs: { transposeA: false, transposeB: false },
+        }) as tf.TensorInfo;
         const next = add.kernelFunc({ inputs: { a: sum, b: product }, backend, attrs: {} }) as tf.TensorInfo;
         for (const info of [blockA, blockB, product, sum]) kernelBackend.disposeData(info.dataId);
         sum = next;
@@ -90,7 +94,16 @@ export const batchMatMulConfig: tf.KernelConfig = {
  * axis has `outer` entries, stored [k, outer] (`kFirst`) or [outer, k], written
  * contiguously as [kb, outer] (`toKFirst`) or [outer, kb].
  */
-function copyBlock(source: Float32Array, kFirst: boolean, outer: number, k: number, k0: number, kb: number, toKFirst: boolean, target: Float32Array): void {
+function copyBlock(
+  source: Float32Array,
+  kFirst: boolean,
+  outer: number,
+  k: number,
+  k0: number,
+  kb: number,
+  toKFirst: boolean,
+  target: Float32Array,
+): void {
   if (kFirst) {
     const rows = source.subarray(k0 * outer, (k0 + kb) * outer);
     // transposeInto declines (writing nothing) when the transpose is a plain copy: one row or one column.

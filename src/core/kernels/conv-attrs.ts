@@ -9,6 +9,8 @@ export function assertChannelsLast(kernelName: string, dataFormat: string | unde
 export function assertUnitDilations(kernelName: string, dilations: unknown): void {
   const values = dilations === undefined ? [] : Array.isArray(dilations) ? dilations : [dilations];
   if (values.some((d) => d !== 1)) {
-    throw new Error(`${kernelName} (wasm, genreport): dilations ${JSON.stringify(dilations)} are not supported; only 1`);
+    throw new Error(
+      `${kernelName} (wasm, genreport): dilations ${JSON.stringify(dilations)} are not supported; only 1`,
+    );
   }
 }

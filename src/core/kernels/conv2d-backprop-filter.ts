@@ -17,8 +17,7 @@ import { assertUnitDilations, assertChannelsLast } from './conv-attrs.ts';
 
 function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x, dy } = inputs as tf.Conv2DBackpropFilterInputs;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   assertChannelsLast(tf.Conv2DBackpropFilter, dataFormat);
   assertUnitDilations(tf.Conv2DBackpropFilter, attrs?.dilations);
   const info = tf.backend_util.computeConv2DInfo(
@@ -34,18 +33,23 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
   const readHeight = kh + sh * (oh - 1);
   const readWidth = kw + sw * (ow - 1);
   const { top, bottom, left, right } = info.padInfo;
-  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0) return pointwiseFilterGradient(backend, x!, dy!);
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0)
+    return pointwiseFilterGradient(backend, x!, dy!);
 
   return composeKernels('wasm', backend, (run) => {
     const fitted = fitInput(run, x!, info.padInfo.top, readHeight, info.padInfo.left, readWidth);
     const images = run('Transpose', { x: fitted }, { perm: [3, 1, 2, 0] });
     const kernel = run('Transpose', { x: dy! }, { perm: [1, 2, 0, 3] });
-    const perChannel = run('Conv2D', { x: images, filter: kernel }, {
-      strides: 1,
-      pad: 'valid',
-      dataFormat: 'NHWC',
-      dilations: [sh, sw],
-    });
+    const perChannel = run(
+      'Conv2D',
+      { x: images, filter: kernel },
+      {
+        strides: 1,
+        pad: 'valid',
+        dataFormat: 'NHWC',
+        dilations: [sh, sw],
+      },
+    );
     return run('Transpose', { x: perChannel }, { perm: [1, 2, 0, 3] });
   });
 }
@@ -57,7 +61,11 @@ function pointwiseFilterGradient(backend: object, x: tf.TensorInfo, dy: tf.Tenso
   const positions = x.shape[0]! * x.shape[1]! * x.shape[2]!;
   return composeKernels('wasm', backend, (run) => {
     const xt = run('Transpose', { x: run('Reshape', { x }, { shape: [1, positions, ci] }) }, { perm: [0, 2, 1] });
-    const product = run('BatchMatMul', { a: xt, b: run('Reshape', { x: dy }, { shape: [1, positions, co] }) }, { transposeA: false, transposeB: false });
+    const product = run(
+      'BatchMatMul',
+      { a: xt, b: run('Reshape', { x: dy }, { shape: [1, positions, co] }) },
+      { transposeA: false, transposeB: false },
+    );
     return run('Reshape', { x: product }, { shape: [1, 1, ci, co] });
   });
 }
@@ -66,7 +74,14 @@ function pointwiseFilterGradient(backend: object, x: tf.TensorInfo, dy: tf.Tenso
  * x with `top` zero rows added (or, if negative, removed) above and cut or
  * zero-padded below to `height`; the same for columns.
  */
-function fitInput(run: RunKernel, x: tf.TensorInfo, top: number, height: number, left: number, width: number): tf.TensorInfo {
+function fitInput(
+  run: RunKernel,
+  x: tf.TensorInfo,
+  top: number,
+  height: number,
+  left: number,
+  width: number,
+): tf.TensorInfo {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const keepTop = Math.max(0, -top);
   const keepLeft = Math.max(0, -left);
@@ -81,10 +96,19 @@ function fitInput(run: RunKernel, x: tf.TensorInfo, top: number, height: number,
   const padBottom = height - padTop - keptHeight;
   const padRight = width - padLeft - keptWidth;
   if (padTop + padBottom + padLeft + padRight === 0) return kept;
-  return run('PadV2', { x: kept }, {
-    paddings: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
-    constantValue: 0,
-  });
+  return run(
+    'PadV2',
+    { x: kept },
+    {
+      paddings: [
+        [0, 0],
+        [padTop, padBottom],
+        [padLeft, padRight],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
 }
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {

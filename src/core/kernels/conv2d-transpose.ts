@@ -49,8 +49,7 @@ function planAxis(stride: number, kernel: number, forwardPad: number, inSize: nu
 
 function conv2DBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { dy, filter } = inputs as tf.Conv2DBackpropInputInputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-    attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   assertChannelsLast(tf.Conv2DBackpropInput, dataFormat);
   assertUnitDilations(tf.Conv2DBackpropInput, attrs?.dilations);
   const info = tf.backend_util.computeConv2DInfo(
@@ -71,17 +70,30 @@ function conv2DBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFun
     const phaseFilter = toPhaseFilter(run, filter!, h, w);
     let source = dy!;
     if (h.cropBefore + h.cropAfter + w.cropBefore + w.cropAfter > 0) {
-      source = run('Slice', { x: dy! }, {
-        begin: [0, h.cropBefore, w.cropBefore, 0],
-        size: [n, dyHeight! - h.cropBefore - h.cropAfter, dyWidth! - w.cropBefore - w.cropAfter, co],
-      });
+      source = run(
+        'Slice',
+        { x: dy! },
+        {
+          begin: [0, h.cropBefore, w.cropBefore, 0],
+          size: [n, dyHeight! - h.cropBefore - h.cropAfter, dyWidth! - w.cropBefore - w.cropAfter, co],
+        },
+      );
     }
-    const phaseOut = run('Conv2D', { x: source, filter: phaseFilter }, {
-      strides: 1,
-      pad: [[0, 0], [h.padBefore, h.padAfter], [w.padBefore, w.padAfter], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: 1,
-    });
+    const phaseOut = run(
+      'Conv2D',
+      { x: source, filter: phaseFilter },
+      {
+        strides: 1,
+        pad: [
+          [0, 0],
+          [h.padBefore, h.padAfter],
+          [w.padBefore, w.padAfter],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: 1,
+      },
+    );
 
     // Reshape + Transpose, not DepthToSpace: the wasm DepthToSpace is ~10x slower.
     let interleaved = phaseOut;
@@ -105,10 +117,19 @@ function toPhaseFilter(run: RunKernel, filter: tf.TensorInfo, h: AxisPlan, w: Ax
   const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
   const taps = h.taps * w.taps;
   const transposed = run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
-  const padded = run('PadV2', { x: transposed }, {
-    paddings: [[0, h.taps * h.stride - kh], [0, w.taps * w.stride - kw], [0, 0], [0, 0]],
-    constantValue: 0,
-  });
+  const padded = run(
+    'PadV2',
+    { x: transposed },
+    {
+      paddings: [
+        [0, h.taps * h.stride - kh],
+        [0, w.taps * w.stride - kw],
+        [0, 0],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const byPhase = run('Reshape', { x: padded }, { shape: [h.taps, h.stride, w.taps, w.stride, co * ci] });
   const tapMajor = run('Transpose', { x: byPhase }, { perm: [0, 2, 1, 3, 4] });
   const rows = run('Reshape', { x: tapMajor }, { shape: [taps, h.stride * w.stride * co * ci] });

@@ -17,7 +17,15 @@ import { sumConfig } from './sum.ts';
 import { tileConfig } from './tile.ts';
 import { transposeConfig } from './transpose.ts';
 
-const OURS: tf.KernelConfig[] = [batchMatMulConfig, conv2DBackpropFilterConfig, conv2DBackpropInputConfig, identityConfig, tileConfig, transposeConfig, sumConfig];
+const OURS: tf.KernelConfig[] = [
+  batchMatMulConfig,
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  identityConfig,
+  tileConfig,
+  transposeConfig,
+  sumConfig,
+];
 
 /** Registers our kernels for 'wasm'; calling it again changes nothing. */
 export function registerWasmKernels(): void {

@@ -22,7 +22,8 @@ export const sumConfig: tf.KernelConfig = {
     const leading = axes.length > 0 && axes.length < shape.length && axes.every((a, i) => a === i);
     const kept = shape.slice(axes.length);
     // Below 8 values a row the builtin's transpose is cheap and its loop faster.
-    if (!leading || x!.dtype !== 'float32' || tf.util.sizeFromShape(kept) < 8) return builtinKernel(tf.Sum)!.kernelFunc({ inputs, backend, attrs });
+    if (!leading || x!.dtype !== 'float32' || tf.util.sizeFromShape(kept) < 8)
+      return builtinKernel(tf.Sum)!.kernelFunc({ inputs, backend, attrs });
     const heap = backend as WasmHeap;
     const out = heap.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
     sumLeading(heap.typedArrayFromHeap(x!) as Float32Array, heap.typedArrayFromHeap(out) as Float32Array);

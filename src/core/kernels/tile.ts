@@ -53,7 +53,8 @@ export function tileInto(source: tf.TypedArray, shape: number[], reps: number[],
     // One copy of this axis is written; double it until `reps` copies fill the span.
     const once = shape[axis]! * outStride[axis]!;
     const span = once * reps[axis]!;
-    for (let filled = once; filled < span; filled *= 2) target.copyWithin(to + filled, to, to + Math.min(filled, span - filled));
+    for (let filled = once; filled < span; filled *= 2)
+      target.copyWithin(to + filled, to, to + Math.min(filled, span - filled));
   };
   fill(0, 0, 0);
 }

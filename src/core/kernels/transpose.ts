@@ -17,7 +17,10 @@ export const transposeConfig: tf.KernelConfig = {
     const { perm } = attrs as unknown as tf.TransposeAttrs;
     if (x!.dtype === 'string') throw new Error('Transpose of strings is not supported on the wasm backend');
     const heap = backend as WasmHeap;
-    const out = heap.makeOutput(perm.map((axis) => x!.shape[axis]!), x!.dtype);
+    const out = heap.makeOutput(
+      perm.map((axis) => x!.shape[axis]!),
+      x!.dtype,
+    );
     if (transposeInto(heap.typedArrayFromHeap(x!), x!.shape, perm, heap.typedArrayFromHeap(out))) return out;
     (backend as tf.KernelBackend).disposeData(out.dataId);
     return builtinKernel(tf.Transpose)!.kernelFunc({ inputs, backend, attrs });

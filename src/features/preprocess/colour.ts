@@ -27,7 +27,8 @@ export function matchChannels(batch: ImageBatch, channels: 1 | 3, extractorName:
   }
   if (batch.channels === 3 && channels === 1) {
     const out = imageBatch(batch.n, batch.height, batch.width, 1);
-    for (let p = 0; p < pixels; p++) out.data[p] = (batch.data[3 * p]! + batch.data[3 * p + 1]! + batch.data[3 * p + 2]!) / 3;
+    for (let p = 0; p < pixels; p++)
+      out.data[p] = (batch.data[3 * p]! + batch.data[3 * p + 1]! + batch.data[3 * p + 2]!) / 3;
     return {
       images: out,
       handling: 'RGB → grey by channel mean (colour lost)',

@@ -31,7 +31,12 @@ export function pilBicubicTaps(inSize: number, outSize: number): PilTaps {
   const filterScale = Math.max(scale, 1);
   const support = SUPPORT * filterScale;
   const stride = Math.ceil(support) * 2 + 1;
-  const taps: PilTaps = { start: new Int32Array(outSize), count: new Int32Array(outSize), weights: new Float64Array(outSize * stride), stride };
+  const taps: PilTaps = {
+    start: new Int32Array(outSize),
+    count: new Int32Array(outSize),
+    weights: new Float64Array(outSize * stride),
+    stride,
+  };
   for (let d = 0; d < outSize; d++) {
     const center = (d + 0.5) * scale;
     const lo = Math.max(Math.trunc(center - support + 0.5), 0);
@@ -50,7 +55,14 @@ export function pilBicubicTaps(inSize: number, outSize: number): PilTaps {
 }
 
 /** One axis of PIL's resample; `step` is the distance between neighbours along it, `lines` the other axis. */
-function pass(src: Float32Array, c: number, inSize: number, outSize: number, along: 'x' | 'y', other: number): Float32Array {
+function pass(
+  src: Float32Array,
+  c: number,
+  inSize: number,
+  outSize: number,
+  along: 'x' | 'y',
+  other: number,
+): Float32Array {
   const taps = pilBicubicTaps(inSize, outSize);
   const out = new Float32Array(outSize * other * c);
   for (let line = 0; line < other; line++) {
@@ -70,7 +82,14 @@ function pass(src: Float32Array, c: number, inSize: number, outSize: number, alo
   return out;
 }
 
-export function resizeBicubicPil(src: Float32Array, h: number, w: number, c: number, outH: number, outW: number): Float32Array {
+export function resizeBicubicPil(
+  src: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   let img = src;
   if (outW !== w) img = pass(img, c, w, outW, 'x', h);
   if (outH !== h) img = pass(img, c, h, outH, 'y', outW);

@@ -16,7 +16,12 @@ export interface LinearTaps {
 
 export function bilinearTaps(inSize: number, outSize: number): LinearTaps {
   const scale = f(inSize / outSize);
-  const taps = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), w0: new Float64Array(outSize), w1: new Float64Array(outSize) };
+  const taps = {
+    i0: new Int32Array(outSize),
+    i1: new Int32Array(outSize),
+    w0: new Float64Array(outSize),
+    w1: new Float64Array(outSize),
+  };
   for (let d = 0; d < outSize; d++) {
     // The scale is float32; the source index and weights are worked out in
     // double (torch's CPU accumulate type for float) and stored as float32.
@@ -32,7 +37,14 @@ export function bilinearTaps(inSize: number, outSize: number): LinearTaps {
   return taps;
 }
 
-export function resizeBilinear(src: Float32Array, h: number, w: number, c: number, outH: number, outW: number): Float32Array {
+export function resizeBilinear(
+  src: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   const ys = bilinearTaps(h, outH);
   const xs = bilinearTaps(w, outW);
   const out = new Float32Array(outH * outW * c);

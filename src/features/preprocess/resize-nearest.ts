@@ -14,7 +14,14 @@ export function nearestIndices(inSize: number, outSize: number): Int32Array {
   return idx;
 }
 
-export function resizeNearest(src: Float32Array, h: number, w: number, c: number, outH: number, outW: number): Float32Array {
+export function resizeNearest(
+  src: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   const ys = nearestIndices(h, outH);
   const xs = nearestIndices(w, outW);
   const out = new Float32Array(outH * outW * c);

@@ -32,14 +32,18 @@ export const RESIZE_DESCRIPTIONS: Record<ResizeMode, string> = {
 /** The batch at height × width; the same batch when it already has that size. Mode 'none' never resizes (callers check sizes first). */
 export function resizeImages(batch: ImageBatch, height: number, width: number, mode: ResizeMode): ImageBatch {
   if (batch.height === height && batch.width === width) return batch;
-  if (mode === 'none') throw new Error(`resize mode 'none' cannot take ${batch.height}×${batch.width} to ${height}×${width}`);
+  if (mode === 'none')
+    throw new Error(`resize mode 'none' cannot take ${batch.height}×${batch.width} to ${height}×${width}`);
   const resize = RESIZERS[mode];
   const { n, channels: c } = batch;
   const per = batch.height * batch.width * c;
   const outPer = height * width * c;
   const out = imageBatch(n, height, width, c);
   for (let i = 0; i < n; i++) {
-    out.data.set(resize(batch.data.subarray(i * per, (i + 1) * per), batch.height, batch.width, c, height, width), i * outPer);
+    out.data.set(
+      resize(batch.data.subarray(i * per, (i + 1) * per), batch.height, batch.width, c, height, width),
+      i * outPer,
+    );
   }
   return out;
 }

@@ -74,6 +74,10 @@ function insertSmallest(buf: Float64Array, offset: number, length: number, v: nu
 }
 
 /** kthNeighbourRadii on a bare matrix, for onSecondThread (second-thread.ts): the arguments and result cross threads by structured clone. */
-export function kthNeighbourRadiiOfMatrix(matrix: FeatureMatrix, ks: readonly number[], useBlas: boolean): Float64Array[] {
+export function kthNeighbourRadiiOfMatrix(
+  matrix: FeatureMatrix,
+  ks: readonly number[],
+  useBlas: boolean,
+): Float64Array[] {
   return kthNeighbourRadii(withRowNorms(matrix), ks, { blas: useBlas ? undefined : null });
 }

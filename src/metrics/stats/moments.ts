@@ -77,7 +77,14 @@ function scaleAndMirror(cov: Float64Array, d: number, scale: number): void {
 
 type Values = Float32Array | Float64Array;
 
-function centredBlock(values: Values, d: number, mean: Float64Array, start: number, size: number, out: Float64Array): void {
+function centredBlock(
+  values: Values,
+  d: number,
+  mean: Float64Array,
+  start: number,
+  size: number,
+  out: Float64Array,
+): void {
   for (let b = 0; b < size; b++) {
     const r = (start + b) * d;
     for (let j = 0; j < d; j++) out[b * d + j] = values[r + j]! - mean[j]!;
@@ -85,7 +92,14 @@ function centredBlock(values: Values, d: number, mean: Float64Array, start: numb
 }
 
 /** Upper triangle of Xcᵀ·Xc by dsyrk over blocks of centred rows. */
-function scatterUpperBlas(values: Values, n: number, d: number, mean: Float64Array, blockRows: number, blas: Blas): Float64Array {
+function scatterUpperBlas(
+  values: Values,
+  n: number,
+  d: number,
+  mean: Float64Array,
+  blockRows: number,
+  blas: Blas,
+): Float64Array {
   const cov = new Float64Array(d * d);
   const block = new Float64Array(blockRows * d);
   for (let start = 0; start < n; start += blockRows) {

@@ -30,7 +30,15 @@ export interface Blas {
   /** out (m × m, upper triangle only) = A·Aᵀ for A (m × d): inner products of rows. */
   rowGramUpper(a: Float64Array, m: number, d: number, out: Float64Array): void;
   /** out (m × n) = alpha · A·Bᵀ for A (m × d), B (n × d). */
-  productWithTranspose(a: Float64Array, m: number, b: Float64Array, n: number, d: number, alpha: number, out: Float64Array): void;
+  productWithTranspose(
+    a: Float64Array,
+    m: number,
+    b: Float64Array,
+    n: number,
+    d: number,
+    alpha: number,
+    out: Float64Array,
+  ): void;
   /** out (m × n) = A·B for A (m × k), B (k × n). */
   product(a: Float64Array, m: number, k: number, b: Float64Array, n: number, out: Float64Array): void;
   /** In place: lower triangle of a (n × n, symmetric PD) becomes L with a = L·Lᵀ. False when a is not positive definite. */
@@ -85,12 +93,64 @@ function tryLoad(): Blas | null {
 }
 
 function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Blas {
-  const fn = (name: string, result: string, args: string[]) => lib.func(name, result, args) as unknown as NativeFunction;
-  const dsyrk = fn('cblas_dsyrk', 'void', ['int', 'int', 'int', 'int', 'int', 'double', 'double *', 'int', 'double', '_Inout_ double *', 'int']);
-  const dgemm = fn('cblas_dgemm', 'void', ['int', 'int', 'int', 'int', 'int', 'int', 'double', 'double *', 'int', 'double *', 'int', 'double', '_Inout_ double *', 'int']);
+  const fn = (name: string, result: string, args: string[]) =>
+    lib.func(name, result, args) as unknown as NativeFunction;
+  const dsyrk = fn('cblas_dsyrk', 'void', [
+    'int',
+    'int',
+    'int',
+    'int',
+    'int',
+    'double',
+    'double *',
+    'int',
+    'double',
+    '_Inout_ double *',
+    'int',
+  ]);
+  const dgemm = fn('cblas_dgemm', 'void', [
+    'int',
+    'int',
+    'int',
+    'int',
+    'int',
+    'int',
+    'double',
+    'double *',
+    'int',
+    'double *',
+    'int',
+    'double',
+    '_Inout_ double *',
+    'int',
+  ]);
   const dpotrf = fn('dpotrf_', 'void', ['str', 'int *', '_Inout_ double *', 'int *', '_Inout_ int *', 'size_t']);
-  const dsygst = fn('dsygst_', 'void', ['int *', 'str', 'int *', '_Inout_ double *', 'int *', 'double *', 'int *', '_Inout_ int *', 'size_t']);
-  const dsyevd = fn('dsyevd_', 'void', ['str', 'str', 'int *', '_Inout_ double *', 'int *', '_Inout_ double *', '_Inout_ double *', 'int *', '_Inout_ int *', 'int *', '_Inout_ int *', 'size_t', 'size_t']);
+  const dsygst = fn('dsygst_', 'void', [
+    'int *',
+    'str',
+    'int *',
+    '_Inout_ double *',
+    'int *',
+    'double *',
+    'int *',
+    '_Inout_ int *',
+    'size_t',
+  ]);
+  const dsyevd = fn('dsyevd_', 'void', [
+    'str',
+    'str',
+    'int *',
+    '_Inout_ double *',
+    'int *',
+    '_Inout_ double *',
+    '_Inout_ double *',
+    'int *',
+    '_Inout_ int *',
+    'int *',
+    '_Inout_ int *',
+    'size_t',
+    'size_t',
+  ]);
 
   // Thread control is OpenBLAS's own API, not BLAS: where a build lacks it, calls keep their count.
   const optional = (name: string, result: string, args: string[]): NativeFunction | null => {
@@ -153,7 +213,21 @@ function bind(lib: ReturnType<typeof import('koffi').load>, library: string): Bl
       check('dsyevd', info);
       const lwork = Math.max(1, Math.ceil(workSize[0]!));
       const liwork = Math.max(1, iworkSize[0]!);
-      dsyevd(jobz, 'L', int(n), a, int(n), w, new Float64Array(lwork), int(lwork), new Int32Array(liwork), int(liwork), info, 1, 1);
+      dsyevd(
+        jobz,
+        'L',
+        int(n),
+        a,
+        int(n),
+        w,
+        new Float64Array(lwork),
+        int(lwork),
+        new Int32Array(liwork),
+        int(liwork),
+        info,
+        1,
+        1,
+      );
       check('dsyevd', info);
       if (info[0]! > 0) throw new Error(`dsyevd: ${info[0]} eigenvalues did not converge`);
       return w;

@@ -69,7 +69,15 @@ export function minusTwoInnerProductsBlock(
   const bRows = b.matrix.data.subarray(cols.start * d, cols.end * d);
   if (blas) {
     // α = −2 in dgemm is an exact scaling, so this equals −2·(x·y) term by term.
-    blas.productWithTranspose(a.matrix.data.subarray(rows.start * d, rows.end * d), rows.end - rows.start, bRows, width, d, -2, out);
+    blas.productWithTranspose(
+      a.matrix.data.subarray(rows.start * d, rows.end * d),
+      rows.end - rows.start,
+      bRows,
+      width,
+      d,
+      -2,
+      out,
+    );
   } else {
     innerProductsBlock(a.matrix.data, rows.start, rows.end, bRows, width, d, out);
     for (let k = 0, len = (rows.end - rows.start) * width; k < len; k++) out[k]! *= -2;

@@ -51,7 +51,14 @@ export function onSecondThread<T>(moduleUrl: string, name: string, args: unknown
     signal = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { moduleUrl, name, args, port: channel.port2, flag: signal.buffer, loader: moduleUrl.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : null },
+      workerData: {
+        moduleUrl,
+        name,
+        args,
+        port: channel.port2,
+        flag: signal.buffer,
+        loader: moduleUrl.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : null,
+      },
       transferList: [channel.port2],
     });
     worker.unref();

@@ -23,7 +23,10 @@ export class SufficientStats {
   shift: Float64Array | null = null;
   private readonly block: Float64Array;
 
-  constructor(readonly dim: number, private readonly blas: Blas | null = openBlas()) {
+  constructor(
+    readonly dim: number,
+    private readonly blas: Blas | null = openBlas(),
+  ) {
     this.sum = new Float64Array(dim);
     this.outer = new Float64Array(dim * dim);
     this.block = new Float64Array(BLOCK_ROWS * dim);
@@ -66,7 +69,8 @@ export class SufficientStats {
     const n = other.count;
     for (let j = 0; j < d; j++) {
       for (let k = j; k < d; k++) {
-        this.outer[j * d + k]! += other.outer[j * d + k]! + delta[j]! * other.sum[k]! + other.sum[j]! * delta[k]! + n * delta[j]! * delta[k]!;
+        this.outer[j * d + k]! +=
+          other.outer[j * d + k]! + delta[j]! * other.sum[k]! + other.sum[j]! * delta[k]! + n * delta[j]! * delta[k]!;
       }
       this.sum[j]! += other.sum[j]! + n * delta[j]!;
     }

@@ -24,7 +24,12 @@ export interface TraceSqrtOptions {
   blas?: Blas | null;
 }
 
-export function traceSqrtProduct(cov1: Float64Array, cov2: Float64Array, d: number, options: TraceSqrtOptions = {}): number {
+export function traceSqrtProduct(
+  cov1: Float64Array,
+  cov2: Float64Array,
+  d: number,
+  options: TraceSqrtOptions = {},
+): number {
   const blas = options.blas === undefined ? openBlas() : options.blas;
   if (!blas) return traceSqrtProductJs(cov1, cov2, d);
   if (!options.cov1Singular) {

@@ -20,7 +20,14 @@ import { PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-for
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
 import { assertFinite } from '../../core/errors.ts';
-import { expectShape, expectValuesShape, finiteValues, requireComponent, requireRunnable, runComponent } from '../generative-model.ts';
+import {
+  expectShape,
+  expectValuesShape,
+  finiteValues,
+  requireComponent,
+  requireRunnable,
+  runComponent,
+} from '../generative-model.ts';
 
 export interface ConditionalNetwork {
   /** The component whose output holds the parameters (named when it is wrong). */
@@ -43,7 +50,16 @@ export function conditionalNetwork(bundle: Bundle, form: PixelForm): Conditional
 }
 
 /** Parameters of one pixel out of a [m, rows, columns, C·P] output, NaN refused. */
-async function pixelOf(output: tf.Tensor, m: number, row: number, column: number, c: number, p: number, bundle: Bundle, component: 'model' | 'row'): Promise<Float32Array> {
+async function pixelOf(
+  output: tf.Tensor,
+  m: number,
+  row: number,
+  column: number,
+  c: number,
+  p: number,
+  bundle: Bundle,
+  component: 'model' | 'row',
+): Promise<Float32Array> {
   const pixel = tf.slice(output, [0, row, column, c * p], [m, 1, 1, p]);
   try {
     return await finiteValues(pixel, bundle, component);
@@ -63,8 +79,12 @@ class OnePassNetwork implements ConditionalNetwork {
     requireComponent(bundle, 'model');
     this.p = PARAMETERS_PER_PIXEL[form];
     // With a context the model also runs on crops, so only its channels are fixed.
-    const input = bundle.manifest.context ? imageAxes(bundle).map((a, i): Axis => (i === 1 || i === 2 ? { size: null } : a)) : imageAxes(bundle);
-    checkComponentShapes(bundle, [{ component: 'model', inputs: [input], output: imageAxes(bundle, this.p, 'likelihood.form') }]);
+    const input = bundle.manifest.context
+      ? imageAxes(bundle).map((a, i): Axis => (i === 1 || i === 2 ? { size: null } : a))
+      : imageAxes(bundle);
+    checkComponentShapes(bundle, [
+      { component: 'model', inputs: [input], output: imageAxes(bundle, this.p, 'likelihood.form') },
+    ]);
   }
 
   async parameters(values: Float32Array, m: number): Promise<Float32Array> {
@@ -78,8 +98,17 @@ class OnePassNetwork implements ConditionalNetwork {
 
   wholeImage(values: Float32Array, m: number): tf.Tensor {
     const { height, width, channels } = this.bundle.manifest.image;
-    const output = runComponent(requireComponent(this.bundle, 'model'), tf.tensor4d(values, [m, height, width, channels]));
-    expectShape(output, [m, height, width, channels * this.p], this.bundle, 'model', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    const output = runComponent(
+      requireComponent(this.bundle, 'model'),
+      tf.tensor4d(values, [m, height, width, channels]),
+    );
+    expectShape(
+      output,
+      [m, height, width, channels * this.p],
+      this.bundle,
+      'model',
+      `likelihood.form "${this.form}" (${this.p} parameters per pixel)`,
+    );
     return output;
   }
 
@@ -101,16 +130,31 @@ class OnePassNetwork implements ConditionalNetwork {
   private runOnCrop(levels: Uint8Array, m: number, crop: Crop): tf.Tensor {
     const { height, width, channels, range } = this.bundle.manifest.image;
     if (crop.rows === height && crop.columns === width) return this.wholeImage(levelsToRange(levels, range), m);
-    const input = tf.tensor4d(levelsToRange(cropLevels(this.bundle, levels, m, crop), range), [m, crop.rows, crop.columns, channels]);
+    const input = tf.tensor4d(levelsToRange(cropLevels(this.bundle, levels, m, crop), range), [
+      m,
+      crop.rows,
+      crop.columns,
+      channels,
+    ]);
     const model = requireComponent(this.bundle, 'model');
     let output: tf.Tensor;
     try {
       // predict() insists on the declared input size; apply() runs a fully convolutional model on any.
       output = (model instanceof tf.LayersModel ? model.apply(input) : model.execute(input)) as tf.Tensor;
     } catch (e) {
-      throw inputError(this.bundle.manifestFile, `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); remove the context to sample from whole images`, 'context');
+      throw inputError(
+        this.bundle.manifestFile,
+        `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); remove the context to sample from whole images`,
+        'context',
+      );
     }
-    expectShape(output, [m, crop.rows, crop.columns, channels * this.p], this.bundle, 'model', `a ${crop.rows}x${crop.columns} crop (manifest context)`);
+    expectShape(
+      output,
+      [m, crop.rows, crop.columns, channels * this.p],
+      this.bundle,
+      'model',
+      `a ${crop.rows}x${crop.columns} crop (manifest context)`,
+    );
     return output;
   }
 }
@@ -169,7 +213,11 @@ class RowCachedNetwork implements ConditionalNetwork {
     const image = rows(imageAxes(bundle));
     checkComponentShapes(bundle, [
       { component: 'above', inputs: [image] },
-      { component: 'row', inputs: [image, rows(imageAxes(bundle)).map((a, i) => (i === 3 ? { size: null } : a))], output: rows(imageAxes(bundle, this.p, 'likelihood.form')) },
+      {
+        component: 'row',
+        inputs: [image, rows(imageAxes(bundle)).map((a, i) => (i === 3 ? { size: null } : a))],
+        output: rows(imageAxes(bundle, this.p, 'likelihood.form')),
+      },
     ]);
   }
 
@@ -194,13 +242,21 @@ class RowCachedNetwork implements ConditionalNetwork {
     const { height, width, channels, range } = this.bundle.manifest.image;
     // Row h's features come from the rows above it alone, so the pass stops at row h.
     const aboveRow = tf.tidy(() => {
-      const rows = tf.slice(tf.tensor4d(levelsToRange(levels, range), [m, height, width, channels]), [0, 0, 0, 0], [m, h + 1, width, channels]);
+      const rows = tf.slice(
+        tf.tensor4d(levelsToRange(levels, range), [m, height, width, channels]),
+        [0, 0, 0, 0],
+        [m, h + 1, width, channels],
+      );
       let features: tf.Tensor;
       try {
         features = this.runAbove(rows);
       } catch (e) {
         if (e instanceof GenreportError) throw e;
-        throw inputError(this.bundle.manifestFile, `cannot run on the first ${h + 1} rows of an image (${(e as Error).message}); sampling needs an above component that takes any number of rows`, 'components.above');
+        throw inputError(
+          this.bundle.manifestFile,
+          `cannot run on the first ${h + 1} rows of an image (${(e as Error).message}); sampling needs an above component that takes any number of rows`,
+          'components.above',
+        );
       }
       return tf.slice(features, [0, h, 0, 0], [m, 1, width, features.shape[3]!]);
     });
@@ -208,8 +264,11 @@ class RowCachedNetwork implements ConditionalNetwork {
     const row = new Uint8Array(m * rowLength);
     return {
       pixel: async (w, c) => {
-        for (let i = 0; i < m; i++) row.set(levels.subarray((i * height + h) * rowLength, (i * height + h + 1) * rowLength), i * rowLength);
-        const output = tf.tidy(() => this.runRow(tf.tensor4d(levelsToRange(row, range), [m, 1, width, channels]), aboveRow));
+        for (let i = 0; i < m; i++)
+          row.set(levels.subarray((i * height + h) * rowLength, (i * height + h + 1) * rowLength), i * rowLength);
+        const output = tf.tidy(() =>
+          this.runRow(tf.tensor4d(levelsToRange(row, range), [m, 1, width, channels]), aboveRow),
+        );
         try {
           return await pixelOf(output, m, 0, w, c, this.p, this.bundle, 'row');
         } finally {
@@ -224,7 +283,13 @@ class RowCachedNetwork implements ConditionalNetwork {
   private runAbove(images: tf.Tensor): tf.Tensor {
     const [m, rows, width] = dims(images.shape, 3, 'image rows');
     const features = runComponent(requireComponent(this.bundle, 'above'), images);
-    expectShape(features, [m, rows, width, features.shape[3] ?? 0], this.bundle, 'above', `${rows} rows of images (any number of features)`);
+    expectShape(
+      features,
+      [m, rows, width, features.shape[3] ?? 0],
+      this.bundle,
+      'above',
+      `${rows} rows of images (any number of features)`,
+    );
     return features;
   }
 
@@ -232,7 +297,13 @@ class RowCachedNetwork implements ConditionalNetwork {
   private runRow(images: tf.Tensor, features: tf.Tensor): tf.Tensor {
     const [m, rows, width, channels] = dims(images.shape, 4, 'image rows');
     const output = runComponent(requireComponent(this.bundle, 'row'), [images, features]);
-    expectShape(output, [m, rows, width, channels * this.p], this.bundle, 'row', `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    expectShape(
+      output,
+      [m, rows, width, channels * this.p],
+      this.bundle,
+      'row',
+      `likelihood.form "${this.form}" (${this.p} parameters per pixel)`,
+    );
     return output;
   }
 }
@@ -258,15 +329,30 @@ class RunnableOnePassNetwork implements ConditionalNetwork {
 
   async parameters(values: Float32Array, m: number): Promise<Float32Array> {
     const { height, width } = this.bundle.manifest.image;
-    const output = await this.run(values, m, height, width, `likelihood.form "${this.form}" (${this.p} parameters per pixel)`);
+    const output = await this.run(
+      values,
+      m,
+      height,
+      width,
+      `likelihood.form "${this.form}" (${this.p} parameters per pixel)`,
+    );
     assertFinite(output, this.bundle.manifestFile, 'components.model');
     return output;
   }
 
   /** Parameters [m, rows, columns, C·P] of m images (or crops) in the model's range. */
-  private async run(values: Float32Array, m: number, rows: number, columns: number, what: string): Promise<Float32Array> {
+  private async run(
+    values: Float32Array,
+    m: number,
+    rows: number,
+    columns: number,
+    what: string,
+  ): Promise<Float32Array> {
     const { channels } = this.bundle.manifest.image;
-    const [output] = await requireRunnable(this.bundle, 'model').run([{ data: values, shape: [m, rows, columns, channels] }], { inputs: ['image'], outputs: ['image'] });
+    const [output] = await requireRunnable(this.bundle, 'model').run(
+      [{ data: values, shape: [m, rows, columns, channels] }],
+      { inputs: ['image'], outputs: ['image'] },
+    );
     if (!output) throw inputError(this.bundle.manifestFile, 'gave no output', 'components.model');
     expectValuesShape(output.shape, [m, rows, columns, channels * this.p], this.bundle, 'model', what);
     return output.data;
@@ -284,10 +370,20 @@ class RunnableOnePassNetwork implements ConditionalNetwork {
         } else {
           const values = levelsToRange(cropLevels(this.bundle, levels, m, crop), range);
           try {
-            all = await this.run(values, m, crop.rows, crop.columns, `a ${crop.rows}x${crop.columns} crop (manifest context)`);
+            all = await this.run(
+              values,
+              m,
+              crop.rows,
+              crop.columns,
+              `a ${crop.rows}x${crop.columns} crop (manifest context)`,
+            );
           } catch (e) {
             // A file exported with a fixed image size refuses the crop (or makes the wrong shape).
-            throw inputError(this.bundle.manifestFile, `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); export it with dynamic height and width, or remove the context to sample from whole images`, 'context');
+            throw inputError(
+              this.bundle.manifestFile,
+              `the model cannot run on a ${crop.rows}x${crop.columns} crop (${(e as Error).message}); export it with dynamic height and width, or remove the context to sample from whole images`,
+              'context',
+            );
           }
           assertFinite(all, this.bundle.manifestFile, 'components.model');
         }

@@ -17,11 +17,21 @@ const model = new AutoregressiveModel(await loadBundle(setup.bundlePath));
 parentPort!.on('message', async ({ levels, m, fromRow, seeds }: WorkerTask) => {
   let reply: WorkerReply;
   try {
-    await model.completeBatch(levels, m, fromRow, seeds.map((seed) => new Rng(seed)));
+    await model.completeBatch(
+      levels,
+      m,
+      fromRow,
+      seeds.map((seed) => new Rng(seed)),
+    );
     reply = { levels };
   } catch (e) {
     const error = e as Error;
-    reply = { error: error instanceof GenreportError ? { message: error.message, problems: error.problems, kind: error.kind } : { message: error.stack ?? error.message } };
+    reply = {
+      error:
+        error instanceof GenreportError
+          ? { message: error.message, problems: error.problems, kind: error.kind }
+          : { message: error.stack ?? error.message },
+    };
   }
   parentPort!.postMessage(reply, 'levels' in reply ? [reply.levels.buffer] : []);
 });

@@ -25,7 +25,9 @@ export interface WorkerTask {
   fromRow: number;
   seeds: number[];
 }
-export type WorkerReply = { levels: Uint8Array<ArrayBuffer> } | { error: { message: string; problems?: Problem[]; kind?: ErrorKind } };
+export type WorkerReply =
+  | { levels: Uint8Array<ArrayBuffer> }
+  | { error: { message: string; problems?: Problem[]; kind?: ErrorKind } };
 export interface WorkerSetup {
   bundlePath: string;
   backend: string;
@@ -53,7 +55,12 @@ export async function completeInWorkers(
     try {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         const { start, m, seeds } = batch;
-        const completed = await request(worker, { levels: levels.slice(start * d, (start + m) * d), m, fromRow, seeds });
+        const completed = await request(worker, {
+          levels: levels.slice(start * d, (start + m) * d),
+          m,
+          fromRow,
+          seeds,
+        });
         levels.set(completed, start * d);
         finished(m);
       }
@@ -75,9 +82,11 @@ function request(worker: Worker, task: WorkerTask): Promise<Uint8Array> {
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       action();
     };
-    const onMessage = (reply: WorkerReply) => settle(() => ('levels' in reply ? resolve(reply.levels) : reject(revive(reply.error))));
+    const onMessage = (reply: WorkerReply) =>
+      settle(() => ('levels' in reply ? resolve(reply.levels) : reject(revive(reply.error))));
     const onError = (e: Error) => settle(() => reject(e));
-    const onExit = (code: number) => settle(() => reject(new Error(`a sampling worker stopped early (exit code ${code})`)));
+    const onExit = (code: number) =>
+      settle(() => reject(new Error(`a sampling worker stopped early (exit code ${code})`)));
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     worker.postMessage(task, [task.levels.buffer]);
   });

@@ -12,7 +12,13 @@ import { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
-import { imageLogProbabilities, LEVELS, PARAMETERS_PER_PIXEL, samplePixelLevel, type PixelForm } from '../../likelihood/pixel-forms.ts';
+import {
+  imageLogProbabilities,
+  LEVELS,
+  PARAMETERS_PER_PIXEL,
+  samplePixelLevel,
+  type PixelForm,
+} from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { conditionalNetwork, type ConditionalNetwork } from './autoregressive-networks.ts';
 import { completeInWorkers, type SamplingBatch } from './autoregressive-workers.ts';
@@ -23,7 +29,11 @@ export class AutoregressiveModel implements GenerativeModel {
   private readonly form: PixelForm;
   private readonly network: ConditionalNetwork;
   /** Σ log p(x_i | x_<i) in one pass, after the causality check. */
-  readonly likelihood: LikelihoodCapability = { kind: 'exact', draws: 'none', logLikelihood: (images, options) => this.logLikelihood(images, options) };
+  readonly likelihood: LikelihoodCapability = {
+    kind: 'exact',
+    draws: 'none',
+    logLikelihood: (images, options) => this.logLikelihood(images, options),
+  };
 
   constructor(readonly bundle: Bundle) {
     this.form = bundle.manifest.likelihood!.form!;
@@ -37,9 +47,23 @@ export class AutoregressiveModel implements GenerativeModel {
    */
   workers: number | 'auto' = 'auto';
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+  async sample(
+    n: number,
+    rng: Rng,
+    batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     const { height, width, channels } = this.bundle.manifest.image;
-    return this.complete(imageBatch(indices ? indices.length : n, height, width, channels), 0, rng, batchSize, this.bundle.manifestFile, onProgress, indices);
+    return this.complete(
+      imageBatch(indices ? indices.length : n, height, width, channels),
+      0,
+      rng,
+      batchSize,
+      this.bundle.manifestFile,
+      onProgress,
+      indices,
+    );
   }
 
   /**
@@ -65,7 +89,11 @@ export class AutoregressiveModel implements GenerativeModel {
     const batches: SamplingBatch[] = [];
     for (let start = 0; start < images.n; start += batchSize) {
       const m = Math.min(batchSize, images.n - start);
-      batches.push({ start, m, seeds: Array.from({ length: m }, (_, k) => rng.forkSeed(`image ${indices ? indices[start + k] : start + k}`)) });
+      batches.push({
+        start,
+        m,
+        seeds: Array.from({ length: m }, (_, k) => rng.forkSeed(`image ${indices ? indices[start + k] : start + k}`)),
+      });
     }
     let done = 0;
     const finished = (m: number) => {
@@ -77,11 +105,22 @@ export class AutoregressiveModel implements GenerativeModel {
       await completeInWorkers(this.bundle, levels, d, fromRow, batches, workers, finished);
     } else {
       for (const { start, m, seeds } of batches) {
-        await this.completeBatch(levels.subarray(start * d, (start + m) * d), m, fromRow, seeds.map((seed) => new Rng(seed)));
+        await this.completeBatch(
+          levels.subarray(start * d, (start + m) * d),
+          m,
+          fromRow,
+          seeds.map((seed) => new Rng(seed)),
+        );
         finished(m);
       }
     }
-    return imageBatch(images.n, height, width, channels, Float32Array.from(levels, (k) => k / (LEVELS - 1)));
+    return imageBatch(
+      images.n,
+      height,
+      width,
+      channels,
+      Float32Array.from(levels, (k) => k / (LEVELS - 1)),
+    );
   }
 
   /** Fill m images' 8-bit levels in place from row `fromRow` on, pixel by pixel; image i draws from `rngs[i]`. */
@@ -96,7 +135,8 @@ export class AutoregressiveModel implements GenerativeModel {
           for (let c = 0; c < channels; c++) {
             const params = await row.pixel(w, c);
             const position = (h * width + w) * channels + c;
-            for (let i = 0; i < m; i++) batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rngs[i]!);
+            for (let i = 0; i < m; i++)
+              batch[i * d + position] = samplePixelLevel(this.form, params, i * p, range, rngs[i]!);
           }
         }
       } finally {
@@ -108,7 +148,8 @@ export class AutoregressiveModel implements GenerativeModel {
   samplingThreads(n: number, batchSize: number): number {
     // onnxruntime already runs each pass on every core.
     if (this.bundle.runnable.model?.runtime === 'onnx') return 1;
-    const wanted = this.workers === 'auto' ? (currentBackend()?.name === 'wasm' ? availableParallelism() : 1) : this.workers;
+    const wanted =
+      this.workers === 'auto' ? (currentBackend()?.name === 'wasm' ? availableParallelism() : 1) : this.workers;
     return Math.max(1, Math.min(wanted, Math.ceil(n / batchSize)));
   }
 
@@ -126,11 +167,17 @@ export class AutoregressiveModel implements GenerativeModel {
     const levels = levelsFromImages(images, source);
     const logLikelihoods = new Float64Array(images.n);
     // No exact likelihood from a model whose conditionals see their own or later pixels.
-    const checked = await checkCausality(levels, images.n, PARAMETERS_PER_PIXEL[this.form], (batch, m) => this.parameters(batch, m), {
-      manifestFile: this.bundle.manifestFile,
-      component: this.network.output === 'row' ? 'row' : 'model',
-      image: this.bundle.manifest.image,
-    });
+    const checked = await checkCausality(
+      levels,
+      images.n,
+      PARAMETERS_PER_PIXEL[this.form],
+      (batch, m) => this.parameters(batch, m),
+      {
+        manifestFile: this.bundle.manifestFile,
+        component: this.network.output === 'row' ? 'row' : 'model',
+        image: this.bundle.manifest.image,
+      },
+    );
     for (let start = 0; start < images.n; start += batchSize) {
       const m = Math.min(batchSize, images.n - start);
       const batch = levels.subarray(start * d, (start + m) * d);

@@ -27,7 +27,12 @@ export async function checkCausality<T extends Uint8Array | Uint16Array>(
   m: number,
   p: number,
   params: (levels: T, m: number) => Promise<Float32Array>,
-  where: { manifestFile: string; component: string; image: { height: number; width: number; channels: number }; values?: number },
+  where: {
+    manifestFile: string;
+    component: string;
+    image: { height: number; width: number; channels: number };
+    values?: number;
+  },
 ): Promise<CausalityCheck> {
   // values: how many a position takes (256 levels; a hybrid prior's codebook size).
   const count = where.values ?? LEVELS;

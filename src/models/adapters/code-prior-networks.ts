@@ -48,7 +48,8 @@ function codeRows(codes: Uint16Array, m: number, grid: CodeGrid, from: number, t
   const { height, width } = grid;
   const rows = to - from;
   const data = new Float32Array(m * rows * width);
-  for (let i = 0; i < m; i++) for (let j = 0; j < rows * width; j++) data[i * rows * width + j] = codes[(i * height + from) * width + j]!;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < rows * width; j++) data[i * rows * width + j] = codes[(i * height + from) * width + j]!;
   return { data, shape: [m, rows, width, 1] };
 }
 
@@ -67,13 +68,28 @@ class OnePassPrior implements CodePriorNetwork {
     private readonly grid: CodeGrid,
   ) {
     requireRunnable(bundle, 'prior');
-    checkComponentShapes(bundle, [{ component: 'prior', inputs: [gridAxes(grid, { size: 1 })], output: gridAxes(grid, { size: grid.size, field: 'codes.size', says: `is ${grid.size}` }) }]);
+    checkComponentShapes(bundle, [
+      {
+        component: 'prior',
+        inputs: [gridAxes(grid, { size: 1 })],
+        output: gridAxes(grid, { size: grid.size, field: 'codes.size', says: `is ${grid.size}` }),
+      },
+    ]);
   }
 
   async logits(codes: Uint16Array, m: number): Promise<Float32Array> {
     const { height, width, size } = this.grid;
-    const [output] = await requireRunnable(this.bundle, 'prior').run([codeRows(codes, m, this.grid, 0, height)], { inputs: ['image'], outputs: ['image'] });
-    expectValuesShape(output.shape, [m, height, width, size], this.bundle, 'prior', `${size} logits per code position (codes.size)`);
+    const [output] = await requireRunnable(this.bundle, 'prior').run([codeRows(codes, m, this.grid, 0, height)], {
+      inputs: ['image'],
+      outputs: ['image'],
+    });
+    expectValuesShape(
+      output.shape,
+      [m, height, width, size],
+      this.bundle,
+      'prior',
+      `${size} logits per code position (codes.size)`,
+    );
     assertFinite(output.data, this.bundle.manifestFile, 'components.prior');
     return output.data;
   }
@@ -85,7 +101,8 @@ class OnePassPrior implements CodePriorNetwork {
         const all = await this.logits(codes, m);
         const out = new Float32Array(m * size);
         const per = this.grid.height * width;
-        for (let i = 0; i < m; i++) out.set(all.subarray((i * per + r * width + c) * size, (i * per + r * width + c + 1) * size), i * size);
+        for (let i = 0; i < m; i++)
+          out.set(all.subarray((i * per + r * width + c) * size, (i * per + r * width + c + 1) * size), i * size);
         return out;
       },
     };
@@ -106,7 +123,11 @@ class RowCachedPrior implements CodePriorNetwork {
     const codes = rows(gridAxes(grid, { size: 1 }));
     checkComponentShapes(bundle, [
       { component: 'priorAbove', inputs: [codes] },
-      { component: 'priorRow', inputs: [codes, rows(gridAxes(grid, { size: null }))], output: rows(gridAxes(grid, { size: grid.size, field: 'codes.size', says: `is ${grid.size}` })) },
+      {
+        component: 'priorRow',
+        inputs: [codes, rows(gridAxes(grid, { size: null }))],
+        output: rows(gridAxes(grid, { size: grid.size, field: 'codes.size', says: `is ${grid.size}` })),
+      },
     ]);
   }
 
@@ -122,23 +143,41 @@ class RowCachedPrior implements CodePriorNetwork {
       features = await this.runAbove(codeRows(codes, m, this.grid, 0, r + 1));
     } catch (e) {
       if (e instanceof GenreportError) throw e;
-      throw inputError(this.bundle.manifestFile, `cannot run on the first ${r + 1} rows of the code grid (${(e as Error).message}); sampling needs a priorAbove that takes any number of rows`, 'components.priorAbove');
+      throw inputError(
+        this.bundle.manifestFile,
+        `cannot run on the first ${r + 1} rows of the code grid (${(e as Error).message}); sampling needs a priorAbove that takes any number of rows`,
+        'components.priorAbove',
+      );
     }
     // Row r's features come from the rows above it alone.
     const [, , , f] = dims(features.shape, 4, 'priorAbove features');
     const rowFeatures = new Float32Array(m * width * f);
-    for (let i = 0; i < m; i++) rowFeatures.set(features.data.subarray((i * (r + 1) + r) * width * f, (i * (r + 1) + r + 1) * width * f), i * width * f);
+    for (let i = 0; i < m; i++)
+      rowFeatures.set(
+        features.data.subarray((i * (r + 1) + r) * width * f, (i * (r + 1) + r + 1) * width * f),
+        i * width * f,
+      );
     const featureRow = { data: rowFeatures, shape: [m, 1, width, f] };
     return {
-      position: async (c) => columnOf(await this.runRow(codeRows(codes, m, this.grid, r, r + 1), featureRow), m, width, size, c),
+      position: async (c) =>
+        columnOf(await this.runRow(codeRows(codes, m, this.grid, r, r + 1), featureRow), m, width, size, c),
     };
   }
 
   /** priorAbove: [m, rows, w, 1] → [m, rows, w, F], any F. */
   private async runAbove(rows: ComponentTensor): Promise<ComponentTensor> {
     const [m, n, width] = dims(rows.shape, 3, 'code rows');
-    const [features] = await requireRunnable(this.bundle, 'priorAbove').run([rows], { inputs: ['image'], outputs: ['image'] });
-    expectValuesShape(features.shape, [m, n, width, features.shape[3] ?? 0], this.bundle, 'priorAbove', `${n} rows of codes (any number of features)`);
+    const [features] = await requireRunnable(this.bundle, 'priorAbove').run([rows], {
+      inputs: ['image'],
+      outputs: ['image'],
+    });
+    expectValuesShape(
+      features.shape,
+      [m, n, width, features.shape[3] ?? 0],
+      this.bundle,
+      'priorAbove',
+      `${n} rows of codes (any number of features)`,
+    );
     assertFinite(features.data, this.bundle.manifestFile, 'components.priorAbove');
     return features;
   }
@@ -146,8 +185,17 @@ class RowCachedPrior implements CodePriorNetwork {
   /** priorRow: ([m, rows, w, 1], [m, rows, w, F]) → [m, rows, w, K]. */
   private async runRow(rows: ComponentTensor, features: ComponentTensor): Promise<Float32Array> {
     const [m, n, width] = dims(rows.shape, 3, 'code rows');
-    const [output] = await requireRunnable(this.bundle, 'priorRow').run([rows, features], { inputs: ['image', 'image'], outputs: ['image'] });
-    expectValuesShape(output.shape, [m, n, width, this.grid.size], this.bundle, 'priorRow', `${this.grid.size} logits per code position (codes.size)`);
+    const [output] = await requireRunnable(this.bundle, 'priorRow').run([rows, features], {
+      inputs: ['image', 'image'],
+      outputs: ['image'],
+    });
+    expectValuesShape(
+      output.shape,
+      [m, n, width, this.grid.size],
+      this.bundle,
+      'priorRow',
+      `${this.grid.size} logits per code position (codes.size)`,
+    );
     assertFinite(output.data, this.bundle.manifestFile, 'components.priorRow');
     return output.data;
   }
@@ -155,5 +203,10 @@ class RowCachedPrior implements CodePriorNetwork {
 
 /** [n, codes.height, codes.width, last]. */
 function gridAxes(grid: CodeGrid, last: Axis): Axis[] {
-  return [{ size: null }, { size: grid.height, field: 'codes.height' }, { size: grid.width, field: 'codes.width' }, last];
+  return [
+    { size: null },
+    { size: grid.height, field: 'codes.height' },
+    { size: grid.width, field: 'codes.width' },
+    last,
+  ];
 }

@@ -46,7 +46,11 @@ export class FlowModel implements GenerativeModel, LatentSpace {
   readonly interpolation = 'linear';
   readonly latents: LatentSpace = this;
   /** Change of variables at S dequantization draws: a bound on the 8-bit likelihood. */
-  readonly likelihood: LikelihoodCapability = { kind: 'bound', draws: 'dequantization', logLikelihood: (images, options) => this.logLikelihood(images, options) };
+  readonly likelihood: LikelihoodCapability = {
+    kind: 'bound',
+    draws: 'dequantization',
+    logLikelihood: (images, options) => this.logLikelihood(images, options),
+  };
   readonly inversion: ExactInversion = {
     kind: 'exact',
     forward: (values, batchSize) => this.forward(values, batchSize),
@@ -71,30 +75,63 @@ export class FlowModel implements GenerativeModel, LatentSpace {
     const model = requireComponent(bundle, 'flow');
     const field = 'components.flow';
     if (!(model instanceof tf.LayersModel)) {
-      throw inputError(bundle.manifestFile, 'a flow must be a LayersModel of genreport flow layers (a GraphModel cannot be inverted)', field);
+      throw inputError(
+        bundle.manifestFile,
+        'a flow must be a LayersModel of genreport flow layers (a GraphModel cannot be inverted)',
+        field,
+      );
     }
     const [first, ...rest] = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
     if (!(first instanceof FlowFlatten)) {
-      throw inputError(bundle.manifestFile, `a flow starts with a GenreportFlowFlatten layer, not ${first?.getClassName() ?? 'nothing'}`, field);
+      throw inputError(
+        bundle.manifestFile,
+        `a flow starts with a GenreportFlowFlatten layer, not ${first?.getClassName() ?? 'nothing'}`,
+        field,
+      );
     }
     const { height, width, channels } = bundle.manifest.image;
     if (first.shape.height !== height || first.shape.width !== width || first.shape.channels !== channels) {
-      throw inputError(bundle.manifestFile, `the flow takes ${first.shape.height}x${first.shape.width}x${first.shape.channels} images, the manifest declares ${height}x${width}x${channels}`, field);
+      throw inputError(
+        bundle.manifestFile,
+        `the flow takes ${first.shape.height}x${first.shape.width}x${first.shape.channels} images, the manifest declares ${height}x${width}x${channels}`,
+        field,
+      );
     }
     const foreign = rest.find((l) => !(l instanceof FlowLayer));
     if (foreign) {
-      throw inputError(bundle.manifestFile, `layer "${foreign.name}" (${foreign.getClassName()}) is not a genreport flow layer, so the flow cannot be inverted`, field);
+      throw inputError(
+        bundle.manifestFile,
+        `layer "${foreign.name}" (${foreign.getClassName()}) is not a genreport flow layer, so the flow cannot be inverted`,
+        field,
+      );
     }
     this.flatten = first;
     this.layers = rest as FlowLayer[];
     this.latentDim = height * width * channels;
     const d = this.latentDim;
-    checkComponentShapes(bundle, [{ component: 'flow', output: [{ size: null }, { size: d + 1, says: `${height}x${width}x${channels} images have ${d} values, so the flow state (z, log|det|) has ${d + 1}` }] }]);
+    checkComponentShapes(bundle, [
+      {
+        component: 'flow',
+        output: [
+          { size: null },
+          {
+            size: d + 1,
+            says: `${height}x${width}x${channels} images have ${d} values, so the flow state (z, log|det|) has ${d + 1}`,
+          },
+        ],
+      },
+    ]);
     // The manifest validator makes sure a declared latent has latentDim values.
     this.prior = bundle.prior ?? new StandardNormalPrior(this.latentDim);
   }
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+  async sample(
+    n: number,
+    rng: Rng,
+    batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     const images = await this.decode(latentRows(this.prior, n, rng, indices), batchSize);
     onProgress?.(indices ? indices.length : n);
     return images;
@@ -130,16 +167,33 @@ export class FlowModel implements GenerativeModel, LatentSpace {
       const m = Math.min(batchSize, n - start);
       const input = values.subarray(start * d, (start + m) * d);
       if (this.directions) {
-        const [zOut, logDetOut] = await this.directions.forward.run([{ data: input.slice(), shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['values', 'values'] });
-        expectValuesShape(zOut.shape, [m, d], this.bundle, 'forward', 'z of the flow (one value per image value, [n, D])');
-        expectValuesShape(logDetOut.shape.length === 2 && logDetOut.shape[1] === 1 ? [m] : logDetOut.shape, [m], this.bundle, 'forward', 'log|det| of the flow, one per image');
+        const [zOut, logDetOut] = await this.directions.forward.run(
+          [{ data: input.slice(), shape: [m, height, width, channels] }],
+          { inputs: ['image'], outputs: ['values', 'values'] },
+        );
+        expectValuesShape(
+          zOut.shape,
+          [m, d],
+          this.bundle,
+          'forward',
+          'z of the flow (one value per image value, [n, D])',
+        );
+        expectValuesShape(
+          logDetOut.shape.length === 2 && logDetOut.shape[1] === 1 ? [m] : logDetOut.shape,
+          [m],
+          this.bundle,
+          'forward',
+          'log|det| of the flow, one per image',
+        );
         assertFinite(zOut.data, this.bundle.manifestFile, 'components.forward');
         assertFinite(logDetOut.data, this.bundle.manifestFile, 'components.forward');
         z.set(zOut.data, start * d);
         for (let i = 0; i < m; i++) logDet[start + i] = logDetOut.data[i]!;
         continue;
       }
-      const output = tf.tidy(() => runComponent(requireComponent(this.bundle, 'flow'), tf.tensor4d(input, [m, height, width, channels])));
+      const output = tf.tidy(() =>
+        runComponent(requireComponent(this.bundle, 'flow'), tf.tensor4d(input, [m, height, width, channels])),
+      );
       try {
         expectShape(output, [m, d + 1], this.bundle, 'flow', 'the flow state (z, log|det|)');
         const state = await finiteValues(output, this.bundle, 'flow');
@@ -164,8 +218,17 @@ export class FlowModel implements GenerativeModel, LatentSpace {
       const z = latents.subarray(start * d, (start + m) * d);
       if (this.directions) {
         const { height, width, channels } = this.bundle.manifest.image;
-        const [images] = await this.directions.inverse.run([{ data: z.slice(), shape: [m, d] }], { inputs: ['values'], outputs: ['image'] });
-        expectValuesShape(images.shape, [m, height, width, channels], this.bundle, 'inverse', 'images of the manifest\'s size');
+        const [images] = await this.directions.inverse.run([{ data: z.slice(), shape: [m, d] }], {
+          inputs: ['values'],
+          outputs: ['image'],
+        });
+        expectValuesShape(
+          images.shape,
+          [m, height, width, channels],
+          this.bundle,
+          'inverse',
+          "images of the manifest's size",
+        );
         assertFinite(images.data, this.bundle.manifestFile, 'components.inverse');
         out.set(images.data, start * d);
         continue;
@@ -199,7 +262,8 @@ export class FlowModel implements GenerativeModel, LatentSpace {
     const perDraw = new Float64Array(images.n * samples);
     for (let s = 0; s < samples; s++) {
       const { z, logDet } = await this.forward(dequantizeToRange(levels, range, rng), batchSize);
-      for (let i = 0; i < images.n; i++) perDraw[i * samples + s] = this.prior.logDensity(z, i * d) + logDet[i]! + jacobian;
+      for (let i = 0; i < images.n; i++)
+        perDraw[i * samples + s] = this.prior.logDensity(z, i * d) + logDet[i]! + jacobian;
     }
     const logLikelihoods = new Float64Array(images.n);
     for (let i = 0; i < images.n; i++) logLikelihoods[i] = logMeanExp(perDraw, i * samples, samples);

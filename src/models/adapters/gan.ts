@@ -12,7 +12,16 @@ import type { ImageBatch } from '../../core/types.ts';
 import { GAN_NO_DENSITY } from '../../likelihood/likelihood-estimate.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
-import { concatImages, expectValuesShape, imagesFromValues, requireComponent, requireRunnable, type GenerativeModel, type InversionCapability, type LatentSpace } from '../generative-model.ts';
+import {
+  concatImages,
+  expectValuesShape,
+  imagesFromValues,
+  requireComponent,
+  requireRunnable,
+  type GenerativeModel,
+  type InversionCapability,
+  type LatentSpace,
+} from '../generative-model.ts';
 import { latentRows, type LatentPrior } from '../latent-prior.ts';
 
 export class GanModel implements GenerativeModel, LatentSpace {
@@ -28,7 +37,9 @@ export class GanModel implements GenerativeModel, LatentSpace {
     requireRunnable(bundle, 'generator');
     this.latentDim = bundle.manifest.latent!.dim;
     this.prior = bundle.prior!;
-    checkComponentShapes(bundle, [{ component: 'generator', inputs: [latentAxes(this.latentDim)], output: imageAxes(bundle) }]);
+    checkComponentShapes(bundle, [
+      { component: 'generator', inputs: [latentAxes(this.latentDim)], output: imageAxes(bundle) },
+    ]);
     const encoder = bundle.runnable.encoder;
     const runtime = bundle.runnable.generator!.runtime;
     if (runtime === 'tfjs') {
@@ -38,20 +49,37 @@ export class GanModel implements GenerativeModel, LatentSpace {
         ...(encoder ? { initialGuess: (values: Float32Array, m: number) => this.encodeValues(values, m) } : {}),
       };
     } else if (encoder) {
-      this.inversion = { kind: 'encoder', describes: "the bundle encoder's latent", encode: (images, batchSize) => this.encode(images, batchSize) };
+      this.inversion = {
+        kind: 'encoder',
+        describes: "the bundle encoder's latent",
+        encode: (images, batchSize) => this.encode(images, batchSize),
+      };
     } else {
       this.noInversion = `the generator is ${runtime === 'onnx' ? 'ONNX' : runtime}, which gives no gradients here, so its latent cannot be searched for, and the bundle has no encoder (components.encoder) to invert it approximately`;
     }
   }
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+  async sample(
+    n: number,
+    rng: Rng,
+    batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     // A share of a split run draws the stream up to its last index and keeps its own rows; a whole run draws batch by batch.
     const shareLatents = indices && latentRows(this.prior, n, rng, indices);
     const count = indices ? indices.length : n;
     const parts: ImageBatch[] = [];
     for (let start = 0; start < count; start += batchSize) {
       const m = Math.min(batchSize, count - start);
-      parts.push(await this.decode(shareLatents ? shareLatents.subarray(start * this.latentDim, (start + m) * this.latentDim) : this.prior.sample(m, rng), m));
+      parts.push(
+        await this.decode(
+          shareLatents
+            ? shareLatents.subarray(start * this.latentDim, (start + m) * this.latentDim)
+            : this.prior.sample(m, rng),
+          m,
+        ),
+      );
       onProgress?.(start + m);
     }
     return concatImages(parts);
@@ -69,7 +97,10 @@ export class GanModel implements GenerativeModel, LatentSpace {
     const parts: ImageBatch[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const [output] = await generator.run([{ data: latents.slice(start * dim, (start + m) * dim), shape: [m, dim] }], { inputs: ['values'], outputs: ['image'] });
+      const [output] = await generator.run([{ data: latents.slice(start * dim, (start + m) * dim), shape: [m, dim] }], {
+        inputs: ['values'],
+        outputs: ['image'],
+      });
       parts.push(imagesFromValues(output, this.bundle, 'generator'));
     }
     return concatImages(parts);
@@ -95,7 +126,10 @@ export class GanModel implements GenerativeModel, LatentSpace {
   /** The encoder's latent for m images in the model's range. */
   private async encodeValues(values: Float32Array, m: number): Promise<Float32Array> {
     const { height, width, channels } = this.bundle.manifest.image;
-    const [output] = await requireRunnable(this.bundle, 'encoder').run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['values'] });
+    const [output] = await requireRunnable(this.bundle, 'encoder').run(
+      [{ data: values, shape: [m, height, width, channels] }],
+      { inputs: ['image'], outputs: ['values'] },
+    );
     expectValuesShape(output.shape, [m, this.latentDim], this.bundle, 'encoder', `a ${this.latentDim}-d latent`);
     assertFinite(output.data, this.bundle.manifestFile, 'components.encoder');
     return output.data;

@@ -17,15 +17,31 @@
 import { assertFinite, inputError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { imageBatch, type ImageBatch } from '../../core/types.ts';
-import { gridLogProbabilities, sampleCode, SINGLE_CODE_BOUND_LABEL, singleCodeBound } from '../../likelihood/code-prior.ts';
+import {
+  gridLogProbabilities,
+  sampleCode,
+  SINGLE_CODE_BOUND_LABEL,
+  singleCodeBound,
+} from '../../likelihood/code-prior.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
-import { displayedPixel, imageLogProbability, PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
+import {
+  displayedPixel,
+  imageLogProbability,
+  PARAMETERS_PER_PIXEL,
+  type PixelForm,
+} from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import type { Codebook } from '../codebook.ts';
 import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
 import { codePriorNetwork, type CodeGrid, type CodePriorNetwork } from './code-prior-networks.ts';
-import { expectValuesShape, requireRunnable, type GenerativeModel, type LikelihoodCapability, type LikelihoodOptions } from '../generative-model.ts';
+import {
+  expectValuesShape,
+  requireRunnable,
+  type GenerativeModel,
+  type LikelihoodCapability,
+  type LikelihoodOptions,
+} from '../generative-model.ts';
 import { checkCausality } from './causality-check.ts';
 
 export type { CodeGrid };
@@ -38,20 +54,34 @@ export class HybridModel implements GenerativeModel {
   /** Images → code grid → images: the approximate inverse invertibility asks for. */
   readonly codes = this;
   /** A lower bound: the single-code ELBO (src/likelihood/code-prior.ts), one pass, no draws. */
-  readonly likelihood: LikelihoodCapability = { kind: 'bound', draws: 'none', logLikelihood: (images, options) => this.logLikelihood(images, options) };
+  readonly likelihood: LikelihoodCapability = {
+    kind: 'bound',
+    draws: 'none',
+    logLikelihood: (images, options) => this.logLikelihood(images, options),
+  };
 
   constructor(readonly bundle: Bundle) {
     for (const c of ['encoder', 'decoder'] as const) requireRunnable(bundle, c);
-    if (!bundle.codebook) throw inputError(bundle.manifestFile, 'the hybrid adapter needs the codebook', 'components.codebook');
+    if (!bundle.codebook)
+      throw inputError(bundle.manifestFile, 'the hybrid adapter needs the codebook', 'components.codebook');
     this.grid = bundle.manifest.codes!;
     this.codebook = bundle.codebook;
     this.form = bundle.manifest.likelihood!.form!;
     const { height, width } = this.grid;
-    const gridAxes = (last: Axis): Axis[] => [{ size: null }, { size: height, field: 'codes.height' }, { size: width, field: 'codes.width' }, last];
+    const gridAxes = (last: Axis): Axis[] => [
+      { size: null },
+      { size: height, field: 'codes.height' },
+      { size: width, field: 'codes.width' },
+      last,
+    ];
     const d = this.codebook.dim;
     checkComponentShapes(bundle, [
       { component: 'encoder', inputs: [imageAxes(bundle)] },
-      { component: 'decoder', inputs: [gridAxes({ size: d, field: 'components.codebook', says: `the codebook's vectors have ${d} values` })], output: imageAxes(bundle, PARAMETERS_PER_PIXEL[this.form], 'likelihood.form') },
+      {
+        component: 'decoder',
+        inputs: [gridAxes({ size: d, field: 'components.codebook', says: `the codebook's vectors have ${d} values` })],
+        output: imageAxes(bundle, PARAMETERS_PER_PIXEL[this.form], 'likelihood.form'),
+      },
     ]);
     this.prior = codePriorNetwork(bundle, this.grid);
   }
@@ -82,7 +112,10 @@ export class HybridModel implements GenerativeModel {
     const data = new Float32Array(n * pixels);
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const params = await this.decoderParameters(codes.subarray(start * this.positions, (start + m) * this.positions), m);
+      const params = await this.decoderParameters(
+        codes.subarray(start * this.positions, (start + m) * this.positions),
+        m,
+      );
       for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = displayedPixel(this.form, params, j * p, range);
     }
     return imageBatch(n, height, width, channels, data);
@@ -94,20 +127,30 @@ export class HybridModel implements GenerativeModel {
    * the batch it lands in; with `indices`, only the images of those global indices
    * (a share of a run split across machines), each the image a whole run gives there.
    */
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+  async sample(
+    n: number,
+    rng: Rng,
+    batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     const { size } = this.grid;
     const count = indices ? indices.length : n;
     const codes = new Uint16Array(count * this.positions);
     for (let start = 0; start < count; start += batchSize) {
       const m = Math.min(batchSize, count - start);
       const batch = codes.subarray(start * this.positions, (start + m) * this.positions);
-      const streams = Array.from({ length: m }, (_, i) => new Rng(rng.forkSeed(`image ${indices ? indices[start + i] : start + i}`)));
+      const streams = Array.from(
+        { length: m },
+        (_, i) => new Rng(rng.forkSeed(`image ${indices ? indices[start + i] : start + i}`)),
+      );
       // Positions not yet drawn are 0; the mask keeps them out of the conditionals drawn from.
       for (let r = 0; r < this.grid.height; r++) {
         const row = await this.prior.forRow(batch, m, r);
         for (let c = 0; c < this.grid.width; c++) {
           const logits = await row.position(c);
-          for (let i = 0; i < m; i++) batch[i * this.positions + r * this.grid.width + c] = sampleCode(logits, i * size, size, streams[i]!);
+          for (let i = 0; i < m; i++)
+            batch[i * this.positions + r * this.grid.width + c] = sampleCode(logits, i * size, size, streams[i]!);
         }
       }
       onProgress?.(start + m);
@@ -130,7 +173,10 @@ export class HybridModel implements GenerativeModel {
     const codes = new Uint16Array(images.n * this.positions);
     for (let start = 0; start < images.n; start += batchSize) {
       const m = Math.min(batchSize, images.n - start);
-      codes.set(await this.encodeValues(levelsToRange(levels.subarray(start * pixels, (start + m) * pixels), range), m), start * this.positions);
+      codes.set(
+        await this.encodeValues(levelsToRange(levels.subarray(start * pixels, (start + m) * pixels), range), m),
+        start * this.positions,
+      );
     }
     const checked = await checkCausality(codes, images.n, this.grid.size, (batch, m) => this.prior.logits(batch, m), {
       manifestFile: this.bundle.manifestFile,
@@ -145,7 +191,16 @@ export class HybridModel implements GenerativeModel {
       const batch = codes.subarray(start * this.positions, (start + m) * this.positions);
       prior.set(gridLogProbabilities(await this.prior.logits(batch, m), batch, m, this.grid.size), start);
       const params = await this.decoderParameters(batch, m);
-      for (let i = 0; i < m; i++) reconstruction[start + i] = imageLogProbability(this.form, params, i * pixels * p, levels, (start + i) * pixels, pixels, range);
+      for (let i = 0; i < m; i++)
+        reconstruction[start + i] = imageLogProbability(
+          this.form,
+          params,
+          i * pixels * p,
+          levels,
+          (start + i) * pixels,
+          pixels,
+          range,
+        );
     }
     return [
       {
@@ -165,21 +220,40 @@ export class HybridModel implements GenerativeModel {
     const { height, width, channels } = this.bundle.manifest.image;
     const { height: gh, width: gw, size } = this.grid;
     const d = this.codebook.dim;
-    const [output] = await requireRunnable(this.bundle, 'encoder').run([{ data: values, shape: [m, height, width, channels] }], { inputs: ['image'], outputs: ['image'] });
+    const [output] = await requireRunnable(this.bundle, 'encoder').run(
+      [{ data: values, shape: [m, height, width, channels] }],
+      { inputs: ['image'], outputs: ['image'] },
+    );
     assertFinite(output.data, this.bundle.manifestFile, 'components.encoder');
     const codes = new Uint16Array(m * this.positions);
     const isVectors = output.shape.length === 4 && output.shape[3] === d;
     if (isVectors) {
-      expectValuesShape(output.shape, [m, gh, gw, d], this.bundle, 'encoder', `a ${gh}x${gw} grid of ${d}-value vectors (codes, components.codebook)`);
+      expectValuesShape(
+        output.shape,
+        [m, gh, gw, d],
+        this.bundle,
+        'encoder',
+        `a ${gh}x${gw} grid of ${d}-value vectors (codes, components.codebook)`,
+      );
       for (let j = 0; j < codes.length; j++) codes[j] = this.codebook.nearest(output.data, j * d);
       return codes;
     }
     // Indices: [m, h, w] or [m, h, w, 1], whole numbers in [0, K).
-    expectValuesShape(output.shape, output.shape.length === 4 ? [m, gh, gw, 1] : [m, gh, gw], this.bundle, 'encoder', `a ${gh}x${gw} grid of code indices or of ${d}-value vectors`);
+    expectValuesShape(
+      output.shape,
+      output.shape.length === 4 ? [m, gh, gw, 1] : [m, gh, gw],
+      this.bundle,
+      'encoder',
+      `a ${gh}x${gw} grid of code indices or of ${d}-value vectors`,
+    );
     for (let j = 0; j < codes.length; j++) {
       const k = output.data[j]!;
       if (!Number.isInteger(k) || k < 0 || k >= size) {
-        throw inputError(this.bundle.manifestFile, `gave code index ${k}, but codes are whole numbers 0 to ${size - 1} (codes.size)`, 'components.encoder');
+        throw inputError(
+          this.bundle.manifestFile,
+          `gave code index ${k}, but codes are whole numbers 0 to ${size - 1} (codes.size)`,
+          'components.encoder',
+        );
       }
       codes[j] = k;
     }
@@ -190,9 +264,21 @@ export class HybridModel implements GenerativeModel {
   private async decoderParameters(codes: Uint16Array, m: number): Promise<Float32Array> {
     const { height, width, channels } = this.bundle.manifest.image;
     const p = PARAMETERS_PER_PIXEL[this.form];
-    const input = { data: this.codebook.lookup(codes), shape: [m, this.grid.height, this.grid.width, this.codebook.dim] };
-    const [output] = await requireRunnable(this.bundle, 'decoder').run([input], { inputs: ['image'], outputs: ['image'] });
-    expectValuesShape(output.shape, [m, height, width, channels * p], this.bundle, 'decoder', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
+    const input = {
+      data: this.codebook.lookup(codes),
+      shape: [m, this.grid.height, this.grid.width, this.codebook.dim],
+    };
+    const [output] = await requireRunnable(this.bundle, 'decoder').run([input], {
+      inputs: ['image'],
+      outputs: ['image'],
+    });
+    expectValuesShape(
+      output.shape,
+      [m, height, width, channels * p],
+      this.bundle,
+      'decoder',
+      `likelihood.form "${this.form}" (${p} parameters per pixel)`,
+    );
     assertFinite(output.data, this.bundle.manifestFile, 'components.decoder');
     return output.data;
   }

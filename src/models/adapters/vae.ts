@@ -12,7 +12,12 @@ import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../.
 import { importanceWeightedBounds, standardNormalLogDensity } from '../../likelihood/importance-weighted.ts';
 import { latentRows, StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
-import { imageLogProbability, PARAMETERS_PER_PIXEL, displayedPixel, type PixelForm } from '../../likelihood/pixel-forms.ts';
+import {
+  imageLogProbability,
+  PARAMETERS_PER_PIXEL,
+  displayedPixel,
+  type PixelForm,
+} from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
 import { assertFinite } from '../../core/errors.ts';
@@ -38,8 +43,16 @@ export class VaeModel implements GenerativeModel, LatentSpace {
   readonly interpolation = 'linear';
   readonly latents: LatentSpace = this;
   /** ELBO and IWAE-K: bounds, K importance samples. */
-  readonly likelihood: LikelihoodCapability = { kind: 'bound', draws: 'importance', logLikelihood: (images, options) => this.logLikelihood(images, options) };
-  readonly inversion: EncoderInversion = { kind: 'encoder', describes: 'the encoder mean', encode: async (images, batchSize) => (await this.encode(images, batchSize)).mean };
+  readonly likelihood: LikelihoodCapability = {
+    kind: 'bound',
+    draws: 'importance',
+    logLikelihood: (images, options) => this.logLikelihood(images, options),
+  };
+  readonly inversion: EncoderInversion = {
+    kind: 'encoder',
+    describes: 'the encoder mean',
+    encode: async (images, batchSize) => (await this.encode(images, batchSize)).mean,
+  };
   private readonly form: PixelForm;
   private readonly prior: LatentPrior;
 
@@ -51,11 +64,21 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     this.form = bundle.manifest.likelihood!.form!;
     checkComponentShapes(bundle, [
       { component: 'encoder', inputs: [imageAxes(bundle)], output: latentAxes(this.latentDim, 2) },
-      { component: 'decoder', inputs: [latentAxes(this.latentDim)], output: imageAxes(bundle, PARAMETERS_PER_PIXEL[this.form], 'likelihood.form') },
+      {
+        component: 'decoder',
+        inputs: [latentAxes(this.latentDim)],
+        output: imageAxes(bundle, PARAMETERS_PER_PIXEL[this.form], 'likelihood.form'),
+      },
     ]);
   }
 
-  async sample(n: number, rng: Rng, batchSize: number, onProgress?: (done: number) => void, indices?: ArrayLike<number>): Promise<ImageBatch> {
+  async sample(
+    n: number,
+    rng: Rng,
+    batchSize: number,
+    onProgress?: (done: number) => void,
+    indices?: ArrayLike<number>,
+  ): Promise<ImageBatch> {
     const images = await this.decode(latentRows(this.prior, n, rng, indices), batchSize);
     onProgress?.(indices ? indices.length : n);
     return images;
@@ -74,7 +97,10 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     const data = new Float32Array(n * pixels);
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const params = await this.decoderParameters(latents.subarray(start * this.latentDim, (start + m) * this.latentDim), m);
+      const params = await this.decoderParameters(
+        latents.subarray(start * this.latentDim, (start + m) * this.latentDim),
+        m,
+      );
       for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = displayedPixel(this.form, params, j * p, range);
     }
     return imageBatch(n, height, width, channels, data);
@@ -123,7 +149,8 @@ export class VaeModel implements GenerativeModel, LatentSpace {
       const z = new Float32Array(m * k * dim);
       for (let r = 0; r < m * k; r++) {
         const i = Math.floor(r / k);
-        for (let j = 0; j < dim; j++) z[r * dim + j] = q.mean[i * dim + j]! + Math.exp(0.5 * q.logVariance[i * dim + j]!) * eps[r * dim + j]!;
+        for (let j = 0; j < dim; j++)
+          z[r * dim + j] = q.mean[i * dim + j]! + Math.exp(0.5 * q.logVariance[i * dim + j]!) * eps[r * dim + j]!;
       }
       const reconstruction = new Float64Array(m * k);
       for (let rowStart = 0; rowStart < m * k; rowStart += batchSize) {
@@ -131,7 +158,15 @@ export class VaeModel implements GenerativeModel, LatentSpace {
         const params = await this.decoderParameters(z.subarray(rowStart * dim, (rowStart + rows) * dim), rows);
         for (let r = 0; r < rows; r++) {
           const image = start + Math.floor((rowStart + r) / k);
-          reconstruction[rowStart + r] = imageLogProbability(this.form, params, r * pixels * p, levels, image * pixels, pixels, range);
+          reconstruction[rowStart + r] = imageLogProbability(
+            this.form,
+            params,
+            r * pixels * p,
+            levels,
+            image * pixels,
+            pixels,
+            range,
+          );
         }
       }
       for (let i = 0; i < m; i++) {
@@ -215,8 +250,17 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     const { height, width, channels } = this.bundle.manifest.image;
     const p = PARAMETERS_PER_PIXEL[this.form];
     // Any runtime: pixel parameters laid out [n, H, W, C·p] (ONNX NCHW: [n, C·p, H, W], channel c·p + k).
-    const [output] = await requireRunnable(this.bundle, 'decoder').run([{ data: latents.slice(), shape: [m, this.latentDim] }], { inputs: ['values'], outputs: ['image'] });
-    expectValuesShape(output.shape, [m, height, width, channels * p], this.bundle, 'decoder', `likelihood.form "${this.form}" (${p} parameters per pixel)`);
+    const [output] = await requireRunnable(this.bundle, 'decoder').run(
+      [{ data: latents.slice(), shape: [m, this.latentDim] }],
+      { inputs: ['values'], outputs: ['image'] },
+    );
+    expectValuesShape(
+      output.shape,
+      [m, height, width, channels * p],
+      this.bundle,
+      'decoder',
+      `likelihood.form "${this.form}" (${p} parameters per pixel)`,
+    );
     assertFinite(output.data, this.bundle.manifestFile, 'components.decoder');
     return output.data;
   }

@@ -33,7 +33,8 @@ export class FlowAffineCoupling extends CouplingLayer {
     this.mask = new Float32Array(height * width * channels);
     for (let h = 0; h < height; h++) {
       for (let w = 0; w < width; w++) {
-        for (let c = 0; c < channels; c++) this.mask[(h * width + w) * channels + c] = (h + w + parity) % 2 === 0 ? 1 : 0;
+        for (let c = 0; c < channels; c++)
+          this.mask[(h * width + w) * channels + c] = (h + w + parity) % 2 === 0 ? 1 : 0;
       }
     }
   }
@@ -53,7 +54,10 @@ export class FlowAffineCoupling extends CouplingLayer {
     const mask = tf.tensor1d(this.mask);
     const free = tf.sub(1, mask);
     const hidden = tf.relu(tf.add(tf.matMul(tf.mul(values, mask), this.hiddenKernel.read()), this.hiddenBias.read()));
-    const out = tf.add(tf.matMul(hidden as tf.Tensor2D, this.outputKernel.read() as tf.Tensor2D), this.outputBias.read()) as tf.Tensor2D;
+    const out = tf.add(
+      tf.matMul(hidden as tf.Tensor2D, this.outputKernel.read() as tf.Tensor2D),
+      this.outputBias.read(),
+    ) as tf.Tensor2D;
     const s = tf.mul(tf.tanh(tf.slice(out, [0, 0], [-1, d])), free) as tf.Tensor2D;
     const t = tf.mul(tf.slice(out, [0, d], [-1, d]), free) as tf.Tensor2D;
     return [s, t];

@@ -42,7 +42,8 @@ export class FlowConvAffineCoupling extends CouplingLayer {
   constructor(config: ConvAffineCouplingConfig & FlowLayerArgs) {
     super(config);
     const { height, width, channels, hidden, mask, parity } = config;
-    if (mask === 'channel' && channels % 2 !== 0) throw new Error(`FlowConvAffineCoupling: channel mask needs an even channel count, got ${channels}`);
+    if (mask === 'channel' && channels % 2 !== 0)
+      throw new Error(`FlowConvAffineCoupling: channel mask needs an even channel count, got ${channels}`);
     this.config = { height, width, channels, hidden, mask, parity };
     this.maskValues = new Float32Array(height * width * channels);
     for (let h = 0; h < height; h++) {
@@ -77,8 +78,12 @@ export class FlowConvAffineCoupling extends CouplingLayer {
     const mask = tf.tensor1d(this.maskValues);
     const free = tf.sub(1, mask);
     const image = tf.reshape(tf.mul(values, mask), [n, height, width, channels]) as tf.Tensor4D;
-    const h1 = tf.relu(tf.add(tf.conv2d(image, this.inKernel.read() as tf.Tensor4D, 1, 'same'), this.inBias.read())) as tf.Tensor4D;
-    const h2 = tf.relu(tf.add(tf.conv2d(h1, this.midKernel.read() as tf.Tensor4D, 1, 'same'), this.midBias.read())) as tf.Tensor4D;
+    const h1 = tf.relu(
+      tf.add(tf.conv2d(image, this.inKernel.read() as tf.Tensor4D, 1, 'same'), this.inBias.read()),
+    ) as tf.Tensor4D;
+    const h2 = tf.relu(
+      tf.add(tf.conv2d(h1, this.midKernel.read() as tf.Tensor4D, 1, 'same'), this.midBias.read()),
+    ) as tf.Tensor4D;
     // Two output convolutions (scale, shift) rather than one split by slicing.
     const rawS = tf.add(tf.conv2d(h2, this.scaleKernel.read() as tf.Tensor4D, 1, 'same'), this.scaleBias.read());
     const rawT = tf.add(tf.conv2d(h2, this.shiftKernel.read() as tf.Tensor4D, 1, 'same'), this.shiftBias.read());

@@ -24,7 +24,8 @@ export class FlowFactorOut extends FlowLayer {
   constructor(config: FactorOutConfig & FlowLayerArgs) {
     super(config);
     const { height, width, channels, keep } = config;
-    if (!Number.isInteger(keep) || keep < 1 || keep >= channels) throw new Error(`FlowFactorOut: keep must be 1 to ${channels - 1} of ${channels} channels, got ${keep}`);
+    if (!Number.isInteger(keep) || keep < 1 || keep >= channels)
+      throw new Error(`FlowFactorOut: keep must be 1 to ${channels - 1} of ${channels} channels, got ${keep}`);
     this.config = { height, width, channels, keep };
   }
 
@@ -38,7 +39,10 @@ export class FlowFactorOut extends FlowLayer {
     const [x, logDet] = splitState(state);
     const { height, width, channels, keep } = this.config;
     const n = x.shape[0];
-    const [kept, out] = tf.split(tf.reshape(x, [n, height * width, channels]), [keep, channels - keep], 2) as [tf.Tensor, tf.Tensor];
+    const [kept, out] = tf.split(tf.reshape(x, [n, height * width, channels]), [keep, channels - keep], 2) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
     return joinState(tf.concat([tf.reshape(kept, [n, -1]), tf.reshape(out, [n, -1])], 1) as tf.Tensor2D, logDet);
   }
 
@@ -47,7 +51,10 @@ export class FlowFactorOut extends FlowLayer {
     const { height, width, channels, keep } = this.config;
     const n = z.shape[0];
     const [kept, out] = tf.split(z, [height * width * keep, this.factored], 1) as [tf.Tensor, tf.Tensor];
-    const pixels = tf.concat([tf.reshape(kept, [n, height * width, keep]), tf.reshape(out, [n, height * width, channels - keep])], 2);
+    const pixels = tf.concat(
+      [tf.reshape(kept, [n, height * width, keep]), tf.reshape(out, [n, height * width, channels - keep])],
+      2,
+    );
     return joinState(tf.reshape(pixels, [n, -1]), logDet);
   }
 

@@ -37,7 +37,9 @@ export class FlowFlatten extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = Array.isArray(inputShape[0]) ? at(inputShape as tf.Shape[], 0, 'flow-flatten input shapes') : (inputShape as tf.Shape);
+    const shape = Array.isArray(inputShape[0])
+      ? at(inputShape as tf.Shape[], 0, 'flow-flatten input shapes')
+      : (inputShape as tf.Shape);
     const batch = shape[0] ?? null;
     return [batch, this.dimensions + 1];
   }

@@ -26,7 +26,8 @@ export abstract class FlowLayer extends tf.layers.Layer {
   constructor(args: FlowLayerArgs) {
     super(args);
     this.passive = args?.passive ?? 0;
-    if (!Number.isInteger(this.passive) || this.passive < 0) throw new Error(`${this.getClassName()}: passive must be a whole number ≥ 0, got ${args?.passive}`);
+    if (!Number.isInteger(this.passive) || this.passive < 0)
+      throw new Error(`${this.getClassName()}: passive must be a whole number ≥ 0, got ${args?.passive}`);
   }
 
   /** x → z on the active values, adding log|det ∂z/∂x| to the state's last column. */
@@ -51,7 +52,11 @@ export abstract class FlowLayer extends tf.layers.Layer {
 
   private onActive(state: tf.Tensor2D, map: (active: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
     if (this.passive === 0) return map(state);
-    const [active, passive, logDet] = tf.split(state, [this.activeValues(state), this.passive, 1], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [active, passive, logDet] = tf.split(state, [this.activeValues(state), this.passive, 1], 1) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
     const [values, newLogDet] = splitState(map(joinState(active, logDet)));
     return tf.concat([values, passive, newLogDet], 1);
   }

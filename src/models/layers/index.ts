@@ -13,7 +13,26 @@ import { FlowLogit } from './flow-logit.ts';
 import { FlowInvertible1x1Conv } from './invertible-1x1-conv.ts';
 import { FlowSqueeze } from './squeeze.ts';
 
-for (const layer of [FlowFlatten, FlowLogit, FlowActNorm, FlowAffineCoupling, FlowSqueeze, FlowConvAffineCoupling, FlowInvertible1x1Conv, FlowFactorOut]) tf.serialization.registerClass(layer);
+for (const layer of [
+  FlowFlatten,
+  FlowLogit,
+  FlowActNorm,
+  FlowAffineCoupling,
+  FlowSqueeze,
+  FlowConvAffineCoupling,
+  FlowInvertible1x1Conv,
+  FlowFactorOut,
+])
+  tf.serialization.registerClass(layer);
 
-export { FlowActNorm, FlowAffineCoupling, FlowConvAffineCoupling, FlowFactorOut, FlowFlatten, FlowInvertible1x1Conv, FlowLogit, FlowSqueeze };
+export {
+  FlowActNorm,
+  FlowAffineCoupling,
+  FlowConvAffineCoupling,
+  FlowFactorOut,
+  FlowFlatten,
+  FlowInvertible1x1Conv,
+  FlowLogit,
+  FlowSqueeze,
+};
 export { FlowLayer } from './flow-layer.ts';

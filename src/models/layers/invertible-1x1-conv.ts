@@ -28,9 +28,12 @@ export class FlowInvertible1x1Conv extends FlowLayer {
     super(config);
     const { height, width, channels } = config;
     this.shape = { height, width, channels };
-    this.permutation = config.permutation ? [...config.permutation] : Array.from({ length: channels }, (_, i) => channels - 1 - i);
+    this.permutation = config.permutation
+      ? [...config.permutation]
+      : Array.from({ length: channels }, (_, i) => channels - 1 - i);
     const sorted = [...this.permutation].sort((a, b) => a - b);
-    if (sorted.length !== channels || sorted.some((v, i) => v !== i)) throw new Error(`FlowInvertible1x1Conv: not a permutation of ${channels} channels`);
+    if (sorted.length !== channels || sorted.some((v, i) => v !== i))
+      throw new Error(`FlowInvertible1x1Conv: not a permutation of ${channels} channels`);
   }
 
   override build(): void {
@@ -60,11 +63,17 @@ export class FlowInvertible1x1Conv extends FlowLayer {
   /** W = P · L · (U + diag(exp(logS))). */
   private matrix(): tf.Tensor2D {
     const c = this.shape.channels;
-    const strictLower = tf.tensor2d(Float32Array.from({ length: c * c }, (_, k) => (Math.floor(k / c) > k % c ? 1 : 0)), [c, c]);
+    const strictLower = tf.tensor2d(
+      Float32Array.from({ length: c * c }, (_, k) => (Math.floor(k / c) > k % c ? 1 : 0)),
+      [c, c],
+    );
     const strictUpper = tf.transpose(strictLower);
     const l = tf.add(tf.mul(this.lower.read(), strictLower), tf.eye(c));
     const u = tf.add(tf.mul(this.upper.read(), strictUpper), tf.mul(tf.eye(c), tf.exp(this.logS.read())));
-    const p = tf.tensor2d(Float32Array.from({ length: c * c }, (_, k) => (this.permutation[Math.floor(k / c)] === k % c ? 1 : 0)), [c, c]);
+    const p = tf.tensor2d(
+      Float32Array.from({ length: c * c }, (_, k) => (this.permutation[Math.floor(k / c)] === k % c ? 1 : 0)),
+      [c, c],
+    );
     return tf.matMul(p, tf.matMul(l, u as tf.Tensor2D));
   }
 

@@ -31,7 +31,10 @@ export interface Component {
   /** What runs it, for the report: "onnxruntime-node 1.30.0, cpu provider, 2 threads". */
   readonly runs: string;
   /** One batch: inputs in order, the outputs the roles ask for in order (exactly as many). */
-  run<R extends TensorRole[]>(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: [...R] }): Promise<{ [K in keyof R]: ComponentTensor }>;
+  run<R extends TensorRole[]>(
+    inputs: ComponentTensor[],
+    roles: { inputs: TensorRole[]; outputs: [...R] },
+  ): Promise<{ [K in keyof R]: ComponentTensor }>;
   dispose(): void;
 }
 
@@ -45,7 +48,10 @@ export function tfjsComponent(model: TfjsModel, file: string): Component {
     runtime: 'tfjs',
     file,
     outputCount: 1,
-    parameters: model instanceof tf.LayersModel ? model.countParams() : Object.values(model.weights).reduce((sum, ts) => sum + ts.reduce((s, t) => s + t.size, 0), 0),
+    parameters:
+      model instanceof tf.LayersModel
+        ? model.countParams()
+        : Object.values(model.weights).reduce((sum, ts) => sum + ts.reduce((s, t) => s + t.size, 0), 0),
     runs: `TensorFlow.js ${tf.version_core}`,
     async run<R extends TensorRole[]>(inputs: ComponentTensor[], roles: { inputs: TensorRole[]; outputs: [...R] }) {
       const output = tf.tidy(() => {
@@ -55,8 +61,13 @@ export function tfjsComponent(model: TfjsModel, file: string): Component {
         return Array.isArray(out) ? out : [out as tf.Tensor];
       });
       try {
-        if (output.length < roles.outputs.length) throw new Error(`${file} gives ${output.length} output${output.length === 1 ? '' : 's'}, and ${roles.outputs.length} are needed`);
-        const read = await Promise.all(output.map(async (t) => ({ data: (await t.data()) as Float32Array, shape: t.shape })));
+        if (output.length < roles.outputs.length)
+          throw new Error(
+            `${file} gives ${output.length} output${output.length === 1 ? '' : 's'}, and ${roles.outputs.length} are needed`,
+          );
+        const read = await Promise.all(
+          output.map(async (t) => ({ data: (await t.data()) as Float32Array, shape: t.shape })),
+        );
         return read as { [K in keyof R]: ComponentTensor };
       } finally {
         output.forEach((t) => t.dispose());
@@ -85,19 +96,32 @@ export async function loadOnnxComponent(file: string, options: OnnxComponentOpti
     const declared = model[which].map((v) => v.name);
     for (const name of options[which] ?? []) {
       if (!declared.includes(name)) {
-        throw inputError(options.manifestFile, `${file} has no ${which.slice(0, -1)} named "${name}" (it has ${declared.map((d) => `"${d}"`).join(', ')})`, ioField(which));
+        throw inputError(
+          options.manifestFile,
+          `${file} has no ${which.slice(0, -1)} named "${name}" (it has ${declared.map((d) => `"${d}"`).join(', ')})`,
+          ioField(which),
+        );
       }
     }
   }
   const namesFor = (which: 'inputs' | 'outputs', count: number): string[] => {
     const given = options[which];
     if (given) {
-      if (given.length !== count) throw inputError(options.manifestFile, `the ${options.component} takes ${count} ${which} here, but ${given.length} are named`, ioField(which));
+      if (given.length !== count)
+        throw inputError(
+          options.manifestFile,
+          `the ${options.component} takes ${count} ${which} here, but ${given.length} are named`,
+          ioField(which),
+        );
       return given;
     }
     const declared = model[which].map((v) => v.name);
     if (which === 'inputs' ? declared.length !== count : declared.length < count) {
-      throw inputError(options.manifestFile, `${file} has ${declared.length} ${which} (${declared.join(', ')}), and the ${options.component} needs ${count}: name them in ${ioField(which)}`, ioField(which));
+      throw inputError(
+        options.manifestFile,
+        `${file} has ${declared.length} ${which} (${declared.join(', ')}), and the ${options.component} needs ${count}: name them in ${ioField(which)}`,
+        ioField(which),
+      );
     }
     return declared.slice(0, count);
   };
@@ -140,13 +164,27 @@ export async function loadOnnxComponent(file: string, options: OnnxComponentOpti
  * The tensor in the rank the file declares: [n, d] becomes [n, d, 1, 1] for a
  * generator that takes DCGAN's latents. Fixed sizes the file declares must match.
  */
-function fitRank(t: ComponentTensor, declared: (number | string)[], file: string, name: string, manifestFile: string, field: string): ComponentTensor {
+function fitRank(
+  t: ComponentTensor,
+  declared: (number | string)[],
+  file: string,
+  name: string,
+  manifestFile: string,
+  field: string,
+): ComponentTensor {
   let shape = t.shape;
-  if (declared.length > shape.length && declared.slice(shape.length).every((d) => d === 1)) shape = [...shape, ...declared.slice(shape.length).map(() => 1)];
-  const wrong = declared.length > 0 && (declared.length !== shape.length || declared.some((d, i) => i > 0 && typeof d === 'number' && d !== shape[i]));
+  if (declared.length > shape.length && declared.slice(shape.length).every((d) => d === 1))
+    shape = [...shape, ...declared.slice(shape.length).map(() => 1)];
+  const wrong =
+    declared.length > 0 &&
+    (declared.length !== shape.length || declared.some((d, i) => i > 0 && typeof d === 'number' && d !== shape[i]));
   if (wrong) {
     const show = (s: (number | string)[]) => `[${s.map((d, i) => (i === 0 ? 'n' : d)).join(', ')}]`;
-    throw inputError(manifestFile, `${file} input "${name}" takes ${show(declared)}, but genreport feeds it ${show(t.shape)} (check latent.dim and image in genmodel.json)`, field);
+    throw inputError(
+      manifestFile,
+      `${file} input "${name}" takes ${show(declared)}, but genreport feeds it ${show(t.shape)} (check latent.dim and image in genmodel.json)`,
+      field,
+    );
   }
   return { data: t.data, shape };
 }
@@ -154,17 +192,23 @@ function fitRank(t: ComponentTensor, declared: (number | string)[], file: string
 function nhwcToNchw(t: ComponentTensor): ComponentTensor {
   const [n, h, w, c] = dims(t.shape, 4, 'an NHWC image tensor');
   const out = new Float32Array(t.data.length);
-  for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    out[((i * c + k) * h + y) * w + x] = t.data[((i * h + y) * w + x) * c + k]!;
-  }
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) {
+          out[((i * c + k) * h + y) * w + x] = t.data[((i * h + y) * w + x) * c + k]!;
+        }
   return { data: out, shape: [n, c, h, w] };
 }
 
 function nchwToNhwc(t: ComponentTensor): ComponentTensor {
   const [n, c, h, w] = dims(t.shape, 4, 'an NCHW image tensor');
   const out = new Float32Array(t.data.length);
-  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    out[((i * h + y) * w + x) * c + k] = t.data[((i * c + k) * h + y) * w + x]!;
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < c; k++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          out[((i * h + y) * w + x) * c + k] = t.data[((i * c + k) * h + y) * w + x]!;
+        }
   return { data: out, shape: [n, h, w, c] };
 }

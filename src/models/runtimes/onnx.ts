@@ -65,7 +65,10 @@ export async function loadOnnxRuntime(file: string, importer: Importer = default
     return ((mod as { default?: OnnxModule }).default ?? mod) as OnnxModule;
   } catch (e) {
     const reason = (e as Error).message.split('\n')[0];
-    throw inputError(file, `is an ONNX model, and onnxruntime-node (an optional dependency) could not be loaded (${reason}); install it with \`${ONNX_INSTALL_HINT}\``);
+    throw inputError(
+      file,
+      `is an ONNX model, and onnxruntime-node (an optional dependency) could not be loaded (${reason}); install it with \`${ONNX_INSTALL_HINT}\``,
+    );
   }
 }
 
@@ -100,7 +103,10 @@ export async function openOnnxModel(file: string, options: OpenOnnxOptions = {})
     bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw inputError(file, code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? (e as Error).message})`);
+    throw inputError(
+      file,
+      code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? (e as Error).message})`,
+    );
   }
   if (bytes.length === 0) throw inputError(file, 'is empty, not an ONNX model');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -145,7 +151,8 @@ export async function openOnnxModel(file: string, options: OpenOnnxOptions = {})
       const result = outputs ? await live.run(ortFeeds, outputs) : await live.run(ortFeeds);
       const out: Record<string, OnnxTensor> = {};
       for (const [name, t] of Object.entries(result)) {
-        if (t.type !== 'float32') throw inputError(file, `output "${name}" is ${t.type}; genreport reads float32 outputs`, `outputs.${name}`);
+        if (t.type !== 'float32')
+          throw inputError(file, `output "${name}" is ${t.type}; genreport reads float32 outputs`, `outputs.${name}`);
         out[name] = { dims: t.dims.map(Number), data: t.data as Float32Array };
       }
       return out;

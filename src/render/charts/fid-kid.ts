@@ -25,7 +25,14 @@ interface MetricPoint {
 function pointFromCell(model: string, metric: string, cell: MetricCell): MetricPoint | undefined {
   if (cell.kind !== 'value') return undefined;
   if (cell.std !== undefined) {
-    return { model, metric, value: cell.value, low: cell.value - cell.std, high: cell.value + cell.std, spread: '± std' };
+    return {
+      model,
+      metric,
+      value: cell.value,
+      low: cell.value - cell.std,
+      high: cell.value + cell.std,
+      spread: '± std',
+    };
   }
   if (cell.interval) {
     return { model, metric, value: cell.value, low: cell.interval[0], high: cell.interval[1], spread: '95% interval' };
@@ -55,7 +62,14 @@ export function fidKidChartSpec(data: ReportData, space?: string): VegaLiteSpec 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: points },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: metrics.map((m) => `${panelLabel(m.label)} (lower is better)`) } },
+    facet: {
+      column: {
+        field: 'metric',
+        type: 'nominal',
+        title: null,
+        sort: metrics.map((m) => `${panelLabel(m.label)} (lower is better)`),
+      },
+    },
     resolve: { scale: { x: 'independent' } },
     spec: {
       width: 260,
@@ -88,7 +102,13 @@ export async function fidKidCharts(data: ReportData): Promise<ChartEntry[]> {
   const spaces = data.extractors && data.extractors.length > 1 ? data.extractors : undefined;
   const spec = fidKidChartSpec(data);
   const charts: ChartEntry[] = [
-    { id: FID_KID_CHART_ID, title: spaces ? `FID and KID per model (${spaceLabel(spaces[0]!.name)} space)` : 'FID and KID per model', caption: CAPTION, spec, svg: await renderChart(spec) },
+    {
+      id: FID_KID_CHART_ID,
+      title: spaces ? `FID and KID per model (${spaceLabel(spaces[0]!.name)} space)` : 'FID and KID per model',
+      caption: CAPTION,
+      spec,
+      svg: await renderChart(spec),
+    },
   ];
   for (const { space, name } of spaces?.slice(1) ?? []) {
     if (space === undefined) continue;

@@ -50,23 +50,45 @@ function panelPoints(data: ReportData, panel: Panel): PanelPoint[] {
 /** The chart's spec, or null when no model has both metrics of either panel. */
 export function fidelityDiversityChartSpec(data: ReportData): VegaLiteSpec | null {
   const modelOrder = data.models.map((m) => m.name);
-  const color = { field: 'model', type: 'nominal' as const, sort: modelOrder, title: 'Model', legend: { orient: 'bottom' as const } };
+  const color = {
+    field: 'model',
+    type: 'nominal' as const,
+    sort: modelOrder,
+    title: 'Model',
+    legend: { orient: 'bottom' as const },
+  };
   const panels = PANELS.flatMap((panel) => {
     const points = panelPoints(data, panel);
     // "Precision", not "Precision · MNIST domain classifier": the chart's title names the space, and a
     // long rotated y title would stretch the chart far above and below its plot.
     const label = (id: string) => (data.metrics.find((m) => m.id === id)?.label ?? id).split(' · ')[0];
     if (points.length === 0) return [];
-    const x = { field: 'x', type: 'quantitative' as const, title: `${label(panel.x)} (diversity)`, scale: { domain: [0, 1] } };
-    const y = { field: 'y', type: 'quantitative' as const, title: `${label(panel.y)} (fidelity)`, scale: panel.unitY ? { domain: [0, 1] } : { zero: true, nice: true } };
+    const x = {
+      field: 'x',
+      type: 'quantitative' as const,
+      title: `${label(panel.x)} (diversity)`,
+      scale: { domain: [0, 1] },
+    };
+    const y = {
+      field: 'y',
+      type: 'quantitative' as const,
+      title: `${label(panel.y)} (fidelity)`,
+      scale: panel.unitY ? { domain: [0, 1] } : { zero: true, nice: true },
+    };
     return [
       {
         width: 220,
         height: 220,
         data: { values: points },
         layer: [
-          { mark: { type: 'rule', strokeWidth: 1.5 } as const, encoding: { x: { ...x, field: 'xLow' }, x2: { field: 'xHigh' }, y, color } },
-          { mark: { type: 'rule', strokeWidth: 1.5 } as const, encoding: { x, y: { ...y, field: 'yLow' }, y2: { field: 'yHigh' }, color } },
+          {
+            mark: { type: 'rule', strokeWidth: 1.5 } as const,
+            encoding: { x: { ...x, field: 'xLow' }, x2: { field: 'xHigh' }, y, color },
+          },
+          {
+            mark: { type: 'rule', strokeWidth: 1.5 } as const,
+            encoding: { x, y: { ...y, field: 'yLow' }, y2: { field: 'yHigh' }, color },
+          },
           { mark: { type: 'point', size: 70 } as const, encoding: { x, y, color, shape: color } },
         ],
       },
@@ -87,8 +109,12 @@ export async function fidelityDiversityCharts(data: ReportData): Promise<ChartEn
   return [
     {
       id: FIDELITY_DIVERSITY_CHART_ID,
-      title: data.extractors && data.extractors.length > 1 ? `Fidelity against diversity (${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')} space)` : 'Fidelity against diversity',
-      caption: 'One point per model; up is more realistic samples, right is more of the real data covered. Bars: 95% interval, where computed.',
+      title:
+        data.extractors && data.extractors.length > 1
+          ? `Fidelity against diversity (${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')} space)`
+          : 'Fidelity against diversity',
+      caption:
+        'One point per model; up is more realistic samples, right is more of the real data covered. Bars: 95% interval, where computed.',
       spec,
       svg: await renderChart(spec),
     },

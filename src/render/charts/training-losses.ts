@@ -45,7 +45,12 @@ export function trainingLossChartSpec(models: LossChartModel[], options: LossCha
   } as TopLevelSpec;
 }
 
-function modelPanel({ log, diagnostics }: LossChartModel, thresholds: DiagnosticThresholds, maxPoints: number, width: number) {
+function modelPanel(
+  { log, diagnostics }: LossChartModel,
+  thresholds: DiagnosticThresholds,
+  maxPoints: number,
+  width: number,
+) {
   const names = chartedSeries(log, thresholds);
   const raw: { series: string; step: number; low: number; high: number }[] = [];
   const smooth: { series: string; step: number; value: number }[] = [];
@@ -62,8 +67,17 @@ function modelPanel({ log, diagnostics }: LossChartModel, thresholds: Diagnostic
   }
   const episodes = diagnostics.findings
     .filter((f) => f.steps !== null && f.severity !== 'info')
-    .map((f) => ({ from: f.steps![0], to: f.steps![1], colour: EPISODE_COLOURS[f.severity as 'warning' | 'critical'] }));
-  const x = { field: 'step', type: 'quantitative', title: 'training step', scale: { domain: [log.step[0], log.step.at(-1)] } } as const;
+    .map((f) => ({
+      from: f.steps![0],
+      to: f.steps![1],
+      colour: EPISODE_COLOURS[f.severity as 'warning' | 'critical'],
+    }));
+  const x = {
+    field: 'step',
+    type: 'quantitative',
+    title: 'training step',
+    scale: { domain: [log.step[0], log.step.at(-1)] },
+  } as const;
   const colour = {
     field: 'series',
     type: 'nominal',
@@ -89,7 +103,12 @@ function modelPanel({ log, diagnostics }: LossChartModel, thresholds: Diagnostic
       {
         data: { values: raw },
         mark: { type: 'area', opacity: 0.2 },
-        encoding: { x, y: { field: 'low', type: 'quantitative', title: 'loss (nats)' }, y2: { field: 'high' }, color: colour },
+        encoding: {
+          x,
+          y: { field: 'low', type: 'quantitative', title: 'loss (nats)' },
+          y2: { field: 'high' },
+          color: colour,
+        },
       },
       {
         data: { values: smooth },
@@ -109,19 +128,28 @@ function chartedSeries(log: TrainingLog, thresholds: DiagnosticThresholds): stri
 
 function bins(n: number, maxBins: number): { lo: number; hi: number }[] {
   const count = Math.min(n, maxBins);
-  return Array.from({ length: count }, (_, b) => ({ lo: Math.floor((b * n) / count), hi: Math.floor(((b + 1) * n) / count) }));
+  return Array.from({ length: count }, (_, b) => ({
+    lo: Math.floor((b * n) / count),
+    hi: Math.floor(((b + 1) * n) / count),
+  }));
 }
 
 /** The chart, where a model's log has GAN losses; the others are named in the section's table. */
-export async function trainingLossCharts(models: readonly TrainingLogOf[], thresholds: DiagnosticThresholds): Promise<ChartEntry[]> {
-  const logged = models.flatMap(({ log, diagnostics }) => (log !== null && diagnostics.label !== 'no GAN losses' ? [{ log, diagnostics }] : []));
+export async function trainingLossCharts(
+  models: readonly TrainingLogOf[],
+  thresholds: DiagnosticThresholds,
+): Promise<ChartEntry[]> {
+  const logged = models.flatMap(({ log, diagnostics }) =>
+    log !== null && diagnostics.label !== 'no GAN losses' ? [{ log, diagnostics }] : [],
+  );
   if (logged.length === 0) return [];
   const spec = trainingLossChartSpec(logged, { thresholds });
   return [
     {
       id: TRAINING_CHART_ID,
       title: 'Training losses',
-      caption: 'Smoothed losses (EMA) over the faint raw per-step range; shaded: detected episodes (orange: warning, red: critical).',
+      caption:
+        'Smoothed losses (EMA) over the faint raw per-step range; shaded: detected episodes (orange: warning, red: critical).',
       spec,
       svg: await renderChart(spec),
     },

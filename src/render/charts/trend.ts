@@ -36,15 +36,29 @@ export function trendChartSpec({ points, panels, models }: TrendSeries): VegaLit
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: points },
     // Panel titles above their panels, left-aligned: long labels ("FID · MNIST domain classifier") stay readable.
-    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: panels, header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelPadding: 4 } } },
+    facet: {
+      row: {
+        field: 'metric',
+        type: 'nominal',
+        title: null,
+        sort: panels,
+        header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelPadding: 4 },
+      },
+    },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 420,
       // Several spaces follow more metrics: lower panels keep the chart on a page.
       height: panels.length > 4 ? 64 : 140,
       layer: [
-        { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color } },
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
+        {
+          mark: { type: 'line', strokeWidth: 1.5 },
+          encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color },
+        },
+        {
+          mark: { type: 'rule', strokeWidth: 1.5 },
+          encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color },
+        },
         { mark: { type: 'point' }, encoding: { x, y: { field: 'value', type: 'quantitative' }, color } },
       ],
     },
@@ -52,8 +66,20 @@ export function trendChartSpec({ points, panels, models }: TrendSeries): VegaLit
 }
 
 /** The chart, once the history holds two comparable runs or more. */
-export async function trendCharts(trend: { history: string; runs: number; series: TrendSeries }): Promise<ChartEntry[]> {
+export async function trendCharts(trend: {
+  history: string;
+  runs: number;
+  series: TrendSeries;
+}): Promise<ChartEntry[]> {
   if (trend.runs < 2) return [];
   const spec = trendChartSpec(trend.series);
-  return [{ id: TREND_CHART_ID, title: 'Headline metrics over time', caption: `${trend.runs} comparable runs from ${trend.history}; bars: 95% interval or ± std.`, spec, svg: await renderChart(spec) }];
+  return [
+    {
+      id: TREND_CHART_ID,
+      title: 'Headline metrics over time',
+      caption: `${trend.runs} comparable runs from ${trend.history}; bars: 95% interval or ± std.`,
+      spec,
+      svg: await renderChart(spec),
+    },
+  ];
 }

@@ -9,10 +9,12 @@ export const TRUNCATION_CHART_ID = 'truncation';
 
 export function truncationChartSpec(data: ReportData): VegaLiteSpec | null {
   if (!data.truncation?.length) return null;
-  const values = data.truncation.flatMap((s) => s.points.flatMap((p) => [
-    { model: s.model, psi: p.psi, metric: 'precision', value: p.precision },
-    { model: s.model, psi: p.psi, metric: 'recall', value: p.recall },
-  ]));
+  const values = data.truncation.flatMap((s) =>
+    s.points.flatMap((p) => [
+      { model: s.model, psi: p.psi, metric: 'precision', value: p.precision },
+      { model: s.model, psi: p.psi, metric: 'recall', value: p.recall },
+    ]),
+  );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 420,

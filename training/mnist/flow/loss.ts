@@ -12,5 +12,8 @@ export const loss: LossFunction = (flow, y) => {
   const z = tf.slice(state, [0, 0], [-1, d]);
   const logDet = tf.reshape(tf.slice(state, [0, d], [-1, 1]), [-1]);
   const logPrior = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), 0.5 * d * Math.log(2 * Math.PI));
-  return { loss: tf.neg(tf.mean(tf.add(logPrior, logDet))) as tf.Scalar, figures: { logDet: tf.mean(logDet) as tf.Scalar } };
+  return {
+    loss: tf.neg(tf.mean(tf.add(logPrior, logDet))) as tf.Scalar,
+    figures: { logDet: tf.mean(logDet) as tf.Scalar },
+  };
 };

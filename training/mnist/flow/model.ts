@@ -44,7 +44,11 @@ export function buildFlow(size: FlowSize): tf.LayersModel {
   const scales = [
     { image: { height: 28, width: 28, channels: 1 }, passive: 0 },
     { image: { height: 14, width: 14, channels: 4 }, passive: 0, squeezed: { height: 28, width: 28, channels: 1 } },
-    { image: { height: 7, width: 7, channels: 4 * keep }, passive: 14 * 14 * (4 - keep), squeezed: { height: 14, width: 14, channels: keep } },
+    {
+      image: { height: 7, width: 7, channels: 4 * keep },
+      passive: 14 * 14 * (4 - keep),
+      squeezed: { height: 14, width: 14, channels: keep },
+    },
   ];
   scales.forEach(({ image, passive, squeezed }, scale) => {
     if (passive > 0) layers.push(new FlowFactorOut({ ...scales[scale - 1]!.image, keep, name: 'factor_out' }));
@@ -54,10 +58,28 @@ export function buildFlow(size: FlowSize): tf.LayersModel {
       const hidden = size.hidden[scale]!;
       layers.push(new FlowActNorm({ channels: image.channels, passive, name: `actnorm_${name}` }));
       if (scale === 0) {
-        layers.push(new FlowConvAffineCoupling({ ...image, hidden, mask: 'checkerboard', parity: (i % 2) as 0 | 1, passive, name: `coupling_${name}` }));
+        layers.push(
+          new FlowConvAffineCoupling({
+            ...image,
+            hidden,
+            mask: 'checkerboard',
+            parity: (i % 2) as 0 | 1,
+            passive,
+            name: `coupling_${name}`,
+          }),
+        );
       } else {
         layers.push(new FlowInvertible1x1Conv({ ...image, passive, name: `invconv_${name}` }));
-        layers.push(new FlowConvAffineCoupling({ ...image, hidden, mask: 'channel', parity: 0, passive, name: `coupling_${name}` }));
+        layers.push(
+          new FlowConvAffineCoupling({
+            ...image,
+            hidden,
+            mask: 'channel',
+            parity: 0,
+            passive,
+            name: `coupling_${name}`,
+          }),
+        );
       }
     }
   });
@@ -69,7 +91,8 @@ export function describeFlow(size: FlowSize): string {
   const [a, b, c] = size.steps;
   const [ha, hb, hc] = size.hidden;
   const keep = size.keep ?? 4;
-  const conditioner = (h: number) => `conv3x3(${h})-relu-conv1x1(${h})-relu-conv3x3 to scale and shift (zero-initialised), scale = learned per-channel factor x tanh`;
+  const conditioner = (h: number) =>
+    `conv3x3(${h})-relu-conv1x1(${h})-relu-conv3x3 to scale and shift (zero-initialised), scale = learned per-channel factor x tanh`;
   return (
     `logit(alpha ${LOGIT_ALPHA}); 28x28x1: ${a} x [actnorm, conv affine coupling with checkerboard mask (parity alternating), conditioner ${conditioner(ha)}]; ` +
     `squeeze to 14x14x4: ${b} x [actnorm, invertible 1x1 conv (LU, starts as channel reversal), conv affine coupling on channel halves, conditioner ${conditioner(hb)}]; ` +
@@ -107,7 +130,12 @@ export function initialiseActNorms(flow: tf.LayersModel, images: tf.Tensor4D): v
 export function seedConditioners(flow: tf.LayersModel, rng: Rng): void {
   for (const layer of flow.layers) {
     if (!(layer instanceof FlowConvAffineCoupling)) continue;
-    const [inKernel, inBias, midKernel, ...rest] = layer.getWeights() as [tf.Tensor, tf.Tensor, tf.Tensor, ...tf.Tensor[]];
+    const [inKernel, inBias, midKernel, ...rest] = layer.getWeights() as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      ...tf.Tensor[],
+    ];
     // getWeights() hands out the variables' own tensors: nothing here to dispose.
     layer.setWeights([glorot(inKernel.shape, rng), inBias, glorot(midKernel.shape, rng), ...rest]);
   }
@@ -117,5 +145,8 @@ function glorot(shape: number[], rng: Rng): tf.Tensor {
   // A conv kernel: [kh, kw, in channels, out channels].
   const [kh, kw, cin, cout] = shape as [number, number, number, number];
   const limit = Math.sqrt(6 / (kh * kw * (cin + cout)));
-  return tf.tensor(Float32Array.from({ length: kh * kw * cin * cout }, () => (2 * rng.uniform() - 1) * limit), shape);
+  return tf.tensor(
+    Float32Array.from({ length: kh * kw * cin * cout }, () => (2 * rng.uniform() - 1) * limit),
+    shape,
+  );
 }

@@ -71,20 +71,25 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     const suffix = cycle === 1 ? '' : `-${cycle}`;
     const batches = new ShuffledBatches(images, rng.fork(`batches${suffix}`));
     const dequantize = rng.fork(`dequantization${suffix}`);
-    const nextBatch = (size: number) => batches.next(size).map((v) => (Math.round(v * 255) + dequantize.uniform()) / 256);
+    const nextBatch = (size: number) =>
+      batches.next(size).map((v) => (Math.round(v * 255) + dequantize.uniform()) / 256);
     if (cycle === 1) {
       const first = tf.tensor4d(nextBatch(256), [256, 28, 28, 1]);
       initialiseActNorms(flow, first);
       first.dispose();
     }
     // Started after the actnorms' initialisation, so the workers begin from the same weights.
-    workers ??= opts.workers > 1 ? GradientWorkers.start(flow, new URL('./loss.ts', import.meta.url), opts.workers) : null;
+    workers ??=
+      opts.workers > 1 ? GradientWorkers.start(flow, new URL('./loss.ts', import.meta.url), opts.workers) : null;
     const optimizer = tf.train.adam(opts.learningRate);
     const steps = opts.cycles[cycle - 1]!;
     const warmup = Math.min(opts.warmupSteps, steps - 1);
     for (let i = 1; i <= steps; i++) {
       step++;
-      const lr = i <= warmup ? (opts.learningRate * i) / warmup : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (i - 1 - warmup)) / (steps - warmup)));
+      const lr =
+        i <= warmup
+          ? (opts.learningRate * i) / warmup
+          : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (i - 1 - warmup)) / (steps - warmup)));
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const y = nextBatch(opts.batchSize);
       let nll: number;
@@ -109,7 +114,12 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
       trainLog.append(step, { nll_bpd: bits(nll), logdet_bpd: -logDet / (D * Math.LN2) });
       if (step % 50 === 0 || step === totalSteps) {
         const rate = (step - firstStep) / ((performance.now() - started) / 1000);
-        log.progress('flow', step, totalSteps, `cycle ${cycle}: NLL ${bits(nll).toFixed(3)} bits/dim ${rate.toFixed(2)} steps/s`);
+        log.progress(
+          'flow',
+          step,
+          totalSteps,
+          `cycle ${cycle}: NLL ${bits(nll).toFixed(3)} bits/dim ${rate.toFixed(2)} steps/s`,
+        );
       }
     }
     optimizer.dispose();
@@ -123,7 +133,8 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     format: MANIFEST_FORMAT,
     name: 'realnvp',
     family: 'flow',
-    description: 'RealNVP/Glow-style flow (squeezes, convolutional affine couplings, invertible 1x1 convs, actnorm) trained on MNIST by training/mnist/flow/train.ts.',
+    description:
+      'RealNVP/Glow-style flow (squeezes, convolutional affine couplings, invertible 1x1 convs, actnorm) trained on MNIST by training/mnist/flow/train.ts.',
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: null,
     likelihood: { kind: 'bound', dataSpace: MNIST_DATA_SPACE, dequantization: 'uniform' },
@@ -136,7 +147,8 @@ export async function trainFlow(opts: FlowTrainOptions): Promise<void> {
     architecture: describeFlow(opts.size),
     parameters: flow.countParams(),
     data: MNIST_TRAIN_DESCRIPTION,
-    likelihood: 'exact change of variables at uniformly dequantized pixels (data space uint8-28x28x1): a lower bound on the 8-bit likelihood',
+    likelihood:
+      'exact change of variables at uniformly dequantized pixels (data space uint8-28x28x1): a lower bound on the 8-bit likelihood',
     training: {
       loss: 'negative log-likelihood at y = (k + u) / 256, u ~ U[0, 1), fresh per step',
       steps: totalSteps,

@@ -42,7 +42,12 @@ interface AdamState {
  */
 function adamVariables(optimizer: tf.AdamOptimizer): tf.Variable[] {
   const state = optimizer as unknown as AdamState;
-  return [...state.accumulatedFirstMoment.map((m) => m.variable), ...state.accumulatedSecondMoment.map((v) => v.variable), state.accBeta1, state.accBeta2];
+  return [
+    ...state.accumulatedFirstMoment.map((m) => m.variable),
+    ...state.accumulatedSecondMoment.map((v) => v.variable),
+    state.accBeta1,
+    state.accBeta2,
+  ];
 }
 
 export function takeSnapshot(run: GanRun): GanSnapshot {
@@ -64,7 +69,8 @@ export function restoreSnapshot(run: GanRun, snapshot: GanSnapshot): void {
   [run.gOpt, run.dOpt].forEach((optimizer, o) => {
     const saved = snapshot.optimizers[o]!;
     const variables = adamVariables(optimizer);
-    if (variables.length !== saved.values.length) throw new Error(`optimizer ${o}: ${variables.length} variables, the snapshot has ${saved.values.length}`);
+    if (variables.length !== saved.values.length)
+      throw new Error(`optimizer ${o}: ${variables.length} variables, the snapshot has ${saved.values.length}`);
     variables.forEach((v, i) => v.assign(saved.values[i]!));
     (optimizer as unknown as AdamState).iterations_ = saved.iterations;
   });

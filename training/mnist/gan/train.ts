@@ -85,18 +85,27 @@ export async function trainGan(opts: GanTrainOptions, branch?: GanTrainOptions):
     reportProgress(log, branch, step, losses, branchStarted, branchAt! - 1);
   }
   const branchSeconds = sharedSeconds + (performance.now() - branchStarted) / 1000;
-  log.info(`${branch.name}: steps ${branchAt}-${branch.steps} in ${(branchSeconds - sharedSeconds).toFixed(0)} s, from ${opts.name}'s state after step ${branchAt! - 1}`);
+  log.info(
+    `${branch.name}: steps ${branchAt}-${branch.steps} in ${(branchSeconds - sharedSeconds).toFixed(0)} s, from ${opts.name}'s state after step ${branchAt! - 1}`,
+  );
   await writeGanBundles(run, branch, branchSeconds);
 }
 
 /** The step the branch leaves `opts` at; throws unless the two runs agree up to it. */
 function checkBranch(opts: GanTrainOptions, branch: GanTrainOptions): number {
-  if (opts.collapse || !branch.collapse) throw new Error('trainGan: the branch must be the collapsing run, the main run an ordinary one');
+  if (opts.collapse || !branch.collapse)
+    throw new Error('trainGan: the branch must be the collapsing run, the main run an ordinary one');
   for (const key of ['seed', 'batchSize', 'learningRate', 'emaDecay', 'width'] as const) {
-    if (opts[key] !== branch[key]) throw new Error(`trainGan: the branch differs from the main run in ${key} (${branch[key]} vs ${opts[key]}), so they share no steps`);
+    if (opts[key] !== branch[key])
+      throw new Error(
+        `trainGan: the branch differs from the main run in ${key} (${branch[key]} vs ${opts[key]}), so they share no steps`,
+      );
   }
   const at = branch.collapse.fromStep;
-  if (at < 1 || at > opts.steps || at > branch.steps) throw new Error(`trainGan: the branch's collapse starts at step ${at}, outside both runs (${opts.steps} and ${branch.steps} steps)`);
+  if (at < 1 || at > opts.steps || at > branch.steps)
+    throw new Error(
+      `trainGan: the branch's collapse starts at step ${at}, outside both runs (${opts.steps} and ${branch.steps} steps)`,
+    );
   return at;
 }
 
@@ -112,7 +121,12 @@ function startRun(opts: GanTrainOptions, images: number): GanRun {
 }
 
 /** One discriminator step, then one generator step (or, while collapsing, several). */
-function trainStep(run: GanRun, data: ReturnType<typeof loadMnist>, opts: GanTrainOptions, step: number): Record<string, number> {
+function trainStep(
+  run: GanRun,
+  data: ReturnType<typeof loadMnist>,
+  opts: GanTrainOptions,
+  step: number,
+): Record<string, number> {
   const { G, D, gOpt, dOpt, rng } = run;
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -147,7 +161,9 @@ function trainStep(run: GanRun, data: ReturnType<typeof loadMnist>, opts: GanTra
   )!;
   const collapsing = opts.collapse !== undefined && step >= opts.collapse.fromStep;
   const generatorSteps = collapsing ? opts.collapse!.generatorSteps : 1;
-  (gOpt as unknown as { learningRate: number }).learningRate = collapsing ? opts.collapse!.generatorLearningRate : opts.learningRate;
+  (gOpt as unknown as { learningRate: number }).learningRate = collapsing
+    ? opts.collapse!.generatorLearningRate
+    : opts.learningRate;
   let gLoss: tf.Scalar | undefined;
   for (let g = 0; g < generatorSteps; g++) {
     const z2 = tf.tensor2d(rng.normals(opts.batchSize * LATENT_DIM), [opts.batchSize, LATENT_DIM]);
@@ -180,7 +196,12 @@ function reportProgress(
 ): void {
   if (step % 10 !== 0 && step !== opts.steps) return;
   const rate = (step - skipped) / ((performance.now() - started) / 1000);
-  log.progress(opts.name, step, opts.steps, `G ${losses.g_loss!.toFixed(3)} D ${losses.d_loss!.toFixed(3)} ${rate.toFixed(2)} steps/s`);
+  log.progress(
+    opts.name,
+    step,
+    opts.steps,
+    `G ${losses.g_loss!.toFixed(3)} D ${losses.d_loss!.toFixed(3)} ${rate.toFixed(2)} steps/s`,
+  );
 }
 
 async function writeGanBundles(run: GanRun, opts: GanTrainOptions, seconds: number): Promise<void> {
@@ -188,7 +209,13 @@ async function writeGanBundles(run: GanRun, opts: GanTrainOptions, seconds: numb
   await writeGanBundle(run.G, opts.out, opts.name, 'raw generator weights at the last step', common);
   if (opts.shipEma === false) return;
   const emaOut = `${opts.out}-ema`;
-  await writeGanBundle(run.Gema, emaOut, `${opts.name}-ema`, `exponential moving average of the generator weights (decay min(${opts.emaDecay}, (1 + t) / (10 + t)) after step t)`, common);
+  await writeGanBundle(
+    run.Gema,
+    emaOut,
+    `${opts.name}-ema`,
+    `exponential moving average of the generator weights (decay min(${opts.emaDecay}, (1 + t) / (10 + t)) after step t)`,
+    common,
+  );
   mkdirSync(emaOut, { recursive: true });
   copyFileSync(join(opts.out, 'train-log.csv'), join(emaOut, 'train-log.csv'));
 }

@@ -23,7 +23,10 @@ export function discretizedLogisticLogProbabilities(x: tf.Tensor4D, params: tf.T
     const logOneMinusSigmoidLower = tf.neg(tf.softplus(lower));
     // σ(a) − σ(b) = σ(a) σ(−b) (1 − e^(b−a)); the floor only guards log(0) in float32.
     const binWidth = tf.mul(invScale, 2 * HALF_LEVEL);
-    const inner = tf.add(tf.add(logSigmoidUpper, logOneMinusSigmoidLower), tf.log(tf.maximum(tf.sub(1, tf.exp(tf.neg(binWidth))), 1e-12)));
+    const inner = tf.add(
+      tf.add(logSigmoidUpper, logOneMinusSigmoidLower),
+      tf.log(tf.maximum(tf.sub(1, tf.exp(tf.neg(binWidth))), 1e-12)),
+    );
     const isLowest = tf.less(x, HALF_LEVEL);
     const isHighest = tf.greater(x, 1 - HALF_LEVEL);
     return tf.where(isLowest, logSigmoidUpper, tf.where(isHighest, logOneMinusSigmoidLower, inner)) as tf.Tensor4D;

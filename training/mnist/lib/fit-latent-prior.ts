@@ -59,13 +59,18 @@ export async function fitLatentPrior(opts: PriorFitOptions): Promise<void> {
     for (let i = 0; i < HELD_OUT; i++) total += prior.logDensity(heldOut, i * dim);
     return total / HELD_OUT;
   };
-  log.info(`${family} prior: ${n} latent rows of ${dim} values (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  log.info(
+    `${family} prior: ${n} latent rows of ${dim} values (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
 
-  const candidates: { components: number; heldOutLogDensity: number; iterations: number; fit: GaussianMixtureJson }[] = [];
+  const candidates: { components: number; heldOutLogDensity: number; iterations: number; fit: GaussianMixtureJson }[] =
+    [];
   for (const k of opts.candidates) {
     const t = performance.now();
     const fit = fitGaussianMixture(fitSet, n - HELD_OUT, dim, k, rng.fork(`em-${k}`), EM);
-    const heldOutLogDensity = heldOutMean(new GaussianMixturePrior(dim, fit.weights, fit.means.flat(), fit.logVariances.flat()));
+    const heldOutLogDensity = heldOutMean(
+      new GaussianMixturePrior(dim, fit.weights, fit.means.flat(), fit.logVariances.flat()),
+    );
     candidates.push({ components: k, heldOutLogDensity, iterations: fit.trace.length, fit });
     log.info(
       `${family} prior: K = ${k}: held-out mean log p(z) ${heldOutLogDensity.toFixed(3)} nats (${fit.trace.length} EM iterations, ${((performance.now() - t) / 1000).toFixed(0)} s)`,
@@ -78,7 +83,10 @@ export async function fitLatentPrior(opts: PriorFitOptions): Promise<void> {
     `EM, mixture of ${best.components} diagonal Gaussians, on ${what} for each of MNIST train images 0-${n - HELD_OUT - 1}; ` +
     `K chosen from ${opts.candidates.join(', ')} by mean log p(z) on the draws of images ${n - HELD_OUT}-${n - 1} (held out); seed ${opts.seed}`;
   const { fit } = best;
-  writeFileSync(join(opts.bundle, PRIOR_FILE), `${JSON.stringify({ fit: description, weights: fit.weights, means: fit.means, logVariances: fit.logVariances })}\n`);
+  writeFileSync(
+    join(opts.bundle, PRIOR_FILE),
+    `${JSON.stringify({ fit: description, weights: fit.weights, means: fit.means, logVariances: fit.logVariances })}\n`,
+  );
   writeManifest(opts.bundle, {
     ...manifest,
     description: `${manifest.description!.replace(/ Prior: .*$/, '')} Prior: a mixture of ${best.components} diagonal Gaussians fitted to ${opts.fittedTo}.`,
@@ -91,11 +99,16 @@ export async function fitLatentPrior(opts: PriorFitOptions): Promise<void> {
   card.prior = {
     file: PRIOR_FILE,
     fit: description,
-    heldOutMeanLogDensity: Object.fromEntries([['N(0, I)', round(standard)], ...candidates.map((c) => [`K=${c.components}`, round(c.heldOutLogDensity)])]),
+    heldOutMeanLogDensity: Object.fromEntries([
+      ['N(0, I)', round(standard)],
+      ...candidates.map((c) => [`K=${c.components}`, round(c.heldOutLogDensity)]),
+    ]),
     seconds: Math.round(seconds),
   };
   writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
-  log.info(`${family} prior: K = ${best.components} written to ${join(opts.bundle, PRIOR_FILE)} and ${join(opts.bundle, MANIFEST_FILE)} (${seconds.toFixed(0)} s)`);
+  log.info(
+    `${family} prior: K = ${best.components} written to ${join(opts.bundle, PRIOR_FILE)} and ${join(opts.bundle, MANIFEST_FILE)} (${seconds.toFixed(0)} s)`,
+  );
 }
 
 function round(x: number): number {

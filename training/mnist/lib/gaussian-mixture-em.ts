@@ -25,13 +25,21 @@ export interface EmOptions {
   varianceFloor: number;
 }
 
-export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number, k: number, rng: Rng, opts: EmOptions): MixtureFit {
+export function fitGaussianMixture(
+  data: ArrayLike<number>,
+  n: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  opts: EmOptions,
+): MixtureFit {
   const x = Float64Array.from(data);
   const xSquared = x.map((v) => v * v);
   const globalMean = new Float64Array(d);
   const globalVariance = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) globalMean[j]! += x[i * d + j]! / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) globalVariance[j]! += (x[i * d + j]! - globalMean[j]!) ** 2 / n;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) globalVariance[j]! += (x[i * d + j]! - globalMean[j]!) ** 2 / n;
   const floor = globalVariance.map((v) => v * opts.varianceFloor);
 
   const weights = new Float64Array(k).fill(1 / k);
@@ -100,7 +108,8 @@ export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number
       }
     }
   }
-  const rows = (values: Float64Array, map: (v: number) => number) => Array.from({ length: k }, (_, c) => Array.from(values.subarray(c * d, (c + 1) * d), map));
+  const rows = (values: Float64Array, map: (v: number) => number) =>
+    Array.from({ length: k }, (_, c) => Array.from(values.subarray(c * d, (c + 1) * d), map));
   return {
     weights: Array.from(weights),
     means: rows(means, (v) => v),
@@ -111,7 +120,15 @@ export function fitGaussianMixture(data: ArrayLike<number>, n: number, d: number
 
 /** The two products EM needs: out = alpha·A·Bᵀ and out = A·B (row-major). */
 export interface MatrixProducts {
-  withTranspose(a: Float64Array, m: number, b: Float64Array, n: number, d: number, alpha: number, out: Float64Array): void;
+  withTranspose(
+    a: Float64Array,
+    m: number,
+    b: Float64Array,
+    n: number,
+    d: number,
+    alpha: number,
+    out: Float64Array,
+  ): void;
   plain(a: Float64Array, m: number, k: number, b: Float64Array, n: number, out: Float64Array): void;
 }
 

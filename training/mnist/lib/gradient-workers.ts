@@ -14,7 +14,10 @@ import { currentBackend } from '../../../src/core/backend.ts';
 import { startTsWorker } from '../../../src/core/ts-worker.ts';
 
 /** A module the workers import: it exports `loss`, the batch mean loss and named figures to log. */
-export type LossFunction = (model: tf.LayersModel, batch: tf.Tensor) => { loss: tf.Scalar; figures: Record<string, tf.Scalar> };
+export type LossFunction = (
+  model: tf.LayersModel,
+  batch: tf.Tensor,
+) => { loss: tf.Scalar; figures: Record<string, tf.Scalar> };
 
 export interface GradientWorkerSetup {
   backend: string;
@@ -30,7 +33,9 @@ export interface GradientRequest {
   batch: Float32Array;
   shape: number[];
 }
-export type GradientReply = { loss: number; figures: Record<string, number>; gradients: Float32Array[]; tensors: number } | { error: string };
+export type GradientReply =
+  | { loss: number; figures: Record<string, number>; gradients: Float32Array[]; tensors: number }
+  | { error: string };
 
 export interface BatchGradients {
   loss: number;
@@ -55,7 +60,9 @@ export class GradientWorkers {
       topology: JSON.stringify(model.toJSON(null, false)),
       lossModule: lossModule.href,
     };
-    const workers = Array.from({ length: count }, () => startTsWorker(new URL('./gradient-worker.ts', import.meta.url), setup));
+    const workers = Array.from({ length: count }, () =>
+      startTsWorker(new URL('./gradient-worker.ts', import.meta.url), setup),
+    );
     return new GradientWorkers(model, workers);
   }
 
@@ -82,7 +89,11 @@ export class GradientWorkers {
     const replies = await Promise.all(
       this.workers.map((worker, i) => {
         const { from, to } = shares[i]!;
-        return request(worker, { weights, batch: batch.slice(from * perImage, to * perImage), shape: [to - from, ...shape.slice(1)] });
+        return request(worker, {
+          weights,
+          batch: batch.slice(from * perImage, to * perImage),
+          shape: [to - from, ...shape.slice(1)],
+        });
       }),
     );
     const trainable = this.model.trainableWeights;
@@ -116,9 +127,11 @@ function request(worker: Worker, message: GradientRequest): Promise<Extract<Grad
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       action();
     };
-    const onMessage = (reply: GradientReply) => settle(() => ('error' in reply ? reject(new Error(`a gradient worker failed: ${reply.error}`)) : resolve(reply)));
+    const onMessage = (reply: GradientReply) =>
+      settle(() => ('error' in reply ? reject(new Error(`a gradient worker failed: ${reply.error}`)) : resolve(reply)));
     const onError = (e: Error) => settle(() => reject(e));
-    const onExit = (code: number) => settle(() => reject(new Error(`a gradient worker stopped early (exit code ${code})`)));
+    const onExit = (code: number) =>
+      settle(() => reject(new Error(`a gradient worker stopped early (exit code ${code})`)));
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     worker.postMessage(message);
   });

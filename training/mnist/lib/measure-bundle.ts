@@ -72,7 +72,10 @@ export async function measureBundle(dir: string, opts: MeasureOptions): Promise<
       confidence += row[best]! / images.n;
     }
     const shares = counts.map((c) => c / images.n);
-    const topThree = [...shares].sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0);
+    const topThree = [...shares]
+      .sort((a, b) => b - a)
+      .slice(0, 3)
+      .reduce((a, b) => a + b, 0);
 
     const density: DensityFigure[] = [];
     if (model.likelihood) {

@@ -46,10 +46,12 @@ export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScrip
   };
   const classifier = run('classifier', 'train.ts', ['--family', 'classifier', ...common]);
   // Every family trains unmeasured and is measured once the new classifier is there.
-  const train = (family: string, extra: string[] = []) => run(family, 'train.ts', ['--family', family, ...common, '--no-measure', ...extra]);
+  const train = (family: string, extra: string[] = []) =>
+    run(family, 'train.ts', ['--family', family, ...common, '--no-measure', ...extra]);
   const measure = async (bundle: string, extra: string[] = []) => {
     await classifier;
-    if (opts.measure) await run(`${bundle} measure`, 'measure.ts', [join(bundles, bundle), '--seed', String(opts.seed), ...extra]);
+    if (opts.measure)
+      await run(`${bundle} measure`, 'measure.ts', [join(bundles, bundle), '--seed', String(opts.seed), ...extra]);
   };
   const lane1 = (async () => {
     await train('gans');
@@ -68,7 +70,9 @@ export async function trainZoo(opts: ZooOptions, runner: ScriptRunner = runScrip
   // Both lanes run to the end or the first failure; a failure in one stops neither bundle already written.
   const results = await Promise.allSettled([lane1, lane2]);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const summary = Object.entries(seconds).map(([label, s]) => `${label} ${Math.round(s)} s`).join(', ');
+  const summary = Object.entries(seconds)
+    .map(([label, s]) => `${label} ${Math.round(s)} s`)
+    .join(', ');
   process.stderr.write(`zoo: ${summary}; ${Math.round((performance.now() - started) / 1000)} s in all\n`);
   if (failed.length > 0) throw new Error(failed.map((f) => (f.reason as Error).message).join('; '));
 }
@@ -89,13 +93,17 @@ function runScript(label: string, script: string, args: string[]): Promise<void>
     }
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(scripts, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(scripts, script), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     child.on('exit', () => children.delete(child));
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${label}] ${line}\n`));
     }
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${label} failed (${signal ?? `exit code ${code}`})`))));
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${label} failed (${signal ?? `exit code ${code}`})`)),
+    );
   });
 }

@@ -23,7 +23,8 @@ export class TrainingLog {
   static continue(path: string, columns: string[]): TrainingLog {
     const log = new TrainingLog(path, columns, false);
     const header = readFileSync(path, 'utf8').split('\n', 1)[0];
-    if (header !== log.columns.join(',')) throw new Error(`${path}: header is "${header}", expected "${log.columns.join(',')}"`);
+    if (header !== log.columns.join(','))
+      throw new Error(`${path}: header is "${header}", expected "${log.columns.join(',')}"`);
     return log;
   }
 

@@ -43,19 +43,58 @@ export function buildRowCachedPixelCnn(seed: number, size: RowCachedSize): RowCa
   let s = seed;
   const init = () => tf.initializers.heNormal({ seed: s++ });
   const { filters } = size;
-  const conv = (name: string, kernelSize: [number, number], activation: 'relu' | 'linear' = 'relu', padding: 'valid' | 'same' = 'valid') =>
-    tf.layers.conv2d({ filters, kernelSize, padding, activation, kernelInitializer: init(), name });
-  const pad = (name: string, padding: [[number, number], [number, number]]) => tf.layers.zeroPadding2d({ padding, name });
-  const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+  const conv = (
+    name: string,
+    kernelSize: [number, number],
+    activation: 'relu' | 'linear' = 'relu',
+    padding: 'valid' | 'same' = 'valid',
+  ) => tf.layers.conv2d({ filters, kernelSize, padding, activation, kernelInitializer: init(), name });
+  const pad = (name: string, padding: [[number, number], [number, number]]) =>
+    tf.layers.zeroPadding2d({ padding, name });
+  const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
+    layer.apply(x) as tf.SymbolicTensor;
 
   // above: shift down one row, so row r's features start from rows < r.
   const aboveInput = tf.input({ shape: [null, WIDTH, 1], name: 'image' });
-  let v = apply(tf.layers.cropping2D({ cropping: [[0, 1], [0, 0]], name: 'shift_down_crop' }), apply(pad('shift_down', [[1, 0], [0, 0]]), aboveInput));
+  let v = apply(
+    tf.layers.cropping2D({
+      cropping: [
+        [0, 1],
+        [0, 0],
+      ],
+      name: 'shift_down_crop',
+    }),
+    apply(
+      pad('shift_down', [
+        [1, 0],
+        [0, 0],
+      ]),
+      aboveInput,
+    ),
+  );
   const k = size.columnKernel;
   const half = Math.floor(k / 2);
-  v = apply(conv('v_in', [k, k]), apply(pad('v_in_pad', [[k - 1, 0], [half, half]]), v));
+  v = apply(
+    conv('v_in', [k, k]),
+    apply(
+      pad('v_in_pad', [
+        [k - 1, 0],
+        [half, half],
+      ]),
+      v,
+    ),
+  );
   for (let b = 0; b < size.aboveBlocks; b++) {
-    const column = apply(conv(`v${b}_column`, [k, 1]), apply(pad(`v${b}_pad`, [[k - 1, 0], [0, 0]]), v));
+    const column = apply(
+      conv(`v${b}_column`, [k, 1]),
+      apply(
+        pad(`v${b}_pad`, [
+          [k - 1, 0],
+          [0, 0],
+        ]),
+        v,
+      ),
+    );
     const across = apply(conv(`v${b}_row`, [1, k], 'relu', 'same'), column);
     v = apply(tf.layers.add({ name: `v${b}_residual` }), [v, across]);
   }
@@ -64,17 +103,73 @@ export function buildRowCachedPixelCnn(seed: number, size: RowCachedSize): RowCa
   // row: shift right one column, so pixel w's features start from columns < w.
   const rowImage = tf.input({ shape: [null, WIDTH, 1], name: 'image' });
   const rowAbove = tf.input({ shape: [null, WIDTH, filters], name: 'above' });
-  const shifted = apply(tf.layers.cropping2D({ cropping: [[0, 0], [0, 1]], name: 'shift_right_crop' }), apply(pad('shift_right', [[0, 0], [1, 0]]), rowImage));
+  const shifted = apply(
+    tf.layers.cropping2D({
+      cropping: [
+        [0, 0],
+        [0, 1],
+      ],
+      name: 'shift_right_crop',
+    }),
+    apply(
+      pad('shift_right', [
+        [0, 0],
+        [1, 0],
+      ]),
+      rowImage,
+    ),
+  );
   const fromAbove = (name: string) => apply(conv(name, [1, 1], 'linear'), rowAbove);
-  let h = apply(conv('h_in', [1, k], 'linear'), apply(pad('h_in_pad', [[0, 0], [k - 1, 0]]), shifted));
-  h = apply(tf.layers.activation({ activation: 'relu', name: 'h_in_relu' }), apply(tf.layers.add({ name: 'h_in_join' }), [h, fromAbove('h_in_above')]));
+  let h = apply(
+    conv('h_in', [1, k], 'linear'),
+    apply(
+      pad('h_in_pad', [
+        [0, 0],
+        [k - 1, 0],
+      ]),
+      shifted,
+    ),
+  );
+  h = apply(
+    tf.layers.activation({ activation: 'relu', name: 'h_in_relu' }),
+    apply(tf.layers.add({ name: 'h_in_join' }), [h, fromAbove('h_in_above')]),
+  );
   for (let b = 0; b < size.rowBlocks; b++) {
-    const left = apply(conv(`h${b}_row`, [1, 3], 'linear'), apply(pad(`h${b}_pad`, [[0, 0], [2, 0]]), h));
-    const joined = apply(tf.layers.activation({ activation: 'relu', name: `h${b}_relu` }), apply(tf.layers.add({ name: `h${b}_join` }), [left, fromAbove(`h${b}_above`)]));
+    const left = apply(
+      conv(`h${b}_row`, [1, 3], 'linear'),
+      apply(
+        pad(`h${b}_pad`, [
+          [0, 0],
+          [2, 0],
+        ]),
+        h,
+      ),
+    );
+    const joined = apply(
+      tf.layers.activation({ activation: 'relu', name: `h${b}_relu` }),
+      apply(tf.layers.add({ name: `h${b}_join` }), [left, fromAbove(`h${b}_above`)]),
+    );
     h = apply(tf.layers.add({ name: `h${b}_residual` }), [h, joined]);
   }
-  h = apply(tf.layers.conv2d({ filters: size.head, kernelSize: 1, activation: 'relu', kernelInitializer: init(), name: 'head' }), h);
-  const logits = apply(tf.layers.conv2d({ filters: 256, kernelSize: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }), name: 'logits' }), h);
+  h = apply(
+    tf.layers.conv2d({
+      filters: size.head,
+      kernelSize: 1,
+      activation: 'relu',
+      kernelInitializer: init(),
+      name: 'head',
+    }),
+    h,
+  );
+  const logits = apply(
+    tf.layers.conv2d({
+      filters: 256,
+      kernelSize: 1,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }),
+      name: 'logits',
+    }),
+    h,
+  );
   const row = tf.model({ inputs: [rowImage, rowAbove], outputs: logits, name: 'row' });
 
   return { above, row, model: composed(above, row) };

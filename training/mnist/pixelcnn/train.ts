@@ -37,8 +37,12 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
   const rng = new Rng(opts.seed);
   const images = loadMnist('train').images;
   const cyclesDone = opts.resume?.cyclesDone ?? 0;
-  const { model, above, row } = opts.resume ? await loadRowCachedPixelCnn(opts.resume.bundle) : buildRowCachedPixelCnn(opts.seed, opts.size);
-  const trainLog = opts.resume ? continueTrainingLog(opts.resume.bundle, opts.out, ['nll_bpd']) : new TrainingLog(join(opts.out, 'train-log.csv'), ['nll_bpd']);
+  const { model, above, row } = opts.resume
+    ? await loadRowCachedPixelCnn(opts.resume.bundle)
+    : buildRowCachedPixelCnn(opts.seed, opts.size);
+  const trainLog = opts.resume
+    ? continueTrainingLog(opts.resume.bundle, opts.out, ['nll_bpd'])
+    : new TrainingLog(join(opts.out, 'train-log.csv'), ['nll_bpd']);
   const totalSteps = opts.cycles.reduce((a, b) => a + b, 0);
   let step = opts.cycles.slice(0, cyclesDone).reduce((a, b) => a + b, 0);
   const firstStep = step;
@@ -52,11 +56,17 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
     const warmup = cycle === 1 ? 0 : Math.min(opts.restartWarmupSteps, steps - 1);
     for (let i = 1; i <= steps; i++) {
       step++;
-      const lr = i <= warmup ? (opts.learningRate * i) / warmup : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (i - 1 - warmup)) / (steps - warmup)));
+      const lr =
+        i <= warmup
+          ? (opts.learningRate * i) / warmup
+          : 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (i - 1 - warmup)) / (steps - warmup)));
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const pixels = batches.next(opts.batchSize);
       const x = tf.tensor4d(pixels, [opts.batchSize, 28, 28, 1]);
-      const levels = tf.tensor1d(Int32Array.from(pixels, (v) => Math.round(v * 255)), 'int32');
+      const levels = tf.tensor1d(
+        Int32Array.from(pixels, (v) => Math.round(v * 255)),
+        'int32',
+      );
       const loss = optimizer.minimize(() => {
         const logits = tf.reshape(model.apply(x, { training: true }) as tf.Tensor, [-1, 256]);
         const logProbabilities = tf.logSoftmax(logits);
@@ -67,13 +77,20 @@ export async function trainPixelCnn(opts: PixelCnnTrainOptions): Promise<void> {
       trainLog.append(step, { nll_bpd: bitsPerDim });
       if (step % 50 === 0 || step === totalSteps) {
         const rate = (step - firstStep) / ((performance.now() - started) / 1000);
-        log.progress('pixelcnn', step, totalSteps, `cycle ${cycle}: NLL ${bitsPerDim.toFixed(3)} bits/dim ${rate.toFixed(2)} steps/s`);
+        log.progress(
+          'pixelcnn',
+          step,
+          totalSteps,
+          `cycle ${cycle}: NLL ${bitsPerDim.toFixed(3)} bits/dim ${rate.toFixed(2)} steps/s`,
+        );
       }
     }
     optimizer.dispose();
   }
   const seconds = (performance.now() - started) / 1000 + (opts.resume ? earlierSeconds(opts.resume.bundle) : 0);
-  log.info(`pixelcnn: cycles ${cyclesDone + 1}-${opts.cycles.length} (to step ${totalSteps}) in ${seconds.toFixed(0)} s`);
+  log.info(
+    `pixelcnn: cycles ${cyclesDone + 1}-${opts.cycles.length} (to step ${totalSteps}) in ${seconds.toFixed(0)} s`,
+  );
 
   await saveLayersModel(above, join(opts.out, 'above'));
   await saveLayersModel(row, join(opts.out, 'row'));

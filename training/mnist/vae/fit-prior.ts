@@ -15,14 +15,19 @@ export async function fitVaePrior(opts: { bundle: string; seed: number; candidat
   await fitLatentPrior({
     ...opts,
     fittedTo: 'the aggregate posterior (training/mnist/vae/fit-prior.ts)',
-    cardLatent: (dim, k) => `${dim}-d; trained against the prior N(0, I), then given a mixture of ${k} diagonal Gaussians fitted to the aggregate posterior (stage two)`,
+    cardLatent: (dim, k) =>
+      `${dim}-d; trained against the prior N(0, I), then given a mixture of ${k} diagonal Gaussians fitted to the aggregate posterior (stage two)`,
     latents: async (dir, rng) => {
       const bundle = await loadBundle(dir);
       try {
         const vae = new VaeModel(bundle);
         const q = await vae.encode(loadMnist('train').images, 500);
         const eps = rng.fork('posterior draws').normals(q.mean.length);
-        return { rows: q.mean.map((m, i) => m + Math.exp(0.5 * q.logVariance[i]!) * eps[i]!), dim: vae.latentDim, what: 'one draw z ~ q(z|x)' };
+        return {
+          rows: q.mean.map((m, i) => m + Math.exp(0.5 * q.logVariance[i]!) * eps[i]!),
+          dim: vae.latentDim,
+          what: 'one draw z ~ q(z|x)',
+        };
       } finally {
         disposeBundle(bundle);
       }

@@ -23,12 +23,36 @@ export function buildEncoder(seed: number, size: VaeSize = DEFAULT_VAE_SIZE): tf
   let s = seed;
   const init = () => tf.initializers.heNormal({ seed: s++ });
   const e = tf.sequential({ name: 'encoder' });
-  e.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: size.encoder[0], kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }));
-  e.add(tf.layers.conv2d({ filters: size.encoder[1], kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }));
+  e.add(
+    tf.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: size.encoder[0],
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
+  );
+  e.add(
+    tf.layers.conv2d({
+      filters: size.encoder[1],
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
+  );
   e.add(tf.layers.flatten());
   e.add(tf.layers.dense({ units: size.encoderHidden, activation: 'relu', kernelInitializer: init() }));
   // Small initial weights: q(z|x) starts near the prior, so early KL terms stay tame.
-  e.add(tf.layers.dense({ units: 2 * LATENT_DIM, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: s++ }) }));
+  e.add(
+    tf.layers.dense({
+      units: 2 * LATENT_DIM,
+      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: s++ }),
+    }),
+  );
   return e;
 }
 
@@ -37,13 +61,41 @@ export function buildDecoder(seed: number, size: VaeSize = DEFAULT_VAE_SIZE): tf
   const init = () => tf.initializers.heNormal({ seed: s++ });
   const [c7, c14, c28] = size.decoder;
   const d = tf.sequential({ name: 'decoder' });
-  d.add(tf.layers.dense({ inputShape: [LATENT_DIM], units: 7 * 7 * c7, activation: 'relu', kernelInitializer: init() }));
+  d.add(
+    tf.layers.dense({ inputShape: [LATENT_DIM], units: 7 * 7 * c7, activation: 'relu', kernelInitializer: init() }),
+  );
   d.add(tf.layers.reshape({ targetShape: [7, 7, c7] }));
   // 4×4 kernels with stride 2: every output pixel gets the same number of taps (no checkerboard).
-  d.add(tf.layers.conv2dTranspose({ filters: c14, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }));
-  d.add(tf.layers.conv2dTranspose({ filters: c28, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }));
+  d.add(
+    tf.layers.conv2dTranspose({
+      filters: c14,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
+  );
+  d.add(
+    tf.layers.conv2dTranspose({
+      filters: c28,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
+  );
   // Two outputs per pixel: mean and log-scale of the discretized logistic.
-  d.add(tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }), biasInitializer: tf.initializers.constant({ value: -2 }) }));
+  d.add(
+    tf.layers.conv2d({
+      filters: 2,
+      kernelSize: 3,
+      padding: 'same',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }),
+      biasInitializer: tf.initializers.constant({ value: -2 }),
+    }),
+  );
   return d;
 }
 

@@ -15,7 +15,14 @@ import { MNIST_DATA_SPACE, MNIST_TRAIN_DESCRIPTION, writeCard, writeManifest } f
 import { discretizedLogisticLogProbabilities } from '../lib/discretized-logistic-loss.ts';
 import { ShuffledBatches } from '../lib/shuffled-batches.ts';
 import { TrainingLog } from '../lib/training-log.ts';
-import { buildDecoder, buildEncoder, DEFAULT_VAE_SIZE, describeArchitecture, LATENT_DIM, type VaeSize } from './model.ts';
+import {
+  buildDecoder,
+  buildEncoder,
+  DEFAULT_VAE_SIZE,
+  describeArchitecture,
+  LATENT_DIM,
+  type VaeSize,
+} from './model.ts';
 
 export interface VaeTrainOptions {
   out: string;
@@ -48,7 +55,8 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
 
   for (let step = 1; step <= opts.steps; step++) {
     // Cosine decay to zero settles the last part of the bound.
-    (optimizer as unknown as { learningRate: number }).learningRate = 0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (step - 1)) / opts.steps));
+    (optimizer as unknown as { learningRate: number }).learningRate =
+      0.5 * opts.learningRate * (1 + Math.cos((Math.PI * (step - 1)) / opts.steps));
     const x = tf.tensor4d(batches.next(opts.batchSize), [opts.batchSize, 28, 28, 1]);
     const eps = tf.tensor2d(rng.normals(opts.batchSize * LATENT_DIM), [opts.batchSize, LATENT_DIM]);
     // The optimised loss weights the KL by beta during warm-up; the log records the true -ELBO.
@@ -61,14 +69,19 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
       const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVariance, 0.5)), eps));
       const params = decoder.apply(z, { training: true }) as tf.Tensor4D;
       const recon = tf.mean(tf.sum(discretizedLogisticLogProbabilities(x, params), [1, 2, 3]));
-      const klTerm = tf.mean(tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square(mean), tf.exp(logVariance)), tf.add(1, logVariance))), 1));
+      const klTerm = tf.mean(
+        tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square(mean), tf.exp(logVariance)), tf.add(1, logVariance))), 1),
+      );
       reconstruction = -recon.dataSync()[0]!;
       kl = klTerm.dataSync()[0]!;
       return tf.sub(tf.mul(beta, klTerm), recon) as tf.Scalar;
     }, trainable);
     // A step whose loss or gradients are not finite is skipped (and counted), not applied.
-    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
-    if (Number.isFinite(gradNorm) && Number.isFinite(reconstruction + kl)) optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+    const gradNorm = tf.tidy(
+      () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0],
+    );
+    if (Number.isFinite(gradNorm) && Number.isFinite(reconstruction + kl))
+      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
     else skipped++;
     tf.dispose(Object.values(grads));
     const negElbo = reconstruction + kl;
@@ -76,7 +89,12 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
     trainLog.append(step, { neg_elbo_bpd: bits(negElbo), reconstruction_bpd: bits(reconstruction), kl_bpd: bits(kl) });
     if (step % 50 === 0 || step === opts.steps) {
       const rate = step / ((performance.now() - started) / 1000);
-      log.progress('vae', step, opts.steps, `-ELBO ${bits(negElbo).toFixed(3)} bits/dim (KL ${bits(kl).toFixed(3)}) ${rate.toFixed(2)} steps/s`);
+      log.progress(
+        'vae',
+        step,
+        opts.steps,
+        `-ELBO ${bits(negElbo).toFixed(3)} bits/dim (KL ${bits(kl).toFixed(3)}) ${rate.toFixed(2)} steps/s`,
+      );
     }
   }
   const seconds = (performance.now() - started) / 1000;
@@ -88,7 +106,8 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
     format: MANIFEST_FORMAT,
     name: 'vae-conv',
     family: 'vae',
-    description: 'VAE (convolutional encoder and decoder) trained on MNIST by training/mnist/vae/train.ts; discretized-logistic decoder on 8-bit pixels.',
+    description:
+      'VAE (convolutional encoder and decoder) trained on MNIST by training/mnist/vae/train.ts; discretized-logistic decoder on 8-bit pixels.',
     image: { height: 28, width: 28, channels: 1, range: [0, 1] },
     latent: { dim: LATENT_DIM, distribution: 'normal' },
     likelihood: { kind: 'bound', dataSpace: MNIST_DATA_SPACE, form: 'discretized-logistic' },
@@ -104,7 +123,8 @@ export async function trainVae(opts: VaeTrainOptions): Promise<void> {
     encoderParameters: encoder.countParams(),
     decoderParameters: decoder.countParams(),
     data: MNIST_TRAIN_DESCRIPTION,
-    likelihood: 'discretized logistic on the 256 levels (data space uint8-28x28x1); genreport reports the ELBO and IWAE-K, both lower bounds',
+    likelihood:
+      'discretized logistic on the 256 levels (data space uint8-28x28x1); genreport reports the ELBO and IWAE-K, both lower bounds',
     training: {
       loss:
         'negative ELBO: analytic KL + reconstruction with one reparameterised draw' +
