@@ -51,8 +51,22 @@ interface RunFlags {
   shards?: unknown;
 }
 
+/** What shapes a report however its numbers were made: paper, templates and history (run, demo and merge). */
+function reportOptions<T>(y: Argv<T>) {
+  return y
+    .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
+    .option('template', {
+      type: 'string',
+      describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates',
+    })
+    .option('history', {
+      type: 'string',
+      describe: 'JSON-lines history: the report shows the trend from it, and this run is appended',
+    });
+}
+
 function runOptions(y: Argv): Argv<RunFlags> {
-  return (
+  return reportOptions(
     y
       .option('out', { type: 'string', describe: 'output folder for report.html, report.pdf and report.json' })
       .option('backend', {
@@ -69,41 +83,32 @@ function runOptions(y: Argv): Argv<RunFlags> {
         requiresArg: true,
         describe: "generated images per model (overrides the config's samples and every model's own) [number]",
       })
-      .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' })
-      .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
-      .option('template', {
-        type: 'string',
-        describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates',
-      })
-      .option('history', {
-        type: 'string',
-        describe: 'JSON-lines history: the report shows the trend from it, and this run is appended',
-      })
-      .option('cache', {
-        type: 'boolean',
-        default: true,
-        describe:
-          'reuse per-model results kept in <out>/.genreport-cache for the same config, seed and bundle, so a rerun after a crash resumes (--no-cache: neither read nor write them)',
-      })
-      .option('fresh', {
-        type: 'boolean',
-        default: false,
-        describe: 'measure every model again, ignoring cached results (new results are still kept)',
-      })
-      .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
-      .option('shard', {
-        requiresArg: true,
-        describe:
-          'i/n: do shard i (0 to n-1) of a run split across n machines: the samples with index ≡ i (mod n) of every model, the same share of the real images, ' +
-          'and density, invertibility and truncation of the models at config positions ≡ i (mod n). Writes a partial into --out, not a report; ' +
-          '"genreport merge" makes the report from all n (docs/sharding.md) [string]',
-      })
-      .option('shards', {
-        requiresArg: true,
-        describe:
-          'n: as --shard, with i read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array) [number]',
-      }) as Argv<RunFlags>
-  );
+      .option('pdf', { type: 'boolean', default: true, describe: 'print report.pdf with Chromium (--no-pdf to skip)' }),
+  )
+    .option('cache', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'reuse per-model results kept in <out>/.genreport-cache for the same config, seed and bundle, so a rerun after a crash resumes (--no-cache: neither read nor write them)',
+    })
+    .option('fresh', {
+      type: 'boolean',
+      default: false,
+      describe: 'measure every model again, ignoring cached results (new results are still kept)',
+    })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
+    .option('shard', {
+      requiresArg: true,
+      describe:
+        'i/n: do shard i (0 to n-1) of a run split across n machines: the samples with index ≡ i (mod n) of every model, the same share of the real images, ' +
+        'and density, invertibility and truncation of the models at config positions ≡ i (mod n). Writes a partial into --out, not a report; ' +
+        '"genreport merge" makes the report from all n (docs/sharding.md) [string]',
+    })
+    .option('shards', {
+      requiresArg: true,
+      describe:
+        'n: as --shard, with i read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm job array) [number]',
+    }) as Argv<RunFlags>;
 }
 
 // Each command imports what it needs when it runs: tfjs, vega, sharp and
@@ -318,28 +323,22 @@ export async function main(argv: string[]): Promise<number> {
       'merge <partials..>',
       'make the report of a run split across machines from its partials (genreport run --shard i/n)',
       (y) =>
-        y
-          .positional('partials', {
-            type: 'string',
-            array: true,
-            describe:
-              'the folders the n shards wrote (--out of each "run --shard i/n"), every shard once, in any order',
-          })
-          .option('out', { type: 'string', describe: 'output folder for the report (default reports/merged)' })
-          .option('pdf', {
-            type: 'boolean',
-            default: true,
-            describe: "print report.pdf with Chromium (--no-pdf to skip; the config's output.pdf: false also skips it)",
-          })
-          .option('paper', { choices: ['A4', 'Letter'] as const, describe: 'PDF paper size (overrides the config)' })
-          .option('template', {
-            type: 'string',
-            describe: 'folder whose report.hbs, report.css and partials/ replace the built-in templates',
-          })
-          .option('history', {
-            type: 'string',
-            describe: 'JSON-lines history: the report shows the trend from it, and this run is appended',
-          })
+        reportOptions(
+          y
+            .positional('partials', {
+              type: 'string',
+              array: true,
+              describe:
+                'the folders the n shards wrote (--out of each "run --shard i/n"), every shard once, in any order',
+            })
+            .option('out', { type: 'string', describe: 'output folder for the report (default reports/merged)' })
+            .option('pdf', {
+              type: 'boolean',
+              default: true,
+              describe:
+                "print report.pdf with Chromium (--no-pdf to skip; the config's output.pdf: false also skips it)",
+            }),
+        )
           .option('quiet', { type: 'boolean', default: false, describe: 'print only warnings and the result' })
           .example(
             '$0 run my.yaml --shard 0/3 --out parts/part-0',
