@@ -1,10 +1,12 @@
 /**
- * The pipeline, in order:
+ * The pipeline, in order (the timed stages of pipeline/stage-timer.ts's STAGES in its order):
  *
  *   config ─► human ratings ─► load (real data, extractors) ─► real features per space ─► density reference
- *     ─► per model (pipeline/evaluate-model.ts): load ─► sample ─► features ─► metrics ─► grids
- *                                               ─► density ─► invertibility ─► truncation ─► diagnostics
- *     ─► assemble ─► trend (history) ─► charts (render/charts/) ─► HTML ─► write ─► append to history
+ *     ─► per model (pipeline/evaluate-model.ts): load ─► sample + features (streamed) ─► density
+ *          ─► invertibility ─► truncation sweep ─► metrics ─► truncation curve ─► diagnostics,
+ *          keeping only the images its grids show
+ *     ─► assemble ─► render: trend (history), grids (render/grids.ts), charts (render/charts/), complete
+ *     ─► write: HTML, Markdown, TeX, PDF, JSON ─► append to history
  *
  * This file sets up what every model is measured against and runs the stages
  * around the per-model ones in order.
@@ -15,7 +17,7 @@
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { assembleReport, completeReport } from './assemble/assemble.ts';
-import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
+import type { MetricCell, ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
 import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError, inputError } from './core/errors.ts';
@@ -54,7 +56,7 @@ import { measureShard } from './pipeline/measure-shard.ts';
 import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
 import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
 import { interleaveExtraction, shareIndices, type Shard } from './pipeline/shard.ts';
-import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { GRID_SAMPLES, samplesGrid } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { readHumanJudgments } from './human/read.ts';
@@ -62,6 +64,7 @@ import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { charts, type ChartInputs } from './render/charts/charts.ts';
+import { grids } from './render/grids.ts';
 import { renderHtml } from './render/html.ts';
 
 export interface RunOptions {
@@ -85,6 +88,8 @@ export interface RunOptions {
 
 export interface RunResult {
   data: ReportData;
+  /** Seconds per stage: the report's, and the write stage's, which the report it writes cannot hold. */
+  timings: StageTiming[];
   files: string[];
   /** Set when the PDF could not be printed; HTML and JSON were still written. */
   pdfSkipped?: string;
@@ -163,7 +168,7 @@ async function runStages(
   mode: StagesMode,
 ): Promise<RunResult | { files: string[] }> {
   const { logger } = options;
-  const { timings, timed } = stageTimer();
+  const { timings, timed, add: addTiming } = stageTimer();
   const shard = mode.kind === 'shard' ? mode.shard : undefined;
   const partials = mode.kind === 'merge' ? mode.partials : undefined;
 
@@ -367,7 +372,6 @@ async function runStages(
   const models: {
     entry: ModelEntry;
     cells: Record<string, MetricCell>;
-    images: ImageEntry[];
     paired?: Record<string, PairedDraws>;
   }[] = [];
   for (const [index, spec] of config.models.entries()) {
@@ -377,7 +381,7 @@ async function runStages(
     const merged = partials && mergedMeasurement(partials, index, path, spaces);
     if (merged && 'failed' in merged) {
       logger.warn(merged.failed);
-      models.push({ entry: failedEntry(path, merged.failed), cells: {}, images: [] });
+      models.push({ entry: failedEntry(path, merged.failed), cells: {} });
       continue;
     }
     const result = await evaluateOrFail(
@@ -388,19 +392,15 @@ async function runStages(
       logger,
     );
     if ('failed' in result) {
-      models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
+      models.push({ entry: failedEntry(path, result.failed), cells: {} });
       continue;
     }
     evaluations.push(result.ok);
-    models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
+    models.push({ entry: result.ok.entry, cells: result.ok.cells, paired: result.ok.paired });
   }
   for (const space of spaces) space.extractor.dispose();
   // A merged run's time per stage: the shards' summed, with the merge's own.
-  for (const t of partials?.flatMap((p) => p.timings) ?? []) {
-    const previous = timings.find((x) => x.stage === t.stage);
-    if (previous) previous.seconds += t.seconds;
-    else timings.push({ ...t });
-  }
+  for (const t of partials?.flatMap((p) => p.timings) ?? []) addTiming(t);
 
   const data = assembleReport({
     title: config.title,
@@ -410,7 +410,7 @@ async function runStages(
     seed: config.seed,
     samples: config.samples,
     backend,
-    timings,
+    timings: timings(),
     dataset: {
       name: config.data.real,
       split: config.data.real.split(':')[1] ?? 'all',
@@ -421,14 +421,6 @@ async function runStages(
     extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
     metrics: spaceMetrics(metrics, spaces, classIndex),
     models,
-    images: [
-      await gridEntry(
-        'real-samples',
-        'Real images',
-        `First ${GRID_SAMPLES} images of ${config.data.real}.`,
-        sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)),
-      ),
-    ],
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
     density: {
       images: densityTest.n,
@@ -453,23 +445,32 @@ async function runStages(
 
   const gitCommit = options.history ? currentGitCommit() : null;
   const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
-  // Charts and HTML are one timed step: the HTML's timings table lists the stages finished before it.
-  const { report, html } = await timed('render', async () => {
-    const report = completeReport(data, {
-      trend: trend?.section,
-      charts: await charts(
-        data,
-        chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend),
-      ),
-    });
-    return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
+  const gridEntries = await timed('render', () =>
+    grids([
+      samplesGrid('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, real.images),
+      ...evaluations.flatMap((e) => e.grids),
+    ]),
+  );
+  const chartEntries = await timed('render', () =>
+    charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)),
+  );
+  // The report holds the seconds of every stage up to here; the write stage's own are logged and returned only.
+  const report = completeReport(data, {
+    trend: trend?.section,
+    charts: chartEntries,
+    images: gridEntries,
+    timings: timings(),
   });
-  const written = await writeOutputs(report, html, options.out, config.output, timed);
+  const written = await timed('write', async () =>
+    writeOutputs(report, await renderHtml(report, { templateDir: options.templateDir }), options.out, config.output),
+  );
+  const allTimings = timings();
+  logger.info(`write: ${allTimings.find((t) => t.stage === 'write')!.seconds.toFixed(1)} s`);
   // Only this run's models stay cached: entries of other configs or bundles would pile up.
   cache?.prune();
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, report, { gitCommit });
-  return { data: report, ...written };
+  return { data: report, timings: allTimings, ...written };
 }
 
 /** What the charts need beyond the report: class histograms (classes named as the classifier declares them), training logs, the trend's points. */
