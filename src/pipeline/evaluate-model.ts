@@ -43,7 +43,7 @@ import type { GenerativeModel } from '../models/generative-model.ts';
 import type { ImageSpill } from '../core/image-spill.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
-import type { GridImages } from '../render/grids.ts';
+import { gridPixels, type GridImages } from '../render/grids.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
 import {
   truncatable,
@@ -361,7 +361,7 @@ async function fixedWork(
       model: name,
       columns: g.columns,
       section: 'invertibility',
-      batch: g.batch,
+      pixels: gridPixels(g.batch),
     }),
   );
   const truncating = model.samplesOnly ? null : truncatable(model);

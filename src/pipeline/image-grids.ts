@@ -8,7 +8,7 @@ import type { FeatureMatrix, ImageBatch } from '../core/types.ts';
 import { pickImages, sliceImages } from '../core/types.ts';
 import { nearestRows } from '../metrics/nearest-neighbours.ts';
 import { concatImages } from '../models/generative-model.ts';
-import type { GridImages } from '../render/grids.ts';
+import { gridPixels, type GridImages } from '../render/grids.ts';
 
 /** Images in a "Samples" or "Real images" grid. */
 export const GRID_SAMPLES = 64;
@@ -22,7 +22,14 @@ export interface ClosestPair {
 
 /** The first GRID_SAMPLES images of `batch`, 16 to a row. */
 export function samplesGrid(id: string, title: string, caption: string, batch: ImageBatch, model?: string): GridImages {
-  return { id, title, caption, model, columns: 16, batch: sliceImages(batch, 0, Math.min(GRID_SAMPLES, batch.n)) };
+  return {
+    id,
+    title,
+    caption,
+    model,
+    columns: 16,
+    pixels: gridPixels(sliceImages(batch, 0, Math.min(GRID_SAMPLES, batch.n))),
+  };
 }
 
 /** Generated images read by index: an ImageBatch in memory, or the spill file a run streamed them to. */
@@ -54,7 +61,7 @@ export function neighbourGrids(
       caption: `Top: the first ${count} samples; bottom: the real image nearest to each ${where}.`,
       model: name,
       columns: count,
-      batch: pairRows(fake, first, real, nearest.index),
+      pixels: gridPixels(pairRows(fake, first, real, nearest.index)),
     },
   ];
   if (train && closestPairs && closestPairs.length > 0) {
@@ -65,11 +72,13 @@ export function neighbourGrids(
       caption: `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check${space ? `, ${where}` : ''}).`,
       model: name,
       columns: pairs.length,
-      batch: pairRows(
-        fake,
-        pairs.map((p) => p.generated),
-        train,
-        pairs.map((p) => p.train),
+      pixels: gridPixels(
+        pairRows(
+          fake,
+          pairs.map((p) => p.generated),
+          train,
+          pairs.map((p) => p.train),
+        ),
       ),
     });
   }

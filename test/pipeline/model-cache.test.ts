@@ -120,7 +120,7 @@ function evaluation(name: string): ModelEvaluation {
         caption: 'two images',
         model: name,
         columns: 16,
-        batch: { n: 2, height: 1, width: 2, channels: 1, data: new Float32Array([0.1, 1 / 3, 0.999, 0]) },
+        pixels: { n: 2, height: 1, width: 2, channels: 1, data: new Uint8Array([26, 85, 255, 0]) },
       },
     ],
     density: {
