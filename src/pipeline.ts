@@ -16,14 +16,14 @@
  */
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
-import { assembleReport, completeReport } from './assemble/assemble.ts';
-import type { MetricCell, ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
+import { assembleReport, completeReport, type AssembleInput } from './assemble/assemble.ts';
+import type { ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
 import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError, inputError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import { pickImages, sliceImages } from './core/types.ts';
-import { resolveImageSource } from './data/source.ts';
+import { resolveImageSource, type ImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
 import { dimensionsOf } from './likelihood/data-space.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
@@ -42,7 +42,6 @@ import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
 import { appendHistory } from './history/store.ts';
 import { runTrend } from './history/trend.ts';
-import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import {
   evaluateMeasured,
@@ -60,7 +59,7 @@ import { GRID_SAMPLES, samplesGrid } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { readHumanJudgments } from './human/read.ts';
-import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
+import { hashArrays, openModelCache, runKey, sourceHash, type ModelCache } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { charts, type ChartInputs } from './render/charts/charts.ts';
@@ -349,59 +348,14 @@ async function runStages(
       version: toolVersion(),
     });
 
-  const cacheMode = options.cache ?? 'reuse';
-  const cache =
-    cacheMode === 'off'
-      ? undefined
-      : openModelCache(
-          options.out,
-          runKey({
-            version: toolVersion(),
-            code: sourceHash(),
-            config,
-            backend: backend.name,
-            extractorHash: spaces.map((s) => s.extractor.info.hash).join(','),
-            realDataHash: hashArrays([real.images.data, real.labels]),
-            trainDataHash: train && hashArrays([train.images.data, train.labels]),
-            cwd: process.cwd(),
-          }),
-          { read: cacheMode === 'reuse' },
-        );
-  const evaluations: ModelEvaluation[] = [];
-  // In config order, failed models included.
-  const models: {
-    entry: ModelEntry;
-    cells: Record<string, MetricCell>;
-    paired?: Record<string, PairedDraws>;
-  }[] = [];
-  for (const [index, spec] of config.models.entries()) {
-    const path = modelPath(spec);
-    logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    // A merge takes the model's shares from the partials (a bad share stops the merge, naming its partial).
-    const merged = partials && mergedMeasurement(partials, index, path, spaces);
-    if (merged && 'failed' in merged) {
-      logger.warn(merged.failed);
-      models.push({ entry: failedEntry(path, merged.failed), cells: {} });
-      continue;
-    }
-    const result = await evaluateOrFail(
-      () =>
-        merged
-          ? evaluateMeasured(merged, context)
-          : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache),
-      logger,
-    );
-    if ('failed' in result) {
-      models.push({ entry: failedEntry(path, result.failed), cells: {} });
-      continue;
-    }
-    evaluations.push(result.ok);
-    models.push({ entry: result.ok.entry, cells: result.ok.cells, paired: result.ok.paired });
-  }
+  // each model, in config order: measured (or read back from the cache, or a merge's partials)
+  const cache = openCache(options, { config, backend: backend.name, spaces, real, train });
+  const { evaluations, models } = await evaluateModels(config.models, context, { partials, spaces, cache });
   for (const space of spaces) space.extractor.dispose();
   // A merged run's time per stage: the shards' summed, with the merge's own.
   for (const t of partials?.flatMap((p) => p.timings) ?? []) addTiming(t);
 
+  // assemble: the one writer of the report
   const data = assembleReport({
     title: config.title,
     createdAt: new Date().toISOString(),
@@ -443,6 +397,7 @@ async function runStages(
     throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${reasons.join('\n')}` });
   }
 
+  // render: what the assembled report gains (trend, grids, charts), completed into a new report
   const gitCommit = options.history ? currentGitCommit() : null;
   const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
   const gridEntries = await timed('render', () =>
@@ -461,6 +416,7 @@ async function runStages(
     images: gridEntries,
     timings: timings(),
   });
+  // write: HTML, Markdown, TeX, PDF, then report.json
   const written = await timed('write', async () =>
     writeOutputs(report, await renderHtml(report, { templateDir: options.templateDir }), options.out, config.output),
   );
@@ -471,6 +427,73 @@ async function runStages(
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, report, { gitCommit });
   return { data: report, timings: allTimings, ...written };
+}
+
+/** The per-model results of this run kept in `<out>/.genreport-cache/` (none with --no-cache), keyed by everything they depend on. */
+function openCache(
+  options: RunOptions,
+  run: { config: RunConfig; backend: string; spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource },
+): ModelCache | undefined {
+  const mode = options.cache ?? 'reuse';
+  if (mode === 'off') return undefined;
+  const { config, backend, spaces, real, train } = run;
+  return openModelCache(
+    options.out,
+    runKey({
+      version: toolVersion(),
+      code: sourceHash(),
+      config,
+      backend,
+      extractorHash: spaces.map((s) => s.extractor.info.hash).join(','),
+      realDataHash: hashArrays([real.images.data, real.labels]),
+      trainDataHash: train && hashArrays([train.images.data, train.labels]),
+      cwd: process.cwd(),
+    }),
+    { read: mode === 'reuse' },
+  );
+}
+
+/**
+ * Every model of the config through the per-model stages
+ * (pipeline/evaluate-model.ts): measured here, read back from the cache, or
+ * (a merge) put together from the shards' partials. A model that fails is a
+ * failed row and the others go on. `models`: the report's rows, in config
+ * order, failed ones included; `evaluations`: the models that did not fail.
+ */
+async function evaluateModels(
+  specs: RunConfig['models'],
+  context: EvaluationContext,
+  run: { partials?: (PartialRun & { file: string })[]; spaces: FeatureSpace[]; cache?: ModelCache },
+): Promise<{ evaluations: ModelEvaluation[]; models: AssembleInput['models'] }> {
+  const { logger } = context;
+  const { partials, spaces, cache } = run;
+  const evaluations: ModelEvaluation[] = [];
+  const models: AssembleInput['models'] = [];
+  for (const [index, spec] of specs.entries()) {
+    const path = modelPath(spec);
+    logger.info(`model ${index + 1}/${specs.length}: ${relative(process.cwd(), path) || path}`);
+    // A merge takes the model's shares from the partials (a bad share stops the merge, naming its partial).
+    const merged = partials && mergedMeasurement(partials, index, path, spaces);
+    if (merged && 'failed' in merged) {
+      logger.warn(merged.failed);
+      models.push({ entry: failedEntry(path, merged.failed), cells: {} });
+      continue;
+    }
+    const result = await evaluateOrFail(
+      () =>
+        merged
+          ? evaluateMeasured(merged, context)
+          : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache),
+      logger,
+    );
+    if ('failed' in result) {
+      models.push({ entry: failedEntry(path, result.failed), cells: {} });
+      continue;
+    }
+    evaluations.push(result.ok);
+    models.push({ entry: result.ok.entry, cells: result.ok.cells, paired: result.ok.paired });
+  }
+  return { evaluations, models };
 }
 
 /** What the charts need beyond the report: class histograms (classes named as the classifier declares them), training logs, the trend's points. */
