@@ -4,21 +4,18 @@
  * framework, or image sources (mnist:test, a folder, an image .npy/.npz)
  * when --extractor names one. Prints a table, or with --json one object
  * whose keys are the metric ids in snake_case (KID as kid_mean and kid_std).
+ * What only images, extractors or cached statistics need is imported when
+ * they are asked for: a features-in call loads little beyond the metrics.
  */
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
 import { GenreportError, inputError, MESSAGES } from '../../core/errors.ts';
 import { rowShortfalls, shortfallText } from '../../metrics/row-needs.ts';
 import { wholeNumber } from '../number-flags.ts';
-import { resolveImageSource } from '../../data/source.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { EXTRACTOR_USAGE, extractorKind, loadExtractor } from '../../features/registry.ts';
-import { readNpz } from '../../data/npz.ts';
 import { fidFromStats } from '../../metrics/fid.ts';
 import { featureFileRows, readFeatureFile } from '../../metrics/feature-files.ts';
-import { isReferenceStats, readReferenceStats } from '../../metrics/reference-stats.ts';
-import { describeExtractor } from './features.ts';
-import { extractorProvenance } from '../../features/provenance.ts';
 import { statsFromFeatures, statsFromRows } from '../../metrics/stats/moments.ts';
 import {
   computeMetrics,
@@ -81,6 +78,7 @@ function metricsTable(results: Record<string, MetricResult>): string {
 
 async function readSide(path: string, extractor: FeatureExtractor | null, batchSize: number): Promise<SampleSet> {
   if (!extractor) return readFeatureFile(path);
+  const { resolveImageSource } = await import('../../data/source.ts');
   const source = await resolveImageSource(path);
   const { features, probabilities } = await extractor.extract(source.images, batchSize);
   return { features, probabilities, labels: source.labels };
@@ -103,10 +101,7 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   const bootstrap = wholeNumber('--bootstrap', 0)(args.bootstrap);
   const batchSize = wholeNumber('--batch-size', 1)(args['batch-size']);
 
-  const cached =
-    args.real.toLowerCase().endsWith('.npz') && isReferenceStats(readNpz(args.real))
-      ? readReferenceStats(args.real)
-      : null;
+  const cached = args.real.toLowerCase().endsWith('.npz') ? await cachedStats(args.real) : null;
   if (cached && ids.some((id) => id !== 'fid')) {
     throw inputError(
       args.real,
@@ -121,10 +116,11 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
     extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () =>
       initBackend('auto'),
     );
-    process.stderr.write(`features: ${describeExtractor(extractor)}\n`);
+    process.stderr.write(`features: ${(await import('./features.ts')).describeExtractor(extractor)}\n`);
   }
   if (cached && extractor) {
     // Statistics from another network (or output, or input convention) would give a meaningless FID.
+    const { extractorProvenance } = await import('../../features/provenance.ts');
     const mine = {
       extractor: extractor.info.id,
       extractorHash: extractor.info.hash,
@@ -184,6 +180,15 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   };
   const results = computeMetrics(ids, { real: real!, fake }, options);
   printResults(results, args.json, [real!.features, fake.features]);
+}
+
+/** The mean and covariance cached in an .npz (`genreport stats`), or null where it holds features. */
+async function cachedStats(path: string) {
+  const [{ readNpz }, { isReferenceStats, readReferenceStats }] = await Promise.all([
+    import('../../data/npz.ts'),
+    import('../../metrics/reference-stats.ts'),
+  ]);
+  return isReferenceStats(readNpz(path)) ? readReferenceStats(path) : null;
 }
 
 interface Shape {
