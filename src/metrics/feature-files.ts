@@ -11,7 +11,9 @@ import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
 import { readNpy, readNpyLayout, type NdArray } from '../data/npy.ts';
 import { readNpz } from '../data/npz.ts';
 import type { SampleSet } from './registry.ts';
-import type { RowBlocks } from './stats/moments.ts';
+import { statsFromRows, type FeatureStats, type RowBlocks } from './stats/moments.ts';
+import { openBlas } from './stats/openblas.ts';
+import { onSecondThread, secondThreadAllowed } from './stats/second-thread.ts';
 
 export function readFeatureFile(path: string): SampleSet {
   if (extname(path).toLowerCase() === '.npy') return { features: toMatrix(readNpy(path), path) };
@@ -88,6 +90,33 @@ export function featureFileRows(path: string): RowBlocks | null {
       }
     },
   };
+}
+
+/** The moments of a `.npy` feature file, streamed (featureFileRows): what the second thread of featureFilePairStats runs. */
+export function featureFileStats(path: string): FeatureStats {
+  const rows = featureFileRows(path);
+  if (!rows) throw new Error(`feature file statistics: ${path} is not a .npy file`);
+  return statsFromRows(rows);
+}
+
+/**
+ * The moments of two `.npy` feature files at once: the second file's on a
+ * second thread while this one streams the first, with OpenBLAS at one thread
+ * per call meanwhile. Two independent dsyrk streams lose nothing to
+ * synchronising, and each thread's reading and centring overlaps the other's
+ * products. Either side runs the same code on the same file: the numbers do
+ * not depend on where it ran (second-thread.ts).
+ */
+export function featureFilePairStats(
+  real: RowBlocks,
+  fake: { path: string; rows: RowBlocks },
+): [FeatureStats, FeatureStats] {
+  const blas = openBlas();
+  const both = (): [FeatureStats, FeatureStats] => {
+    const later = onSecondThread(import.meta.url, 'featureFileStats', [fake.path], () => statsFromRows(fake.rows));
+    return [statsFromRows(real), later.result()];
+  };
+  return blas && secondThreadAllowed() ? blas.oneThreadEach(both) : both();
 }
 
 function checkShape(shape: number[], dtype: NdArray['dtype'], file: string): [number, number] {

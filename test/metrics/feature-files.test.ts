@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { Rng } from '../../src/core/rng.ts';
 import { featureMatrix } from '../../src/core/types.ts';
 import { writeNpy } from '../../src/data/npy.ts';
-import { featureFileRows, readFeatureFile } from '../../src/metrics/feature-files.ts';
+import {
+  featureFilePairStats,
+  featureFileRows,
+  featureFileStats,
+  readFeatureFile,
+} from '../../src/metrics/feature-files.ts';
 import { statsFromFeatures, statsFromRows } from '../../src/metrics/stats/moments.ts';
 
 function withFloat32File(rows: number, cols: number, check: (path: string, values: Float32Array) => void): void {
@@ -106,6 +111,44 @@ test('a streamed .npy names a non-finite value by row and column (past the first
     assert.throws(() => featureFileRows(file), /float32 or float64, got uint8/);
     writeNpy(file, { dtype: 'float32', shape: [12], data: new Float32Array(12) });
     assert.throws(() => featureFileRows(file), /2-D array/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("two files' moments at once (the second on a second thread) equal each file's own, with or without the thread", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-feature-files-'));
+  try {
+    const rng = new Rng(9);
+    for (const [name, shift] of [
+      ['a.npy', 0],
+      ['b.npy', 3],
+    ] as const) {
+      const values = Float32Array.from({ length: 900 * 6 }, (_, k) => shift + (k % 6) + rng.normal());
+      writeNpy(join(dir, name), { dtype: 'float32', shape: [900, 6], data: values });
+    }
+    const a = join(dir, 'a.npy');
+    const b = join(dir, 'b.npy');
+    const expected = [featureFileStats(a), featureFileStats(b)];
+    const previous = process.env.GENREPORT_THREADS;
+    for (const threads of [undefined, '1']) {
+      if (threads === undefined) delete process.env.GENREPORT_THREADS;
+      else process.env.GENREPORT_THREADS = threads;
+      const pair = featureFilePairStats(featureFileRows(a)!, { path: b, rows: featureFileRows(b)! });
+      pair.forEach((stats, side) => {
+        const want = expected[side]!;
+        assert.equal(stats.n, 900);
+        assert.deepEqual(Array.from(stats.mean), Array.from(want.mean));
+        // OpenBLAS may split a product differently at one thread than at two: equal to rounding.
+        for (let i = 0; i < 6; i++)
+          for (let j = 0; j < 6; j++) {
+            const scale = Math.sqrt(want.cov[i * 7]! * want.cov[j * 7]!);
+            assert.ok(Math.abs(stats.cov[i * 6 + j]! - want.cov[i * 6 + j]!) <= 1e-13 * scale, `${side} [${i}][${j}]`);
+          }
+      });
+    }
+    if (previous === undefined) delete process.env.GENREPORT_THREADS;
+    else process.env.GENREPORT_THREADS = previous;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

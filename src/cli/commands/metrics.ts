@@ -15,7 +15,7 @@ import { wholeNumber } from '../number-flags.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { EXTRACTOR_USAGE, extractorKind, loadExtractor } from '../../features/registry.ts';
 import { fidFromStats } from '../../metrics/fid.ts';
-import { featureFileRows, readFeatureFile } from '../../metrics/feature-files.ts';
+import { featureFilePairStats, featureFileRows, readFeatureFile } from '../../metrics/feature-files.ts';
 import { statsFromFeatures, statsFromRows } from '../../metrics/stats/moments.ts';
 import {
   computeMetrics,
@@ -145,8 +145,10 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   if (fakeRows) {
     const realShape = cached ? { cols: cached.provenance.dim } : realRows!;
     checkSides(ids, { prK, prdcK }, args, realShape, fakeRows);
-    const realStats = cached ? cached.stats : statsFromRows(realRows!);
-    const fid = fidFromStats(realStats, statsFromRows(fakeRows), { overwrite: !cached });
+    const [realStats, fakeStats] = cached
+      ? [cached.stats, statsFromRows(fakeRows)]
+      : featureFilePairStats(realRows!, { path: args.fake, rows: fakeRows });
+    const fid = fidFromStats(realStats, fakeStats, { overwrite: !cached });
     printResults({ fid: { value: fid, n: fakeRows.rows } }, args.json, cached ? null : [realRows!, fakeRows]);
     return;
   }
