@@ -92,6 +92,15 @@ test('--metrics fid on two .npy files (moments streamed from disk) prints what t
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stderr, /real 200 × 16, generated 180 × 16; linear algebra: /);
     assert.match(table.stdout, /^fid +\d/);
+
+    // A non-finite value found while streaming (here in the file the second thread reads) is bad input, named.
+    const bad = Float64Array.from(fake.data);
+    bad[7 * fake.cols + 3] = Number.NaN;
+    writeNpy(join(dir, 'fake.npy'), { dtype: 'float64', shape: [fake.rows, fake.cols], data: bad });
+    const refused = genreport([...args, '--json']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /fake\.npy.*non-finite value \(NaN\) at row 7, column 3/);
+    assert.equal(refused.stdout, '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
