@@ -67,7 +67,7 @@ export async function benchStages(
       log(
         `  sampling ${m.name.padEnd(16)} ${m.samplesPerSecond ? `${m.samplesPerSecond.toFixed(0).padStart(7)} images/s` : m.status}`,
       );
-    for (const t of data.run.timings) log(`  stage ${t.stage.padEnd(14)} ${t.seconds.toFixed(1).padStart(8)} s`);
+    for (const t of result.timings) log(`  stage ${t.stage.padEnd(14)} ${t.seconds.toFixed(1).padStart(8)} s`);
     log(`  total          ${totalSeconds.toFixed(1).padStart(8)} s; peak memory ${(peakRssMiB / 1024).toFixed(2)} GiB`);
     log(
       `  report sections: ${missing.length === 0 ? 'all present' : `MISSING ${missing.join(', ')}`}${failed.length ? `; failed models: ${failed.join('; ')}` : ''}`,
@@ -75,7 +75,7 @@ export async function benchStages(
     return {
       samples,
       device: data.run.backend.device ?? data.run.backend.name,
-      timings: data.run.timings,
+      timings: result.timings,
       totalSeconds,
       peakRssMiB,
       missing,

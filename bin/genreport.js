@@ -3,24 +3,11 @@
 // which starts in a fraction of a second; a checkout whose src/ changed since
 // that build (or that has no dist/) runs src/ through tsx, as before, so an
 // edit takes effect without a build step.
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { distIsCurrent } from './dist-current.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
-
-/** Newest modification time of the TypeScript under src/, 0 where there is no src/ (an installed package). */
-function newestSource() {
-  const src = `${root}src`;
-  if (!existsSync(src)) return 0;
-  let newest = statSync(src).mtimeMs;
-  for (const name of readdirSync(src, { recursive: true }))
-    newest = Math.max(newest, statSync(`${src}/${name}`).mtimeMs);
-  return newest;
-}
-
-if (existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource()) {
-  await import(compiled.href);
+if (distIsCurrent(fileURLToPath(new URL('..', import.meta.url)))) {
+  await import('../dist/cli/main.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,10 +1,12 @@
 /**
- * The pipeline, in order:
+ * The pipeline, in order (the timed stages of pipeline/stage-timer.ts's STAGES in its order):
  *
  *   config ─► human ratings ─► load (real data, extractors) ─► real features per space ─► density reference
- *     ─► per model (pipeline/evaluate-model.ts): load ─► sample ─► features ─► metrics ─► grids
- *                                               ─► density ─► invertibility ─► truncation ─► diagnostics
- *     ─► assemble ─► trend (history) ─► charts (render/charts/) ─► HTML ─► write ─► append to history
+ *     ─► per model (pipeline/evaluate-model.ts): load ─► sample + features (streamed) ─► density
+ *          ─► invertibility ─► truncation sweep ─► metrics ─► truncation curve ─► diagnostics,
+ *          keeping only the images its grids show
+ *     ─► assemble ─► render: trend (history), grids (render/grids.ts), charts (render/charts/), complete
+ *     ─► write: HTML, Markdown, TeX, PDF, JSON ─► append to history
  *
  * This file sets up what every model is measured against and runs the stages
  * around the per-model ones in order.
@@ -14,14 +16,14 @@
  */
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
-import { assembleReport, completeReport } from './assemble/assemble.ts';
-import type { ImageEntry, MetricCell, ModelEntry, ReportData } from './assemble/report-data.ts';
+import { assembleReport, completeReport, type AssembleInput } from './assemble/assemble.ts';
+import type { ModelEntry, ReportData, StageTiming } from './assemble/report-data.ts';
 import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError, inputError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import { pickImages, sliceImages } from './core/types.ts';
-import { resolveImageSource } from './data/source.ts';
+import { resolveImageSource, type ImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
 import { dimensionsOf } from './likelihood/data-space.ts';
 import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
@@ -40,7 +42,6 @@ import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
 import { appendHistory } from './history/store.ts';
 import { runTrend } from './history/trend.ts';
-import type { PairedDraws } from './metrics/paired-difference.ts';
 import { METRICS, metricInfo } from './metrics/registry.ts';
 import {
   evaluateMeasured,
@@ -54,14 +55,15 @@ import { measureShard } from './pipeline/measure-shard.ts';
 import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
 import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
 import { interleaveExtraction, shareIndices, type Shard } from './pipeline/shard.ts';
-import { GRID_SAMPLES, gridEntry } from './pipeline/image-grids.ts';
+import { GRID_SAMPLES, samplesGrid } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
 import { readHumanJudgments } from './human/read.ts';
-import { hashArrays, openModelCache, runKey, sourceHash } from './pipeline/model-cache.ts';
+import { hashArrays, openModelCache, runKey, sourceHash, type ModelCache } from './pipeline/model-cache.ts';
 import { stageTimer } from './pipeline/stage-timer.ts';
 import { writeOutputs } from './pipeline/write-outputs.ts';
 import { charts, type ChartInputs } from './render/charts/charts.ts';
+import { grids } from './render/grids.ts';
 import { renderHtml } from './render/html.ts';
 
 export interface RunOptions {
@@ -85,6 +87,8 @@ export interface RunOptions {
 
 export interface RunResult {
   data: ReportData;
+  /** Seconds per stage: the report's, and the write stage's, which the report it writes cannot hold. */
+  timings: StageTiming[];
   files: string[];
   /** Set when the PDF could not be printed; HTML and JSON were still written. */
   pdfSkipped?: string;
@@ -163,7 +167,7 @@ async function runStages(
   mode: StagesMode,
 ): Promise<RunResult | { files: string[] }> {
   const { logger } = options;
-  const { timings, timed } = stageTimer();
+  const { timings, timed, add: addTiming } = stageTimer();
   const shard = mode.kind === 'shard' ? mode.shard : undefined;
   const partials = mode.kind === 'merge' ? mode.partials : undefined;
 
@@ -344,64 +348,14 @@ async function runStages(
       version: toolVersion(),
     });
 
-  const cacheMode = options.cache ?? 'reuse';
-  const cache =
-    cacheMode === 'off'
-      ? undefined
-      : openModelCache(
-          options.out,
-          runKey({
-            version: toolVersion(),
-            code: sourceHash(),
-            config,
-            backend: backend.name,
-            extractorHash: spaces.map((s) => s.extractor.info.hash).join(','),
-            realDataHash: hashArrays([real.images.data, real.labels]),
-            trainDataHash: train && hashArrays([train.images.data, train.labels]),
-            cwd: process.cwd(),
-          }),
-          { read: cacheMode === 'reuse' },
-        );
-  const evaluations: ModelEvaluation[] = [];
-  // In config order, failed models included.
-  const models: {
-    entry: ModelEntry;
-    cells: Record<string, MetricCell>;
-    images: ImageEntry[];
-    paired?: Record<string, PairedDraws>;
-  }[] = [];
-  for (const [index, spec] of config.models.entries()) {
-    const path = modelPath(spec);
-    logger.info(`model ${index + 1}/${config.models.length}: ${relative(process.cwd(), path) || path}`);
-    // A merge takes the model's shares from the partials (a bad share stops the merge, naming its partial).
-    const merged = partials && mergedMeasurement(partials, index, path, spaces);
-    if (merged && 'failed' in merged) {
-      logger.warn(merged.failed);
-      models.push({ entry: failedEntry(path, merged.failed), cells: {}, images: [] });
-      continue;
-    }
-    const result = await evaluateOrFail(
-      () =>
-        merged
-          ? evaluateMeasured(merged, context)
-          : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache),
-      logger,
-    );
-    if ('failed' in result) {
-      models.push({ entry: failedEntry(path, result.failed), cells: {}, images: [] });
-      continue;
-    }
-    evaluations.push(result.ok);
-    models.push({ entry: result.ok.entry, cells: result.ok.cells, images: result.ok.images, paired: result.ok.paired });
-  }
+  // each model, in config order: measured (or read back from the cache, or a merge's partials)
+  const cache = openCache(options, { config, backend: backend.name, spaces, real, train });
+  const { evaluations, models } = await evaluateModels(config.models, context, { partials, spaces, cache });
   for (const space of spaces) space.extractor.dispose();
   // A merged run's time per stage: the shards' summed, with the merge's own.
-  for (const t of partials?.flatMap((p) => p.timings) ?? []) {
-    const previous = timings.find((x) => x.stage === t.stage);
-    if (previous) previous.seconds += t.seconds;
-    else timings.push({ ...t });
-  }
+  for (const t of partials?.flatMap((p) => p.timings) ?? []) addTiming(t);
 
+  // assemble: the one writer of the report
   const data = assembleReport({
     title: config.title,
     createdAt: new Date().toISOString(),
@@ -410,7 +364,7 @@ async function runStages(
     seed: config.seed,
     samples: config.samples,
     backend,
-    timings,
+    timings: timings(),
     dataset: {
       name: config.data.real,
       split: config.data.real.split(':')[1] ?? 'all',
@@ -421,14 +375,6 @@ async function runStages(
     extractors: spaces.map((s) => ({ ...s.extractor.info, space: s.id })),
     metrics: spaceMetrics(metrics, spaces, classIndex),
     models,
-    images: [
-      await gridEntry(
-        'real-samples',
-        'Real images',
-        `First ${GRID_SAMPLES} images of ${config.data.real}.`,
-        sliceImages(real.images, 0, Math.min(GRID_SAMPLES, real.images.n)),
-      ),
-    ],
     training: { thresholds: config.diagnostics, models: evaluations.map((e) => e.training.diagnostics) },
     density: {
       images: densityTest.n,
@@ -451,25 +397,103 @@ async function runStages(
     throw new GenreportError({ message: `every model failed, so there is nothing to compare:\n${reasons.join('\n')}` });
   }
 
+  // render: what the assembled report gains (trend, grids, charts), completed into a new report
   const gitCommit = options.history ? currentGitCommit() : null;
   const trend = options.history ? runTrend(data, options.history, gitCommit, logger.warn) : undefined;
-  // Charts and HTML are one timed step: the HTML's timings table lists the stages finished before it.
-  const { report, html } = await timed('render', async () => {
-    const report = completeReport(data, {
-      trend: trend?.section,
-      charts: await charts(
-        data,
-        chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend),
-      ),
-    });
-    return { report, html: await renderHtml(report, { templateDir: options.templateDir }) };
+  const gridEntries = await timed('render', () =>
+    grids([
+      samplesGrid('real-samples', 'Real images', `First ${GRID_SAMPLES} images of ${config.data.real}.`, real.images),
+      ...evaluations.flatMap((e) => e.grids),
+    ]),
+  );
+  const chartEntries = await timed('render', () =>
+    charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)),
+  );
+  // The report holds the seconds of every stage up to here; the write stage's own are logged and returned only.
+  const report = completeReport(data, {
+    trend: trend?.section,
+    charts: chartEntries,
+    images: gridEntries,
+    timings: timings(),
   });
-  const written = await writeOutputs(report, html, options.out, config.output, timed);
+  // write: HTML, Markdown, TeX, PDF, then report.json
+  const written = await timed('write', async () =>
+    writeOutputs(report, await renderHtml(report, { templateDir: options.templateDir }), options.out, config.output),
+  );
+  const allTimings = timings();
+  logger.info(`write: ${allTimings.find((t) => t.stage === 'write')!.seconds.toFixed(1)} s`);
   // Only this run's models stay cached: entries of other configs or bundles would pile up.
   cache?.prune();
   // Appended only once the report is written, so a failed run leaves no record.
   if (options.history) appendHistory(options.history, report, { gitCommit });
-  return { data: report, ...written };
+  return { data: report, timings: allTimings, ...written };
+}
+
+/** The per-model results of this run kept in `<out>/.genreport-cache/` (none with --no-cache), keyed by everything they depend on. */
+function openCache(
+  options: RunOptions,
+  run: { config: RunConfig; backend: string; spaces: FeatureSpace[]; real: ImageSource; train?: ImageSource },
+): ModelCache | undefined {
+  const mode = options.cache ?? 'reuse';
+  if (mode === 'off') return undefined;
+  const { config, backend, spaces, real, train } = run;
+  return openModelCache(
+    options.out,
+    runKey({
+      version: toolVersion(),
+      code: sourceHash(),
+      config,
+      backend,
+      extractorHash: spaces.map((s) => s.extractor.info.hash).join(','),
+      realDataHash: hashArrays([real.images.data, real.labels]),
+      trainDataHash: train && hashArrays([train.images.data, train.labels]),
+      cwd: process.cwd(),
+    }),
+    { read: mode === 'reuse' },
+  );
+}
+
+/**
+ * Every model of the config through the per-model stages
+ * (pipeline/evaluate-model.ts): measured here, read back from the cache, or
+ * (a merge) put together from the shards' partials. A model that fails is a
+ * failed row and the others go on. `models`: the report's rows, in config
+ * order, failed ones included; `evaluations`: the models that did not fail.
+ */
+async function evaluateModels(
+  specs: RunConfig['models'],
+  context: EvaluationContext,
+  run: { partials?: (PartialRun & { file: string })[]; spaces: FeatureSpace[]; cache?: ModelCache },
+): Promise<{ evaluations: ModelEvaluation[]; models: AssembleInput['models'] }> {
+  const { logger } = context;
+  const { partials, spaces, cache } = run;
+  const evaluations: ModelEvaluation[] = [];
+  const models: AssembleInput['models'] = [];
+  for (const [index, spec] of specs.entries()) {
+    const path = modelPath(spec);
+    logger.info(`model ${index + 1}/${specs.length}: ${relative(process.cwd(), path) || path}`);
+    // A merge takes the model's shares from the partials (a bad share stops the merge, naming its partial).
+    const merged = partials && mergedMeasurement(partials, index, path, spaces);
+    if (merged && 'failed' in merged) {
+      logger.warn(merged.failed);
+      models.push({ entry: failedEntry(path, merged.failed), cells: {} });
+      continue;
+    }
+    const result = await evaluateOrFail(
+      () =>
+        merged
+          ? evaluateMeasured(merged, context)
+          : evaluateModel(spec, new Set(evaluations.map((e) => e.entry.name)), context, cache),
+      logger,
+    );
+    if ('failed' in result) {
+      models.push({ entry: failedEntry(path, result.failed), cells: {} });
+      continue;
+    }
+    evaluations.push(result.ok);
+    models.push({ entry: result.ok.entry, cells: result.ok.cells, paired: result.ok.paired });
+  }
+  return { evaluations, models };
 }
 
 /** What the charts need beyond the report: class histograms (classes named as the classifier declares them), training logs, the trend's points. */

@@ -34,7 +34,8 @@ export interface AssembleInput {
   seed: number;
   samples: number;
   backend: BackendInfo;
-  timings: StageTiming[];
+  /** Seconds per stage so far; completeReport gives the final ones. */
+  timings: readonly StageTiming[];
   dataset: DatasetInfo;
   extractor: ExtractorInfo;
   /** Every feature space, when the run has several (the first is `extractor`). */
@@ -44,10 +45,8 @@ export interface AssembleInput {
   models: {
     entry: ModelEntry;
     cells: Record<string, MetricCell>;
-    images: ImageEntry[];
     paired?: Record<string, PairedDraws>;
   }[];
-  images: ImageEntry[];
   training?: TrainingSection;
   density?: DensityInput;
   /** Each model's invertibility result, in report order, and the test images they were checked on. */
@@ -99,7 +98,7 @@ export function assembleReport(input: AssembleInput): ReportData {
       seed: input.seed,
       samples: input.samples,
       backend: input.backend,
-      timings: input.timings,
+      timings: input.timings.map((t) => ({ ...t })),
     },
     dataset: input.dataset,
     extractor: input.extractor,
@@ -109,7 +108,7 @@ export function assembleReport(input: AssembleInput): ReportData {
     metrics,
     results,
     charts: [],
-    images: [...input.images, ...input.models.flatMap((m) => m.images)],
+    images: [],
     warnings: [...(input.warnings ?? []), ...warningsFor(input), ...(human?.warnings ?? [])],
     training: input.training,
     ...(density ? { density } : {}),
@@ -137,14 +136,26 @@ export function assembleReport(input: AssembleInput): ReportData {
 
 /**
  * What a report gains from the stages that read it once assembled: the trend
- * (this run's record against the history's) and the charts. A new report,
- * so nothing after assemble writes into one.
+ * (this run's record against the history's), the charts, the image grids, and
+ * the seconds per stage up to these (the stage that writes the report cannot
+ * be among them). A new report, so nothing after assemble writes into one.
  */
 export function completeReport(
   data: ReportData,
-  later: { trend?: TrendSection; charts: readonly ChartEntry[] },
+  later: {
+    trend?: TrendSection;
+    charts: readonly ChartEntry[];
+    images: readonly ImageEntry[];
+    timings: readonly StageTiming[];
+  },
 ): ReportData {
-  return { ...data, charts: [...data.charts, ...later.charts], ...(later.trend ? { trend: later.trend } : {}) };
+  return {
+    ...data,
+    run: { ...data.run, timings: later.timings.map((t) => ({ ...t })) },
+    charts: [...data.charts, ...later.charts],
+    images: [...data.images, ...later.images],
+    ...(later.trend ? { trend: later.trend } : {}),
+  };
 }
 
 function missingCell(entry: ModelEntry): MetricCell {

@@ -5,7 +5,7 @@
  * come in (float32, float64, uint8), little-endian, so that anything else
  * fails with a message instead of being silently misread.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { inputError } from '../core/errors.ts';
 import { dims } from '../core/indexed.ts';
 import { featureMatrix, type FeatureMatrix } from '../core/types.ts';
@@ -46,40 +46,85 @@ export function writeNpy(file: string, array: NdArray): void {
   writeFileSync(file, encodeNpy(array));
 }
 
-/** Parses `.npy` bytes; `file` names the source in errors (for npz: `archive.npz:member.npy`). */
-export function parseNpy(bytes: Uint8Array, file: string): NdArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+/** Where a `.npy` file's values are: dtype, shape and the byte offset of the first value. */
+export interface NpyLayout {
+  dtype: NpyDtype;
+  shape: number[];
+  dataStart: number;
+}
+
+/**
+ * Checks magic, version, header and size of `.npy` bytes (`head` holds at
+ * least the header; `totalLength` is the whole file's length).
+ */
+function parseLayout(head: Uint8Array, totalLength: number, file: string): NpyLayout {
+  if (head.length < 10 || MAGIC.some((b, i) => head[i] !== b)) {
     throw inputError(file, 'not a .npy file (missing \\x93NUMPY magic)');
   }
-  const major = bytes[6];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = head[6];
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   let headerStart: number;
   let headerLength: number;
   if (major === 1) {
     headerStart = 10;
     headerLength = view.getUint16(8, true);
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw inputError(file, '.npy header truncated');
+    if (head.length < 12) throw inputError(file, '.npy header truncated');
     headerStart = 12;
     headerLength = view.getUint32(8, true);
   } else {
-    throw inputError(file, `unsupported .npy format version ${major}.${bytes[7]}`);
+    throw inputError(file, `unsupported .npy format version ${major}.${head[7]}`);
   }
   const dataStart = headerStart + headerLength;
-  if (bytes.length < dataStart) {
-    throw inputError(file, `.npy header truncated: needs ${dataStart} bytes, file has ${bytes.length}`);
+  if (totalLength < dataStart || head.length < dataStart) {
+    throw inputError(file, `.npy header truncated: needs ${dataStart} bytes, file has ${totalLength}`);
   }
-  const header = new TextDecoder().decode(bytes.subarray(headerStart, dataStart));
+  const header = new TextDecoder().decode(head.subarray(headerStart, dataStart));
   const { dtype, shape } = parseHeader(header, file);
 
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = dataStart + count * BYTES[dtype];
-  if (bytes.length !== expected) {
+  if (totalLength !== expected) {
     throw inputError(
       file,
-      `.npy size mismatch: shape (${shape.join(', ')}) of ${dtype} needs ${expected} bytes, file has ${bytes.length}`,
+      `.npy size mismatch: shape (${shape.join(', ')}) of ${dtype} needs ${expected} bytes, file has ${totalLength}`,
     );
   }
+  return { dtype, shape, dataStart };
+}
+
+/**
+ * The layout of a `.npy` file from its header alone, checked as readNpy checks
+ * it, for readers that stream the values instead of holding them all.
+ */
+export function readNpyLayout(file: string): NpyLayout {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw inputError(file, `cannot read .npy file: ${(err as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(size, 12));
+    readSync(fd, head, 0, head.length, 0);
+    // The header's length: 2 bytes at 8 (version 1) or 4 (versions 2, 3); parseLayout checks the rest.
+    const view = new DataView(head.buffer);
+    const headerEnd =
+      head.length < 12 ? head.length : head[6] === 1 ? 10 + view.getUint16(8, true) : 12 + view.getUint32(8, true);
+    const whole = new Uint8Array(Math.min(size, headerEnd));
+    readSync(fd, whole, 0, whole.length, 0);
+    return parseLayout(whole, size, file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses `.npy` bytes; `file` names the source in errors (for npz: `archive.npz:member.npy`). */
+export function parseNpy(bytes: Uint8Array, file: string): NdArray {
+  const { dtype, shape, dataStart } = parseLayout(bytes, bytes.length, file);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expected = dataStart + count * BYTES[dtype];
   // Assumes a little-endian host, as every supported one is. Where `bytes` owns its whole buffer
   // (a file read by readNpy) and the data is aligned (numpy pads headers to 64 bytes), the array is
   // a view: no copy of what may be hundreds of MB. Otherwise (a slice of Node's shared pool, an npz

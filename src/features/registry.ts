@@ -11,7 +11,7 @@
  */
 import { inputError } from '../core/errors.ts';
 import type { FeatureExtractor } from './extractor.ts';
-import { parseSidecar, type Sidecar } from './declaration.ts';
+import type { Sidecar } from './declaration.ts';
 import { PRESETS } from './presets.ts';
 
 export interface ExtractorOptions {
@@ -54,7 +54,7 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
       return (await import('./tfjs-extractor.ts')).loadTfjsExtractor(file, {
         preset,
         warn: options.warn,
-        inline: inlineSidecar(options),
+        inline: await inlineSidecar(options),
       });
     },
   },
@@ -68,15 +68,18 @@ export const EXTRACTOR_KINDS: readonly ExtractorKind[] = [
       return (await import('./onnx-extractor.ts')).loadOnnxExtractor(file, {
         preset,
         warn: options.warn,
-        inline: inlineSidecar(options),
+        inline: await inlineSidecar(options),
       });
     },
   },
 ];
 
-function inlineSidecar(options: ExtractorOptions): { sidecar: Sidecar; where: string } | undefined {
+/** The declaration's schema (zod) is loaded with an extractor that has one, not by every command that lists the kinds. */
+async function inlineSidecar(options: ExtractorOptions): Promise<{ sidecar: Sidecar; where: string } | undefined> {
   const inline = options.inline;
-  return inline && { sidecar: parseSidecar(inline.fields, inline.where, inline.field.split('.')), where: inline.where };
+  if (!inline) return undefined;
+  const { parseSidecar } = await import('./declaration.ts');
+  return { sidecar: parseSidecar(inline.fields, inline.where, inline.field.split('.')), where: inline.where };
 }
 
 export const EXTRACTOR_USAGE = EXTRACTOR_KINDS.map((k) => k.usage).join('; ');

@@ -9,7 +9,12 @@ import type { FeatureMatrix } from '../core/types.ts';
 import { statsFromFeatures, type FeatureStats } from './stats/moments.ts';
 import { traceSqrtProduct } from './stats/trace-sqrt-product.ts';
 
-export function fidFromStats(a: FeatureStats, b: FeatureStats): number {
+export interface FidOptions {
+  /** The caller is done with a.cov and b.cov: they may be overwritten instead of copied (trace-sqrt-product.ts). */
+  overwrite?: boolean;
+}
+
+export function fidFromStats(a: FeatureStats, b: FeatureStats, options: FidOptions = {}): number {
   const d = a.mean.length;
   if (b.mean.length !== d) {
     throw new GenreportError({ message: `FID: feature dimensions differ (${d} vs ${b.mean.length})` }, 'internal');
@@ -24,7 +29,10 @@ export function fidFromStats(a: FeatureStats, b: FeatureStats): number {
 
   // Tr √(Σ1Σ2) is symmetric in its arguments: factor the one that can be positive definite.
   const [first, second] = a.n <= d && b.n > d ? [b, a] : [a, b];
-  const fid = meanTerm + traces - 2 * traceSqrtProduct(first.cov, second.cov, d, { cov1Singular: first.n <= d });
+  // The same object on both sides (FID of a set with itself) is never overwritten.
+  const overwrite = options.overwrite === true && a.cov !== b.cov;
+  const rootTrace = traceSqrtProduct(first.cov, second.cov, d, { cov1Singular: first.n <= d, overwrite });
+  const fid = meanTerm + traces - 2 * rootTrace;
   // The true value is ≥ 0; for (near-)identical sets the sum cancels to rounding
   // noise of order d·ε·(Tr Σ1 + Tr Σ2), which may land just below 0. Only that is
   // clamped; anything more negative means broken inputs and is raised, not hidden.

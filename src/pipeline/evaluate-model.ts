@@ -1,19 +1,19 @@
 /**
  * One model through every per-model stage, in order: sample → features →
- * metrics → grids → density → invertibility → truncation (models that
- * truncate: GANs) → training
- * diagnostics. A bad bundle or bad output throws an input GenreportError; the
+ * metrics → density → invertibility → truncation (models that truncate: GANs)
+ * → training diagnostics, keeping the few images its grids show (drawn after
+ * assemble, by render/grids.ts). A bad bundle or bad output throws an input GenreportError; the
  * pipeline then lists the model as failed, with none of its partial results.
  */
 import { relative } from 'node:path';
-import type { ImageEntry, MetricCell, ModelEntry } from '../assemble/report-data.ts';
+import type { MetricCell, ModelEntry } from '../assemble/report-data.ts';
 import { dimensionsOf } from '../likelihood/data-space.ts';
 import { summarizeLogLikelihoods } from '../likelihood/nll-summary.ts';
 import { modelSamples, type ModelSpec } from '../config/config.ts';
 import { GenreportError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { Rng } from '../core/rng.ts';
-import { sliceImages, type ImageBatch } from '../core/types.ts';
+import type { ImageBatch } from '../core/types.ts';
 import { evaluateDensity, type DensityConfig, type ModelDensity } from '../density/evaluate.ts';
 import {
   argmaxHistogram,
@@ -43,6 +43,7 @@ import type { GenerativeModel } from '../models/generative-model.ts';
 import type { ImageSpill } from '../core/image-spill.ts';
 import { loadModel } from '../models/load-model.ts';
 import { formatValue } from '../render/format.ts';
+import { gridPixels, type GridImages } from '../render/grids.ts';
 import { samplesRng } from '../models/seeded-samples.ts';
 import {
   truncatable,
@@ -55,7 +56,7 @@ import {
 } from '../truncation/sweep.ts';
 import { sampleAndExtract } from './generated-set.ts';
 import { dataShapeProblems } from './check-inputs.ts';
-import { GRID_SAMPLES, gridEntry, neighbourGridEntries, type ClosestPair, type ImagesByIndex } from './image-grids.ts';
+import { GRID_SAMPLES, neighbourGrids, samplesGrid, type ClosestPair, type ImagesByIndex } from './image-grids.ts';
 import { samplesOnlyDensity, samplesOnlyInvertibility } from './samples-only-rows.ts';
 import type { Timed } from './stage-timer.ts';
 
@@ -136,7 +137,8 @@ export interface ModelEvaluation {
   cells: Record<string, MetricCell>;
   /** Per metric id, values drawn with the same indices for every model (bootstrap replicates, KID subsets), so assemble pairs them. */
   paired: Record<string, PairedDraws>;
-  images: ImageEntry[];
+  /** The images of the model's grids, in report order (render/grids.ts draws them). */
+  grids: GridImages[];
   density: ModelDensity;
   invertibility: InvertibilityResult;
   truncation?: TruncationCurve;
@@ -175,7 +177,8 @@ export interface ModelMeasurement {
 export interface FixedWork {
   density: ModelDensity;
   invertibility: InvertibilityResult;
-  invertibilityImages: ImageEntry[];
+  /** The reconstruction and interpolation grids' images. */
+  invertibilityGrids: GridImages[];
   /** Models that truncate (GANs); absent where the sweep failed (a warning said why). */
   truncation?: TruncationFeatures;
   log: TrainingLog | null;
@@ -350,29 +353,30 @@ async function fixedWork(
         }),
       );
   if (inverted.result.reason) logger.warn(`  invertibility: ${inverted.result.reason}`);
-  const invertibilityImages = await timed('render', () =>
-    Promise.all(
-      inverted.grids.map((g, i) =>
-        gridEntry(`invertibility-${name}-${i}`, g.title, g.caption, g.batch, name, {
-          columns: g.columns,
-          section: 'invertibility',
-        }),
-      ),
-    ),
+  const invertibilityGrids = inverted.grids.map(
+    (g, i): GridImages => ({
+      id: `invertibility-${name}-${i}`,
+      title: g.title,
+      caption: g.caption,
+      model: name,
+      columns: g.columns,
+      section: 'invertibility',
+      pixels: gridPixels(g.batch),
+    }),
   );
   const truncating = model.samplesOnly ? null : truncatable(model);
   const truncation = truncating ? await sweepTruncation(truncating, context, measureRng) : undefined;
   return {
     density,
     invertibility: inverted.result,
-    invertibilityImages,
+    invertibilityGrids,
     truncation,
     log: readTrainingLogOf(bundle, logger.warn),
   };
 }
 
 /**
- * Metrics, grids, the truncation curve and training diagnostics from a
+ * Metrics, the grids' images, the truncation curve and training diagnostics from a
  * model's measurement with every generated image (one run's, or the shards'
  * merged in global order), against every real feature.
  */
@@ -420,16 +424,16 @@ export async function evaluateMeasured(
     }
   }
   logger.info(`  ${summaryLine(cells)}`);
-  const fake = generated.head;
-  const images = await timed('render', async () => [
-    await gridEntry(
+  // Read now, while the generated images exist: a model's are deleted once it is measured.
+  const grids = [
+    samplesGrid(
       `samples-${name}`,
       `Samples: ${name}`,
       `${GRID_SAMPLES} samples from seed ${options.seed}; models with the same prior and latent size get the same latents.`,
-      sliceImages(fake, 0, Math.min(GRID_SAMPLES, fake.n)),
+      generated.head,
       name,
     ),
-    ...(await neighbourGridEntries(
+    ...neighbourGrids(
       name,
       generated.images,
       fakeSet.features,
@@ -438,9 +442,9 @@ export async function evaluateMeasured(
       context.train?.images,
       closestPairs,
       context.spaces?.length ? spaceLabel(context.extractor.info.name) : undefined,
-    )),
-  ]);
-  images.push(...fixed.invertibilityImages);
+    ),
+    ...fixed.invertibilityGrids,
+  ];
   const truncation =
     fixed.truncation &&
     (await timed('truncation', async () => truncationFromFeatures(fixed.truncation!, context.real.set.features)));
@@ -464,7 +468,7 @@ export async function evaluateMeasured(
     },
     cells,
     paired,
-    images,
+    grids,
     density: fixed.density,
     invertibility: fixed.invertibility,
     truncation,

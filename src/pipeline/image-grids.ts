@@ -1,10 +1,14 @@
-/** The report's image grids: a titled PNG per entry, and the nearest-neighbour pairs. */
-import sharp from 'sharp';
-import type { ImageEntry } from '../assemble/report-data.ts';
-import { pickImages, type FeatureMatrix, type ImageBatch } from '../core/types.ts';
+/**
+ * Which images each of the report's grids shows, picked while the generated
+ * images are at hand (a model's are deleted once it is measured); the grid
+ * stage (render/grids.ts) draws them after assemble. Only these few images are
+ * kept, never a model's samples.
+ */
+import type { FeatureMatrix, ImageBatch } from '../core/types.ts';
+import { pickImages, sliceImages } from '../core/types.ts';
 import { nearestRows } from '../metrics/nearest-neighbours.ts';
 import { concatImages } from '../models/generative-model.ts';
-import { imageGridPng } from '../render/image-grid.ts';
+import { gridPixels, type GridImages } from '../render/grids.ts';
 
 /** Images in a "Samples" or "Real images" grid. */
 export const GRID_SAMPLES = 64;
@@ -16,36 +20,26 @@ export interface ClosestPair {
   distance: number;
 }
 
-export async function gridEntry(
-  id: string,
-  title: string,
-  caption: string,
-  batch: ImageBatch,
-  model?: string,
-  layout: { columns: number; section?: ImageEntry['section'] } = { columns: 16 },
-): Promise<ImageEntry> {
-  const png = await imageGridPng(batch, { columns: layout.columns, scale: 2, padding: 2 });
-  const { width = 0, height = 0 } = await sharp(png).metadata();
+/** The first GRID_SAMPLES images of `batch`, 16 to a row. */
+export function samplesGrid(id: string, title: string, caption: string, batch: ImageBatch, model?: string): GridImages {
   return {
     id,
     title,
     caption,
     model,
-    ...(layout.section ? { section: layout.section } : {}),
-    dataUri: `data:image/png;base64,${png.toString('base64')}`,
-    width,
-    height,
+    columns: 16,
+    pixels: gridPixels(sliceImages(batch, 0, Math.min(GRID_SAMPLES, batch.n))),
   };
 }
 
-/** The nearest-real-image grid, and the memorisation check's closest training pairs when it ran. */
 /** Generated images read by index: an ImageBatch in memory, or the spill file a run streamed them to. */
 export interface ImagesByIndex {
   n: number;
   read(indices: ArrayLike<number>): ImageBatch;
 }
 
-export async function neighbourGridEntries(
+/** The nearest-real-image grid, and the memorisation check's closest training pairs when it ran. */
+export function neighbourGrids(
   name: string,
   fake: ImagesByIndex,
   fakeFeatures: FeatureMatrix,
@@ -55,38 +49,38 @@ export async function neighbourGridEntries(
   closestPairs: ClosestPair[] | undefined,
   /** The space's short name, given when a report has several: "nearest" means nearest in that one. */
   space?: string,
-): Promise<ImageEntry[]> {
+): GridImages[] {
   const where = space ? `in the ${space} feature space` : 'in feature space';
   const count = Math.min(NEIGHBOUR_PAIRS, fake.n);
   const first = Array.from({ length: count }, (_, i) => i);
   const nearest = nearestRows(featureRows(fakeFeatures, count), realFeatures);
-  const entries = [
-    await gridEntry(
-      `nearest-real-${name}`,
-      `Nearest real images: ${name}`,
-      `Top: the first ${count} samples; bottom: the real image nearest to each ${where}.`,
-      pairRows(fake, first, real, nearest.index),
-      name,
-      { columns: count },
-    ),
+  const entries: GridImages[] = [
+    {
+      id: `nearest-real-${name}`,
+      title: `Nearest real images: ${name}`,
+      caption: `Top: the first ${count} samples; bottom: the real image nearest to each ${where}.`,
+      model: name,
+      columns: count,
+      pixels: gridPixels(pairRows(fake, first, real, nearest.index)),
+    },
   ];
   if (train && closestPairs && closestPairs.length > 0) {
     const pairs = closestPairs.slice(0, NEIGHBOUR_PAIRS);
-    entries.push(
-      await gridEntry(
-        `memorisation-${name}`,
-        `Closest to training images: ${name}`,
-        `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check${space ? `, ${where}` : ''}).`,
+    entries.push({
+      id: `memorisation-${name}`,
+      title: `Closest to training images: ${name}`,
+      caption: `Top: the ${pairs.length} samples nearest to a training image; bottom: that training image (memorisation check${space ? `, ${where}` : ''}).`,
+      model: name,
+      columns: pairs.length,
+      pixels: gridPixels(
         pairRows(
           fake,
           pairs.map((p) => p.generated),
           train,
           pairs.map((p) => p.train),
         ),
-        name,
-        { columns: pairs.length },
       ),
-    );
+    });
   }
   return entries;
 }

@@ -33,7 +33,8 @@ export async function measureShard(
     train?: ImageSource;
     realSets: Extraction[];
     trainSets?: Extraction[];
-    timings: StageTiming[];
+    /** Seconds per stage so far, read when the partial is finished. */
+    timings: () => StageTiming[];
     warnings: string[];
     version: string;
   },
@@ -103,7 +104,7 @@ export async function measureShard(
       ...(probabilities ? { probabilities } : {}),
       ...(classes ? { classes } : {}),
     })),
-    timings: run.timings,
+    timings: run.timings(),
     warnings: run.warnings,
   });
   logger.info(`shard ${shard.index} of ${shard.count}: partial written to ${options.out}`);

@@ -21,7 +21,7 @@ export type { CachedModel, ModelCache };
 
 export const CACHE_DIR = '.genreport-cache';
 /** Bump when ModelEvaluation changes shape: old entries then simply miss. */
-const CACHE_FORMAT = 'genreport-model-cache/1';
+const CACHE_FORMAT = 'genreport-model-cache/2';
 
 /** What every model of a run shares; a model's key adds its bundle. */
 export interface RunKeyParts {

@@ -30,7 +30,7 @@ import type { ModelMeasurement } from './evaluate-model.ts';
 import type { ImagesByIndex } from './image-grids.ts';
 import type { Shard } from './shard.ts';
 
-export const PARTIAL_FORMAT = 'genreport-partial/2';
+export const PARTIAL_FORMAT = 'genreport-partial/3';
 export const PARTIAL_FILE = 'partial.json';
 
 /** What must be equal in every partial of one run. */

@@ -13,7 +13,6 @@ import { resolveBrowser } from '../render/browser.ts';
 import { renderLatex } from '../render/latex.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { printPdf } from '../render/pdf.ts';
-import type { Timed } from './stage-timer.ts';
 
 export interface WrittenOutputs {
   files: string[];
@@ -44,10 +43,9 @@ export async function writeOutputs(
   html: string,
   out: string,
   output: RunConfig['output'],
-  timed: Timed,
 ): Promise<WrittenOutputs> {
-  const written = await timed('write', () => writeRendered(data, html, outputPaths(out), output));
-  // report.json last, with the final timings, so it describes the whole run.
+  const written = await writeRendered(data, html, outputPaths(out), output);
+  // report.json last: a folder with it holds a whole report.
   const jsonPath = join(out, 'report.json');
   writeFileAtomic(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
   return { ...written, files: [...written.files, jsonPath] };

@@ -16,8 +16,24 @@ export interface GridOptions {
   background?: number;
 }
 
-export async function imageGridPng(batch: ImageBatch, options: GridOptions = {}): Promise<Buffer> {
+/** Images as the grid draws them: 8-bit levels, a quarter of the float batch's bytes. */
+export interface ImageBytes {
+  n: number;
+  height: number;
+  width: number;
+  channels: number;
+  data: Uint8Array;
+}
+
+/** The 8-bit levels a grid shows for `batch` (values clamped to [0, 1], rounded). */
+export function imageBytes(batch: ImageBatch): ImageBytes {
   const { n, height, width, channels, data } = batch;
+  return { n, height, width, channels, data: Uint8Array.from(data, toByte) };
+}
+
+export async function imageGridPng(batch: ImageBatch | ImageBytes, options: GridOptions = {}): Promise<Buffer> {
+  const { n, height, width, channels } = batch;
+  const data = batch.data instanceof Uint8Array ? batch.data : imageBytes(batch as ImageBatch).data;
   if (channels !== 1 && channels !== 3) {
     throw new Error(`image grid: expected 1 (greyscale) or 3 (RGB) channels, got ${channels}`);
   }
@@ -53,7 +69,7 @@ export async function imageGridPng(batch: ImageBatch, options: GridOptions = {})
       const outRow = ((top + y) * outWidth + left) * channels;
       for (let x = 0; x < tileWidth; x++) {
         const source = sourceRow + Math.floor(x / scale) * channels;
-        for (let c = 0; c < channels; c++) out[outRow + x * channels + c] = toByte(data[source + c]!);
+        for (let c = 0; c < channels; c++) out[outRow + x * channels + c] = data[source + c]!;
       }
     }
   }

@@ -8,7 +8,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { circles, importGraph, importsOf, type ImportEdge } from './import-graph.ts';
-import { CHARTS, HEAVY_PACKAGES, KNOWN_EXCEPTIONS, NEVER, RUN_CONFIG, rulesAsMarkdown, STAGES } from './stages.ts';
+import {
+  CHARTS,
+  flowLine,
+  GRIDS,
+  HEAVY_PACKAGES,
+  KNOWN_EXCEPTIONS,
+  NEVER,
+  RUN_CONFIG,
+  rulesAsMarkdown,
+  STAGES,
+} from './stages.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const edges = importGraph(ROOT).filter((e) => e.to.startsWith('src/'));
@@ -151,6 +161,15 @@ test('charts are built in render/charts/ alone: no other file imports the render
   assert.deepEqual(elsewhere.map(show), [], 'a chart built outside render/charts/');
 });
 
+test('image grids are drawn in render/grids.ts alone: no other file imports the grid drawer', () => {
+  const drawing = importGraph(ROOT).filter((e) => e.from.startsWith('src/') && e.to === GRIDS.drawer);
+  assert.deepEqual(
+    drawing.map((e) => e.from),
+    [GRIDS.stage],
+    'a grid drawn outside the grid stage',
+  );
+});
+
 test('src/ imports no code from outside it: training, tests, bench and scripts build on genreport, never the reverse', () => {
   const outside = importGraph(ROOT).filter((e) =>
     /^(\.\.\/|(training|test|bench|scripts|samples|extractors|bin)\/)/.test(e.to),
@@ -212,5 +231,9 @@ test('docs/architecture.md lists the rules this test reads', () => {
   assert.ok(
     doc.includes(rulesAsMarkdown()),
     'docs/architecture.md differs from test/architecture/stages.ts: print rulesAsMarkdown() and paste it in',
+  );
+  assert.ok(
+    doc.includes(`\`\`\`\n${flowLine()}\n`),
+    `docs/architecture.md's data-flow line is not the stage order of stages.ts: ${flowLine()}`,
   );
 });

@@ -183,6 +183,9 @@ export const CHARTS = {
   packages: ['vega', 'vega-lite'],
 } as const;
 
+/** Where image grids are drawn: one `grids(…)` stage after assemble, the only importer of the grid drawer. */
+export const GRIDS = { stage: 'src/render/grids.ts', drawer: 'src/render/image-grid.ts' } as const;
+
 /**
  * Who knows the run config's shape: config/ reads it, cli/ hands it on and
  * pipeline/ takes it apart into the few options each stage uses. No other
@@ -212,6 +215,16 @@ export const HEAVY_PACKAGES: readonly string[] = [
 ];
 
 /** The rules above as the Markdown that docs/architecture.md carries, word for word. */
+/**
+ * The data-flow line at the top of docs/architecture.md, made from STAGES so
+ * the order is written once: core below everything, likelihood beneath the
+ * models (the doc draws it there), pipeline and the command line around them.
+ */
+export function flowLine(): string {
+  const shown = STAGES.filter((s) => !s.folders.some((f) => ['core', 'likelihood', 'pipeline', 'cli'].includes(f)));
+  return shown.map((s) => s.folders.join(' / ')).join(' ─► ');
+}
+
 export function rulesAsMarkdown(): string {
   const stages = STAGES.map((s, i) => `| ${i + 1} | ${s.folders.map((f) => `\`${f}/\``).join(', ')} | ${s.does} |`);
   const exceptions = KNOWN_EXCEPTIONS.map((e) => `| \`${e.from}\` | \`${e.to}\` | ${e.why} |`);
@@ -234,6 +247,8 @@ export function rulesAsMarkdown(): string {
     ...never,
     '',
     `Charts are built in \`${CHARTS.folder}\` alone, one file per chart with its id, title and caption, by one \`charts(data, …)\` call after assemble: only its files and the renderer \`${CHARTS.renderer}\` import the renderer, ${CHARTS.packages.map((p) => `\`${p}\``).join(' or ')}.`,
+    '',
+    `Image grids are drawn in \`${GRIDS.stage}\` alone, by one \`grids(…)\` call after assemble, from the few images the per-model stages keep for them: no other file imports the drawer \`${GRIDS.drawer}\`.`,
     '',
     `Only ${RUN_CONFIG.folders
       .map((f) => `\`${f}/\``)

@@ -90,7 +90,6 @@ function input(): AssembleInput {
         ),
       ),
     ],
-    images: [],
     density: {
       images: N,
       dimensions: D,

@@ -41,7 +41,6 @@ test('a spread ratio nearest 1 is marked best, whether above or below it', () =>
       },
     ],
     models: [model('low', 0.7), model('high', 1.1), model('far', 1.6)],
-    images: [],
   };
   const data = assembleReport(input);
   const best = Object.entries(data.results).filter(

@@ -14,7 +14,6 @@ const model = (name: string, samples?: number) => ({
     ...(samples ? { samples } : {}),
   },
   cells: { fid: { kind: 'value' as const, value: 10, n: samples ?? 1000 } },
-  images: [],
 });
 
 const input = (models: ReturnType<typeof model>[]): AssembleInput => ({
@@ -30,7 +29,6 @@ const input = (models: ReturnType<typeof model>[]): AssembleInput => ({
   extractor: { id: 'e', name: 'e', layer: 'l', dim: 1, hash: 'h' },
   metrics: [{ id: 'fid', label: 'FID', unit: '', direction: 'lower', definition: '', reference: '' }],
   models,
-  images: [],
 });
 
 test('a model with its own sample count is named in the warnings, and the small-count FID warning names it rather than every model', () => {

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { writeRowCached } from './row-cached.ts';
 import { tinyBundleDir, writeManifest } from './tiny-bundle.ts';
 
 export const AR_SIDE = 4;
@@ -69,9 +70,8 @@ export async function writeTinyAutoregressive(conditionals: Conditionals, contex
 }
 
 /**
- * The same conditionals split: `above` shifts the image down one row (its
- * feature at (h, w) is x(h − 1, w)); `row` shifts its rows right one column
- * and adds 1×1 convolutions of x(h, w − 1) and x(h − 1, w) into logits.
+ * The same conditionals split (helpers/row-cached.ts): `above` shifts the
+ * image down one row, `row` adds c · x(h, w − 1) + b and a · x(h − 1, w).
  * `aboveHeight` fixes the rows `above` accepts (null: any, as sampling needs).
  */
 export async function writeTinyRowCached(
@@ -79,61 +79,12 @@ export async function writeTinyRowCached(
   aboveHeight: number | null = null,
 ): Promise<string> {
   const dir = tinyBundleDir('tiny-ar-split');
-  const image = tf.input({ shape: [aboveHeight, AR_SIDE, 1] });
-  const shiftedDown = tf.layers
-    .cropping2D({
-      cropping: [
-        [0, 1],
-        [0, 0],
-      ],
-    })
-    .apply(
-      tf.layers
-        .zeroPadding2d({
-          padding: [
-            [1, 0],
-            [0, 0],
-          ],
-        })
-        .apply(image),
-    );
-  const above = tf.model({ inputs: image, outputs: shiftedDown as tf.SymbolicTensor });
-
-  const rowImage = tf.input({ shape: [null, AR_SIDE, 1] });
-  const rowAbove = tf.input({ shape: [null, AR_SIDE, 1] });
-  const left = tf.layers
-    .cropping2D({
-      cropping: [
-        [0, 0],
-        [0, 1],
-      ],
-    })
-    .apply(
-      tf.layers
-        .zeroPadding2d({
-          padding: [
-            [0, 0],
-            [1, 0],
-          ],
-        })
-        .apply(rowImage),
-    );
-  const fromLeft = tf.layers.conv2d({ filters: 256, kernelSize: 1 });
-  const fromAbove = tf.layers.conv2d({ filters: 256, kernelSize: 1, useBias: false });
-  const logits = tf.layers
-    .add()
-    .apply([fromLeft.apply(left) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
-  const row = tf.model({ inputs: [rowImage, rowAbove], outputs: logits as tf.SymbolicTensor });
-  fromLeft.setWeights([
-    tf.tensor4d(conditionals.c ?? new Float32Array(256), [1, 1, 1, 256]),
-    tf.tensor1d(conditionals.b),
-  ]);
-  fromAbove.setWeights([tf.tensor4d(conditionals.a, [1, 1, 1, 256])]);
-
-  await saveLayersModel(above, join(dir, 'above'));
-  await saveLayersModel(row, join(dir, 'row'));
-  above.dispose();
-  row.dispose();
+  await writeRowCached(
+    dir,
+    { above: 'above', row: 'row' },
+    { width: AR_SIDE, aboveHeight },
+    { left: conditionals.c ?? new Float32Array(256), fromAbove: conditionals.a, bias: conditionals.b },
+  );
   writeManifest(dir, { ...manifest(), components: { above: 'above/model.json', row: 'row/model.json' } });
   return dir;
 }

@@ -9,14 +9,13 @@
  *   prior:    logits(position 0) = b, logits(position 1) = a · z_0 + b (the code
  *             index as a float), a causal 1×2 convolution on a zero-padded grid.
  * `leak` adds a tap on the position's own code: a prior whose mask leaks.
- * `split` writes the same prior as priorAbove + priorRow: priorAbove shifts
- * the grid down one row (its features of row 0 are 0), priorRow adds a 1×1
- * convolution of those features to the same causal 1×2 convolution.
+ * `split` writes the same prior as priorAbove + priorRow (helpers/row-cached.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveLayersModel } from '../../src/models/tfjs-files.ts';
+import { writeRowCached } from './row-cached.ts';
 import { tinyBundleDir, writeManifest } from './tiny-bundle.ts';
 
 export const CODEBOOK = [[0.1], [0.5], [0.9]];
@@ -80,48 +79,14 @@ export async function writeTinyHybrid(
   return dir;
 }
 
+/** The same prior as priorAbove + priorRow (helpers/row-cached.ts); fromAbove's weights only ever multiply zeros (one code row). */
 async function writeSplitPrior(dir: string): Promise<Record<string, string>> {
-  const codes = tf.input({ shape: [null, 2, 1] });
-  const shiftedDown = tf.layers
-    .cropping2D({
-      cropping: [
-        [0, 1],
-        [0, 0],
-      ],
-    })
-    .apply(
-      tf.layers
-        .zeroPadding2d({
-          padding: [
-            [1, 0],
-            [0, 0],
-          ],
-        })
-        .apply(codes),
-    );
-  const above = tf.model({ inputs: codes, outputs: shiftedDown as tf.SymbolicTensor });
-  const rowCodes = tf.input({ shape: [null, 2, 1] });
-  const rowAbove = tf.input({ shape: [null, 2, 1] });
-  const left = tf.layers.conv2d({ filters: 3, kernelSize: [1, 2] });
-  const fromAbove = tf.layers.conv2d({ filters: 3, kernelSize: 1, useBias: false });
-  const padded = tf.layers
-    .zeroPadding2d({
-      padding: [
-        [0, 0],
-        [1, 0],
-      ],
-    })
-    .apply(rowCodes);
-  const logits = tf.layers
-    .add()
-    .apply([left.apply(padded) as tf.SymbolicTensor, fromAbove.apply(rowAbove) as tf.SymbolicTensor]);
-  const row = tf.model({ inputs: [rowCodes, rowAbove], outputs: logits as tf.SymbolicTensor });
-  left.setWeights([tf.tensor4d([...PRIOR.a, 0, 0, 0], [1, 2, 1, 3]), tf.tensor1d(PRIOR.b)]);
-  fromAbove.setWeights([tf.tensor4d([2, -1, 0.5], [1, 1, 1, 3])]);
-  await saveLayersModel(above, join(dir, 'prior-above'));
-  await saveLayersModel(row, join(dir, 'prior-row'));
-  above.dispose();
-  row.dispose();
+  await writeRowCached(
+    dir,
+    { above: 'prior-above', row: 'prior-row' },
+    { width: 2 },
+    { left: PRIOR.a, fromAbove: [2, -1, 0.5], bias: PRIOR.b },
+  );
   return { priorAbove: 'prior-above/model.json', priorRow: 'prior-row/model.json' };
 }
 

@@ -41,9 +41,7 @@ function assembled(ratings: Rating[], models = ['dcgan-mnist', 'vae-mnist', 'unr
     models: models.map((name) => ({
       entry: { name, family: 'gan', bundle: name, hash: 'h', parameters: 1, status: 'ok' },
       cells: {},
-      images: [],
     })),
-    images: [],
     human: { ratings: 'session/ratings.jsonl', analysis: analyseRatings(ratings, { seed: 1, resamples: 200 }) },
   });
 }

@@ -60,6 +60,34 @@ test('Tr √(Σ1Σ2): Cholesky route, BLAS eigen route and JS route agree to 1e-
   assert.ok(relativeError(eigen, js) <= 1e-10, `${eigen} vs ${js}`);
 });
 
+test('Tr √(Σ1Σ2) working in its arguments (overwrite) equals the copying route to the bit; a Σ1 dpotrf refuses is restored first', {
+  skip,
+}, () => {
+  const rng = new Rng(6);
+  const d = 30;
+  const covOf = (n: number, offset: number) =>
+    statsFromFeatures(
+      gaussianFeatures(
+        rng,
+        n,
+        Array(d).fill(offset),
+        Array.from({ length: d }, () => Math.exp(rng.normal())),
+      ),
+    ).cov;
+  const s1 = covOf(200, 0);
+  const s2 = covOf(150, 1);
+  const copied = traceSqrtProduct(s1, s2, d, { blas });
+  assert.equal(traceSqrtProduct(s1.slice(), s2.slice(), d, { blas, overwrite: true }), copied);
+
+  // Indefinite (one negative eigenvalue): dpotrf fails part-way through, the eigenvector route runs on the restored Σ1.
+  const indefinite = s1.slice();
+  for (let i = 0; i < d; i++) indefinite[i * d + i] = i === d - 1 ? -1 : indefinite[i * d + i]!;
+  const expected = traceSqrtProduct(indefinite, s2, d, { blas });
+  const work = indefinite.slice();
+  assert.equal(traceSqrtProduct(work, s2.slice(), d, { blas, overwrite: true }), expected);
+  assert.deepEqual(Array.from(work), Array.from(indefinite), 'Σ1 restored after the failed factorisation');
+});
+
 test('FID on every fixture: BLAS and JS within 1e-9 relative; a singular Σ1 is factored second', { skip }, () => {
   for (const name of CASE_NAMES) {
     const { real, fake } = loadCase(name);

@@ -72,6 +72,40 @@ test('genreport metrics --json on .npy (float32) and .npz (float64) files prints
   }
 });
 
+test('--metrics fid on two .npy files (moments streamed from disk) prints what the registry computes on the files read whole', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genreport-metrics-'));
+  try {
+    const { real, fake } = loadCase('gauss-n200-d16');
+    const real32 = Float32Array.from(real.data);
+    writeNpy(join(dir, 'real.npy'), { dtype: 'float32', shape: [real.rows, real.cols], data: real32 });
+    writeNpy(join(dir, 'fake.npy'), { dtype: 'float64', shape: [fake.rows, fake.cols], data: fake.data });
+    const args = ['metrics', '--real', join(dir, 'real.npy'), '--fake', join(dir, 'fake.npy'), '--metrics', 'fid'];
+    const expected = computeMetrics(
+      ['fid'],
+      { real: { features: { ...real, data: Float64Array.from(real32) } }, fake: { features: fake } },
+      DEFAULT_METRIC_OPTIONS,
+    );
+    const json = genreport([...args, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), metricsJson(expected));
+    const table = genreport(args);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stderr, /real 200 × 16, generated 180 × 16; linear algebra: /);
+    assert.match(table.stdout, /^fid +\d/);
+
+    // A non-finite value found while streaming (here in the file the second thread reads) is bad input, named.
+    const bad = Float64Array.from(fake.data);
+    bad[7 * fake.cols + 3] = Number.NaN;
+    writeNpy(join(dir, 'fake.npy'), { dtype: 'float64', shape: [fake.rows, fake.cols], data: bad });
+    const refused = genreport([...args, '--json']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /fake\.npy.*non-finite value \(NaN\) at row 7, column 3/);
+    assert.equal(refused.stdout, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad input exits with code 2 and names the problem', () => {
   const dir = mkdtempSync(join(tmpdir(), 'genreport-metrics-'));
   try {

@@ -112,7 +112,17 @@ function evaluation(name: string): ModelEvaluation {
     entry: { name, family: 'vae', bundle: name, hash: 'h', parameters: 3, status: 'ok', samplesPerSecond: 10 },
     cells: { fid: { kind: 'value', value: 1.5, interval: [1, 2], n: 10 } },
     paired: { fid: { kind: 'bootstrap', values: new Float64Array([1, 1.5, 2]) } },
-    images: [],
+    // A grid's images come back to the bit: the grid stage draws them after a cached model is read.
+    grids: [
+      {
+        id: `samples-${name}`,
+        title: `Samples: ${name}`,
+        caption: 'two images',
+        model: name,
+        columns: 16,
+        pixels: { n: 2, height: 1, width: 2, channels: 1, data: new Uint8Array([26, 85, 255, 0]) },
+      },
+    ],
     density: {
       entries: [
         {

@@ -52,7 +52,7 @@ function shareMeasurement(index: number, count: number, spill: ImageSpill): Mode
         ? {
             density: { entries: [] },
             invertibility: { method: 'none', label: 'none', reason: 'test' },
-            invertibilityImages: [],
+            invertibilityGrids: [],
             log: null,
           }
         : undefined,

@@ -4,22 +4,19 @@
  * framework, or image sources (mnist:test, a folder, an image .npy/.npz)
  * when --extractor names one. Prints a table, or with --json one object
  * whose keys are the metric ids in snake_case (KID as kid_mean and kid_std).
+ * What only images, extractors or cached statistics need is imported when
+ * they are asked for: a features-in call loads little beyond the metrics.
  */
 import type { CommandModule } from 'yargs';
 import { initBackend } from '../../core/backend.ts';
 import { GenreportError, inputError, MESSAGES } from '../../core/errors.ts';
 import { rowShortfalls, shortfallText } from '../../metrics/row-needs.ts';
 import { wholeNumber } from '../number-flags.ts';
-import { resolveImageSource } from '../../data/source.ts';
 import type { FeatureExtractor } from '../../features/extractor.ts';
 import { EXTRACTOR_USAGE, extractorKind, loadExtractor } from '../../features/registry.ts';
-import { readNpz } from '../../data/npz.ts';
 import { fidFromStats } from '../../metrics/fid.ts';
-import { readFeatureFile } from '../../metrics/feature-files.ts';
-import { isReferenceStats, readReferenceStats } from '../../metrics/reference-stats.ts';
-import { describeExtractor } from './features.ts';
-import { extractorProvenance } from '../../features/provenance.ts';
-import { statsFromFeatures } from '../../metrics/stats/moments.ts';
+import { featureFilePairStats, featureFileRows, readFeatureFile } from '../../metrics/feature-files.ts';
+import { statsFromFeatures, statsFromRows } from '../../metrics/stats/moments.ts';
 import {
   computeMetrics,
   DEFAULT_METRIC_OPTIONS,
@@ -81,6 +78,7 @@ function metricsTable(results: Record<string, MetricResult>): string {
 
 async function readSide(path: string, extractor: FeatureExtractor | null, batchSize: number): Promise<SampleSet> {
   if (!extractor) return readFeatureFile(path);
+  const { resolveImageSource } = await import('../../data/source.ts');
   const source = await resolveImageSource(path);
   const { features, probabilities } = await extractor.extract(source.images, batchSize);
   return { features, probabilities, labels: source.labels };
@@ -103,10 +101,7 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   const bootstrap = wholeNumber('--bootstrap', 0)(args.bootstrap);
   const batchSize = wholeNumber('--batch-size', 1)(args['batch-size']);
 
-  const cached =
-    args.real.toLowerCase().endsWith('.npz') && isReferenceStats(readNpz(args.real))
-      ? readReferenceStats(args.real)
-      : null;
+  const cached = args.real.toLowerCase().endsWith('.npz') ? await cachedStats(args.real) : null;
   if (cached && ids.some((id) => id !== 'fid')) {
     throw inputError(
       args.real,
@@ -121,10 +116,11 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
     extractor = await loadExtractor(args.extractor, { warn: (m) => process.stderr.write(`warning: ${m}\n`) }, () =>
       initBackend('auto'),
     );
-    process.stderr.write(`features: ${describeExtractor(extractor)}\n`);
+    process.stderr.write(`features: ${(await import('./features.ts')).describeExtractor(extractor)}\n`);
   }
   if (cached && extractor) {
     // Statistics from another network (or output, or input convention) would give a meaningless FID.
+    const { extractorProvenance } = await import('../../features/provenance.ts');
     const mine = {
       extractor: extractor.info.id,
       extractorHash: extractor.info.hash,
@@ -141,6 +137,22 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
       }
     }
   }
+  // FID alone needs each file's mean and covariance only: from .npy files they are
+  // streamed from disk a block of rows at a time (featureFileRows), never held whole.
+  const streamed = !extractor && bootstrap === 0 && ids.every((id) => id === 'fid');
+  const realRows = streamed && !cached ? featureFileRows(args.real) : null;
+  const fakeRows = streamed && (cached || realRows) ? featureFileRows(args.fake) : null;
+  if (fakeRows) {
+    const realShape = cached ? { cols: cached.provenance.dim } : realRows!;
+    checkSides(ids, { prK, prdcK }, args, realShape, fakeRows);
+    const [realStats, fakeStats] = cached
+      ? [cached.stats, statsFromRows(fakeRows)]
+      : featureFilePairStats(realRows!, { path: args.fake, rows: fakeRows });
+    const fid = fidFromStats(realStats, fakeStats, { overwrite: !cached });
+    printResults({ fid: { value: fid, n: fakeRows.rows } }, args.json, cached ? null : [realRows!, fakeRows]);
+    return;
+  }
+
   let real: SampleSet | null = null;
   let fake: SampleSet;
   try {
@@ -149,25 +161,13 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
   } finally {
     extractor?.dispose();
   }
-  const realDim = cached ? cached.provenance.dim : real!.features.cols;
-  if (realDim !== fake.features.cols) {
-    throw inputError(args.fake, `has ${fake.features.cols} features per row, ${args.real} has ${realDim}`);
-  }
-  // Too few rows for a metric is bad input, named by file, before any metric runs.
-  const shortfalls = rowShortfalls(ids, { prK, prdcK }, { real: real?.features.rows, generated: fake.features.rows });
-  if (shortfalls.length > 0) {
-    throw new GenreportError(
-      shortfalls.map((s) => ({
-        file: s.side === 'real' ? args.real : args.fake,
-        message: `has too few rows: ${shortfallText(s, 'rows')}`,
-      })),
-    );
-  }
+  const realShape = cached ? { cols: cached.provenance.dim } : real!.features;
+  checkSides(ids, { prK, prdcK }, args, realShape, fake.features);
   if (cached) {
     const results = {
       fid: { value: fidFromStats(cached.stats, statsFromFeatures(fake.features)), n: fake.features.rows },
     };
-    process.stdout.write(args.json ? `${JSON.stringify(metricsJson(results))}\n` : metricsTable(results));
+    printResults(results, args.json, null);
     return;
   }
 
@@ -181,15 +181,64 @@ export async function runMetrics(args: MetricsArgs): Promise<void> {
     bootstrapResamples: bootstrap,
   };
   const results = computeMetrics(ids, { real: real!, fake }, options);
-  if (args.json) {
+  printResults(results, args.json, [real!.features, fake.features]);
+}
+
+/** The mean and covariance cached in an .npz (`genreport stats`), or null where it holds features. */
+async function cachedStats(path: string) {
+  const [{ readNpz }, { isReferenceStats, readReferenceStats }] = await Promise.all([
+    import('../../data/npz.ts'),
+    import('../../metrics/reference-stats.ts'),
+  ]);
+  return isReferenceStats(readNpz(path)) ? readReferenceStats(path) : null;
+}
+
+interface Shape {
+  /** Unknown for cached statistics. */
+  rows?: number;
+  cols: number;
+}
+
+/** Same width on both sides, and enough rows for every metric asked for: bad input, named by file, before any metric runs. */
+function checkSides(
+  ids: string[],
+  ks: { prK: number; prdcK: number },
+  args: Pick<MetricsArgs, 'real' | 'fake'>,
+  real: Shape,
+  fake: Shape,
+): void {
+  if (real.cols !== fake.cols) {
+    throw inputError(args.fake, `has ${fake.cols} features per row, ${args.real} has ${real.cols}`);
+  }
+  const shortfalls = rowShortfalls(ids, ks, { real: real.rows, generated: fake.rows });
+  if (shortfalls.length > 0) {
+    throw new GenreportError(
+      shortfalls.map((s) => ({
+        file: s.side === 'real' ? args.real : args.fake,
+        message: `has too few rows: ${shortfallText(s, 'rows')}`,
+      })),
+    );
+  }
+}
+
+/** --json: one object on stdout; otherwise the table on stdout, and on stderr the sizes (where both sides are features) and the linear algebra used. */
+function printResults(
+  results: Record<string, MetricResult>,
+  json: boolean,
+  sizes: [real: Required<Shape>, fake: Required<Shape>] | null,
+): void {
+  if (json) {
     process.stdout.write(`${JSON.stringify(metricsJson(results))}\n`);
     return;
   }
-  const blas = openBlas();
-  process.stderr.write(
-    `real ${real!.features.rows} × ${real!.features.cols}, generated ${fake.features.rows} × ${fake.features.cols}; ` +
-      `linear algebra: ${blas ? `OpenBLAS (${blas.library})` : `plain JS (${openBlasUnavailableReason()})`}\n`,
-  );
+  if (sizes) {
+    const [real, fake] = sizes;
+    const blas = openBlas();
+    process.stderr.write(
+      `real ${real.rows} × ${real.cols}, generated ${fake.rows} × ${fake.cols}; ` +
+        `linear algebra: ${blas ? `OpenBLAS (${blas.library})` : `plain JS (${openBlasUnavailableReason()})`}\n`,
+    );
+  }
   process.stdout.write(metricsTable(results));
 }
 

@@ -22,36 +22,65 @@ export interface MomentsOptions {
   blas?: Blas | null;
 }
 
+/** Float32 values are widened to float64 as they are used: the same values a float64 copy would hold. */
+type Values = Float32Array | Float64Array;
+
+/** An n × d matrix a block of rows at a time: held in memory, or streamed from a file. */
+export interface RowBlocks {
+  rows: number;
+  cols: number;
+  /** Rows [start, start + count), row-major; valid until the next call. */
+  read(start: number, count: number): Values;
+  /**
+   * Called when a mean came out NaN or ±∞ (before any product is formed), so
+   * that a source whose values were not checked can name the bad one; it
+   * throws, or returns where every value is finite (a float64 sum overflowed).
+   */
+  nonFiniteMean?(): void;
+}
+
 /** JS: a transposed block of d × 64 doubles sits in cache. */
 const JS_BLOCK_ROWS = 64;
 /** BLAS: large enough for dsyrk to run at full speed, small enough to copy cheaply. */
 const BLAS_BLOCK_ROWS = 512;
+
+/** Mean and covariance of a feature matrix in memory (float32 features as read are used as they are). */
+export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}): FeatureStats {
+  const d = m.cols;
+  // Float32 features as read (feature-files.ts): no float64 copy is made.
+  const values: Values = m.float32 ?? m.data;
+  return statsFromRows(
+    { rows: m.rows, cols: d, read: (start, count) => values.subarray(start * d, (start + count) * d) },
+    options,
+  );
+}
 
 /**
  * Two passes: the mean first, then Xcᵀ·Xc over centred rows, so that large
  * feature offsets do not cancel catastrophically. With OpenBLAS the centred
  * rows go to dsyrk a block at a time; otherwise blocks are transposed so
  * that every product is a contiguous JS dot product. Only the upper
- * triangle is accumulated, then mirrored.
+ * triangle is accumulated, then mirrored. Both passes read the rows in
+ * blocks, so a file need never be held whole.
  */
-export function statsFromFeatures(m: FeatureMatrix, options: MomentsOptions = {}): FeatureStats {
-  const { rows: n, cols: d } = m;
+export function statsFromRows(source: RowBlocks, options: MomentsOptions = {}): FeatureStats {
+  const { rows: n, cols: d } = source;
   if (n < 2) throw new Error(`feature stats: need at least 2 rows for a covariance, got ${n}`);
   const blas = options.blas === undefined ? openBlas() : options.blas;
-  // Float32 features as read (feature-files.ts): every value is widened to
-  // float64 as it is used, the same values a float64 copy would hold.
-  const values: Values = m.float32 ?? m.data;
+  const blockRows = Math.max(1, Math.min(options.blockRows ?? (blas ? BLAS_BLOCK_ROWS : JS_BLOCK_ROWS), n));
 
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const r = i * d;
-    for (let j = 0; j < d; j++) mean[j]! += values[r + j]!;
+  for (let start = 0; start < n; start += blockRows) {
+    const size = Math.min(blockRows, n - start);
+    const values = source.read(start, size);
+    for (let r = 0; r < size * d; r += d) {
+      for (let j = 0; j < d; j++) mean[j]! += values[r + j]!;
+    }
   }
   for (let j = 0; j < d; j++) mean[j]! /= n;
+  if (source.nonFiniteMean && !mean.every(Number.isFinite)) source.nonFiniteMean();
 
-  const cov = blas
-    ? scatterUpperBlas(values, n, d, mean, Math.max(1, Math.min(options.blockRows ?? BLAS_BLOCK_ROWS, n)), blas)
-    : scatterUpperJs(values, n, d, mean, Math.max(1, Math.min(options.blockRows ?? JS_BLOCK_ROWS, n)));
+  const cov = blas ? scatterUpperBlas(source, mean, blockRows, blas) : scatterUpperJs(source, mean, blockRows);
 
   scaleAndMirror(cov, d, 1 / (n - 1));
   return { mean, cov, n };
@@ -75,49 +104,36 @@ function scaleAndMirror(cov: Float64Array, d: number, scale: number): void {
   }
 }
 
-type Values = Float32Array | Float64Array;
-
-function centredBlock(
-  values: Values,
-  d: number,
-  mean: Float64Array,
-  start: number,
-  size: number,
-  out: Float64Array,
-): void {
+function centredBlock(values: Values, d: number, mean: Float64Array, size: number, out: Float64Array): void {
   for (let b = 0; b < size; b++) {
-    const r = (start + b) * d;
-    for (let j = 0; j < d; j++) out[b * d + j] = values[r + j]! - mean[j]!;
+    const r = b * d;
+    for (let j = 0; j < d; j++) out[r + j] = values[r + j]! - mean[j]!;
   }
 }
 
 /** Upper triangle of Xcᵀ·Xc by dsyrk over blocks of centred rows. */
-function scatterUpperBlas(
-  values: Values,
-  n: number,
-  d: number,
-  mean: Float64Array,
-  blockRows: number,
-  blas: Blas,
-): Float64Array {
+function scatterUpperBlas(source: RowBlocks, mean: Float64Array, blockRows: number, blas: Blas): Float64Array {
+  const { rows: n, cols: d } = source;
   const cov = new Float64Array(d * d);
   const block = new Float64Array(blockRows * d);
   for (let start = 0; start < n; start += blockRows) {
     const size = Math.min(blockRows, n - start);
-    centredBlock(values, d, mean, start, size, block);
+    centredBlock(source.read(start, size), d, mean, size, block);
     blas.addColumnGramUpper(block, size, d, cov);
   }
   return cov;
 }
 
 /** Upper triangle of Xcᵀ·Xc in plain JS; block[j·blockRows + b] = Xc[start + b, j]. */
-function scatterUpperJs(data: Values, n: number, d: number, mean: Float64Array, blockRows: number): Float64Array {
+function scatterUpperJs(source: RowBlocks, mean: Float64Array, blockRows: number): Float64Array {
+  const { rows: n, cols: d } = source;
   const cov = new Float64Array(d * d);
   const block = new Float64Array(d * blockRows);
   for (let start = 0; start < n; start += blockRows) {
     const size = Math.min(blockRows, n - start);
+    const data = source.read(start, size);
     for (let b = 0; b < size; b++) {
-      const r = (start + b) * d;
+      const r = b * d;
       for (let j = 0; j < d; j++) block[j * blockRows + b] = data[r + j]! - mean[j]!;
     }
     for (let j = 0; j < d; j++) {

@@ -20,15 +20,23 @@ export interface Pending<T> {
 
 // CommonJS, evaluated by the worker: (register tsx where the module is
 // TypeScript: workers do not inherit the loader) import, call, post, wake. The finally
-// always wakes the waiting thread, with a value or with the error.
+// always wakes the waiting thread, with a value or with the error. Typed arrays in the
+// result (the value, or its own properties) move with their memory instead of being
+// copied: a 2,048² covariance is 32 MB, whose copy costs more in fresh pages than in bytes.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { moduleUrl, name, args, port, flag, loader } = workerData;
 const signal = new Int32Array(flag);
+const moved = (value) => {
+  const parts = ArrayBuffer.isView(value) ? [value] : value && typeof value === 'object' ? Object.values(value) : [];
+  const buffers = parts.filter((v) => ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer).map((v) => v.buffer);
+  return [...new Set(buffers)];
+};
 (loader ? import(loader).then((api) => api.register()) : Promise.resolve())
   .then(() => import(moduleUrl))
   .then((m) => m[name](...args))
-  .then((value) => port.postMessage({ value }), (error) => port.postMessage({ error: String((error && error.stack) || error) }))
+  .then((value) => port.postMessage({ value }, moved(value)))
+  .catch((error) => port.postMessage({ error: String((error && error.stack) || error) }))
   .finally(() => { Atomics.store(signal, 0, 1); Atomics.notify(signal, 0); port.close(); });
 `;
 

@@ -22,6 +22,12 @@ export interface TraceSqrtOptions {
   cov1Singular?: boolean;
   /** OpenBLAS to use; null forces plain JS; default: openBlas(). */
   blas?: Blas | null;
+  /**
+   * The caller is done with both matrices: the BLAS route may work in them
+   * instead of in copies (two d × d copies are a fifth of the factor-and-
+   * eigensolve time at d = 2,048, most of it in page faults of fresh memory).
+   */
+  overwrite?: boolean;
 }
 
 export function traceSqrtProduct(
@@ -33,14 +39,28 @@ export function traceSqrtProduct(
   const blas = options.blas === undefined ? openBlas() : options.blas;
   if (!blas) return traceSqrtProductJs(cov1, cov2, d);
   if (!options.cov1Singular) {
-    const l = cov1.slice();
+    const diagonal = options.overwrite ? cov1.filter((_, k) => k % (d + 1) === 0) : null;
+    const l = options.overwrite ? cov1 : cov1.slice();
     if (blas.choleskyLower(l, d)) {
-      const m = cov2.slice();
+      const m = options.overwrite ? cov2 : cov2.slice();
       blas.congruenceByCholesky(m, l, d);
       return sumOfRoots(blas.symmetricEigen(m, d, false));
     }
+    if (diagonal) restoreFromLowerTriangle(cov1, diagonal, d);
   }
   return traceSqrtProductEigenBlas(cov1, cov2, d, blas);
+}
+
+/**
+ * Undoes a failed dpotrf in place: Fortran's lower triangle is the row-major
+ * upper one, so the factorisation wrote only the diagonal and the upper
+ * triangle, and the symmetric matrix is the untouched lower one mirrored.
+ */
+function restoreFromLowerTriangle(a: Float64Array, diagonal: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) {
+    a[i * d + i] = diagonal[i]!;
+    for (let j = i + 1; j < d; j++) a[i * d + j] = a[j * d + i]!;
+  }
 }
 
 /** The eigenvector route on BLAS: M = √D·(Vᵀ·Σ2·V)·√D by two dgemm calls. */
