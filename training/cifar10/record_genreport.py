@@ -2,12 +2,12 @@
 as measured.genreport, so a card's PyTorch figures and genreport's sit side by side and
 can be checked against each other:
 
-- a GAN: FID in the run's feature space, classes covered, class KL, classifier score
-  and the class shares of its samples (from the mode-coverage chart's data), with the
-  4% bar checked;
-- a likelihood model (VAE, flow, autoregressive): the tightest bits/dim with its 95%
-  interval, the independent-pixels reference and the published figures the report
-  shows beside it, the bar, and sampling speed.
+- every model: what the run measured of its samples (FID in the run's feature space,
+  classes covered, class KL, classifier score, the class shares from the
+  mode-coverage chart's data, with issue 25's 4% bar checked) and sampling speed;
+- a likelihood model (VAE, flow, autoregressive) in a run with a density section:
+  the tightest bits/dim with its 95% interval, the independent-pixels reference and
+  the published figures the report shows beside it, and the bar.
 
     node bin/genreport.js run samples/cifar10/gan-coverage.yaml --out reports/cifar10-gans
     /usr/bin/python3 training/cifar10/record_genreport.py reports/cifar10-gans
@@ -34,6 +34,7 @@ def sample_figures(report, model):
         'data': f"{report['dataset']['name']} ({report['dataset']['count']} images)",
         'featureSpace': report['extractor']['name'],
         'samples': model.get('samples') or report['run']['samples'],
+        'samplesPerSecond': round(model['samplesPerSecond'], 3) if model.get('samplesPerSecond') else None,
         'fidInFeatureSpace': value(r.get('fid')),
         'classesCovered': value(r.get('classes-covered')),
         'classKl': value(r.get('class-kl')),
@@ -45,14 +46,15 @@ def sample_figures(report, model):
 
 
 def density_figures(report, model):
-    density = report['density']
-    rows = [r for r in density['rows'] if r['model'] == model['name'] and r.get('bitsPerDim')]
+    density = report.get('density')
+    rows = [r for r in density['rows'] if r['model'] == model['name'] and r.get('bitsPerDim')] if density else []
+    if not rows or model['family'] not in BITS_BARS:
+        return {}
     best = min(rows, key=lambda r: r['bitsPerDim']['value'])
     bits = best['bitsPerDim']
     bar, how = BITS_BARS[model['family']]
     return {
-        'data': f"{density['source']} (density on the first {density['images']} images)",
-        'samplesPerSecond': round(model['samplesPerSecond'], 3) if model.get('samplesPerSecond') else None,
+        'densityData': f"{density['source']} (the first {density['images']} images)",
         'density': {
             'bitsPerDim': round(bits['value'], 3), 'interval95': [round(bits['low'], 3), round(bits['high'], 3)],
             'images': best['n'], 'estimate': best['label'],
@@ -70,7 +72,7 @@ def main(report_dir):
         if model['status'] != 'ok':
             continue
         card_path = os.path.join(ROOT, model['bundle'], 'card.json')
-        figures = sample_figures(report, model) if model['family'] == 'gan' else density_figures(report, model)
+        figures = {k: v for k, v in {**sample_figures(report, model), **density_figures(report, model)}.items() if v is not None}
         card = json.load(open(card_path))
         card['measured']['genreport'] = {'command': report['run']['command'], 'version': report['tool']['version'], **figures}
         write_json(card_path, card)
