@@ -10,7 +10,7 @@ weights at the last step) and samples/cifar10/dcgan-ema/ (the average, its batch
 statistics re-measured), each with generator.onnx, genmodel.json, card.json and the
 same train-log.csv. The loop, checkpoints and RESUME=1 are gan_training.py's.
 
-    STEPS=18000 BUDGET_S=6300 nice -n 5 /usr/bin/python3 training/cifar10/dcgan.py
+    STEPS=22000 BUDGET_S=6300 /usr/bin/python3 training/cifar10/dcgan.py
 """
 import os, sys
 import numpy as np
