@@ -19,7 +19,7 @@ import torch
 from common import HERE, Log, Timer, class_shares, export_onnx, gan_manifest, write_json, bundle_bytes, parameters
 from conditional import LatentClassGenerator, class_of_latent
 
-STEPS = int(os.environ.get("STEPS", 22000))
+STEPS = int(os.environ.get('STEPS', 22000))
 BUDGET_S = float(os.environ.get('BUDGET_S', 0))  # cap on total seconds (0: none); the card records the steps taken
 CKPT_EVERY = int(os.environ.get('CKPT_EVERY', 250))
 MONITOR_EVERY = int(os.environ.get('MONITOR_EVERY', 1000))
