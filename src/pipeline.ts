@@ -22,23 +22,13 @@ import { modelPath, modelSamples, type RunConfig } from './config/config.ts';
 import { initBackend, type BackendPreference } from './core/backend.ts';
 import { GenreportError, inputError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import { pickImages, sliceImages } from './core/types.ts';
+import { sliceImages } from './core/types.ts';
 import { resolveImageSource, type ImageSource } from './data/source.ts';
 import { referenceDensity } from './density/reference.ts';
 import { dimensionsOf } from './likelihood/data-space.ts';
-import { argmaxHistogram, labelHistogram } from './diagnostics/bundle-diagnostics.ts';
 import { loadExtractor } from './features/registry.ts';
-import {
-  CLASS_METRICS,
-  classifierSpace,
-  spaceIdFor,
-  spaceLabel,
-  spaceMetricId,
-  spaceStatsFile,
-  type FeatureSpace,
-} from './features/spaces.ts';
+import { CLASS_METRICS, spaceIdFor, spaceLabel, spaceMetricId, type FeatureSpace } from './features/spaces.ts';
 import type { MetricInfo } from './metrics/metric-info.ts';
-import { referenceExtraction } from './features/reference-cache.ts';
 import { currentGitCommit } from './history/git-commit.ts';
 import { appendHistory } from './history/store.ts';
 import { runTrend } from './history/trend.ts';
@@ -52,9 +42,10 @@ import {
   type ModelEvaluation,
 } from './pipeline/evaluate-model.ts';
 import { measureShard } from './pipeline/measure-shard.ts';
+import { measureReferences } from './pipeline/reference-sets.ts';
 import { assertSameInputs, checkPartials, mergedMeasurement } from './pipeline/merge-check.ts';
 import { readPartial, type Partial as PartialRun } from './pipeline/partial.ts';
-import { interleaveExtraction, shareIndices, type Shard } from './pipeline/shard.ts';
+import type { Shard } from './pipeline/shard.ts';
 import { GRID_SAMPLES, samplesGrid } from './pipeline/image-grids.ts';
 import { assertEnoughRealImages, assertEnoughSamples } from './pipeline/check-inputs.ts';
 import { evaluateOrFail } from './pipeline/model-failure.ts';
@@ -216,93 +207,9 @@ async function runStages(
       ? await timed('load', () => resolveImageSource(trainSpec, { limit: config.data.trainCount }))
       : undefined;
   if (partials) assertSameInputs(partials[0]!, { spaces, real, train });
-  // A shard takes the real and training images with index ≡ i (mod n); merge puts the shards' rows back in order.
-  const realShare = shard && shareIndices(real.images.n, shard);
-  const trainShare = shard && train && shareIndices(train.images.n, shard);
-  const shareLabels = (labels: Uint8Array | undefined, share: Int32Array | undefined) =>
-    labels && share ? Uint8Array.from(share, (j) => labels[j]!) : labels;
-  const referenceSet = async (
-    i: number,
-    statsFile: string | undefined,
-  ): Promise<Awaited<ReturnType<typeof referenceExtraction>>> => {
-    if (partials) return { ...interleaveExtraction(partials.map((p) => p.real[i]!)), origin: 'reused' };
-    const set = await referenceExtraction(
-      real.images,
-      config.data.real,
-      spaces[i]!.extractor,
-      config.batchSize,
-      statsFile,
-      realShare,
-    );
-    const space = i === 0 ? '' : ` (${spaces[i]!.id})`;
-    logger.info(
-      set.origin === 'reused'
-        ? `reused the real features${space} cached in ${statsFile}`
-        : `extracted features of the real images${space}${realShare ? `: this shard's ${realShare.length}` : ''}`,
-    );
-    return set;
-  };
-  const trainFeatures = async (i: number): Promise<NonNullable<EvaluationContext['train']>['set'] | undefined> => {
-    if (!train) return undefined;
-    if (partials) return { ...interleaveExtraction(partials.map((p) => p.train![i]!)), labels: train.labels };
-    if (i === 0)
-      logger.info(
-        `extracting features of ${trainShare ? trainShare.length : train.images.n} training images (${trainSpec}) for the memorisation check`,
-      );
-    return {
-      ...(await spaces[i]!.extractor.extract(
-        trainShare ? pickImages(train.images, trainShare) : train.images,
-        config.batchSize,
-      )),
-      labels: shareLabels(train.labels, trainShare),
-    };
-  };
-  const realExtraction = await timed('features', () => referenceSet(0, config.data.stats));
-  const trainSet = await timed('features', () => trainFeatures(0));
-  // Later spaces: the real (and training) features in each, cached per space beside data.stats.
-  const laterSets: Awaited<ReturnType<typeof referenceExtraction>>[] = [];
-  const laterTrain: (NonNullable<EvaluationContext['train']>['set'] | undefined)[] = [];
-  for (const [i, space] of spaces.entries()) {
-    if (i === 0) continue;
-    laterSets.push(await timed('features', () => referenceSet(i, spaceStatsFile(config.data.stats, space.id, i))));
-    laterTrain.push(await timed('features', () => trainFeatures(i)));
-  }
-  // Class-based metrics from the first space whose classifier fits the data; the
-  // real data's labels only where they are that classifier's classes.
-  const realSets = [realExtraction, ...laterSets];
-  const chosen = classifierSpace(
-    spaces.map((space, i) => ({ extractor: space.extractor, extraction: realSets[i]! })),
-    { source: config.data.real, classes: real.classes },
-  );
-  const misfit = 'misfit' in chosen ? chosen.misfit : undefined;
-  if (misfit && realSets.some((set) => set.probabilities))
-    logger.warn(`class-based metrics: ${misfit}; they are shown as n/a`);
-  const classIndex = 'index' in chosen ? chosen.index : -1;
-  const realLabels = 'index' in chosen && chosen.labels ? shareLabels(real.labels, realShare) : undefined;
-  if (classIndex >= 0)
-    logger.info(
-      `class-based metrics: ${spaces[classIndex]!.extractor.info.name}${classIndex > 0 ? ` (space ${spaces[classIndex]!.id})` : ''}, ${realLabels ? "with the real data's labels" : "its own top class standing for each real image's label"}`,
-    );
-  const withoutClasses = <T extends { probabilities?: unknown; classes?: unknown }>(set: T): T => ({
-    ...set,
-    probabilities: undefined,
-    classes: undefined,
-  });
-  const realSet = classIndex === 0 ? realExtraction : withoutClasses(realExtraction);
-  const otherSpaces: NonNullable<EvaluationContext['spaces']> = spaces.slice(1).map((space, j) => ({
-    id: space.id,
-    extractor: space.extractor,
-    metricIds: metricIds.filter((id) => !CLASS_METRICS.includes(id)),
-    real: { ...(classIndex === j + 1 ? laterSets[j]! : withoutClasses(laterSets[j]!)), labels: realLabels },
-    train: laterTrain[j],
-    classes: classIndex === j + 1,
-  }));
-  const classifierSet = classIndex >= 0 ? realSets[classIndex] : undefined;
-  const realClassHistogram = !classifierSet?.probabilities
-    ? undefined
-    : realLabels
-      ? labelHistogram(realLabels, classifierSet.probabilities.cols)
-      : argmaxHistogram(classifierSet.probabilities);
+  // real features per space, and the space whose classifier gives the class-based metrics
+  const refs = await measureReferences({ config, spaces, real, train, metricIds, shard, partials, logger, timed });
+  const { classIndex, realLabels, realClassHistogram } = refs;
 
   // density and invertibility: a few real test images, the same for every model
   const densityTest = sliceImages(real.images, 0, Math.min(config.density.images, real.images.n));
@@ -324,10 +231,10 @@ async function runStages(
     options: evaluationOptions(config),
     metricIds,
     extractor,
-    spaces: otherSpaces,
-    real: { images: real.images, set: { ...realSet, labels: realLabels } },
-    noClassifier: misfit,
-    train: train && trainSet ? { images: train.images, set: trainSet } : undefined,
+    spaces: refs.later,
+    real: { images: real.images, set: refs.first.real },
+    noClassifier: refs.misfit,
+    train: train && refs.first.train ? { images: train.images, set: refs.first.train } : undefined,
     realClassHistogram,
     density: { test: densityTest, validation },
     inversion: { images: inversionImages, labels: inversionLabels },
@@ -341,8 +248,8 @@ async function runStages(
       spaces,
       real,
       train,
-      realSets,
-      trainSets: train && [trainSet!, ...laterTrain.map((t) => t!)],
+      realSets: refs.realSets,
+      trainSets: refs.trainSets,
       timings,
       warnings: runWarnings,
       version: toolVersion(),
@@ -407,7 +314,7 @@ async function runStages(
     ]),
   );
   const chartEntries = await timed('render', () =>
-    charts(data, chartInputs(evaluations, realClassHistogram, classifierSet?.classes ?? real.classes, config, trend)),
+    charts(data, chartInputs(evaluations, realClassHistogram, refs.classes, config, trend)),
   );
   // The report holds the seconds of every stage up to here; the write stage's own are logged and returned only.
   const report = completeReport(data, {
@@ -514,7 +421,6 @@ function chartInputs(
   };
 }
 
-/** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */
 /** The few options the per-model stages read, picked out of the run config here so that they need not know its shape. */
 function evaluationOptions(config: RunConfig): EvaluationOptions {
   const { seed, batchSize, samples } = config;
@@ -538,6 +444,7 @@ function evaluationOptions(config: RunConfig): EvaluationOptions {
   };
 }
 
+/** The configured extractors, each with its space id; one that fails to load disposes those loaded before it. */
 async function loadSpaces(config: RunConfig, logger: Logger, configFile: string | undefined): Promise<FeatureSpace[]> {
   const spaces: FeatureSpace[] = [];
   try {

@@ -274,7 +274,7 @@ export async function measureModel(
     {
       // A samples-only model's image shape is known once its images are read: checked before any extractor sees them.
       checkFirst: model.samplesOnly ? (batch) => assertDataShape(batch, bundle.manifestFile, context) : undefined,
-      onProgress: (done) => logger.progress('sampling', done, count),
+      onProgress: (done) => logger.progress('sample', done, count),
     },
     share.indices,
   );
