@@ -10,13 +10,12 @@ import { imageBatch, type ImageBatch } from '../../core/types.ts';
 import { resizeBicubicPil } from './resize-bicubic-pil.ts';
 import { resizeBilinear } from './resize-bilinear.ts';
 import { resizeNearest } from './resize-nearest.ts';
+import type { ImageResize } from './separable-resample.ts';
 
 export const RESIZE_MODES = ['none', 'bilinear', 'bicubic-pil', 'nearest'] as const;
 export type ResizeMode = (typeof RESIZE_MODES)[number];
 
-type OneImage = (src: Float32Array, h: number, w: number, c: number, outH: number, outW: number) => Float32Array;
-
-const RESIZERS: Record<Exclude<ResizeMode, 'none'>, OneImage> = {
+const RESIZERS: Record<Exclude<ResizeMode, 'none'>, ImageResize> = {
   bilinear: resizeBilinear,
   'bicubic-pil': resizeBicubicPil,
   nearest: resizeNearest,

@@ -23,6 +23,7 @@ import {
   type LatentSpace,
 } from '../generative-model.ts';
 import { latentRows, type LatentPrior } from '../latent-prior.ts';
+import { modelRangeBatches } from './model-range-batches.ts';
 
 export class GanModel implements GenerativeModel, LatentSpace {
   readonly latentDim: number;
@@ -112,14 +113,9 @@ export class GanModel implements GenerativeModel, LatentSpace {
 
   /** The encoder's latent for images in [0, 1]. */
   private async encode(images: ImageBatch, batchSize: number): Promise<Float32Array> {
-    const [lo, hi] = this.bundle.manifest.image.range;
-    const per = images.height * images.width * images.channels;
     const out = new Float32Array(images.n * this.latentDim);
-    for (let start = 0; start < images.n; start += batchSize) {
-      const m = Math.min(batchSize, images.n - start);
-      const values = images.data.slice(start * per, (start + m) * per).map((v) => lo + v * (hi - lo));
+    for (const { start, m, values } of modelRangeBatches(images, this.bundle.manifest.image.range, batchSize))
       out.set(await this.encodeValues(values, m), start * this.latentDim);
-    }
     return out;
   }
 

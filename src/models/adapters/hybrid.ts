@@ -16,7 +16,7 @@
  */
 import { assertFinite, inputError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
-import { imageBatch, type ImageBatch } from '../../core/types.ts';
+import type { ImageBatch } from '../../core/types.ts';
 import {
   gridLogProbabilities,
   sampleCode,
@@ -25,12 +25,7 @@ import {
 } from '../../likelihood/code-prior.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
-import {
-  displayedPixel,
-  imageLogProbability,
-  PARAMETERS_PER_PIXEL,
-  type PixelForm,
-} from '../../likelihood/pixel-forms.ts';
+import { imageLogProbability, PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import type { Codebook } from '../codebook.ts';
 import { checkComponentShapes, imageAxes, type Axis } from '../component-shapes.ts';
@@ -43,6 +38,8 @@ import {
   type LikelihoodOptions,
 } from '../generative-model.ts';
 import { checkCausality } from './causality-check.ts';
+import { modelRangeBatches } from './model-range-batches.ts';
+import { decodePixelParameters, displayedImages } from './pixel-parameter-decoder.ts';
 
 export type { CodeGrid };
 
@@ -92,33 +89,18 @@ export class HybridModel implements GenerativeModel {
 
   /** Each image's code grid z_q(x), [n, h·w] in raster order, for images in [0, 1]. */
   async encode(images: ImageBatch, batchSize: number): Promise<Uint16Array> {
-    const [lo, hi] = this.bundle.manifest.image.range;
-    const per = dimensionsOf(images);
     const codes = new Uint16Array(images.n * this.positions);
-    for (let start = 0; start < images.n; start += batchSize) {
-      const m = Math.min(batchSize, images.n - start);
-      const values = images.data.slice(start * per, (start + m) * per).map((v) => lo + v * (hi - lo));
+    for (const { start, m, values } of modelRangeBatches(images, this.bundle.manifest.image.range, batchSize))
       codes.set(await this.encodeValues(values, m), start * this.positions);
-    }
     return codes;
   }
 
   /** Decoded images (displayedPixel: the mean, or the logistic's median) of code grids [n, h·w]. */
   async decode(codes: Uint16Array, batchSize: number): Promise<ImageBatch> {
-    const { height, width, channels, range } = this.bundle.manifest.image;
-    const n = codes.length / this.positions;
-    const pixels = height * width * channels;
-    const p = PARAMETERS_PER_PIXEL[this.form];
-    const data = new Float32Array(n * pixels);
-    for (let start = 0; start < n; start += batchSize) {
-      const m = Math.min(batchSize, n - start);
-      const params = await this.decoderParameters(
-        codes.subarray(start * this.positions, (start + m) * this.positions),
-        m,
-      );
-      for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = displayedPixel(this.form, params, j * p, range);
-    }
-    return imageBatch(n, height, width, channels, data);
+    const per = this.positions;
+    return displayedImages(this.bundle, this.form, codes.length / per, batchSize, (start, m) =>
+      this.decoderParameters(codes.subarray(start * per, (start + m) * per), m),
+    );
   }
 
   /**
@@ -261,25 +243,11 @@ export class HybridModel implements GenerativeModel {
   }
 
   /** Decoder parameters [m, H, W, C·P] of m code grids. */
-  private async decoderParameters(codes: Uint16Array, m: number): Promise<Float32Array> {
-    const { height, width, channels } = this.bundle.manifest.image;
-    const p = PARAMETERS_PER_PIXEL[this.form];
+  private decoderParameters(codes: Uint16Array, m: number): Promise<Float32Array> {
     const input = {
       data: this.codebook.lookup(codes),
       shape: [m, this.grid.height, this.grid.width, this.codebook.dim],
     };
-    const [output] = await requireRunnable(this.bundle, 'decoder').run([input], {
-      inputs: ['image'],
-      outputs: ['image'],
-    });
-    expectValuesShape(
-      output.shape,
-      [m, height, width, channels * p],
-      this.bundle,
-      'decoder',
-      `likelihood.form "${this.form}" (${p} parameters per pixel)`,
-    );
-    assertFinite(output.data, this.bundle.manifestFile, 'components.decoder');
-    return output.data;
+    return decodePixelParameters(this.bundle, this.form, input, 'image');
   }
 }

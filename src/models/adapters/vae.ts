@@ -7,20 +7,17 @@
  * importance-weighted bound under that prior, both lower bounds on log p(x).
  */
 import type { Rng } from '../../core/rng.ts';
-import { imageBatch, type ImageBatch } from '../../core/types.ts';
+import type { ImageBatch } from '../../core/types.ts';
 import { dataSpaceOf, dimensionsOf, levelsFromImages, levelsToRange } from '../../likelihood/data-space.ts';
 import { importanceWeightedBounds, standardNormalLogDensity } from '../../likelihood/importance-weighted.ts';
 import { latentRows, StandardNormalPrior, type LatentPrior } from '../latent-prior.ts';
 import type { LikelihoodEstimate } from '../../likelihood/likelihood-estimate.ts';
-import {
-  imageLogProbability,
-  PARAMETERS_PER_PIXEL,
-  displayedPixel,
-  type PixelForm,
-} from '../../likelihood/pixel-forms.ts';
+import { imageLogProbability, PARAMETERS_PER_PIXEL, type PixelForm } from '../../likelihood/pixel-forms.ts';
 import type { Bundle } from '../bundle.ts';
 import { checkComponentShapes, imageAxes, latentAxes } from '../component-shapes.ts';
 import { assertFinite } from '../../core/errors.ts';
+import { modelRangeBatches } from './model-range-batches.ts';
+import { decodePixelParameters, displayedImages } from './pixel-parameter-decoder.ts';
 import type { ComponentTensor } from '../runtimes/onnx-component.ts';
 import {
   expectValuesShape,
@@ -90,32 +87,17 @@ export class VaeModel implements GenerativeModel, LatentSpace {
 
   /** The decoded image for each latent (displayedPixel of every pixel). */
   async decode(latents: Float32Array, batchSize: number): Promise<ImageBatch> {
-    const { height, width, channels, range } = this.bundle.manifest.image;
-    const n = latents.length / this.latentDim;
-    const pixels = height * width * channels;
-    const p = PARAMETERS_PER_PIXEL[this.form];
-    const data = new Float32Array(n * pixels);
-    for (let start = 0; start < n; start += batchSize) {
-      const m = Math.min(batchSize, n - start);
-      const params = await this.decoderParameters(
-        latents.subarray(start * this.latentDim, (start + m) * this.latentDim),
-        m,
-      );
-      for (let j = 0; j < m * pixels; j++) data[start * pixels + j] = displayedPixel(this.form, params, j * p, range);
-    }
-    return imageBatch(n, height, width, channels, data);
+    const dim = this.latentDim;
+    return displayedImages(this.bundle, this.form, latents.length / dim, batchSize, (start, m) =>
+      this.decoderParameters(latents.subarray(start * dim, (start + m) * dim), m),
+    );
   }
 
   /** q(z|x) for images in [0, 1]. */
   async encode(images: ImageBatch, batchSize: number): Promise<Posterior> {
-    const { range } = this.bundle.manifest.image;
-    const [lo, hi] = range;
-    const per = dimensionsOf(images);
     const mean = new Float32Array(images.n * this.latentDim);
     const logVariance = new Float32Array(images.n * this.latentDim);
-    for (let start = 0; start < images.n; start += batchSize) {
-      const m = Math.min(batchSize, images.n - start);
-      const values = images.data.slice(start * per, (start + m) * per).map((v) => lo + v * (hi - lo));
+    for (const { start, m, values } of modelRangeBatches(images, this.bundle.manifest.image.range, batchSize)) {
       const posterior = await this.encodeValues(values, m);
       mean.set(posterior.mean, start * this.latentDim);
       logVariance.set(posterior.logVariance, start * this.latentDim);
@@ -246,22 +228,12 @@ export class VaeModel implements GenerativeModel, LatentSpace {
     return { mean, logVariance };
   }
 
-  private async decoderParameters(latents: Float32Array, m: number): Promise<Float32Array> {
-    const { height, width, channels } = this.bundle.manifest.image;
-    const p = PARAMETERS_PER_PIXEL[this.form];
-    // Any runtime: pixel parameters laid out [n, H, W, C·p] (ONNX NCHW: [n, C·p, H, W], channel c·p + k).
-    const [output] = await requireRunnable(this.bundle, 'decoder').run(
-      [{ data: latents.slice(), shape: [m, this.latentDim] }],
-      { inputs: ['values'], outputs: ['image'] },
-    );
-    expectValuesShape(
-      output.shape,
-      [m, height, width, channels * p],
+  private decoderParameters(latents: Float32Array, m: number): Promise<Float32Array> {
+    return decodePixelParameters(
       this.bundle,
-      'decoder',
-      `likelihood.form "${this.form}" (${p} parameters per pixel)`,
+      this.form,
+      { data: latents.slice(), shape: [m, this.latentDim] },
+      'values',
     );
-    assertFinite(output.data, this.bundle.manifestFile, 'components.decoder');
-    return output.data;
   }
 }
