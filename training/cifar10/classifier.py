@@ -57,6 +57,28 @@ class Classifier(nn.Module):
         return f, F.softmax(self.head(f) * 0.125, dim=1)
 
 
+def class_shares(images01, batch=500):
+    """Share of each CIFAR-10 class among `images01` ([n, 3, 32, 32] in [0, 1]) by the
+    zoo's classifier (its PyTorch weights, the same as classifier.onnx), and the mean
+    top-class confidence."""
+    model = Classifier()
+    model.load_state_dict(torch.load(os.path.join(HERE, '.classifier.pt')))
+    model.eval()
+    probs = []
+    with torch.no_grad():
+        for s in range(0, len(images01), batch):
+            probs.append(model(images01[s:s + batch])[1])
+    p = torch.cat(probs)
+    # A sample with a non-finite pixel (a flow's inverse can overflow far out in the base)
+    # has no class; it is counted in the denominator and reported, never written as NaN.
+    finite = torch.isfinite(p).all(1)
+    counts = torch.bincount(p[finite].argmax(1), minlength=10).float()
+    shares = (counts / len(p)).tolist()
+    return {'samples': len(p), 'nonFiniteSamples': int((~finite).sum()), 'classShares': [round(s, 4) for s in shares],
+            'minShare': round(min(shares), 4), 'allClassesAtLeast4Percent': min(shares) >= 0.04,
+            'meanConfidence': round(p[finite].max(1).values.mean().item(), 4)}
+
+
 def augment(xb):
     """Random crop with 4-pixel reflect padding and horizontal flip, per image."""
     n = xb.shape[0]

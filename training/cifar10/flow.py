@@ -12,6 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *
+from classifier import class_shares
 
 STEPS = int(os.environ.get('STEPS', 1200))
 BUDGET_S = float(os.environ.get('BUDGET_S', 0))  # wall-clock cap in seconds (0: none); the card records the steps taken

@@ -16,7 +16,8 @@ steps or weights."""
 import copy, os
 import numpy as np
 import torch
-from common import HERE, Log, Timer, class_shares, export_onnx, gan_manifest, write_json, bundle_bytes, parameters
+from classifier import class_shares
+from common import HERE, Log, Timer, export_onnx, gan_manifest, write_json, bundle_bytes, parameters
 from conditional import LatentClassGenerator, class_of_latent
 
 STEPS = int(os.environ.get('STEPS', 22000))

@@ -23,6 +23,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import *
+from classifier import class_shares
 
 ZC, ZS = 4, 16  # latent channels and side: z is 4x16x16
 DIM = ZC * ZS * ZS
