@@ -51,6 +51,11 @@ export const manifestSchema = z.object({
       distribution: z.enum(['normal', 'uniform', 'gaussian-mixture']),
       /** With gaussian-mixture: the JSON file in the bundle holding weights, means and log-variances. */
       mixture: z.string().min(1).optional(),
+      /**
+       * GAN only: latent coordinates the truncation trick leaves alone, such as one
+       * the generator reads its class from (as BigGAN truncates the noise, not the class).
+       */
+      untruncated: z.array(z.number().int().nonnegative()).optional(),
     })
     .nullable()
     .optional(),
@@ -221,7 +226,7 @@ function familyProblems(raw: unknown, file: string): Problem[] {
   const m = raw as {
     family?: unknown;
     components?: Record<string, unknown>;
-    latent?: { dim?: unknown; distribution?: unknown; mixture?: unknown } | null;
+    latent?: { dim?: unknown; distribution?: unknown; mixture?: unknown; untruncated?: unknown } | null;
     context?: unknown;
   } | null;
   const needs = typeof m?.family === 'string' ? FAMILY_NEEDS[m.family as Manifest['family']] : undefined;
@@ -286,11 +291,31 @@ function componentProblems(
 
 function priorProblems(
   family: Manifest['family'],
-  latent: { dim?: unknown; distribution?: unknown; mixture?: unknown } | null | undefined,
+  latent: { dim?: unknown; distribution?: unknown; mixture?: unknown; untruncated?: unknown } | null | undefined,
   image: RawManifest['image'],
   file: string,
 ): Problem[] {
   if (!latent) return [];
+  const kept = latent.untruncated;
+  if (Array.isArray(kept) && family !== 'gan')
+    return [
+      {
+        file,
+        field: 'latent.untruncated',
+        message: `only a GAN's latent is truncated, so only a GAN declares coordinates truncation leaves alone, not ${aFamily(family)}`,
+      },
+    ];
+  if (Array.isArray(kept) && Number.isInteger(latent.dim)) {
+    const outside = kept.find((i) => typeof i === 'number' && i >= (latent.dim as number));
+    if (outside !== undefined)
+      return [
+        {
+          file,
+          field: 'latent.untruncated',
+          message: `coordinate ${outside} is outside the latent: latent.dim is ${String(latent.dim)}, so coordinates run from 0 to ${(latent.dim as number) - 1}`,
+        },
+      ];
+  }
   const mixture = latent.distribution === 'gaussian-mixture';
   if (mixture && family !== 'vae' && family !== 'flow') {
     return [

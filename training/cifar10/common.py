@@ -131,7 +131,8 @@ class Timer:
 def gan_manifest(name, description, dim, component='generator.onnx'):
     return {'format': 'genreport-model/1', 'name': name, 'family': 'gan', 'description': description,
             'image': {'height': 32, 'width': 32, 'channels': 3, 'range': [-1, 1]},
-            'latent': {'dim': dim, 'distribution': 'normal'}, 'likelihood': None,
+            # z_0 picks the class (conditional.py): truncation leaves it alone, as BigGAN truncates the noise, not the class.
+            'latent': {'dim': dim, 'distribution': 'normal', 'untruncated': [0]}, 'likelihood': None,
             'components': {'generator': component, 'encoder': None}, 'layout': 'nchw',
             'training': {'log': 'train-log.csv', 'card': 'card.json'}}
 

@@ -3,7 +3,7 @@
  * latent can be searched for by gradient descent where the generator is a
  * TensorFlow.js model (ONNX gives no gradients here); an ONNX GAN with an
  * encoder is inverted approximately through the encoder instead. Truncation
- * scales latents by ψ.
+ * scales latents by ψ, all but the coordinates the manifest keeps.
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFinite } from '../../core/errors.ts';
@@ -107,8 +107,11 @@ export class GanModel implements GenerativeModel, LatentSpace {
     return concatImages(parts);
   }
 
+  /** z → ψz, but for the coordinates the manifest keeps (latent.untruncated: e.g. the one that picks the class). */
   truncate(latents: Float32Array, psi: number): Float32Array {
-    return latents.map((v) => psi * v);
+    const kept = new Set(this.bundle.manifest.latent!.untruncated ?? []);
+    const dim = this.latentDim;
+    return latents.map((v, i) => (kept.has(i % dim) ? v : psi * v));
   }
 
   /** The encoder's latent for images in [0, 1]. */
