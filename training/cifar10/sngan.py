@@ -11,7 +11,7 @@ batch-norm statistics re-measured. Writes samples/cifar10/sngan/: generator.onnx
 genmodel.json, card.json, train-log.csv. The loop, checkpoints and RESUME=1 are
 gan_training.py's.
 
-    STEPS=22000 BUDGET_S=3900 /usr/bin/python3 training/cifar10/sngan.py
+    STEPS=30000 BUDGET_S=7900 /usr/bin/python3 training/cifar10/sngan.py
 """
 import os, sys
 import numpy as np
