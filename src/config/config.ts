@@ -158,7 +158,9 @@ export const configSchema = z
           .array(z.number().positive().max(1))
           .min(1)
           .default([0.5, 0.6, 0.7, 0.8, 0.9, 1])
-          .describe('Truncation values ψ (GAN latents scaled by ψ).'),
+          .describe(
+            'Truncation values ψ (GAN latents scaled by ψ, but for the coordinates a bundle keeps: latent.untruncated).',
+          ),
         samples: positiveInt.default(500).describe('Samples per ψ.'),
       })
       .strict()

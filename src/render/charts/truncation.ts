@@ -40,7 +40,7 @@ export async function truncationCharts(data: ReportData): Promise<ChartEntry[]> 
     {
       id: TRUNCATION_CHART_ID,
       title: 'Truncation sweep (GANs)',
-      caption: `Precision (fidelity) and recall (diversity) at each ψ, ${Math.min(...samples)} samples per point, the same latents at every ψ; ψ = 1 is the untruncated model.${data.extractors && data.extractors.length > 1 ? ` Measured in the first feature space, ${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')}.` : ''}`,
+      caption: `Precision (fidelity) and recall (diversity) at each ψ, ${Math.min(...samples)} samples per point, the same latents at every ψ; ψ = 1 is the untruncated model. Coordinates a bundle keeps (latent.untruncated, such as one its class is read from) are not scaled.${data.extractors && data.extractors.length > 1 ? ` Measured in the first feature space, ${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')}.` : ''}`,
       spec,
       svg: await renderChart(spec),
     },
