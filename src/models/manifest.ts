@@ -234,7 +234,7 @@ function familyProblems(raw: unknown, file: string): Problem[] {
   const problems = componentProblems(m.family as Manifest['family'], m.components, needs.components, file);
   if (needs.latent && !m.latent)
     problems.push({ file, field: 'latent', message: `${aFamily(m.family as string)} bundle must declare its latent` });
-  problems.push(...priorProblems(m.family as Manifest['family'], m.latent, (raw as RawManifest).image, file));
+  problems.push(...latentProblems(m.family as Manifest['family'], m.latent, (raw as RawManifest).image, file));
   if (m.context !== undefined && m.family !== 'autoregressive') {
     problems.push({
       file,
@@ -289,7 +289,8 @@ function componentProblems(
     .map((c) => ({ file, field: `components.${c}`, message: `${aFamily(family)} bundle needs this component` }));
 }
 
-function priorProblems(
+/** What the latent's fields mean for this family: its prior, its size, the coordinates truncation keeps. */
+function latentProblems(
   family: Manifest['family'],
   latent: { dim?: unknown; distribution?: unknown; mixture?: unknown; untruncated?: unknown } | null | undefined,
   image: RawManifest['image'],
