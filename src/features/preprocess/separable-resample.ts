@@ -1,5 +1,6 @@
 /**
- * The loop every resize mode shares. Each mode is separable: a pass along x
+ * The loop the weighted resize modes share (bilinear, bicubic-pil; nearest is
+ * a plain gather and has its own). Each is separable: a pass along x
  * makes each output pixel of a row a weighted sum of that row's input
  * pixels (stored as float32), and a pass along y does the same down the
  * columns of the result. A mode is then its taps (which input pixels, with
