@@ -125,6 +125,7 @@ export function assembleReport(input: AssembleInput): ReportData {
           truncation: input.truncation.map(({ model, curve }) => ({
             model,
             samples: curve.samples,
+            ...(curve.untruncated ? { untruncated: curve.untruncated } : {}),
             points: curve.points,
           })),
         }

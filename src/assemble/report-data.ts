@@ -217,6 +217,8 @@ export interface InvertibilityRow {
 export interface TruncationSweep {
   model: string;
   samples: number;
+  /** The latent coordinates the sweep left unscaled (the bundle's latent.untruncated), where it keeps any. */
+  untruncated?: number[];
   points: { psi: number; precision: number; recall: number }[];
 }
 

@@ -187,6 +187,10 @@ const invertibilitySection = z.object({
 const truncationSweep = z.object({
   model: z.string(),
   samples: z.number().int().positive(),
+  untruncated: z
+    .array(z.number().int().nonnegative())
+    .optional()
+    .describe("latent coordinates left unscaled (the bundle's latent.untruncated)"),
   points: z.array(z.object({ psi: z.number(), precision: z.number(), recall: z.number() })),
 });
 

@@ -58,6 +58,8 @@ export interface GenerativeModel {
    * (ψ = 1 leaves them as drawn). Present where the family uses it (GANs).
    */
   truncate?(latents: Float32Array, psi: number): Float32Array;
+  /** The latent coordinates `truncate` leaves alone (a GAN manifest's latent.untruncated, such as the one a class is read from). */
+  readonly untruncated?: readonly number[];
   /**
    * Set when the model is only its stored images (src/models/samples-only.ts):
    * why density, invertibility, truncation and speed do not apply, and the

@@ -85,7 +85,7 @@ type StoredModel =
       measurement: Omit<ModelMeasurement, 'generated' | 'fixed'> & {
         generated: { n: number; extractions: StoredExtraction[]; images: string };
         fixed?: Omit<NonNullable<ModelMeasurement['fixed']>, 'truncation'> & {
-          truncation?: { samples: number; points: { psi: number; features: string }[] };
+          truncation?: { samples: number; untruncated?: number[]; points: { psi: number; features: string }[] };
         };
       };
       stats: { n: number; mean: Float64Array; scatter: string }[];
@@ -120,7 +120,7 @@ export class PartialWriter {
         fixed: fixed && {
           ...fixed,
           truncation: fixed.truncation && {
-            samples: fixed.truncation.samples,
+            ...fixed.truncation,
             points: fixed.truncation.points.map((p, k) => ({
               psi: p.psi,
               features: this.matrix(`model${m}-truncation${k}`, p.features),
@@ -232,7 +232,7 @@ export function readPartial(dir: string): Partial & { file: string } {
           fixed: fixed && {
             ...fixed,
             truncation: fixed.truncation && {
-              samples: fixed.truncation.samples,
+              ...fixed.truncation,
               points: fixed.truncation.points.map((p) => ({ psi: p.psi, features: matrix(p.features) })),
             },
           },

@@ -14,7 +14,7 @@ import type {
   ReportData,
 } from '../assemble/report-data.ts';
 import { differenceText } from './differences-view.ts';
-import { decimalsFor, formatValue } from './format.ts';
+import { decimalsFor, formatList, formatValue } from './format.ts';
 import { DIRECTION_ARROWS, shortfall } from '../assemble/direction.ts';
 
 export interface AxisView {
@@ -124,12 +124,12 @@ function metricFinding(data: ReportData, metric: MetricInfo): Finding | null {
     return {
       metric: metric.label,
       winners: winners.map((w) => w.model),
-      sentence: `${head} ${names(winners.map((w) => w.model))} tie at ${valueText(best.cell)}${unit}${missing}.`,
+      sentence: `${head} ${formatList(winners.map((w) => w.model))} tie at ${valueText(best.cell)}${unit}${missing}.`,
     };
   }
   const decimals = decimalsFor(best.cell.value);
   const margin = formatValue(Math.abs(best.cell.value - runnerUp.cell.value), decimals);
-  const lead = winners.length > 1 ? `${names(winners.map((w) => w.model))} tie for best` : `${best.model} is best`;
+  const lead = winners.length > 1 ? `${formatList(winners.map((w) => w.model))} tie for best` : `${best.model} is best`;
   return {
     metric: metric.label,
     winners: winners.map((w) => w.model),
@@ -186,14 +186,14 @@ function uncertainty(best: Valued['cell'], runnerUp: Valued['cell']): string {
 
 function notApplicableNote(data: ReportData, metric: MetricInfo): string {
   const na = data.models.filter((m) => data.results[m.name]?.[metric.id]?.kind === 'not-applicable');
-  return na.length > 0 ? `; n/a for ${names(na.map((m) => m.name))}` : '';
+  return na.length > 0 ? `; n/a for ${formatList(na.map((m) => m.name))}` : '';
 }
 
 /** "a best on FID, KID; b on Precision": who wins where, in metric order. */
 function verdictLine(findings: Finding[]): string {
   const byWinner = new Map<string, string[]>();
   for (const f of findings) {
-    const key = names(f.winners);
+    const key = formatList(f.winners);
     byWinner.set(key, [...(byWinner.get(key) ?? []), f.metric]);
   }
   const parts = [...byWinner].map(
@@ -231,9 +231,9 @@ function densityAxis(data: ReportData): AxisView {
     verdicts.push(`${best.model} best at ${formatValue(best.bitsPerDim!.value)} bits/dim`);
   }
   const without = section.rows.filter((r) => r.kind === 'none' || r.kind === 'failed');
-  if (without.length > 0) sentences.push(`No density for ${names([...new Set(without.map((r) => r.model))])}.`);
+  if (without.length > 0) sentences.push(`No density for ${formatList([...new Set(without.map((r) => r.model))])}.`);
   const apart = [...new Set(section.apart.map((a) => a.model))];
-  if (apart.length > 0) sentences.push(`Not ranked: ${names(apart)} (see the density section).`);
+  if (apart.length > 0) sentences.push(`Not ranked: ${formatList(apart)} (see the density section).`);
   if (verdicts.length === 0) {
     return {
       axis: DENSITY_AXIS.label,
@@ -273,12 +273,12 @@ function invertibilityAxis(data: ReportData): AxisView {
   const completions = rows.filter((r) => r.method === 'completion');
   if (completions.length > 0)
     sentences.push(
-      `${names(completions.map((r) => r.model))} ${completions.length === 1 ? 'has' : 'have'} no latent; completion of the bottom half shown instead.`,
+      `${formatList(completions.map((r) => r.model))} ${completions.length === 1 ? 'has' : 'have'} no latent; completion of the bottom half shown instead.`,
     );
   const failed = rows.filter((r) => r.method === 'failed');
-  if (failed.length > 0) sentences.push(`Failed for ${names(failed.map((r) => r.model))}.`);
+  if (failed.length > 0) sentences.push(`Failed for ${formatList(failed.map((r) => r.model))}.`);
   const exact = rows.filter((r) => r.roundTrip).map((r) => r.model);
-  const verdict = [best ? `${best.model} best reconstruction` : '', exact.length ? `${names(exact)} exact` : '']
+  const verdict = [best ? `${best.model} best reconstruction` : '', exact.length ? `${formatList(exact)} exact` : '']
     .filter(Boolean)
     .join('; ');
   return {
@@ -334,8 +334,4 @@ function notMeasured(axis: string, question: string): AxisView {
     paragraph: 'Not measured in this report.',
     measured: false,
   };
-}
-
-function names(list: string[]): string {
-  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
 }

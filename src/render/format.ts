@@ -38,3 +38,8 @@ export function formatTimestamp(iso: string): string {
 export function formatSeconds(seconds: number): string {
   return seconds < 60 ? `${formatValue(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
+
+/** "a", "a and b", "a, b and c". */
+export function formatList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}

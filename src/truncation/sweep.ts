@@ -23,17 +23,21 @@ export interface TruncationOptions {
 export interface TruncatableModel {
   readonly latents: LatentSpace;
   truncate(latents: Float32Array, psi: number): Float32Array;
+  /** Coordinates truncate leaves alone, which the report names. */
+  readonly untruncated?: readonly number[];
 }
 
 /** The model as a TruncatableModel, or null where truncation does not apply. */
 export function truncatable(model: GenerativeModel): TruncatableModel | null {
-  const { latents, truncate } = model;
-  return latents && truncate ? { latents, truncate: (z, psi) => truncate.call(model, z, psi) } : null;
+  const { latents, truncate, untruncated } = model;
+  return latents && truncate ? { latents, truncate: (z, psi) => truncate.call(model, z, psi), untruncated } : null;
 }
 
 /** Precision and recall at each ψ, ψ ascending, each over `samples` images. */
 export interface TruncationCurve {
   samples: number;
+  /** The latent coordinates left unscaled, where the model keeps any. */
+  untruncated?: number[];
   points: { psi: number; precision: number; recall: number }[];
 }
 
@@ -49,6 +53,7 @@ export async function truncationSweep(
 /** The sweep's generated features at each ψ (ascending): the model's part, which a shard of a split run does. */
 export interface TruncationFeatures {
   samples: number;
+  untruncated?: number[];
   points: { psi: number; features: FeatureMatrix }[];
 }
 
@@ -64,7 +69,7 @@ export async function truncationFeatures(
     const images = await model.latents.decode(model.truncate(z, p), batchSize);
     points.push({ psi: p, features: (await extractor.extract(images, batchSize)).features });
   }
-  return { samples, points };
+  return { samples, ...(model.untruncated?.length ? { untruncated: [...model.untruncated] } : {}), points };
 }
 
 /** Precision and recall of each ψ's features against every real feature: the part that needs the whole real set. */
@@ -73,5 +78,5 @@ export function truncationFromFeatures(sweep: TruncationFeatures, realFeatures: 
     const { precision, recall } = prdcFromFeatures(realFeatures, features, { prK: PR_K });
     return { psi, precision, recall };
   });
-  return { samples: sweep.samples, points };
+  return { samples: sweep.samples, ...(sweep.untruncated ? { untruncated: sweep.untruncated } : {}), points };
 }

@@ -15,6 +15,8 @@ import { Rng } from '../../src/core/rng.ts';
 import { disposeBundle } from '../../src/models/bundle.ts';
 import { loadModel } from '../../src/models/load-model.ts';
 import { validateManifest } from '../../src/models/manifest.ts';
+import { keptSentence } from '../../src/render/charts/truncation.ts';
+import { truncatable, truncationFeatures } from '../../src/truncation/sweep.ts';
 
 await initBackend('wasm');
 const root = resolve(import.meta.dirname, '../..');
@@ -51,6 +53,35 @@ test('truncation scales every latent coordinate by ψ but those the manifest kee
       disposeBundle(bundle);
     }
   }
+});
+
+test('the sweep carries the kept coordinates to the report, and the caption names them per model', async () => {
+  const { bundle, model } = await loadModel(ganBundle([1, 3]));
+  try {
+    const identity = {
+      extract: async (images: { n: number }) => ({ features: { rows: images.n, cols: 0, data: new Float64Array() } }),
+    };
+    const sweep = await truncationFeatures(truncatable(model)!, identity as never, {
+      psi: [0.5],
+      samples: 2,
+      rng: new Rng(1),
+      batchSize: 2,
+    });
+    assert.deepEqual(sweep.untruncated, [1, 3]);
+  } finally {
+    disposeBundle(bundle);
+  }
+  const sweep = (model: string, untruncated?: number[]) => ({
+    model,
+    samples: 10,
+    points: [],
+    ...(untruncated ? { untruncated } : {}),
+  });
+  assert.equal(keptSentence([sweep('a'), sweep('b')]), '', 'no sentence where no bundle keeps a coordinate');
+  assert.equal(
+    keptSentence([sweep('dcgan', [0]), sweep('plain'), sweep('sngan', [0]), sweep('big', [1, 3])]),
+    ' Not scaled, as the bundles ask (latent.untruncated, such as the coordinate a class is read from): latent coordinate 0 for dcgan and sngan; coordinates 1 and 3 for big.',
+  );
 });
 
 test('the CIFAR-10 GANs keep z₀, the coordinate their class is read from', () => {

@@ -53,6 +53,7 @@ function shareMeasurement(index: number, count: number, spill: ImageSpill): Mode
             density: { entries: [] },
             invertibility: { method: 'none', label: 'none', reason: 'test' },
             invertibilityGrids: [],
+            truncation: { samples: 2, untruncated: [0], points: [{ psi: 0.5, features: allFeatures }] },
             log: null,
           }
         : undefined,
@@ -96,6 +97,13 @@ test('merged shares give every feature row to the bit and every image as the 8-b
   assert.deepEqual(bytes(merged.generated.head), bytes(allImages));
   assert.equal(merged.sampleSeconds, 3, "the shards' sampling time, summed");
   assert.ok(merged.fixed, "the owning shard's fixed work");
+  const truncation = merged.fixed.truncation!;
+  assert.deepEqual(
+    [truncation.samples, truncation.untruncated],
+    [2, [0]],
+    'the sweep keeps the coordinates it left unscaled',
+  );
+  assert.deepEqual(truncation.points[0]!.features.data, allFeatures.data);
 });
 
 test("a shard's features file swapped for another's stops the merge, naming that shard", () => {

@@ -315,6 +315,7 @@ function addLikelihoodSections(data: ReportData, gan: string, vae: string): void
     {
       model: gan,
       samples: 500,
+      untruncated: [0],
       points: [0.5, 0.75, 1].map((psi, i) => ({
         psi,
         precision: [0.79, 0.6, 0.47][i]!,

@@ -32,12 +32,15 @@ export class GanModel implements GenerativeModel, LatentSpace {
   readonly latents: LatentSpace = this;
   readonly inversion?: InversionCapability;
   readonly noInversion?: string;
+  readonly untruncated?: readonly number[];
   private readonly prior: LatentPrior;
 
   constructor(readonly bundle: Bundle) {
     requireRunnable(bundle, 'generator');
     this.latentDim = bundle.manifest.latent!.dim;
     this.prior = bundle.prior!;
+    const kept = bundle.manifest.latent!.untruncated;
+    if (kept?.length) this.untruncated = kept;
     checkComponentShapes(bundle, [
       { component: 'generator', inputs: [latentAxes(this.latentDim)], output: imageAxes(bundle) },
     ]);
@@ -109,7 +112,7 @@ export class GanModel implements GenerativeModel, LatentSpace {
 
   /** z → ψz, but for the coordinates the manifest keeps (latent.untruncated: e.g. the one that picks the class). */
   truncate(latents: Float32Array, psi: number): Float32Array {
-    const kept = new Set(this.bundle.manifest.latent!.untruncated ?? []);
+    const kept = new Set(this.untruncated);
     const dim = this.latentDim;
     return latents.map((v, i) => (kept.has(i % dim) ? v : psi * v));
   }

@@ -3,7 +3,9 @@
  * latents shrink by ψ.
  */
 import type { ChartEntry, ReportData } from '../../assemble/report-data.ts';
+import type { TruncationSweep } from '../../assemble/report-data.ts';
 import { renderChart, type VegaLiteSpec } from '../chart.ts';
+import { formatList } from '../format.ts';
 
 export const TRUNCATION_CHART_ID = 'truncation';
 
@@ -40,9 +42,22 @@ export async function truncationCharts(data: ReportData): Promise<ChartEntry[]> 
     {
       id: TRUNCATION_CHART_ID,
       title: 'Truncation sweep (GANs)',
-      caption: `Precision (fidelity) and recall (diversity) at each ψ, ${Math.min(...samples)} samples per point, the same latents at every ψ; ψ = 1 is the untruncated model. Coordinates a bundle keeps (latent.untruncated, such as one its class is read from) are not scaled.${data.extractors && data.extractors.length > 1 ? ` Measured in the first feature space, ${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')}.` : ''}`,
+      caption: `Precision (fidelity) and recall (diversity) at each ψ, ${Math.min(...samples)} samples per point, the same latents at every ψ; ψ = 1 is the untruncated model.${keptSentence(data.truncation)}${data.extractors && data.extractors.length > 1 ? ` Measured in the first feature space, ${data.extractors[0]!.name.replace(/\s*\(.*\)\s*$/, '')}.` : ''}`,
       spec,
       svg: await renderChart(spec),
     },
   ];
+}
+
+/** " Latent coordinate 0 is not scaled for dcgan and sngan, …" for the coordinates bundles keep (latent.untruncated); "" where none do. */
+export function keptSentence(sweeps: readonly TruncationSweep[]): string {
+  const byCoordinates = new Map<string, string[]>();
+  for (const s of sweeps) {
+    if (!s.untruncated?.length) continue;
+    const key = `${s.untruncated.length > 1 ? 'coordinates' : 'coordinate'} ${formatList(s.untruncated.map(String))}`;
+    byCoordinates.set(key, [...(byCoordinates.get(key) ?? []), s.model]);
+  }
+  if (!byCoordinates.size) return '';
+  const parts = [...byCoordinates].map(([coordinates, models]) => `${coordinates} for ${formatList(models)}`);
+  return ` Not scaled, as the bundles ask (latent.untruncated, such as the coordinate a class is read from): latent ${parts.join('; ')}.`;
 }
