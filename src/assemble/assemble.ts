@@ -122,12 +122,7 @@ export function assembleReport(input: AssembleInput): ReportData {
       : {}),
     ...(input.truncation?.length
       ? {
-          truncation: input.truncation.map(({ model, curve }) => ({
-            model,
-            samples: curve.samples,
-            ...(curve.untruncated ? { untruncated: curve.untruncated } : {}),
-            points: curve.points,
-          })),
+          truncation: input.truncation.map(({ model, curve }) => ({ model, ...curve })),
         }
       : {}),
     ...(human ? { human: human.section } : {}),

@@ -78,5 +78,5 @@ export function truncationFromFeatures(sweep: TruncationFeatures, realFeatures: 
     const { precision, recall } = prdcFromFeatures(realFeatures, features, { prK: PR_K });
     return { psi, precision, recall };
   });
-  return { samples: sweep.samples, ...(sweep.untruncated ? { untruncated: sweep.untruncated } : {}), points };
+  return { ...sweep, points };
 }

@@ -2,8 +2,7 @@
  * The truncation section's chart: precision and recall of each GAN as its
  * latents shrink by ψ.
  */
-import type { ChartEntry, ReportData } from '../../assemble/report-data.ts';
-import type { TruncationSweep } from '../../assemble/report-data.ts';
+import type { ChartEntry, ReportData, TruncationSweep } from '../../assemble/report-data.ts';
 import { renderChart, type VegaLiteSpec } from '../chart.ts';
 import { formatList } from '../format.ts';
 
@@ -49,7 +48,7 @@ export async function truncationCharts(data: ReportData): Promise<ChartEntry[]> 
   ];
 }
 
-/** " Latent coordinate 0 is not scaled for dcgan and sngan, …" for the coordinates bundles keep (latent.untruncated); "" where none do. */
+/** " Not scaled, …: latent coordinate 0 for dcgan and sngan; coordinates 1 and 3 for big." from the bundles' latent.untruncated; "" where none keeps any. */
 export function keptSentence(sweeps: readonly TruncationSweep[]): string {
   const byCoordinates = new Map<string, string[]>();
   for (const s of sweeps) {
